@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class LearnplatConfig(AppConfig):
+    """The core app: registers the system checks. Add ``"learnplat"`` to INSTALLED_APPS."""
+
+    name = "learnplat"
+    label = "learnplat"
+    verbose_name = "Learnplat"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from learnplat import checks  # noqa: F401  (registers the checks)

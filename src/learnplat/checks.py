@@ -1,0 +1,144 @@
+"""System checks for learnplat's settings (ids ``learnplat.E001`` and up).
+
+| id | problem |
+| --- | --- |
+| learnplat.E001 | ``LEARNPLAT`` is not a dict |
+| learnplat.E002 | unknown key in ``LEARNPLAT`` (a typo would otherwise be ignored silently) |
+| learnplat.E003 | a dotted path in ``LEARNPLAT`` cannot be imported |
+| learnplat.E004 | a setting has the wrong type or value |
+| learnplat.E005 | ``learnplat.accounts`` is installed without simplejwt's ``token_blacklist`` |
+| learnplat.E006 | a required app is missing from ``INSTALLED_APPS`` |
+| learnplat.E007 | ``REGISTRATION_ROLES`` names an unknown role |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.core.checks import CheckMessage, Error, Tags, register
+
+from learnplat.conf import DEFAULTS, SETTINGS_NAME, settings
+from learnplat.roles import Role
+
+REQUIRED_APPS = (
+    "rest_framework",
+    "drf_spectacular",
+    "learnplat.courses",
+    "learnplat.submissions",
+    "learnplat.progress",
+)
+
+
+def _error(msg: str, hint: str, n: int) -> Error:
+    return Error(msg, hint=hint, obj=SETTINGS_NAME, id=f"learnplat.E{n:03d}")
+
+
+def _dotted_paths(key: str, value: Any) -> list[tuple[str, str]]:
+    """(where, dotted path) pairs of a setting that holds import strings."""
+    found: list[tuple[str, str]] = []
+    if isinstance(value, str):
+        found.append((key, value))
+    elif isinstance(value, list | tuple):
+        found += [(key, v) for v in value if isinstance(v, str)]
+    elif isinstance(value, Mapping):
+        for sub_key, sub_value in value.items():
+            found += _dotted_paths(f"{key}[{sub_key!r}]", sub_value)
+    return found
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping):
+        return [
+            _error(
+                f"{SETTINGS_NAME} must be a dict, not {type(raw).__name__}.", "Set it to a dict.", 1
+            )
+        ]
+    errors: list[CheckMessage] = []
+    for key in raw:
+        if key not in DEFAULTS:
+            errors.append(
+                _error(
+                    f"Unknown key {SETTINGS_NAME}[{key!r}].",
+                    "See docs/settings.md for the keys learnplat reads.",
+                    2,
+                )
+            )
+    for key, default in DEFAULTS.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if isinstance(default, Mapping) and not isinstance(value, Mapping):
+            errors.append(_error(f"{SETTINGS_NAME}[{key!r}] must be a dict.", "", 4))
+        elif isinstance(default, int) and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 1
+        ):
+            errors.append(_error(f"{SETTINGS_NAME}[{key!r}] must be a positive integer.", "", 4))
+        elif isinstance(default, list) and not isinstance(value, list | tuple):
+            errors.append(_error(f"{SETTINGS_NAME}[{key!r}] must be a list.", "", 4))
+    if errors:
+        return errors
+    merged = settings.as_dict()
+    for key in (
+        "AUTHENTICATION_CLASSES",
+        "RENDERER_CLASSES",
+        "ROLE_RESOLVER",
+        "PERMISSIONS",
+        "SERIALIZERS",
+        "EVALUATORS",
+    ):
+        for where, path in _dotted_paths(key, merged[key]):
+            try:
+                settings.import_from(path)
+            except ImportError as exc:
+                errors.append(
+                    _error(
+                        f"{SETTINGS_NAME}[{where}] = {path!r} cannot be imported: {exc}",
+                        "Give the full dotted path of an importable attribute.",
+                        3,
+                    )
+                )
+    if merged["MAX_PAGE_SIZE"] < merged["PAGE_SIZE"]:
+        errors.append(_error("MAX_PAGE_SIZE is smaller than PAGE_SIZE.", "Raise MAX_PAGE_SIZE.", 4))
+    unknown_roles = [r for r in merged["REGISTRATION_ROLES"] if r not in Role.values]
+    if unknown_roles or not merged["REGISTRATION_ROLES"]:
+        errors.append(
+            _error(
+                f"REGISTRATION_ROLES must be a non-empty list of {Role.values}, "
+                f"got {merged['REGISTRATION_ROLES']!r}.",
+                'The default is ["student"].',
+                7,
+            )
+        )
+    return errors
+
+
+@register(Tags.compatibility)
+def check_installed_apps(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for app in REQUIRED_APPS:
+        if not apps.is_installed(app):
+            errors.append(_error(f"{app!r} must be in INSTALLED_APPS for learnplat.", "", 6))
+    return errors
+
+
+@register(Tags.security)
+def check_token_blacklist(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    # Refresh rotation, logout and password change all revoke refresh tokens through the
+    # blacklist, so the auth endpoints cannot work safely without it.
+    if apps.is_installed("learnplat.accounts") and not apps.is_installed(
+        "rest_framework_simplejwt.token_blacklist"
+    ):
+        return [
+            _error(
+                "learnplat's auth endpoints rotate and revoke refresh tokens, but "
+                "'rest_framework_simplejwt.token_blacklist' is not in INSTALLED_APPS.",
+                "Add 'rest_framework_simplejwt.token_blacklist' to INSTALLED_APPS and migrate.",
+                5,
+            )
+        ]
+    return []

@@ -1,0 +1,179 @@
+"""The ``LEARNPLAT`` settings object.
+
+Every key of the host's ``LEARNPLAT`` dict is read from ``django.conf.settings`` on each
+access, so ``override_settings`` and per-request changes are always seen. Nested maps
+(``PERMISSIONS``, ``SERIALIZERS``, ``EVALUATORS``, ``THROTTLE_RATES``, ``EVALUATION``, ...)
+are merged onto a *copy* of the defaults, so a host names only what it changes::
+
+    LEARNPLAT = {
+        "PAGE_SIZE": 50,
+        "PERMISSIONS": {"course_create": "myapp.permissions.IsStaffMember"},
+        "EVALUATORS": {"python": "myapp.evaluators.PythonEvaluator"},
+    }
+
+Only the resolution of dotted paths is cached; the cache is cleared whenever a Django
+``setting_changed`` signal names ``LEARNPLAT``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
+
+SETTINGS_NAME = "LEARNPLAT"
+
+#: Every key learnplat understands, with its default. ``docs/settings.md`` documents each.
+DEFAULTS: dict[str, Any] = {
+    # Pagination of every list endpoint.
+    "PAGE_SIZE": 20,
+    "MAX_PAGE_SIZE": 100,
+    # Authentication classes of every learnplat view (dotted paths).
+    "AUTHENTICATION_CLASSES": [
+        "learnplat.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Renderers of every learnplat view (dotted paths).
+    "RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # fn(user) -> learnplat.roles.Role; hosts that cannot migrate their user model swap it.
+    "ROLE_RESOLVER": "learnplat.roles.default_role_resolver",
+    # Django group names read by learnplat.roles.group_role_resolver.
+    "ROLE_GROUPS": {"instructor": "learnplat-instructors", "admin": "learnplat-admins"},
+    # Platform roles self-registration may ask for; the first is the default.
+    "REGISTRATION_ROLES": ["student"],
+    # Scoped throttle rates of learnplat's own throttles (DRF rate strings, None = off).
+    "THROTTLE_RATES": {
+        "learnplat_register": "20/hour",
+        "learnplat_token": "30/min",
+        "learnplat_submit": "60/min",
+    },
+    # "<resource>_<action>" -> dotted path (or list of dotted paths, all must allow).
+    "PERMISSIONS": {},
+    # "<resource>_<action>" -> dotted path of a serializer class.
+    "SERIALIZERS": {},
+    # task kind -> dotted path of an evaluator class.
+    "EVALUATORS": {
+        "exact": "learnplat.evaluation.builtin.ExactEvaluator",
+        "choice": "learnplat.evaluation.builtin.ChoiceEvaluator",
+        "numeric": "learnplat.evaluation.builtin.NumericEvaluator",
+        "regex": "learnplat.evaluation.builtin.RegexEvaluator",
+        "manual": "learnplat.evaluation.builtin.ManualEvaluator",
+        "external": "learnplat.evaluation.builtin.ExternalEvaluator",
+    },
+    # Largest accepted submission answer, in bytes of its JSON encoding.
+    "MAX_ANSWER_BYTES": 64 * 1024,
+    # Largest accepted Markdown description of a course or task, in characters.
+    "MAX_DESCRIPTION_LENGTH": 100_000,
+    # The evaluation pipeline.
+    "EVALUATION": {
+        "TASK_BACKEND": "default",
+        "QUEUE_NAME": "default",
+        "LEASE_SECONDS": 120,
+        "MAX_TRIES": 3,
+        "RETRY_BACKOFF_SECONDS": 5,
+        "TIME_LIMIT_SECONDS": 10,
+    },
+}
+
+#: Top-level keys whose value is a dotted path (or list of them), resolved by ``import_from``.
+IMPORT_STRINGS = frozenset(
+    {
+        "AUTHENTICATION_CLASSES",
+        "RENDERER_CLASSES",
+        "ROLE_RESOLVER",
+        "PERMISSIONS",
+        "SERIALIZERS",
+        "EVALUATORS",
+    }
+)
+
+
+def _merge(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a deep copy of ``defaults`` with ``overrides`` merged in, maps merged key by key."""
+    merged = copy.deepcopy(dict(defaults))
+    for key, value in overrides.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+@lru_cache(maxsize=512)
+def _import_cached(dotted_path: str) -> Any:
+    return import_string(dotted_path)
+
+
+class LearnplatSettings:
+    """Lazy view of ``settings.LEARNPLAT`` merged onto :data:`DEFAULTS`.
+
+    ``learnplat.conf.settings.PAGE_SIZE`` reads the host's value now, not at import.
+    """
+
+    def user_settings(self) -> Mapping[str, Any]:
+        value = getattr(django_settings, SETTINGS_NAME, None) or {}
+        return value if isinstance(value, Mapping) else {}
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every setting, defaults merged with the host's values."""
+        return _merge(DEFAULTS, self.user_settings())
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown learnplat setting: {name!r}")
+        user = self.user_settings()
+        default = DEFAULTS[name]
+        if name not in user:
+            return copy.deepcopy(default)
+        value = user[name]
+        if isinstance(default, Mapping) and isinstance(value, Mapping):
+            return _merge(default, value)
+        return value
+
+    # -- dotted paths -------------------------------------------------------------------
+
+    def import_from(self, dotted_path: str) -> Any:
+        """Import ``dotted_path`` (cached until the settings change)."""
+        return _import_cached(dotted_path)
+
+    def import_list(self, paths: str | list[str] | tuple[str, ...]) -> list[Any]:
+        if isinstance(paths, str):
+            paths = [paths]
+        return [self.import_from(path) for path in paths]
+
+    def permission_classes(self, key: str, default: list[Any]) -> list[Any]:
+        """Permission classes for ``"<resource>_<action>"``: the host's override or ``default``."""
+        configured = self.PERMISSIONS.get(key)
+        if configured is None:
+            return list(default)
+        return self.import_list(configured)
+
+    def serializer_class(self, key: str, default: Any) -> Any:
+        """Serializer class for ``"<resource>_<action>"``: the host's override or ``default``."""
+        configured = self.SERIALIZERS.get(key)
+        if configured is None:
+            return default
+        return self.import_from(configured)
+
+
+settings = LearnplatSettings()
+
+
+def clear_caches() -> None:
+    """Forget every resolved dotted path (called when ``LEARNPLAT`` changes)."""
+    _import_cached.cache_clear()
+
+
+@receiver(setting_changed)
+def _on_setting_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == SETTINGS_NAME:
+        clear_caches()

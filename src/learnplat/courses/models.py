@@ -1,0 +1,230 @@
+"""Courses, their tasks, who is enrolled in them, and per-user deadline extensions.
+
+The models hold data and invariants only; writes that touch several rows are in
+``learnplat.courses.services`` and reads in ``learnplat.courses.querysets``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from model_utils.models import TimeStampedModel
+
+from learnplat.courses.querysets import (
+    CourseQuerySet,
+    EnrollmentQuerySet,
+    ExtensionQuerySet,
+    TaskQuerySet,
+)
+
+
+class CourseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class GradingPolicy(models.TextChoices):
+    """Which of a student's attempts counts for a task's grade."""
+
+    BEST = "best", _("Best attempt")
+    LATEST = "latest", _("Latest attempt")
+
+
+class Course(TimeStampedModel):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    status = models.CharField(
+        _("status"), max_length=16, choices=CourseStatus.choices, default=CourseStatus.DRAFT
+    )
+    enrollment_open = models.BooleanField(_("enrollment open"), default=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Most active students; empty = no limit.")
+    )
+    grading_policy = models.CharField(
+        _("grading policy"),
+        max_length=16,
+        choices=GradingPolicy.choices,
+        default=GradingPolicy.BEST,
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created", "id")
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        indexes = [models.Index(fields=["status", "-created"], name="lp_course_status_created")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CourseRole(models.TextChoices):
+    STUDENT = "student", _("Student")
+    ASSISTANT = "assistant", _("Assistant")
+    INSTRUCTOR = "instructor", _("Instructor")
+
+
+#: Course roles that make up "course staff".
+STAFF_ROLES = (CourseRole.INSTRUCTOR, CourseRole.ASSISTANT)
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DROPPED = "dropped", _("Dropped")
+    COMPLETED = "completed", _("Completed")
+
+
+class Enrollment(TimeStampedModel):
+    """A user's membership of a course, as student or as staff."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learnplat_enrollments"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    role = models.CharField(
+        _("course role"), max_length=16, choices=CourseRole.choices, default=CourseRole.STUDENT
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.ACTIVE,
+    )
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("course_id", "id")
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="lp_enrollment_unique_user_course"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course", "role", "status"], name="lp_enrollment_course_role"),
+            models.Index(fields=["user", "status"], name="lp_enrollment_user_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course} ({self.role}, {self.status})"
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+class LatePer(models.TextChoices):
+    HOUR = "hour", _("Hour")
+    DAY = "day", _("Day")
+
+
+class Task(TimeStampedModel):
+    """An exercise of a course; ``kind`` names its evaluator in ``LEARNPLAT["EVALUATORS"]``."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    kind = models.CharField(_("kind"), max_length=50)
+    config = models.JSONField(_("config"), default=dict, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    max_score = models.FloatField(_("max score"), default=1.0, validators=[MinValueValidator(0.0)])
+    weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0.0)])
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    max_attempts = models.PositiveIntegerField(
+        _("max attempts"), null=True, blank=True, help_text=_("Empty = unlimited.")
+    )
+    late_policy = models.JSONField(_("late policy"), default=dict, blank=True)
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, related_name="dependents", blank=True
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("course_id", "position", "id")
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [
+            models.Index(fields=["course", "is_published", "position"], name="lp_task_course_pos"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_score__gte=0), name="lp_task_max_score_gte_0"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="lp_task_weight_gte_0"),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(due_at__isnull=True)
+                | Q(opens_at__lte=models.F("due_at")),
+                name="lp_task_opens_before_due",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(due_at__lte=models.F("closes_at")),
+                name="lp_task_due_before_close",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(opens_at__lte=models.F("closes_at")),
+                name="lp_task_opens_before_close",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Extension(TimeStampedModel):
+    """A per-user deadline override for one task, or for every task of a course (task empty)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learnplat_extensions"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="extensions")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="extensions", null=True, blank=True
+    )
+    due_at = models.DateTimeField(_("extended due date"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = ExtensionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("course_id", "user_id", "id")
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "task"],
+                condition=Q(task__isnull=False),
+                name="lp_extension_unique_user_task",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=Q(task__isnull=True),
+                name="lp_extension_unique_user_course",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.task or self.course
+        return f"{self.user}: {target} due {self.due_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,30 @@
+"""One include for the whole API::
+
+    urlpatterns = [path("api/", include("learnplat.urls"))]
+
+URL names are namespaced ``learnplat:`` (``reverse("learnplat:course-list")``). The auth
+endpoints are mounted only when ``learnplat.accounts`` is installed.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver
+
+app_name = "learnplat"
+
+
+def _patterns() -> list[URLPattern | URLResolver]:
+    from learnplat.courses.urls import urlpatterns as course_patterns
+    from learnplat.progress.urls import urlpatterns as progress_patterns
+    from learnplat.submissions.urls import urlpatterns as submission_patterns
+
+    patterns: list[URLPattern | URLResolver] = []
+    if apps.is_installed("learnplat.accounts"):
+        from learnplat.accounts.urls import urlpatterns as account_patterns
+
+        patterns += account_patterns
+    return patterns + course_patterns + submission_patterns + progress_patterns
+
+
+urlpatterns = _patterns()

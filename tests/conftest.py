@@ -1,0 +1,67 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from learnplat.roles import Role
+from tests.factories import make_user
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def host_shape() -> str:
+    return str(settings.LEARNPLAT_HOST_SHAPE)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def client_for(user: Any) -> APIClient:
+    """An APIClient sending a fresh access token of ``user`` as a Bearer header."""
+    client = APIClient()
+    if user is not None:
+        token = RefreshToken.for_user(user).access_token
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+@pytest.fixture
+def auth_client() -> Callable[[Any], APIClient]:
+    return client_for
+
+
+@pytest.fixture
+def student(db: None) -> Any:
+    return make_user(Role.STUDENT, username="stu")
+
+
+@pytest.fixture
+def instructor(db: None) -> Any:
+    return make_user(Role.INSTRUCTOR, username="inst")
+
+
+@pytest.fixture
+def platform_admin(db: None) -> Any:
+    return make_user(Role.ADMIN, username="padmin")
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import pytest
+from django.core.checks import run_checks
+from django.test import override_settings
+
+from learnplat.conf import DEFAULTS, settings
+
+
+def test_defaults_are_returned_when_host_sets_nothing() -> None:
+    with override_settings(LEARNPLAT={}):
+        assert DEFAULTS["PAGE_SIZE"] == settings.PAGE_SIZE
+
+
+def test_host_value_is_read_on_every_access() -> None:
+    with override_settings(LEARNPLAT={"PAGE_SIZE": 7}):
+        assert settings.PAGE_SIZE == 7
+    with override_settings(LEARNPLAT={"PAGE_SIZE": 9}):
+        assert settings.PAGE_SIZE == 9
+
+
+def test_nested_maps_merge_onto_a_copy_of_the_defaults() -> None:
+    with override_settings(LEARNPLAT={"EVALUATION": {"MAX_TRIES": 9}}):
+        merged = settings.EVALUATION
+        assert merged["MAX_TRIES"] == 9
+        assert merged["LEASE_SECONDS"] == DEFAULTS["EVALUATION"]["LEASE_SECONDS"]
+        merged["LEASE_SECONDS"] = -1
+    assert DEFAULTS["EVALUATION"]["LEASE_SECONDS"] != -1
+    assert DEFAULTS["EVALUATION"]["MAX_TRIES"] != 9
+
+
+def test_unknown_attribute_raises() -> None:
+    with pytest.raises(AttributeError):
+        _ = settings.NOT_A_SETTING
+
+
+def test_import_cache_is_cleared_when_settings_change() -> None:
+    with override_settings(LEARNPLAT={"ROLE_RESOLVER": "learnplat.roles.group_role_resolver"}):
+        from learnplat.roles import group_role_resolver
+
+        assert settings.import_from(settings.ROLE_RESOLVER) is group_role_resolver
+
+
+def _ids(**overrides: object) -> set[str]:
+    with override_settings(LEARNPLAT=overrides):
+        return {
+            m.id
+            for m in run_checks(tags=["compatibility", "security"])
+            if m.id and m.id.startswith("learnplat.")
+        }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"PAGE_SZE": 5}, "learnplat.E002"),
+        ({"ROLE_RESOLVER": "nowhere.resolver"}, "learnplat.E003"),
+        ({"PERMISSIONS": {"course_create": "nowhere.Perm"}}, "learnplat.E003"),
+        ({"PAGE_SIZE": 0}, "learnplat.E004"),
+        ({"PAGE_SIZE": 500}, "learnplat.E004"),
+        ({"PERMISSIONS": ["x"]}, "learnplat.E004"),
+        ({"REGISTRATION_ROLES": ["wizard"]}, "learnplat.E007"),
+    ],
+)
+def test_system_checks_report_bad_settings(overrides: dict[str, object], expected: str) -> None:
+    assert expected in _ids(**overrides)
+
+
+def test_system_checks_pass_on_the_defaults() -> None:
+    assert _ids() == set()
+
+
+def test_blacklist_app_missing_is_reported() -> None:
+    from django.conf import settings as dj
+
+    apps = [a for a in dj.INSTALLED_APPS if a != "rest_framework_simplejwt.token_blacklist"]
+    with override_settings(INSTALLED_APPS=apps):
+        from learnplat.checks import check_token_blacklist
+
+        assert [m.id for m in check_token_blacklist()] == ["learnplat.E005"]
