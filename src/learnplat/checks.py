@@ -9,6 +9,7 @@
 | learnplat.E005 | ``learnplat.accounts`` is installed without simplejwt's ``token_blacklist`` |
 | learnplat.E006 | a required app is missing from ``INSTALLED_APPS`` |
 | learnplat.E007 | ``REGISTRATION_ROLES`` names an unknown role |
+| learnplat.E040 | ``PROGRESS`` holds a threshold outside [0, 1] or kinds that are not strings |
 """
 
 from __future__ import annotations
@@ -142,3 +143,37 @@ def check_token_blacklist(app_configs: Any = None, **kwargs: Any) -> list[CheckM
             )
         ]
     return []
+
+
+@register(Tags.compatibility)
+def check_progress_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("PROGRESS", {}), Mapping):
+        return []  # check_settings reports these
+    progress = settings.PROGRESS
+    errors: list[CheckMessage] = []
+    threshold = progress["COMPLETION_THRESHOLD"]
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not 0 <= threshold <= 1
+    ):
+        errors.append(
+            _error(
+                "PROGRESS['COMPLETION_THRESHOLD'] must be a number from 0 to 1, "
+                f"got {threshold!r}.",
+                "1.0 means full marks; 0.5 half of max_score.",
+                40,
+            )
+        )
+    kinds = progress["COMPLETE_WHEN_GRADED_KINDS"]
+    if not isinstance(kinds, list | tuple) or not all(isinstance(k, str) for k in kinds):
+        errors.append(
+            _error(
+                f"PROGRESS['COMPLETE_WHEN_GRADED_KINDS'] must be a list of task kinds, "
+                f"got {kinds!r}.",
+                'The default is ["manual"].',
+                40,
+            )
+        )
+    return errors
