@@ -67,8 +67,8 @@ def pattern_problem(pattern: str, flags: Iterable[str] = ()) -> str | None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             tree = _parser.parse(pattern, re_flags)
-        re.compile(pattern, re_flags)
-        regex.compile(pattern, _flag_value(flags, 1))
+            re.compile(pattern, re_flags)
+            regex.compile(pattern, _flag_value(flags, 1))
     except RecursionError:
         return _("The pattern is nested too deeply.")
     except Exception as exc:  # any failure here is the pattern's fault, never a 500

@@ -105,6 +105,7 @@ class ConfigFields:
     def __init__(self, config: Any, *, allowed: Iterable[str]) -> None:
         self.errors: dict[str, list[str]] = {}
         self.allowed = frozenset(allowed)
+        self.is_object = isinstance(config, dict)
         if not isinstance(config, dict):
             self.data: dict[str, Any] = {}
             self.add_error(NON_FIELD_ERRORS, _("The config must be a JSON object."))
@@ -120,6 +121,9 @@ class ConfigFields:
     # -- errors --------------------------------------------------------------------------
 
     def add_error(self, name: str, message: str) -> None:
+        # A config that is not an object at all gets that one error, not one per field.
+        if not self.is_object and self.errors:
+            return
         self.errors.setdefault(name, []).append(message)
 
     def has_error(self, *names: str) -> bool:
