@@ -25,8 +25,6 @@ SET_PATH = "tests.evaluation.example_evaluators.SetEvaluator"
 class ProtocolOnlyEvaluator:
     """Implements the protocol without subclassing Evaluator."""
 
-    label = "Always right"
-    description = ""
     is_external = False
 
     def validate_config(self, config: Any) -> dict[str, Any]:
@@ -91,6 +89,7 @@ def test_a_class_implementing_the_protocol_without_subclassing_works() -> None:
     path = f"{__name__}.ProtocolOnlyEvaluator"
     with learnplat_settings(EVALUATORS={"always": path}):
         evaluator = get_evaluator("always")
+        assert ("always", "always") in evaluator_choices()
     assert isinstance(evaluator, EvaluatorProtocol)
     assert evaluator.evaluate("x", {}, max_score=2).score == 2
 

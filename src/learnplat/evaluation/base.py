@@ -111,10 +111,9 @@ class EvaluatorProtocol(Protocol):
     ``config`` passed to ``public_config``, ``validate_answer`` and ``evaluate`` is always a
     value ``validate_config`` returned; ``answer`` passed to ``evaluate`` is always a value
     ``validate_answer`` returned. Every method is deterministic and free of side effects.
+    ``label`` and ``description`` strings are optional (``Evaluator`` has both).
     """
 
-    label: str
-    description: str
     is_external: bool
 
     def validate_config(self, config: Any) -> dict[str, Any]: ...

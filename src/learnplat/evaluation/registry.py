@@ -63,7 +63,7 @@ def available_kinds() -> list[str]:
 
 def evaluator_choices() -> list[tuple[str, str]]:
     """``(kind, label)`` pairs for choice fields, sorted by kind."""
-    return [(kind, get_evaluator(kind).label or kind) for kind in available_kinds()]
+    return [(kind, getattr(get_evaluator(kind), "label", "") or kind) for kind in available_kinds()]
 
 
 @lru_cache(maxsize=64)
