@@ -69,6 +69,11 @@ DEFAULTS: dict[str, Any] = {
         "manual": "learnplat.evaluation.builtin.ManualEvaluator",
         "external": "learnplat.evaluation.builtin.ExternalEvaluator",
     },
+    # Guards of the built-in regex kind (learnplat.evaluation.safe_regex): longest pattern
+    # and answer in characters, and the time limit of one match in seconds.
+    "REGEX_MAX_PATTERN_LENGTH": 1000,
+    "REGEX_MAX_ANSWER_LENGTH": 10_000,
+    "REGEX_TIMEOUT_SECONDS": 1.0,
     # Largest accepted submission answer, in bytes of its JSON encoding.
     "MAX_ANSWER_BYTES": 64 * 1024,
     # Largest accepted Markdown description of a course or task, in characters.
