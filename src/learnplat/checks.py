@@ -24,7 +24,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
-from learnplat.conf import DEFAULTS, SETTINGS_NAME, settings
+from learnplat.conf import DEFAULTS, IMPORT_STRINGS, SETTINGS_NAME, settings
 from learnplat.evaluation.registry import KIND_NAME, evaluator_class_problem
 from learnplat.evaluation.validation import is_number
 from learnplat.roles import Role
@@ -89,14 +89,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     if errors:
         return errors
     merged = settings.as_dict()
-    for key in (
-        "AUTHENTICATION_CLASSES",
-        "RENDERER_CLASSES",
-        "ROLE_RESOLVER",
-        "PERMISSIONS",
-        "SERIALIZERS",
-        "EVALUATORS",
-    ):
+    for key in sorted(IMPORT_STRINGS):
         for where, path in _dotted_paths(key, merged[key]):
             try:
                 settings.import_from(path)

@@ -39,6 +39,12 @@ DEFAULTS: dict[str, Any] = {
         "learnplat.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Parsers of every learnplat view (dotted paths).
+    "PARSER_CLASSES": [
+        "learnplat.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Renderers of every learnplat view (dotted paths).
     "RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -93,6 +99,7 @@ DEFAULTS: dict[str, Any] = {
 IMPORT_STRINGS = frozenset(
     {
         "AUTHENTICATION_CLASSES",
+        "PARSER_CLASSES",
         "RENDERER_CLASSES",
         "ROLE_RESOLVER",
         "PERMISSIONS",
