@@ -52,9 +52,29 @@ def set_result(
         submission.status = status
         submission.score = score
         submission.raw_score = raw_score if raw_score is not None else score
-        submission.evaluated_at = timezone.now() if status in ("graded", "needs_review") else None
+        submission.evaluated_at = (
+            timezone.now() if status in ("graded", "needs_review", "failed") else None
+        )
         submission.save(update_fields=["status", "score", "raw_score", "evaluated_at"])
         record_result(submission=submission)
+    return submission
+
+
+def requeue(submission: Submission) -> Submission:
+    """A regrade: back to the queue keeping its score (the grade stands until the new
+    result), recorded as ``regrade()`` does."""
+    with transaction.atomic():
+        Submission.objects.filter(pk=submission.pk).update(status="queued")
+        submission.status = "queued"
+        record_result(submission=submission)
+    return submission
+
+
+def move_silently(submission: Submission, status: str) -> Submission:
+    """A pipeline move progress is not told about: a worker claiming (``evaluating``) or
+    retrying (``queued``) an attempt. The rules must not depend on it."""
+    Submission.objects.filter(pk=submission.pk).update(status=status)
+    submission.status = status
     return submission
 
 

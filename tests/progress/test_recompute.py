@@ -21,7 +21,7 @@ from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.progress.services import recompute_progress, refresh_course_totals
 from learnplat.submissions.models import Submission
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
-from tests.progress.factories import graded, set_result, submit
+from tests.progress.factories import graded, move_silently, requeue, set_result, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +62,15 @@ def random_history(rng: random.Random, policy: str) -> None:
             late = rng.random() < 0.2
             set_result(sub, score=score * (0.5 if late else 1), raw_score=score)
         elif roll < 0.83:
-            set_result(sub, status="needs_review")
-        elif roll < 0.9:
+            set_result(sub, status="needs_review", score=rng.choice((None, *SCORES)))
+        elif roll < 0.88:
             set_result(sub, status="failed")
-        else:  # a regrade sends it back to the queue
-            set_result(sub, status="queued")
+        elif roll < 0.93:  # a failed re-evaluation keeps the score
+            set_result(sub, status="failed", score=sub.score, raw_score=sub.raw_score)
+        elif roll < 0.96:  # a regrade: back to the queue, score kept
+            requeue(sub)
+        elif sub.status in ("queued", "evaluating"):  # a worker claims or retries it
+            move_silently(sub, "evaluating" if sub.status == "queued" else "queued")
 
 
 @pytest.mark.parametrize("seed", range(12))

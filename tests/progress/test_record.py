@@ -9,9 +9,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from learnplat.progress.models import TaskProgress
-from learnplat.progress.services import record_result
+from learnplat.progress.services import recompute_progress, record_result
 from tests.factories import TaskFactory, make_user
-from tests.progress.factories import course_row, graded, set_result, submit, task_row
+from tests.progress.factories import (
+    course_row,
+    graded,
+    move_silently,
+    requeue,
+    set_result,
+    submit,
+    task_row,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +34,7 @@ def test_first_submission_creates_pending_rows(learner: Any, task: Any, course: 
     submit(learner, task)
 
     row = task_row(learner, task)
-    assert (row.attempts, row.last_attempt, row.last_status) == (1, 1, "queued")
+    assert (row.attempts, row.last_attempt, row.last_state) == (1, 1, "pending")
     assert row.status == "pending"
     assert (row.score, row.best_score, row.completed) == (None, None, False)
     crow = course_row(learner, course)
@@ -91,7 +99,7 @@ def test_lowering_the_best_rereads_that_pair(learner: Any, task: Any, course: An
     assert course_row(learner, course).score == 0.8
 
 
-def test_requeued_best_falls_back_to_the_next_best(learner: Any, task: Any) -> None:
+def test_best_attempt_losing_its_score_falls_back_to_the_next_best(learner: Any, task: Any) -> None:
     best = graded(learner, task, 9)
     graded(learner, task, 5)
     set_result(best, status="queued")
@@ -107,6 +115,48 @@ def test_override_can_raise_a_non_best_attempt(learner: Any, task: Any) -> None:
     set_result(low, score=9)
     row = task_row(learner, task)
     assert (row.best_attempt, row.best_score) == (2, 9)
+
+
+def test_regrade_keeps_the_grade_until_the_new_result(learner: Any, task: Any) -> None:
+    sub = graded(learner, task, 9)
+    requeue(sub)
+    move_silently(sub, "evaluating")
+    row = task_row(learner, task)
+    assert (row.score, row.status, row.last_state) == (9, "attempted", "done")
+    set_result(sub, score=6)
+    assert task_row(learner, task).score == 6
+    assert recompute_progress().updated == 0
+
+
+def test_failed_regrade_keeps_the_grade(learner: Any, task: Any) -> None:
+    sub = graded(learner, task, 7)
+    requeue(sub)
+    set_result(sub, status="failed", score=7)
+    assert task_row(learner, task).score == 7
+
+
+def test_regrade_of_a_failed_attempt_is_pending_again(learner: Any, task: Any) -> None:
+    sub = submit(learner, task)
+    set_result(sub, status="failed")
+    assert task_row(learner, task).status == "attempted"
+    requeue(sub)
+    assert task_row(learner, task).status == "pending"
+    assert recompute_progress().updated == 0
+
+
+def test_claims_and_retries_need_no_call(learner: Any, task: Any) -> None:
+    fresh = submit(learner, task)
+    for status in ("evaluating", "queued", "evaluating"):
+        move_silently(fresh, status)
+        assert task_row(learner, task).status == "pending"
+        assert recompute_progress().updated == 0
+
+
+def test_provisional_needs_review_score_does_not_count(learner: Any, task: Any) -> None:
+    sub = graded(learner, task, 7)
+    set_result(sub, status="needs_review", score=0)
+    row = task_row(learner, task)
+    assert (row.score, row.best_score, row.status) == (None, None, "needs_review")
 
 
 def test_failed_and_needs_review_statuses(learner: Any, task: Any) -> None:

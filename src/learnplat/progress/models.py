@@ -48,8 +48,12 @@ class TaskProgress(models.Model):
     last_attempt = models.PositiveIntegerField(
         _("last attempt"), default=0, help_text=_("Highest attempt number submitted.")
     )
-    last_status = models.CharField(
-        _("status of the last attempt"), max_length=16, blank=True, default=""
+    last_state = models.CharField(
+        _("state of the last attempt"),
+        max_length=16,
+        blank=True,
+        default="",
+        help_text=_("pending (no result yet), needs_review or done."),
     )
     best_attempt = models.PositiveIntegerField(_("best attempt"), null=True, blank=True)
     best_score = models.FloatField(_("best score"), null=True, blank=True)

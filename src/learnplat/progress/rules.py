@@ -29,8 +29,9 @@ from learnplat.progress.models import POINTS_PER_WEIGHT, TaskProgressStatus
 #: Absorbs float noise such as 0.1 + 0.2 when comparing a score with the pass mark.
 SCORE_EPSILON = 1e-9
 
-GRADED = "graded"
-_WAITING = {"queued": TaskProgressStatus.PENDING, "evaluating": TaskProgressStatus.PENDING}
+#: What the last attempt is doing, as TaskProgress.last_state keeps it.
+PENDING, NEEDS_REVIEW, DONE = "pending", "needs_review", "done"
+_WAITING = ("queued", "evaluating")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,26 @@ class Attempt:
 
     @property
     def is_scored(self) -> bool:
-        return self.status == GRADED and self.score is not None
+        """Whether the attempt's score counts: it has one that no one has yet to review.
+
+        A regrade re-queues a graded attempt keeping its score, and a failed re-evaluation
+        keeps it too: the grade stands until a new result replaces it. A ``needs_review``
+        score is provisional until course staff grade it.
+        """
+        return self.score is not None and self.status != "needs_review"
+
+    @property
+    def state(self) -> str:
+        """``pending`` until a first result, ``needs_review``, or ``done``.
+
+        Coarse on purpose: the pipeline's own moves (claiming, retrying, re-queueing a
+        graded attempt) do not change it, so they need no call to ``record_result``.
+        """
+        if self.status == "needs_review":
+            return NEEDS_REVIEW
+        if self.status in _WAITING and self.score is None:
+            return PENDING
+        return DONE
 
     @classmethod
     def of(cls, submission: Any) -> Attempt:
@@ -113,7 +133,7 @@ class Attempt:
 STATE_FIELDS = (
     "attempts",
     "last_attempt",
-    "last_status",
+    "last_state",
     "best_attempt",
     "best_score",
     "latest_attempt",
@@ -133,7 +153,7 @@ class TaskState:
 
     attempts: int = 0
     last_attempt: int = 0
-    last_status: str = ""
+    last_state: str = ""
     best_attempt: int | None = None
     best_score: float | None = None
     latest_attempt: int | None = None
@@ -162,7 +182,7 @@ class TaskState:
         """
         n = attempt.attempt
         if n >= self.last_attempt:
-            self.last_attempt, self.last_status = n, attempt.status
+            self.last_attempt, self.last_state = n, attempt.state
         scored = attempt.is_scored
         score = attempt.score if attempt.score is not None else float("-inf")
         best = self.best_score if self.best_score is not None else float("-inf")
@@ -194,10 +214,12 @@ class TaskState:
             self.status = TaskProgressStatus.COMPLETED
         elif not self.last_attempt:
             self.status = TaskProgressStatus.NOT_STARTED
-        elif self.last_status == "needs_review":
+        elif self.last_state == NEEDS_REVIEW:
             self.status = TaskProgressStatus.NEEDS_REVIEW
+        elif self.last_state == PENDING:
+            self.status = TaskProgressStatus.PENDING
         else:
-            self.status = _WAITING.get(self.last_status, TaskProgressStatus.ATTEMPTED)
+            self.status = TaskProgressStatus.ATTEMPTED
 
 
 def fold(rule: TaskRule, attempts: Iterable[Attempt]) -> TaskState:

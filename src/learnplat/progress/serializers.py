@@ -79,7 +79,7 @@ class TaskProgressSerializer(TaskCellSerializer):
     title = serializers.CharField(source="task.title", read_only=True)
     max_score = serializers.FloatField(source="task.max_score", read_only=True)
     best_score = serializers.FloatField(
-        read_only=True, allow_null=True, help_text="The highest graded score of any attempt."
+        read_only=True, allow_null=True, help_text="The highest counting score of any attempt."
     )
 
 
