@@ -93,12 +93,18 @@ def test_list_shows_the_students_courses_with_zeros_before_any_submission(world:
 def test_list_leaves_out_dropped_staff_and_invisible_courses(world: World) -> None:
     draft = CourseFactory(status="draft")
     enroll(world.learner, draft)
-    for role in ("dropped", "assistant", "instructor", "outsider", "admin"):
+    for role in ("dropped", "assistant", "instructor", "other_instructor", "outsider", "admin"):
         response = client_for(world.user(role)).get(LIST)
         assert response.status_code == 200, role
         assert response.json()["count"] == 0, role
     slugs = [r["course"]["slug"] for r in client_for(world.learner).get(LIST).json()["results"]]
     assert slugs == ["algebra"]
+
+
+def test_list_for_another_enrolled_student_shows_only_their_own(world: World) -> None:
+    [entry] = client_for(world.classmate).get(LIST).json()["results"]
+    assert entry["user"]["id"] == world.classmate.pk
+    assert (entry["score"], entry["tasks_completed"], entry["tasks_total"]) == (0.0, 0, 2)
 
 
 def test_list_is_paginated(world: World) -> None:

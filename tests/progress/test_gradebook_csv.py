@@ -73,7 +73,14 @@ def test_completed_at_is_iso_8601(world: World) -> None:
 
 
 @pytest.mark.parametrize(
-    ("who", "status"), [("anonymous", 401), ("learner", 403), ("outsider", 403)]
+    ("who", "status"),
+    [
+        ("anonymous", 401),
+        ("learner", 403),
+        ("classmate", 403),
+        ("outsider", 403),
+        ("other_instructor", 403),
+    ],
 )
 def test_errors_stay_json(world: World, who: str, status: int) -> None:
     response = client_for(world.user(who)).get(URL, {"format": "csv"})

@@ -17,8 +17,17 @@ from tests.progress.factories import graded, set_result, submit
 pytestmark = pytest.mark.django_db
 
 
+Received = list[dict[str, Any]]
+
+
 @pytest.fixture
-def received() -> Iterator[list[dict[str, Any]]]:
+def commit(django_capture_on_commit_callbacks: Any) -> Any:
+    """``with commit():`` runs the on-commit callbacks of the block, as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def received() -> Iterator[Received]:
     calls: list[dict[str, Any]] = []
 
     def receiver(sender: Any, **kwargs: Any) -> None:
@@ -30,16 +39,13 @@ def received() -> Iterator[list[dict[str, Any]]]:
 
 
 def test_sent_once_after_commit_when_the_last_task_completes(
-    course: Any,
-    learner: Any,
-    received: list[dict[str, Any]],
-    django_capture_on_commit_callbacks: Any,
+    course: Any, learner: Any, received: Received, commit: Any
 ) -> None:
     first, last = TaskFactory(course=course), TaskFactory(course=course)
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         graded(learner, first, 10)
     assert received == []
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with commit() as callbacks:
         graded(learner, last, 10)
         assert received == []  # nothing before the commit
     assert len(callbacks) == 1
@@ -52,13 +58,10 @@ def test_sent_once_after_commit_when_the_last_task_completes(
 
 
 def test_not_sent_again_while_the_course_stays_completed(
-    course: Any,
-    learner: Any,
-    received: list[dict[str, Any]],
-    django_capture_on_commit_callbacks: Any,
+    course: Any, learner: Any, received: Received, commit: Any
 ) -> None:
     task = TaskFactory(course=course)
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         sub = graded(learner, task, 10)
         graded(learner, task, 10)
         set_result(sub, score=10)
@@ -66,14 +69,11 @@ def test_not_sent_again_while_the_course_stays_completed(
 
 
 def test_not_sent_when_the_transaction_rolls_back(
-    course: Any,
-    learner: Any,
-    received: list[dict[str, Any]],
-    django_capture_on_commit_callbacks: Any,
+    course: Any, learner: Any, received: Received, commit: Any
 ) -> None:
     task = TaskFactory(course=course)
     sub = submit(learner, task)
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         try:
             with transaction.atomic():
                 set_result(sub, score=10)
@@ -85,13 +85,10 @@ def test_not_sent_when_the_transaction_rolls_back(
 
 
 def test_sent_again_only_after_completion_was_lost(
-    course: Any,
-    learner: Any,
-    received: list[dict[str, Any]],
-    django_capture_on_commit_callbacks: Any,
+    course: Any, learner: Any, received: Received, commit: Any
 ) -> None:
     task = TaskFactory(course=course)
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         sub = graded(learner, task, 10)
         set_result(sub, score=4)
         set_result(sub, score=10)
@@ -99,48 +96,40 @@ def test_sent_again_only_after_completion_was_lost(
 
 
 def test_refresh_sends_for_students_it_completes(
-    course: Any,
-    learner: Any,
-    received: list[dict[str, Any]],
-    django_capture_on_commit_callbacks: Any,
+    course: Any, learner: Any, received: Received, commit: Any
 ) -> None:
     done, never = TaskFactory(course=course), TaskFactory(course=course)
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         graded(learner, done, 10)
     assert received == []
     never.is_published = False
     never.save()
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         refresh_course_totals(course=course)
     assert [c["user_id"] for c in received] == [learner.pk]
 
 
 def test_recompute_sends_nothing(
-    course: Any,
-    learner: Any,
-    received: list[dict[str, Any]],
-    django_capture_on_commit_callbacks: Any,
+    course: Any, learner: Any, received: Received, commit: Any
 ) -> None:
     task = TaskFactory(course=course)
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         graded(learner, task, 10)
     CourseProgress.objects.all().delete()
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         recompute_progress()
     assert len(received) == 1
     assert CourseProgress.objects.get().completed_at is not None
 
 
-def test_a_failing_receiver_does_not_undo_the_grade(
-    course: Any, learner: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_a_failing_receiver_does_not_undo_the_grade(course: Any, learner: Any, commit: Any) -> None:
     def broken(sender: Any, **kwargs: Any) -> None:
         raise RuntimeError("certificate service down")
 
     task = TaskFactory(course=course)
     course_completed.connect(broken)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
+        with commit():
             graded(learner, task, 10)
     finally:
         course_completed.disconnect(broken)
