@@ -73,7 +73,7 @@ def record_result(*, submission: Submission) -> None:
 def _record(submission: Submission, *, new_attempt: bool) -> None:
     task = Task.objects.select_related("course").get(pk=submission.task_id)
     rule = task_rule(task, task.course)
-    _ensure_course_progress(submission.user_id, task.course, rule)
+    _ensure_course_progress(submission.user_id, task.course)
     row = _locked_task_progress(submission.user_id, rule)
     before = TaskState.of(row)
     after = TaskState.of(row)
@@ -124,7 +124,7 @@ def _locked_task_progress(user_id: int, rule: TaskRule) -> TaskProgress:
     return row
 
 
-def _ensure_course_progress(user_id: int, course: Course, rule: TaskRule) -> None:
+def _ensure_course_progress(user_id: int, course: Course) -> None:
     if CourseProgress.objects.filter(user_id=user_id, course_id=course.pk).exists():
         return
     totals = course_totals(course)
