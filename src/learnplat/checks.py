@@ -20,7 +20,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
-from learnplat.conf import DEFAULTS, SETTINGS_NAME, settings
+from learnplat.conf import DEFAULTS, IMPORT_STRINGS, SETTINGS_NAME, settings
 from learnplat.roles import Role
 
 REQUIRED_APPS = (
@@ -47,6 +47,14 @@ def _dotted_paths(key: str, value: Any) -> list[tuple[str, str]]:
         for sub_key, sub_value in value.items():
             found += _dotted_paths(f"{key}[{sub_key!r}]", sub_value)
     return found
+
+
+def _valid_rate(rate: Any) -> bool:
+    """A DRF throttle rate: ``"30/min"``, ``"5/hour"``, ``"1000/day"``, ``"2/s"``."""
+    if not isinstance(rate, str) or rate.count("/") != 1:
+        return False
+    number, period = rate.split("/")
+    return number.isdigit() and period[:1] in {"s", "m", "h", "d"}
 
 
 @register(Tags.compatibility)
@@ -83,14 +91,20 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     if errors:
         return errors
     merged = settings.as_dict()
-    for key in (
-        "AUTHENTICATION_CLASSES",
-        "RENDERER_CLASSES",
-        "ROLE_RESOLVER",
-        "PERMISSIONS",
-        "SERIALIZERS",
-        "EVALUATORS",
-    ):
+    for scope, rate in merged["THROTTLE_RATES"].items():
+        if rate is not None and not _valid_rate(rate):
+            errors.append(
+                _error(
+                    f"{SETTINGS_NAME}['THROTTLE_RATES'][{scope!r}] = {rate!r} is not a rate.",
+                    'Use "<number>/<second|minute|hour|day>" (e.g. "30/min") or None.',
+                    4,
+                )
+            )
+    if merged["ROLE_WRITER"] is not None and not isinstance(merged["ROLE_WRITER"], str):
+        errors.append(
+            _error(f"{SETTINGS_NAME}['ROLE_WRITER'] must be a dotted path or None.", "", 4)
+        )
+    for key in sorted(IMPORT_STRINGS):
         for where, path in _dotted_paths(key, merged[key]):
             try:
                 settings.import_from(path)

@@ -44,8 +44,19 @@ DEFAULTS: dict[str, Any] = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Parsers of every learnplat view (dotted paths). learnplat's JSONParser turns JSON
+    # nested too deeply for Python into a 400 instead of a 500.
+    "PARSER_CLASSES": [
+        "learnplat.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # fn(user) -> learnplat.roles.Role; hosts that cannot migrate their user model swap it.
     "ROLE_RESOLVER": "learnplat.roles.default_role_resolver",
+    # fn(user, role) -> None that stores a role change (admin PATCH users/{id}/, registration
+    # with a non-default role). None: the counterpart of ROLE_RESOLVER when it is one of
+    # learnplat's, otherwise role changes are refused with a 400.
+    "ROLE_WRITER": None,
     # Django group names read by learnplat.roles.group_role_resolver.
     "ROLE_GROUPS": {"instructor": "learnplat-instructors", "admin": "learnplat-admins"},
     # Platform roles self-registration may ask for; the first is the default.
@@ -89,7 +100,9 @@ IMPORT_STRINGS = frozenset(
     {
         "AUTHENTICATION_CLASSES",
         "RENDERER_CLASSES",
+        "PARSER_CLASSES",
         "ROLE_RESOLVER",
+        "ROLE_WRITER",
         "PERMISSIONS",
         "SERIALIZERS",
         "EVALUATORS",
