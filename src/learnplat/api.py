@@ -74,11 +74,11 @@ class LearnplatViewMixin:
         elif isinstance(exc, RequestDataTooBig):
             # Django raises it while DRF reads the body; unhandled it becomes an HTML 400
             # page (or a 500 in some servers), not the JSON error clients parse.
-            exc = ParseError(
+            message = (
                 f"The request body is larger than {django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE} "
-                "bytes.",
-                code="request_too_large",
+                "bytes."
             )
+            exc = ParseError({"detail": message, "code": "request_too_large"})
         return super().handle_exception(exc)  # type: ignore[misc]
 
 

@@ -23,7 +23,6 @@ from django.contrib.auth.models import update_last_login
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import datetime_from_epoch
@@ -33,6 +32,7 @@ from learnplat.accounts.signals import user_registered
 from learnplat.accounts.tokens import (
     TokenPair,
     issue_token_pair,
+    jwt_settings,
     read_any_token,
     read_refresh_token,
 )
@@ -145,7 +145,7 @@ def register_user(
 def log_in(*, user: Any) -> TokenPair:
     """A token pair for an authenticated, active ``user`` (and ``last_login`` if
     ``SIMPLE_JWT["UPDATE_LAST_LOGIN"]``)."""
-    if jwt_settings.UPDATE_LAST_LOGIN:
+    if jwt_settings().UPDATE_LAST_LOGIN:
         update_last_login(type(user), user)
     return issue_token_pair(user)
 
@@ -157,7 +157,7 @@ def _token_user(token: Token) -> Any:
     model = get_user_model()
     try:
         return model._default_manager.get(
-            **{jwt_settings.USER_ID_FIELD: token[jwt_settings.USER_ID_CLAIM]}
+            **{jwt_settings().USER_ID_FIELD: token[jwt_settings().USER_ID_CLAIM]}
         )
     except (KeyError, ValueError, TypeError, model.DoesNotExist) as exc:
         raise TokenRejected(
@@ -175,7 +175,7 @@ def _locked_outstanding(token: Token) -> OutstandingToken:
     """The outstanding-token row of ``token``, locked until commit (created if missing,
     e.g. for tokens issued before the blacklist app was installed)."""
     outstanding, _ = OutstandingToken.objects.select_for_update().get_or_create(
-        jti=token[jwt_settings.JTI_CLAIM],
+        jti=token[jwt_settings().JTI_CLAIM],
         defaults={
             "user": None,
             "token": str(token),
@@ -212,7 +212,7 @@ def verify_token(*, raw: str) -> None:
     changed password since it was issued. Raises ``TokenError`` or :class:`TokenRejected`.
     """
     token = read_any_token(raw)
-    if querysets.is_blacklisted(token[jwt_settings.JTI_CLAIM]):
+    if querysets.is_blacklisted(token[jwt_settings().JTI_CLAIM]):
         raise TokenRejected("Token is blacklisted", code="token_not_valid")
     _check_usable(token, _token_user(token))
 
@@ -225,8 +225,8 @@ def log_out(*, user: Any, raw: str) -> None:
     :class:`~learnplat.exceptions.ServiceError` if it belongs to someone else.
     """
     token = read_refresh_token(raw)
-    owner = str(token.get(jwt_settings.USER_ID_CLAIM))
-    if owner != str(getattr(user, jwt_settings.USER_ID_FIELD)):
+    owner = str(token.get(jwt_settings().USER_ID_CLAIM))
+    if owner != str(getattr(user, jwt_settings().USER_ID_FIELD)):
         raise ServiceError(
             "This refresh token belongs to another user.", code="token_not_owned", status_code=403
         )

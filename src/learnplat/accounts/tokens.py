@@ -10,12 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import BlacklistMixin, RefreshToken, Token, UntypedToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from learnplat.authentication import PASSWORD_CLAIM, password_fingerprint
+
+
+def jwt_settings() -> Any:
+    """simplejwt's current settings: it rebinds its ``api_settings`` when ``SIMPLE_JWT``
+    changes, so a reference imported once would go stale."""
+    return simplejwt_settings.api_settings
 
 
 class LearnplatRefreshToken(RefreshToken):
@@ -33,7 +39,7 @@ class LearnplatRefreshToken(RefreshToken):
         token[PASSWORD_CLAIM] = password_fingerprint(user)
         OutstandingToken.objects.create(
             user=user,
-            jti=token[api_settings.JTI_CLAIM],
+            jti=token[jwt_settings().JTI_CLAIM],
             token=str(token),
             created_at=token.current_time,
             expires_at=datetime_from_epoch(token["exp"]),

@@ -64,6 +64,13 @@ class AuthView(LearnplatViewMixin, GenericAPIView):
             method = "get"
         return self.method_actions.get(method)
 
+    @action.setter
+    def action(self, value: str | None) -> None:
+        # DRF's override_method (the browsable API's forms) assigns ``action`` from a
+        # viewset's action_map. It swaps ``self.request`` for one with the form's method
+        # too, and the getter derives the action from that, so the assignment is moot.
+        pass
+
     def save_body(self, request: Request, **kwargs: Any) -> Any:
         """Validate the body with the action's serializer and save it; returns what it saved."""
         serializer = self.get_serializer(data=request.data, **kwargs)
