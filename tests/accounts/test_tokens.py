@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from learnplat.accounts import services
 from learnplat.accounts.tokens import LearnplatRefreshToken, read_refresh_token
 from learnplat.authentication import PASSWORD_CLAIM
 from tests.accounts.conftest import (
@@ -400,3 +402,26 @@ def test_make_user_helper_has_a_usable_password() -> None:
     # Guards the fixtures the whole file relies on.
     user = make_user(username="helper")
     assert user.check_password(PASSWORD)
+
+
+def test_a_refresh_racing_past_the_check_is_refused_not_a_500(
+    student: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where row locks do nothing (SQLite), another request may blacklist the token between
+    # the blacklist check and the insert; simulate it landing in that gap.
+    raw = tokens_for(student).refresh
+    original = services._check_usable
+
+    def racing_request_lands(token: Any, user: Any) -> None:
+        original(token, user)
+        BlacklistedToken.objects.create(
+            token=OutstandingToken.objects.get(jti=token[api_settings.JTI_CLAIM])
+        )
+
+    monkeypatch.setattr(services, "_check_usable", racing_request_lands)
+
+    response = refresh(raw)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+    assert OutstandingToken.objects.filter(user=student).count() == 1

@@ -201,7 +201,12 @@ def rotate_refresh_token(*, raw: str) -> TokenPair:
         raise TokenRejected("Token is blacklisted", code="token_not_valid")
     user = _token_user(token)
     _check_usable(token, user)
-    BlacklistedToken.objects.create(token=outstanding)
+    try:
+        # Where row locks do nothing (SQLite), a racing request is caught here instead.
+        with transaction.atomic():
+            BlacklistedToken.objects.create(token=outstanding)
+    except IntegrityError as exc:
+        raise TokenRejected("Token is blacklisted", code="token_not_valid") from exc
     return issue_token_pair(user)
 
 
