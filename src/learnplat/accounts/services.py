@@ -76,8 +76,10 @@ def _lock_identities() -> None:
     """Serialise the check-then-write of usernames and e-mail addresses until commit.
 
     Two sign-ups as ``Ada`` and ``ada`` at the same moment would otherwise both pass the
-    check. PostgreSQL gets an advisory lock (held only for the check and the INSERT, the
-    password is hashed before); SQLite already runs one writing transaction at a time.
+    check. PostgreSQL gets an advisory lock (held only for the check and the INSERT: the
+    password is hashed before). Elsewhere the learnplat user's case-insensitive constraints
+    catch the race; SQLite sites with their own user model can set the database option
+    ``"transaction_mode": "IMMEDIATE"`` to serialise writing transactions.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
