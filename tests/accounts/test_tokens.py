@@ -162,6 +162,21 @@ def test_refresh_rotates_and_the_old_token_is_dead(student: Any) -> None:
     assert refresh(second["refresh"]).status_code == 200
 
 
+@pytest.mark.parametrize("actor_name", ACTORS)
+def test_refresh_and_verify_for_every_kind_of_user(actor_name: str, actor: Any) -> None:
+    # Both endpoints ignore who calls them; what matters is whose token is sent.
+    owner = actor or make_user(username="anon-owner")
+    tokens = tokens_for(owner)
+    caller = client_as(actor)
+
+    rotated = caller.post(url("auth-token-refresh"), {"refresh": tokens.refresh}, format="json")
+    verified = caller.post(url("auth-token-verify"), {"token": tokens.access}, format="json")
+
+    assert rotated.status_code == 200
+    assert me(rotated.json()["access"]).json()["id"] == owner.pk
+    assert verified.status_code == 200
+
+
 def test_refresh_rotates_even_when_simplejwt_would_not(student: Any, settings: Any) -> None:
     settings.SIMPLE_JWT = {
         **settings.SIMPLE_JWT,
