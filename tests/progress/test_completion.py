@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from django.core.checks import run_checks
-from django.test import override_settings
 
 from tests.factories import TaskFactory
 from tests.progress.factories import course_row, graded, set_result, submit, task_row
@@ -22,8 +21,10 @@ def test_default_needs_full_marks(learner: Any, course: Any) -> None:
     assert task_row(learner, task).completed
 
 
-@override_settings(LEARNPLAT={"PROGRESS": {"COMPLETION_THRESHOLD": 0.6}})
-def test_threshold_is_a_share_of_max_score(learner: Any, course: Any) -> None:
+def test_threshold_is_a_share_of_max_score(
+    learner: Any, course: Any, learnplat_settings: Any
+) -> None:
+    learnplat_settings(PROGRESS={"COMPLETION_THRESHOLD": 0.6})
     task = TaskFactory(course=course, max_score=10)
     graded(learner, task, 5.9)
     assert not task_row(learner, task).completed
@@ -59,8 +60,10 @@ def test_manual_tasks_complete_when_graded_at_any_score(learner: Any, course: An
     assert task_row(learner, essay).completed
 
 
-@override_settings(LEARNPLAT={"PROGRESS": {"COMPLETE_WHEN_GRADED_KINDS": ["exact"]}})
-def test_complete_when_graded_kinds_is_configurable(learner: Any, course: Any) -> None:
+def test_complete_when_graded_kinds_is_configurable(
+    learner: Any, course: Any, learnplat_settings: Any
+) -> None:
+    learnplat_settings(PROGRESS={"COMPLETE_WHEN_GRADED_KINDS": ["exact"]})
     exact = TaskFactory(course=course, kind="exact", max_score=10)
     essay = TaskFactory(course=course, kind="manual", config={}, max_score=10)
     graded(learner, exact, 1)
@@ -127,15 +130,14 @@ def test_enrollment_status_is_left_alone(learner: Any, course: Any) -> None:
         {"COMPLETE_WHEN_GRADED_KINDS": [1]},
     ],
 )
-def test_bad_progress_settings_fail_the_system_check(progress: dict[str, Any]) -> None:
-    with override_settings(LEARNPLAT={"PROGRESS": progress}):
-        ids = {m.id for m in run_checks()}
+def test_bad_progress_settings_fail_the_system_check(
+    progress: dict[str, Any], learnplat_settings: Any
+) -> None:
+    learnplat_settings(PROGRESS=progress)
+    ids = {m.id for m in run_checks()}
     assert "learnplat.E040" in ids
 
 
-def test_good_progress_settings_pass_the_system_check() -> None:
-    with override_settings(
-        LEARNPLAT={"PROGRESS": {"COMPLETION_THRESHOLD": 0, "COMPLETE_WHEN_GRADED_KINDS": []}}
-    ):
-        ids = {m.id for m in run_checks()}
-    assert "learnplat.E040" not in ids
+def test_good_progress_settings_pass_the_system_check(learnplat_settings: Any) -> None:
+    learnplat_settings(PROGRESS={"COMPLETION_THRESHOLD": 0, "COMPLETE_WHEN_GRADED_KINDS": []})
+    assert "learnplat.E040" not in {m.id for m in run_checks()}

@@ -58,7 +58,7 @@ from learnplat.progress.serializers import (
 from learnplat.schema import error_responses
 
 
-class ProgressListView(LearnplatViewMixin, generics.ListAPIView):  # type: ignore[misc]
+class ProgressListView(LearnplatViewMixin, generics.ListAPIView):
     """``GET progress/``: the caller's progress in every course they take."""
 
     permission_resource = "progress"
@@ -84,7 +84,7 @@ class ProgressListView(LearnplatViewMixin, generics.ListAPIView):  # type: ignor
         return self.get_paginated_response(self.get_serializer(reports, many=True).data)
 
 
-class CourseScopedView(LearnplatViewMixin, generics.GenericAPIView):  # type: ignore[misc]
+class CourseScopedView(LearnplatViewMixin, generics.GenericAPIView):
     """A view under ``courses/{slug}/``: 404 unless the caller may see the course, then the
     action's object permissions against it (a 403 for those who see it but may not act)."""
 
