@@ -97,6 +97,13 @@ DEFAULTS: dict[str, Any] = {
         "RETRY_BACKOFF_SECONDS": 5,
         "TIME_LIMIT_SECONDS": 10,
     },
+    # Progress and completion rules (docs/grading.md).
+    "PROGRESS": {
+        # A task is completed once a graded attempt's raw score reaches this share of max_score.
+        "COMPLETION_THRESHOLD": 1.0,
+        # Task kinds graded by people: completed once graded, whatever the score.
+        "COMPLETE_WHEN_GRADED_KINDS": ["manual"],
+    },
 }
 
 #: Top-level keys whose value is a dotted path (or list of them), resolved by ``import_from``.

@@ -98,8 +98,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several resources have a "role" (platform, course): give each choice set its own name.
-    "ENUM_NAME_OVERRIDES": {"PlatformRoleEnum": "learnplat.roles.Role"},
+    # Several resources have a "role" (platform, course) or a "status": give each choice set
+    # its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformRoleEnum": "learnplat.roles.Role",
+        "TaskProgressStatusEnum": "learnplat.progress.models.TaskProgressStatus",
+    },
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
