@@ -12,7 +12,10 @@ from importlib.util import find_spec
 
 import dj_database_url
 
-SECRET_KEY = "learnplat-tests-not-secret"
+from learnplat.spectacular import ENUM_NAME_OVERRIDES
+
+# At least 32 bytes: PyJWT warns (an error here) about shorter HMAC keys.
+SECRET_KEY = "learnplat-tests-not-secret-but-long-enough-for-hs256"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 USE_TZ = True
@@ -97,6 +100,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {**ENUM_NAME_OVERRIDES},
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
