@@ -360,14 +360,12 @@ def _prerequisite_ids(
     """Check that ``prerequisites`` are other tasks of ``course`` and that making them
     ``task``'s prerequisites closes no cycle; return their ids."""
     ids = list(dict.fromkeys(p.pk if isinstance(p, Task) else int(p) for p in prerequisites))
-    courses = dict(Task.objects.filter(pk__in=ids).values_list("pk", "course_id"))
+    ours = set(Task.objects.filter(pk__in=ids, course=course).values_list("pk", flat=True))
     errors: list[str] = []
-    missing = [i for i in ids if i not in courses]
-    if missing:
-        errors.append(f"Unknown tasks: {missing}.")
-    foreign = [i for i, course_id in courses.items() if course_id != course.pk]
-    if foreign:
-        errors.append(f"Prerequisites must be tasks of the same course; {sorted(foreign)} are not.")
+    # Unknown ids and tasks of other courses get the same answer: no hint at other courses.
+    strangers = [i for i in ids if i not in ours]
+    if strangers:
+        errors.append(f"Prerequisites must be tasks of the same course; {strangers} are not.")
     if task is not None and task.pk in ids:
         errors.append("A task cannot be its own prerequisite.")
     if not errors and task is not None and ids:
