@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from learnplat.courses.models import Extension, Task
+from learnplat.evaluation.registry import get_evaluator
 from learnplat.roles import Role
 from tests.courses.conftest import World
 from tests.factories import make_user
@@ -74,7 +75,7 @@ def test_task_admin_applies_the_api_rules(world: World, admin_client_: Client) -
     ok = admin_client_.post(add, _task_form(world))
     assert ok.status_code == 302
     task = Task.objects.get(title="Admin task")
-    assert task.config == {"answers": ["4"], "case_sensitive": False}
+    assert task.config == get_evaluator("exact").validate_config({"answers": ["4"]})
 
 
 def test_task_admin_refuses_cycles_and_foreign_prerequisites(

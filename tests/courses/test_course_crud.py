@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from learnplat.courses.models import Course, Enrollment, Task
+from learnplat.evaluation.registry import get_evaluator
 from tests.courses.conftest import World, matrix, url
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +75,11 @@ def test_nested_create_makes_course_tasks_and_prerequisites(world: World) -> Non
         "per": "day",
         "floor_percent": 0.0,
     }
-    assert tasks[1]["config"] == {"choices": ["a", "b"], "correct": [1], "multiple": False}
-    assert tasks[1]["public_config"] == {"choices": ["a", "b"], "multiple": False}
+    choice = get_evaluator("choice")
+    stored = choice.validate_config({"choices": ["a", "b"], "correct": [1]})
+    assert tasks[1]["config"] == stored
+    assert tasks[1]["public_config"] == choice.public_config(stored)
+    assert "correct" not in tasks[1]["public_config"]
     course = Course.objects.get(slug="algebra")
     assert Enrollment.objects.get(course=course).role == "instructor"
 
@@ -220,6 +224,7 @@ def test_huge_config_is_400(world: World, settings: Any) -> None:
         ('"a string"', "application/json"),
         ('{"title": NaN}', "application/json"),
         ('{"title": "x", "capacity": ' + "9" * 5000 + "}", "application/json"),
+        ('{"title": "x", "tasks": ' + "[" * 100_000 + "]" * 100_000 + "}", "application/json"),
     ],
 )
 def test_malformed_json_is_400(world: World, body: str, content_type: str) -> None:
@@ -249,8 +254,10 @@ def test_status_and_instructors_are_read_only_on_create(world: World) -> None:
     instructor=200,
     admin=200,
 )
-def test_patch_matrix(world: World, role: str, code: int) -> None:
-    response = world.client(role).patch(url("course-detail", "intro"), {"title": "Renamed"})
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_update_matrix(world: World, role: str, code: int, method: str) -> None:
+    client = world.client(role)
+    response = getattr(client, method)(url("course-detail", "intro"), {"title": "Renamed"})
     assert response.status_code == code
     world.course.refresh_from_db()
     assert (world.course.title == "Renamed") is (code == 200)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from learnplat.courses import services
 from learnplat.courses.models import Course, Enrollment, Extension, Task
+from learnplat.evaluation.registry import get_evaluator
 from learnplat.exceptions import InvalidInput, ServiceError
 from learnplat.roles import Role
 from tests.courses.conftest import World
@@ -146,7 +147,7 @@ def test_add_enrollment_unknown_role(world: World) -> None:
 def test_create_task_defaults_and_rules(world: World) -> None:
     task = services.create_task(course=world.course, **exact("t"))
     assert task.position == 3
-    assert task.config == {"answers": ["x"], "case_sensitive": False}
+    assert task.config == get_evaluator("exact").validate_config({"answers": ["x"]})
     with pytest.raises(InvalidInput) as info:
         services.create_task(course=world.course, title="t", kind="nope")
     assert "kind" in info.value.errors

@@ -16,6 +16,7 @@ from learnplat.courses.validation import (
     find_cycle,
     normalise_late_policy,
 )
+from learnplat.evaluation.registry import get_evaluator
 from learnplat.exceptions import InvalidInput
 
 
@@ -79,11 +80,8 @@ def test_date_order(opens: Any, due: Any, closes: Any, field: str) -> None:
 
 
 def test_clean_config_uses_the_evaluator() -> None:
-    assert clean_config("choice", {"choices": ["a", "b"], "correct": [0]}) == {
-        "choices": ["a", "b"],
-        "correct": [0],
-        "multiple": False,
-    }
+    config = {"choices": ["a", "b"], "correct": [0]}
+    assert clean_config("choice", config) == get_evaluator("choice").validate_config(config)
     with pytest.raises(InvalidInput) as info:
         clean_config("choice", {"choices": ["a"]})
     assert "choices" in info.value.errors["config"]
