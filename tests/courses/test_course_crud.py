@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -326,3 +328,16 @@ def test_delete_matrix(world: World, role: str, code: int) -> None:
 
 def test_unknown_course_is_404(world: World) -> None:
     assert world.client("admin").get(url("course-detail", "nope")).status_code == 404
+
+
+def test_documented_nested_create_example_works(world: World) -> None:
+    """The curl example of docs/courses.md creates what the page says."""
+    page = (Path(__file__).parents[2] / "docs" / "courses.md").read_text()
+    payload = json.loads(re.search(r"-d '(\{.*?\})'", page, re.DOTALL).group(1))  # type: ignore[union-attr]
+    response = world.client("instructor").post(url("course-list"), payload)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["slug"] == "algebra"
+    assert [t["position"] for t in body["tasks"]] == [1, 2, 3]
+    first, second, _third = (t["id"] for t in body["tasks"])
+    assert body["tasks"][2]["prerequisites"] == [first, second]

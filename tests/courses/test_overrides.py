@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from rest_framework import serializers
+from rest_framework.permissions import BasePermission
 
 from learnplat.courses.serializers import CourseSerializer
+from learnplat.permissions import IsCourseStaff
 from tests.courses.conftest import World, url
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +73,28 @@ def test_serializer_override_is_read_per_request(world: World, settings: Any) ->
     settings.LEARNPLAT = {**settings.LEARNPLAT, "SERIALIZERS": {}}
     results = world.client("anonymous").get(url("course-list")).json()["results"]
     assert set(results[0]) == set(CourseSerializer.Meta.fields)
+
+
+class CoursePublished(BasePermission):
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        return bool(obj.status == "published")
+
+
+TasksOfPublishedCourses = IsCourseStaff | CoursePublished
+
+
+def test_documented_composition_example(world: World, settings: Any) -> None:
+    """docs/permissions.md: members list tasks, students only of published courses."""
+    _permissions(
+        settings,
+        task_list=[
+            "learnplat.permissions.IsCourseMember",
+            f"{__name__}.TasksOfPublishedCourses",
+        ],
+    )
+    assert world.client("student").get(url("course-tasks", "intro")).status_code == 200
+    assert world.client("outsider").get(url("course-tasks", "intro")).status_code == 403
+    world.course.status = "archived"
+    world.course.save()
+    assert world.client("student").get(url("course-tasks", "intro")).status_code == 403
+    assert world.client("assistant").get(url("course-tasks", "intro")).status_code == 200

@@ -176,15 +176,19 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
         remember_course_role(self.request.user, course.pk, course.my_role)  # type: ignore[attr-defined]
         return course
 
-    def _detail(self, course: Course, status_code: int = status.HTTP_200_OK) -> Response:
-        """The course as the detail endpoint shows it, read again with its annotations."""
-        course = self.get_queryset().get(pk=course.pk)
-        remember_course_role(self.request.user, course.pk, course.my_role)  # type: ignore[attr-defined]
+    def _detail(
+        self, course: Course, status_code: int = status.HTTP_200_OK, *, reread: bool = True
+    ) -> Response:
+        """The course as the detail endpoint shows it; ``reread`` after a write, so the
+        annotations (task counts, the caller's role) are current."""
+        if reread:
+            course = self.get_queryset().get(pk=course.pk)
+            remember_course_role(self.request.user, course.pk, course.my_role)  # type: ignore[attr-defined]
         course.visible_tasks = list(Task.objects.for_course(course, self.request.user))  # type: ignore[attr-defined]
         return Response(self.response_serializer(course).data, status=status_code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._detail(self.get_object())
+        return self._detail(self.get_object(), reread=False)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
