@@ -1,6 +1,6 @@
 """The base every learnplat view builds on.
 
-Authentication, renderers, pagination, permissions and serializers are resolved per
+Authentication, renderers, parsers, pagination, permissions and serializers are resolved per
 request from ``LEARNPLAT`` (never frozen at import), and permissions and serializers are
 looked up per action under ``"<resource>_<action>"`` keys so a host can replace any of them.
 """
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rest_framework.exceptions import NotFound, ValidationError
+from django.conf import settings as django_settings
+from django.core.exceptions import RequestDataTooBig
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.permissions import BasePermission
 from rest_framework.serializers import BaseSerializer
@@ -74,6 +76,14 @@ class LearnplatViewMixin:
             exc = exc.to_api_exception()
         elif isinstance(exc, InvalidInput):
             exc = ValidationError(exc.errors)
+        elif isinstance(exc, RequestDataTooBig):
+            # Django raises it while DRF reads the body; unhandled it becomes an HTML 400
+            # page (or a 500 in some servers), not the JSON error clients parse.
+            message = (
+                f"The request body is larger than {django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE} "
+                "bytes."
+            )
+            exc = ParseError({"detail": message, "code": "request_too_large"})
         return super().handle_exception(exc)  # type: ignore[misc]
 
 

@@ -100,6 +100,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a "role" or "status" with different choices (platform and course
+    # roles, course and enrollment statuses): learnplat names each choice set.
     "ENUM_NAME_OVERRIDES": {**ENUM_NAME_OVERRIDES},
 }
 SIMPLE_JWT = {
