@@ -98,3 +98,24 @@ def test_documented_composition_example(world: World, settings: Any) -> None:
     world.course.save()
     assert world.client("student").get(url("course-tasks", "intro")).status_code == 403
     assert world.client("assistant").get(url("course-tasks", "intro")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "slug", "data"),
+    [
+        ("get", "course-detail", "intro", None),
+        ("patch", "course-detail", "intro", {"title": "Other title"}),
+        ("post", "course-publish", "secret", None),
+        ("post", "course-archive", "intro", None),
+        ("post", "course-list", None, {"title": "Fresh"}),
+    ],
+)
+def test_course_retrieve_serializer_shapes_every_detail_answer(
+    world: World, settings: Any, method: str, name: str, slug: str | None, data: Any
+) -> None:
+    path = f"{__name__}.TitleOnlyCourseSerializer"
+    settings.LEARNPLAT = {**settings.LEARNPLAT, "SERIALIZERS": {"course_retrieve": path}}
+    target = url(name, slug) if slug else url(name)
+    response = getattr(world.client("instructor"), method)(target, data)
+    assert response.status_code in (200, 201)
+    assert set(response.json()) == {"title"}

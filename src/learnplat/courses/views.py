@@ -151,13 +151,16 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
         "retrieve": CourseDetailSerializer,
         "create": CourseCreateSerializer,
         "update": CourseSerializer,
-        "destroy": CourseSerializer,
-        "publish": CourseDetailSerializer,
-        "archive": CourseDetailSerializer,
         "enroll": EnrollmentSerializer,
-        "drop": EnrollmentSerializer,
     }
-    response_actions = {"create": "retrieve", "update": "retrieve"}
+    # These answer with the course detail, so LEARNPLAT["SERIALIZERS"]["course_retrieve"]
+    # shapes them all.
+    response_actions = {
+        "create": "retrieve",
+        "update": "retrieve",
+        "publish": "retrieve",
+        "archive": "retrieve",
+    }
     serializer_class = CourseSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = CourseFilter
