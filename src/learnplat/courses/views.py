@@ -94,6 +94,17 @@ def errors(
     return error_responses(*sorted(set(codes)), descriptions=descriptions)
 
 
+def _transition_schema(summary: str) -> Any:
+    return extend_schema(
+        summary=summary,
+        request=None,
+        responses={
+            200: CourseDetailSerializer,
+            **errors(*_COURSE_ERRORS, conflict="invalid_transition"),
+        },
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List the courses you can see",
@@ -204,26 +215,12 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
         serializer.is_valid(raise_exception=True)
         return self._detail(serializer.save())
 
-    @extend_schema(
-        summary="Publish a course (draft or archived → published)",
-        request=None,
-        responses={
-            200: CourseDetailSerializer,
-            **errors(*_COURSE_ERRORS, conflict="invalid_transition"),
-        },
-    )
+    @_transition_schema("Publish a course (draft or archived → published)")
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, slug: str) -> Response:
         return self._detail(services.publish(course=self.get_object()))
 
-    @extend_schema(
-        summary="Archive a course (published → archived)",
-        request=None,
-        responses={
-            200: CourseDetailSerializer,
-            **errors(*_COURSE_ERRORS, conflict="invalid_transition"),
-        },
-    )
+    @_transition_schema("Archive a course (published → archived)")
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, slug: str) -> Response:
         return self._detail(services.archive(course=self.get_object()))
