@@ -88,6 +88,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_ANSWER_BYTES": 64 * 1024,
     # Largest accepted Markdown description of a course or task, in characters.
     "MAX_DESCRIPTION_LENGTH": 100_000,
+    # Largest accepted task ``config``, in bytes of its JSON encoding.
+    "MAX_TASK_CONFIG_BYTES": 64 * 1024,
     # The evaluation pipeline.
     "EVALUATION": {
         "TASK_BACKEND": "default",

@@ -12,16 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from learnplat.progress.models import TaskProgressStatus
-
-
-class UserSummarySerializer(serializers.Serializer[Any]):
-    """Who a progress row belongs to."""
-
-    id = serializers.IntegerField(source="pk", read_only=True)
-    username = serializers.CharField(source="get_username", read_only=True)
-    # Defaults cover host user models without these fields.
-    first_name = serializers.CharField(read_only=True, default="")
-    last_name = serializers.CharField(read_only=True, default="")
+from learnplat.serializers import UserSummarySerializer
 
 
 class CourseSummarySerializer(serializers.Serializer[Any]):
