@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import BasePagination
 from rest_framework.permissions import BasePermission
 from rest_framework.serializers import BaseSerializer
 
@@ -30,7 +31,7 @@ class LearnplatViewMixin:
     permission_resource: ClassVar[str] = ""
     action_permissions: ClassVar[dict[str, list[type[BasePermission] | Any]]] = {}
     action_serializers: ClassVar[dict[str, type[BaseSerializer[Any]]]] = {}
-    pagination_class = LearnplatPagination
+    pagination_class: type[BasePagination] | None = LearnplatPagination
 
     def _current_action(self) -> str:
         action = getattr(self, "action", None)

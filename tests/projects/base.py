@@ -12,7 +12,8 @@ from importlib.util import find_spec
 
 import dj_database_url
 
-SECRET_KEY = "learnplat-tests-not-secret"
+# At least 32 bytes: PyJWT warns (an error here) about shorter HMAC keys.
+SECRET_KEY = "learnplat-tests-not-secret-but-long-enough-for-hs256"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 USE_TZ = True

@@ -6,3 +6,7 @@ class SubmissionsConfig(AppConfig):
     label = "learnplat_submissions"
     verbose_name = "Learnplat submissions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the grader token scheme with drf-spectacular.
+        from learnplat.submissions import openapi  # noqa: F401
