@@ -112,3 +112,17 @@ def world(db: None) -> World:
 
 def submit_url(task: Any) -> str:
     return f"/api/tasks/{task.pk}/submissions/"
+
+
+def queued(world: World, answer: Any = "4", *, user: Any = None, task: Any = None) -> Any:
+    """A submission stored by submit() whose evaluation has not run (on-commit not executed)."""
+    from learnplat.submissions.services import submit
+
+    return submit(user=user or world.student, task=task or world.task, answer=answer).submission
+
+
+def set_kind(task: Any, kind: str, config: Any = None) -> Any:
+    task.kind = kind
+    task.config = {"answers": ["4"]} if config is None else config
+    task.save()
+    return task

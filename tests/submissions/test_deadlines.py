@@ -157,3 +157,64 @@ def test_a_malformed_stored_policy_deducts_nothing() -> None:
     task = make_task(due_at=T0, late_policy={"per": "fortnight"})
     window = window_for(task, None)
     assert late_score(5.0, task=task, window=window, submitted_at=T0 + timedelta(days=3)) == 5.0
+
+
+# -- recompute_lateness: extensions change grades already given ------------------------
+
+
+def late_graded(world: Any, user: Any = None) -> Any:
+    from django.utils import timezone
+
+    from learnplat.submissions import pipeline
+    from tests.submissions.conftest import queued
+
+    world.task.due_at = timezone.now() - timedelta(hours=1)
+    world.task.late_policy = {"deduction_percent": 40, "per": "day"}
+    world.task.save()
+    submission = queued(world, "4", user=user)
+    pipeline.run_evaluation(submission.pk)
+    submission.refresh_from_db()
+    return submission
+
+
+def test_an_extension_recomputes_lateness_and_score(world: Any) -> None:
+    from django.utils import timezone
+
+    from learnplat.submissions.models import Evaluation
+    from learnplat.submissions.services import recompute_lateness
+
+    submission = late_graded(world)
+    untouched = late_graded(world, user=world.other_student)
+    assert (submission.is_late, submission.score) == (True, 6.0)
+    extension = Extension.objects.create(
+        user=world.student, course=world.course, due_at=timezone.now() + timedelta(days=1)
+    )
+    assert recompute_lateness(user=world.student, course=world.course) == 1
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score, submission.raw_score) == (False, 10.0, 10.0)
+    last = Evaluation.objects.filter(submission=submission).last()
+    assert last is not None
+    assert (last.trigger, last.score) == ("deadline", 10.0)
+    # Nothing changes a second time.
+    assert recompute_lateness(user=world.student, course=world.course) == 0
+    extension.delete()
+    assert recompute_lateness(user=world.student, course=world.course, task=world.task) == 1
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (True, 6.0)
+    untouched.refresh_from_db()
+    assert untouched.score == 6.0
+
+
+def test_an_extension_flags_manual_grades_on_time_but_keeps_their_score(world: Any) -> None:
+    from django.utils import timezone
+
+    from learnplat.submissions.services import grade, recompute_lateness
+
+    submission = late_graded(world)
+    grade(submission=submission, by=world.instructor, score=4.0)
+    Extension.objects.create(
+        user=world.student, course=world.course, task=world.task, due_at=timezone.now()
+    )
+    assert recompute_lateness(user=world.student, course=world.course) == 0
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (False, 4.0)

@@ -136,11 +136,8 @@ def submit(
         if replay is not None:
             return SubmitResult(replay, created=False)
     try:
-        return SubmitResult(
-            _create_submission(
-                user=user, task=task, answer=answer, idempotency_key=idempotency_key
-            ),
-            created=True,
+        return _create_submission(
+            user=user, task=task, answer=answer, idempotency_key=idempotency_key
         )
     except IntegrityError:
         # The same key raced in through another course's enrollment lock.
@@ -154,7 +151,7 @@ def submit(
 @transaction.atomic
 def _create_submission(
     *, user: Any, task: Task, answer: Any, idempotency_key: str | None
-) -> Submission:
+) -> SubmitResult:
     enrollment = (
         Enrollment.objects.select_for_update()
         .filter(user=user, course_id=task.course_id, status="active")
@@ -170,7 +167,7 @@ def _create_submission(
         # Under the lock: a parallel request with the same key has committed by now.
         replay = _replay(user=user, task=task, answer=answer, idempotency_key=idempotency_key)
         if replay is not None:
-            return replay
+            return SubmitResult(replay, created=False)
     evaluator = _evaluator_of(task)
     answer = normalise_answer(task=task, answer=answer)
     now = timezone.now()
@@ -207,7 +204,7 @@ def _create_submission(
     if submission.grader_queue is None:
         pipeline.enqueue_on_commit([submission.pk])
     send_on_commit(submission_created, submission=submission)
-    return submission
+    return SubmitResult(submission, created=True)
 
 
 # -- manual grades -------------------------------------------------------------------------
