@@ -15,6 +15,7 @@ from learnplat.roles import Role
 from tests.conftest import client_for
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
 from tests.submissions import evaluators
+from tests.submissions.kinds import TEST_EVALUATORS
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +49,7 @@ def lp_settings(settings: Any) -> Callable[..., None]:
 
 @pytest.fixture
 def test_evaluators(lp_settings: Callable[..., None]) -> None:
-    lp_settings(EVALUATORS=evaluators.TEST_EVALUATORS)
+    lp_settings(EVALUATORS=TEST_EVALUATORS)
 
 
 @pytest.fixture

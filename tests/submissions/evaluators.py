@@ -95,13 +95,3 @@ class FlakyEvaluator(ExactEvaluator):
             marker.touch()
             raise ConnectionError("a transient failure")
         return super().evaluate(answer, config, max_score=max_score)
-
-
-TEST_EVALUATORS = {
-    "raising": "tests.submissions.evaluators.RaisingEvaluator",
-    "hanging": "tests.submissions.evaluators.HangingEvaluator",
-    "counting": "tests.submissions.evaluators.CountingEvaluator",
-    "junk": "tests.submissions.evaluators.JunkEvaluator",
-    "slow": "tests.submissions.evaluators.SlowEvaluator",
-    "flaky": "tests.submissions.evaluators.FlakyEvaluator",
-}

@@ -1,0 +1,47 @@
+"""Host shape for tests with real worker processes: the learnplat user shape plus
+django-tasks-db and django-rq, and the misbehaving test evaluators.
+
+The test process and the worker subprocesses it starts both load this module; the
+environment carries what a test chose, so both sides agree::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lp_submissions \
+        pytest --ds tests.projects.workers.settings -m slow tests/submissions
+
+- ``LEARNPLAT_TEST_TASK_BACKEND``: ``EVALUATION["TASK_BACKEND"]``, one of ``default``
+  (immediate), ``db``, ``rq``; default ``default``.
+- ``LEARNPLAT_TEST_EVALUATION``: JSON merged into ``EVALUATION``; default ``{}``.
+- ``LEARNPLAT_TEST_REDIS_URL``: the RQ queue's Redis; default ``redis://127.0.0.1:6379/3``.
+"""
+
+import json
+import os
+
+from tests.projects.learnplat_user.settings import *  # noqa: F403
+from tests.projects.learnplat_user.settings import INSTALLED_APPS, TASKS_PREFIX
+from tests.submissions.kinds import TEST_EVALUATORS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db", "django_rq"]
+
+WORKER_QUEUE = "learnplat-tests"
+TASKS = {
+    "default": {"BACKEND": f"{TASKS_PREFIX}.backends.immediate.ImmediateBackend"},
+    "db": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [WORKER_QUEUE]},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [WORKER_QUEUE]},
+}
+RQ_QUEUES = {
+    WORKER_QUEUE: {
+        "URL": os.environ.get("LEARNPLAT_TEST_REDIS_URL", "redis://127.0.0.1:6379/3"),
+        "DEFAULT_TIMEOUT": 60,
+    }
+}
+
+_backend = os.environ.get("LEARNPLAT_TEST_TASK_BACKEND", "default")
+LEARNPLAT = {
+    "EVALUATORS": TEST_EVALUATORS,
+    "EVALUATION": {
+        "TASK_BACKEND": _backend,
+        "QUEUE_NAME": "default" if _backend == "default" else WORKER_QUEUE,
+        **json.loads(os.environ.get("LEARNPLAT_TEST_EVALUATION", "{}")),
+    },
+}
+LEARNPLAT_HOST_SHAPE = "workers"
