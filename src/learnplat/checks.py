@@ -9,7 +9,11 @@
 | learnplat.E005 | ``learnplat.accounts`` is installed without simplejwt's ``token_blacklist`` |
 | learnplat.E006 | a required app is missing from ``INSTALLED_APPS`` |
 | learnplat.E007 | ``REGISTRATION_ROLES`` names an unknown role |
-| learnplat.E008 | ``EVALUATION``: unknown key, bad number, or a backend/queue ``TASKS`` lacks |
+| learnplat.E020 | an ``EVALUATORS`` entry is not an evaluator class, or its kind name is invalid |
+| learnplat.E030 | ``EVALUATION``: unknown key, bad number, or a backend/queue ``TASKS`` lacks |
+
+Ids from E020 on belong to evaluation (``check_evaluators``) and from E030 on to the
+submissions pipeline (``check_evaluation``), so parallel work on other areas cannot collide.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
-from learnplat.conf import DEFAULTS, SETTINGS_NAME, settings
+from learnplat.conf import DEFAULTS, IMPORT_STRINGS, SETTINGS_NAME, settings
+from learnplat.evaluation.registry import KIND_NAME, evaluator_class_problem
+from learnplat.evaluation.validation import is_number
 from learnplat.roles import Role
 
 REQUIRED_APPS = (
@@ -48,6 +54,14 @@ def _dotted_paths(key: str, value: Any) -> list[tuple[str, str]]:
         for sub_key, sub_value in value.items():
             found += _dotted_paths(f"{key}[{sub_key!r}]", sub_value)
     return found
+
+
+def _valid_rate(rate: Any) -> bool:
+    """A DRF throttle rate: ``"30/min"``, ``"5/hour"``, ``"1000/day"``, ``"2/s"``."""
+    if not isinstance(rate, str) or rate.count("/") != 1:
+        return False
+    number, period = rate.split("/")
+    return number.isdigit() and period[:1] in {"s", "m", "h", "d"}
 
 
 @register(Tags.compatibility)
@@ -84,14 +98,20 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     if errors:
         return errors
     merged = settings.as_dict()
-    for key in (
-        "AUTHENTICATION_CLASSES",
-        "RENDERER_CLASSES",
-        "ROLE_RESOLVER",
-        "PERMISSIONS",
-        "SERIALIZERS",
-        "EVALUATORS",
-    ):
+    for scope, rate in merged["THROTTLE_RATES"].items():
+        if rate is not None and not _valid_rate(rate):
+            errors.append(
+                _error(
+                    f"{SETTINGS_NAME}['THROTTLE_RATES'][{scope!r}] = {rate!r} is not a rate.",
+                    'Use "<number>/<second|minute|hour|day>" (e.g. "30/min") or None.',
+                    4,
+                )
+            )
+    if merged["ROLE_WRITER"] is not None and not isinstance(merged["ROLE_WRITER"], str):
+        errors.append(
+            _error(f"{SETTINGS_NAME}['ROLE_WRITER'] must be a dotted path or None.", "", 4)
+        )
+    for key in sorted(IMPORT_STRINGS):
         for where, path in _dotted_paths(key, merged[key]):
             try:
                 settings.import_from(path)
@@ -128,10 +148,6 @@ _EVALUATION_SECONDS = {
 }
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 @register(Tags.compatibility)
 def check_evaluation(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     raw = getattr(django_settings, SETTINGS_NAME, {})
@@ -140,16 +156,16 @@ def check_evaluation(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
     errors: list[CheckMessage] = []
     for key in raw.get("EVALUATION", {}):
         if key not in DEFAULTS["EVALUATION"]:
-            errors.append(_error(f"Unknown key EVALUATION[{key!r}].", "See docs/settings.md.", 8))
+            errors.append(_error(f"Unknown key EVALUATION[{key!r}].", "See docs/settings.md.", 30))
     evaluation = settings.EVALUATION
     for key, minimum in _EVALUATION_SECONDS.items():
         value = evaluation[key]
-        if not _is_number(value) or value < 0 or (minimum is not None and value <= minimum):
+        if not is_number(value) or value < 0 or (minimum is not None and value <= minimum):
             bound = "at least 0" if minimum is None else "greater than 0"
-            errors.append(_error(f"EVALUATION[{key!r}] must be a number {bound}.", "", 8))
+            errors.append(_error(f"EVALUATION[{key!r}] must be a number {bound}.", "", 30))
     max_tries = evaluation["MAX_TRIES"]
     if not isinstance(max_tries, int) or isinstance(max_tries, bool) or max_tries < 1:
-        errors.append(_error("EVALUATION['MAX_TRIES'] must be a positive integer.", "", 8))
+        errors.append(_error("EVALUATION['MAX_TRIES'] must be a positive integer.", "", 30))
     if errors:
         return errors
     if evaluation["LEASE_SECONDS"] <= evaluation["TIME_LIMIT_SECONDS"]:
@@ -157,7 +173,7 @@ def check_evaluation(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
             _error(
                 "EVALUATION['LEASE_SECONDS'] must be longer than TIME_LIMIT_SECONDS.",
                 "Otherwise a slow but healthy evaluation loses its lease and runs twice.",
-                8,
+                30,
             )
         )
     errors += _check_task_backend(evaluation["TASK_BACKEND"], evaluation["QUEUE_NAME"])
@@ -172,23 +188,67 @@ def _check_task_backend(alias: Any, queue_name: Any) -> list[CheckMessage]:
             _error(
                 f"EVALUATION['TASK_BACKEND'] = {alias!r} is not an alias in TASKS.",
                 f"Known aliases: {sorted(task_backends.settings)}.",
-                8,
+                30,
             )
         ]
     try:
         backend = task_backends[alias]
     except Exception as exc:
-        return [_error(f"The task backend {alias!r} cannot be loaded: {exc}", "", 8)]
+        return [_error(f"The task backend {alias!r} cannot be loaded: {exc}", "", 30)]
     if not isinstance(queue_name, str) or (backend.queues and queue_name not in backend.queues):
         return [
             _error(
                 f"EVALUATION['QUEUE_NAME'] = {queue_name!r} is not a queue of the task "
                 f"backend {alias!r}.",
                 f'Add it to TASKS[{alias!r}]["QUEUES"].',
-                8,
+                30,
             )
         ]
     return []
+
+
+@register(Tags.compatibility)
+def check_evaluators(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every configured task kind must name an importable evaluator class."""
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("EVALUATORS", {}), Mapping):
+        return []  # E001 / E004 report these
+    errors: list[CheckMessage] = []
+    timeout = raw.get("REGEX_TIMEOUT_SECONDS", DEFAULTS["REGEX_TIMEOUT_SECONDS"])
+    if not is_number(timeout) or timeout <= 0:
+        errors.append(
+            _error(
+                f"{SETTINGS_NAME}['REGEX_TIMEOUT_SECONDS'] must be a number of seconds "
+                f"greater than 0, not {timeout!r}.",
+                "The default is 1.0.",
+                4,
+            )
+        )
+    hint = "Map the kind to the dotted path of an Evaluator subclass, or to None to remove it."
+    for kind, path in settings.EVALUATORS.items():
+        where = f"{SETTINGS_NAME}['EVALUATORS'][{kind!r}]"
+        if path is None:
+            continue
+        if not isinstance(kind, str) or not KIND_NAME.fullmatch(kind):
+            errors.append(
+                _error(
+                    f"{where}: a kind name is 1 to 50 letters, digits, dots, hyphens or "
+                    "underscores.",
+                    "Task.kind stores it, so it must fit there.",
+                    20,
+                )
+            )
+        if not isinstance(path, str):
+            errors.append(_error(f"{where} must be a dotted path or None.", hint, 20))
+            continue
+        try:
+            evaluator_class = settings.import_from(path)
+        except ImportError:
+            continue  # E003 reports it
+        problem = evaluator_class_problem(evaluator_class)
+        if problem:
+            errors.append(_error(f"{where} = {path!r}: {problem}", hint, 20))
+    return errors
 
 
 @register(Tags.compatibility)

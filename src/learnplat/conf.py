@@ -39,6 +39,12 @@ DEFAULTS: dict[str, Any] = {
         "learnplat.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Parsers of every learnplat view (dotted paths).
+    "PARSER_CLASSES": [
+        "learnplat.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Renderers of every learnplat view (dotted paths).
     "RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -46,6 +52,10 @@ DEFAULTS: dict[str, Any] = {
     ],
     # fn(user) -> learnplat.roles.Role; hosts that cannot migrate their user model swap it.
     "ROLE_RESOLVER": "learnplat.roles.default_role_resolver",
+    # fn(user, role) -> None that stores a role change (admin PATCH users/{id}/, registration
+    # with a non-default role). None: the counterpart of ROLE_RESOLVER when it is one of
+    # learnplat's, otherwise role changes are refused with a 400.
+    "ROLE_WRITER": None,
     # Django group names read by learnplat.roles.group_role_resolver.
     "ROLE_GROUPS": {"instructor": "learnplat-instructors", "admin": "learnplat-admins"},
     # Platform roles self-registration may ask for; the first is the default.
@@ -69,6 +79,11 @@ DEFAULTS: dict[str, Any] = {
         "manual": "learnplat.evaluation.builtin.ManualEvaluator",
         "external": "learnplat.evaluation.builtin.ExternalEvaluator",
     },
+    # Guards of the built-in regex kind (learnplat.evaluation.safe_regex): longest pattern
+    # and answer in characters, and the time limit of one match in seconds.
+    "REGEX_MAX_PATTERN_LENGTH": 1000,
+    "REGEX_MAX_ANSWER_LENGTH": 10_000,
+    "REGEX_TIMEOUT_SECONDS": 1.0,
     # Largest accepted submission answer, in bytes of its JSON encoding.
     "MAX_ANSWER_BYTES": 64 * 1024,
     # Largest accepted Markdown description of a course or task, in characters.
@@ -97,8 +112,10 @@ DEFAULTS: dict[str, Any] = {
 IMPORT_STRINGS = frozenset(
     {
         "AUTHENTICATION_CLASSES",
+        "PARSER_CLASSES",
         "RENDERER_CLASSES",
         "ROLE_RESOLVER",
+        "ROLE_WRITER",
         "PERMISSIONS",
         "SERIALIZERS",
         "EVALUATORS",

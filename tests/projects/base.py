@@ -98,6 +98,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a "role" (platform, course): give each choice set its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformRoleEnum": "learnplat.roles.Role",
+        "SubmissionStatusEnum": "learnplat.submissions.models.SubmissionStatus",
+    },
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),

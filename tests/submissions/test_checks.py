@@ -1,4 +1,4 @@
-"""System check learnplat.E008: the EVALUATION settings."""
+"""System check learnplat.E030: the EVALUATION settings."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from learnplat.checks import check_evaluation
 
 def messages(lp_settings: Callable[..., None], **evaluation: Any) -> list[str]:
     lp_settings(EVALUATION=evaluation)
-    return [e.msg for e in check_evaluation() if e.id == "learnplat.E008"]
+    return [e.msg for e in check_evaluation() if e.id == "learnplat.E030"]
 
 
 def test_defaults_pass(lp_settings: Callable[..., None]) -> None:

@@ -18,7 +18,7 @@ from tests.submissions.conftest import World, queued, set_kind
 
 @pytest.fixture
 def grader(world: World) -> APIClient:
-    set_kind(world.task, "external", {"queue": "python", "tests": ["t1"]})
+    set_kind(world.task, "external", {"queue": "python", "options": {"tests": ["t1"]}})
     _, secret = create_grader_token(name="sandbox", queues=["python"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Grader {secret}")
@@ -48,7 +48,7 @@ def test_fetch_then_post_grades_the_submission(world: World, grader: APIClient) 
     assert set(job) == {"submission_key", "task", "answer", "config"}
     assert job["task"] == world.task.pk
     assert job["answer"] == {"code": "print(4)"}
-    assert job["config"] == {"queue": "python", "tests": ["t1"]}
+    assert job["config"] == {"queue": "python", "options": {"tests": ["t1"]}}
     submission.refresh_from_db()
     assert submission.status == "evaluating"
     assert fetch(grader).status_code == 204  # nothing else waiting

@@ -90,7 +90,7 @@ def test_max_tries_one_fails_at_once(world: World, lp_settings: Callable[..., No
     submission = queued(world)
     assert pipeline.run_evaluation(submission.pk) == "failed"
     submission.refresh_from_db()
-    assert "score of 20.0 out of 10.0" in submission.last_error
+    assert "ValueError: score 20.0 is outside [0, 10.0]" in submission.last_error
 
 
 def test_hanging_evaluator_hits_the_time_limit(

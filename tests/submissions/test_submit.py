@@ -365,3 +365,13 @@ def test_parallel_submits_accept_exactly_max_attempts(world: World) -> None:
         Submission.objects.filter(user=world.student).values_list("attempt", flat=True)
     )
     assert attempts == [1, 2, 3]
+
+
+def test_unusable_task_kinds_and_configs_are_409(world: World) -> None:
+    world.task.config = {"answers": []}  # invalid for the exact kind
+    world.task.save()
+    assert post(world, world.student, "4").json()["code"] == "task_misconfigured"
+    world.task.kind = "removed-kind"
+    world.task.save()
+    assert post(world, world.student, "4").json()["code"] == "kind_unavailable"
+    assert not Submission.objects.exists()

@@ -39,7 +39,7 @@ from django.utils import timezone
 from learnplat.compat import task_backends
 from learnplat.conf import settings
 from learnplat.courses.deadlines import effective_window, late_score
-from learnplat.evaluation.base import EvaluationResult, Evaluator
+from learnplat.evaluation.base import EvaluationResult, EvaluatorProtocol
 from learnplat.evaluation.registry import get_evaluator
 from learnplat.progress import services as progress_services
 from learnplat.submissions.models import (
@@ -264,7 +264,7 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def evaluate_in_process(submission: Submission) -> tuple[EvaluationResult, Evaluator]:
+def evaluate_in_process(submission: Submission) -> tuple[EvaluationResult, EvaluatorProtocol]:
     """Run the task's evaluator on the answer, within ``TIME_LIMIT_SECONDS``."""
     task = submission.task
     try:
@@ -273,8 +273,9 @@ def evaluate_in_process(submission: Submission) -> tuple[EvaluationResult, Evalu
         raise EvaluationError(f"No evaluator is registered for the kind {task.kind!r}.") from exc
     if evaluator.is_external:
         raise EvaluationError(f"The kind {task.kind!r} is graded by external graders.")
+    config = evaluator.validate_config(task.config)
     result = call_with_time_limit(
-        lambda: evaluator.evaluate(submission.answer, task.config, max_score=task.max_score),
+        lambda: evaluator.evaluate(submission.answer, config, max_score=task.max_score),
         float(evaluation_setting("TIME_LIMIT_SECONDS")),
     )
     return _checked_result(result), evaluator

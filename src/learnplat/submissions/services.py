@@ -24,7 +24,13 @@ from django.utils import timezone
 from learnplat.conf import settings
 from learnplat.courses.deadlines import extension_for, late_score, window_for
 from learnplat.courses.models import Course, CourseStatus, Enrollment, Extension, Task
-from learnplat.evaluation.base import AnswerError, EvaluationResult, Evaluator, TestOutcome
+from learnplat.evaluation.base import (
+    AnswerError,
+    ConfigError,
+    EvaluationResult,
+    EvaluatorProtocol,
+    TestOutcome,
+)
 from learnplat.evaluation.registry import get_evaluator
 from learnplat.exceptions import ServiceError
 from learnplat.progress import services as progress_services
@@ -66,21 +72,34 @@ def _answer_bytes(answer: Any) -> int:
     return len(encoded.encode())
 
 
-def grader_queue_for(task: Task, evaluator: Evaluator) -> str | None:
-    """The grader queue of an external kind's task; None when it is evaluated in process."""
-    if not evaluator.is_external:
-        return None
-    queue = task.config.get("queue") if isinstance(task.config, dict) else None
-    return str(queue) if queue else "default"
-
-
-def _evaluator_of(task: Task) -> Evaluator:
+def task_evaluator(task: Task) -> tuple[EvaluatorProtocol, dict[str, Any]]:
+    """The evaluator of ``task`` and its normalised config; 409 when neither is usable."""
     try:
-        return get_evaluator(task.kind)
+        evaluator = get_evaluator(task.kind)
     except LookupError as exc:
         raise ServiceError(
             f"Task kind {task.kind!r} is not available on this site.", code="kind_unavailable"
         ) from exc
+    try:
+        config = evaluator.validate_config(task.config)
+    except ConfigError as exc:
+        raise ServiceError(
+            "This task's configuration is invalid; course staff must fix it.",
+            code="task_misconfigured",
+        ) from exc
+    return evaluator, config
+
+
+def grader_queue_for(task: Task) -> str | None:
+    """The grader queue of an external kind's task; None when it is evaluated in process
+    (or cannot be evaluated at all: the pipeline then records why)."""
+    try:
+        evaluator, config = task_evaluator(task)
+    except ServiceError:
+        return None
+    if not evaluator.is_external:
+        return None
+    return str(config.get("queue") or "default")
 
 
 def normalise_answer(*, task: Task, answer: Any) -> Any:
@@ -88,7 +107,8 @@ def normalise_answer(*, task: Task, answer: Any) -> Any:
     limit = int(settings.MAX_ANSWER_BYTES)
     if _answer_bytes(answer) > limit:
         raise AnswerError(f"The answer is larger than {limit} bytes.")
-    return _evaluator_of(task).validate_answer(answer, task.config)
+    evaluator, config = task_evaluator(task)
+    return evaluator.validate_answer(answer, config)
 
 
 def _replay(*, user: Any, task: Task, answer: Any, idempotency_key: str) -> Submission | None:
@@ -168,7 +188,6 @@ def _create_submission(
         replay = _replay(user=user, task=task, answer=answer, idempotency_key=idempotency_key)
         if replay is not None:
             return SubmitResult(replay, created=False)
-    evaluator = _evaluator_of(task)
     answer = normalise_answer(task=task, answer=answer)
     now = timezone.now()
     course = Course.objects.only("status").get(pk=task.course_id)
@@ -198,7 +217,7 @@ def _create_submission(
         is_late=window.is_late(now),
         max_score=task.max_score,
         idempotency_key=idempotency_key,
-        grader_queue=grader_queue_for(task, evaluator),
+        grader_queue=grader_queue_for(task),
     )
     progress_services.record_submission(submission=submission)
     if submission.grader_queue is None:
@@ -290,7 +309,7 @@ def regrade(*, submission_ids: Sequence[int], by: Any = None) -> int:
     in_process: list[int] = []
     queued = 0
     for task in Task.objects.filter(pk__in=task_ids):
-        grader_queue = grader_queue_for(task, _evaluator_of(task))
+        grader_queue = grader_queue_for(task)
         of_task = list(rows.filter(task=task).values_list("pk", flat=True))
         queued += Submission.objects.filter(pk__in=of_task).update(
             status=SubmissionStatus.QUEUED,

@@ -33,11 +33,11 @@ from learnplat.courses.models import Task
 from learnplat.evaluation.base import AnswerError
 from learnplat.exceptions import DomainError, Forbidden
 from learnplat.permissions import IsCourseStaff, IsOwnerOrCourseStaff
+from learnplat.schema import error_responses
 from learnplat.submissions import pipeline, services
 from learnplat.submissions.authentication import GraderTokenAuthentication
 from learnplat.submissions.filters import SubmissionFilter
 from learnplat.submissions.models import GraderToken, Submission
-from learnplat.submissions.openapi import error_responses
 from learnplat.submissions.permissions import IsGrader
 from learnplat.submissions.querysets import submittable_tasks
 from learnplat.submissions.serializers import (
@@ -199,12 +199,18 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
             **error_responses(
                 400,
                 401,
+                403,
                 404,
-                forbidden="`not_enrolled`: not an active student of the course",
-                conflict="attempts_exhausted, task_closed, task_not_open, "
-                "prerequisites_unmet, idempotency_key_reused, kind_unavailable",
+                409,
+                429,
+                descriptions={
+                    403: "`not_enrolled`: not an active student of the course.",
+                    409: "`attempts_exhausted`, `task_closed`, `task_not_open`, "
+                    "`prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable` "
+                    "or `task_misconfigured`.",
+                    429: "Throttled (`learnplat_submit`).",
+                },
             ),
-            429: OpenApiResponse(description="Throttled (`learnplat_submit`)."),
         },
     )
     def create(self, request: Request, task_pk: int) -> Response:
@@ -295,7 +301,10 @@ class GraderViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
             200: GraderJobSerializer,
             204: OpenApiResponse(description="Nothing to grade."),
             **error_responses(
-                400, 401, forbidden="`queue_not_allowed`: the token does not serve this queue"
+                400,
+                401,
+                403,
+                descriptions={403: "`queue_not_allowed`: the token does not serve this queue."},
             ),
         },
     )
@@ -333,8 +342,12 @@ class GraderViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
                 401,
                 403,
                 404,
-                conflict="already_graded (another result was recorded), lease_expired "
-                "(the lease ended and the submission went back to the queue)",
+                409,
+                descriptions={
+                    404: "`unknown_submission_key`: no submission of your queues has this key.",
+                    409: "`already_graded`: another result was recorded; `lease_expired`: the "
+                    "lease ended and the submission went back to the queue.",
+                },
             ),
         },
     )
