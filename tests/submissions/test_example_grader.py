@@ -54,7 +54,11 @@ def test_the_documented_grader_grades(world: World, live_server: Any, tmp_path: 
     _, secret = create_grader_token(name="docs", queues=["python"])
     script = tmp_path / "grader.py"
     script.write_text(example_grader())
-    env = {**os.environ, "LEARNPLAT_URL": f"{live_server.url}/api", "LEARNPLAT_GRADER_SECRET": secret}
+    env = {
+        **os.environ,
+        "LEARNPLAT_URL": f"{live_server.url}/api",
+        "LEARNPLAT_GRADER_SECRET": secret,
+    }
     done = subprocess.run(  # noqa: S603 - our own interpreter and the documented script
         [sys.executable, str(script), "--queue", "python", "--once"],
         env=env,

@@ -22,6 +22,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from tests.submissions.kinds import TEST_EVALUATORS
+
 ROOT = Path(__file__).resolve().parents[2]
 #: The longest any wait in these tests may take before it fails (a hung worker, not a slow one).
 PATIENCE = 25.0
@@ -113,7 +115,10 @@ def workers(tmp_path: Path, lp_settings: Callable[..., None]) -> Iterator[Callab
 
     def configure(backend: str, **evaluation: Any) -> Workers:
         queue = {"QUEUE_NAME": settings.WORKER_QUEUE}
-        lp_settings(EVALUATION={"TASK_BACKEND": backend, **queue, **evaluation})
+        lp_settings(
+            EVALUATORS=TEST_EVALUATORS,
+            EVALUATION={"TASK_BACKEND": backend, **queue, **evaluation},
+        )
         (tmp_path / "logs").mkdir(exist_ok=True)
         group = Workers(backend, evaluation, tmp_path / "logs")
         started.append(group)

@@ -1,8 +1,10 @@
 """Host shape for tests with real worker processes: the learnplat user shape plus
 django-tasks-db and django-rq, and the misbehaving test evaluators.
 
-The test process and the worker subprocesses it starts both load this module; the
-environment carries what a test chose, so both sides agree::
+The test process and the worker subprocesses it starts both load this module. In the test
+process it is the learnplat user shape plus the two apps; in a worker (started by
+``tests/submissions/workers.py``) the environment carries what the test chose, so both sides
+agree::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lp_submissions \
         pytest --ds tests.projects.workers.settings -m slow tests/submissions
@@ -35,13 +37,17 @@ RQ_QUEUES = {
     }
 }
 
-_backend = os.environ.get("LEARNPLAT_TEST_TASK_BACKEND", "default")
-LEARNPLAT = {
-    "EVALUATORS": TEST_EVALUATORS,
-    "EVALUATION": {
-        "TASK_BACKEND": _backend,
-        "QUEUE_NAME": "default" if _backend == "default" else WORKER_QUEUE,
-        **json.loads(os.environ.get("LEARNPLAT_TEST_EVALUATION", "{}")),
-    },
-}
-LEARNPLAT_HOST_SHAPE = "workers"
+# The learnplat user shape, as far as every other test can tell.
+LEARNPLAT_HOST_SHAPE = "learnplat_user"
+
+if "LEARNPLAT_TEST_TASK_BACKEND" in os.environ:
+    # A worker subprocess: run what the test configured (it sets the same in its own process).
+    _backend = os.environ["LEARNPLAT_TEST_TASK_BACKEND"]
+    LEARNPLAT = {
+        "EVALUATORS": TEST_EVALUATORS,
+        "EVALUATION": {
+            "TASK_BACKEND": _backend,
+            "QUEUE_NAME": "default" if _backend == "default" else WORKER_QUEUE,
+            **json.loads(os.environ.get("LEARNPLAT_TEST_EVALUATION", "{}")),
+        },
+    }
