@@ -240,7 +240,7 @@ def grade(
     ``grade_changed`` on commit.
     """
     locked = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("task", "course")
         .get(pk=submission.pk)
     )
@@ -370,9 +370,13 @@ def requeue(*, submissions: QuerySet[Submission]) -> int:
     those). Failed rows start again with a fresh count of tries.
     """
     now = timezone.now()
+    # Lock the submission rows only (the caller's queryset may join users, tasks, courses).
     ids = list(
-        submissions.select_for_update()
-        .filter(status__in=[SubmissionStatus.QUEUED, SubmissionStatus.FAILED])
+        Submission.objects.select_for_update()
+        .filter(
+            pk__in=list(submissions.values_list("pk", flat=True)),
+            status__in=[SubmissionStatus.QUEUED, SubmissionStatus.FAILED],
+        )
         .values_list("pk", flat=True)
     )
     Submission.objects.filter(pk__in=ids, status=SubmissionStatus.FAILED).update(
@@ -398,8 +402,8 @@ def recompute_lateness(*, user: Any, course: Course, task: Task | None = None) -
     Evaluation row (trigger ``deadline``) and sends ``grade_changed`` on commit.
     """
     submissions = (
-        Submission.objects.select_for_update()
-        .select_related("task")
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("task", "course")
         .filter(user=user, course=course)
         .order_by("pk")
     )
