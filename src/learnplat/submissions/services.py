@@ -296,9 +296,10 @@ def grade(
 def regrade(*, submission_ids: Sequence[int], by: Any = None) -> int:
     """Queue a fresh evaluation of each submission; returns how many were queued.
 
-    The current grade stays visible until the new result lands (then ``record_result`` and
-    the signals run as for any evaluation). An evaluation in flight loses its lease. The
-    pending evaluation runs against the task's current kind, config and deadlines.
+    The current score stays on the row until the new result lands (then the signals run as
+    for any evaluation); progress hears of the status change at once (``record_result``). An
+    evaluation in flight loses its lease. The pending evaluation runs against the task's
+    current kind, config and deadlines.
     """
     ids = list(submission_ids)
     if not ids:
@@ -325,6 +326,8 @@ def regrade(*, submission_ids: Sequence[int], by: Any = None) -> int:
         )
         if grader_queue is None:
             in_process += of_task
+    for submission in Submission.objects.filter(pk__in=ids).select_related("task", "course"):
+        progress_services.record_result(submission=submission)
     pipeline.enqueue_on_commit(in_process)
     return queued
 
