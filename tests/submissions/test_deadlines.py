@@ -218,3 +218,19 @@ def test_an_extension_flags_manual_grades_on_time_but_keeps_their_score(world: A
     assert recompute_lateness(user=world.student, course=world.course) == 0
     submission.refresh_from_db()
     assert (submission.is_late, submission.score) == (False, 4.0)
+
+
+def test_the_courses_extension_signal_recomputes_lateness(world: Any) -> None:
+    from django.utils import timezone
+
+    from learnplat.courses.signals import extension_changed
+
+    submission = late_graded(world)
+    extension = Extension.objects.create(
+        user=world.student, course=world.course, task=world.task, due_at=timezone.now()
+    )
+    extension_changed.send(
+        sender=Extension, user=extension.user, course=extension.course, task=extension.task
+    )
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (False, 10.0)
