@@ -235,6 +235,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"learnplat": {"level": env_str("LEARNPLAT_LOG_LEVEL", "INFO")}},
+    # Django's own loggers keep Django's defaults; learnplat's go to the console.
+    "loggers": {
+        "learnplat": {
+            "handlers": ["console"],
+            "level": env_str("LEARNPLAT_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        }
+    },
 }
