@@ -203,6 +203,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": learnplat.__version__,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a "role" (platform, course): each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {"PlatformRoleEnum": "learnplat.roles.Role"},
     # Swagger UI and Redoc from drf-spectacular-sidecar: the docs work offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
