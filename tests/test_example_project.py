@@ -28,6 +28,9 @@ EXAMPLE_VARIABLES = (
     "CSRF_TRUSTED_ORIGINS",
     "TASKS_BACKEND",
     "REDIS_URL",
+    "CACHE_URL",
+    "JWT_SIGNING_KEY",
+    "NUM_PROXIES",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
@@ -142,6 +145,25 @@ def test_an_unknown_tasks_backend_is_refused() -> None:
     result = manage("check", TASKS_BACKEND="celery")
     assert result.returncode != 0
     assert "TASKS_BACKEND='celery'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "backend"),
+    [("", "LocMemCache"), ("redis://127.0.0.1:6379/5", "RedisCache")],
+)
+def test_cache_url_selects_the_cache_backend(cache_url: str, backend: str) -> None:
+    result = shell(
+        "from django.core.cache import caches; print(type(caches['default']).__name__)",
+        CACHE_URL=cache_url,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [backend]
+
+
+def test_an_unknown_cache_url_is_refused() -> None:
+    result = manage("check", CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL='memcached://127.0.0.1:11211'" in result.stderr
 
 
 def test_schema_generates_and_validates_with_zero_warnings(tmp_path: Path) -> None:

@@ -10,6 +10,9 @@ One module runs the demo, CI and production; docs/demo.md lists every variable::
     CSRF_TRUSTED_ORIGINS  comma-separated; default none
     TASKS_BACKEND         immediate (default) | db (django-tasks-db workers) | rq (RQ on Redis)
     REDIS_URL             default redis://127.0.0.1:6379/0 (TASKS_BACKEND=rq)
+    CACHE_URL             locmem:// (default) | redis://host:port/db (shared throttle counts)
+    JWT_SIGNING_KEY       default SECRET_KEY
+    NUM_PROXIES           reverse proxies in front (client addresses for throttles)
 
 Production switches (all default to the safe value when DEBUG is off), for running the
 production settings locally over plain HTTP: SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS,
@@ -130,6 +133,17 @@ else:
         f"TASKS_BACKEND={TASKS_BACKEND!r}: use 'immediate', 'db' or 'rq' (docs/demo.md)."
     )
 
+# Throttle counts live in the cache: several server processes need a shared one (Redis).
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+if CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use locmem:// or redis://host:port/db.")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -210,12 +224,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+if os.environ.get("NUM_PROXIES"):
+    # Behind N reverse proxies: throttles count the client's address, not the proxy's.
+    REST_FRAMEWORK["NUM_PROXIES"] = env_int("NUM_PROXIES", 0)
+# docs/auth.md explains each key.
 SIMPLE_JWT = {
+    "ALGORITHM": "HS256",
+    # A key of its own rotates every JWT without touching sessions; default SECRET_KEY.
+    "SIGNING_KEY": env_str("JWT_SIGNING_KEY", SECRET_KEY),
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
-    "ALGORITHM": "HS256",
+    "UPDATE_LAST_LOGIN": True,
 }
 # Every key: docs/settings.md.
 LEARNPLAT: dict[str, object] = {
