@@ -234,3 +234,85 @@ def test_the_courses_extension_signal_recomputes_lateness(world: Any) -> None:
     )
     submission.refresh_from_db()
     assert (submission.is_late, submission.score) == (False, 10.0)
+
+
+def test_an_extension_granted_through_the_api_regrades_and_moves_progress(world: Any) -> None:
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from learnplat.progress.models import CourseProgress, TaskProgress
+    from learnplat.roles import Role
+    from tests.factories import make_user
+
+    def progress() -> tuple[Any, ...]:
+        task_row = TaskProgress.objects.get(user=world.student, task=world.task)
+        course_row = CourseProgress.objects.get(user=world.student, course=world.course)
+        # Completion reads the raw score, so a late full-marks answer completes the course.
+        assert task_row.completed
+        assert course_row.completed_at is not None
+        return (task_row.score, task_row.points, course_row.score, course_row.percent)
+
+    submission = late_graded(world)
+    assert (submission.is_late, submission.score) == (True, 6.0)
+    late = progress()
+    assert (late[0], late[3]) == (6.0, 60.0)
+
+    response = world.client(world.instructor).post(
+        reverse("learnplat:course-extensions", args=[world.course.slug]),
+        {
+            "user": world.student.pk,
+            "task": world.task.pk,
+            "due_at": (timezone.now() + timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 201, response.json()
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (False, 10.0)
+    on_time = progress()
+    assert (on_time[0], on_time[2], on_time[3]) == (10.0, 1.0, 100.0)
+
+    # Revoking it in the admin judges the submission by the task's own due date again.
+    admin = Client()
+    admin.force_login(make_user(Role.ADMIN, username="root", is_staff=True, is_superuser=True))
+    extension = Extension.objects.get(user=world.student, task=world.task)
+    response = admin.post(
+        reverse("admin:learnplat_courses_extension_delete", args=[extension.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Extension.objects.filter(pk=extension.pk).exists()
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (True, 6.0)
+    assert progress() == late
+
+
+def test_a_course_wide_extension_changed_in_the_admin_regrades(world: Any) -> None:
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from learnplat.progress.models import CourseProgress
+    from learnplat.roles import Role
+    from tests.factories import make_user
+
+    submission = late_graded(world)
+    extension = Extension.objects.create(
+        user=world.student, course=world.course, due_at=world.task.due_at
+    )
+    admin = Client()
+    admin.force_login(make_user(Role.ADMIN, username="root", is_staff=True, is_superuser=True))
+    later = timezone.localtime(timezone.now() + timedelta(days=1))
+    response = admin.post(
+        reverse("admin:learnplat_courses_extension_change", args=[extension.pk]),
+        {
+            "user": world.student.pk,
+            "course": world.course.pk,
+            "due_at_0": later.strftime("%Y-%m-%d"),
+            "due_at_1": later.strftime("%H:%M:%S"),
+            "reason": "ill",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (False, 10.0)
+    assert CourseProgress.objects.get(user=world.student, course=world.course).percent == 100.0

@@ -2,7 +2,8 @@
 
 Task forms apply the same rules as the API (``courses.validation``: evaluator config, late
 policy, date order) and the prerequisite rules (same course, no cycles), so the admin cannot
-store what the API would refuse.
+store what the API would refuse. Saves and deletes send the same ``courses.signals`` as the
+services (inside the admin's transaction), so progress and lateness follow admin edits too.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
+from django.forms.models import BaseModelFormSet
 from django.http import HttpRequest
 
+from learnplat.courses import services
 from learnplat.courses.models import TASK_AUTHORED_FIELDS, Course, Enrollment, Extension, Task
 from learnplat.courses.validation import clean_task, find_cycle
 from learnplat.exceptions import InvalidInput
@@ -109,6 +113,19 @@ class EnrollmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user")
 
 
+def _inline_tasks_changed_grading(formset: BaseModelFormSet) -> bool:
+    """Whether a saved task inline added, deleted or changed a task in a way progress sees."""
+    if formset.model is not Task:
+        return False
+    return (
+        any(task.is_published for task in formset.new_objects)
+        or any(task.is_published for task in formset.deleted_objects)
+        or any(
+            services.TASK_GRADING_FIELDS & set(fields) for _task, fields in formset.changed_objects
+        )
+    )
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "status", "enrollment_open", "capacity", "created")
@@ -118,6 +135,15 @@ class CourseAdmin(admin.ModelAdmin):
     readonly_fields = ("published_at", "created", "modified")
     date_hierarchy = "created"
     inlines = (TaskInline, EnrollmentInline)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # A new course has no progress yet; one announcement covers every inline change.
+        if change and (
+            "grading_policy" in form.changed_data
+            or any(_inline_tasks_changed_grading(formset) for formset in formsets)
+        ):
+            services.announce_grading_change(course=form.instance)
 
 
 @admin.register(Task)
@@ -130,6 +156,25 @@ class TaskAdmin(admin.ModelAdmin):
     raw_id_fields = ("course",)
     filter_horizontal = ("prerequisites",)
     ordering = ("course", "position", "id")
+
+    def save_model(self, request: HttpRequest, obj: Task, form: Any, change: bool) -> None:
+        before = Task.objects.select_related("course").get(pk=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        if before is None:
+            if obj.is_published:
+                services.announce_grading_change(course=obj.course)
+        elif before.course_id != obj.course_id:
+            # A task moved to another course changes what both courses are worth.
+            services.announce_grading_change(course=before.course)
+            services.announce_grading_change(course=obj.course)
+        elif any(getattr(before, f) != getattr(obj, f) for f in services.TASK_GRADING_FIELDS):
+            services.announce_grading_change(course=obj.course)
+
+    def delete_model(self, request: HttpRequest, obj: Task) -> None:
+        services.delete_task(task=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        services.delete_tasks(tasks=queryset)
 
 
 @admin.register(Enrollment)
@@ -153,3 +198,29 @@ class ExtensionAdmin(admin.ModelAdmin):
 
     def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
         return (_user_search_field(), "course__title", "task__title", "reason")
+
+    def save_model(self, request: HttpRequest, obj: Extension, form: Any, change: bool) -> None:
+        before = (
+            Extension.objects.select_related("user", "course", "task").get(pk=obj.pk)
+            if change
+            else None
+        )
+        super().save_model(request, obj, form, change)
+        if before is not None and (before.user_id, before.course_id, before.task_id) != (
+            obj.user_id,
+            obj.course_id,
+            obj.task_id,
+        ):
+            # The extension left the submissions it covered: judge those by their dates again.
+            services.announce_extension_change(
+                user=before.user, course=before.course, task=before.task
+            )
+        services.announce_extension_change(user=obj.user, course=obj.course, task=obj.task)
+
+    def delete_model(self, request: HttpRequest, obj: Extension) -> None:
+        services.revoke_extension(extension=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Extension]) -> None:
+        for extension in queryset.select_related("user", "course", "task"):
+            services.revoke_extension(extension=extension)

@@ -6,6 +6,11 @@ with a stable ``code``; input that breaks a rule raises
 
 Membership changes (``enroll``, ``drop``, ``add_enrollment``) lock the course row first, so
 the capacity and last-instructor checks hold under concurrent requests on PostgreSQL.
+
+Changes other apps must follow send a ``learnplat.courses.signals`` signal inside the
+transaction: ``course_grading_changed`` when what a course's tasks are worth changes (the
+progress app rebuilds the course's progress), ``extension_changed`` when an extension is
+granted, replaced or revoked (the submissions app recomputes lateness).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -33,6 +39,7 @@ from learnplat.courses.models import (
     Task,
 )
 from learnplat.courses.querysets import forget_course_roles
+from learnplat.courses.signals import course_grading_changed, extension_changed
 from learnplat.courses.validation import (
     check_description,
     clean_task,
@@ -47,13 +54,18 @@ __all__ = [
     "TASK_FIELDS",
     "add_enrollment",
     "add_staff",
+    "announce_extension_change",
+    "announce_grading_change",
     "archive",
     "create_course",
     "create_task",
+    "delete_task",
+    "delete_tasks",
     "drop",
     "enroll",
     "grant_extension",
     "publish",
+    "revoke_extension",
     "update_course",
     "update_task",
 ]
@@ -64,6 +76,8 @@ COURSE_FIELDS = frozenset(
 )
 #: Task fields ``create_task`` and ``update_task`` accept besides ``prerequisites``.
 TASK_FIELDS = frozenset(TASK_AUTHORED_FIELDS) - {"prerequisites"}
+#: Task fields that change what a task is worth in its course's progress.
+TASK_GRADING_FIELDS = frozenset({"is_published", "max_score", "weight", "kind"})
 # Room kept at the end of a generated slug for "-<n>".
 _SLUG_SUFFIX_ROOM = 6
 _SLUG_ATTEMPTS = 5
@@ -77,6 +91,19 @@ def _refuse_unknown(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
 
 def _lock(course: Course) -> Course:
     return Course.objects.select_for_update().get(pk=course.pk)
+
+
+def announce_grading_change(*, course: Course) -> None:
+    """Send ``course_grading_changed`` in the current transaction, so the progress of
+    ``course`` is rebuilt with the change. The services here call it; call it yourself only
+    after writing tasks or ``grading_policy`` another way (the admin does)."""
+    course_grading_changed.send(sender=Course, course=course)
+
+
+def announce_extension_change(*, user: Any, course: Course, task: Task | None) -> None:
+    """Send ``extension_changed`` in the current transaction, so the lateness of ``user``'s
+    submissions is recomputed with the change. Same use as :func:`announce_grading_change`."""
+    extension_changed.send(sender=Extension, user=user, course=course, task=task)
 
 
 # -- courses ---------------------------------------------------------------------------------
@@ -185,10 +212,15 @@ def update_course(*, course: Course, **fields: Any) -> Course:
     :func:`publish` and :func:`archive`."""
     _refuse_unknown(fields, COURSE_FIELDS - {"slug"})
     check_description(fields.get("description"))
+    policy_changed = (
+        "grading_policy" in fields and fields["grading_policy"] != course.grading_policy
+    )
     for name, value in fields.items():
         setattr(course, name, value)
     if fields:
         course.save(update_fields=[*fields, "modified"])
+    if policy_changed:
+        announce_grading_change(course=course)
     return course
 
 
@@ -395,6 +427,8 @@ def create_task(*, course: Course, prerequisites: Iterable[Task | int] = (), **f
         cleaned["position"] = (last or 0) + 1
     task = Task.objects.create(course=course, **cleaned)
     task.prerequisites.set(prerequisite_ids)
+    if task.is_published:
+        announce_grading_change(course=course)
     return task
 
 
@@ -406,6 +440,9 @@ def update_task(
     dates against the values they leave in place."""
     _refuse_unknown(fields, TASK_FIELDS)
     cleaned = clean_task(fields, current=task)
+    grading_changed = any(
+        getattr(task, name) != cleaned[name] for name in TASK_GRADING_FIELDS & set(cleaned)
+    )
     if prerequisites is not None:
         # Two concurrent edits could each close half of a cycle; the course lock orders them.
         _lock(task.course)
@@ -416,7 +453,28 @@ def update_task(
         task.save(update_fields=[*cleaned, "modified"])
     if prerequisites is not None:
         task.prerequisites.set(ids)
+    if grading_changed:
+        announce_grading_change(course=task.course)
     return task
+
+
+@transaction.atomic
+def delete_task(*, task: Task) -> None:
+    """Delete a task with its submissions, extensions and progress rows; the course's
+    progress is rebuilt without it when it was published."""
+    delete_tasks(tasks=Task.objects.filter(pk=task.pk))
+
+
+@transaction.atomic
+def delete_tasks(*, tasks: QuerySet[Task]) -> None:
+    """Delete ``tasks`` like :func:`delete_task`, rebuilding each affected course's progress
+    once however many of its tasks go."""
+    courses = list(
+        Course.objects.filter(pk__in=tasks.filter(is_published=True).values("course_id"))
+    )
+    tasks.delete()
+    for course in courses:
+        announce_grading_change(course=course)
 
 
 # -- extensions ------------------------------------------------------------------------------
@@ -454,4 +512,14 @@ def grant_extension(
         task=task,
         defaults={"due_at": due_at, "granted_by": granted_by, "reason": reason},
     )
+    announce_extension_change(user=user, course=course, task=task)
     return extension
+
+
+@transaction.atomic
+def revoke_extension(*, extension: Extension) -> None:
+    """Delete an extension: the user's submissions are judged by the task's own dates (or
+    by a course-wide extension) again."""
+    user, course, task = extension.user, extension.course, extension.task
+    extension.delete()
+    announce_extension_change(user=user, course=course, task=task)

@@ -456,3 +456,6 @@ class TaskViewSet(
         # caller's role in this task's course.
         prefetch_related_objects([task], prerequisites_prefetch(published_only=published_only))
         return task
+
+    def perform_destroy(self, instance: Task) -> None:
+        services.delete_task(task=instance)
