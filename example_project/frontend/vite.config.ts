@@ -6,8 +6,9 @@ import { defineConfig } from "vite";
 const djangoUrl = process.env.DJANGO_URL ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
-  // Django serves dist/index.html at / and the assets from its static files under /static/.
-  base: process.env.VITE_BASE ?? "/static/",
+  // The example project serves dist/ at the site root (WhiteNoise's WHITENOISE_ROOT) and
+  // dist/index.html for every client-side route.
+  base: "/",
   server: {
     port: 5173,
     proxy: {
@@ -15,7 +16,18 @@ export default defineConfig({
       "/admin": { target: djangoUrl, changeOrigin: false },
     },
   },
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // react-router marks its modules "use client" for React Server Components; a
+        // client-only bundle has no use for the directive.
+        if (warning.code === "MODULE_LEVEL_DIRECTIVE") return;
+        warn(warning);
+      },
+    },
+  },
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],

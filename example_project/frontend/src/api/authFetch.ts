@@ -39,7 +39,9 @@ export function browserLock(): LockRunner | undefined {
   if (typeof navigator === "undefined" || !("locks" in navigator) || !navigator.locks) {
     return undefined;
   }
-  return (name, work) => navigator.locks.request(name, work);
+  const locks = navigator.locks;
+  return <T>(name: string, work: () => Promise<T>) =>
+    locks.request(name, work) as unknown as Promise<T>;
 }
 
 export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
