@@ -49,3 +49,40 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_user(role: str = Role.STUDENT, **kwargs: Any) -> Any:
     return UserFactory(role=role, **kwargs)
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "learnplat_courses.Course"
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    description = "A course."
+    status = "published"
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "learnplat_courses.Task"
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Task {n}")
+    kind = "exact"
+    config = factory.LazyFunction(lambda: {"answers": ["4"], "case_sensitive": False})
+    position = factory.Sequence(lambda n: n)
+    max_score = 10.0
+    is_published = True
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "learnplat_courses.Enrollment"
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CourseFactory)
+    role = "student"
+    status = "active"
+
+
+def enroll(user: Any, course: Any, role: str = "student") -> Any:
+    return EnrollmentFactory(user=user, course=course, role=role)

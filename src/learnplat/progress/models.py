@@ -1,0 +1,89 @@
+"""Read models of progress, kept up to date incrementally by ``progress.services``.
+
+They are derived data: ``manage.py learnplat_recompute_progress`` rebuilds them from the
+submissions and must give exactly what the incremental path gives.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from learnplat.courses.models import Course, Task
+from learnplat.progress.querysets import CourseProgressQuerySet, TaskProgressQuerySet
+
+
+class TaskProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    PENDING = "pending", _("Waiting for a grade")
+    ATTEMPTED = "attempted", _("Attempted")
+    COMPLETED = "completed", _("Completed")
+
+
+class TaskProgress(models.Model):
+    """A student's standing on one task."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learnplat_task_progress"
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="task_progress")
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    best_score = models.FloatField(_("best score"), null=True, blank=True)
+    latest_score = models.FloatField(_("latest score"), null=True, blank=True)
+    score = models.FloatField(
+        _("counted score"), null=True, blank=True, help_text=_("Per the course grading policy.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=TaskProgressStatus.choices,
+        default=TaskProgressStatus.NOT_STARTED,
+    )
+    completed = models.BooleanField(_("completed"), default=False)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TaskProgressQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("course_id", "user_id", "task_id")
+        verbose_name = _("task progress")
+        verbose_name_plural = _("task progress")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "task"], name="lp_taskprogress_unique"),
+        ]
+        indexes = [models.Index(fields=["course", "user"], name="lp_taskprogress_course_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.task}: {self.score}"
+
+
+class CourseProgress(models.Model):
+    """A student's standing in one course: weighted score and completion."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learnplat_course_progress"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="progress")
+    score = models.FloatField(_("score"), default=0.0)
+    max_score = models.FloatField(_("max score"), default=0.0)
+    percent = models.FloatField(_("percent"), default=0.0)
+    tasks_completed = models.PositiveIntegerField(_("tasks completed"), default=0)
+    tasks_total = models.PositiveIntegerField(_("tasks total"), default=0)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CourseProgressQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("course_id", "user_id")
+        verbose_name = _("course progress")
+        verbose_name_plural = _("course progress")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="lp_courseprogress_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.course}: {self.percent:.1f}%"
