@@ -1,0 +1,100 @@
+import { ApiUser, INSTRUCTOR, createPublishedCourse, expect, shot, test, unique } from "./fixtures";
+
+test.describe("a student", () => {
+  let course: { slug: string; title: string };
+
+  test.beforeAll(async ({ request }) => {
+    const instructor = await ApiUser.login(request, INSTRUCTOR.username, INSTRUCTOR.password);
+    course = await createPublishedCourse(instructor, `Arithmetic ${unique("warmup")}`);
+  });
+
+  test("registers, enrolls, answers wrong then right, and sees the grade and progress", async ({ page }) => {
+    const username = unique("student");
+
+    await page.goto("/");
+    await expect(page.getByRole("heading", { name: "Courses" })).toBeVisible();
+
+    // Register.
+    await page.getByRole("link", { name: "Sign up" }).click();
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Email").fill(`${username}@e2e.invalid`);
+    await page.getByLabel("Password", { exact: true }).fill(`${username}-Pass-123`);
+    await page.getByLabel("Repeat password").fill(`${username}-Pass-123`);
+    await shot(page, "register");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByText(`Signed in as ${username}`)).toBeVisible();
+
+    // Find the course through the catalog search.
+    await page.getByLabel("Search courses").fill(course.title);
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page.getByRole("link", { name: course.title })).toBeVisible();
+    await shot(page, "catalog");
+    await page.getByRole("link", { name: course.title }).click();
+
+    // Enroll.
+    await expect(page.getByRole("heading", { name: course.title })).toBeVisible();
+    await page.getByRole("button", { name: "Enroll" }).click();
+    await expect(page.getByRole("heading", { name: "Your progress" })).toBeVisible();
+    await expect(page.getByText("0 of 5 tasks completed")).toBeVisible();
+
+    // Answer wrong, then right.
+    await page.getByRole("link", { name: "What is 2 + 2?" }).click();
+    await page.getByLabel("Your answer").fill("5");
+    await page.getByRole("button", { name: "Submit answer" }).click();
+    await expect(page.getByText("Attempt 1: 0 / 1")).toBeVisible();
+    await page.getByLabel("Your answer").fill("4");
+    await page.getByRole("button", { name: "Submit answer" }).click();
+    await expect(page.getByText("Attempt 2: 1 / 1")).toBeVisible();
+    const history = page.getByRole("region", { name: "Your submissions" }).or(page.locator("ol.submission-list"));
+    await expect(history.getByText("Attempt 1")).toBeVisible();
+    await expect(history.getByText("Attempt 2")).toBeVisible();
+    await expect(page.getByText("Completed", { exact: true })).toBeVisible();
+    await shot(page, "task-graded");
+
+    // A choice task with an attempt limit, by keyboard.
+    await page.getByRole("link", { name: course.title }).click();
+    await page.getByRole("link", { name: "Pick the even number" }).click();
+    await expect(page.getByText("3 of 3 attempts left")).toBeVisible();
+    await page.getByLabel("4", { exact: true }).check();
+    await page.getByRole("button", { name: "Submit answer" }).press("Enter");
+    await expect(page.getByText("Attempt 1: 1 / 1")).toBeVisible();
+    await expect(page.getByText("2 of 3 attempts left")).toBeVisible();
+
+    // A number that is not a number is refused in the browser, and no attempt is used.
+    await page.getByRole("link", { name: course.title }).click();
+    await page.getByRole("link", { name: "Approximate pi" }).click();
+    await page.getByLabel("Your answer").fill("three");
+    await page.getByRole("button", { name: "Submit answer" }).click();
+    await expect(page.getByText("Enter a number, for example 42 or 3.14.")).toBeVisible();
+    await page.getByLabel("Your answer").fill("3.14");
+    await page.getByRole("button", { name: "Submit answer" }).click();
+    await expect(page.getByText("Attempt 1: 2 / 2")).toBeVisible();
+
+    // A manual task waits for a teacher.
+    await page.getByRole("link", { name: course.title }).click();
+    await page.getByRole("link", { name: "Explain addition" }).click();
+    await page.getByLabel("Your answer").fill("Adding puts two amounts together.");
+    await page.getByRole("button", { name: "Submit answer" }).click();
+    await expect(page.getByText("waiting for a teacher to grade it")).toBeVisible();
+
+    // Progress on the course page and on the progress page.
+    await page.getByRole("link", { name: course.title }).click();
+    await expect(page.getByText("3 of 5 tasks completed")).toBeVisible();
+    await shot(page, "course");
+    await page.getByRole("link", { name: "My progress" }).click();
+    await expect(page.getByRole("heading", { name: "My progress" })).toBeVisible();
+    await expect(page.getByRole("link", { name: course.title })).toBeVisible();
+    await expect(page.getByRole("img", { name: "Completion by course" })).toBeVisible();
+    await shot(page, "progress");
+  });
+
+  test("reads well on a phone", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`/courses/${course.slug}`);
+    await expect(page.getByRole("heading", { name: course.title })).toBeVisible();
+    // Nothing wider than the screen: no sideways scrolling.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, "course-phone");
+  });
+});
