@@ -44,7 +44,7 @@ export function useQuery<T>(load: (signal: AbortSignal) => Promise<T>, deps: Dep
   useEffect(() => {
     void run();
     return () => controllerRef.current?.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `deps` are the caller's: `load` is read through a ref so it need not be stable.
   }, deps);
 
   return { data, error, loading, reload: run, setData };
