@@ -59,6 +59,9 @@ class LearnplatViewMixin:
     def get_authenticators(self) -> list[Any]:
         return [cls() for cls in settings.import_list(settings.AUTHENTICATION_CLASSES)]
 
+    def get_parsers(self) -> list[Any]:
+        return [cls() for cls in settings.import_list(settings.PARSER_CLASSES)]
+
     def get_renderers(self) -> list[Any]:
         return [cls() for cls in settings.import_list(settings.RENDERER_CLASSES)]
 

@@ -9,6 +9,10 @@
 | learnplat.E005 | ``learnplat.accounts`` is installed without simplejwt's ``token_blacklist`` |
 | learnplat.E006 | a required app is missing from ``INSTALLED_APPS`` |
 | learnplat.E007 | ``REGISTRATION_ROLES`` names an unknown role |
+| learnplat.E020 | an ``EVALUATORS`` entry is not an evaluator class, or its kind name is invalid |
+
+Ids from E020 on belong to evaluation (``check_evaluators``), so parallel work on other
+areas cannot collide with them.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
-from learnplat.conf import DEFAULTS, SETTINGS_NAME, settings
+from learnplat.conf import DEFAULTS, IMPORT_STRINGS, SETTINGS_NAME, settings
+from learnplat.evaluation.registry import KIND_NAME, evaluator_class_problem
+from learnplat.evaluation.validation import is_number
 from learnplat.roles import Role
 
 REQUIRED_APPS = (
@@ -83,14 +89,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     if errors:
         return errors
     merged = settings.as_dict()
-    for key in (
-        "AUTHENTICATION_CLASSES",
-        "RENDERER_CLASSES",
-        "ROLE_RESOLVER",
-        "PERMISSIONS",
-        "SERIALIZERS",
-        "EVALUATORS",
-    ):
+    for key in sorted(IMPORT_STRINGS):
         for where, path in _dotted_paths(key, merged[key]):
             try:
                 settings.import_from(path)
@@ -114,6 +113,50 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                 7,
             )
         )
+    return errors
+
+
+@register(Tags.compatibility)
+def check_evaluators(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every configured task kind must name an importable evaluator class."""
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("EVALUATORS", {}), Mapping):
+        return []  # E001 / E004 report these
+    errors: list[CheckMessage] = []
+    timeout = raw.get("REGEX_TIMEOUT_SECONDS", DEFAULTS["REGEX_TIMEOUT_SECONDS"])
+    if not is_number(timeout) or timeout <= 0:
+        errors.append(
+            _error(
+                f"{SETTINGS_NAME}['REGEX_TIMEOUT_SECONDS'] must be a number of seconds "
+                f"greater than 0, not {timeout!r}.",
+                "The default is 1.0.",
+                4,
+            )
+        )
+    hint = "Map the kind to the dotted path of an Evaluator subclass, or to None to remove it."
+    for kind, path in settings.EVALUATORS.items():
+        where = f"{SETTINGS_NAME}['EVALUATORS'][{kind!r}]"
+        if path is None:
+            continue
+        if not isinstance(kind, str) or not KIND_NAME.fullmatch(kind):
+            errors.append(
+                _error(
+                    f"{where}: a kind name is 1 to 50 letters, digits, dots, hyphens or "
+                    "underscores.",
+                    "Task.kind stores it, so it must fit there.",
+                    20,
+                )
+            )
+        if not isinstance(path, str):
+            errors.append(_error(f"{where} must be a dotted path or None.", hint, 20))
+            continue
+        try:
+            evaluator_class = settings.import_from(path)
+        except ImportError:
+            continue  # E003 reports it
+        problem = evaluator_class_problem(evaluator_class)
+        if problem:
+            errors.append(_error(f"{where} = {path!r}: {problem}", hint, 20))
     return errors
 
 

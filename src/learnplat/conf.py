@@ -39,6 +39,12 @@ DEFAULTS: dict[str, Any] = {
         "learnplat.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Parsers of every learnplat view (dotted paths).
+    "PARSER_CLASSES": [
+        "learnplat.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Renderers of every learnplat view (dotted paths).
     "RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -69,6 +75,11 @@ DEFAULTS: dict[str, Any] = {
         "manual": "learnplat.evaluation.builtin.ManualEvaluator",
         "external": "learnplat.evaluation.builtin.ExternalEvaluator",
     },
+    # Guards of the built-in regex kind (learnplat.evaluation.safe_regex): longest pattern
+    # and answer in characters, and the time limit of one match in seconds.
+    "REGEX_MAX_PATTERN_LENGTH": 1000,
+    "REGEX_MAX_ANSWER_LENGTH": 10_000,
+    "REGEX_TIMEOUT_SECONDS": 1.0,
     # Largest accepted submission answer, in bytes of its JSON encoding.
     "MAX_ANSWER_BYTES": 64 * 1024,
     # Largest accepted Markdown description of a course or task, in characters.
@@ -88,6 +99,7 @@ DEFAULTS: dict[str, Any] = {
 IMPORT_STRINGS = frozenset(
     {
         "AUTHENTICATION_CLASSES",
+        "PARSER_CLASSES",
         "RENDERER_CLASSES",
         "ROLE_RESOLVER",
         "PERMISSIONS",
