@@ -4,6 +4,70 @@
  */
 
 export interface paths {
+    "/api/auth/logout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out
+         * @description Blacklists the refresh token sent (idempotent). The access token keeps working until it expires; clients drop it.
+         */
+        post: operations["auth_logout_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current user
+         * @description The caller's own account.
+         */
+        get: operations["auth_me_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update the current user
+         * @description `email`, `first_name` and `last_name`; other fields sent are ignored.
+         */
+        patch: operations["auth_me_partial_update"];
+        trace?: never;
+    };
+    "/api/auth/password/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the password
+         * @description Every refresh token of the user is revoked, and every access token issued before stops working: log in again with the new password. Throttled (scope `learnplat_token`).
+         */
+        post: operations["auth_password_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/register/": {
         parameters: {
             query?: never;
@@ -13,6 +77,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Register a new user
+         * @description Creates a user and returns it with a token pair. The role is the first of `LEARNPLAT["REGISTRATION_ROLES"]` (`student` by default) unless `role` names another one of them. Throttled (scope `learnplat_register`).
+         */
         post: operations["auth_register_create"];
         delete?: never;
         options?: never;
@@ -29,6 +97,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Obtain a token pair
+         * @description Throttled (scope `learnplat_token`). Inactive users are refused.
+         */
         post: operations["auth_token_create"];
         delete?: never;
         options?: never;
@@ -45,6 +117,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Rotate a refresh token
+         * @description Always rotates: the refresh token sent is blacklisted, and sending it again gets a 401. Refused for deactivated users and after a password change.
+         */
         post: operations["auth_token_refresh_create"];
         delete?: never;
         options?: never;
@@ -52,7 +128,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/logout/": {
+    "/api/auth/token/verify/": {
         parameters: {
             query?: never;
             header?: never;
@@ -61,23 +137,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["auth_logout_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/auth/me/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["auth_me_retrieve"];
-        put?: never;
-        post?: never;
+        /**
+         * Verify a token
+         * @description Checks an access or refresh token: signature, expiry, revocation, and that its user is active and has not changed password since.
+         */
+        post: operations["auth_token_verify_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -91,8 +155,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the courses you can see
+         * @description Published courses for everyone; course staff also see their drafts and archives, students the archived courses they took, platform admins everything.
+         */
         get: operations["courses_list"];
         put?: never;
+        /**
+         * Create a course (and its tasks)
+         * @description Instructors and admins. `tasks` creates the course's tasks in the same transaction: one bad task and nothing is created. The caller becomes the course's instructor; the course starts as a draft.
+         */
         post: operations["courses_create"];
         delete?: never;
         options?: never;
@@ -104,49 +176,47 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                slug: string;
-            };
+            path?: never;
             cookie?: never;
         };
+        /**
+         * A course with the tasks you can see
+         * @description Catalog and authoring of courses, looked up by slug.
+         */
         get: operations["courses_retrieve"];
-        put?: never;
+        /**
+         * Replace a course's editable fields
+         * @description Catalog and authoring of courses, looked up by slug.
+         */
+        put: operations["courses_update"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a course with its tasks, enrollments and submissions
+         * @description Catalog and authoring of courses, looked up by slug.
+         */
+        delete: operations["courses_destroy"];
         options?: never;
         head?: never;
+        /**
+         * Change a course
+         * @description Catalog and authoring of courses, looked up by slug.
+         */
         patch: operations["courses_partial_update"];
-        trace?: never;
-    };
-    "/api/courses/{slug}/publish/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                slug: string;
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["courses_publish_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/courses/{slug}/archive/": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                slug: string;
-            };
+            path?: never;
             cookie?: never;
         };
         get?: never;
         put?: never;
+        /**
+         * Archive a course (published → archived)
+         * @description Catalog and authoring of courses, looked up by slug.
+         */
         post: operations["courses_archive_create"];
         delete?: never;
         options?: never;
@@ -158,14 +228,20 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                slug: string;
-            };
+            path?: never;
             cookie?: never;
         };
         get?: never;
         put?: never;
+        /**
+         * Enroll yourself as a student
+         * @description A dropped enrollment is reactivated (as a student).
+         */
         post: operations["courses_enroll_create"];
+        /**
+         * Leave a course
+         * @description Your enrollment becomes `dropped`; it and your submissions are kept.
+         */
         delete: operations["courses_enroll_destroy"];
         options?: never;
         head?: never;
@@ -176,68 +252,20 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                slug: string;
-            };
+            path?: never;
             cookie?: never;
         };
+        /**
+         * A course's members
+         * @description ``courses/{slug}/enrollments/``: course staff manage who is in the course.
+         */
         get: operations["courses_enrollments_list"];
         put?: never;
+        /**
+         * Add a member, change a member's role, or bring back one who dropped
+         * @description Staff additions ignore `enrollment_open` and `capacity`. Assistants may add students only.
+         */
         post: operations["courses_enrollments_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/courses/{slug}/tasks/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                slug: string;
-            };
-            cookie?: never;
-        };
-        get: operations["courses_tasks_list"];
-        put?: never;
-        post: operations["courses_tasks_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/courses/{slug}/progress/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                slug: string;
-            };
-            cookie?: never;
-        };
-        get: operations["courses_progress_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/courses/{slug}/gradebook/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                slug: string;
-            };
-            cookie?: never;
-        };
-        get: operations["courses_gradebook_retrieve"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -248,13 +276,19 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                slug: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * A course's deadline extensions
+         * @description ``courses/{slug}/extensions/``: course staff give students their own due dates.
+         */
+        get: operations["courses_extensions_list"];
         put?: never;
+        /**
+         * Grant (or replace) a student's deadline extension
+         * @description One extension per student and task, and one per student for the whole course (`task` null); granting again replaces the date and reason.
+         */
         post: operations["courses_extensions_create"];
         delete?: never;
         options?: never;
@@ -262,50 +296,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/tasks/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        get: operations["tasks_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch: operations["tasks_partial_update"];
-        trace?: never;
-    };
-    "/api/tasks/{id}/submissions/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["tasks_submissions_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/submissions/": {
+    "/api/courses/{slug}/gradebook/": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["submissions_list"];
+        /**
+         * Gradebook of a course
+         * @description Course staff only. One row per student (active or completed enrollment), ordered by username unless `?ordering=` says otherwise; `cells` follow the order of the `tasks` header. `?format=csv` (or `Accept: text/csv`) streams every student as CSV instead, ignoring pagination and ordering.
+         */
+        get: operations["courses_gradebook_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -314,16 +316,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/submissions/{id}/": {
+    "/api/courses/{slug}/progress/": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: number;
-            };
+            path?: never;
             cookie?: never;
         };
-        get: operations["submissions_retrieve"];
+        /**
+         * Progress in one course
+         * @description The caller's own progress (they must be an active student of the course: otherwise 403 `not_enrolled`). Course staff and platform admins may pass `?user=<id>` for any student of the course, dropped ones included; for anyone else another user's id is a 404.
+         */
+        get: operations["courses_progress_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -332,18 +336,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/submissions/{id}/grade/": {
+    "/api/courses/{slug}/publish/": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: number;
-            };
+            path?: never;
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post: operations["submissions_grade_create"];
+        /**
+         * Publish a course (draft or archived → published)
+         * @description Catalog and authoring of courses, looked up by slug.
+         */
+        post: operations["courses_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/tasks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course's tasks, in order
+         * @description Members of the course: students see published tasks without `config`.
+         */
+        get: operations["courses_tasks_list"];
+        put?: never;
+        /**
+         * Add a task to a course
+         * @description ``courses/{slug}/tasks/``: members read a course's tasks, staff add tasks.
+         */
+        post: operations["courses_tasks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grader/next/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fetch the next submission to grade
+         * @description Claims the oldest waiting submission of `queue` for `GRADER_LEASE_SECONDS`; post its result before the lease ends, or it goes back to the queue. 204 when nothing is waiting.
+         */
+        get: operations["grader_next_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grader/results/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post a grading result
+         * @description Idempotent per `submission_key`: the same result again answers 200 with the first outcome. `score` may be on any scale up to `max_score`; it is rescaled to the task's, and the late policy applies.
+         */
+        post: operations["grader_results_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -357,6 +427,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * My progress in every course
+         * @description One entry per course the caller is an active student of (courses they can see), ordered by course title. Courses without a submission yet show zeros. `tasks` lists the published tasks in course order.
+         */
         get: operations["progress_list"];
         put?: never;
         post?: never;
@@ -366,129 +440,389 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/submissions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List submissions
+         * @description Students see their own submissions; course staff those of their courses; platform admins every one. `course` filters by course slug.
+         */
+        get: operations["submissions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/submissions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a submission
+         * @description The owner, the course's staff and platform admins; anyone else gets 404.
+         */
+        get: operations["submissions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/submissions/{id}/grade/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grade a submission by hand
+         * @description Course staff: set the final score (0 to `max_score`, no late deduction) and feedback, with an optional reason kept in the grade history. Overrides any automatic grade; bulk regrades leave it alone.
+         */
+        post: operations["submissions_grade_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/submissions/{id}/regrade/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Regrade a submission
+         * @description Course staff: evaluate the submission again with the task's current config and deadlines. Answers at once with the submission; the new result lands asynchronously (at once with the immediate backend).
+         */
+        post: operations["submissions_regrade_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task
+         * @description ``tasks/{id}/``: members read a task they can see, course staff change it.
+         */
+        get: operations["tasks_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a task with its submissions
+         * @description ``tasks/{id}/``: members read a task they can see, course staff change it.
+         */
+        delete: operations["tasks_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a task
+         * @description ``tasks/{id}/``: members read a task they can see, course staff change it.
+         */
+        patch: operations["tasks_partial_update"];
+        trace?: never;
+    };
+    "/api/tasks/{task_pk}/regrade/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Regrade a task's submissions
+         * @description Course staff: evaluate again each student's `latest` or `best` submission, or `all` of them. Submissions graded by hand are skipped unless `include_manual`. For large tasks prefer `manage.py learnplat_regrade`.
+         */
+        post: operations["tasks_regrade_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{task_pk}/submissions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit an answer
+         * @description Enrolled students (course staff are not students: 403 `not_enrolled`). The answer's shape depends on the task's kind; a wrong shape or an answer over `MAX_ANSWER_BYTES` is 400 and uses no attempt. 201 with the new submission (already graded when the immediate backend evaluates in process); 200 with the original one when an `Idempotency-Key` is replayed.
+         */
+        post: operations["tasks_submissions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users
+         * @description Platform admins only. Search: username, e-mail, names.
+         */
+        get: operations["users_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user
+         * @description Platform admins only.
+         */
+        get: operations["users_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a user's role or active flag
+         * @description Platform admins only; other fields sent are ignored. Deactivating revokes the user's tokens at once. 403 `self_lockout`: admins cannot demote or deactivate themselves; 403 `superuser_protected`: only superusers may (de)activate one.
+         */
+        patch: operations["users_partial_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @enum {string} */
-        RoleEnum: "student" | "instructor" | "admin";
-        User: {
+        /** @description A user as platform admins see it; they may change `role` and `is_active` only. */
+        AdminUser: {
             readonly id: number;
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
             readonly username: string;
-            email: string;
-            first_name: string;
-            last_name: string;
-            readonly role: components["schemas"]["RoleEnum"];
+            /**
+             * Email address
+             * Format: email
+             */
+            readonly email: string;
+            readonly first_name: string;
+            readonly last_name: string;
+            /**
+             * @description The platform role. Superusers are always admins, whatever is stored.
+             *
+             *     * `student` - Student
+             *     * `instructor` - Instructor
+             *     * `admin` - Admin
+             */
+            role?: components["schemas"]["PlatformRoleEnum"];
             /** Format: date-time */
             readonly date_joined: string;
+            /**
+             * Active
+             * @description Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
+             */
+            is_active?: boolean;
+            /** Format: date-time */
+            readonly last_login: string | null;
         };
-        UserSummary: {
-            id: number;
-            username: string;
-            first_name: string;
-            last_name: string;
+        /**
+         * @description A course as the catalog shows it. ``status`` changes only through publish/archive,
+         *     ``instructors`` through enrollments, and the slug never changes.
+         */
+        Course: {
+            /** @description The course's address in the API; generated from the title when empty. */
+            readonly slug: string;
+            title: string;
+            /** @description Markdown. */
+            description: string;
+            readonly status: components["schemas"]["CourseStatusEnum"];
+            enrollment_open: boolean;
+            /**
+             * Format: int64
+             * @description Most active students; empty = no limit.
+             */
+            capacity: number | null;
+            grading_policy: components["schemas"]["GradingPolicyEnum"];
+            /** Format: date-time */
+            readonly published_at: string | null;
+            readonly instructors: components["schemas"]["UserSummary"][];
+            /** @description Tasks the caller can see: all for course staff, published ones otherwise. */
+            readonly task_count: number;
+            /** @description Whether the caller is an active student of the course. */
+            readonly is_enrolled: boolean;
+            /** @description The caller's active role in the course, or null. */
+            readonly my_role: (components["schemas"]["CourseRoleEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: date-time */
+            readonly created: string;
+            /** Format: date-time */
+            readonly modified: string;
         };
-        RegisterRequest: {
-            username: string;
-            email: string;
-            password: string;
-            first_name?: string;
-            last_name?: string;
+        /** @description ``POST courses/``: the course, and optionally its tasks, in one transaction. */
+        CourseCreateRequest: {
+            /** @description Generated from the title when absent (intro, intro-2, ...). Never changes. */
+            slug?: string;
+            title: string;
+            /** @description Markdown. */
+            description?: string;
+            enrollment_open?: boolean;
+            /**
+             * Format: int64
+             * @description Most active students; empty = no limit.
+             */
+            capacity?: number | null;
+            grading_policy?: components["schemas"]["GradingPolicyEnum"];
+            tasks?: components["schemas"]["CourseTaskInputRequest"][];
         };
-        Registration: {
-            user: components["schemas"]["User"];
-            access: string;
-            refresh: string;
+        /**
+         * @description A course with the tasks the caller may see (none for non-members; unpublished ones
+         *     only for staff).
+         */
+        CourseDetail: {
+            /** @description The course's address in the API; generated from the title when empty. */
+            readonly slug: string;
+            title: string;
+            /** @description Markdown. */
+            description: string;
+            readonly status: components["schemas"]["CourseStatusEnum"];
+            enrollment_open: boolean;
+            /**
+             * Format: int64
+             * @description Most active students; empty = no limit.
+             */
+            capacity: number | null;
+            grading_policy: components["schemas"]["GradingPolicyEnum"];
+            /** Format: date-time */
+            readonly published_at: string | null;
+            readonly instructors: components["schemas"]["UserSummary"][];
+            /** @description Tasks the caller can see: all for course staff, published ones otherwise. */
+            readonly task_count: number;
+            /** @description Whether the caller is an active student of the course. */
+            readonly is_enrolled: boolean;
+            /** @description The caller's active role in the course, or null. */
+            readonly my_role: (components["schemas"]["CourseRoleEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** Format: date-time */
+            readonly created: string;
+            /** Format: date-time */
+            readonly modified: string;
+            readonly tasks: components["schemas"]["Task"][];
         };
-        TokenObtainPairRequest: {
-            username: string;
-            password: string;
+        /** @description A student's progress in one course. */
+        CourseProgress: {
+            /**
+             * Format: double
+             * @description Sum over the published tasks of weight * counted score / max_score.
+             */
+            readonly score: number;
+            /**
+             * Format: double
+             * @description Sum of the weights of the published tasks that have a max_score above 0.
+             */
+            readonly max_score: number;
+            /**
+             * Format: double
+             * @description 100 * score / max_score, rounded to 2 decimals.
+             */
+            readonly percent: number;
+            readonly tasks_completed: number;
+            /** @description Published tasks of the course. */
+            readonly tasks_total: number;
+            /**
+             * Format: date-time
+             * @description When the last published task was completed; null until all are.
+             */
+            readonly completed_at: string | null;
+            readonly course: components["schemas"]["CourseSummary"];
+            readonly user: components["schemas"]["UserSummary"];
+            readonly tasks: components["schemas"]["TaskProgress"][];
         };
-        TokenRefreshRequest: {
-            refresh: string;
-        };
-        TokenPair: {
-            access: string;
-            refresh: string;
+        /**
+         * @description A course as the catalog shows it. ``status`` changes only through publish/archive,
+         *     ``instructors`` through enrollments, and the slug never changes.
+         */
+        CourseRequest: {
+            title: string;
+            /** @description Markdown. */
+            description?: string;
+            enrollment_open?: boolean;
+            /**
+             * Format: int64
+             * @description Most active students; empty = no limit.
+             */
+            capacity?: number | null;
+            grading_policy?: components["schemas"]["GradingPolicyEnum"];
         };
         /** @enum {string} */
+        CourseRoleEnum: "student" | "assistant" | "instructor";
+        /**
+         * @description * `draft` - Draft
+         *     * `published` - Published
+         *     * `archived` - Archived
+         * @enum {string}
+         */
         CourseStatusEnum: "draft" | "published" | "archived";
-        Course: {
-            slug: string;
-            title: string;
-            description: string;
-            status: components["schemas"]["CourseStatusEnum"];
-            enrollment_open: boolean;
-            capacity: number | null;
-            instructors: components["schemas"]["UserSummary"][];
-            task_count: number;
-            is_enrolled: boolean;
-            /** Format: date-time */
-            created: string;
-            /** Format: date-time */
-            modified: string;
+        CourseSummary: {
+            readonly slug: string;
+            readonly title: string;
         };
-        CourseDetail: components["schemas"]["Course"] & {
-            tasks: components["schemas"]["Task"][];
-        };
-        CourseRequest: {
-            slug: string;
+        /**
+         * @description A task inside ``POST courses/``: ``prerequisites`` are indices into that ``tasks``
+         *     list (0-based), since the tasks have no ids yet.
+         */
+        CourseTaskInputRequest: {
             title: string;
+            /** @description Markdown. */
             description?: string;
-            enrollment_open?: boolean;
-            capacity?: number | null;
-            tasks?: components["schemas"]["TaskRequest"][];
-        };
-        PatchedCourseRequest: {
-            title?: string;
-            description?: string;
-            enrollment_open?: boolean;
-            capacity?: number | null;
-        };
-        PaginatedCourseList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["Course"][];
-        };
-        LatePolicy: {
-            deduction_percent?: number;
-            /** @enum {string} */
-            per?: "hour" | "day";
-            floor_percent?: number;
-        };
-        Task: {
-            id: number;
-            course: string;
-            title: string;
-            description: string;
+            /** @description A kind of LEARNPLAT['EVALUATORS']; built in: exact, choice, numeric, regex, manual, external. */
             kind: string;
-            position: number;
-            max_score: number;
-            weight: number;
-            /** Format: date-time */
-            opens_at: string | null;
-            /** Format: date-time */
-            due_at: string | null;
-            /** Format: date-time */
-            closes_at: string | null;
-            max_attempts: number | null;
-            late_policy: components["schemas"]["LatePolicy"];
-            prerequisites: number[];
-            is_published: boolean;
-            config?: {
-                [key: string]: unknown;
-            };
-            public_config: {
-                [key: string]: unknown;
-            };
-        };
-        TaskRequest: {
-            title: string;
-            description?: string;
-            kind: string;
+            /**
+             * Format: int64
+             * @description Order in the course; default: last.
+             */
             position?: number;
+            /** Format: double */
             max_score?: number;
+            /** Format: double */
             weight?: number;
             /** Format: date-time */
             opens_at?: string | null;
@@ -496,135 +830,724 @@ export interface components {
             due_at?: string | null;
             /** Format: date-time */
             closes_at?: string | null;
+            /**
+             * Format: int64
+             * @description Empty = unlimited.
+             */
             max_attempts?: number | null;
-            late_policy?: components["schemas"]["LatePolicy"];
+            late_policy?: components["schemas"]["LatePolicyRequest"];
+            /** @description Indices (0-based) of other tasks in the same `tasks` list. */
             prerequisites?: number[];
+            /** Published */
             is_published?: boolean;
-            config?: {
-                [key: string]: unknown;
-            };
+            /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
+            config?: unknown;
         };
-        PatchedTaskRequest: {
-            title?: string;
-            is_published?: boolean;
-            config?: {
-                [key: string]: unknown;
-            };
-        };
-        PaginatedTaskList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["Task"][];
-        };
+        /** @description A membership of a course; changes only through the enroll and enrollments endpoints. */
         Enrollment: {
-            id: number;
-            user: components["schemas"]["UserSummary"];
-            course: string;
-            /** @enum {string} */
-            role: "student" | "assistant" | "instructor";
-            /** @enum {string} */
-            status: "active" | "dropped" | "completed";
+            readonly id: number;
+            readonly user: components["schemas"]["UserSummary"];
+            /** @description The course's slug. */
+            readonly course: string;
+            /** Course role */
+            readonly role: components["schemas"]["CourseRoleEnum"];
+            readonly status: components["schemas"]["EnrollmentStatusEnum"];
             /** Format: date-time */
-            created: string;
+            readonly created: string;
+            /** Format: date-time */
+            readonly modified: string;
         };
-        EnrollmentRequest: {
+        /**
+         * @description ``POST courses/{slug}/enrollments/``: add a user, change a member's role, or bring
+         *     back one who dropped.
+         */
+        EnrollmentCreateRequest: {
+            /** @description The user's id. */
             user: number;
-            /** @enum {string} */
-            role?: "student" | "assistant" | "instructor";
+            /** @default student */
+            role: components["schemas"]["CourseRoleEnum"];
         };
-        PaginatedEnrollmentList: {
-            count: number;
-            next?: string | null;
-            previous?: string | null;
-            results: components["schemas"]["Enrollment"][];
+        /**
+         * @description * `active` - Active
+         *     * `dropped` - Dropped
+         *     * `completed` - Completed
+         * @enum {string}
+         */
+        EnrollmentStatusEnum: "active" | "dropped" | "completed";
+        /** @description An error that is not about individual fields. */
+        Error: {
+            /** @description A human-readable message. */
+            detail: string;
+            /** @description A stable machine-readable code (domain errors and token errors carry one). */
+            code?: string;
         };
-        ExtensionRequest: {
+        /** @description A per-user due date for one task (``task``) or every task of the course (null). */
+        Extension: {
+            readonly id: number;
+            readonly user: components["schemas"]["UserSummary"];
+            /** @description The course's slug. */
+            readonly course: string;
+            readonly task: number | null;
+            /**
+             * Extended due date
+             * Format: date-time
+             */
+            readonly due_at: string;
+            readonly reason: string;
+            readonly granted_by: components["schemas"]["UserSummary"] | null;
+            /** Format: date-time */
+            readonly created: string;
+            /** Format: date-time */
+            readonly modified: string;
+        };
+        /** @description ``POST courses/{slug}/extensions/``: grant or replace an extension. */
+        ExtensionCreateRequest: {
+            /** @description An enrolled student of the course. */
             user: number;
+            /** @description A task of the course; absent or null: every task of the course. */
             task?: number | null;
             /** Format: date-time */
             due_at: string;
+            /** @description Why; shown to staff. */
             reason?: string;
         };
-        Extension: {
-            id: number;
-            user: number;
-            task: number | null;
-            /** Format: date-time */
-            due_at: string;
-            reason?: string;
+        /** @description ``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final. */
+        GradeRequest: {
+            /** Format: double */
+            score: number;
+            /** @default  */
+            feedback: string;
+            /** @default  */
+            reason: string;
         };
-        /** @enum {string} */
-        SubmissionStatusEnum: "queued" | "evaluating" | "graded" | "needs_review" | "failed";
-        Submission: {
-            id: number;
+        /** @description One student's row of the gradebook; ``cells`` follow the order of the ``tasks`` header. */
+        GradebookRow: {
+            /**
+             * Format: double
+             * @description Sum over the published tasks of weight * counted score / max_score.
+             */
+            readonly score: number;
+            /**
+             * Format: double
+             * @description Sum of the weights of the published tasks that have a max_score above 0.
+             */
+            readonly max_score: number;
+            /**
+             * Format: double
+             * @description 100 * score / max_score, rounded to 2 decimals.
+             */
+            readonly percent: number;
+            readonly tasks_completed: number;
+            /** @description Published tasks of the course. */
+            readonly tasks_total: number;
+            /**
+             * Format: date-time
+             * @description When the last published task was completed; null until all are.
+             */
+            readonly completed_at: string | null;
+            readonly user: components["schemas"]["UserSummary"];
+            readonly cells: components["schemas"]["TaskCell"][];
+        };
+        /** @description What ``grader/next/`` hands an external grader. */
+        GraderJob: {
+            /** @description Quote it in grader/results/; valid while the lease lasts. */
+            submission_key: string;
+            /** @description The task's id. */
             task: number;
-            user: number;
-            attempt: number;
             answer: unknown;
-            status: components["schemas"]["SubmissionStatusEnum"];
-            /** Format: date-time */
-            submitted_at: string;
-            is_late: boolean;
-            score: number | null;
+            /** @description The task's full config (answer keys included). */
+            config: unknown;
+        };
+        /** @description ``POST grader/results/``: a score out of ``max_score`` (any scale; it is rescaled). */
+        GraderResultRequest: {
+            submission_key: string;
+            /** Format: double */
+            score: number;
+            /** Format: double */
+            max_score: number;
+            /** @default  */
+            feedback: string;
+            tests?: components["schemas"]["GraderTestRequest"][];
+        };
+        GraderResultResponse: {
+            submission_key: string;
+            /** @description The submission's id. */
+            submission: number;
+            /**
+             * Format: double
+             * @description The recorded score, on the task's scale.
+             */
+            score: number;
+            /** Format: double */
             max_score: number;
             feedback: string;
-            /** Format: date-time */
-            evaluated_at: string | null;
         };
-        SubmissionCreateRequest: {
-            answer: unknown;
+        GraderTestRequest: {
+            name: string;
+            passed: boolean;
+            /** Format: double */
+            score?: number | null;
+            /** @default  */
+            message: string;
         };
-        ManualGradeRequest: {
-            score: number;
-            feedback?: string;
-            reason?: string;
+        /**
+         * @description * `best` - Best attempt
+         *     * `latest` - Latest attempt
+         * @enum {string}
+         */
+        GradingPolicyEnum: "best" | "latest";
+        /**
+         * @description * `hour` - Hour
+         *     * `day` - Day
+         * @enum {string}
+         */
+        LatePerEnum: "hour" | "day";
+        /**
+         * @description Late submissions (after ``due_at``, before ``closes_at``) lose ``deduction_percent`` of
+         *     the score per started ``per`` (hour or day), never going below ``floor_percent``.
+         *     ``{}`` means no deduction.
+         */
+        LatePolicy: {
+            /**
+             * Format: double
+             * @description Required unless the policy is {}.
+             */
+            deduction_percent?: number;
+            /** @default day */
+            per: components["schemas"]["LatePerEnum"];
+            /**
+             * Format: double
+             * @default 0
+             */
+            floor_percent: number;
         };
-        PaginatedSubmissionList: {
+        /**
+         * @description Late submissions (after ``due_at``, before ``closes_at``) lose ``deduction_percent`` of
+         *     the score per started ``per`` (hour or day), never going below ``floor_percent``.
+         *     ``{}`` means no deduction.
+         */
+        LatePolicyRequest: {
+            /**
+             * Format: double
+             * @description Required unless the policy is {}.
+             */
+            deduction_percent?: number;
+            /** @default day */
+            per: components["schemas"]["LatePerEnum"];
+            /**
+             * Format: double
+             * @default 0
+             */
+            floor_percent: number;
+        };
+        /** @description Revoke one refresh token of the caller. */
+        LogoutRequest: {
+            refresh: string;
+        };
+        /** @enum {unknown} */
+        NullEnum: null;
+        PaginatedAdminUserList: {
+            /** @example 123 */
             count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
             next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
             previous?: string | null;
-            results: components["schemas"]["Submission"][];
+            results: components["schemas"]["AdminUser"][];
         };
-        TaskProgress: {
-            task: number;
-            best_score: number | null;
-            attempts: number;
-            status: string;
-            completed: boolean;
-        };
-        CourseProgress: {
-            course: string;
-            user: number;
-            score: number;
-            max_score: number;
-            percent: number;
-            tasks_completed: number;
-            tasks_total: number;
-            /** Format: date-time */
-            completed_at: string | null;
-            tasks: components["schemas"]["TaskProgress"][];
+        PaginatedCourseList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Course"][];
         };
         PaginatedCourseProgressList: {
+            /** @example 123 */
             count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
             next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
             previous?: string | null;
             results: components["schemas"]["CourseProgress"][];
         };
-        GradebookTask: {
-            id: number;
+        PaginatedEnrollmentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Enrollment"][];
+        };
+        PaginatedExtensionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Extension"][];
+        };
+        PaginatedGradebookRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["GradebookRow"][];
+            /** @description The published tasks, in course order: the columns of `cells`. */
+            tasks: {
+                id: number;
+                title: string;
+                kind: string;
+                position: number;
+                /** Format: double */
+                max_score: number;
+                /** Format: double */
+                weight: number;
+            }[];
+        };
+        PaginatedSubmissionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Submission"][];
+        };
+        PaginatedTaskList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Task"][];
+        };
+        /** @description Change the caller's password; every refresh and access token issued before stops working. */
+        PasswordChangeRequest: {
+            old_password: string;
+            /** @description Checked against AUTH_PASSWORD_VALIDATORS. */
+            new_password: string;
+        };
+        /** @description A user as platform admins see it; they may change `role` and `is_active` only. */
+        PatchedAdminUserRequest: {
+            /**
+             * @description The platform role. Superusers are always admins, whatever is stored.
+             *
+             *     * `student` - Student
+             *     * `instructor` - Instructor
+             *     * `admin` - Admin
+             */
+            role?: components["schemas"]["PlatformRoleEnum"];
+            /**
+             * Active
+             * @description Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
+             */
+            is_active?: boolean;
+        };
+        /**
+         * @description A course as the catalog shows it. ``status`` changes only through publish/archive,
+         *     ``instructors`` through enrollments, and the slug never changes.
+         */
+        PatchedCourseRequest: {
+            title?: string;
+            /** @description Markdown. */
+            description?: string;
+            enrollment_open?: boolean;
+            /**
+             * Format: int64
+             * @description Most active students; empty = no limit.
+             */
+            capacity?: number | null;
+            grading_policy?: components["schemas"]["GradingPolicyEnum"];
+        };
+        /**
+         * @description A task. ``config`` is written by course staff and shown only to them; students read
+         *     ``public_config``.
+         */
+        PatchedTaskRequest: {
+            title?: string;
+            /** @description Markdown. */
+            description?: string;
+            /** @description A kind of LEARNPLAT['EVALUATORS']; built in: exact, choice, numeric, regex, manual, external. */
+            kind?: string;
+            /**
+             * Format: int64
+             * @description Order in the course; default: last.
+             */
+            position?: number;
+            /** Format: double */
+            max_score?: number;
+            /** Format: double */
+            weight?: number;
+            /** Format: date-time */
+            opens_at?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            /** Format: date-time */
+            closes_at?: string | null;
+            /**
+             * Format: int64
+             * @description Empty = unlimited.
+             */
+            max_attempts?: number | null;
+            late_policy?: components["schemas"]["LatePolicyRequest"];
+            /** @description Ids of tasks of the same course to complete first (no cycles). */
+            prerequisites?: number[];
+            /** Published */
+            is_published?: boolean;
+            /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
+            config?: unknown;
+        };
+        /** @description A user. Its owner may change `email`, `first_name` and `last_name`. */
+        PatchedUserRequest: {
+            /**
+             * Email address
+             * Format: email
+             */
+            email?: string;
+            first_name?: string;
+            last_name?: string;
+        };
+        /**
+         * @description * `student` - Student
+         *     * `instructor` - Instructor
+         *     * `admin` - Admin
+         * @enum {string}
+         */
+        PlatformRoleEnum: "student" | "instructor" | "admin";
+        /**
+         * @description Sign-up input. `role` is accepted only from `LEARNPLAT["REGISTRATION_ROLES"]`
+         *     (by default `["student"]`: nobody can sign up as an instructor or admin).
+         */
+        RegisterRequest: {
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            username: string;
+            /** Format: email */
+            email: string;
+            /** @description Checked against AUTH_PASSWORD_VALIDATORS. */
+            password: string;
+            first_name?: string;
+            last_name?: string;
+            /**
+             * @description Only roles in LEARNPLAT["REGISTRATION_ROLES"] are accepted (by default just `student`); the first of them is the default.
+             *
+             *     * `student` - Student
+             *     * `instructor` - Instructor
+             *     * `admin` - Admin
+             */
+            role?: components["schemas"]["PlatformRoleEnum"];
+        };
+        /** @description The new user and a token pair. */
+        Registration: {
+            readonly user: components["schemas"]["User"];
+            readonly access: string;
+            readonly refresh: string;
+        };
+        /**
+         * @description * `latest` - latest
+         *     * `best` - best
+         *     * `all` - all
+         * @enum {string}
+         */
+        ScopeEnum: "latest" | "best" | "all";
+        /**
+         * @description * `not_started` - Not started
+         *     * `pending` - Waiting for a grade
+         *     * `needs_review` - Waiting for a manual grade
+         *     * `attempted` - Attempted
+         *     * `completed` - Completed
+         * @enum {string}
+         */
+        Status07cEnum: "not_started" | "pending" | "needs_review" | "attempted" | "completed";
+        /** @description A submission as API.md describes it; ``score`` is after any late deduction. */
+        Submission: {
+            readonly id: number;
+            readonly task: number;
+            readonly user: number;
+            readonly attempt: number;
+            readonly answer: unknown;
+            readonly status: components["schemas"]["SubmissionStatusEnum"];
+            /** Format: date-time */
+            readonly submitted_at: string;
+            /** Late */
+            readonly is_late: boolean;
+            /**
+             * Format: double
+             * @description After any late deduction.
+             */
+            readonly score: number | null;
+            /** Format: double */
+            readonly max_score: number;
+            readonly feedback: string;
+            /** Format: date-time */
+            readonly evaluated_at: string | null;
+        };
+        /**
+         * @description * `queued` - Queued
+         *     * `evaluating` - Evaluating
+         *     * `graded` - Graded
+         *     * `needs_review` - Needs review
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        SubmissionStatusEnum: "queued" | "evaluating" | "graded" | "needs_review" | "failed";
+        /** @description ``POST tasks/{id}/submissions/``: the answer, any JSON value but null. */
+        SubmitRequest: {
+            /** @description The answer; its shape depends on the task's kind (see docs/evaluators.md). */
+            answer: unknown;
+        };
+        /**
+         * @description A task. ``config`` is written by course staff and shown only to them; students read
+         *     ``public_config``.
+         */
+        Task: {
+            readonly id: number;
+            /** @description The course's slug. */
+            readonly course: string;
             title: string;
+            /** @description Markdown. */
+            description: string;
+            /** @description A kind of LEARNPLAT['EVALUATORS']; built in: exact, choice, numeric, regex, manual, external. */
+            kind: string;
+            /**
+             * Format: int64
+             * @description Order in the course; default: last.
+             */
+            position: number;
+            /** Format: double */
             max_score: number;
+            /** Format: double */
+            weight: number;
+            /** Format: date-time */
+            opens_at: string | null;
+            /** Format: date-time */
+            due_at: string | null;
+            /** Format: date-time */
+            closes_at: string | null;
+            /**
+             * Format: int64
+             * @description Empty = unlimited.
+             */
+            max_attempts: number | null;
+            late_policy: components["schemas"]["LatePolicy"];
+            /** @description Ids of tasks of the same course to complete first (no cycles). */
+            prerequisites: number[];
+            /** Published */
+            is_published: boolean;
+            /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
+            config?: unknown;
+            /** @description The part of config students may see (choices, ...). */
+            readonly public_config: {
+                [key: string]: unknown;
+            };
         };
-        GradebookRow: {
-            user: components["schemas"]["UserSummary"];
-            scores: (number | null)[];
-            total: number;
-            percent: number;
+        /** @description A student's standing on one task (a gradebook cell). */
+        TaskCell: {
+            readonly task: number;
+            /**
+             * Format: double
+             * @description The counted score under the course's grading policy (best or latest).
+             */
+            readonly score: number | null;
+            readonly attempts: number;
+            readonly status: components["schemas"]["Status07cEnum"];
+            readonly completed: boolean;
         };
-        Gradebook: {
-            tasks: components["schemas"]["GradebookTask"][];
-            rows: components["schemas"]["GradebookRow"][];
+        /** @description A student's standing on one task, with what a progress page shows beside it. */
+        TaskProgress: {
+            readonly task: number;
+            /**
+             * Format: double
+             * @description The counted score under the course's grading policy (best or latest).
+             */
+            readonly score: number | null;
+            readonly attempts: number;
+            readonly status: components["schemas"]["Status07cEnum"];
+            readonly completed: boolean;
+            readonly title: string;
+            /** Format: double */
+            readonly max_score: number;
+            /**
+             * Format: double
+             * @description The highest counting score of any attempt.
+             */
+            readonly best_score: number | null;
+        };
+        /** @description ``POST tasks/{id}/regrade/``: which submissions of the task to evaluate again. */
+        TaskRegradeRequest: {
+            /**
+             * @description Each student's latest or best submission, or all of them.
+             *
+             *     * `latest` - latest
+             *     * `best` - best
+             *     * `all` - all
+             * @default latest
+             */
+            scope: components["schemas"]["ScopeEnum"];
+            /** @description Only this student's submissions. */
+            user?: number;
+            /**
+             * @description Also regrade submissions whose grade was set by hand.
+             * @default false
+             */
+            include_manual: boolean;
+        };
+        TaskRegradeResult: {
+            task: number;
+            scope: components["schemas"]["ScopeEnum"];
+            /** @description How many submissions were queued. */
+            count: number;
+        };
+        /**
+         * @description A task. ``config`` is written by course staff and shown only to them; students read
+         *     ``public_config``.
+         */
+        TaskRequest: {
+            title: string;
+            /** @description Markdown. */
+            description?: string;
+            /** @description A kind of LEARNPLAT['EVALUATORS']; built in: exact, choice, numeric, regex, manual, external. */
+            kind: string;
+            /**
+             * Format: int64
+             * @description Order in the course; default: last.
+             */
+            position?: number;
+            /** Format: double */
+            max_score?: number;
+            /** Format: double */
+            weight?: number;
+            /** Format: date-time */
+            opens_at?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            /** Format: date-time */
+            closes_at?: string | null;
+            /**
+             * Format: int64
+             * @description Empty = unlimited.
+             */
+            max_attempts?: number | null;
+            late_policy?: components["schemas"]["LatePolicyRequest"];
+            /** @description Ids of tasks of the same course to complete first (no cycles). */
+            prerequisites?: number[];
+            /** Published */
+            is_published?: boolean;
+            /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
+            config?: unknown;
+        };
+        /** @description Log in with username and password; inactive users are refused like wrong passwords. */
+        TokenObtainRequest: {
+            username: string;
+            password: string;
+        };
+        /** @description An access token and the refresh token that renews it. */
+        TokenPair: {
+            /** @description Short-lived bearer token. */
+            readonly access: string;
+            /** @description Single-use token for auth/token/refresh/. */
+            readonly refresh: string;
+        };
+        /** @description Exchange a refresh token for a new pair; the one sent is blacklisted. */
+        TokenRefreshRequest: {
+            refresh: string;
+        };
+        /** @description Whether an access or refresh token would be accepted now. */
+        TokenVerifyRequest: {
+            token: string;
+        };
+        /** @description A user. Its owner may change `email`, `first_name` and `last_name`. */
+        User: {
+            readonly id: number;
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            readonly username: string;
+            /**
+             * Email address
+             * Format: email
+             */
+            email: string;
+            first_name: string;
+            last_name: string;
+            /**
+             * @description The platform role.
+             *
+             *     * `student` - Student
+             *     * `instructor` - Instructor
+             *     * `admin` - Admin
+             */
+            readonly role: components["schemas"]["PlatformRoleEnum"];
+            /** Format: date-time */
+            readonly date_joined: string;
+        };
+        /** @description A user as other people see it; works with any user model (missing names are ""). */
+        UserSummary: {
+            readonly id: number;
+            readonly username: string;
+            readonly first_name: string;
+            readonly last_name: string;
+        };
+        /** @description Field name → list of messages (nested fields nest the same way); `non_field_errors` holds errors of the body as a whole. A body that is not valid JSON gets `detail` instead. */
+        ValidationError: {
+            non_field_errors?: string[];
+            detail?: string;
+            code?: string;
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;
@@ -635,93 +1558,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    auth_register_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RegisterRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Registration"];
-                };
-            };
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    auth_token_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TokenObtainPairRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenPair"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    auth_token_refresh_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TokenRefreshRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenPair"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     auth_logout_create: {
         parameters: {
             query?: never;
@@ -731,15 +1567,45 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TokenRefreshRequest"];
+                "application/json": components["schemas"]["LogoutRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LogoutRequest"];
+                "multipart/form-data": components["schemas"]["LogoutRequest"];
             };
         };
         responses: {
+            /** @description The refresh token no longer works. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The refresh token is another user's. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -760,17 +1626,328 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_me_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedUserRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedUserRequest"];
+                "multipart/form-data": components["schemas"]["PatchedUserRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_password_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PasswordChangeRequest"];
+                "multipart/form-data": components["schemas"]["PasswordChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: throttled (see the Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_register_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RegisterRequest"];
+                "multipart/form-data": components["schemas"]["RegisterRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Registration"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Too many requests: throttled (see the Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_token_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenObtainRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenObtainRequest"];
+                "multipart/form-data": components["schemas"]["TokenObtainRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Wrong credentials or inactive user. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: throttled (see the Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_token_refresh_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenRefreshRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRefreshRequest"];
+                "multipart/form-data": components["schemas"]["TokenRefreshRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description The refresh token is invalid, expired, already used or revoked, or its user is inactive (`code` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_token_verify_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenVerifyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenVerifyRequest"];
+                "multipart/form-data": components["schemas"]["TokenVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description Valid: an empty object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_list: {
         parameters: {
             query?: {
-                search?: string;
-                status?: string;
-                mine?: "teaching" | "enrolled";
+                /**
+                 * @description teaching: courses you are staff of; enrolled: courses you take as a student.
+                 *
+                 *     * `teaching` - teaching
+                 *     * `enrolled` - enrolled
+                 */
+                mine?: "enrolled" | "teaching";
+                /**
+                 * @description title, created or published_at; prefix - for descending. Default: -created.
+                 *
+                 *     * `title` - Title
+                 *     * `-title` - Title (descending)
+                 *     * `created` - Created
+                 *     * `-created` - Created (descending)
+                 *     * `published_at` - Published at
+                 *     * `-published_at` - Published at (descending)
+                 */
+                ordering?: ("-created" | "-published_at" | "-title" | "created" | "published_at" | "title")[];
+                /** @description A page number within the paginated result set. */
                 page?: number;
+                /** @description Number of results to return per page. */
                 page_size?: number;
-                ordering?: string;
+                /** @description Words in the title or description (all must appear). */
+                search?: string;
+                /**
+                 * @description * `draft` - Draft
+                 *     * `published` - Published
+                 *     * `archived` - Archived
+                 */
+                status?: "archived" | "draft" | "published";
             };
             header?: never;
             path?: never;
@@ -786,6 +1963,33 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCourseList"];
                 };
             };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_create: {
@@ -797,7 +2001,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CourseRequest"];
+                "application/json": components["schemas"]["CourseCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CourseCreateRequest"];
+                "multipart/form-data": components["schemas"]["CourseCreateRequest"];
             };
         };
         responses: {
@@ -807,6 +2013,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -830,6 +2063,134 @@ export interface operations {
                     "application/json": components["schemas"]["CourseDetail"];
                 };
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CourseRequest"];
+                "multipart/form-data": components["schemas"]["CourseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_partial_update: {
@@ -844,6 +2205,8 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedCourseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCourseRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCourseRequest"];
             };
         };
         responses: {
@@ -855,25 +2218,40 @@ export interface operations {
                     "application/json": components["schemas"]["CourseDetail"];
                 };
             };
-        };
-    };
-    courses_publish_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description Invalid input: field errors. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CourseDetail"];
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -897,6 +2275,42 @@ export interface operations {
                     "application/json": components["schemas"]["CourseDetail"];
                 };
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: invalid_transition. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_enroll_create: {
@@ -918,6 +2332,33 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: already_enrolled, course_full or enrollment_closed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_enroll_destroy: {
@@ -931,22 +2372,65 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description No response body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: not_enrolled or last_instructor. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_enrollments_list: {
         parameters: {
             query?: {
+                /** @description A page number within the paginated result set. */
                 page?: number;
+                /** @description Number of results to return per page. */
                 page_size?: number;
+                /**
+                 * @description * `student` - Student
+                 *     * `assistant` - Assistant
+                 *     * `instructor` - Instructor
+                 */
+                role?: "assistant" | "instructor" | "student";
+                /**
+                 * @description * `active` - Active
+                 *     * `dropped` - Dropped
+                 *     * `completed` - Completed
+                 */
+                status?: "active" | "completed" | "dropped";
             };
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -961,6 +2445,42 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedEnrollmentList"];
                 };
             };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_enrollments_create: {
@@ -968,13 +2488,16 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EnrollmentRequest"];
+                "application/json": components["schemas"]["EnrollmentCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EnrollmentCreateRequest"];
+                "multipart/form-data": components["schemas"]["EnrollmentCreateRequest"];
             };
         };
         responses: {
@@ -986,13 +2509,68 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed; `code` `permission_denied` when an assistant adds or changes staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: already_enrolled or last_instructor. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    courses_tasks_list: {
+    courses_extensions_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Extensions of this task id. */
+                task?: number;
+                /** @description Extensions of this user id. */
+                user?: number;
+            };
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -1004,23 +2582,62 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedTaskList"];
+                    "application/json": components["schemas"]["PaginatedExtensionList"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    courses_tasks_create: {
+    courses_extensions_create: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TaskRequest"];
+                "application/json": components["schemas"]["ExtensionCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExtensionCreateRequest"];
+                "multipart/form-data": components["schemas"]["ExtensionCreateRequest"];
             };
         };
         responses: {
@@ -1029,7 +2646,96 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Task"];
+                    "application/json": components["schemas"]["Extension"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_gradebook_retrieve: {
+        parameters: {
+            query?: {
+                /** @description `csv` streams the whole gradebook as CSV. */
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of students, with the `tasks` header. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGradebookRowList"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller can see the course but is not its staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such course visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1037,6 +2743,7 @@ export interface operations {
     courses_progress_retrieve: {
         parameters: {
             query?: {
+                /** @description Course staff only: the student whose progress to show. */
                 user?: number;
             };
             header?: never;
@@ -1055,15 +2762,112 @@ export interface operations {
                     "application/json": components["schemas"]["CourseProgress"];
                 };
             };
+            /** @description `?user=` is not a user id (course staff only). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_enrolled`: the caller is not an active student of the course. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such course visible to the caller, or no such student in it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    courses_gradebook_retrieve: {
+    courses_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: invalid_transition. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_tasks_list: {
         parameters: {
             query?: {
-                format?: "csv" | "json";
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
             };
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -1075,24 +2879,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Gradebook"];
-                    "text/csv": string;
+                    "application/json": components["schemas"]["PaginatedTaskList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    courses_extensions_create: {
+    courses_tasks_create: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ExtensionRequest"];
+                "application/json": components["schemas"]["TaskRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TaskRequest"];
+                "multipart/form-data": components["schemas"]["TaskRequest"];
             };
         };
         responses: {
@@ -1101,18 +2934,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Extension"];
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    tasks_retrieve: {
+    grader_next_retrieve: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
+            query: {
+                /** @description Grader queue. */
+                queue: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -1122,50 +2992,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Task"];
+                    "application/json": components["schemas"]["GraderJob"];
                 };
             };
-        };
-    };
-    tasks_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
+            /** @description Nothing to grade. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedTaskRequest"];
-            };
-        };
-        responses: {
-            200: {
+            /** @description Invalid input: field errors. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Task"];
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `queue_not_allowed`: the token does not serve this queue. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    tasks_submissions_create: {
+    grader_results_create: {
         parameters: {
             query?: never;
-            header?: {
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                id: number;
-            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SubmissionCreateRequest"];
+                "application/json": components["schemas"]["GraderResultRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GraderResultRequest"];
+                "multipart/form-data": components["schemas"]["GraderResultRequest"];
             };
         };
         responses: {
@@ -1174,15 +3051,85 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Submission"];
+                    "application/json": components["schemas"]["GraderResultResponse"];
                 };
             };
-            201: {
+            /** @description Invalid input: field errors. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Submission"];
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_submission_key`: no submission of your queues has this key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `already_graded`: another result was recorded; `lease_expired`: the lease ended and the submission went back to the queue. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    progress_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCourseProgressList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1190,13 +3137,26 @@ export interface operations {
     submissions_list: {
         parameters: {
             query?: {
-                task?: number;
+                /** @description A course's slug. */
                 course?: string;
-                user?: number;
-                status?: string;
-                page?: number;
-                page_size?: number;
+                /** @description Which field to use when ordering the results. */
                 ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description * `queued` - Queued
+                 *     * `evaluating` - Evaluating
+                 *     * `graded` - Graded
+                 *     * `needs_review` - Needs review
+                 *     * `failed` - Failed
+                 */
+                status?: "evaluating" | "failed" | "graded" | "needs_review" | "queued";
+                /** @description A task's id. */
+                task?: number;
+                /** @description A user's id. */
+                user?: number;
             };
             header?: never;
             path?: never;
@@ -1212,6 +3172,15 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedSubmissionList"];
                 };
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     submissions_retrieve: {
@@ -1219,6 +3188,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A unique integer value identifying this submission. */
                 id: number;
             };
             cookie?: never;
@@ -1233,6 +3203,24 @@ export interface operations {
                     "application/json": components["schemas"]["Submission"];
                 };
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     submissions_grade_create: {
@@ -1240,13 +3228,16 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A unique integer value identifying this submission. */
                 id: number;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ManualGradeRequest"];
+                "application/json": components["schemas"]["GradeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GradeRequest"];
+                "multipart/form-data": components["schemas"]["GradeRequest"];
             };
         };
         responses: {
@@ -1258,11 +3249,424 @@ export interface operations {
                     "application/json": components["schemas"]["Submission"];
                 };
             };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    progress_list: {
+    submissions_regrade_create: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this submission. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Submission"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this task. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this task. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this task. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedTaskRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedTaskRequest"];
+                "multipart/form-data": components["schemas"]["PatchedTaskRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_regrade_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TaskRegradeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TaskRegradeRequest"];
+                "multipart/form-data": components["schemas"]["TaskRegradeRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRegradeResult"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_submissions_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters. Sending the same key again returns the original submission (200) instead of creating another; the same key with a different task or answer is 409 `idempotency_key_reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                task_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SubmitRequest"];
+                "multipart/form-data": components["schemas"]["SubmitRequest"];
+            };
+        };
+        responses: {
+            /** @description An Idempotency-Key replay. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Submission"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Submission"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_enrolled`: not an active student of the course. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `attempts_exhausted`, `task_closed`, `task_not_open`, `prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable` or `task_misconfigured`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled (`learnplat_submit`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    users_list: {
+        parameters: {
+            query?: {
+                /** @description Active */
+                is_active?: boolean;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description Platform role
+                 *
+                 *     * `student` - Student
+                 *     * `instructor` - Instructor
+                 *     * `admin` - Admin
+                 */
+                role?: "admin" | "instructor" | "student";
+                /** @description A search term. */
+                search?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1274,7 +3678,145 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedCourseProgressList"];
+                    "application/json": components["schemas"]["PaginatedAdminUserList"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    users_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    users_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAdminUserRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAdminUserRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAdminUserRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

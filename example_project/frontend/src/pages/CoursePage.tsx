@@ -10,9 +10,10 @@ import { Badge, ErrorMessage, Loading, Notice, ProgressBar, QueryView } from "..
 import { kindLabel, progressByTask, taskState, type TaskState } from "../domain";
 import { formatDateTime, formatPercent, formatRelative, formatScore, fullName } from "../format";
 
-export function isCourseStaff(course: { instructors: { id: number }[] }, user: User | null): boolean {
+/** Instructors and assistants of the course, and platform admins. */
+export function isCourseStaff(course: Pick<CourseDetail, "my_role">, user: User | null): boolean {
   if (!user) return false;
-  return user.role === "admin" || course.instructors.some((i) => i.id === user.id);
+  return user.role === "admin" || course.my_role === "instructor" || course.my_role === "assistant";
 }
 
 export function TaskDeadlines({ task, state }: { task: Task; state: TaskState }) {

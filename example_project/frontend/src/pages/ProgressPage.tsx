@@ -8,14 +8,11 @@ import { formatDateTime, formatPercent, formatScore } from "../format";
 
 export function ProgressPage() {
   useDocumentTitle("My progress");
-  const data = useQuery(async (signal) => {
-    const [progress, courses] = await Promise.all([
-      unwrap(api.GET("/api/progress/", { signal })),
-      unwrap(api.GET("/api/courses/", { params: { query: { mine: "enrolled", page_size: 100 } }, signal })),
-    ]);
-    const titles = new Map(courses.results.map((c) => [c.slug, c.title]));
-    return progress.results.map((entry) => ({ ...entry, title: titles.get(entry.course) ?? entry.course }));
-  }, []);
+  const data = useQuery(
+    async (signal) =>
+      (await unwrap(api.GET("/api/progress/", { params: { query: { page_size: 100 } }, signal }))).results,
+    [],
+  );
 
   return (
     <>
@@ -31,19 +28,19 @@ export function ProgressPage() {
               <div className="card">
                 <BarChart
                   title="Completion by course"
-                  bars={entries.map((entry) => ({ label: entry.title, value: entry.percent, max: 100 }))}
+                  bars={entries.map((entry) => ({ label: entry.course.title, value: entry.percent, max: 100 }))}
                 />
               </div>
               <div className="grid">
                 {entries.map((entry) => (
-                  <article className="card stack" key={entry.course}>
+                  <article className="card stack" key={entry.course.slug}>
                     <div className="row row--between">
                       <h2 style={{ margin: 0, fontSize: "1.1rem" }}>
-                        <Link to={`/courses/${entry.course}`}>{entry.title}</Link>
+                        <Link to={`/courses/${entry.course.slug}`}>{entry.course.title}</Link>
                       </h2>
                       <strong>{formatPercent(entry.percent)}</strong>
                     </div>
-                    <ProgressBar percent={entry.percent} label={`Progress in ${entry.title}`} />
+                    <ProgressBar percent={entry.percent} label={`Progress in ${entry.course.title}`} />
                     <p className="muted small" style={{ margin: 0 }}>
                       {entry.tasks_completed} of {entry.tasks_total} tasks · score{" "}
                       {formatScore(entry.score, entry.max_score)}

@@ -71,8 +71,8 @@ export function TaskPage() {
     const key = crypto.randomUUID();
     try {
       const created: Submission = await unwrap(
-        api.POST("/api/tasks/{id}/submissions/", {
-          params: { path: { id } },
+        api.POST("/api/tasks/{task_pk}/submissions/", {
+          params: { path: { task_pk: id } },
           headers: { "Idempotency-Key": key },
           body: { answer },
         }),

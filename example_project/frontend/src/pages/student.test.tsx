@@ -21,7 +21,7 @@ describe("course page", () => {
       "GET /api/auth/me/": () => json(200, student),
       "GET /api/courses/arith/": () => json(200, makeCourse([first, second])),
       "GET /api/courses/arith/progress/": () =>
-        json(200, makeProgress([{ task: 1, best_score: 0, attempts: 1, status: "graded", completed: false }])),
+        json(200, makeProgress([{ task: 1, best_score: 0, attempts: 1, status: "attempted", completed: false }])),
     });
     renderApp("/courses/arith");
 

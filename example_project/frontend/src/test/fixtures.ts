@@ -1,5 +1,5 @@
 /** Response bodies shaped like the API's, typed by the generated schema. */
-import type { CourseDetail, CourseProgress, Submission, Task, User } from "../api/types";
+import type { CourseDetail, CourseProgress, Submission, Task, TaskProgress, User } from "../api/types";
 
 export const student: User = {
   id: 7,
@@ -44,6 +44,9 @@ export function makeCourse(tasks: Task[], extra: Partial<CourseDetail> = {}): Co
     instructors: [{ id: 2, username: "grace", first_name: "Grace", last_name: "Hopper" }],
     task_count: tasks.length,
     is_enrolled: true,
+    my_role: "student",
+    grading_policy: "best",
+    published_at: "2026-01-01T00:00:00Z",
     created: "2026-01-01T00:00:00Z",
     modified: "2026-01-01T00:00:00Z",
     tasks,
@@ -51,17 +54,26 @@ export function makeCourse(tasks: Task[], extra: Partial<CourseDetail> = {}): Co
   } as CourseDetail;
 }
 
-export function makeProgress(tasks: CourseProgress["tasks"], extra: Partial<CourseProgress> = {}): CourseProgress {
+export function makeProgress(tasks: Partial<TaskProgress>[], extra: Partial<CourseProgress> = {}): CourseProgress {
   return {
-    course: "arith",
-    user: student.id,
+    course: { slug: "arith", title: "Arithmetic" },
+    user: { id: student.id, username: student.username, first_name: student.first_name, last_name: student.last_name },
     score: 0,
     max_score: 2,
     percent: 0,
     tasks_completed: 0,
     tasks_total: 2,
     completed_at: null,
-    tasks,
+    tasks: tasks.map((t) => ({
+      title: `Task ${t.task}`,
+      max_score: 1,
+      score: t.best_score ?? null,
+      best_score: null,
+      attempts: 0,
+      status: "not_started",
+      completed: false,
+      ...t,
+    })),
     ...extra,
   } as CourseProgress;
 }

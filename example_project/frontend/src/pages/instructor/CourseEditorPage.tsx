@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/errors";
-import type { CourseRequest, TaskRequest } from "../../api/types";
+import type { CourseCreateRequest, CourseTaskInputRequest } from "../../api/types";
 import { Field } from "../../components/Field";
 import { useDocumentTitle } from "../../components/Layout";
 import { ErrorMessage } from "../../components/Status";
@@ -40,7 +40,7 @@ export function CourseEditorPage() {
     event.preventDefault();
     setError(null);
     const local: Record<string, string[]> = {};
-    const bodies: TaskRequest[] = [];
+    const bodies: CourseTaskInputRequest[] = [];
     tasks.forEach((draft, index) => {
       const result = draftToRequest(draft, index + 1);
       if ("error" in result) local[`tasks.${index}.config`] = [result.error];
@@ -50,13 +50,13 @@ export function CourseEditorPage() {
     if (Object.keys(local).length) return;
 
     const body = {
-      slug: slug || slugify(title),
+      slug: slug.trim() || undefined,
       title: title.trim(),
       description,
       enrollment_open: enrollmentOpen,
       capacity: capacity.trim() === "" ? null : Number(capacity),
       tasks: bodies,
-    } as CourseRequest;
+    } as CourseCreateRequest;
     setBusy(true);
     try {
       const created = await unwrap(api.POST("/api/courses/", { body }));
@@ -92,7 +92,7 @@ export function CourseEditorPage() {
                 }}
               />
             </Field>
-            <Field label="Web address (slug)" hint="Lowercase letters, digits and hyphens." errors={fields.slug}>
+            <Field label="Web address (slug)" hint="Lowercase letters, digits and hyphens; made from the title when empty." errors={fields.slug}>
               <input
                 type="text"
                 value={slug}

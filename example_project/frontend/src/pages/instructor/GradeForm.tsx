@@ -43,7 +43,7 @@ export function GradeForm({
       const updated = await unwrap(
         api.POST("/api/submissions/{id}/grade/", {
           params: { path: { id: submission.id } },
-          body: { score: Number(score), feedback },
+          body: { score: Number(score), feedback, reason: "" },
         }),
       );
       onGraded(updated);

@@ -343,9 +343,8 @@ function ExtensionsTab({ course }: { course: CourseDetail }) {
       const created = await unwrap(
         api.POST("/api/courses/{slug}/extensions/", { params: { path: { slug: course.slug } }, body }),
       );
-      const who = students.find((s) => s.user.id === created.user);
       const what = course.tasks.find((t) => t.id === created.task)?.title ?? "every task";
-      setDone(`Extended ${what} for ${who ? fullName(who.user) : `user ${created.user}`} until ${formatDateTime(created.due_at)}.`);
+      setDone(`Extended ${what} for ${fullName(created.user)} until ${formatDateTime(created.due_at)}.`);
     } catch (caught) {
       setError(caught);
     } finally {

@@ -25,7 +25,8 @@ describe("course authoring", () => {
         }
         return json(201, makeCourse([], { slug: "algebra", title: "Algebra", status: "draft" }));
       },
-      "GET /api/courses/algebra/": () => json(200, makeCourse([], { slug: "algebra", title: "Algebra", status: "draft" })),
+      "GET /api/courses/algebra/": () =>
+        json(200, makeCourse([], { slug: "algebra", title: "Algebra", status: "draft", my_role: "instructor", is_enrolled: false })),
       "GET /api/courses/algebra/enrollments/": () => json(200, page([])),
     });
     const user = userEvent.setup();
@@ -66,7 +67,7 @@ describe("course authoring", () => {
     let published = false;
     mockApi({
       "GET /api/auth/me/": () => json(200, grace),
-      "GET /api/courses/algebra/": () => json(200, makeCourse([], { slug: "algebra", status: "draft" })),
+      "GET /api/courses/algebra/": () => json(200, makeCourse([], { slug: "algebra", status: "draft", my_role: "instructor" })),
       "GET /api/courses/algebra/enrollments/": () => json(200, page([])),
       "POST /api/courses/algebra/publish/": () => {
         published = true;
@@ -115,7 +116,7 @@ describe("grading", () => {
     expect(await screen.findByText("Graded 1 submission.")).toBeTruthy();
     expect(screen.getByText(/Nothing to grade/)).toBeTruthy();
     const grade = calls.find((c) => c.path === "/api/submissions/9/grade/")!;
-    expect(JSON.parse(grade.body)).toEqual({ score: 4, feedback: "Good." });
+    expect(JSON.parse(grade.body)).toEqual({ score: 4, feedback: "Good.", reason: "" });
     const queue = calls.find((c) => c.path === "/api/submissions/")!;
     expect(queue.url.searchParams.get("status")).toBe("needs_review");
     expect(queue.url.searchParams.get("course")).toBe("arith");
