@@ -1,4 +1,4 @@
-import { ApiUser, INSTRUCTOR, createPublishedCourse, expect, shot, test, unique } from "./fixtures";
+import { ApiUser, INSTRUCTOR, PASSWORD, createPublishedCourse, expect, shot, test, unique } from "./fixtures";
 
 test.describe("a student", () => {
   let course: { slug: string; title: string };
@@ -18,8 +18,8 @@ test.describe("a student", () => {
     await page.getByRole("link", { name: "Sign up" }).click();
     await page.getByLabel("Username").fill(username);
     await page.getByLabel("Email").fill(`${username}@e2e.invalid`);
-    await page.getByLabel("Password", { exact: true }).fill(`${username}-Pass-123`);
-    await page.getByLabel("Repeat password").fill(`${username}-Pass-123`);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByLabel("Repeat password").fill(PASSWORD);
     await shot(page, "register");
     await page.getByRole("button", { name: "Create account" }).click();
     await expect(page.getByText(`Signed in as ${username}`)).toBeVisible();
