@@ -210,13 +210,13 @@ function TasksTab({ course, reload }: { course: CourseDetail; reload: () => void
   );
 }
 
-function useEnrollments(slug: string) {
+function useEnrollments(slug: string, refreshKey?: string) {
   return useQuery(
     (signal) =>
       unwrap(
         api.GET("/api/courses/{slug}/enrollments/", { params: { path: { slug }, query: { page_size: 100 } }, signal }),
       ),
-    [slug],
+    [slug, refreshKey],
   );
 }
 
@@ -404,7 +404,8 @@ export function ManageCoursePage() {
     (signal) => unwrap(api.GET("/api/courses/{slug}/", { params: { path: { slug } }, signal })),
     [slug],
   );
-  const enrollments = useEnrollments(slug);
+  // Read again on every tab change, so names of students who just enrolled show up.
+  const enrollments = useEnrollments(slug, location.pathname);
   useDocumentTitle(course.data ? `Manage ${course.data.title}` : "Manage course");
   const base = `/teach/${slug}`;
   const studentNames = new Map((enrollments.data?.results ?? []).map((e) => [e.user.id, fullName(e.user)]));
