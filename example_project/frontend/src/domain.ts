@@ -13,6 +13,8 @@ export interface TaskState {
   /** null = unlimited. */
   attemptsLeft: number | null;
   completed: boolean;
+  /** The progress status (`not_started`, `pending`, `needs_review`, …), if any. */
+  status: TaskProgress["status"] | null;
   bestScore: number | null;
   canSubmit: boolean;
   /** Why the student cannot submit, when they cannot. */
@@ -64,6 +66,7 @@ export function taskState(
     attemptsUsed,
     attemptsLeft,
     completed: own?.completed ?? false,
+    status: own?.status ?? null,
     bestScore: own?.best_score ?? null,
     canSubmit: reason === null,
     reason,

@@ -28,6 +28,11 @@ export function formatScore(score: number | null | undefined, max?: number | nul
   return max === undefined || max === null ? round(score) : `${round(score)} / ${round(max)}`;
 }
 
+/** "1 point", "3 points". */
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${Math.round(count * 100) / 100} ${count === 1 ? word : many}`;
+}
+
 export function formatPercent(value: number | null | undefined): string {
   if (value === null || value === undefined) return "—";
   return `${Math.round(value)}%`;

@@ -113,7 +113,7 @@ export function Histogram({ title, bins }: { title: string; bins: Bin[] }) {
   return (
     <figure>
       <figcaption id={`${id}-title`}>{title}</figcaption>
-      <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-title`}>
+      <svg className="chart chart--small" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-title`}>
         <line className="axis" x1={0} x2={width} y1={height - bottom} y2={height - bottom} />
         {bins.map((bin, index) => {
           const barHeight = ((height - bottom - top) * bin.count) / most;

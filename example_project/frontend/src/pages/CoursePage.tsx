@@ -8,7 +8,7 @@ import { BarChart } from "../components/Charts";
 import { useDocumentTitle } from "../components/Layout";
 import { Badge, ErrorMessage, Loading, Notice, ProgressBar, QueryView } from "../components/Status";
 import { kindLabel, progressByTask, taskState, type TaskState } from "../domain";
-import { formatDateTime, formatPercent, formatRelative, formatScore, fullName } from "../format";
+import { formatDateTime, formatPercent, formatRelative, formatScore, fullName, plural } from "../format";
 
 /** Instructors and assistants of the course, and platform admins. */
 export function isCourseStaff(course: Pick<CourseDetail, "my_role">, user: User | null): boolean {
@@ -35,6 +35,7 @@ export function TaskStatusBadges({ state }: { state: TaskState }) {
   return (
     <>
       {state.completed && <Badge tone="ok">Completed</Badge>}
+      {!state.completed && state.status === "needs_review" && <Badge>Awaiting review</Badge>}
       {state.locked && <Badge tone="warn">Locked</Badge>}
       {state.phase === "late" && <Badge tone="warn">Late</Badge>}
       {state.phase === "closed" && <Badge tone="danger">Closed</Badge>}
@@ -44,8 +45,8 @@ export function TaskStatusBadges({ state }: { state: TaskState }) {
 }
 
 function attemptsText(state: TaskState): string {
-  if (state.attemptsLeft === null) return `${state.attemptsUsed} attempts used · unlimited`;
-  return `${state.attemptsLeft} ${state.attemptsLeft === 1 ? "attempt" : "attempts"} left`;
+  if (state.attemptsLeft === null) return `${plural(state.attemptsUsed, "attempt")} used · unlimited`;
+  return `${plural(state.attemptsLeft, "attempt")} left`;
 }
 
 function TaskRow({

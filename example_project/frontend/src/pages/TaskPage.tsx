@@ -10,7 +10,7 @@ import { useDocumentTitle } from "../components/Layout";
 import { Badge, ErrorMessage, Loading, Notice, QueryView } from "../components/Status";
 import { SubmissionList } from "../components/SubmissionList";
 import { isPending, kindLabel, progressByTask, taskState } from "../domain";
-import { formatScore } from "../format";
+import { formatScore, plural } from "../format";
 import { TaskDeadlines, TaskStatusBadges, isCourseStaff } from "./CoursePage";
 
 /** How often to ask about submissions still being evaluated (tests shorten it). */
@@ -116,7 +116,7 @@ export function TaskPage() {
               </div>
             </div>
             <div className="task-meta" style={{ marginBottom: "1rem" }}>
-              <span>Worth {formatScore(task.max_score)} points</span>
+              <span>Worth {plural(task.max_score, "point")}</span>
               <TaskDeadlines task={task} state={state} />
               {enrolled && (
                 <span>

@@ -8,7 +8,7 @@ import { Field } from "../../components/Field";
 import { useDocumentTitle } from "../../components/Layout";
 import { Badge, ErrorMessage, Notice, QueryView } from "../../components/Status";
 import { kindLabel } from "../../domain";
-import { formatDateTime, formatScore, fromLocalInput, fullName } from "../../format";
+import { formatDateTime, fromLocalInput, fullName, plural } from "../../format";
 import { GradebookTab } from "./GradebookTab";
 import { GradingQueue } from "./GradingQueue";
 import { TaskEditor, draftToRequest, newTaskDraft, taskToDraft, type TaskDraft } from "./TaskEditor";
@@ -99,8 +99,8 @@ function TaskRowEditor({ task, course, onSaved }: { task: Task; course: CourseDe
             {!task.is_published && <Badge tone="warn">Hidden</Badge>}
           </div>
           <div className="task-meta">
-            <span>{formatScore(task.max_score)} points</span>
-            <span>{task.max_attempts === null ? "unlimited attempts" : `${task.max_attempts} attempts`}</span>
+            <span>{plural(task.max_score, "point")}</span>
+            <span>{task.max_attempts === null ? "unlimited attempts" : plural(task.max_attempts, "attempt")}</span>
             {task.due_at && <span>due {formatDateTime(task.due_at)}</span>}
           </div>
         </div>
