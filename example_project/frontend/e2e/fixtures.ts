@@ -27,14 +27,15 @@ export class ApiUser {
   constructor(
     private readonly request: APIRequestContext,
     readonly access: string,
+    readonly refresh: string,
     readonly id?: number,
   ) {}
 
   static async login(request: APIRequestContext, username: string, password: string): Promise<ApiUser> {
     const response = await request.post("/api/auth/token/", { data: { username, password } });
     expect(response.status(), await response.text()).toBe(200);
-    const tokens = (await response.json()) as { access: string };
-    return new ApiUser(request, tokens.access);
+    const tokens = (await response.json()) as { access: string; refresh: string };
+    return new ApiUser(request, tokens.access, tokens.refresh);
   }
 
   static async register(request: APIRequestContext, username: string): Promise<ApiUser> {
@@ -42,8 +43,14 @@ export class ApiUser {
       data: { username, email: `${username}@e2e.invalid`, password: PASSWORD },
     });
     expect(response.status(), await response.text()).toBe(201);
-    const body = (await response.json()) as { access: string; user: { id: number } };
-    return new ApiUser(request, body.access, body.user.id);
+    const body = (await response.json()) as { access: string; refresh: string; user: { id: number } };
+    return new ApiUser(request, body.access, body.refresh, body.user.id);
+  }
+
+  /** Opens the app in `page` already logged in as this user (the tokens the app would store). */
+  async signIn(page: Page) {
+    const tokens = JSON.stringify({ access: this.access, refresh: this.refresh });
+    await page.addInitScript((value) => window.localStorage.setItem("learnplat.tokens", value), tokens);
   }
 
   async call(method: "GET" | "POST" | "PATCH" | "DELETE", url: string, data?: unknown, expected?: number) {

@@ -88,10 +88,14 @@ test.describe("a student", () => {
     await shot(page, "progress");
   });
 
-  test("reads well on a phone", async ({ page }) => {
+  test("reads well on a phone", async ({ page, request }) => {
+    const student = await ApiUser.register(request, unique("phone"));
+    await student.call("POST", `/api/courses/${course.slug}/enroll/`, undefined, 201);
+    await student.signIn(page);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`/courses/${course.slug}`);
     await expect(page.getByRole("heading", { name: course.title })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Pick the even number" })).toBeVisible();
     // Nothing wider than the screen: no sideways scrolling.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
