@@ -12,10 +12,11 @@ export interface Bar {
   max: number;
 }
 
-const ROW = 26;
-const LABEL_WIDTH = 150;
-const WIDTH = 520;
-const VALUE_WIDTH = 64;
+// A narrow drawing, so its 11px text stays readable when scaled to a phone's width.
+const ROW = 24;
+const LABEL_WIDTH = 130;
+const WIDTH = 380;
+const VALUE_WIDTH = 44;
 
 function truncate(text: string, length: number) {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
@@ -41,7 +42,7 @@ export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
           return (
             <g key={`${bar.label}-${index}`}>
               <text x={0} y={y + 15}>
-                {truncate(bar.label, 22)}
+                {truncate(bar.label, 19)}
               </text>
               <rect className="axis" x={LABEL_WIDTH} y={y + 3} width={plot} height={16} fill="#eef0f5" />
               <rect
