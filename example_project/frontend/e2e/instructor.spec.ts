@@ -60,6 +60,15 @@ test.describe("an instructor", () => {
     await page.getByRole("link", { name: "Enrollments" }).click();
     await expect(page.getByRole("cell", { name: new RegExp(student.id ? String(student.id) : "learner") }).first()).toBeVisible();
 
+    // A deadline extension for that student.
+    await page.getByRole("link", { name: "Extensions" }).click();
+    await page.getByLabel("Student").selectOption({ index: 1 });
+    await page.getByLabel("Task").selectOption({ label: "Solve x + 1 = 3" });
+    await page.getByLabel("New due date").fill("2030-06-01T17:00");
+    await page.getByLabel("Reason (optional)").fill("Was ill");
+    await page.getByRole("button", { name: "Grant extension" }).click();
+    await expect(page.getByText(/Extended Solve x \+ 1 = 3 for learner-/)).toBeVisible();
+
     // Gradebook, with its CSV.
     await page.getByRole("link", { name: "Gradebook" }).click();
     await expect(page.getByText("1 student × 2 tasks")).toBeVisible();
