@@ -92,6 +92,17 @@ export async function createPublishedCourse(instructor: ApiUser, title: string) 
   return { slug, title };
 }
 
+/** Every visible form control has an accessible name (a <label>, aria-label or aria-labelledby). */
+export async function expectLabelledControls(page: Page) {
+  const unlabelled = await page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLInputElement>("input, select, textarea"))
+      .filter((el) => el.offsetParent !== null && el.type !== "hidden")
+      .filter((el) => !(el.labels?.length || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")))
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+  expect(unlabelled, "form controls without a label").toEqual([]);
+}
+
 /**
  * `page` that fails the test on any uncaught error or console error in the app. Tests that
  * provoke an HTTP error on purpose list the statuses the browser may log for it.

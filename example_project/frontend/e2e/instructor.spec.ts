@@ -1,4 +1,4 @@
-import { ApiUser, INSTRUCTOR, expect, shot, test, unique } from "./fixtures";
+import { ApiUser, INSTRUCTOR, expect, expectLabelledControls, shot, test, unique } from "./fixtures";
 
 test.describe("an instructor", () => {
   // The first try at creating the course is refused on purpose (400) to show field errors.
@@ -31,6 +31,7 @@ test.describe("an instructor", () => {
     await page.getByRole("button", { name: "Create course" }).click();
     const answers = first.getByLabel("Accepted answers");
     await expect(answers).toHaveAttribute("aria-invalid", "true");
+    await expectLabelledControls(page);
     await shot(page, "course-editor-errors");
 
     await answers.fill("2\nx = 2");
@@ -84,6 +85,7 @@ test.describe("an instructor", () => {
     await page.getByRole("link", { name: "Grading queue" }).click();
     const form = page.getByRole("form", { name: /Show your working/ });
     await expect(form.getByText("x = 3 - 1 = 2")).toBeVisible();
+    await expectLabelledControls(page);
     await shot(page, "grading-queue");
     await form.getByLabel(/Score/).fill("4");
     await form.getByLabel("Feedback").fill("Clear working.");

@@ -1,4 +1,14 @@
-import { ApiUser, INSTRUCTOR, PASSWORD, createPublishedCourse, expect, shot, test, unique } from "./fixtures";
+import {
+  ApiUser,
+  INSTRUCTOR,
+  PASSWORD,
+  createPublishedCourse,
+  expect,
+  expectLabelledControls,
+  shot,
+  test,
+  unique,
+} from "./fixtures";
 
 test.describe("a student", () => {
   let course: { slug: string; title: string };
@@ -20,6 +30,7 @@ test.describe("a student", () => {
     await page.getByLabel("Email").fill(`${username}@e2e.invalid`);
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await page.getByLabel("Repeat password").fill(PASSWORD);
+    await expectLabelledControls(page);
     await shot(page, "register");
     await page.getByRole("button", { name: "Create account" }).click();
     await expect(page.getByText(`Signed in as ${username}`)).toBeVisible();
@@ -39,6 +50,7 @@ test.describe("a student", () => {
 
     // Answer wrong, then right.
     await page.getByRole("link", { name: "What is 2 + 2?" }).click();
+    await expectLabelledControls(page);
     await page.getByLabel("Your answer").fill("5");
     await page.getByRole("button", { name: "Submit answer" }).click();
     await expect(page.getByText("Attempt 1: 0 / 1")).toBeVisible();
@@ -100,5 +112,34 @@ test.describe("a student", () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(page, "course-phone");
+  });
+
+  test("can log in and answer from the keyboard alone", async ({ page, request }) => {
+    const student = await ApiUser.register(request, unique("keys"));
+    await student.call("POST", `/api/courses/${course.slug}/enroll/`, undefined, 201);
+    const username = (await student.call("GET", "/api/auth/me/", undefined, 200))!.username as string;
+
+    await page.goto("/login");
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+    await page.getByLabel("Username").focus();
+    await page.keyboard.type(username);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press("Enter");
+    await expect(page.getByText(`Signed in as ${username}`)).toBeVisible();
+
+    await page.goto(`/courses/${course.slug}`);
+    await page.getByRole("link", { name: "Pick the even number" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("heading", { name: "Pick the even number" })).toBeVisible();
+    // Radio groups: Tab into the group, arrows move between options.
+    await page.getByLabel("3", { exact: true }).focus();
+    await page.keyboard.press("ArrowDown");
+    await expect(page.getByLabel("4", { exact: true })).toBeChecked();
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("button", { name: "Submit answer" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page.getByText("Attempt 1: 1 / 1")).toBeVisible();
   });
 });
