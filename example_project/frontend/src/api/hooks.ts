@@ -42,6 +42,8 @@ export function useQuery<T>(load: (signal: AbortSignal) => Promise<T>, deps: Dep
   }, []);
 
   useEffect(() => {
+    // New deps name a different thing: never show the old one's data under it.
+    setData(undefined);
     void run();
     return () => controllerRef.current?.abort();
     // `deps` are the caller's: `load` is read through a ref so it need not be stable.
