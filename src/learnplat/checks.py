@@ -10,9 +10,10 @@
 | learnplat.E006 | a required app is missing from ``INSTALLED_APPS`` |
 | learnplat.E007 | ``REGISTRATION_ROLES`` names an unknown role |
 | learnplat.E020 | an ``EVALUATORS`` entry is not an evaluator class, or its kind name is invalid |
+| learnplat.E040 | ``PROGRESS`` holds a threshold outside [0, 1] or kinds that are not strings |
 
-Ids from E020 on belong to evaluation (``check_evaluators``), so parallel work on other
-areas cannot collide with them.
+Ids from E020 on belong to evaluation (``check_evaluators``), from E040 on to progress
+(``check_progress_settings``), so parallel work on other areas cannot collide with them.
 """
 
 from __future__ import annotations
@@ -206,3 +207,37 @@ def check_token_blacklist(app_configs: Any = None, **kwargs: Any) -> list[CheckM
             )
         ]
     return []
+
+
+@register(Tags.compatibility)
+def check_progress_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("PROGRESS", {}), Mapping):
+        return []  # check_settings reports these
+    progress = settings.PROGRESS
+    errors: list[CheckMessage] = []
+    threshold = progress["COMPLETION_THRESHOLD"]
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not 0 <= threshold <= 1
+    ):
+        errors.append(
+            _error(
+                "PROGRESS['COMPLETION_THRESHOLD'] must be a number from 0 to 1, "
+                f"got {threshold!r}.",
+                "1.0 means full marks; 0.5 half of max_score.",
+                40,
+            )
+        )
+    kinds = progress["COMPLETE_WHEN_GRADED_KINDS"]
+    if not isinstance(kinds, list | tuple) or not all(isinstance(k, str) for k in kinds):
+        errors.append(
+            _error(
+                f"PROGRESS['COMPLETE_WHEN_GRADED_KINDS'] must be a list of task kinds, "
+                f"got {kinds!r}.",
+                'The default is ["manual"].',
+                40,
+            )
+        )
+    return errors

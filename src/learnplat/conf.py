@@ -88,6 +88,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_ANSWER_BYTES": 64 * 1024,
     # Largest accepted Markdown description of a course or task, in characters.
     "MAX_DESCRIPTION_LENGTH": 100_000,
+    # Largest accepted task ``config``, in bytes of its JSON encoding.
+    "MAX_TASK_CONFIG_BYTES": 64 * 1024,
     # The evaluation pipeline.
     "EVALUATION": {
         "TASK_BACKEND": "default",
@@ -96,6 +98,13 @@ DEFAULTS: dict[str, Any] = {
         "MAX_TRIES": 3,
         "RETRY_BACKOFF_SECONDS": 5,
         "TIME_LIMIT_SECONDS": 10,
+    },
+    # Progress and completion rules (docs/grading.md).
+    "PROGRESS": {
+        # A task is completed once a graded attempt's raw score reaches this share of max_score.
+        "COMPLETION_THRESHOLD": 1.0,
+        # Task kinds graded by people: completed once graded, whatever the score.
+        "COMPLETE_WHEN_GRADED_KINDS": ["manual"],
     },
 }
 
