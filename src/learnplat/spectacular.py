@@ -17,4 +17,5 @@ ENUM_NAME_OVERRIDES = {
     "GradingPolicyEnum": "learnplat.courses.models.GradingPolicy",
     "LatePerEnum": "learnplat.courses.models.LatePer",
     "TaskProgressStatusEnum": "learnplat.progress.models.TaskProgressStatus",
+    "SubmissionStatusEnum": "learnplat.submissions.models.SubmissionStatus",
 }
