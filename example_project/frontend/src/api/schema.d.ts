@@ -1305,15 +1305,6 @@ export interface components {
          * @enum {string}
          */
         ScopeEnum: "latest" | "best" | "all";
-        /**
-         * @description * `not_started` - Not started
-         *     * `pending` - Waiting for a grade
-         *     * `needs_review` - Waiting for a manual grade
-         *     * `attempted` - Attempted
-         *     * `completed` - Completed
-         * @enum {string}
-         */
-        Status07cEnum: "not_started" | "pending" | "needs_review" | "attempted" | "completed";
         /** @description A submission as API.md describes it; ``score`` is after any late deduction. */
         Submission: {
             readonly id: number;
@@ -1405,7 +1396,7 @@ export interface components {
              */
             readonly score: number | null;
             readonly attempts: number;
-            readonly status: components["schemas"]["Status07cEnum"];
+            readonly status: components["schemas"]["TaskProgressStatusEnum"];
             readonly completed: boolean;
         };
         /** @description A student's standing on one task, with what a progress page shows beside it. */
@@ -1417,7 +1408,7 @@ export interface components {
              */
             readonly score: number | null;
             readonly attempts: number;
-            readonly status: components["schemas"]["Status07cEnum"];
+            readonly status: components["schemas"]["TaskProgressStatusEnum"];
             readonly completed: boolean;
             readonly title: string;
             /** Format: double */
@@ -1428,6 +1419,15 @@ export interface components {
              */
             readonly best_score: number | null;
         };
+        /**
+         * @description * `not_started` - Not started
+         *     * `pending` - Waiting for a grade
+         *     * `needs_review` - Waiting for a manual grade
+         *     * `attempted` - Attempted
+         *     * `completed` - Completed
+         * @enum {string}
+         */
+        TaskProgressStatusEnum: "not_started" | "pending" | "needs_review" | "attempted" | "completed";
         /** @description ``POST tasks/{id}/regrade/``: which submissions of the task to evaluate again. */
         TaskRegradeRequest: {
             /**
