@@ -60,25 +60,27 @@ export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
           );
         })}
       </svg>
-      <table className="visually-hidden">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col">Score</th>
-            <th scope="col">Maximum</th>
-          </tr>
-        </thead>
-        <tbody>
-          {bars.map((bar, index) => (
-            <tr key={`${bar.label}-${index}`}>
-              <th scope="row">{bar.label}</th>
-              <td>{bar.value ?? "not attempted"}</td>
-              <td>{bar.max}</td>
+      <div className="visually-hidden">
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Item</th>
+              <th scope="col">Score</th>
+              <th scope="col">Maximum</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {bars.map((bar, index) => (
+              <tr key={`${bar.label}-${index}`}>
+                <th scope="row">{bar.label}</th>
+                <td>{bar.value ?? "not attempted"}</td>
+                <td>{bar.max}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
@@ -133,23 +135,25 @@ export function Histogram({ title, bins }: { title: string; bins: Bin[] }) {
           );
         })}
       </svg>
-      <table className="visually-hidden">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Score range</th>
-            <th scope="col">Students</th>
-          </tr>
-        </thead>
-        <tbody>
-          {bins.map((bin) => (
-            <tr key={bin.label}>
-              <th scope="row">{bin.label}</th>
-              <td>{bin.count}</td>
+      <div className="visually-hidden">
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Score range</th>
+              <th scope="col">Students</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {bins.map((bin) => (
+              <tr key={bin.label}>
+                <th scope="row">{bin.label}</th>
+                <td>{bin.count}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -68,7 +68,8 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id="main" tabIndex={-1} ref={mainRef}>
-        {children}
+        {/* Pages wait for the stored session to be checked, so none loads twice (as a visitor, then as the user). */}
+        {checking ? <Loading label="Checking your session…" /> : children}
       </main>
     </>
   );
