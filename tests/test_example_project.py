@@ -11,6 +11,7 @@ import os
 import secrets
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -216,21 +217,55 @@ def test_client_side_routes_are_404_without_a_built_front_end() -> None:
     assert result.stdout.split() == ["404"]
 
 
-def test_seed_demo_is_idempotent_and_its_passwords_work(tmp_path: Path) -> None:
-    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
-    assert manage("migrate", "--noinput", **database).returncode == 0
+# Every row of learnplat's tables and of the users', so two snapshots differ if a re-run
+# changed, added or removed anything.
+SNAPSHOT = """
+import json
+from django.apps import apps
+from django.contrib.auth import get_user_model
+models = [m for m in apps.get_models() if m.__module__.startswith("learnplat.")]
+models.append(get_user_model())
+print(json.dumps({
+    m._meta.label: sorted(m._default_manager.values(), key=lambda r: r["id"])
+    for m in set(models)
+}, default=str, sort_keys=True))
+"""
+
+
+@dataclass(frozen=True)
+class Seeded:
+    database: dict[str, str]
+    first: subprocess.CompletedProcess[str]
+    second: subprocess.CompletedProcess[str]
+    #: SNAPSHOT output after the first run and after the second.
+    snapshots: tuple[str, str]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    """A fresh database seeded twice, with a snapshot of its rows after each run."""
+    path = tmp_path_factory.mktemp("seed") / "demo.sqlite3"
+    database = {"DATABASE_URL": f"sqlite:///{path}"}
+    migrated = manage("migrate", "--noinput", **database)
+    assert migrated.returncode == 0, migrated.stderr
     first = manage("seed_demo", **database)
+    after_first = shell(SNAPSHOT, **database)
     second = manage("seed_demo", **database)
-    assert first.returncode == 0, first.stderr
-    assert second.returncode == 0, second.stderr
-    assert "alice-demo-pass" in second.stdout
+    after_second = shell(SNAPSHOT, **database)
+    for result in (first, after_first, second, after_second):
+        assert result.returncode == 0, result.stderr
+    return Seeded(database, first, second, (after_first.stdout, after_second.stdout))
+
+
+def test_seed_demo_is_idempotent_and_its_passwords_work(seeded: Seeded) -> None:
+    assert "alice-demo-pass" in seeded.second.stdout
     result = shell(
         "from django.contrib.auth import authenticate, get_user_model;"
         "print(get_user_model().objects.count());"
         "print(*[(u.username, u.role, u.is_superuser) for u in"
         " [authenticate(username=n, password=n + '-demo-pass')"
         "  for n in ('admin', 'instructor', 'alice', 'bob')]])",
-        **database,
+        **seeded.database,
     )
     assert result.returncode == 0, result.stderr
     count, users = result.stdout.strip().splitlines()
@@ -239,6 +274,117 @@ def test_seed_demo_is_idempotent_and_its_passwords_work(tmp_path: Path) -> None:
         "('admin', 'admin', True) ('instructor', 'instructor', False) "
         "('alice', 'student', False) ('bob', 'student', False)"
     )
+
+
+def test_seed_demo_run_again_changes_no_row(seeded: Seeded) -> None:
+    first, second = (json.loads(s) for s in seeded.snapshots)
+    assert first == second
+    assert len(first["learnplat_courses.Course"]) == 2
+    assert len(first["learnplat_submissions.Submission"]) == 4
+    assert "Kept published course 'python-foundations'" in seeded.second.stdout
+    assert "Submitted 0 new answer(s)" in seeded.second.stdout
+
+
+SEEDED_COURSES = """
+import json
+from django.test import Client
+from learnplat.courses.models import Course
+from learnplat.progress.models import CourseProgress
+from learnplat.submissions.models import Submission
+
+course = Course.objects.get(slug="python-foundations")
+tasks = list(course.tasks.order_by("position"))
+found = {
+    "status": course.status,
+    "description": course.description,
+    "staff": sorted(
+        (e.user.username, e.role, e.status) for e in course.enrollments.select_related("user")
+    ),
+    "tasks": [
+        {
+            "title": t.title,
+            "kind": t.kind,
+            "published": t.is_published,
+            "multiple": t.config.get("multiple", False),
+            "partial_credit": t.config.get("partial_credit", False),
+            "prerequisites": [p.title for p in t.prerequisites.all()],
+            "due": t.due_at is not None,
+            "late_policy": t.late_policy,
+        }
+        for t in tasks
+    ],
+    "draft": [
+        (c.status, [e.user.username for e in c.enrollments.all()], c.tasks.count())
+        for c in Course.objects.filter(slug="data-structures-in-practice")
+    ],
+    "alice": [
+        (s.task.title, s.attempt, s.status, s.score)
+        for s in Submission.objects.filter(user__username="alice").order_by("task__position")
+    ],
+    "progress": [
+        (p.score, p.tasks_completed, p.tasks_total)
+        for p in CourseProgress.objects.filter(user__username="alice", course=course)
+    ],
+}
+
+client = Client()
+access = client.post(
+    "/api/auth/token/",
+    {"username": "bob", "password": "bob-demo-pass"},
+    content_type="application/json",
+).json()["access"]
+auth = {"HTTP_AUTHORIZATION": f"Bearer {access}"}
+catalog = client.get("/api/courses/", **auth).json()["results"]
+found["bob"] = {
+    "catalog": [c["slug"] for c in catalog],
+    "draft": client.get("/api/courses/data-structures-in-practice/", **auth).status_code,
+    "tasks_before": client.get("/api/courses/python-foundations/tasks/", **auth).status_code,
+    "enroll": client.post("/api/courses/python-foundations/enroll/", **auth).status_code,
+    "tasks_after": client.get("/api/courses/python-foundations/tasks/", **auth).json()["count"],
+}
+print(json.dumps(found))
+"""
+
+
+def test_seed_demo_sets_up_a_working_course(seeded: Seeded) -> None:
+    result = shell(SEEDED_COURSES, ALLOWED_HOSTS="testserver", **seeded.database)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["status"] == "published"
+    assert "| Say hello | exact text" in found["description"]
+    assert found["staff"] == [
+        ["alice", "student", "active"],
+        ["instructor", "instructor", "active"],
+    ]
+    tasks = found["tasks"]
+    assert all(t["published"] for t in tasks)
+    assert [[t["kind"], t["multiple"], t["partial_credit"]] for t in tasks] == [
+        ["exact", False, False],
+        ["choice", False, False],
+        ["choice", True, True],
+        ["numeric", False, False],
+        ["regex", False, False],
+        ["manual", False, False],
+    ]
+    assert tasks[4]["prerequisites"] == ["Say hello"]
+    assert [t["title"] for t in tasks if t["due"]] == ["Mutable or immutable?"]
+    assert tasks[5]["late_policy"] == {"deduction_percent": 10, "per": "day", "floor_percent": 50}
+    assert found["draft"] == [["draft", ["instructor"], 2]]
+    assert found["alice"] == [
+        ["Say hello", 1, "graded", 1.0],
+        ["Pick the immutable type", 1, "graded", 0.0],
+        ["Spot the falsy values", 1, "graded", 0.75],
+        ["Mutable or immutable?", 1, "needs_review", 0.0],
+    ]
+    # Weighted shares (docs/grading.md): 1 + 0 + 0.75/3; the manual answer awaits its grade.
+    assert found["progress"] == [[1.25, 1, 6]]
+    assert found["bob"] == {
+        "catalog": ["python-foundations"],
+        "draft": 404,
+        "tasks_before": 403,
+        "enroll": 201,
+        "tasks_after": 6,
+    }
 
 
 def test_seed_demo_refuses_to_run_with_debug_off(tmp_path: Path) -> None:
