@@ -4,6 +4,7 @@ import { api, unwrap } from "../api/client";
 import { useQuery } from "../api/hooks";
 import type { Course } from "../api/types";
 import { useDocumentTitle } from "../components/Layout";
+import { summary } from "../components/Markdown";
 import { Pagination } from "../components/Pagination";
 import { Badge, QueryView } from "../components/Status";
 import { fullName } from "../format";
@@ -20,7 +21,7 @@ export function CourseCard({ course }: { course: Course }) {
         {course.status !== "published" && <Badge tone="warn">{course.status}</Badge>}
         {course.is_enrolled && <Badge tone="ok">Enrolled</Badge>}
       </div>
-      {course.description && <p>{course.description.length > 180 ? `${course.description.slice(0, 177)}…` : course.description}</p>}
+      {course.description && <p>{summary(course.description)}</p>}
       <p className="muted small">
         {course.task_count} {course.task_count === 1 ? "task" : "tasks"}
         {course.instructors.length > 0 && <> · by {course.instructors.map(fullName).join(", ")}</>}

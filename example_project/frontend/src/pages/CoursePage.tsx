@@ -5,6 +5,7 @@ import { useQuery } from "../api/hooks";
 import type { CourseDetail, CourseProgress, Task, User } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { BarChart } from "../components/Charts";
+import { Markdown } from "../components/Markdown";
 import { useDocumentTitle } from "../components/Layout";
 import { Badge, ErrorMessage, Loading, Notice, ProgressBar, QueryView } from "../components/Status";
 import { kindLabel, progressByTask, taskState, type TaskState } from "../domain";
@@ -218,7 +219,7 @@ export function CoursePage() {
                 <EnrollmentPanel course={data} onChange={course.reload} />
               </div>
             </div>
-            {data.description && <p className="description">{data.description}</p>}
+            {data.description && <Markdown className="description" text={data.description} />}
 
             {enrolled && progress.loading && !progress.data && <Loading label="Loading your progress…" />}
             <ErrorMessage error={progress.error} onRetry={progress.reload} />

@@ -6,6 +6,7 @@ import { useInterval, useQuery } from "../api/hooks";
 import type { Submission } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { AnswerForm, choiceConfig } from "../components/AnswerForm";
+import { Markdown } from "../components/Markdown";
 import { useDocumentTitle } from "../components/Layout";
 import { Badge, ErrorMessage, Loading, Notice, QueryView } from "../components/Status";
 import { SubmissionList } from "../components/SubmissionList";
@@ -126,7 +127,7 @@ export function TaskPage() {
                 </span>
               )}
             </div>
-            {task.description && <p className="description">{task.description}</p>}
+            {task.description && <Markdown className="description" text={task.description} />}
             {state.phase === "late" && enrolled && (
               <Notice kind="warn">The due date has passed: late answers may lose points.</Notice>
             )}
