@@ -208,9 +208,13 @@ def test_site_root_serves_the_built_front_end_when_present(tmp_path: Path) -> No
     assert lines[1] == "<html>learnplat react app</html>"
 
 
-def test_client_side_routes_are_404_without_a_built_front_end() -> None:
+def test_client_side_routes_are_404_without_a_built_front_end(tmp_path: Path) -> None:
+    # An empty dist/, whatever a developer's or CI's earlier `npm run build` left in the real one.
     result = shell(
-        "from django.test import Client; print(Client().get('/courses/intro').status_code)",
+        "from pathlib import Path;"
+        "from django.test import Client, override_settings;"
+        f"o = override_settings(FRONTEND_DIST=Path({str(tmp_path)!r})); o.enable();"
+        "print(Client().get('/courses/intro').status_code)",
         ALLOWED_HOSTS="testserver",
     )
     assert result.returncode == 0, result.stderr

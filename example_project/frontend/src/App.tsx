@@ -1,0 +1,48 @@
+import { Link, Route, Routes } from "react-router";
+import { AuthProvider } from "./auth/AuthContext";
+import { Layout, RequireAuth, useDocumentTitle } from "./components/Layout";
+import { CatalogPage } from "./pages/CatalogPage";
+import { CoursePage } from "./pages/CoursePage";
+import { CourseEditorPage } from "./pages/instructor/CourseEditorPage";
+import { GradingQueuePage } from "./pages/instructor/GradingQueuePage";
+import { ManageCoursePage } from "./pages/instructor/ManageCoursePage";
+import { TeachPage } from "./pages/instructor/TeachPage";
+import { LoginPage } from "./pages/LoginPage";
+import { ProgressPage } from "./pages/ProgressPage";
+import { RegisterPage } from "./pages/RegisterPage";
+import { TaskPage } from "./pages/TaskPage";
+
+function NotFound() {
+  useDocumentTitle("Not found");
+  return (
+    <>
+      <h1>Page not found</h1>
+      <p>
+        <Link to="/">Back to the courses</Link>
+      </p>
+    </>
+  );
+}
+
+/** The routes; the router itself is supplied by main.tsx (or a MemoryRouter in tests). */
+export function App() {
+  return (
+    <AuthProvider>
+      <Layout>
+        <Routes>
+          <Route path="/" element={<CatalogPage />} />
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/register" element={<RegisterPage />} />
+          <Route path="/courses/:slug" element={<CoursePage />} />
+          <Route path="/courses/:slug/tasks/:taskId" element={<TaskPage />} />
+          <Route path="/progress" element={<RequireAuth><ProgressPage /></RequireAuth>} />
+          <Route path="/teach" element={<RequireAuth instructor><TeachPage /></RequireAuth>} />
+          <Route path="/teach/new" element={<RequireAuth instructor><CourseEditorPage /></RequireAuth>} />
+          <Route path="/teach/:slug/*" element={<RequireAuth><ManageCoursePage /></RequireAuth>} />
+          <Route path="/grading" element={<RequireAuth instructor><GradingQueuePage /></RequireAuth>} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </Layout>
+    </AuthProvider>
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * Short names for the generated schema's components, so pages say `Course` rather than
+ * `components["schemas"]["Course"]`. Every type here is an alias of generated code.
+ */
+
+import type { components } from "./schema";
+
+type Schemas = components["schemas"];
+
+export type User = Schemas["User"];
+export type UserSummary = Schemas["UserSummary"];
+export type Course = Schemas["Course"];
+export type CourseDetail = Schemas["CourseDetail"];
+export type CourseCreateRequest = Schemas["CourseCreateRequest"];
+export type CourseStatus = Schemas["CourseStatusEnum"];
+export type CourseRole = Schemas["CourseRoleEnum"];
+export type Task = Schemas["Task"];
+export type TaskRequest = Schemas["TaskRequest"];
+export type CourseTaskInputRequest = Schemas["CourseTaskInputRequest"];
+export type Enrollment = Schemas["Enrollment"];
+export type Submission = Schemas["Submission"];
+export type SubmissionStatus = Schemas["SubmissionStatusEnum"];
+export type CourseProgress = Schemas["CourseProgress"];
+export type TaskProgress = Schemas["TaskProgress"];
+export type Gradebook = Schemas["PaginatedGradebookRowList"];
+export type GradebookRow = Schemas["GradebookRow"];

@@ -1,0 +1,101 @@
+import { useEffect, useRef, type ReactNode } from "react";
+import { Link, NavLink, Navigate, useLocation, useNavigate } from "react-router";
+import { isInstructor, useAuth, type LoginLocationState } from "../auth/AuthContext";
+import { Loading } from "./Status";
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { user, logout, checking } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+
+  // Move focus to the new page on navigation, as a full page load would.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    mainRef.current?.focus();
+  }, [location.pathname]);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="site-header__inner">
+          <Link to="/" className="brand">
+            learn<span>plat</span>
+          </Link>
+          <nav className="site-nav" aria-label="Main">
+            <NavLink to="/" end>
+              Catalog
+            </NavLink>
+            {user && <NavLink to="/progress">My progress</NavLink>}
+            {isInstructor(user) && <NavLink to="/teach">Teaching</NavLink>}
+            {isInstructor(user) && <NavLink to="/grading">Grading</NavLink>}
+          </nav>
+          <div className="user-menu">
+            {checking ? null : user ? (
+              <>
+                <span>
+                  Signed in as <strong>{user.username}</strong>
+                </span>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={async () => {
+                    await logout();
+                    navigate("/", { replace: true });
+                  }}
+                >
+                  Log out
+                </button>
+              </>
+            ) : (
+              <>
+                <Link to="/login" state={{ from: location.pathname + location.search }}>
+                  Log in
+                </Link>
+                <Link to="/register" className="button">
+                  Sign up
+                </Link>
+              </>
+            )}
+          </div>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} ref={mainRef}>
+        {/* Pages wait for the stored session to be checked, so none loads twice (as a visitor, then as the user). */}
+        {checking ? <Loading label="Checking your session…" /> : children}
+      </main>
+    </>
+  );
+}
+
+/** Renders children for a logged-in user (of one of `roles`, if given); else sends to login. */
+export function RequireAuth({ children, instructor = false }: { children: ReactNode; instructor?: boolean }) {
+  const { user, checking } = useAuth();
+  const location = useLocation();
+  if (checking) return <Loading label="Checking your session…" />;
+  if (!user) {
+    const state: LoginLocationState = { from: location.pathname + location.search };
+    return <Navigate to="/login" replace state={state} />;
+  }
+  if (instructor && !isInstructor(user)) {
+    return (
+      <div className="alert alert--warn" role="status">
+        This page is for instructors. Ask a platform admin to give your account the instructor role.
+      </div>
+    );
+  }
+  return <>{children}</>;
+}
+
+export function useDocumentTitle(title: string | undefined) {
+  useEffect(() => {
+    document.title = title ? `${title} · learnplat` : "learnplat";
+  }, [title]);
+}

@@ -1,0 +1,57 @@
+import type { Submission } from "../api/types";
+import { isPending, STATUS_LABELS } from "../domain";
+import { formatDateTime, formatScore } from "../format";
+import { Badge } from "./Status";
+
+export function StatusBadge({ submission }: { submission: Submission }) {
+  const tone =
+    submission.status === "graded"
+      ? submission.score !== null && submission.score >= submission.max_score
+        ? "ok"
+        : "info"
+      : submission.status === "failed"
+        ? "danger"
+        : "warn";
+  return (
+    <Badge tone={tone}>
+      {isPending(submission) && <span className="spinner" aria-hidden="true" style={{ display: "inline-block", width: "0.7rem", height: "0.7rem", marginRight: "0.3rem" }} />}
+      {STATUS_LABELS[submission.status]}
+    </Badge>
+  );
+}
+
+export function AnswerText({ answer, choices }: { answer: unknown; choices?: string[] }) {
+  if (choices && typeof answer === "number") return <span className="answer">{choices[answer] ?? answer}</span>;
+  if (choices && Array.isArray(answer)) {
+    return <span className="answer">{answer.map((i) => (typeof i === "number" ? (choices[i] ?? i) : String(i))).join(", ")}</span>;
+  }
+  if (typeof answer === "string") return <span className="answer">{answer}</span>;
+  const json = JSON.stringify(answer, null, 2);
+  return json && json.includes("\n") ? <pre className="answer">{json}</pre> : <span className="answer">{json}</span>;
+}
+
+export function SubmissionList({ submissions, choices }: { submissions: Submission[]; choices?: string[] }) {
+  if (submissions.length === 0) return <p className="muted">No submissions yet.</p>;
+  return (
+    <ol className="submission-list" aria-live="polite">
+      {submissions.map((submission) => (
+        <li key={submission.id}>
+          <div className="row row--between">
+            <span>
+              <strong>Attempt {submission.attempt}</strong> <AnswerText answer={submission.answer} choices={choices} />
+            </span>
+            <span className="row">
+              {submission.is_late && <Badge tone="warn">Late</Badge>}
+              <StatusBadge submission={submission} />
+              {submission.status === "graded" && <strong>{formatScore(submission.score, submission.max_score)}</strong>}
+            </span>
+          </div>
+          <div className="muted small">
+            Submitted {formatDateTime(submission.submitted_at)}
+            {submission.feedback && <> · {submission.feedback}</>}
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import type { Task, TaskProgress } from "./api/types";
+import { binScores } from "./components/Charts";
+import { taskPhase, taskState } from "./domain";
+
+const NOW = Date.parse("2026-03-10T12:00:00Z");
+
+function task(id: number, extra: Partial<Task> = {}): Task {
+  return {
+    id,
+    course: "c",
+    title: `Task ${id}`,
+    description: "",
+    kind: "exact",
+    position: id,
+    max_score: 1,
+    weight: 1,
+    opens_at: null,
+    due_at: null,
+    closes_at: null,
+    max_attempts: null,
+    late_policy: {},
+    prerequisites: [],
+    is_published: true,
+    public_config: {},
+    ...extra,
+  } as Task;
+}
+
+function progress(entries: Partial<TaskProgress>[]): Map<number, TaskProgress> {
+  return new Map(
+    entries.map((e) => [e.task!, { best_score: null, attempts: 0, status: "", completed: false, ...e } as TaskProgress]),
+  );
+}
+
+describe("taskPhase", () => {
+  it("follows opens_at, due_at and closes_at", () => {
+    expect(taskPhase({ opens_at: "2026-03-11T00:00:00Z", due_at: null, closes_at: null }, NOW)).toBe("not_open");
+    expect(taskPhase({ opens_at: null, due_at: "2026-03-11T00:00:00Z", closes_at: null }, NOW)).toBe("open");
+    expect(taskPhase({ opens_at: null, due_at: "2026-03-09T00:00:00Z", closes_at: "2026-03-12T00:00:00Z" }, NOW)).toBe(
+      "late",
+    );
+    expect(taskPhase({ opens_at: null, due_at: "2026-03-08T00:00:00Z", closes_at: "2026-03-09T00:00:00Z" }, NOW)).toBe(
+      "closed",
+    );
+  });
+});
+
+describe("taskState", () => {
+  const first = task(1);
+  const second = task(2, { prerequisites: [1], max_attempts: 3 });
+  const all = [first, second];
+
+  it("locks a task until its prerequisites are completed", () => {
+    const locked = taskState(second, all, progress([{ task: 1, completed: false, attempts: 1 }]), NOW);
+    expect(locked.locked).toBe(true);
+    expect(locked.missing.map((t) => t.id)).toEqual([1]);
+    expect(locked.canSubmit).toBe(false);
+    expect(locked.reason).toContain("Task 1");
+
+    const unlocked = taskState(second, all, progress([{ task: 1, completed: true }]), NOW);
+    expect(unlocked.locked).toBe(false);
+    expect(unlocked.canSubmit).toBe(true);
+  });
+
+  it("counts attempts left and stops at zero", () => {
+    const some = taskState(second, all, progress([{ task: 1, completed: true }, { task: 2, attempts: 1 }]), NOW);
+    expect(some.attemptsLeft).toBe(2);
+    const none = taskState(second, all, progress([{ task: 1, completed: true }, { task: 2, attempts: 3 }]), NOW);
+    expect(none.attemptsLeft).toBe(0);
+    expect(none.reason).toBe("You have used all your attempts.");
+    expect(taskState(first, all, progress([]), NOW).attemptsLeft).toBeNull();
+  });
+
+  it("refuses answers after closes_at", () => {
+    const closed = task(3, { closes_at: "2026-03-01T00:00:00Z" });
+    expect(taskState(closed, [closed], progress([]), NOW).reason).toBe("This task is closed.");
+  });
+});
+
+describe("binScores", () => {
+  it("puts each score in one of equal ranges, the maximum in the last", () => {
+    const bins = binScores([0, 0.1, 0.5, 1, 1], 1, 5);
+    expect(bins.map((b) => b.count)).toEqual([2, 0, 1, 0, 2]);
+    expect(bins.reduce((sum, b) => sum + b.count, 0)).toBe(5);
+  });
+});

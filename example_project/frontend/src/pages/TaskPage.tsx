@@ -1,0 +1,186 @@
+import { useCallback, useRef } from "react";
+import { Link, useParams } from "react-router";
+import { api, unwrap } from "../api/client";
+import { ApiError } from "../api/errors";
+import { useInterval, useQuery } from "../api/hooks";
+import type { Submission } from "../api/types";
+import { useAuth } from "../auth/AuthContext";
+import { AnswerForm, choiceConfig } from "../components/AnswerForm";
+import { Markdown } from "../components/Markdown";
+import { useDocumentTitle } from "../components/Layout";
+import { Badge, ErrorMessage, Loading, Notice, QueryView } from "../components/Status";
+import { SubmissionList } from "../components/SubmissionList";
+import { isPending, kindLabel, progressByTask, taskState } from "../domain";
+import { formatScore, plural } from "../format";
+import { TaskDeadlines, TaskStatusBadges, isCourseStaff } from "./CoursePage";
+
+/** How often to ask about submissions still being evaluated (tests shorten it). */
+export const polling = { intervalMs: 1500 };
+
+export function TaskPage() {
+  const { slug = "", taskId = "" } = useParams();
+  const id = Number(taskId);
+  const { user } = useAuth();
+
+  const course = useQuery(
+    (signal) => unwrap(api.GET("/api/courses/{slug}/", { params: { path: { slug } }, signal })),
+    [slug],
+  );
+  const enrolled = course.data?.is_enrolled ?? false;
+  const progress = useQuery(
+    async (signal) =>
+      enrolled ? unwrap(api.GET("/api/courses/{slug}/progress/", { params: { path: { slug } }, signal })) : null,
+    [slug, enrolled],
+  );
+  const submissions = useQuery(
+    async (signal) =>
+      user
+        ? (
+            await unwrap(
+              api.GET("/api/submissions/", {
+                params: { query: { task: id, user: user.id, ordering: "-submitted_at", page_size: 50 } },
+                signal,
+              }),
+            )
+          ).results
+        : [],
+    [id, user?.id],
+  );
+
+  const pending = (submissions.data ?? []).some(isPending);
+  const wasPending = useRef(false);
+  const poll = useCallback(async () => {
+    try {
+      const page = await unwrap(
+        api.GET("/api/submissions/", {
+          params: { query: { task: id, user: user?.id, ordering: "-submitted_at", page_size: 50 } },
+        }),
+      );
+      submissions.setData(page.results);
+      if (!page.results.some(isPending) && wasPending.current) void progress.reload();
+      wasPending.current = page.results.some(isPending);
+    } catch {
+      // A failed poll is retried on the next tick.
+    }
+  }, [id, user?.id, submissions, progress]);
+  useInterval(poll, polling.intervalMs, pending);
+
+  const task = course.data?.tasks.find((t) => t.id === id);
+  useDocumentTitle(task?.title);
+
+  async function submit(answer: unknown): Promise<string[] | void> {
+    const key = crypto.randomUUID();
+    try {
+      const created: Submission = await unwrap(
+        api.POST("/api/tasks/{task_pk}/submissions/", {
+          params: { path: { task_pk: id } },
+          headers: { "Idempotency-Key": key },
+          body: { answer },
+        }),
+      );
+      submissions.setData((current) => [created, ...(current ?? []).filter((s) => s.id !== created.id)]);
+      wasPending.current = isPending(created);
+      if (!isPending(created)) void progress.reload();
+    } catch (error) {
+      if (error instanceof ApiError) {
+        if (error.status === 409) void progress.reload();
+        const messages = Object.values(error.fields).flat();
+        return messages.length ? messages : [error.message];
+      }
+      return [error instanceof Error ? error.message : "Could not submit the answer."];
+    }
+  }
+
+  return (
+    <QueryView query={course} loadingLabel="Loading task…">
+      {(courseData) => {
+        if (!task) return <Notice kind="warn">This task does not exist or is not available to you.</Notice>;
+        const byTask = progressByTask(progress.data);
+        const state = taskState(task, courseData.tasks, byTask);
+        const staff = isCourseStaff(courseData, user);
+        const own = submissions.data ?? [];
+        const latest = own[0];
+        const choices = task.kind === "choice" ? choiceConfig(task.public_config).choices : undefined;
+        let disabledReason = state.reason;
+        if (!user) disabledReason = "Log in and enroll to answer.";
+        else if (!enrolled) disabledReason = staff ? "Staff preview: enroll as a student to answer." : "Enroll in the course to answer.";
+        return (
+          <>
+            <p className="muted small" style={{ margin: 0 }}>
+              <Link to="/">Courses</Link> / <Link to={`/courses/${courseData.slug}`}>{courseData.title}</Link> /
+            </p>
+            <div className="page-head">
+              <h1>{task.title}</h1>
+              <div className="row">
+                <Badge tone="info">{kindLabel(task.kind)}</Badge>
+                {enrolled && <TaskStatusBadges state={state} />}
+              </div>
+            </div>
+            <div className="task-meta" style={{ marginBottom: "1rem" }}>
+              <span>Worth {plural(task.max_score, "point")}</span>
+              <TaskDeadlines task={task} state={state} />
+              {enrolled && (
+                <span>
+                  {state.attemptsLeft === null
+                    ? "Unlimited attempts"
+                    : `${state.attemptsLeft} of ${task.max_attempts} attempts left`}
+                </span>
+              )}
+            </div>
+            {task.description && <Markdown className="description" text={task.description} />}
+            {state.phase === "late" && enrolled && (
+              <Notice kind="warn">The due date has passed: late answers may lose points.</Notice>
+            )}
+            {state.locked && enrolled && (
+              <Notice kind="warn">
+                Locked. Complete{" "}
+                {state.missing.map((t, i) => (
+                  <span key={t.id}>
+                    {i > 0 && ", "}
+                    <Link to={`/courses/${courseData.slug}/tasks/${t.id}`}>{t.title}</Link>
+                  </span>
+                ))}{" "}
+                first.
+              </Notice>
+            )}
+            <ErrorMessage error={progress.error} onRetry={progress.reload} />
+
+            <section className="card" aria-labelledby="answer-heading">
+              <h2 id="answer-heading" style={{ marginTop: 0 }}>
+                Answer
+              </h2>
+              {latest && latest.status === "graded" && (
+                <Notice kind={latest.score !== null && latest.score >= latest.max_score ? "ok" : "warn"}>
+                  Attempt {latest.attempt}: <strong>{formatScore(latest.score, latest.max_score)}</strong>
+                  {latest.feedback && <> — {latest.feedback}</>}
+                </Notice>
+              )}
+              {latest && isPending(latest) && (
+                <Notice>Attempt {latest.attempt} is being evaluated…</Notice>
+              )}
+              {latest && latest.status === "needs_review" && (
+                <Notice>Attempt {latest.attempt} is waiting for a teacher to grade it.</Notice>
+              )}
+              <AnswerForm key={task.id} task={task} disabledReason={disabledReason} onSubmit={submit} />
+            </section>
+
+            {user && (
+              <section aria-labelledby="history-heading">
+                <h2 id="history-heading">Your submissions</h2>
+                {submissions.loading && !submissions.data ? (
+                  <Loading label="Loading submissions…" />
+                ) : submissions.error ? (
+                  <ErrorMessage error={submissions.error} onRetry={submissions.reload} />
+                ) : (
+                  <div className="card">
+                    <SubmissionList submissions={own} choices={choices} />
+                  </div>
+                )}
+              </section>
+            )}
+          </>
+        );
+      }}
+    </QueryView>
+  );
+}

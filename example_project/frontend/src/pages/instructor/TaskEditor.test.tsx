@@ -1,0 +1,57 @@
+import { render, screen } from "@testing-library/react";
+import { useState } from "react";
+import { describe, expect, it } from "vitest";
+import { draftToRequest, newTaskDraft, TaskEditor, type TaskDraft } from "./TaskEditor";
+import { errorsUnder } from "./CourseEditorPage";
+
+describe("draftToRequest", () => {
+  it("builds each built-in kind's config", () => {
+    const exact = { ...newTaskDraft("exact"), title: "Sum", answers: "4\n four \n" };
+    expect(draftToRequest(exact, 1)).toMatchObject({
+      body: { title: "Sum", kind: "exact", position: 1, config: { answers: ["4", "four"], case_sensitive: false } },
+    });
+    const choice: TaskDraft = {
+      ...newTaskDraft("choice"),
+      choices: [
+        { text: "2", correct: false },
+        { text: "3", correct: true },
+      ],
+    };
+    expect(draftToRequest(choice, 1)).toMatchObject({ body: { config: { choices: ["2", "3"], correct: [1], multiple: false } } });
+    const numeric = { ...newTaskDraft("numeric"), value: "3.14", abs_tol: "0.01" };
+    expect(draftToRequest(numeric, 1)).toMatchObject({ body: { config: { value: 3.14, abs_tol: 0.01 } } });
+  });
+
+  it("passes an unparseable number through for the API to reject", () => {
+    const numeric = { ...newTaskDraft("numeric"), value: "pi" };
+    expect(draftToRequest(numeric, 1)).toMatchObject({ body: { config: { value: "pi" } } });
+  });
+
+  it("rejects config JSON that does not parse", () => {
+    const other = { ...newTaskDraft("external"), raw: "{oops" };
+    expect(draftToRequest(other, 1)).toMatchObject({ error: expect.stringContaining("Invalid JSON") });
+  });
+});
+
+describe("TaskEditor", () => {
+  function Harness({ errors }: { errors: Record<string, string[]> }) {
+    const [draft, setDraft] = useState<TaskDraft>({ ...newTaskDraft("exact"), title: "Sum" });
+    return <TaskEditor legend="Task 1" draft={draft} onChange={setDraft} errors={errors} />;
+  }
+
+  it("puts the API's config errors beside the matching control", () => {
+    const fromApi = { "tasks.0.config.answers": ["A non-empty list of strings."], "tasks.0.title": ["Too long."] };
+    render(<Harness errors={errorsUnder(fromApi, "tasks.0")} />);
+    const answers = screen.getByLabelText("Accepted answers");
+    expect(answers.getAttribute("aria-invalid")).toBe("true");
+    const describedBy = answers.getAttribute("aria-describedby")!.split(" ");
+    const messages = describedBy.map((id) => document.getElementById(id)?.textContent);
+    expect(messages).toContain("A non-empty list of strings.");
+    expect(screen.getByLabelText("Task title").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("lists errors for fields it has no control for", () => {
+    render(<Harness errors={{ weight: ["Must be positive."] }} />);
+    expect(screen.getByRole("alert").textContent).toBe("weight: Must be positive.");
+  });
+});

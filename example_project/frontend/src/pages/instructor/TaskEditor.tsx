@@ -1,0 +1,520 @@
+/**
+ * The form for one task: the fields every task has, then a config form for its evaluator kind.
+ *
+ * Config is checked by the API (each evaluator validates its own), so this form sends what the
+ * instructor typed and puts the server's field errors beside the matching controls; only JSON
+ * that cannot be parsed at all is caught here.
+ */
+
+import { useId } from "react";
+import type { Task, TaskRequest } from "../../api/types";
+import { Field, FieldErrors } from "../../components/Field";
+import { KIND_LABELS } from "../../domain";
+import { fromLocalInput, toLocalInput } from "../../format";
+
+export interface ChoiceDraft {
+  text: string;
+  correct: boolean;
+}
+
+export interface TaskDraft {
+  key: string;
+  id?: number;
+  title: string;
+  description: string;
+  kind: string;
+  max_score: string;
+  max_attempts: string;
+  opens_at: string;
+  due_at: string;
+  closes_at: string;
+  is_published: boolean;
+  prerequisites: number[];
+  late: { enabled: boolean; deduction_percent: string; per: "hour" | "day"; floor_percent: string };
+  // Config forms, one set of fields per built-in kind; `raw` is JSON for any other kind.
+  answers: string;
+  case_sensitive: boolean;
+  choices: ChoiceDraft[];
+  multiple: boolean;
+  value: string;
+  abs_tol: string;
+  pattern: string;
+  raw: string;
+}
+
+export const BUILTIN_KINDS = ["exact", "choice", "numeric", "regex", "manual"] as const;
+
+let draftCounter = 0;
+
+export function newTaskDraft(kind: string = "exact"): TaskDraft {
+  draftCounter += 1;
+  return {
+    key: `task-${draftCounter}`,
+    title: "",
+    description: "",
+    kind,
+    max_score: "1",
+    max_attempts: "",
+    opens_at: "",
+    due_at: "",
+    closes_at: "",
+    is_published: true,
+    prerequisites: [],
+    late: { enabled: false, deduction_percent: "10", per: "day", floor_percent: "0" },
+    answers: "",
+    case_sensitive: false,
+    choices: [
+      { text: "", correct: true },
+      { text: "", correct: false },
+    ],
+    multiple: false,
+    value: "",
+    abs_tol: "0",
+    pattern: "",
+    raw: "{}",
+  };
+}
+
+/** A number typed into a form: empty → fallback; anything unparseable is sent as typed for the API to reject. */
+function numberOr<T>(text: string, fallback: T): number | T | string {
+  if (text.trim() === "") return fallback;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : text;
+}
+
+export type ConfigResult = { ok: true; config: Record<string, unknown> } | { ok: false; error: string };
+
+export function draftConfig(draft: TaskDraft): ConfigResult {
+  switch (draft.kind) {
+    case "exact":
+      return {
+        ok: true,
+        config: {
+          answers: draft.answers
+            .split("\n")
+            .map((line) => line.trim())
+            .filter(Boolean),
+          case_sensitive: draft.case_sensitive,
+        },
+      };
+    case "choice":
+      return {
+        ok: true,
+        config: {
+          choices: draft.choices.map((c) => c.text.trim()),
+          correct: draft.choices.flatMap((c, index) => (c.correct ? [index] : [])),
+          multiple: draft.multiple,
+        },
+      };
+    case "numeric":
+      return { ok: true, config: { value: numberOr(draft.value, null), abs_tol: numberOr(draft.abs_tol, 0) } };
+    case "regex":
+      return { ok: true, config: { pattern: draft.pattern } };
+    case "manual":
+      return { ok: true, config: {} };
+    default:
+      try {
+        const parsed: unknown = JSON.parse(draft.raw || "{}");
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+          return { ok: false, error: "The config must be a JSON object, e.g. {}." };
+        }
+        return { ok: true, config: parsed as Record<string, unknown> };
+      } catch (error) {
+        return { ok: false, error: `Invalid JSON: ${(error as Error).message}` };
+      }
+  }
+}
+
+/** The request body for a draft, or the message of the one thing the browser can reject. */
+export function draftToRequest(draft: TaskDraft, position: number): { body: TaskRequest } | { error: string } {
+  const config = draftConfig(draft);
+  if (!config.ok) return { error: config.error };
+  const body = {
+    title: draft.title.trim(),
+    description: draft.description,
+    kind: draft.kind,
+    position,
+    max_score: numberOr(draft.max_score, 1),
+    max_attempts: numberOr(draft.max_attempts, null),
+    opens_at: fromLocalInput(draft.opens_at),
+    due_at: fromLocalInput(draft.due_at),
+    closes_at: fromLocalInput(draft.closes_at),
+    is_published: draft.is_published,
+    prerequisites: draft.prerequisites,
+    late_policy: draft.late.enabled
+      ? {
+          deduction_percent: numberOr(draft.late.deduction_percent, 0),
+          per: draft.late.per,
+          floor_percent: numberOr(draft.late.floor_percent, 0),
+        }
+      : {},
+    config: config.config,
+  };
+  // Unparseable numbers go through as strings on purpose: the API's 400 names the field.
+  return { body: body as TaskRequest };
+}
+
+/** A draft filled from an existing task (its config is visible to course staff). */
+export function taskToDraft(task: Task): TaskDraft {
+  const draft = newTaskDraft(task.kind);
+  const config = (task.config ?? {}) as Record<string, unknown>;
+  const late = (task.late_policy ?? {}) as Record<string, unknown>;
+  const list = (value: unknown) => (Array.isArray(value) ? value : []);
+  return {
+    ...draft,
+    id: task.id,
+    title: task.title,
+    description: task.description,
+    max_score: String(task.max_score),
+    max_attempts: task.max_attempts === null ? "" : String(task.max_attempts),
+    opens_at: toLocalInput(task.opens_at),
+    due_at: toLocalInput(task.due_at),
+    closes_at: toLocalInput(task.closes_at),
+    is_published: task.is_published,
+    prerequisites: task.prerequisites,
+    late: {
+      enabled: Object.keys(late).length > 0,
+      deduction_percent: String(late.deduction_percent ?? "10"),
+      per: late.per === "hour" ? "hour" : "day",
+      floor_percent: String(late.floor_percent ?? "0"),
+    },
+    answers: list(config.answers).map(String).join("\n"),
+    case_sensitive: config.case_sensitive === true,
+    choices: list(config.choices).length
+      ? list(config.choices).map((text, index) => ({
+          text: String(text),
+          correct: list(config.correct).includes(index),
+        }))
+      : draft.choices,
+    multiple: config.multiple === true,
+    value: config.value === undefined ? "" : String(config.value),
+    abs_tol: config.abs_tol === undefined ? "0" : String(config.abs_tol),
+    pattern: typeof config.pattern === "string" ? config.pattern : "",
+    raw: JSON.stringify(config, null, 2),
+  };
+}
+
+/** The field paths this form shows beside a control; anything else is listed at the top. */
+const SHOWN = [
+  "title",
+  "description",
+  "kind",
+  "max_score",
+  "max_attempts",
+  "opens_at",
+  "due_at",
+  "closes_at",
+  "prerequisites",
+  "late_policy",
+  "config",
+];
+
+export function TaskEditor({
+  draft,
+  onChange,
+  errors,
+  legend,
+  otherTasks = [],
+  onRemove,
+}: {
+  draft: TaskDraft;
+  onChange: (draft: TaskDraft) => void;
+  /** Field errors relative to this task: `title`, `config.answers`, … */
+  errors: Record<string, string[]>;
+  legend: string;
+  /** Tasks that can be prerequisites (existing tasks of the course). */
+  otherTasks?: Pick<Task, "id" | "title">[];
+  onRemove?: () => void;
+}) {
+  const id = useId();
+  const set = <K extends keyof TaskDraft>(key: K, value: TaskDraft[K]) => onChange({ ...draft, [key]: value });
+  const err = (path: string) => errors[path];
+  const under = (prefix: string) =>
+    Object.entries(errors)
+      .filter(([path]) => path === prefix || path.startsWith(`${prefix}.`))
+      .flatMap(([, messages]) => messages);
+  const configErrors = (key: string) => under(`config.${key}`);
+  const generalConfigErrors = errors.config;
+  const unplaced = Object.entries(errors).filter(
+    ([path]) => !SHOWN.some((shown) => path === shown || path.startsWith(`${shown}.`)),
+  );
+  const kinds = BUILTIN_KINDS.includes(draft.kind as (typeof BUILTIN_KINDS)[number])
+    ? [...BUILTIN_KINDS, "external"]
+    : [...BUILTIN_KINDS, "external", draft.kind];
+
+  return (
+    <fieldset className="stack" data-testid="task-editor">
+      <legend>{legend}</legend>
+      {unplaced.map(([path, messages]) => (
+        <p key={path} className="field-error" role="alert">
+          {path === "non_field_errors" ? "" : `${path}: `}
+          {messages.join(" ")}
+        </p>
+      ))}
+      <div className="form-grid">
+        <Field label="Task title" errors={err("title")}>
+          <input type="text" value={draft.title} onChange={(e) => set("title", e.target.value)} />
+        </Field>
+        <Field label="Answer type" errors={err("kind")}>
+          <select value={draft.kind} onChange={(e) => set("kind", e.target.value)}>
+            {kinds.map((kind) => (
+              <option key={kind} value={kind}>
+                {KIND_LABELS[kind] ?? kind}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <Field label="Instructions" errors={err("description")}>
+        <textarea rows={3} value={draft.description} onChange={(e) => set("description", e.target.value)} />
+      </Field>
+
+      <ConfigFields
+        id={id}
+        draft={draft}
+        set={set}
+        configErrors={configErrors}
+        nestedConfigErrors={under("config").filter((m) => !generalConfigErrors?.includes(m))}
+        general={generalConfigErrors}
+      />
+
+      <details>
+        <summary>Scoring, deadlines and prerequisites</summary>
+        <div className="form-grid" style={{ marginTop: "0.75rem" }}>
+          <Field label="Points" errors={err("max_score")}>
+            <input type="number" min={0} step="any" value={draft.max_score} onChange={(e) => set("max_score", e.target.value)} />
+          </Field>
+          <Field label="Attempts allowed" hint="Empty for unlimited." errors={err("max_attempts")}>
+            <input type="number" min={1} step={1} value={draft.max_attempts} onChange={(e) => set("max_attempts", e.target.value)} />
+          </Field>
+          <Field label="Opens at" errors={err("opens_at")}>
+            <input type="datetime-local" value={draft.opens_at} onChange={(e) => set("opens_at", e.target.value)} />
+          </Field>
+          <Field label="Due at" errors={err("due_at")}>
+            <input type="datetime-local" value={draft.due_at} onChange={(e) => set("due_at", e.target.value)} />
+          </Field>
+          <Field label="Closes at" hint="Nothing is accepted after this." errors={err("closes_at")}>
+            <input type="datetime-local" value={draft.closes_at} onChange={(e) => set("closes_at", e.target.value)} />
+          </Field>
+        </div>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={draft.late.enabled}
+            onChange={(e) => set("late", { ...draft.late, enabled: e.target.checked })}
+          />
+          Deduct points for late answers
+        </label>
+        {draft.late.enabled && (
+          <div className="form-grid">
+            <Field label="Deduction (%)" errors={under("late_policy.deduction_percent")}>
+              <input
+                type="number"
+                min={0}
+                max={100}
+                value={draft.late.deduction_percent}
+                onChange={(e) => set("late", { ...draft.late, deduction_percent: e.target.value })}
+              />
+            </Field>
+            <Field label="Per" errors={under("late_policy.per")}>
+              <select value={draft.late.per} onChange={(e) => set("late", { ...draft.late, per: e.target.value as "hour" | "day" })}>
+                <option value="hour">hour late</option>
+                <option value="day">day late</option>
+              </select>
+            </Field>
+            <Field label="Never below (%)" errors={under("late_policy.floor_percent")}>
+              <input
+                type="number"
+                min={0}
+                max={100}
+                value={draft.late.floor_percent}
+                onChange={(e) => set("late", { ...draft.late, floor_percent: e.target.value })}
+              />
+            </Field>
+          </div>
+        )}
+        <FieldErrors errors={errors.late_policy} />
+        {otherTasks.length > 0 && (
+          <fieldset>
+            <legend>Prerequisites</legend>
+            <span className="hint">Students must complete these first.</span>
+            {otherTasks
+              .filter((t) => t.id !== draft.id)
+              .map((t) => (
+                <label key={t.id} className="checkbox">
+                  <input
+                    type="checkbox"
+                    checked={draft.prerequisites.includes(t.id)}
+                    onChange={(e) =>
+                      set(
+                        "prerequisites",
+                        e.target.checked ? [...draft.prerequisites, t.id] : draft.prerequisites.filter((p) => p !== t.id),
+                      )
+                    }
+                  />
+                  {t.title}
+                </label>
+              ))}
+            <FieldErrors errors={under("prerequisites")} />
+          </fieldset>
+        )}
+      </details>
+      <div className="row">
+        <label className="checkbox">
+          <input type="checkbox" checked={draft.is_published} onChange={(e) => set("is_published", e.target.checked)} />
+          Visible to students
+        </label>
+        {onRemove && (
+          <button type="button" className="danger" onClick={onRemove}>
+            Remove task
+          </button>
+        )}
+      </div>
+    </fieldset>
+  );
+}
+
+function ConfigFields({
+  id,
+  draft,
+  set,
+  configErrors,
+  nestedConfigErrors,
+  general,
+}: {
+  id: string;
+  draft: TaskDraft;
+  set: <K extends keyof TaskDraft>(key: K, value: TaskDraft[K]) => void;
+  configErrors: (key: string) => string[];
+  /** Every message about a key inside config, for the raw JSON editor. */
+  nestedConfigErrors: string[];
+  general: string[] | undefined;
+}) {
+  const body = (() => {
+    switch (draft.kind) {
+      case "exact":
+        return (
+          <>
+            <Field label="Accepted answers" hint="One per line. Extra spaces are ignored." errors={configErrors("answers")}>
+              <textarea rows={3} value={draft.answers} onChange={(e) => set("answers", e.target.value)} />
+            </Field>
+            <label className="checkbox">
+              <input type="checkbox" checked={draft.case_sensitive} onChange={(e) => set("case_sensitive", e.target.checked)} />
+              Case sensitive
+            </label>
+            <FieldErrors errors={configErrors("case_sensitive")} />
+          </>
+        );
+      case "choice":
+        return (
+          <>
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={draft.multiple}
+                onChange={(e) => set("multiple", e.target.checked)}
+              />
+              Students may select several options
+            </label>
+            <fieldset>
+              <legend>Options</legend>
+              <span className="hint">Tick the correct {draft.multiple ? "options" : "option"}.</span>
+              {draft.choices.map((choice, index) => (
+                <div className="row" key={index} style={{ marginTop: "0.4rem" }}>
+                  <label className="visually-hidden" htmlFor={`${id}-choice-${index}`}>
+                    Option {index + 1}
+                  </label>
+                  <input
+                    id={`${id}-choice-${index}`}
+                    type="text"
+                    value={choice.text}
+                    style={{ flex: "1 1 180px", width: "auto" }}
+                    onChange={(e) =>
+                      set(
+                        "choices",
+                        draft.choices.map((c, i) => (i === index ? { ...c, text: e.target.value } : c)),
+                      )
+                    }
+                  />
+                  <label className="checkbox">
+                    <input
+                      type={draft.multiple ? "checkbox" : "radio"}
+                      name={`${id}-correct`}
+                      checked={choice.correct}
+                      onChange={(e) =>
+                        set(
+                          "choices",
+                          draft.choices.map((c, i) =>
+                            draft.multiple
+                              ? i === index
+                                ? { ...c, correct: e.target.checked }
+                                : c
+                              : { ...c, correct: i === index },
+                          ),
+                        )
+                      }
+                    />
+                    Correct<span className="visually-hidden"> (option {index + 1})</span>
+                  </label>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={`Remove option ${index + 1}`}
+                    disabled={draft.choices.length <= 1}
+                    onClick={() => set("choices", draft.choices.filter((_, i) => i !== index))}
+                  >
+                    Remove
+                  </button>
+                </div>
+              ))}
+              <div style={{ marginTop: "0.5rem" }}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => set("choices", [...draft.choices, { text: "", correct: false }])}
+                >
+                  Add option
+                </button>
+              </div>
+              <FieldErrors errors={[...configErrors("choices"), ...configErrors("correct"), ...configErrors("multiple")]} />
+            </fieldset>
+          </>
+        );
+      case "numeric":
+        return (
+          <div className="form-grid">
+            <Field label="Correct value" errors={configErrors("value")}>
+              <input type="text" inputMode="decimal" value={draft.value} onChange={(e) => set("value", e.target.value)} />
+            </Field>
+            <Field label="Tolerance (±)" errors={configErrors("abs_tol")}>
+              <input type="text" inputMode="decimal" value={draft.abs_tol} onChange={(e) => set("abs_tol", e.target.value)} />
+            </Field>
+          </div>
+        );
+      case "regex":
+        return (
+          <Field
+            label="Pattern (regular expression)"
+            hint="The whole answer must match, e.g. ^x\s*=\s*\d+$"
+            errors={configErrors("pattern")}
+          >
+            <input type="text" value={draft.pattern} spellCheck={false} onChange={(e) => set("pattern", e.target.value)} />
+          </Field>
+        );
+      case "manual":
+        return <p className="hint">Answers are queued for you or an assistant to grade.</p>;
+      default:
+        return (
+          <Field label="Evaluator config (JSON)" errors={nestedConfigErrors}>
+            <textarea rows={4} spellCheck={false} value={draft.raw} onChange={(e) => set("raw", e.target.value)} />
+          </Field>
+        );
+    }
+  })();
+  return (
+    <div className="stack" aria-label="Answer key">
+      {body}
+      <FieldErrors errors={general} />
+    </div>
+  );
+}

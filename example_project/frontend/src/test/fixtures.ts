@@ -1,0 +1,97 @@
+/** Response bodies shaped like the API's, typed by the generated schema. */
+import type { CourseDetail, CourseProgress, Submission, Task, TaskProgress, User } from "../api/types";
+
+export const student: User = {
+  id: 7,
+  username: "alice",
+  email: "alice@example.org",
+  first_name: "Alice",
+  last_name: "Liddell",
+  role: "student",
+  date_joined: "2026-01-01T00:00:00Z",
+};
+
+export function makeTask(id: number, extra: Partial<Task> = {}): Task {
+  return {
+    id,
+    course: "arith",
+    title: `Task ${id}`,
+    description: "",
+    kind: "exact",
+    position: id,
+    max_score: 1,
+    weight: 1,
+    opens_at: null,
+    due_at: null,
+    closes_at: null,
+    max_attempts: null,
+    late_policy: {},
+    prerequisites: [],
+    is_published: true,
+    public_config: {},
+    ...extra,
+  } as Task;
+}
+
+export function makeCourse(tasks: Task[], extra: Partial<CourseDetail> = {}): CourseDetail {
+  return {
+    slug: "arith",
+    title: "Arithmetic",
+    description: "Sums.",
+    status: "published",
+    enrollment_open: true,
+    capacity: null,
+    instructors: [{ id: 2, username: "grace", first_name: "Grace", last_name: "Hopper" }],
+    task_count: tasks.length,
+    is_enrolled: true,
+    my_role: "student",
+    grading_policy: "best",
+    published_at: "2026-01-01T00:00:00Z",
+    created: "2026-01-01T00:00:00Z",
+    modified: "2026-01-01T00:00:00Z",
+    tasks,
+    ...extra,
+  } as CourseDetail;
+}
+
+export function makeProgress(tasks: Partial<TaskProgress>[], extra: Partial<CourseProgress> = {}): CourseProgress {
+  return {
+    course: { slug: "arith", title: "Arithmetic" },
+    user: { id: student.id, username: student.username, first_name: student.first_name, last_name: student.last_name },
+    score: 0,
+    max_score: 2,
+    percent: 0,
+    tasks_completed: 0,
+    tasks_total: 2,
+    completed_at: null,
+    tasks: tasks.map((t) => ({
+      title: `Task ${t.task}`,
+      max_score: 1,
+      score: t.best_score ?? null,
+      best_score: null,
+      attempts: 0,
+      status: "not_started",
+      completed: false,
+      ...t,
+    })),
+    ...extra,
+  } as CourseProgress;
+}
+
+export function makeSubmission(id: number, extra: Partial<Submission> = {}): Submission {
+  return {
+    id,
+    task: 1,
+    user: student.id,
+    attempt: id,
+    answer: "5",
+    status: "queued",
+    submitted_at: "2026-03-10T12:00:00Z",
+    is_late: false,
+    score: null,
+    max_score: 1,
+    feedback: "",
+    evaluated_at: null,
+    ...extra,
+  } as Submission;
+}
