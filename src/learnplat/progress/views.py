@@ -263,7 +263,27 @@ class GradebookView(CourseScopedView):
                 OpenApiTypes.STR,
                 enum=["json", "csv"],
                 description="`csv` streams the whole gradebook as CSV.",
-            )
+            ),
+            # An APIView's parameters are not inferred: name the paginator's and filters'.
+            OpenApiParameter("page", OpenApiTypes.INT, description="A page number (JSON only)."),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                description="Students per page, capped by `LEARNPLAT['MAX_PAGE_SIZE']`.",
+            ),
+            OpenApiParameter(
+                "ordering",
+                OpenApiTypes.STR,
+                description=(
+                    "One of username, score, percent, tasks_completed, completed_at; "
+                    "`-` in front for descending. JSON only."
+                ),
+            ),
+            OpenApiParameter(
+                "search",
+                OpenApiTypes.STR,
+                description="Students whose username, first or last name or e-mail contain it.",
+            ),
         ],
         responses={
             (200, "application/json"): OpenApiResponse(

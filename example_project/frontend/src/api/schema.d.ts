@@ -2692,6 +2692,14 @@ export interface operations {
             query?: {
                 /** @description `csv` streams the whole gradebook as CSV. */
                 format?: "csv" | "json";
+                /** @description One of username, score, percent, tasks_completed, completed_at; `-` in front for descending. JSON only. */
+                ordering?: string;
+                /** @description A page number (JSON only). */
+                page?: number;
+                /** @description Students per page, capped by `LEARNPLAT['MAX_PAGE_SIZE']`. */
+                page_size?: number;
+                /** @description Students whose username, first or last name or e-mail contain it. */
+                search?: string;
             };
             header?: never;
             path: {
