@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -21,6 +22,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches() -> None:
+    """Throttle counts live in the cache: start every test with none, whatever ran before."""
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture
+def learnplat_settings(settings: Any) -> Callable[..., None]:
+    """Change ``LEARNPLAT`` keys for one test, keeping the host shape's other keys
+    (``override_settings(LEARNPLAT={...})`` would drop e.g. the auth_user ROLE_RESOLVER)."""
+
+    def apply(**overrides: Any) -> None:
+        settings.LEARNPLAT = {**settings.LEARNPLAT, **overrides}
+
+    return apply
 
 
 @pytest.fixture
@@ -60,6 +79,12 @@ def instructor(db: None) -> Any:
 @pytest.fixture
 def platform_admin(db: None) -> Any:
     return make_user(Role.ADMIN, username="padmin")
+
+
+@pytest.fixture
+def superuser(db: None) -> Any:
+    """A Django superuser with no learnplat role of its own: still a platform admin."""
+    return make_user(Role.STUDENT, username="root", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture

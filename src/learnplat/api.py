@@ -1,6 +1,6 @@
 """The base every learnplat view builds on.
 
-Authentication, renderers, pagination, permissions and serializers are resolved per
+Authentication, renderers, parsers, pagination, permissions and serializers are resolved per
 request from ``LEARNPLAT`` (never frozen at import), and permissions and serializers are
 looked up per action under ``"<resource>_<action>"`` keys so a host can replace any of them.
 """
@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rest_framework.exceptions import NotFound
+from django.conf import settings as django_settings
+from django.core.exceptions import RequestDataTooBig
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.pagination import BasePagination
 from rest_framework.permissions import BasePermission
 from rest_framework.serializers import BaseSerializer
 
@@ -30,7 +33,7 @@ class LearnplatViewMixin:
     permission_resource: ClassVar[str] = ""
     action_permissions: ClassVar[dict[str, list[type[BasePermission] | Any]]] = {}
     action_serializers: ClassVar[dict[str, type[BaseSerializer[Any]]]] = {}
-    pagination_class = LearnplatPagination
+    pagination_class: type[BasePagination] | None = LearnplatPagination
 
     def _current_action(self) -> str:
         action = getattr(self, "action", None)
@@ -68,6 +71,14 @@ class LearnplatViewMixin:
     def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, ServiceError):
             exc = exc.to_api_exception()
+        elif isinstance(exc, RequestDataTooBig):
+            # Django raises it while DRF reads the body; unhandled it becomes an HTML 400
+            # page (or a 500 in some servers), not the JSON error clients parse.
+            message = (
+                f"The request body is larger than {django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE} "
+                "bytes."
+            )
+            exc = ParseError({"detail": message, "code": "request_too_large"})
         return super().handle_exception(exc)  # type: ignore[misc]
 
 

@@ -10,4 +10,4 @@ class LearnplatConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from learnplat import checks  # noqa: F401  (registers the checks)
+        from learnplat import checks, schema  # noqa: F401  (register checks and schema extensions)

@@ -55,6 +55,14 @@ def _dotted_paths(key: str, value: Any) -> list[tuple[str, str]]:
     return found
 
 
+def _valid_rate(rate: Any) -> bool:
+    """A DRF throttle rate: ``"30/min"``, ``"5/hour"``, ``"1000/day"``, ``"2/s"``."""
+    if not isinstance(rate, str) or rate.count("/") != 1:
+        return False
+    number, period = rate.split("/")
+    return number.isdigit() and period[:1] in {"s", "m", "h", "d"}
+
+
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     raw = getattr(django_settings, SETTINGS_NAME, {})
@@ -89,6 +97,19 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     if errors:
         return errors
     merged = settings.as_dict()
+    for scope, rate in merged["THROTTLE_RATES"].items():
+        if rate is not None and not _valid_rate(rate):
+            errors.append(
+                _error(
+                    f"{SETTINGS_NAME}['THROTTLE_RATES'][{scope!r}] = {rate!r} is not a rate.",
+                    'Use "<number>/<second|minute|hour|day>" (e.g. "30/min") or None.',
+                    4,
+                )
+            )
+    if merged["ROLE_WRITER"] is not None and not isinstance(merged["ROLE_WRITER"], str):
+        errors.append(
+            _error(f"{SETTINGS_NAME}['ROLE_WRITER'] must be a dotted path or None.", "", 4)
+        )
     for key in sorted(IMPORT_STRINGS):
         for where, path in _dotted_paths(key, merged[key]):
             try:

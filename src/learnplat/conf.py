@@ -53,6 +53,10 @@ DEFAULTS: dict[str, Any] = {
     ],
     # fn(user) -> learnplat.roles.Role; hosts that cannot migrate their user model swap it.
     "ROLE_RESOLVER": "learnplat.roles.default_role_resolver",
+    # fn(user, role) -> None that stores a role change (admin PATCH users/{id}/, registration
+    # with a non-default role). None: the counterpart of ROLE_RESOLVER when it is one of
+    # learnplat's, otherwise role changes are refused with a 400.
+    "ROLE_WRITER": None,
     # Django group names read by learnplat.roles.group_role_resolver.
     "ROLE_GROUPS": {"instructor": "learnplat-instructors", "admin": "learnplat-admins"},
     # Platform roles self-registration may ask for; the first is the default.
@@ -103,6 +107,7 @@ IMPORT_STRINGS = frozenset(
         "PARSER_CLASSES",
         "RENDERER_CLASSES",
         "ROLE_RESOLVER",
+        "ROLE_WRITER",
         "PERMISSIONS",
         "SERIALIZERS",
         "EVALUATORS",

@@ -9,6 +9,16 @@ need no migration::
     LEARNPLAT = {"ROLE_GROUPS": {"instructor": "Teachers", "admin": "Managers"}}
 
 Django superusers are always platform admins, whatever the resolver says.
+
+Role *changes* (an admin's ``PATCH users/{id}/``) go through ``LEARNPLAT["ROLE_WRITER"]``,
+the resolver's counterpart. Left at ``None`` it follows the resolver: the ``role`` field for
+:func:`default_role_resolver`, the ``ROLE_GROUPS`` groups for :func:`group_role_resolver`.
+A host with a resolver of its own names its writer, or role changes are refused::
+
+    LEARNPLAT = {
+        "ROLE_RESOLVER": "myproject.roles.resolve",
+        "ROLE_WRITER": "myproject.roles.write",  # fn(user, role) -> None, persists the change
+    }
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import models
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from learnplat.conf import settings
@@ -33,6 +44,11 @@ class Role(models.TextChoices):
 
 
 RoleResolver = Callable[[Any], Role]
+RoleWriter = Callable[[Any, Role], None]
+
+
+class RoleNotWritable(Exception):
+    """The site's role storage cannot be changed through learnplat (no ``ROLE_WRITER``)."""
 
 
 def default_role_resolver(user: Any) -> Role:
@@ -95,3 +111,122 @@ def is_platform_admin(user: Any) -> bool:
 def is_instructor(user: Any) -> bool:
     """Instructors and admins may author courses."""
     return get_role(user) in (Role.INSTRUCTOR, Role.ADMIN)
+
+
+# -- writing roles ---------------------------------------------------------------------
+
+
+def _user_model_fields() -> set[str]:
+    from django.contrib.auth import get_user_model
+
+    return {f.name for f in get_user_model()._meta.get_fields()}
+
+
+def field_role_writer(user: Any, role: Role) -> None:
+    """Store ``role`` in the user model's ``role`` field (for :func:`default_role_resolver`)."""
+    user.role = Role(role)
+    if user.pk is not None:
+        user.save(update_fields=["role"])
+
+
+def group_role_writer(user: Any, role: Role) -> None:
+    """Put ``user`` in the ``ROLE_GROUPS`` group of ``role`` and out of the others.
+
+    Students belong to none of them, as :func:`group_role_resolver` reads it.
+    """
+    from django.contrib.auth.models import Group
+
+    names = settings.ROLE_GROUPS
+    others = [name for key, name in names.items() if key != Role(role).value]
+    user.groups.remove(*Group.objects.filter(name__in=others))
+    if Role(role).value in names:
+        group, _ = Group.objects.get_or_create(name=names[Role(role).value])
+        user.groups.add(group)
+
+
+def role_writer() -> RoleWriter | None:
+    """The writer for this site's roles, or ``None`` when roles cannot be changed here."""
+    if settings.ROLE_WRITER:
+        writer: RoleWriter = settings.import_from(settings.ROLE_WRITER)
+        return writer
+    resolver = settings.import_from(settings.ROLE_RESOLVER)
+    if resolver is default_role_resolver and "role" in _user_model_fields():
+        return field_role_writer
+    if resolver is group_role_resolver:
+        return group_role_writer
+    return None
+
+
+def set_role(user: Any, role: Role | str) -> None:
+    """Change the platform role of a saved ``user`` through the configured writer.
+
+    Raises :class:`RoleNotWritable` when the site has none.
+    """
+    writer = role_writer()
+    if writer is None:
+        raise RoleNotWritable(
+            "This site's platform roles cannot be changed through learnplat: "
+            'set LEARNPLAT["ROLE_WRITER"] for the custom ROLE_RESOLVER.'
+        )
+    writer(user, Role(role))
+    forget_role(user)
+
+
+# -- roles in queries ------------------------------------------------------------------
+
+
+def role_expression() -> Any | None:
+    """A database expression equal to :func:`get_role` for each user row, or ``None``.
+
+    Known for learnplat's own resolvers only; a custom resolver is a Python function the
+    database cannot run, so lists then resolve roles one user at a time.
+    """
+    fields = _user_model_fields()
+    resolver = settings.import_from(settings.ROLE_RESOLVER)
+    superuser = []
+    if "is_superuser" in fields:
+        superuser = [When(is_superuser=True, then=Value(Role.ADMIN.value))]
+    if resolver is default_role_resolver and "role" in fields:
+        return Case(
+            *superuser,
+            When(role__in=Role.values, then=F("role")),
+            default=Value(Role.STUDENT.value),
+            output_field=CharField(),
+        )
+    if resolver is group_role_resolver:
+        from django.contrib.auth.models import Group
+
+        names = settings.ROLE_GROUPS
+
+        def member_of(role: Role) -> Exists:
+            return Exists(Group.objects.filter(user=OuterRef("pk"), name=names.get(role.value)))
+
+        return Case(
+            *superuser,
+            When(member_of(Role.ADMIN), then=Value(Role.ADMIN.value)),
+            When(member_of(Role.INSTRUCTOR), then=Value(Role.INSTRUCTOR.value)),
+            default=Value(Role.STUDENT.value),
+            output_field=CharField(),
+        )
+    return None
+
+
+def with_roles(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Annotate each user with its role, so :func:`get_role` on the rows needs no query."""
+    expression = role_expression()
+    if expression is None:
+        return queryset
+    return queryset.annotate(**{ROLE_CACHE_ATTR: expression})
+
+
+def filter_by_role(queryset: QuerySet[Any], role: Role | str) -> QuerySet[Any]:
+    """Users of ``queryset`` whose platform role is ``role``.
+
+    Raises ``LookupError`` when the database cannot compute roles (a custom resolver).
+    """
+    expression = role_expression()
+    if expression is None:
+        raise LookupError("Users cannot be filtered by role with a custom ROLE_RESOLVER.")
+    return queryset.alias(_learnplat_role_filter=expression).filter(
+        Q(_learnplat_role_filter=Role(role).value)
+    )

@@ -60,6 +60,11 @@ def _ids(**overrides: object) -> set[str]:
         ({"PAGE_SIZE": 500}, "learnplat.E004"),
         ({"PERMISSIONS": ["x"]}, "learnplat.E004"),
         ({"REGISTRATION_ROLES": ["wizard"]}, "learnplat.E007"),
+        ({"ROLE_WRITER": "nowhere.writer"}, "learnplat.E003"),
+        ({"ROLE_WRITER": 42}, "learnplat.E004"),
+        ({"PARSER_CLASSES": ["nowhere.Parser"]}, "learnplat.E003"),
+        ({"THROTTLE_RATES": {"learnplat_token": "often"}}, "learnplat.E004"),
+        ({"THROTTLE_RATES": {"learnplat_token": 30}}, "learnplat.E004"),
     ],
 )
 def test_system_checks_report_bad_settings(overrides: dict[str, object], expected: str) -> None:

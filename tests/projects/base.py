@@ -12,7 +12,8 @@ from importlib.util import find_spec
 
 import dj_database_url
 
-SECRET_KEY = "learnplat-tests-not-secret"
+# At least 32 bytes: PyJWT warns (an error here) about shorter HMAC keys.
+SECRET_KEY = "learnplat-tests-not-secret-but-long-enough-for-hs256"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 USE_TZ = True
@@ -97,6 +98,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a "role" (platform, course): give each choice set its own name.
+    "ENUM_NAME_OVERRIDES": {"PlatformRoleEnum": "learnplat.roles.Role"},
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),

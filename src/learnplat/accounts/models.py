@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from learnplat.roles import Role
@@ -58,12 +59,29 @@ class LearnplatUserManager(UserManager["AbstractLearnplatUser"]):
 
 
 class AbstractLearnplatUser(AbstractUser, LearnplatUserMixin):
-    """Django's ``AbstractUser`` plus the platform role; subclass it for a custom user."""
+    """Django's ``AbstractUser`` plus the platform role; subclass it for a custom user.
+
+    Usernames and (non-blank) e-mail addresses are unique regardless of case, enforced by
+    the database as well as by the registration endpoint.
+    """
 
     objects: ClassVar[LearnplatUserManager] = LearnplatUserManager()
 
     class Meta(AbstractUser.Meta):
         abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="%(app_label)s_%(class)s_username_ci_unique",
+                violation_error_message=_("A user with that username already exists."),
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="%(app_label)s_%(class)s_email_ci_unique",
+                violation_error_message=_("A user with that email address already exists."),
+            ),
+        ]
 
 
 class User(AbstractLearnplatUser):

@@ -1,0 +1,85 @@
+"""OpenAPI pieces shared by learnplat's views (drf-spectacular).
+
+- :class:`LearnplatJWTScheme` describes ``learnplat.authentication.JWTAuthentication`` as the
+  ``jwtAuth`` bearer scheme (spectacular's own simplejwt extension matches simplejwt's class
+  exactly, not its subclasses).
+- :func:`error_responses` gives the documented error bodies for ``@extend_schema``::
+
+      @extend_schema(responses={201: CourseSerializer, **error_responses(400, 401, 403)})
+
+Hosts generating their schema should map learnplat's enums to stable names
+(``ENUM_NAME_OVERRIDES``, see docs/auth.md), as several resources have a ``role``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class LearnplatJWTScheme(SimpleJWTScheme):
+    """``Authorization: Bearer <access>`` for learnplat's JWT authentication and subclasses."""
+
+    target_class = "learnplat.authentication.JWTAuthentication"
+    match_subclasses = True
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """An error that is not about individual fields."""
+
+    detail = serializers.CharField(help_text="A human-readable message.")
+    code = serializers.CharField(
+        required=False,
+        help_text="A stable machine-readable code (domain errors and token errors carry one).",
+    )
+
+
+class ValidationErrorSerializer(serializers.Serializer[Any]):
+    """The body of a 400: messages per field (see the extension below for its schema)."""
+
+
+class ValidationErrorSchema(OpenApiSerializerExtension):
+    target_class = ValidationErrorSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": (
+                "Field name → list of messages (nested fields nest the same way); "
+                "`non_field_errors` holds errors of the body as a whole. A body that is not "
+                "valid JSON gets `detail` instead."
+            ),
+            "properties": {
+                "non_field_errors": {"type": "array", "items": {"type": "string"}},
+                "detail": {"type": "string"},
+                "code": {"type": "string"},
+            },
+            "additionalProperties": {},
+        }
+
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Invalid input: field errors.",
+    401: "Not authenticated, or the token is invalid, expired or revoked.",
+    403: "Authenticated but not allowed.",
+    404: "Not found, or not visible to you.",
+    409: "The current state does not allow this (see `code`).",
+    429: "Too many requests: throttled (see the Retry-After header).",
+}
+
+
+def error_responses(
+    *codes: int, descriptions: Mapping[int, str] | None = None
+) -> dict[int, OpenApiResponse]:
+    """Documented error responses for ``codes``, with ``descriptions`` replacing the defaults."""
+    responses: dict[int, OpenApiResponse] = {}
+    for code in codes:
+        description = (descriptions or {}).get(code, ERROR_DESCRIPTIONS[code])
+        body = ValidationErrorSerializer if code == 400 else ErrorSerializer
+        responses[code] = OpenApiResponse(response=body, description=description)
+    return responses
