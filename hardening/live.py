@@ -33,8 +33,11 @@ def database_url(name: str = "") -> str:
 
 
 def prepare(url: str, *, settings: str = "hardening.settings", **env: str) -> dict[str, Any]:
-    """Seed ``url`` again from scratch (scale 1) and add the world; return the world."""
-    seed_env = django_env(url, settings, TASKS_BACKEND="db", **env)
+    """Seed ``url`` again from scratch (scale 1) and add the world; return the world.
+
+    Seeding runs with ``TASKS_BACKEND=db`` whatever the run uses: migrate then creates the
+    django-tasks-db tables, and the world's own submission needs no broker."""
+    seed_env = django_env(url, settings, **{**env, "TASKS_BACKEND": "db"})
     subprocess.run(
         [sys.executable, "-m", "benchmarks.seed", "--scale=1", "--reseed", "--manifest=/dev/null"],
         env=seed_env,

@@ -2,11 +2,12 @@
 project's production settings exactly, loopback over plain HTTP, throttles as shipped.
 
 Only the access-token lifetime is longer, so a run that outlasts five minutes keeps its
-tokens; the soak run uses ``benchmarks.settings`` instead, whose throttles are off.
+tokens; ``HARDENING_THROTTLES=off`` (the soak) turns the submit and token throttles off.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from config import settings as example
@@ -17,3 +18,12 @@ ROOT_URLCONF = example.ROOT_URLCONF
 MIDDLEWARE = example.MIDDLEWARE
 LEARNPLAT = example.LEARNPLAT
 SIMPLE_JWT = {**example.SIMPLE_JWT, "ACCESS_TOKEN_LIFETIME": timedelta(hours=2)}
+if os.environ.get("HARDENING_THROTTLES") == "off":
+    # The soak sends far more from a few students than any throttle lets through.
+    LEARNPLAT = {**LEARNPLAT, "THROTTLE_RATES": {"learnplat_submit": None, "learnplat_token": None}}
+if os.environ.get("HARDENING_STALE_QUEUED_SECONDS"):
+    # The Redis fault run re-enqueues what Redis lost without waiting five minutes.
+    LEARNPLAT = {
+        **LEARNPLAT,
+        "EVALUATION": {"STALE_QUEUED_SECONDS": float(os.environ["HARDENING_STALE_QUEUED_SECONDS"])},
+    }

@@ -68,6 +68,7 @@ def build() -> dict[str, Any]:
     )
     _, grader_secret = submissions.create_grader_token(name="hardening", queues=["*"])
     return {
+        **traffic(),
         "course": main.slug,
         "doomed_course": doomed.slug,
         "archived_course": archived.slug,
@@ -76,6 +77,45 @@ def build() -> dict[str, Any]:
         "submission": submission.pk,
         "spare_user": spare.pk,
         "grader_secret": grader_secret,
+    }
+
+
+def traffic(enroll_pairs: int = 5000) -> dict[str, Any]:
+    """Access tokens and targets for load: the gradebook course's students (they submit and
+    read their progress), its instructor, and student/course pairs not enrolled yet."""
+    from django.contrib.auth import get_user_model
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from learnplat.courses.models import Course, Enrollment, Task
+
+    users = get_user_model()._default_manager
+    gradebook = Course.objects.get(slug="bench-gradebook")
+    takers = list(
+        users.filter(
+            learnplat_enrollments__course=gradebook, learnplat_enrollments__role="student"
+        ).order_by("pk")
+    )
+    others = users.filter(username__startswith="student-").exclude(pk__in=[u.pk for u in takers])
+    published = list(
+        Course.objects.filter(status="published", slug__startswith="course-").values_list(
+            "pk", "slug"
+        )
+    )
+    taken = set(Enrollment.objects.values_list("user_id", "course_id"))
+    pairs: list[list[str]] = []
+    for user in others.order_by("pk"):
+        token = str(AccessToken.for_user(user))
+        pairs += [[token, slug] for pk, slug in published if (user.pk, pk) not in taken]
+        if len(pairs) >= enroll_pairs:
+            break
+    return {
+        "gradebook_course": gradebook.slug,
+        "gradebook_tasks": list(
+            Task.objects.filter(course=gradebook).order_by("position").values_list("pk", flat=True)
+        ),
+        "taker_tokens": [str(AccessToken.for_user(u)) for u in takers],
+        "instructor_token": str(AccessToken.for_user(users.get(username="bench-instructor"))),
+        "enroll_pairs": pairs[:enroll_pairs],
     }
 
 
