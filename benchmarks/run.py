@@ -105,7 +105,7 @@ def scenarios(manifest: dict[str, Any]) -> list[Scenario]:
         scenario(
             "gradebook",
             "Gradebook 200 × 30 (instructor)",
-            f"courses/{slug}/gradebook/",
+            f"courses/{slug}/gradebook/?page_size=100, courses/{slug}/gradebook/?page=2&page_size=100",
             tokens["bench_instructor"],
             paginated=False,
         ),
