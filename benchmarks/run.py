@@ -105,7 +105,9 @@ def scenarios(manifest: dict[str, Any]) -> list[Scenario]:
         scenario(
             "gradebook",
             "Gradebook 200 × 30 (instructor)",
-            f"courses/{slug}/gradebook/?page_size=100, courses/{slug}/gradebook/?page=2&page_size=100",
+            # Both pages of 100 students (page_size is capped at 100).
+            f"courses/{slug}/gradebook/?page_size=100, "
+            f"courses/{slug}/gradebook/?page=2&page_size=100",
             tokens["bench_instructor"],
             paginated=False,
         ),
