@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from django.contrib.auth import update_session_auth_hash
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django_filters.rest_framework import DjangoFilterBackend
+from learnplat.filters import FilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -325,7 +325,7 @@ class UserViewSet(
         "retrieve": AdminUserSerializer,
         "update": AdminUserSerializer,
     }
-    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [FilterBackend, SearchFilter, OrderingFilter]
     filterset_class = UserFilter
     search_fields = ["username", "email", "first_name", "last_name"]
     ordering_fields = ["id", "username", "email", "first_name", "last_name", "date_joined"]
