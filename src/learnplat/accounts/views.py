@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 from django.contrib.auth import update_session_auth_hash
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from learnplat.filters import FilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -45,6 +44,7 @@ from learnplat.accounts.serializers import (
 from learnplat.accounts.throttling import RegisterThrottle, TokenThrottle
 from learnplat.api import LearnplatViewMixin
 from learnplat.authentication import JWTAuthentication
+from learnplat.filters import FilterBackend
 from learnplat.permissions import IsPlatformAdmin
 from learnplat.schema import error_responses
 
