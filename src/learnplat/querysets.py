@@ -32,7 +32,7 @@ class AttachingQuerySet(models.QuerySet[M]):
     def attach(self, name: str, attachment: Attachment) -> AttachingQuerySet[M]:
         """A clone that calls ``attachment(objects)`` after fetching; ``name`` keeps one
         attachment per kind however often it is asked for."""
-        clone = self._chain()
+        clone = self._chain()  # type: ignore[attr-defined]
         clone._attachments = {**self._attachments, name: attachment}
         return clone
 
@@ -43,7 +43,7 @@ class AttachingQuerySet(models.QuerySet[M]):
 
     def _fetch_all(self) -> None:
         fetch = self._result_cache is None
-        super()._fetch_all()  # type: ignore[misc]
+        super()._fetch_all()
         if fetch and self._attachments and self._result_cache:
             objects = [obj for obj in self._result_cache if isinstance(obj, self.model)]
             if objects:
