@@ -286,12 +286,13 @@ def submission_json(row: dict[str, Any]) -> dict[str, Any]:
 @authenticated
 def submission_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    teaching = Enrollment.objects.filter(
-        course=OuterRef("course_id"), user=user, status="active", role__in=STAFF
+    teaching = list(
+        Enrollment.objects.filter(user=user, status="active", role__in=STAFF).values_list(
+            "course_id", flat=True
+        )
     )
-    submissions = Submission.objects.filter(Q(user=user) | Exists(teaching)).order_by(
-        "-submitted_at", "-id"
-    )
+    mine = Q(user=user) | Q(course_id__in=teaching) if teaching else Q(user=user)
+    submissions = Submission.objects.filter(mine).order_by("-submitted_at", "-id")
     offset, limit, envelope = paginate(request, submissions.count())
     rows = submissions.values(*SUBMISSION_FIELDS)[offset : offset + limit]
     envelope["results"] = [submission_json(row) for row in rows]
