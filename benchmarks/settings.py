@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+from django.core.exceptions import ImproperlyConfigured
+
 from benchmarks.server import DEFAULT_DATABASE_URL
 
 os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -24,16 +26,23 @@ for switch in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_PRELOAD"):
     os.environ.setdefault(switch, "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 
+# Only after the environment above: the example's settings read it at import.
+from config import settings as example  # noqa: E402
 from config.settings import *  # noqa: E402, F403
-from config.settings import LEARNPLAT, MIDDLEWARE, SIMPLE_JWT  # noqa: E402
+
+if example.DEBUG:
+    raise ImproperlyConfigured(
+        "Benchmarks and hardening runs use production settings: unset DEBUG, and import "
+        "benchmarks.settings before config.settings."
+    )
 
 ROOT_URLCONF = "benchmarks.urls"
-MIDDLEWARE = ["benchmarks.middleware.QueryCountMiddleware", *MIDDLEWARE]
+MIDDLEWARE = ["benchmarks.middleware.QueryCountMiddleware", *example.MIDDLEWARE]
 # One run mints its tokens once; they must outlive it.
-SIMPLE_JWT = {**SIMPLE_JWT, "ACCESS_TOKEN_LIFETIME": timedelta(hours=6)}
+SIMPLE_JWT = {**example.SIMPLE_JWT, "ACCESS_TOKEN_LIFETIME": timedelta(hours=6)}
 # The submit scenario sends thousands of submissions a minute from one student.
 LEARNPLAT = {
-    **LEARNPLAT,
+    **example.LEARNPLAT,
     "THROTTLE_RATES": {"learnplat_submit": None, "learnplat_token": None},
 }
 LOGGING = {

@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-from config import settings as example
-
 from benchmarks.settings import *  # noqa: F403
+from benchmarks.settings import example
 
 ROOT_URLCONF = example.ROOT_URLCONF
 MIDDLEWARE = example.MIDDLEWARE

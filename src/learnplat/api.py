@@ -11,7 +11,7 @@ import logging
 from typing import Any, ClassVar
 
 from django.conf import settings as django_settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.pagination import BasePagination
@@ -88,6 +88,9 @@ class LearnplatViewMixin:
                 "bytes."
             )
             exc = ParseError({"detail": message, "code": "request_too_large"})
+        elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+            # Form bodies beyond DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES: the same JSON 400.
+            exc = ParseError({"detail": str(exc), "code": "request_too_large"})
         elif isinstance(exc, OperationalError | InterfaceError):
             # The database went away (restart, failover, network): a 503 the client may
             # retry, not a 500. Django drops the broken connection when the request ends and
