@@ -13,14 +13,14 @@ from typing import Any, ClassVar
 from django.conf import settings as django_settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.permissions import BasePermission
 from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.serializers import BaseSerializer
 
 from learnplat.conf import settings
-from learnplat.exceptions import ServiceError, ServiceUnavailable
+from learnplat.exceptions import InvalidInput, ServiceError, ServiceUnavailable
 from learnplat.pagination import LearnplatPagination
 from learnplat.schema import LearnplatAutoSchema
 
@@ -34,9 +34,12 @@ class LearnplatViewMixin:
     an action (``"create"``) to its default permission classes, ``action_serializers`` to its
     default serializer. The effective ones are ``LEARNPLAT["PERMISSIONS"]["course_create"]``
     and ``LEARNPLAT["SERIALIZERS"]["course_create"]`` when the host set them.
+    ``action_aliases`` lets several actions share one key (``{"partial_update": "update"}``:
+    PUT and PATCH are both ``course_update``).
     """
 
     permission_resource: ClassVar[str] = ""
+    action_aliases: ClassVar[dict[str, str]] = {}
     action_permissions: ClassVar[dict[str, list[type[BasePermission] | Any]]] = {}
     action_serializers: ClassVar[dict[str, type[BaseSerializer[Any]]]] = {}
     pagination_class: type[BasePagination] | None = LearnplatPagination
@@ -46,11 +49,11 @@ class LearnplatViewMixin:
 
     def _current_action(self) -> str:
         action = getattr(self, "action", None)
-        if action:
-            return str(action)
-        request = getattr(self, "request", None)
-        method = (request.method if request is not None else "get") or "get"
-        return method.lower()
+        if not action:
+            request = getattr(self, "request", None)
+            action = (request.method if request is not None else "get") or "get"
+            action = action.lower()
+        return self.action_aliases.get(str(action), str(action))
 
     def permission_key(self, action: str | None = None) -> str:
         return f"{self.permission_resource}_{action or self._current_action()}"
@@ -80,6 +83,8 @@ class LearnplatViewMixin:
     def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, ServiceError):
             exc = exc.to_api_exception()
+        elif isinstance(exc, InvalidInput):
+            exc = ValidationError(exc.errors)
         elif isinstance(exc, RequestDataTooBig):
             # Django raises it while DRF reads the body; unhandled it becomes an HTML 400
             # page (or a 500 in some servers), not the JSON error clients parse.

@@ -10,9 +10,11 @@
 | learnplat.E006 | a required app is missing from ``INSTALLED_APPS`` |
 | learnplat.E007 | ``REGISTRATION_ROLES`` names an unknown role |
 | learnplat.E020 | an ``EVALUATORS`` entry is not an evaluator class, or its kind name is invalid |
+| learnplat.E030 | ``EVALUATION``: unknown key, bad number, or a backend/queue ``TASKS`` lacks |
+| learnplat.E040 | ``PROGRESS`` holds a threshold outside [0, 1] or kinds that are not strings |
 
-Ids from E020 on belong to evaluation (``check_evaluators``), so parallel work on other
-areas cannot collide with them.
+Ids from E020 on belong to evaluation (``check_evaluators``), from E030 on to the submissions
+pipeline (``check_evaluation``), from E040 on to progress (``check_progress_settings``).
 """
 
 from __future__ import annotations
@@ -137,6 +139,75 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     return errors
 
 
+#: EVALUATION keys that hold a number of seconds, and the smallest value each accepts.
+_EVALUATION_SECONDS = {
+    "LEASE_SECONDS": 0,
+    "GRADER_LEASE_SECONDS": 0,
+    "TIME_LIMIT_SECONDS": 0,
+    "STALE_QUEUED_SECONDS": 0,
+    "RETRY_BACKOFF_SECONDS": None,  # 0 allowed
+}
+
+
+@register(Tags.compatibility)
+def check_evaluation(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("EVALUATION", {}), Mapping):
+        return []  # reported by check_settings
+    errors: list[CheckMessage] = []
+    for key in raw.get("EVALUATION", {}):
+        if key not in DEFAULTS["EVALUATION"]:
+            errors.append(_error(f"Unknown key EVALUATION[{key!r}].", "See docs/settings.md.", 30))
+    evaluation = settings.EVALUATION
+    for key, minimum in _EVALUATION_SECONDS.items():
+        value = evaluation[key]
+        if not is_number(value) or value < 0 or (minimum is not None and value <= minimum):
+            bound = "at least 0" if minimum is None else "greater than 0"
+            errors.append(_error(f"EVALUATION[{key!r}] must be a number {bound}.", "", 30))
+    max_tries = evaluation["MAX_TRIES"]
+    if not isinstance(max_tries, int) or isinstance(max_tries, bool) or max_tries < 1:
+        errors.append(_error("EVALUATION['MAX_TRIES'] must be a positive integer.", "", 30))
+    if errors:
+        return errors
+    if evaluation["LEASE_SECONDS"] <= evaluation["TIME_LIMIT_SECONDS"]:
+        errors.append(
+            _error(
+                "EVALUATION['LEASE_SECONDS'] must be longer than TIME_LIMIT_SECONDS.",
+                "Otherwise a slow but healthy evaluation loses its lease and runs twice.",
+                30,
+            )
+        )
+    errors += _check_task_backend(evaluation["TASK_BACKEND"], evaluation["QUEUE_NAME"])
+    return errors
+
+
+def _check_task_backend(alias: Any, queue_name: Any) -> list[CheckMessage]:
+    from learnplat.compat import task_backends
+
+    if not isinstance(alias, str) or alias not in task_backends.settings:
+        return [
+            _error(
+                f"EVALUATION['TASK_BACKEND'] = {alias!r} is not an alias in TASKS.",
+                f"Known aliases: {sorted(task_backends.settings)}.",
+                30,
+            )
+        ]
+    try:
+        backend = task_backends[alias]
+    except Exception as exc:
+        return [_error(f"The task backend {alias!r} cannot be loaded: {exc}", "", 30)]
+    if not isinstance(queue_name, str) or (backend.queues and queue_name not in backend.queues):
+        return [
+            _error(
+                f"EVALUATION['QUEUE_NAME'] = {queue_name!r} is not a queue of the task "
+                f"backend {alias!r}.",
+                f'Add it to TASKS[{alias!r}]["QUEUES"].',
+                30,
+            )
+        ]
+    return []
+
+
 @register(Tags.compatibility)
 def check_evaluators(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Every configured task kind must name an importable evaluator class."""
@@ -206,3 +277,37 @@ def check_token_blacklist(app_configs: Any = None, **kwargs: Any) -> list[CheckM
             )
         ]
     return []
+
+
+@register(Tags.compatibility)
+def check_progress_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("PROGRESS", {}), Mapping):
+        return []  # check_settings reports these
+    progress = settings.PROGRESS
+    errors: list[CheckMessage] = []
+    threshold = progress["COMPLETION_THRESHOLD"]
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not 0 <= threshold <= 1
+    ):
+        errors.append(
+            _error(
+                "PROGRESS['COMPLETION_THRESHOLD'] must be a number from 0 to 1, "
+                f"got {threshold!r}.",
+                "1.0 means full marks; 0.5 half of max_score.",
+                40,
+            )
+        )
+    kinds = progress["COMPLETE_WHEN_GRADED_KINDS"]
+    if not isinstance(kinds, list | tuple) or not all(isinstance(k, str) for k in kinds):
+        errors.append(
+            _error(
+                f"PROGRESS['COMPLETE_WHEN_GRADED_KINDS'] must be a list of task kinds, "
+                f"got {kinds!r}.",
+                'The default is ["manual"].',
+                40,
+            )
+        )
+    return errors

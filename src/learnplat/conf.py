@@ -89,14 +89,32 @@ DEFAULTS: dict[str, Any] = {
     "MAX_ANSWER_BYTES": 64 * 1024,
     # Largest accepted Markdown description of a course or task, in characters.
     "MAX_DESCRIPTION_LENGTH": 100_000,
-    # The evaluation pipeline.
+    # Largest accepted task ``config``, in bytes of its JSON encoding.
+    "MAX_TASK_CONFIG_BYTES": 64 * 1024,
+    # The evaluation pipeline (docs/workers.md).
     "EVALUATION": {
+        # Alias in Django's TASKS setting, and the queue evaluations are enqueued on.
         "TASK_BACKEND": "default",
         "QUEUE_NAME": "default",
+        # How long a worker owns a claimed submission; longer than TIME_LIMIT_SECONDS.
         "LEASE_SECONDS": 120,
+        # How long an external grader owns a submission it fetched from grader/next/.
+        "GRADER_LEASE_SECONDS": 600,
+        # Claims per evaluation before the submission is marked failed.
         "MAX_TRIES": 3,
+        # Wait before retry n (1-based): RETRY_BACKOFF_SECONDS * 2 ** (n - 1).
         "RETRY_BACKOFF_SECONDS": 5,
+        # Longest an in-process evaluator may run before the try counts as failed.
         "TIME_LIMIT_SECONDS": 10,
+        # A queued submission nobody claimed for this long is enqueued again by the sweeper.
+        "STALE_QUEUED_SECONDS": 300,
+    },
+    # Progress and completion rules (docs/grading.md).
+    "PROGRESS": {
+        # A task is completed once a graded attempt's raw score reaches this share of max_score.
+        "COMPLETION_THRESHOLD": 1.0,
+        # Task kinds graded by people: completed once graded, whatever the score.
+        "COMPLETE_WHEN_GRADED_KINDS": ["manual"],
     },
 }
 

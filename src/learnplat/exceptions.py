@@ -56,6 +56,19 @@ class ServiceUnavailable(DomainError):
     wait = 5
 
 
+class InvalidInput(Exception):
+    """Raised by services for input that breaks a rule: views answer 400 with ``errors``.
+
+    ``errors`` has the shape of DRF's validation errors: field → list of messages, nested
+    dicts for nested objects and lists (one entry per item) for nested lists, so
+    ``{"tasks": [{}, {"config": {"answers": ["..."]}}]}`` points at the second task.
+    """
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
 class ServiceError(Exception):
     """Raised by services; views turn it into a :class:`DomainError` of the same code.
 

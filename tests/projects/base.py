@@ -12,6 +12,8 @@ from importlib.util import find_spec
 
 import dj_database_url
 
+from learnplat.spectacular import ENUM_NAME_OVERRIDES
+
 # At least 32 bytes: PyJWT warns (an error here) about shorter HMAC keys.
 SECRET_KEY = "learnplat-tests-not-secret-but-long-enough-for-hs256"
 DEBUG = False
@@ -98,8 +100,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several resources have a "role" (platform, course): give each choice set its own name.
-    "ENUM_NAME_OVERRIDES": {"PlatformRoleEnum": "learnplat.roles.Role"},
+    # Several resources have a "role" or "status" with different choices (platform and course
+    # roles, course and enrollment statuses): learnplat names each choice set.
+    "ENUM_NAME_OVERRIDES": {**ENUM_NAME_OVERRIDES},
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),

@@ -34,8 +34,18 @@ class GradingPolicy(models.TextChoices):
     LATEST = "latest", _("Latest attempt")
 
 
+SLUG_MAX_LENGTH = 80
+
+
 class Course(TimeStampedModel):
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    """A course: its catalog data and lifecycle (draft → published → archived)."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        help_text=_("The course's address in the API; generated from the title when empty."),
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     status = models.CharField(
@@ -127,6 +137,25 @@ class LatePer(models.TextChoices):
     DAY = "day", _("Day")
 
 
+#: The fields of a task its authors write, in the order the API shows them.
+TASK_AUTHORED_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "position",
+    "max_score",
+    "weight",
+    "opens_at",
+    "due_at",
+    "closes_at",
+    "max_attempts",
+    "late_policy",
+    "prerequisites",
+    "is_published",
+    "config",
+)
+
+
 class Task(TimeStampedModel):
     """An exercise of a course; ``kind`` names its evaluator in ``LEARNPLAT["EVALUATORS"]``."""
 
@@ -142,7 +171,11 @@ class Task(TimeStampedModel):
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     max_attempts = models.PositiveIntegerField(
-        _("max attempts"), null=True, blank=True, help_text=_("Empty = unlimited.")
+        _("max attempts"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty = unlimited."),
     )
     late_policy = models.JSONField(_("late policy"), default=dict, blank=True)
     prerequisites = models.ManyToManyField(
@@ -162,6 +195,10 @@ class Task(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(max_score__gte=0), name="lp_task_max_score_gte_0"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="lp_task_weight_gte_0"),
+            models.CheckConstraint(
+                condition=Q(max_attempts__isnull=True) | Q(max_attempts__gte=1),
+                name="lp_task_max_attempts_gte_1",
+            ),
             models.CheckConstraint(
                 condition=Q(opens_at__isnull=True)
                 | Q(due_at__isnull=True)
@@ -224,6 +261,7 @@ class Extension(TimeStampedModel):
                 name="lp_extension_unique_user_course",
             ),
         ]
+        indexes = [models.Index(fields=["course", "user"], name="lp_extension_course_user")]
 
     def __str__(self) -> str:
         target = self.task or self.course

@@ -1,5 +1,47 @@
+"""Routes of the courses API (included by ``learnplat.urls`` under the ``learnplat`` namespace).
+
+| name | path |
+| --- | --- |
+| ``course-list`` / ``course-detail`` | ``courses/``, ``courses/{slug}/`` |
+| ``course-publish``, ``course-archive``, ``course-enroll`` | ``courses/{slug}/<action>/`` |
+| ``course-enrollments``, ``course-tasks``, ``course-extensions`` | ``courses/{slug}/<list>/`` |
+| ``task-detail`` | ``tasks/{id}/`` |
+"""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from typing import Any
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
+
+from learnplat.courses.views import (
+    CourseTaskViewSet,
+    CourseViewSet,
+    EnrollmentViewSet,
+    ExtensionViewSet,
+    TaskViewSet,
+)
+
+router = SimpleRouter()
+router.register("courses", CourseViewSet, basename="course")
+router.register("tasks", TaskViewSet, basename="task")
+
+_LIST_CREATE: Any = {"get": "list", "post": "create"}
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *router.urls,
+    path(
+        "courses/<slug:slug>/enrollments/",
+        EnrollmentViewSet.as_view(_LIST_CREATE),
+        name="course-enrollments",
+    ),
+    path(
+        "courses/<slug:slug>/tasks/", CourseTaskViewSet.as_view(_LIST_CREATE), name="course-tasks"
+    ),
+    path(
+        "courses/<slug:slug>/extensions/",
+        ExtensionViewSet.as_view(_LIST_CREATE),
+        name="course-extensions",
+    ),
+]

@@ -1,7 +1,14 @@
 """Read models of progress, kept up to date incrementally by ``progress.services``.
 
 They are derived data: ``manage.py learnplat_recompute_progress`` rebuilds them from the
-submissions and must give exactly what the incremental path gives.
+submissions and gives exactly what the incremental path gives (``tests/progress/test_recompute``).
+docs/grading.md defines every field; in short:
+
+- ``TaskProgress`` keeps, per (user, task), the best and the latest *graded* attempt, the first
+  attempt that passed, and the figures derived from them under the course's grading policy.
+- ``CourseProgress`` sums a student's published tasks. Weighted scores are kept as integer
+  ``points`` (millionths of a weight unit) so that incremental additions and a full recompute
+  give the same number to the last digit, whatever order they add in.
 """
 
 from __future__ import annotations
@@ -13,16 +20,24 @@ from django.utils.translation import gettext_lazy as _
 from learnplat.courses.models import Course, Task
 from learnplat.progress.querysets import CourseProgressQuerySet, TaskProgressQuerySet
 
+#: Points per unit of task weight: a task of weight 1 scored 7/10 holds 700_000 points.
+POINTS_PER_WEIGHT = 1_000_000
+
 
 class TaskProgressStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     PENDING = "pending", _("Waiting for a grade")
+    NEEDS_REVIEW = "needs_review", _("Waiting for a manual grade")
     ATTEMPTED = "attempted", _("Attempted")
     COMPLETED = "completed", _("Completed")
 
 
 class TaskProgress(models.Model):
-    """A student's standing on one task."""
+    """A student's standing on one task.
+
+    Attempt numbers (not submission ids) name the submissions that matter, so a recompute
+    can be compared field by field with the incremental result.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learnplat_task_progress"
@@ -30,10 +45,26 @@ class TaskProgress(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="task_progress")
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_attempt = models.PositiveIntegerField(
+        _("last attempt"), default=0, help_text=_("Highest attempt number submitted.")
+    )
+    last_state = models.CharField(
+        _("state of the last attempt"),
+        max_length=16,
+        blank=True,
+        default="",
+        help_text=_("pending (no result yet), needs_review or done."),
+    )
+    best_attempt = models.PositiveIntegerField(_("best attempt"), null=True, blank=True)
     best_score = models.FloatField(_("best score"), null=True, blank=True)
-    latest_score = models.FloatField(_("latest score"), null=True, blank=True)
+    latest_attempt = models.PositiveIntegerField(_("latest graded attempt"), null=True, blank=True)
+    latest_score = models.FloatField(_("latest graded score"), null=True, blank=True)
+    passed_attempt = models.PositiveIntegerField(_("first passing attempt"), null=True, blank=True)
     score = models.FloatField(
         _("counted score"), null=True, blank=True, help_text=_("Per the course grading policy.")
+    )
+    points = models.BigIntegerField(
+        _("points"), default=0, help_text=_("Weighted share of the counted score, in millionths.")
     )
     status = models.CharField(
         _("status"),
@@ -61,12 +92,14 @@ class TaskProgress(models.Model):
 
 
 class CourseProgress(models.Model):
-    """A student's standing in one course: weighted score and completion."""
+    """A student's standing in one course: weighted score over its published tasks, completion."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learnplat_course_progress"
     )
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="progress")
+    points = models.BigIntegerField(_("points"), default=0)
+    max_points = models.BigIntegerField(_("max points"), default=0)
     score = models.FloatField(_("score"), default=0.0)
     max_score = models.FloatField(_("max score"), default=0.0)
     percent = models.FloatField(_("percent"), default=0.0)

@@ -1,18 +1,133 @@
-"""Read queries of the progress app."""
+"""Read queries of the progress app.
+
+Every progress and gradebook read is a fixed number of queries whatever the number of
+students, tasks and submissions: the list is one query, its related rows one prefetch each.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
+    from learnplat.courses.models import Course, Enrollment, Task
     from learnplat.progress.models import CourseProgress, TaskProgress  # noqa: F401
+
+#: Enrollment statuses whose students the gradebook lists.
+GRADEBOOK_STATUSES = ("active", "completed")
 
 
 class TaskProgressQuerySet(models.QuerySet["TaskProgress"]):
-    pass
+    def completed_task_ids(self, user: Any, task_ids: Iterable[int]) -> set[int]:
+        """Which of ``task_ids`` ``user`` has completed (one query; prerequisites read it)."""
+        ids = list(task_ids)
+        if not ids or not getattr(user, "pk", None):
+            return set()
+        return set(
+            self.filter(user=user, task_id__in=ids, completed=True).values_list(
+                "task_id", flat=True
+            )
+        )
+
+    def of_published_tasks(self) -> TaskProgressQuerySet:
+        return self.filter(task__is_published=True)
 
 
 class CourseProgressQuerySet(models.QuerySet["CourseProgress"]):
     pass
+
+
+def published_tasks(course: Course | None = None) -> models.QuerySet[Task]:
+    """The tasks progress counts (of ``course``, or of every course), in course order."""
+    from learnplat.courses.models import Task
+
+    tasks = Task.objects.filter(is_published=True).order_by("position", "id")
+    return tasks if course is None else tasks.filter(course=course)
+
+
+def _progress_rows(course_rows: str, task_rows: str, **scope: Any) -> list[Prefetch]:
+    """Prefetch the CourseProgress (``lp_course_rows``) and published-task TaskProgress
+    (``lp_task_rows``) matching ``scope`` along the two relation paths."""
+    from learnplat.progress.models import CourseProgress, TaskProgress
+
+    return [
+        Prefetch(course_rows, CourseProgress.objects.filter(**scope), to_attr="lp_course_rows"),
+        Prefetch(
+            task_rows,
+            TaskProgress.objects.filter(**scope).of_published_tasks(),
+            to_attr="lp_task_rows",
+        ),
+    ]
+
+
+def my_course_enrollments(user: Any) -> models.QuerySet[Enrollment]:
+    """``user``'s active student enrollments in courses they can see, progress prefetched.
+
+    Turn a page of them into reports with :func:`reports_of_enrollments`.
+    """
+    from learnplat.courses.models import Course, Enrollment
+
+    return (
+        Enrollment.objects.active()
+        .students()
+        .filter(user=user, course__in=Course.objects.visible_to(user))
+        .select_related("course")
+        .prefetch_related(
+            Prefetch("course__tasks", published_tasks(), to_attr="lp_published_tasks"),
+            *_progress_rows("course__progress", "course__task_progress", user_id=user.pk),
+        )
+        .order_by("course__title", "course_id")
+    )
+
+
+# -- the gradebook ---------------------------------------------------------------------------
+
+
+def username_field() -> str:
+    return str(get_user_model().USERNAME_FIELD)
+
+
+def gradebook_students(course: Course) -> models.QuerySet[Enrollment]:
+    """The course's students, with their course figures annotated for ordering.
+
+    Annotations: ``username``, ``score``, ``percent``, ``tasks_completed``, ``completed_at``
+    (zeros and null before a student's first submission).
+    """
+    from learnplat.courses.models import Enrollment
+    from learnplat.progress.models import CourseProgress
+
+    mine = CourseProgress.objects.filter(course=course, user_id=OuterRef("user_id"))
+
+    def figure(name: str, default: Any) -> Any:
+        value = Subquery(mine.values(name)[:1])
+        return value if default is None else Coalesce(value, Value(default))
+
+    return (
+        Enrollment.objects.students()
+        .filter(course=course, status__in=GRADEBOOK_STATUSES)
+        .select_related("user")
+        .annotate(
+            username=F(f"user__{username_field()}"),
+            score=figure("score", 0.0),
+            percent=figure("percent", 0.0),
+            tasks_completed=figure("tasks_completed", 0),
+            completed_at=figure("completed_at", None),
+        )
+        .order_by("username", "user_id")
+    )
+
+
+def with_gradebook_rows(
+    students: models.QuerySet[Enrollment], course: Course
+) -> models.QuerySet[Enrollment]:
+    """Prefetch each student's CourseProgress and published-task TaskProgress in ``course``."""
+    return students.prefetch_related(
+        *_progress_rows(
+            "user__learnplat_course_progress", "user__learnplat_task_progress", course=course
+        )
+    )

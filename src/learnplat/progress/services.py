@@ -1,26 +1,378 @@
-"""Incremental upkeep of the progress read models.
+"""Upkeep of the progress read models.
 
 The submissions pipeline calls these inside its own transaction:
 
 - ``record_submission(submission=...)`` right after ``submit()`` inserts a submission;
-- ``record_result(submission=...)`` after a submission's status/score changed (evaluated,
-  failed, manually graded, regraded).
+- ``record_result(submission=...)`` whenever a submission's status or score changed (evaluated,
+  failed, manually graded or overridden, regraded, re-queued). The instance must carry the
+  new ``status``, ``score``, ``raw_score`` and ``evaluated_at``.
 
-Their full implementation lands with the progress work (issue 4); until then they keep no
-read model, which the progress API does not read yet either.
+Cost (docs/progress.md): a call locks one TaskProgress row and, when the counted score or the
+completion changed, the student's CourseProgress row (always in that order, so concurrent
+results never deadlock), and writes both with a handful of queries, never reading the
+student's past submissions. One case re-reads the submissions of that one (user, task) pair:
+the attempt that held the best grade, the latest grade or the first pass lost it (a regrade or
+an override lowered it, or it went back to the queue).
+
+The courses app calls ``refresh_course_totals(course=...)`` after anything that changes what a
+course's tasks are worth: a task published, unpublished, added, deleted, its ``max_score``,
+``weight`` or ``kind`` changed, or the course's ``grading_policy`` changed.
+
+Reads ``LEARNPLAT["PROGRESS"]`` through ``learnplat.progress.rules``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from learnplat.courses.models import Course, Task
+from learnplat.progress.models import CourseProgress, TaskProgress
+from learnplat.progress.rules import (
+    COURSE_FIELDS,
+    STATE_FIELDS,
+    Attempt,
+    CourseTotals,
+    TaskRule,
+    TaskState,
+    course_values,
+    fold,
+    task_rule,
+)
+from learnplat.progress.signals import course_completed
+from learnplat.submissions.models import Submission
 
 if TYPE_CHECKING:
-    from learnplat.submissions.models import Submission
+    import datetime as dt
+
+#: Students handled per transaction by the recompute.
+RECOMPUTE_CHUNK = 500
+_ATTEMPT_FIELDS = ("attempt", "status", "score", "raw_score", "evaluated_at", "submitted_at")
 
 
+# -- incremental path ------------------------------------------------------------------------
+
+
+@transaction.atomic
 def record_submission(*, submission: Submission) -> None:
-    """Count a new attempt on the student's TaskProgress (O(1), no re-read of history)."""
+    """Count a new attempt: ``attempts`` + 1, the status follows the new attempt (O(1))."""
+    _record(submission, new_attempt=True)
 
 
+@transaction.atomic
 def record_result(*, submission: Submission) -> None:
-    """Fold a submission's new score/status into TaskProgress and CourseProgress (O(1))."""
+    """Fold a submission's new status and score into TaskProgress and CourseProgress."""
+    _record(submission, new_attempt=False)
+
+
+def _record(submission: Submission, *, new_attempt: bool) -> None:
+    task = Task.objects.select_related("course").get(pk=submission.task_id)
+    rule = task_rule(task, task.course)
+    _ensure_course_progress(submission.user_id, task.course)
+    row = _locked_task_progress(submission.user_id, rule)
+    before = TaskState.of(row)
+    after = TaskState.of(row)
+    if not after.last_attempt:
+        # A fresh row: build it from the pair's submissions, which include this one.
+        after = _fold_pair(submission.user_id, rule)
+    else:
+        after.attempts += int(new_attempt)
+        if after.apply(rule, Attempt.of(submission)):
+            after.derive(rule)
+        else:
+            after = _fold_pair(submission.user_id, rule)
+    changed = [name for name in STATE_FIELDS if getattr(before, name) != getattr(after, name)]
+    if changed:
+        for name in changed:
+            setattr(row, name, getattr(after, name))
+        row.save(update_fields=[*changed, "updated_at"])
+    if rule.is_published:
+        _fold_into_course(submission.user_id, rule, before, after)
+
+
+def _fold_pair(user_id: int, rule: TaskRule) -> TaskState:
+    """The bounded re-read: every attempt of one (user, task) pair, oldest first."""
+    rows = (
+        Submission.objects.filter(user_id=user_id, task_id=rule.task_id)
+        .order_by("attempt")
+        .values_list(*_ATTEMPT_FIELDS)
+    )
+    return fold(rule, (_attempt(row) for row in rows))
+
+
+def _attempt(row: tuple[Any, ...]) -> Attempt:
+    attempt, status, score, raw_score, evaluated_at, submitted_at = row
+    return Attempt(attempt, status, score, raw_score, evaluated_at or submitted_at)
+
+
+def _locked_task_progress(user_id: int, rule: TaskRule) -> TaskProgress:
+    locked = TaskProgress.objects.select_for_update().filter(user_id=user_id, task_id=rule.task_id)
+    row = locked.first()
+    if row is None:
+        # ON CONFLICT DO NOTHING: a concurrent first result for the same pair inserts at most
+        # one row, and whoever locks it second sees it no longer blank.
+        TaskProgress.objects.bulk_create(
+            [TaskProgress(user_id=user_id, task_id=rule.task_id, course_id=rule.course_id)],
+            ignore_conflicts=True,
+        )
+        row = locked.get()
+    return row
+
+
+def _ensure_course_progress(user_id: int, course: Course) -> None:
+    if CourseProgress.objects.filter(user_id=user_id, course_id=course.pk).exists():
+        return
+    totals = course_totals(course)
+    values = _course_values_from_rows(user_id, course.pk, totals)
+    CourseProgress.objects.bulk_create(
+        [CourseProgress(user_id=user_id, course_id=course.pk, **values)], ignore_conflicts=True
+    )
+
+
+def course_totals(course: Course) -> CourseTotals:
+    """Tasks total and max points of ``course`` as they are now."""
+    tasks = Task.objects.filter(course=course, is_published=True).only(
+        "id", "kind", "max_score", "weight", "is_published", "course_id"
+    )
+    return CourseTotals.of(task_rule(task, course) for task in tasks)
+
+
+def _course_values_from_rows(user_id: int, course_id: int, totals: CourseTotals) -> dict[str, Any]:
+    """The course fields of a student from the stored TaskProgress of published tasks."""
+    agg = TaskProgress.objects.filter(
+        user_id=user_id, course_id=course_id, task__is_published=True
+    ).aggregate(
+        sum_points=Sum("points"),
+        n_completed=Count("pk", filter=Q(completed=True)),
+        last=Max("completed_at", filter=Q(completed=True)),
+    )
+    return course_values(totals, agg["sum_points"] or 0, agg["n_completed"], agg["last"])
+
+
+def _fold_into_course(user_id: int, rule: TaskRule, before: TaskState, after: TaskState) -> None:
+    d_points = after.points - before.points
+    d_completed = int(after.completed) - int(before.completed)
+    if not d_points and not d_completed and before.completed_at == after.completed_at:
+        return
+    row = CourseProgress.objects.select_for_update().get(user_id=user_id, course_id=rule.course_id)
+    was_completed = row.completed_at is not None
+    totals = CourseTotals(row.tasks_total, row.max_points)
+    tasks_completed = row.tasks_completed + d_completed
+    last_completed_at: dt.datetime | None = None
+    if totals.tasks_total and tasks_completed >= totals.tasks_total:
+        last_completed_at = TaskProgress.objects.filter(
+            user_id=user_id, course_id=rule.course_id, task__is_published=True, completed=True
+        ).aggregate(last=Max("completed_at"))["last"]
+    values = course_values(totals, row.points + d_points, tasks_completed, last_completed_at)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save(update_fields=[*COURSE_FIELDS, "updated_at"])
+    if not was_completed and row.completed_at is not None:
+        _notify_completed([row])
+
+
+def _notify_completed(rows: Iterable[CourseProgress]) -> None:
+    for row in rows:
+        # send_robust: a failing receiver is logged and cannot undo a committed grade.
+        transaction.on_commit(
+            lambda row=row: course_completed.send_robust(  # type: ignore[misc]
+                sender=CourseProgress,
+                user_id=row.user_id,
+                course_id=row.course_id,
+                course_progress=row,
+            )
+        )
+
+
+# -- course-level changes and the full recompute ----------------------------------------------
+
+
+def refresh_course_totals(*, course: Course) -> None:
+    """Bring every student's progress in ``course`` in line with what its tasks are now.
+
+    Call it after publishing, unpublishing, adding or deleting a task, changing a task's
+    ``max_score``, ``weight`` or ``kind``, or the course's ``grading_policy``. It rebuilds the
+    course's rows from its submissions (cost: one pass over the course's submissions, in
+    chunks of students) and sends ``course_completed`` for students it completes.
+    """
+    recompute_progress(course=course, notify=True)
+
+
+@dataclass
+class RecomputeResult:
+    """What a recompute changed, row counts by kind."""
+
+    students: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+
+def recompute_progress(
+    *,
+    course: Course | None = None,
+    user_id: int | None = None,
+    notify: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RecomputeResult:
+    """Rebuild TaskProgress and CourseProgress from the submissions, set-based.
+
+    Per course and per chunk of ``RECOMPUTE_CHUNK`` students, in one transaction each: lock
+    the chunk's progress rows, read its submissions in one query, fold them with the same
+    rules as the incremental path, and write only the rows that differ (bulk create, update,
+    delete). ``on_progress(done, total)`` is called after each chunk, counting students.
+    """
+    courses = Course.objects.order_by("pk")
+    if course is not None:
+        courses = courses.filter(pk=course.pk)
+    plan = [(c, _students_to_recompute(c, user_id)) for c in courses]
+    result = RecomputeResult()
+    total = sum(len(users) for _, users in plan)
+    if on_progress:
+        on_progress(0, total)
+    for current, users in plan:
+        if not users:
+            continue
+        rules = {t.pk: task_rule(t, current) for t in Task.objects.filter(course=current)}
+        totals = CourseTotals.of(rules.values())
+        for chunk in _chunks(users, RECOMPUTE_CHUNK):
+            with transaction.atomic():
+                _recompute_chunk(current, chunk, rules, totals, result, notify=notify)
+            result.students += len(chunk)
+            if on_progress:
+                on_progress(result.students, total)
+    return result
+
+
+def _students_to_recompute(course: Course, user_id: int | None) -> list[int]:
+    """Students with submissions or progress rows in ``course`` (stale rows get deleted)."""
+    sources = [
+        Submission.objects.filter(course=course),
+        TaskProgress.objects.filter(course=course),
+        CourseProgress.objects.filter(course=course),
+    ]
+    users: set[int] = set()
+    for qs in sources:
+        if user_id is not None:
+            qs = qs.filter(user_id=user_id)
+        users.update(qs.order_by().values_list("user_id", flat=True).distinct())
+    return sorted(users)
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _recompute_chunk(
+    course: Course,
+    users: list[int],
+    rules: dict[int, TaskRule],
+    totals: CourseTotals,
+    result: RecomputeResult,
+    *,
+    notify: bool,
+) -> None:
+    # Lock first, read the submissions second: a result committed meanwhile is either seen
+    # by the read or applied by its own transaction after this one, on the rows written here.
+    tp_rows = {
+        (row.user_id, row.task_id): row
+        for row in TaskProgress.objects.select_for_update().filter(course=course, user_id__in=users)
+    }
+    cp_rows = {
+        row.user_id: row
+        for row in CourseProgress.objects.select_for_update().filter(
+            course=course, user_id__in=users
+        )
+    }
+    attempts: dict[tuple[int, int], list[Attempt]] = {}
+    rows = (
+        Submission.objects.filter(course=course, user_id__in=users, task_id__in=list(rules))
+        .order_by("user_id", "task_id", "attempt")
+        .values_list("user_id", "task_id", *_ATTEMPT_FIELDS)
+    )
+    for user, task, *rest in rows:
+        attempts.setdefault((user, task), []).append(_attempt(tuple(rest)))
+    states = {pair: fold(rules[pair[1]], found) for pair, found in attempts.items()}
+
+    _sync(
+        TaskProgress,
+        tp_rows,
+        {pair: state.values() for pair, state in states.items()},
+        lambda pair: TaskProgress(user_id=pair[0], task_id=pair[1], course=course),
+        result,
+    )
+
+    per_user: dict[int, list[TaskState]] = {}
+    for (user, task), state in states.items():
+        bucket = per_user.setdefault(user, [])
+        if rules[task].is_published:
+            bucket.append(state)
+    desired: dict[int, dict[str, Any]] = {}
+    for user, published in per_user.items():
+        done = [s.completed_at for s in published if s.completed and s.completed_at]
+        desired[user] = course_values(
+            totals,
+            sum(s.points for s in published),
+            sum(1 for s in published if s.completed),
+            max(done, default=None),
+        )
+    was_completed = {user for user, row in cp_rows.items() if row.completed_at is not None}
+    written = _sync(
+        CourseProgress,
+        cp_rows,
+        desired,
+        lambda user: CourseProgress(user_id=user, course=course),
+        result,
+    )
+    if notify:
+        _notify_completed(
+            row
+            for user, row in written.items()
+            if row.completed_at is not None and user not in was_completed
+        )
+
+
+def _sync(
+    model: type[TaskProgress] | type[CourseProgress],
+    existing: dict[Any, Any],
+    desired: dict[Any, dict[str, Any]],
+    new_row: Callable[[Any], Any],
+    result: RecomputeResult,
+) -> dict[Any, Any]:
+    """Make the rows of ``existing`` hold ``desired`` (by key), writing only the differences.
+
+    Returns the rows after the write, by key; rows with no desired values are deleted.
+    """
+    now = timezone.now()
+    rows, creates, updates = {}, [], []
+    fields: set[str] = set()
+    for key, values in desired.items():
+        row = existing.pop(key, None)
+        if row is None:
+            row = new_row(key)
+            creates.append(row)
+        elif all(getattr(row, name) == value for name, value in values.items()):
+            rows[key] = row
+            continue
+        else:
+            updates.append(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        fields.update(values)
+        row.updated_at = now
+        rows[key] = row
+    model.objects.bulk_create(creates)
+    if updates:
+        model.objects.bulk_update(updates, [*sorted(fields), "updated_at"])
+    if existing:
+        model.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    result.created += len(creates)
+    result.updated += len(updates)
+    result.deleted += len(existing)
+    return rows

@@ -1,20 +1,27 @@
-"""Submissions and the history of their evaluations.
+"""Submissions, the history of their evaluations, and the tokens of external graders.
 
 The ``Submission`` row is the outbox of the evaluation pipeline: its ``status`` and lease
 fields say who is evaluating it and until when, so a worker that dies loses nothing
-(see ``learnplat.submissions.tasks``).
+(see ``learnplat.submissions.pipeline``). Every grade change leaves an ``Evaluation`` row.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learnplat.courses.models import Course, Task
-from learnplat.submissions.querysets import EvaluationQuerySet, SubmissionQuerySet
+from learnplat.submissions.querysets import (
+    EvaluationQuerySet,
+    GraderTokenQuerySet,
+    SubmissionQuerySet,
+)
 
 
 class SubmissionStatus(models.TextChoices):
@@ -25,6 +32,9 @@ class SubmissionStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+#: Statuses that carry a result (the evaluation pipeline is done with the row).
+RESULT_STATUSES = (SubmissionStatus.GRADED, SubmissionStatus.NEEDS_REVIEW, SubmissionStatus.FAILED)
+
 #: LTI Assignment and Grade Services ``gradingProgress`` of each status.
 LTI_GRADING_PROGRESS = {
     SubmissionStatus.QUEUED: "Pending",
@@ -33,6 +43,15 @@ LTI_GRADING_PROGRESS = {
     SubmissionStatus.GRADED: "FullyGraded",
     SubmissionStatus.FAILED: "Failed",
 }
+
+
+class EvaluationTrigger(models.TextChoices):
+    """Why an evaluation ran (or why a grade changed)."""
+
+    SUBMIT = "submit", _("Submission")
+    REGRADE = "regrade", _("Regrade")
+    MANUAL = "manual", _("Manual grade")
+    DEADLINE = "deadline", _("Deadline change")
 
 
 class Submission(models.Model):
@@ -59,10 +78,36 @@ class Submission(models.Model):
     max_score = models.FloatField(_("max score"))
     feedback = models.TextField(_("feedback"), blank=True)
     evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
+    # True while the current grade is a member of staff's: bulk regrades leave it alone.
+    manually_graded = models.BooleanField(_("graded manually"), default=False)
     # NULL (not "") means "no key", so the partial unique constraint ignores key-less rows.
     idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=255, null=True, blank=True
     )
+
+    # -- the evaluation outbox ---------------------------------------------------------
+    # Why the pending evaluation was asked for, and by whom (copied onto its Evaluation).
+    evaluation_trigger = models.CharField(
+        _("pending evaluation trigger"),
+        max_length=16,
+        choices=EvaluationTrigger.choices,
+        default=EvaluationTrigger.SUBMIT,
+    )
+    evaluation_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Set for external kinds: the grader queue that serves it. NULL = evaluated in process.
+    grader_queue = models.CharField(  # noqa: DJ001
+        _("grader queue"), max_length=100, null=True, blank=True
+    )
+    # When the row last became ``queued``; the sweeper re-enqueues rows nobody picked up.
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    # Retry backoff: no claim before this moment.
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
     # The evaluation lease: who claimed the row and until when.
     lease_token = models.UUIDField(null=True, blank=True, editable=False)
     lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -90,6 +135,10 @@ class Submission(models.Model):
             models.Index(fields=["course", "user"], name="lp_sub_course_user"),
             models.Index(fields=["user", "-submitted_at"], name="lp_sub_user_submitted"),
             models.Index(fields=["status", "lease_expires_at"], name="lp_sub_status_lease"),
+            models.Index(fields=["status", "queued_at"], name="lp_sub_status_queued"),
+            models.Index(
+                fields=["grader_queue", "status", "queued_at"], name="lp_sub_grader_queue"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,25 +150,26 @@ class Submission(models.Model):
         return LTI_GRADING_PROGRESS[SubmissionStatus(self.status)]
 
 
-class EvaluationTrigger(models.TextChoices):
-    SUBMIT = "submit", _("Submission")
-    REGRADE = "regrade", _("Regrade")
-    MANUAL = "manual", _("Manual grade")
-    EXTERNAL = "external", _("External grader")
-
-
 class Evaluation(models.Model):
-    """One evaluation run of a submission: every grade change leaves a row here."""
+    """One evaluation run of a submission, or one manual grade: every grade change leaves a row."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="evaluations")
     trigger = models.CharField(_("trigger"), max_length=16, choices=EvaluationTrigger.choices)
-    evaluator = models.CharField(_("evaluator"), max_length=100, blank=True)
+    # The task kind that evaluated it, "external:<grader token name>", or "manual".
+    evaluator = models.CharField(_("evaluator"), max_length=200, blank=True)
     triggered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+    )
+    grader = models.ForeignKey(
+        "GraderToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluations",
     )
     reason = models.TextField(_("reason"), blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
@@ -128,6 +178,8 @@ class Evaluation(models.Model):
     max_score = models.FloatField(_("max score"), null=True, blank=True)
     feedback = models.TextField(_("feedback"), blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The lease under which the run happened: one Evaluation per claim, never two.
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -137,6 +189,59 @@ class Evaluation(models.Model):
         ordering = ("submission_id", "started_at", "id")
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lease_token"],
+                condition=Q(lease_token__isnull=False),
+                name="lp_evaluation_unique_lease",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.trigger} of {self.submission_id} at {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.error
+
+
+def hash_grader_secret(secret: str) -> str:
+    """The stored form of a grader token's secret (SHA-256, hex)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class GraderToken(models.Model):
+    """Credentials of an external grader (pull protocol). Only a hash of the secret is kept."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    queues = models.JSONField(
+        _("queues"),
+        default=list,
+        blank=True,
+        help_text=_('Grader queues this token may serve, e.g. ["python"]; "*" = every queue.'),
+    )
+    token_hash = models.CharField(_("secret hash"), max_length=64, unique=True, editable=False)
+    # The first characters of the secret, so people can tell tokens apart.
+    prefix = models.CharField(_("secret prefix"), max_length=12, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    objects = GraderTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("grader token")
+        verbose_name_plural = _("grader tokens")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not isinstance(self.queues, list) or not all(
+            isinstance(q, str) and q for q in self.queues
+        ):
+            raise ValidationError({"queues": _('A list of queue names, e.g. ["python"].')})
+
+    def serves(self, queue: str) -> bool:
+        return "*" in self.queues or queue in self.queues

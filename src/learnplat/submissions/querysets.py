@@ -1,18 +1,125 @@
-"""Read queries of the submissions app."""
+"""Read queries of the submissions app: visibility, the pipeline's work lists, regrade scopes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+
+from learnplat.roles import is_platform_admin
 
 if TYPE_CHECKING:
-    from learnplat.submissions.models import Evaluation, Submission  # noqa: F401
+    from learnplat.submissions.models import Evaluation, GraderToken, Submission  # noqa: F401
+
+#: Scopes of a task-wide regrade: every submission, or each student's latest or best one.
+REGRADE_SCOPES = ("latest", "best", "all")
 
 
 class SubmissionQuerySet(models.QuerySet["Submission"]):
-    pass
+    def visible_to(self, user: Any) -> SubmissionQuerySet:
+        """A user's own submissions, those of courses they teach; every one for admins."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_platform_admin(user):
+            return self.all()
+        from learnplat.courses.models import Course
+
+        return self.filter(Q(user=user) | Q(course__in=Course.objects.taught_by(user)))
+
+    # -- the evaluation pipeline -------------------------------------------------------
+
+    def in_process(self) -> SubmissionQuerySet:
+        """Submissions evaluated by a worker (not by an external grader)."""
+        return self.filter(grader_queue__isnull=True)
+
+    def claimable(self, now: datetime) -> SubmissionQuerySet:
+        """Queued and past any retry backoff."""
+        return self.filter(status="queued").filter(
+            Q(not_before__isnull=True) | Q(not_before__lte=now)
+        )
+
+    def expired_leases(self, now: datetime) -> SubmissionQuerySet:
+        """Claimed by a worker or grader that did not finish in time."""
+        return self.filter(status="evaluating", lease_expires_at__lt=now)
+
+    def lost_in_queue(
+        self, now: datetime, *, grace: timedelta, due_retries: bool
+    ) -> SubmissionQuerySet:
+        """In-process submissions that sat claimable in the queue longer than ``grace``.
+
+        Their task was lost (an enqueue that failed, a backend that dropped it). With
+        ``due_retries`` every retry whose backoff is over is included too, for backends that
+        cannot defer a task (the immediate backend), where the sweeper drives retries.
+        """
+        stale = now - grace
+        lost = Q(not_before__isnull=True, queued_at__lt=stale) | Q(not_before__lt=stale)
+        if due_retries:
+            lost |= Q(not_before__lte=now)
+        return self.in_process().filter(status="queued").filter(lost)
+
+    def for_grader_queue(self, queue: str, now: datetime) -> SubmissionQuerySet:
+        """What ``grader/next/?queue=`` hands out, oldest first."""
+        return self.claimable(now).filter(grader_queue=queue).order_by("queued_at", "id")
+
+    # -- regrades ------------------------------------------------------------------------
+
+    def latest_per_user(self) -> SubmissionQuerySet:
+        """Each user's latest attempt at each task."""
+        latest = (
+            self.model._default_manager.filter(task=OuterRef("task"), user=OuterRef("user"))
+            .order_by("-attempt")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=Subquery(latest))
+
+    def best_per_user(self) -> SubmissionQuerySet:
+        """Each user's best-scoring attempt at each task (ties: the later one)."""
+        best = (
+            self.model._default_manager.filter(task=OuterRef("task"), user=OuterRef("user"))
+            .order_by(F("score").desc(nulls_last=True), "-attempt")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=Subquery(best))
+
+    def in_regrade_scope(self, scope: str) -> SubmissionQuerySet:
+        if scope == "latest":
+            return self.latest_per_user()
+        if scope == "best":
+            return self.best_per_user()
+        if scope == "all":
+            return self.all()
+        raise ValueError(f"Unknown regrade scope {scope!r}; expected one of {REGRADE_SCOPES}.")
 
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
-    pass
+    def successful(self) -> EvaluationQuerySet:
+        return self.filter(error="")
+
+
+class GraderTokenQuerySet(models.QuerySet["GraderToken"]):
+    def active(self) -> GraderTokenQuerySet:
+        return self.filter(is_active=True)
+
+    def for_secret(self, secret: str) -> GraderToken | None:
+        """The active token whose secret is ``secret``, or None."""
+        from learnplat.submissions.models import hash_grader_secret
+
+        return self.active().filter(token_hash=hash_grader_secret(secret)).first()
+
+
+def submittable_tasks(user: Any) -> Any:
+    """Tasks a user may address with ``POST tasks/{id}/submissions/``.
+
+    The published tasks of every course the user can see (published courses are public),
+    and every task of the courses they teach. Whether they may actually submit (an active
+    student enrollment) is the service's 403 ``not_enrolled``, not a 404: the course is
+    public, so its tasks' existence is no secret.
+    """
+    from learnplat.courses.models import Course, Task
+
+    if is_platform_admin(user):
+        return Task.objects.all()
+    visible = Task.objects.filter(course__in=Course.objects.visible_to(user))
+    return visible.filter(Q(is_published=True) | Q(course__in=Course.objects.taught_by(user)))

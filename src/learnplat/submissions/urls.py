@@ -1,5 +1,26 @@
+"""Routes of the submissions API (included by ``learnplat.urls``)."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from learnplat.submissions.views import GraderViewSet, SubmissionViewSet, TaskSubmissionViewSet
+
+router = SimpleRouter()
+router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("grader", GraderViewSet, basename="grader")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "tasks/<int:task_pk>/submissions/",
+        TaskSubmissionViewSet.as_view({"post": "create"}),
+        name="task-submissions",
+    ),
+    path(
+        "tasks/<int:task_pk>/regrade/",
+        TaskSubmissionViewSet.as_view({"post": "task_regrade"}),
+        name="task-regrade",
+    ),
+    *router.urls,
+]

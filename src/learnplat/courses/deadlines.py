@@ -1,0 +1,169 @@
+"""When a task accepts work from one user, and what lateness costs.
+
+A task has three moments, all optional: ``opens_at``, ``due_at`` and ``closes_at``. A user's
+:class:`~learnplat.courses.models.Extension` overrides ``due_at`` for that user (one for the
+task beats one for the whole course); when the extended ``due_at`` is after ``closes_at``,
+the close moves out to it, so an extension is never cut short by the hard close.
+
+Boundaries are inclusive: work submitted exactly at ``opens_at`` is accepted, exactly at
+``due_at`` is on time, exactly at ``closes_at`` is still accepted; one microsecond after
+``closes_at`` it is refused.
+
+The late policy is ``task.late_policy``::
+
+    {"deduction_percent": 10, "per": "day", "floor_percent": 50}
+
+A submission ``d`` after the effective ``due_at`` is ``units = ceil(d / per)`` periods late
+(one second late is one period), and keeps ``max(floor_percent, 100 - deduction_percent *
+units)`` percent of its raw score. An empty policy deducts nothing. So with the policy above,
+a score of 8 submitted 26 hours late keeps 80 % (2 days): 6.4.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from learnplat.courses.models import Extension, Task
+
+PERIODS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
+
+
+class LatePolicyError(ValueError):
+    """``late_policy`` is malformed; ``errors`` maps field → messages (for a 400)."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    """A validated late policy; percentages are 0 to 100."""
+
+    deduction_percent: float = 0.0
+    per: str = "day"
+    floor_percent: float = 0.0
+
+    @property
+    def deducts(self) -> bool:
+        return self.deduction_percent > 0 and self.floor_percent < 100
+
+    def periods_late(self, late_by: timedelta) -> int:
+        """Whole periods (rounded up) in ``late_by``; 0 when not late."""
+        if late_by <= timedelta(0):
+            return 0
+        return math.ceil(late_by / PERIODS[self.per])
+
+    def kept_percent(self, late_by: timedelta) -> float:
+        """Percent of the raw score kept after being ``late_by`` late."""
+        periods = self.periods_late(late_by)
+        if periods == 0 or not self.deducts:
+            return 100.0
+        return max(self.floor_percent, 100.0 - self.deduction_percent * periods, 0.0)
+
+    def apply(self, raw_score: float, late_by: timedelta) -> float:
+        return raw_score * self.kept_percent(late_by) / 100.0
+
+
+def _percent(value: Any, field: str, errors: dict[str, list[str]]) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        errors[field] = ["A number from 0 to 100."]
+        return 0.0
+    return float(value)
+
+
+def parse_late_policy(value: Any) -> LatePolicy:
+    """Validate ``task.late_policy``; raise :class:`LatePolicyError` with field errors.
+
+    ``{}`` (or ``None``) is "no deduction". Unknown keys are refused so typos are not ignored.
+    """
+    if value is None or value == {}:
+        return LatePolicy()
+    if not isinstance(value, dict):
+        raise LatePolicyError({"late_policy": ["Must be a JSON object."]})
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(value) - {"deduction_percent", "per", "floor_percent"})
+    if unknown:
+        errors["late_policy"] = [f"Unknown keys: {', '.join(unknown)}."]
+    deduction = _percent(value.get("deduction_percent", 0), "deduction_percent", errors)
+    floor = _percent(value.get("floor_percent", 0), "floor_percent", errors)
+    per = value.get("per", "day")
+    if per not in PERIODS:
+        errors["per"] = ['"hour" or "day".']
+    if errors:
+        raise LatePolicyError(errors)
+    return LatePolicy(deduction_percent=deduction, per=per, floor_percent=floor)
+
+
+def late_policy_of(task: Task) -> LatePolicy:
+    """The task's policy; a malformed stored policy deducts nothing rather than failing."""
+    try:
+        return parse_late_policy(task.late_policy)
+    except LatePolicyError:
+        return LatePolicy()
+
+
+@dataclass(frozen=True)
+class Window:
+    """The effective submission window of one task for one user."""
+
+    opens_at: datetime | None
+    due_at: datetime | None
+    closes_at: datetime | None
+    extension: Extension | None = None
+
+    def not_open_at(self, at: datetime) -> bool:
+        return self.opens_at is not None and at < self.opens_at
+
+    def closed_at(self, at: datetime) -> bool:
+        return self.closes_at is not None and at > self.closes_at
+
+    def late_by(self, at: datetime) -> timedelta:
+        """How late ``at`` is (zero or negative when on time)."""
+        if self.due_at is None:
+            return timedelta(0)
+        return at - self.due_at
+
+    def is_late(self, at: datetime) -> bool:
+        return self.late_by(at) > timedelta(0)
+
+
+def window_for(task: Task, extension: Extension | None) -> Window:
+    """The window of ``task`` with ``extension`` (already chosen) applied."""
+    due_at, closes_at = task.due_at, task.closes_at
+    if extension is not None:
+        due_at = extension.due_at
+        if closes_at is not None and due_at > closes_at:
+            closes_at = due_at
+    return Window(opens_at=task.opens_at, due_at=due_at, closes_at=closes_at, extension=extension)
+
+
+def extension_for(task: Task, user: Any) -> Extension | None:
+    """The user's extension for ``task``: the task's own, else the course-wide one (one query)."""
+    from learnplat.courses.models import Extension
+
+    candidates = Extension.objects.for_task(task, user)
+    chosen: Extension | None = None
+    for extension in candidates:
+        if extension.task_id is not None:
+            return extension
+        chosen = extension
+    return chosen
+
+
+def effective_window(task: Task, user: Any) -> Window:
+    """The window of ``task`` for ``user``, extensions applied."""
+    return window_for(task, extension_for(task, user))
+
+
+def is_late(task: Task, user: Any, at: datetime) -> bool:
+    return effective_window(task, user).is_late(at)
+
+
+def late_score(raw_score: float, *, task: Task, window: Window, submitted_at: datetime) -> float:
+    """``raw_score`` after the task's late deduction for work submitted at ``submitted_at``."""
+    return late_policy_of(task).apply(raw_score, window.late_by(submitted_at))

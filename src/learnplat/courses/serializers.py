@@ -1,0 +1,420 @@
+"""Serializers of the courses API. They validate input and call ``courses.services``.
+
+Each view looks its serializers up per action, so a host replaces one with a subclass::
+
+    LEARNPLAT = {"SERIALIZERS": {"course_retrieve": "myapp.serializers.MyCourseDetail"}}
+
+``config`` (a task's answer key) is only in answers to course staff and platform admins;
+the key is absent, not null, for everyone else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from learnplat.courses import services
+from learnplat.courses.models import (
+    SLUG_MAX_LENGTH,
+    STAFF_ROLES,
+    TASK_AUTHORED_FIELDS,
+    Course,
+    CourseRole,
+    Enrollment,
+    Extension,
+    LatePer,
+    Task,
+)
+from learnplat.courses.querysets import sees_all_tasks
+from learnplat.courses.validation import check_description, clean_task
+from learnplat.evaluation.registry import UnknownKind, available_kinds, get_evaluator
+from learnplat.exceptions import InvalidInput
+from learnplat.roles import is_platform_admin
+from learnplat.serializers import (
+    CompleteResponseMixin,
+    RejectUnknownFieldsMixin,
+    UserField,
+    UserSummarySerializer,
+)
+
+__all__ = [
+    "CourseCreateSerializer",
+    "CourseDetailSerializer",
+    "CourseSerializer",
+    "CourseTaskInputSerializer",
+    "EnrollmentCreateSerializer",
+    "EnrollmentSerializer",
+    "ExtensionCreateSerializer",
+    "ExtensionSerializer",
+    "LatePolicySerializer",
+    "TaskSerializer",
+]
+
+
+def _caller(serializer: serializers.BaseSerializer[Any]) -> Any:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+def _raise_as_validation_error(exc: InvalidInput) -> None:
+    raise serializers.ValidationError(exc.errors) from None
+
+
+class DescriptionField(serializers.CharField):
+    """Markdown, at most ``LEARNPLAT["MAX_DESCRIPTION_LENGTH"]`` characters (read per request)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("help_text", "Markdown.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        try:
+            check_description(value)
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.errors["description"]) from None
+        return value
+
+
+# -- tasks -----------------------------------------------------------------------------------
+
+
+class LatePolicySerializer(serializers.Serializer[Any]):
+    """Late submissions (after ``due_at``, before ``closes_at``) lose ``deduction_percent`` of
+    the score per started ``per`` (hour or day), never going below ``floor_percent``.
+    ``{}`` means no deduction."""
+
+    deduction_percent = serializers.FloatField(
+        min_value=0, max_value=100, required=False, help_text="Required unless the policy is {}."
+    )
+    per = serializers.ChoiceField(choices=LatePer.choices, required=False, default=LatePer.DAY)
+    floor_percent = serializers.FloatField(min_value=0, max_value=100, required=False, default=0)
+
+
+@extend_schema_field(LatePolicySerializer)
+class LatePolicyField(serializers.JSONField):
+    """``late_policy``; validated by :func:`learnplat.courses.validation.normalise_late_policy`."""
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+class PrerequisitesField(serializers.ListField):
+    """Task ids in, task ids out (read from the prefetched relation)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("child", serializers.IntegerField(min_value=1))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 1000)
+        super().__init__(**kwargs)
+
+    def to_representation(self, data: Any) -> list[int]:
+        return [task.pk for task in data.all()]
+
+
+class TaskSerializer(
+    CompleteResponseMixin, RejectUnknownFieldsMixin, serializers.ModelSerializer[Task]
+):
+    """A task. ``config`` is written by course staff and shown only to them; students read
+    ``public_config``."""
+
+    course: serializers.SlugRelatedField[Course] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The course's slug."
+    )
+    description = DescriptionField()
+    kind = serializers.CharField(
+        max_length=50,
+        help_text="A kind of LEARNPLAT['EVALUATORS']; built in: exact, choice, numeric, regex, "
+        "manual, external.",
+    )
+    config = serializers.JSONField(
+        required=False,
+        help_text="The evaluator's configuration, answer keys included. Present only in "
+        "answers to the course's staff and platform admins; validated by the kind's evaluator.",
+    )
+    public_config = serializers.SerializerMethodField(
+        help_text="The part of config students may see (choices, ...)."
+    )
+    late_policy = LatePolicyField(required=False)
+    prerequisites: serializers.ListField = PrerequisitesField(
+        help_text="Ids of tasks of the same course to complete first (no cycles)."
+    )
+
+    class Meta:
+        model = Task
+        fields: tuple[str, ...] = ("id", "course", *TASK_AUTHORED_FIELDS, "public_config")
+        read_only_fields: tuple[str, ...] = ("id", "course")
+        response_optional_fields = ("config",)
+        extra_kwargs = {
+            "position": {"required": False, "help_text": "Order in the course; default: last."},
+            "max_score": {"min_value": 0},
+            "weight": {"min_value": 0},
+            "max_attempts": {"min_value": 1},
+        }
+
+    def validate_kind(self, kind: str) -> str:
+        if kind not in available_kinds():
+            raise serializers.ValidationError(
+                f"Unknown task kind {kind!r}. Available: {', '.join(available_kinds())}."
+            )
+        return kind
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        fields = {k: v for k, v in attrs.items() if k != "prerequisites"}
+        try:
+            cleaned = clean_task(fields, current=self.instance)
+        except InvalidInput as exc:
+            _raise_as_validation_error(exc)
+        return {**attrs, **cleaned}
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_public_config(self, task: Task) -> dict[str, Any]:
+        try:
+            return get_evaluator(task.kind).public_config(task.config)
+        except (UnknownKind, KeyError, TypeError, ValueError):
+            # A kind removed from EVALUATORS, or a config an evaluator no longer accepts:
+            # show nothing rather than fail the whole course.
+            return {}
+
+    def to_representation(self, instance: Task) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not sees_all_tasks(_caller(self), instance.course_id):
+            data.pop("config", None)
+        return data
+
+    def create(self, validated_data: dict[str, Any]) -> Task:
+        return services.create_task(course=self.context["course"], **validated_data)
+
+    def update(self, instance: Task, validated_data: dict[str, Any]) -> Task:
+        return services.update_task(task=instance, **validated_data)
+
+
+class CourseTaskInputSerializer(TaskSerializer):
+    """A task inside ``POST courses/``: ``prerequisites`` are indices into that ``tasks``
+    list (0-based), since the tasks have no ids yet."""
+
+    prerequisites = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        max_length=1000,
+        help_text="Indices (0-based) of other tasks in the same `tasks` list.",
+    )
+
+    class Meta(TaskSerializer.Meta):
+        fields = tuple(
+            f for f in TaskSerializer.Meta.fields if f not in {"id", "course", "public_config"}
+        )
+        read_only_fields = ()
+
+
+# -- courses ---------------------------------------------------------------------------------
+
+
+class CourseSerializer(
+    CompleteResponseMixin, RejectUnknownFieldsMixin, serializers.ModelSerializer[Course]
+):
+    """A course as the catalog shows it. ``status`` changes only through publish/archive,
+    ``instructors`` through enrollments, and the slug never changes."""
+
+    description = DescriptionField()
+    instructors = serializers.SerializerMethodField()
+    task_count = serializers.SerializerMethodField(
+        help_text="Tasks the caller can see: all for course staff, published ones otherwise."
+    )
+    is_enrolled = serializers.SerializerMethodField(
+        help_text="Whether the caller is an active student of the course."
+    )
+    my_role = serializers.SerializerMethodField(
+        help_text="The caller's active role in the course, or null."
+    )
+
+    class Meta:
+        model = Course
+        fields: tuple[str, ...] = (
+            "slug",
+            "title",
+            "description",
+            "status",
+            "enrollment_open",
+            "capacity",
+            "grading_policy",
+            "published_at",
+            "instructors",
+            "task_count",
+            "is_enrolled",
+            "my_role",
+            "created",
+            "modified",
+        )
+        read_only_fields: tuple[str, ...] = (
+            "slug",
+            "status",
+            "published_at",
+            "created",
+            "modified",
+        )
+
+    def _my_role(self, course: Course) -> str | None:
+        if hasattr(course, "my_role"):
+            return course.my_role
+        return Enrollment.objects.role_of(_caller(self), course)
+
+    @extend_schema_field(UserSummarySerializer(many=True))
+    def get_instructors(self, course: Course) -> Any:
+        enrollments = getattr(course, "instructor_enrollments", None)
+        if enrollments is None:
+            enrollments = (
+                Enrollment.objects.instructors().filter(course=course).select_related("user")
+            )
+        return UserSummarySerializer([e.user for e in enrollments], many=True).data
+
+    def get_task_count(self, course: Course) -> int:
+        sees_all = is_platform_admin(_caller(self)) or self._my_role(course) in STAFF_ROLES
+        if hasattr(course, "task_count"):  # annotated by Course.objects.with_task_counts()
+            annotated: Any = course
+            return int(annotated.task_count if sees_all else annotated.published_task_count)
+        tasks = course.tasks.all() if sees_all else course.tasks.filter(is_published=True)
+        return tasks.count()
+
+    def get_is_enrolled(self, course: Course) -> bool:
+        if hasattr(course, "is_enrolled"):
+            return bool(course.is_enrolled)
+        return self._my_role(course) == CourseRole.STUDENT
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=CourseRole.choices, allow_null=True, read_only=True)
+    )
+    def get_my_role(self, course: Course) -> str | None:
+        return self._my_role(course)
+
+    def update(self, instance: Course, validated_data: dict[str, Any]) -> Course:
+        return services.update_course(course=instance, **validated_data)
+
+
+class CourseDetailSerializer(CourseSerializer):
+    """A course with the tasks the caller may see (none for non-members; unpublished ones
+    only for staff)."""
+
+    tasks = serializers.SerializerMethodField()
+
+    class Meta(CourseSerializer.Meta):
+        fields = (*CourseSerializer.Meta.fields, "tasks")
+
+    @extend_schema_field(TaskSerializer(many=True))
+    def get_tasks(self, course: Course) -> Any:
+        tasks = getattr(course, "visible_tasks", None)
+        if tasks is None:
+            tasks = Task.objects.for_course(course, _caller(self))
+        return TaskSerializer(tasks, many=True, context=self.context).data
+
+
+class CourseCreateSerializer(CourseSerializer):
+    """``POST courses/``: the course, and optionally its tasks, in one transaction."""
+
+    slug = serializers.SlugField(
+        max_length=SLUG_MAX_LENGTH,
+        required=False,
+        help_text="Generated from the title when absent (intro, intro-2, ...). Never changes.",
+    )
+    tasks = CourseTaskInputSerializer(many=True, required=False, write_only=True)
+
+    class Meta(CourseSerializer.Meta):
+        fields = (*CourseSerializer.Meta.fields, "tasks")
+        read_only_fields = ("status", "published_at", "created", "modified")
+
+    def validate_slug(self, slug: str) -> str:
+        if Course.objects.filter(slug=slug).exists():
+            raise serializers.ValidationError("A course with this slug already exists.")
+        return slug
+
+    def create(self, validated_data: dict[str, Any]) -> Course:
+        return services.create_course(creator=_caller(self), **validated_data)
+
+
+# -- enrollments -----------------------------------------------------------------------------
+
+
+class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
+    """A membership of a course; changes only through the enroll and enrollments endpoints."""
+
+    user = UserSummarySerializer(read_only=True)
+    course: serializers.SlugRelatedField[Course] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The course's slug."
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ("id", "user", "course", "role", "status", "created", "modified")
+        read_only_fields = fields
+
+
+class EnrollmentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST courses/{slug}/enrollments/``: add a user, change a member's role, or bring
+    back one who dropped."""
+
+    user = UserField()
+    role = serializers.ChoiceField(choices=CourseRole.choices, default=CourseRole.STUDENT)
+
+    def create(self, validated_data: dict[str, Any]) -> Enrollment:
+        return services.add_enrollment(
+            course=self.context["course"], added_by=_caller(self), **validated_data
+        )
+
+
+# -- extensions ------------------------------------------------------------------------------
+
+
+class ExtensionSerializer(CompleteResponseMixin, serializers.ModelSerializer[Extension]):
+    """A per-user due date for one task (``task``) or every task of the course (null)."""
+
+    user = UserSummarySerializer(read_only=True)
+    course: serializers.SlugRelatedField[Course] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The course's slug."
+    )
+    granted_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Extension
+        fields = (
+            "id",
+            "user",
+            "course",
+            "task",
+            "due_at",
+            "reason",
+            "granted_by",
+            "created",
+            "modified",
+        )
+        read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CourseTaskField(serializers.PrimaryKeyRelatedField):
+    """A task of the view's course by id; tasks of other courses are "not found"."""
+
+    def get_queryset(self) -> Any:
+        return Task.objects.filter(course=self.context["course"])
+
+
+class ExtensionCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST courses/{slug}/extensions/``: grant or replace an extension."""
+
+    user = UserField(help_text="An enrolled student of the course.")
+    task = CourseTaskField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A task of the course; absent or null: every task of the course.",
+    )
+    due_at = serializers.DateTimeField()
+    reason = DescriptionField(help_text="Why; shown to staff.")
+
+    def create(self, validated_data: dict[str, Any]) -> Extension:
+        return services.grant_extension(
+            granted_by=_caller(self), course=self.context["course"], **validated_data
+        )

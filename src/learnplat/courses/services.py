@@ -1,0 +1,457 @@
+"""Writes of the courses app. Every function is atomic and takes keyword arguments only.
+
+Domain conflicts raise :class:`learnplat.exceptions.ServiceError` (409, or 403 where said)
+with a stable ``code``; input that breaks a rule raises
+:class:`learnplat.exceptions.InvalidInput` (400) before anything is written.
+
+Membership changes (``enroll``, ``drop``, ``add_enrollment``) lock the course row first, so
+the capacity and last-instructor checks hold under concurrent requests on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from learnplat.courses.models import (
+    SLUG_MAX_LENGTH,
+    STAFF_ROLES,
+    TASK_AUTHORED_FIELDS,
+    Course,
+    CourseRole,
+    CourseStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Extension,
+    Task,
+)
+from learnplat.courses.querysets import forget_course_roles
+from learnplat.courses.validation import (
+    check_description,
+    clean_task,
+    find_cycle,
+    indexed_errors,
+)
+from learnplat.exceptions import InvalidInput, ServiceError
+from learnplat.roles import is_platform_admin
+
+__all__ = [
+    "COURSE_FIELDS",
+    "TASK_FIELDS",
+    "add_enrollment",
+    "add_staff",
+    "archive",
+    "create_course",
+    "create_task",
+    "drop",
+    "enroll",
+    "grant_extension",
+    "publish",
+    "update_course",
+    "update_task",
+]
+
+#: Course fields ``create_course`` and ``update_course`` accept (``slug`` on create only).
+COURSE_FIELDS = frozenset(
+    {"slug", "title", "description", "enrollment_open", "capacity", "grading_policy"}
+)
+#: Task fields ``create_task`` and ``update_task`` accept besides ``prerequisites``.
+TASK_FIELDS = frozenset(TASK_AUTHORED_FIELDS) - {"prerequisites"}
+# Room kept at the end of a generated slug for "-<n>".
+_SLUG_SUFFIX_ROOM = 6
+_SLUG_ATTEMPTS = 5
+
+
+def _refuse_unknown(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise TypeError(f"Unexpected fields: {', '.join(unknown)}")
+
+
+def _lock(course: Course) -> Course:
+    return Course.objects.select_for_update().get(pk=course.pk)
+
+
+# -- courses ---------------------------------------------------------------------------------
+
+
+def _free_slug(base: str) -> str:
+    taken = set(Course.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _insert_course(*, slug: str | None, fields: dict[str, Any]) -> Course:
+    if slug:
+        try:
+            validate_slug(slug)
+        except DjangoValidationError as exc:
+            raise InvalidInput({"slug": list(exc.messages)}) from None
+        if len(slug) > SLUG_MAX_LENGTH or Course.objects.filter(slug=slug).exists():
+            raise InvalidInput({"slug": ["A course with this slug already exists."]})
+        try:
+            with transaction.atomic():
+                return Course.objects.create(slug=slug, **fields)
+        except IntegrityError:  # a concurrent request took it between the check and the insert
+            raise InvalidInput({"slug": ["A course with this slug already exists."]}) from None
+    base = slugify(fields.get("title", ""))[: SLUG_MAX_LENGTH - _SLUG_SUFFIX_ROOM].strip("-")
+    base = base or "course"
+    for _attempt in range(_SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Course.objects.create(slug=_free_slug(base), **fields)
+        except IntegrityError:
+            continue  # a concurrent create took the same free slug: look again
+    raise ServiceError("Could not find a free slug; give one.", code="slug_conflict")
+
+
+def _clean_nested_tasks(
+    tasks: Sequence[Mapping[str, Any]],
+) -> list[tuple[dict[str, Any], list[int]]]:
+    """Validate every task of a nested create before anything is written; prerequisites are
+    indices into ``tasks``."""
+    cleaned: list[tuple[dict[str, Any], list[int]]] = []
+    errors: dict[int, dict[str, Any]] = {}
+    for index, raw in enumerate(tasks):
+        data = dict(raw)
+        prerequisites = [int(p) for p in data.pop("prerequisites", ())]
+        _refuse_unknown(data, TASK_FIELDS)
+        data.setdefault("position", index + 1)
+        try:
+            data = clean_task(data)
+        except InvalidInput as exc:
+            errors[index] = dict(exc.errors)
+        bad = [p for p in prerequisites if not 0 <= p < len(tasks) or p == index]
+        if bad:
+            errors.setdefault(index, {})["prerequisites"] = [
+                f"Indices of other tasks in this list (0 to {len(tasks) - 1}); got {bad}."
+            ]
+        cleaned.append((data, prerequisites))
+    if not errors:
+        cycle = find_cycle({i: prereqs for i, (_, prereqs) in enumerate(cleaned)})
+        if cycle:
+            path = " → ".join(str(i) for i in cycle)
+            errors[cycle[0]] = {"prerequisites": [f"Prerequisites form a cycle: {path}."]}
+    if errors:
+        raise InvalidInput({"tasks": indexed_errors(len(tasks), errors)})
+    return cleaned
+
+
+@transaction.atomic
+def create_course(
+    *, creator: Any, tasks: Sequence[Mapping[str, Any]] = (), **fields: Any
+) -> Course:
+    """Create a draft course, make ``creator`` its instructor, and create ``tasks`` with it.
+
+    All or nothing: a bad task leaves no course behind. Each task's ``prerequisites`` are
+    indices into ``tasks``. Without a ``slug`` one is made from the title (``intro``,
+    ``intro-2``, ...).
+    """
+    _refuse_unknown(fields, COURSE_FIELDS)
+    if not str(fields.get("title") or "").strip():
+        raise InvalidInput({"title": ["This field is required."]})
+    check_description(fields.get("description"))
+    cleaned_tasks = _clean_nested_tasks(tasks)
+    slug = fields.pop("slug", None)
+    course = _insert_course(slug=slug, fields=fields)
+    Enrollment.objects.create(user=creator, course=course, role=CourseRole.INSTRUCTOR)
+    forget_course_roles(creator)
+    created = Task.objects.bulk_create([Task(course=course, **data) for data, _ in cleaned_tasks])
+    through = Task.prerequisites.through
+    through.objects.bulk_create(
+        [
+            through(from_task_id=created[i].pk, to_task_id=created[p].pk)
+            for i, (_, prerequisites) in enumerate(cleaned_tasks)
+            for p in dict.fromkeys(prerequisites)
+        ]
+    )
+    return course
+
+
+@transaction.atomic
+def update_course(*, course: Course, **fields: Any) -> Course:
+    """Change a course's catalog fields. The slug never changes; status changes through
+    :func:`publish` and :func:`archive`."""
+    _refuse_unknown(fields, COURSE_FIELDS - {"slug"})
+    check_description(fields.get("description"))
+    for name, value in fields.items():
+        setattr(course, name, value)
+    if fields:
+        course.save(update_fields=[*fields, "modified"])
+    return course
+
+
+#: action -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "publish": (frozenset({CourseStatus.DRAFT, CourseStatus.ARCHIVED}), CourseStatus.PUBLISHED),
+    "archive": (frozenset({CourseStatus.PUBLISHED}), CourseStatus.ARCHIVED),
+}
+
+
+def _transition(course: Course, action: str) -> Course:
+    locked = _lock(course)
+    sources, target = TRANSITIONS[action]
+    if locked.status not in sources:
+        raise ServiceError(
+            f"Cannot {action} a course that is {locked.status}.", code="invalid_transition"
+        )
+    locked.status = target
+    if target == CourseStatus.PUBLISHED and locked.published_at is None:
+        locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at", "modified"])
+    return locked
+
+
+@transaction.atomic
+def publish(*, course: Course) -> Course:
+    """draft → published, or archived → published (reopen). ``published_at`` keeps the first
+    publication's time."""
+    return _transition(course, "publish")
+
+
+@transaction.atomic
+def archive(*, course: Course) -> Course:
+    """published → archived: the course leaves the catalog; its students keep seeing it."""
+    return _transition(course, "archive")
+
+
+# -- membership ------------------------------------------------------------------------------
+
+
+def _active_student_count(course: Course) -> int:
+    return Enrollment.objects.students().active().filter(course=course).count()
+
+
+@transaction.atomic
+def enroll(*, user: Any, course: Course) -> Enrollment:
+    """Enroll ``user`` as a student, race-free against ``capacity``.
+
+    409 codes: ``already_enrolled`` (an active or completed enrollment in any role),
+    ``enrollment_closed`` (course not published or enrollment closed), ``course_full``.
+    A dropped enrollment is reactivated, as a student whatever its old role.
+    """
+    course = _lock(course)
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    if existing is not None and existing.status != EnrollmentStatus.DROPPED:
+        raise ServiceError("You are already enrolled in this course.", code="already_enrolled")
+    if course.status != CourseStatus.PUBLISHED or not course.enrollment_open:
+        raise ServiceError("This course is not open for enrollment.", code="enrollment_closed")
+    if course.capacity is not None and _active_student_count(course) >= course.capacity:
+        raise ServiceError("This course is full.", code="course_full")
+    forget_course_roles(user)
+    if existing is None:
+        return Enrollment.objects.create(user=user, course=course, role=CourseRole.STUDENT)
+    existing.role = CourseRole.STUDENT
+    existing.status = EnrollmentStatus.ACTIVE
+    existing.save(update_fields=["role", "status", "modified"])
+    return existing
+
+
+def _is_last_instructor(enrollment: Enrollment) -> bool:
+    return (
+        enrollment.role == CourseRole.INSTRUCTOR
+        and not Enrollment.objects.instructors()
+        .filter(course_id=enrollment.course_id)
+        .exclude(pk=enrollment.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def drop(*, enrollment: Enrollment) -> Enrollment:
+    """Mark an active enrollment ``dropped``; the row and the student's history stay.
+
+    409 ``not_enrolled`` when it is not active, ``last_instructor`` when it is the course's
+    only active instructor (a course always keeps one).
+    """
+    _lock(enrollment.course)
+    enrollment.refresh_from_db()
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ServiceError("You are not enrolled in this course.", code="not_enrolled")
+    if _is_last_instructor(enrollment):
+        raise ServiceError(
+            "The course's last instructor cannot leave it; add another instructor first.",
+            code="last_instructor",
+        )
+    enrollment.status = EnrollmentStatus.DROPPED
+    enrollment.save(update_fields=["status", "modified"])
+    forget_course_roles(enrollment.user)
+    return enrollment
+
+
+@transaction.atomic
+def add_enrollment(
+    *, course: Course, user: Any, role: str = CourseRole.STUDENT, added_by: Any = None
+) -> Enrollment:
+    """Staff add ``user`` to ``course`` in ``role``, or change the role of a member, or bring
+    back one who dropped. Staff additions ignore ``enrollment_open`` and ``capacity``.
+
+    When ``added_by`` is given and is neither a platform admin nor an instructor of the
+    course, only students may be added and staff left alone (403 ``permission_denied``).
+    409 ``already_enrolled`` when ``user`` is already active in that role; ``last_instructor``
+    when it would demote the only instructor.
+    """
+    if role not in CourseRole.values:
+        raise InvalidInput({"role": [f"One of {', '.join(CourseRole.values)}."]})
+    course = _lock(course)
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    active = existing is not None and existing.status == EnrollmentStatus.ACTIVE
+    if added_by is not None and not is_platform_admin(added_by):
+        adder_role = (
+            Enrollment.objects.active()
+            .filter(course=course, user=added_by)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if adder_role != CourseRole.INSTRUCTOR and (
+            role != CourseRole.STUDENT or (active and existing.role != CourseRole.STUDENT)  # type: ignore[union-attr]
+        ):
+            raise ServiceError(
+                "Only the course's instructors can add or change staff.",
+                code="permission_denied",
+                status_code=403,
+            )
+    if existing is None:
+        enrollment = Enrollment.objects.create(user=user, course=course, role=role)
+    else:
+        if active and existing.role == role:
+            raise ServiceError(
+                "This user is already enrolled in this role.", code="already_enrolled"
+            )
+        if active and role != CourseRole.INSTRUCTOR and _is_last_instructor(existing):
+            raise ServiceError(
+                "The course's last instructor cannot be demoted; add another instructor first.",
+                code="last_instructor",
+            )
+        existing.role = role
+        existing.status = EnrollmentStatus.ACTIVE
+        existing.save(update_fields=["role", "status", "modified"])
+        enrollment = existing
+    forget_course_roles(user)
+    return enrollment
+
+
+def add_staff(
+    *, course: Course, user: Any, role: str = CourseRole.ASSISTANT, added_by: Any = None
+) -> Enrollment:
+    """:func:`add_enrollment` for a staff role (``assistant`` or ``instructor``)."""
+    if role not in STAFF_ROLES:
+        raise InvalidInput({"role": [f"One of {', '.join(str(r) for r in STAFF_ROLES)}."]})
+    return add_enrollment(course=course, user=user, role=role, added_by=added_by)
+
+
+# -- tasks -----------------------------------------------------------------------------------
+
+
+def _prerequisite_ids(
+    *, course: Course, task: Task | None, prerequisites: Iterable[Task | int]
+) -> list[int]:
+    """Check that ``prerequisites`` are other tasks of ``course`` and that making them
+    ``task``'s prerequisites closes no cycle; return their ids."""
+    ids = list(dict.fromkeys(p.pk if isinstance(p, Task) else int(p) for p in prerequisites))
+    ours = set(Task.objects.filter(pk__in=ids, course=course).values_list("pk", flat=True))
+    errors: list[str] = []
+    # Unknown ids and tasks of other courses get the same answer: no hint at other courses.
+    strangers = [i for i in ids if i not in ours]
+    if strangers:
+        errors.append(f"Prerequisites must be tasks of the same course; {strangers} are not.")
+    if task is not None and task.pk in ids:
+        errors.append("A task cannot be its own prerequisite.")
+    if not errors and task is not None and ids:
+        through = Task.prerequisites.through
+        edges: dict[int, list[int]] = {}
+        for source, target in through.objects.filter(from_task__course=course).values_list(
+            "from_task_id", "to_task_id"
+        ):
+            edges.setdefault(source, []).append(target)
+        edges[task.pk] = ids
+        cycle = find_cycle(edges)
+        if cycle:
+            errors.append(f"Prerequisites would form a cycle: {' → '.join(map(str, cycle))}.")
+    if errors:
+        raise InvalidInput({"prerequisites": errors})
+    return ids
+
+
+@transaction.atomic
+def create_task(*, course: Course, prerequisites: Iterable[Task | int] = (), **fields: Any) -> Task:
+    """Add a task to ``course``; ``position`` defaults to after the last task."""
+    _refuse_unknown(fields, TASK_FIELDS)
+    cleaned = clean_task(fields)
+    prerequisite_ids = _prerequisite_ids(course=course, task=None, prerequisites=prerequisites)
+    if cleaned.get("position") is None:
+        last = course.tasks.order_by("-position").values_list("position", flat=True).first()
+        cleaned["position"] = (last or 0) + 1
+    task = Task.objects.create(course=course, **cleaned)
+    task.prerequisites.set(prerequisite_ids)
+    return task
+
+
+@transaction.atomic
+def update_task(
+    *, task: Task, prerequisites: Iterable[Task | int] | None = None, **fields: Any
+) -> Task:
+    """Change a task; ``config`` is validated again whenever ``kind`` or ``config`` change,
+    dates against the values they leave in place."""
+    _refuse_unknown(fields, TASK_FIELDS)
+    cleaned = clean_task(fields, current=task)
+    if prerequisites is not None:
+        # Two concurrent edits could each close half of a cycle; the course lock orders them.
+        _lock(task.course)
+        ids = _prerequisite_ids(course=task.course, task=task, prerequisites=prerequisites)
+    for name, value in cleaned.items():
+        setattr(task, name, value)
+    if cleaned:
+        task.save(update_fields=[*cleaned, "modified"])
+    if prerequisites is not None:
+        task.prerequisites.set(ids)
+    return task
+
+
+# -- extensions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_extension(
+    *,
+    granted_by: Any,
+    course: Course,
+    user: Any,
+    task: Task | None = None,
+    due_at: datetime,
+    reason: str = "",
+) -> Extension:
+    """Give ``user`` its own due date for ``task`` (or every task of ``course`` when None).
+
+    One extension per (user, task) and per (user, whole course): granting again replaces
+    the date, the reason and who granted it. ``user`` must be an active student of the course.
+    """
+    errors: dict[str, list[str]] = {}
+    if not Enrollment.objects.students().active().filter(course=course, user=user).exists():
+        errors["user"] = ["Must be an enrolled student of this course."]
+    if task is not None and task.course_id != course.pk:
+        errors["task"] = ["Must be a task of this course."]
+    try:
+        check_description(reason, field="reason")
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    extension, _created = Extension.objects.update_or_create(
+        user=user,
+        course=course,
+        task=task,
+        defaults={"due_at": due_at, "granted_by": granted_by, "reason": reason},
+    )
+    return extension

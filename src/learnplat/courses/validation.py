@@ -1,0 +1,190 @@
+"""The rules course and task data must follow, in one place.
+
+Serializers call these to answer 400 with field errors before anything is written, and
+services call them again so the same rules hold for callers that skip the API (admin,
+management commands, host code). Each raises :class:`learnplat.exceptions.InvalidInput`.
+
+Settings read::
+
+    LEARNPLAT = {
+        "MAX_DESCRIPTION_LENGTH": 100_000,   # characters of a course or task description
+        "MAX_TASK_CONFIG_BYTES": 65_536,     # bytes of a task config's JSON encoding
+        "EVALUATORS": {...},                 # the kinds a task may have
+    }
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from rest_framework.settings import api_settings
+
+from learnplat.conf import settings
+from learnplat.evaluation.base import ConfigError
+from learnplat.evaluation.registry import UnknownKind, available_kinds, get_evaluator
+from learnplat.exceptions import InvalidInput
+
+LATE_POLICY_KEYS = ("deduction_percent", "per", "floor_percent")
+LATE_PER_VALUES = ("hour", "day")
+
+Errors = dict[str, Any]
+
+
+def check_description(value: str | None, *, field: str = "description") -> None:
+    """Descriptions are Markdown of at most ``MAX_DESCRIPTION_LENGTH`` characters."""
+    limit = int(settings.MAX_DESCRIPTION_LENGTH)
+    if value is not None and len(value) > limit:
+        raise InvalidInput(
+            {field: [f"Ensure this field has no more than {limit} characters ({len(value)})."]}
+        )
+
+
+def _percent(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value) if 0 <= value <= 100 else None
+
+
+def normalise_late_policy(value: Any) -> dict[str, Any]:
+    """``{}`` (no deduction) or ``{deduction_percent, per, floor_percent}`` with defaults
+    ``per="day"`` and ``floor_percent=0``; unknown keys are refused."""
+    if value is None or value == {}:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInput({"late_policy": ["Must be a JSON object."]})
+    errors: Errors = {}
+    unknown = sorted(set(value) - set(LATE_POLICY_KEYS))
+    for key in unknown:
+        errors[key] = ["Unknown field."]
+    if "deduction_percent" not in value:
+        errors["deduction_percent"] = ["This field is required."]
+    deduction = _percent(value.get("deduction_percent", 0))
+    if deduction is None:
+        errors["deduction_percent"] = ["A number from 0 to 100."]
+    floor = _percent(value.get("floor_percent", 0))
+    if floor is None:
+        errors["floor_percent"] = ["A number from 0 to 100."]
+    per = value.get("per", "day")
+    if per not in LATE_PER_VALUES:
+        errors["per"] = [f"One of {', '.join(LATE_PER_VALUES)}."]
+    if errors:
+        raise InvalidInput({"late_policy": errors})
+    return {"deduction_percent": deduction, "per": per, "floor_percent": floor}
+
+
+def check_date_order(
+    opens_at: datetime | None, due_at: datetime | None, closes_at: datetime | None
+) -> None:
+    """``opens_at <= due_at <= closes_at`` wherever both ends are set."""
+    errors: Errors = {}
+    if opens_at and due_at and opens_at > due_at:
+        errors["due_at"] = ["Must not be before opens_at."]
+    if due_at and closes_at and due_at > closes_at:
+        errors["closes_at"] = ["Must not be before due_at."]
+    elif opens_at and closes_at and opens_at > closes_at:
+        errors["closes_at"] = ["Must not be before opens_at."]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def clean_config(kind: str, config: Any) -> dict[str, Any]:
+    """The evaluator of ``kind`` validates ``config`` and returns it normalised."""
+    try:
+        evaluator = get_evaluator(kind)
+    except UnknownKind:
+        raise InvalidInput(
+            {"kind": [f"Unknown task kind {kind!r}. Available: {', '.join(available_kinds())}."]}
+        ) from None
+    limit = int(settings.MAX_TASK_CONFIG_BYTES)
+    try:
+        size = len(json.dumps(config, allow_nan=False).encode())
+    except (TypeError, ValueError):
+        raise InvalidInput({"config": ["Must be JSON."]}) from None
+    if size > limit:
+        raise InvalidInput({"config": [f"Must be at most {limit} bytes of JSON ({size})."]})
+    try:
+        return evaluator.validate_config(config)
+    except ConfigError as exc:
+        raise InvalidInput({"config": exc.errors}) from None
+
+
+def clean_task(fields: Mapping[str, Any], *, current: Any = None) -> dict[str, Any]:
+    """Validate the task ``fields`` to be written (``current``: the task being changed, whose
+    values fill in what ``fields`` leaves out). Returns ``fields`` with ``config`` and
+    ``late_policy`` normalised. Prerequisites need the database: ``services`` checks them."""
+    cleaned = dict(fields)
+
+    def value(name: str, default: Any = None) -> Any:
+        if name in fields:
+            return fields[name]
+        return getattr(current, name, default)
+
+    errors: Errors = {}
+    for check in (
+        lambda: check_description(fields.get("description")),
+        lambda: check_date_order(value("opens_at"), value("due_at"), value("closes_at")),
+    ):
+        try:
+            check()
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    for name in ("max_score", "weight"):
+        number = fields.get(name)
+        if number is not None and (not math.isfinite(number) or number < 0):
+            errors[name] = ["Must be a finite number of at least 0."]
+    if "late_policy" in fields:
+        try:
+            cleaned["late_policy"] = normalise_late_policy(fields["late_policy"])
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if "kind" in fields or "config" in fields or current is None:
+        try:
+            cleaned["config"] = clean_config(value("kind", ""), value("config", {}))
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return cleaned
+
+
+def find_cycle(edges: Mapping[Any, Iterable[Any]]) -> list[Any] | None:
+    """A cycle in the graph ``node -> prerequisites`` as a list of nodes, or None.
+
+    Iterative depth-first search (three colours), so a long chain cannot hit the
+    recursion limit.
+    """
+    white, grey, black = 0, 1, 2
+    colour: dict[Any, int] = {}
+    for start in edges:
+        if colour.get(start, white) != white:
+            continue
+        path = [start]
+        stack = [iter(edges.get(start, ()))]
+        colour[start] = grey
+        while stack:
+            for nxt in stack[-1]:
+                state = colour.get(nxt, white)
+                if state == grey:
+                    return [*path[path.index(nxt) :], nxt]
+                if state == white:
+                    colour[nxt] = grey
+                    path.append(nxt)
+                    stack.append(iter(edges.get(nxt, ())))
+                    break
+            else:
+                colour[path.pop()] = black
+                stack.pop()
+    return None
+
+
+def indexed_errors(count: int, errors: Mapping[int, Errors]) -> dict[int, Errors] | list[Errors]:
+    """Errors of a nested list in the shape DRF gives them, so both look alike to clients:
+    ``{index: errors}`` for the bad items (``REST_FRAMEWORK["LIST_SERIALIZER_ERRORS_AS_DICT"]``,
+    DRF's default from 3.16), else one dict per item, empty where it is fine."""
+    if getattr(api_settings, "LIST_SERIALIZER_ERRORS_AS_DICT", False):
+        return {i: dict(errors[i]) for i in sorted(errors)}
+    return [dict(errors.get(i, {})) for i in range(count)]

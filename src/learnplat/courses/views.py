@@ -1,0 +1,458 @@
+"""The courses API: catalog and authoring (``courses/``), tasks (``tasks/{id}/``), and a
+course's enrollments, tasks and extensions (``courses/{slug}/...``).
+
+Permissions and serializers are looked up per action under ``LEARNPLAT["PERMISSIONS"]`` and
+``LEARNPLAT["SERIALIZERS"]`` keys (``course_create``, ``task_update``, ...); docs/permissions.md
+lists every key with its default. Objects a caller may not see answer 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet, prefetch_related_objects
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from learnplat.api import LearnplatViewMixin
+from learnplat.conf import settings
+from learnplat.courses import services
+from learnplat.courses.filters import CourseFilter, EnrollmentFilter, ExtensionFilter
+from learnplat.courses.models import Course, Enrollment, Extension, Task
+from learnplat.courses.querysets import (
+    prerequisites_prefetch,
+    remember_course_role,
+    sees_all_tasks,
+)
+from learnplat.courses.serializers import (
+    CourseCreateSerializer,
+    CourseDetailSerializer,
+    CourseSerializer,
+    EnrollmentCreateSerializer,
+    EnrollmentSerializer,
+    ExtensionCreateSerializer,
+    ExtensionSerializer,
+    TaskSerializer,
+)
+from learnplat.exceptions import ServiceError
+from learnplat.permissions import (
+    AllowAny,
+    IsAuthenticated,
+    IsCourseInstructor,
+    IsCourseMember,
+    IsCourseStaff,
+    IsInstructor,
+)
+from learnplat.schema import error_responses
+
+SLUG_PARAMETER = OpenApiParameter(
+    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The course's slug."
+)
+
+
+class CoursesViewMixin(LearnplatViewMixin):
+    """Serializer lookup for answers built with another action's serializer."""
+
+    #: action -> the action whose serializer renders its answer (create answers a detail).
+    response_actions: ClassVar[dict[str, str]] = {}
+
+    def response_serializer(self, instance: Any, **kwargs: Any) -> BaseSerializer[Any]:
+        action_name = self._current_action()
+        response_action = self.response_actions.get(action_name, action_name)
+        default = self.action_serializers[response_action]
+        serializer_class = settings.serializer_class(self.permission_key(response_action), default)
+        context = self.get_serializer_context()  # type: ignore[attr-defined]
+        return serializer_class(instance, context=context, **kwargs)
+
+
+_COURSE_ERRORS = (401, 403, 404)
+
+
+def errors(
+    *codes: int, conflict: str | None = None, forbidden: str | None = None
+) -> dict[int, Any]:
+    """``error_responses`` for ``codes``, plus 409 listing the ``conflict`` codes and a 403
+    describing its ``forbidden`` codes."""
+    descriptions: dict[int, str] = {}
+    if conflict:
+        codes = (*codes, 409)
+        descriptions[409] = f"The current state does not allow this; `code`: {conflict}."
+    if forbidden:
+        codes = (*codes, 403)
+        descriptions[403] = f"Authenticated but not allowed; `code` {forbidden}."
+    return error_responses(*sorted(set(codes)), descriptions=descriptions)
+
+
+def _transition_schema(summary: str) -> Any:
+    return extend_schema(
+        summary=summary,
+        request=None,
+        responses={
+            200: CourseDetailSerializer,
+            **errors(*_COURSE_ERRORS, conflict="invalid_transition"),
+        },
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the courses you can see",
+        description="Published courses for everyone; course staff also see their drafts and "
+        "archives, students the archived courses they took, platform admins everything.",
+        responses={200: CourseSerializer(many=True), **errors(400, 401, 404)},
+    ),
+    create=extend_schema(
+        summary="Create a course (and its tasks)",
+        description="Instructors and admins. `tasks` creates the course's tasks in the same "
+        "transaction: one bad task and nothing is created. The caller becomes the course's "
+        "instructor; the course starts as a draft.",
+        request=CourseCreateSerializer,
+        responses={201: CourseDetailSerializer, **errors(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="A course with the tasks you can see",
+        responses={200: CourseDetailSerializer, **errors(401, 404)},
+    ),
+    update=extend_schema(
+        summary="Replace a course's editable fields",
+        request=CourseSerializer,
+        responses={200: CourseDetailSerializer, **errors(400, *_COURSE_ERRORS)},
+    ),
+    partial_update=extend_schema(
+        summary="Change a course",
+        request=CourseSerializer,
+        responses={200: CourseDetailSerializer, **errors(400, *_COURSE_ERRORS)},
+    ),
+    destroy=extend_schema(
+        summary="Delete a course with its tasks, enrollments and submissions",
+        responses={204: None, **errors(*_COURSE_ERRORS)},
+    ),
+)
+class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
+    """Catalog and authoring of courses, looked up by slug."""
+
+    permission_resource = "course"
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    action_aliases = {"partial_update": "update"}
+    action_permissions = {
+        "list": [AllowAny],
+        "retrieve": [AllowAny],
+        "create": [IsInstructor],
+        "update": [IsCourseInstructor],
+        "destroy": [IsCourseInstructor],
+        "publish": [IsCourseInstructor],
+        "archive": [IsCourseInstructor],
+        "enroll": [IsAuthenticated],
+        "drop": [IsAuthenticated],
+    }
+    action_serializers = {
+        "list": CourseSerializer,
+        "retrieve": CourseDetailSerializer,
+        "create": CourseCreateSerializer,
+        "update": CourseSerializer,
+        "enroll": EnrollmentSerializer,
+    }
+    # These answer with the course detail, so LEARNPLAT["SERIALIZERS"]["course_retrieve"]
+    # shapes them all.
+    response_actions = {
+        "create": "retrieve",
+        "update": "retrieve",
+        "publish": "retrieve",
+        "archive": "retrieve",
+    }
+    serializer_class = CourseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CourseFilter
+
+    def get_queryset(self) -> QuerySet[Course]:
+        return Course.objects.for_listing(self.request.user).order_by("-created", "pk")
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # Filters belong to the list; on a detail URL ?status= must not hide the course.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_object(self) -> Course:
+        course: Course = super().get_object()
+        remember_course_role(self.request.user, course.pk, course.my_role)  # type: ignore[attr-defined]
+        return course
+
+    def _detail(
+        self, course: Course, status_code: int = status.HTTP_200_OK, *, reread: bool = True
+    ) -> Response:
+        """The course as the detail endpoint shows it; ``reread`` after a write, so the
+        annotations (task counts, the caller's role) are current."""
+        if reread:
+            course = self.get_queryset().get(pk=course.pk)
+            remember_course_role(self.request.user, course.pk, course.my_role)  # type: ignore[attr-defined]
+        course.visible_tasks = list(Task.objects.for_course(course, self.request.user))  # type: ignore[attr-defined]
+        return Response(self.response_serializer(course).data, status=status_code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._detail(self.get_object(), reread=False)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._detail(serializer.save(), status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return self._detail(serializer.save())
+
+    @_transition_schema("Publish a course (draft or archived → published)")
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, slug: str) -> Response:
+        return self._detail(services.publish(course=self.get_object()))
+
+    @_transition_schema("Archive a course (published → archived)")
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, slug: str) -> Response:
+        return self._detail(services.archive(course=self.get_object()))
+
+    @extend_schema(
+        summary="Enroll yourself as a student",
+        description="A dropped enrollment is reactivated (as a student).",
+        request=None,
+        responses={
+            201: EnrollmentSerializer,
+            **errors(401, 404, conflict="already_enrolled, course_full or enrollment_closed"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def enroll(self, request: Request, slug: str) -> Response:
+        enrollment = services.enroll(user=request.user, course=self.get_object())
+        return Response(self.response_serializer(enrollment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Leave a course",
+        description="Your enrollment becomes `dropped`; it and your submissions are kept.",
+        request=None,
+        responses={
+            204: None,
+            **errors(401, 404, conflict="not_enrolled or last_instructor"),
+        },
+    )
+    @enroll.mapping.delete
+    def drop(self, request: Request, slug: str) -> Response:
+        course = self.get_object()
+        user: Any = request.user
+        enrollment = Enrollment.objects.filter(course=course, user=user).first()
+        if enrollment is None:
+            raise ServiceError("You are not enrolled in this course.", code="not_enrolled")
+        services.drop(enrollment=enrollment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CourseChildViewMixin(CoursesViewMixin):
+    """Views under ``courses/{slug}/``: the course must be visible to the caller (404
+    otherwise) and pass the action's object permissions (401/403), before anything else."""
+
+    _course: Course
+
+    def get_course(self) -> Course:
+        if not hasattr(self, "_course"):
+            user = self.request.user  # type: ignore[attr-defined]
+            course = get_object_or_404(
+                Course.objects.visible_to(user).with_caller(user),
+                slug=self.kwargs["slug"],  # type: ignore[attr-defined]
+            )
+            remember_course_role(user, course.pk, course.my_role)  # type: ignore[attr-defined]
+            self.check_object_permissions(self.request, course)  # type: ignore[attr-defined]
+            self._course = course
+        return self._course
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        self.get_course()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        if not getattr(self, "swagger_fake_view", False):
+            context["course"] = self.get_course()
+        return context
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        instance = serializer.save()
+        return Response(self.response_serializer(instance).data, status=status.HTTP_201_CREATED)
+
+
+class CourseChildViewSet(
+    CourseChildViewMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Any],
+):
+    """List and create the ``model`` rows of the course in the URL."""
+
+    model: ClassVar[type[Any]]
+    filter_backends = [DjangoFilterBackend]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no course
+            return self.model._default_manager.none()
+        return self.course_queryset(self.get_course())
+
+    def course_queryset(self, course: Course) -> QuerySet[Any]:
+        raise NotImplementedError
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A course's members",
+        parameters=[SLUG_PARAMETER],
+        responses={200: EnrollmentSerializer(many=True), **errors(400, 401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Add a member, change a member's role, or bring back one who dropped",
+        description="Staff additions ignore `enrollment_open` and `capacity`. Assistants may "
+        "add students only.",
+        parameters=[SLUG_PARAMETER],
+        request=EnrollmentCreateSerializer,
+        responses={
+            201: EnrollmentSerializer,
+            **errors(
+                400,
+                401,
+                404,
+                forbidden="`permission_denied` when an assistant adds or changes staff",
+                conflict="already_enrolled or last_instructor",
+            ),
+        },
+    ),
+)
+class EnrollmentViewSet(CourseChildViewSet):
+    """``courses/{slug}/enrollments/``: course staff manage who is in the course."""
+
+    permission_resource = "enrollment"
+    action_permissions = {"list": [IsCourseStaff], "create": [IsCourseStaff]}
+    action_serializers = {"list": EnrollmentSerializer, "create": EnrollmentCreateSerializer}
+    response_actions = {"create": "list"}
+    serializer_class = EnrollmentSerializer
+    model = Enrollment
+    filterset_class = EnrollmentFilter
+
+    def course_queryset(self, course: Course) -> QuerySet[Enrollment]:
+        return Enrollment.objects.for_course(course)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A course's tasks, in order",
+        description="Members of the course: students see published tasks without `config`.",
+        parameters=[SLUG_PARAMETER],
+        responses={200: TaskSerializer(many=True), **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Add a task to a course",
+        parameters=[SLUG_PARAMETER],
+        request=TaskSerializer,
+        responses={201: TaskSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class CourseTaskViewSet(CourseChildViewSet):
+    """``courses/{slug}/tasks/``: members read a course's tasks, staff add tasks."""
+
+    permission_resource = "task"
+    action_permissions = {"list": [IsCourseMember], "create": [IsCourseStaff]}
+    action_serializers = {"list": TaskSerializer, "create": TaskSerializer}
+    serializer_class = TaskSerializer
+    model = Task
+    filter_backends = []
+
+    def course_queryset(self, course: Course) -> QuerySet[Task]:
+        return Task.objects.for_course(course, self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A course's deadline extensions",
+        parameters=[SLUG_PARAMETER],
+        responses={200: ExtensionSerializer(many=True), **errors(400, 401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Grant (or replace) a student's deadline extension",
+        description="One extension per student and task, and one per student for the whole "
+        "course (`task` null); granting again replaces the date and reason.",
+        parameters=[SLUG_PARAMETER],
+        request=ExtensionCreateSerializer,
+        responses={201: ExtensionSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class ExtensionViewSet(CourseChildViewSet):
+    """``courses/{slug}/extensions/``: course staff give students their own due dates."""
+
+    permission_resource = "extension"
+    action_permissions = {"list": [IsCourseStaff], "create": [IsCourseStaff]}
+    action_serializers = {"list": ExtensionSerializer, "create": ExtensionCreateSerializer}
+    response_actions = {"create": "list"}
+    serializer_class = ExtensionSerializer
+    model = Extension
+    filterset_class = ExtensionFilter
+
+    def course_queryset(self, course: Course) -> QuerySet[Extension]:
+        return Extension.objects.for_course(course)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="A task",
+        responses={200: TaskSerializer, **errors(401, 404)},
+    ),
+    partial_update=extend_schema(
+        summary="Change a task",
+        request=TaskSerializer,
+        responses={200: TaskSerializer, **errors(400, 401, 403, 404)},
+    ),
+    destroy=extend_schema(
+        summary="Delete a task with its submissions",
+        responses={204: None, **errors(401, 403, 404)},
+    ),
+)
+class TaskViewSet(
+    CoursesViewMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[Task],
+):
+    """``tasks/{id}/``: members read a task they can see, course staff change it."""
+
+    permission_resource = "task"
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+    action_aliases = {"partial_update": "update"}
+    action_permissions = {
+        "retrieve": [IsCourseMember],
+        "update": [IsCourseStaff],
+        "destroy": [IsCourseStaff],
+    }
+    action_serializers = {"retrieve": TaskSerializer, "update": TaskSerializer}
+    serializer_class = TaskSerializer
+
+    def get_queryset(self) -> QuerySet[Task]:
+        return Task.objects.visible_to(self.request.user).select_related("course")
+
+    def get_object(self) -> Task:
+        task: Task = super().get_object()
+        published_only = not sees_all_tasks(self.request.user, task.course_id)
+        # Prefetched after the lookup: whether unpublished prerequisites show depends on the
+        # caller's role in this task's course.
+        prefetch_related_objects([task], prerequisites_prefetch(published_only=published_only))
+        return task

@@ -1,0 +1,309 @@
+"""The progress and gradebook endpoints (docs/progress.md).
+
+Permission and serializer keys (docs/permissions.md)::
+
+    LEARNPLAT = {
+        "PERMISSIONS": {
+            "progress_list": ...,         # GET progress/              default: IsAuthenticated
+            "progress_course": ...,       # GET courses/{slug}/progress/  default: IsAuthenticated
+            "gradebook_retrieve": ...,    # GET courses/{slug}/gradebook/ default: IsCourseStaff
+        }
+    }
+
+Each endpoint runs a fixed number of queries whatever the number of students, tasks and
+submissions (tests/progress/test_query_counts.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import HttpResponseBase, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from learnplat.api import LearnplatViewMixin, not_found
+from learnplat.courses.models import Course, Enrollment
+from learnplat.exceptions import Forbidden
+from learnplat.pagination import LearnplatPagination
+from learnplat.permissions import IsCourseStaff
+from learnplat.progress.exports import gradebook_csv
+from learnplat.progress.querysets import (
+    gradebook_students,
+    my_course_enrollments,
+    published_tasks,
+    with_gradebook_rows,
+)
+from learnplat.progress.renderers import CSVRenderer
+from learnplat.progress.reports import (
+    course_report,
+    reports_of_enrollments,
+    reports_of_students,
+    stream_gradebook,
+)
+from learnplat.progress.serializers import (
+    CourseProgressSerializer,
+    GradebookRowSerializer,
+    GradebookTaskSerializer,
+)
+from learnplat.schema import error_responses
+
+
+class ProgressListView(LearnplatViewMixin, generics.ListAPIView):
+    """``GET progress/``: the caller's progress in every course they take."""
+
+    permission_resource = "progress"
+    action = "list"
+    action_permissions = {"list": [IsAuthenticated]}
+    action_serializers = {"list": CourseProgressSerializer}
+
+    def get_queryset(self) -> QuerySet[Enrollment]:
+        return my_course_enrollments(self.request.user)
+
+    @extend_schema(
+        summary="My progress in every course",
+        description=(
+            "One entry per course the caller is an active student of (courses they can "
+            "see), ordered by course title. Courses without a submission yet show zeros. "
+            "`tasks` lists the published tasks in course order."
+        ),
+        responses={200: CourseProgressSerializer(many=True), **error_responses(401)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        reports = reports_of_enrollments(page or [], request.user)
+        return self.get_paginated_response(self.get_serializer(reports, many=True).data)
+
+
+class CourseScopedView(LearnplatViewMixin, generics.GenericAPIView):
+    """A view under ``courses/{slug}/``: 404 unless the caller may see the course, then the
+    action's object permissions against it (a 403 for those who see it but may not act)."""
+
+    _course: Course | None = None
+
+    def get_course(self) -> Course:
+        if self._course is None:
+            visible = Course.objects.visible_to(self.request.user)
+            course = visible.filter(slug=self.kwargs["slug"]).first()
+            if course is None:
+                raise not_found()
+            self.check_object_permissions(self.request, course)
+            self._course = course
+        return self._course
+
+
+class CourseProgressView(CourseScopedView):
+    """``GET courses/{slug}/progress/``: a student's progress in one course."""
+
+    permission_resource = "progress"
+    action = "course"
+    action_permissions = {"course": [IsAuthenticated]}
+    action_serializers = {"course": CourseProgressSerializer}
+
+    def target_user(self, course: Course) -> Any:
+        """The caller, or for course staff the student named by ``?user=``.
+
+        Anyone else naming another user gets a 404, as if that user had no progress here.
+        """
+        me: Any = self.request.user
+        raw = self.request.query_params.get("user")
+        if raw is None or raw == str(me.pk):
+            mine = Enrollment.objects.active().students().filter(user_id=me.pk, course=course)
+            if not mine.exists():
+                raise Forbidden("You are not enrolled in this course.", code="not_enrolled")
+            return me
+        if not IsCourseStaff().has_object_permission(self.request, self, course):
+            raise not_found()
+        if not raw.isdigit():
+            raise ValidationError({"user": ["A valid user id is required."]})
+        enrollment = (
+            Enrollment.objects.students()
+            .filter(course=course, user_id=int(raw))
+            .select_related("user")
+            .first()
+        )
+        if enrollment is None:
+            raise not_found()
+        return enrollment.user
+
+    @extend_schema(
+        summary="Progress in one course",
+        description=(
+            "The caller's own progress (they must be an active student of the course: "
+            "otherwise 403 `not_enrolled`). Course staff and platform admins may pass "
+            "`?user=<id>` for any student of the course, dropped ones included; for anyone "
+            "else another user's id is a 404."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "user",
+                OpenApiTypes.INT,
+                description="Course staff only: the student whose progress to show.",
+            )
+        ],
+        responses={
+            200: CourseProgressSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                descriptions={
+                    400: "`?user=` is not a user id (course staff only).",
+                    403: "`not_enrolled`: the caller is not an active student of the course.",
+                    404: "No such course visible to the caller, or no such student in it.",
+                },
+            ),
+        },
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = self.get_course()
+        report = course_report(course, self.target_user(course))
+        return Response(self.get_serializer(report).data)
+
+
+def json_only(responses: dict[int, OpenApiResponse]) -> dict[tuple[int, str], OpenApiResponse]:
+    """Error bodies are JSON even when CSV was asked for."""
+    return {(code, "application/json"): response for code, response in responses.items()}
+
+
+class GradebookPagination(LearnplatPagination):
+    """The learnplat page, plus the ``tasks`` header the rows' ``cells`` follow."""
+
+    tasks: Any = ()
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data = {**response.data, "tasks": self.tasks}
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["tasks"] = {
+            "type": "array",
+            "description": "The published tasks, in course order: the columns of `cells`.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "title": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "position": {"type": "integer"},
+                    "max_score": {"type": "number", "format": "double"},
+                    "weight": {"type": "number", "format": "double"},
+                },
+                "required": ["id", "title", "kind", "position", "max_score", "weight"],
+            },
+        }
+        paginated["required"] = [*paginated.get("required", []), "tasks"]
+        return paginated
+
+
+class StableOrderingFilter(OrderingFilter):
+    """``?ordering=`` with username and user id as tie-breakers, so pages never overlap."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
+        ordering = self.get_ordering(request, queryset, view) or []
+        return queryset.order_by(*ordering, "username", "user_id")
+
+
+class GradebookView(CourseScopedView):
+    """``GET courses/{slug}/gradebook/``: every student, every published task."""
+
+    permission_resource = "gradebook"
+    action = "retrieve"
+    action_permissions = {"retrieve": [IsAuthenticated, IsCourseStaff]}
+    action_serializers = {"retrieve": GradebookRowSerializer}
+    pagination_class = GradebookPagination
+    filter_backends = [SearchFilter, StableOrderingFilter]
+    ordering_fields = ["username", "score", "percent", "tasks_completed", "completed_at"]
+
+    @property
+    def search_fields(self) -> list[str]:
+        user_fields = {f.name for f in get_user_model()._meta.get_fields()}
+        names = [get_user_model().USERNAME_FIELD, "first_name", "last_name", "email"]
+        return [f"user__{name}" for name in dict.fromkeys(names) if name in user_fields]
+
+    def get_renderers(self) -> list[Any]:
+        return [*super().get_renderers(), CSVRenderer()]
+
+    def get_queryset(self) -> QuerySet[Enrollment]:
+        return gradebook_students(self.get_course())
+
+    def finalize_response(  # type: ignore[override]
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        # An error asked for as CSV is still a JSON error body clients can parse.
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(response, Response) and isinstance(renderer, CSVRenderer):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
+
+    @extend_schema(
+        summary="Gradebook of a course",
+        description=(
+            "Course staff only. One row per student (active or completed enrollment), "
+            "ordered by username unless `?ordering=` says otherwise; `cells` follow the "
+            "order of the `tasks` header. `?format=csv` (or `Accept: text/csv`) streams "
+            "every student as CSV instead, ignoring pagination and ordering."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", "csv"],
+                description="`csv` streams the whole gradebook as CSV.",
+            )
+        ],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                GradebookRowSerializer(many=True),
+                description="A page of students, with the `tasks` header.",
+            ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description=(
+                    "A header row (user_id, username, first_name, last_name, one column per "
+                    "task title, score, max_score, percent, tasks_completed, tasks_total, "
+                    "completed_at), then one row per student."
+                ),
+            ),
+            **json_only(
+                error_responses(
+                    401,
+                    403,
+                    404,
+                    descriptions={
+                        403: "The caller can see the course but is not its staff.",
+                        404: "No such course visible to the caller.",
+                    },
+                )
+            ),
+        },
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        course = self.get_course()
+        tasks = list(published_tasks(course))
+        students = self.filter_queryset(self.get_queryset())
+        if isinstance(request.accepted_renderer, CSVRenderer):
+            response = StreamingHttpResponse(
+                gradebook_csv(stream_gradebook(students, course, tasks), tasks),
+                content_type="text/csv; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{course.slug}-gradebook.csv"'
+            return response
+        page = self.paginate_queryset(with_gradebook_rows(students, course))
+        reports = reports_of_students(page or [], course, tasks)
+        assert isinstance(self.paginator, GradebookPagination)
+        self.paginator.tasks = GradebookTaskSerializer(tasks, many=True).data
+        return self.get_paginated_response(self.get_serializer(reports, many=True).data)

@@ -1,0 +1,96 @@
+"""Serializer pieces shared by every learnplat app.
+
+- :class:`UserSummarySerializer`: ``{id, username, first_name, last_name}`` of any
+  ``AUTH_USER_MODEL`` (courses' instructors, enrollments, submissions, gradebooks).
+- :class:`UserField`: a user given by id (active users of any user model).
+- :class:`CompleteResponseMixin`: the OpenAPI schema lists every field of its answers as
+  required (they always are present), except ``Meta.response_optional_fields``.
+- :class:`RejectUnknownFieldsMixin`: a 400 for keys a serializer does not know, so a typo
+  (``"stauts"``) is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+class RejectUnknownFieldsMixin:
+    """Refuse input keys that are not fields of the serializer (read-only fields are known,
+    and ignored as DRF always does, so a client may send back what it read)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            known = self.fields  # type: ignore[attr-defined]
+            unknown = sorted(str(key) for key in data if key not in known)
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class CompleteResponseMixin:
+    """For serializers whose answers always carry every field.
+
+    drf-spectacular marks a writable field with a default (``position``, ``capacity``) as
+    optional in responses too, so generated clients would type it ``position?: number``.
+    Fields that really are left out of some answers go in ``Meta.response_optional_fields``.
+    """
+
+
+class CompleteResponseExtension(OpenApiSerializerExtension):
+    target_class = CompleteResponseMixin
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "response":
+            meta = getattr(self.target, "Meta", None)
+            optional = set(getattr(meta, "response_optional_fields", ()))
+            schema["required"] = sorted(set(schema.get("properties", {})) - optional)
+        return schema
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _UserIdField(serializers.ReadOnlyField):
+    pass
+
+
+class UserSummarySerializer(serializers.Serializer[Any]):
+    """A user as other people see it; works with any user model (missing names are "")."""
+
+    id = _UserIdField(source="pk")
+    username = serializers.SerializerMethodField()
+    first_name = serializers.SerializerMethodField()
+    last_name = serializers.SerializerMethodField()
+
+    def get_username(self, user: Any) -> str:
+        return str(user.get_username())
+
+    def get_first_name(self, user: Any) -> str:
+        return str(getattr(user, "first_name", "") or "")
+
+    def get_last_name(self, user: Any) -> str:
+        return str(getattr(user, "last_name", "") or "")
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class UserField(serializers.PrimaryKeyRelatedField):
+    """A user given by id (write) among active users of ``AUTH_USER_MODEL``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "The user's id.")
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        from django.contrib.auth import get_user_model
+
+        model = get_user_model()
+        users = model._default_manager.all()
+        if any(f.name == "is_active" for f in model._meta.get_fields()):
+            users = users.filter(is_active=True)
+        return users

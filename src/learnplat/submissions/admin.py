@@ -1,0 +1,143 @@
+"""Admin of submissions (read-only answers, regrade/requeue actions) and grader tokens."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from learnplat.submissions import services
+from learnplat.submissions.models import Evaluation, GraderToken, Submission
+
+
+class EvaluationInline(admin.TabularInline):
+    model = Evaluation
+    extra = 0
+    can_delete = False
+    fields = (
+        "started_at",
+        "finished_at",
+        "trigger",
+        "evaluator",
+        "triggered_by",
+        "score",
+        "max_score",
+        "feedback",
+        "reason",
+        "error",
+    )
+    readonly_fields = fields
+    ordering = ("-started_at", "-id")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "user",
+        "task",
+        "course",
+        "attempt",
+        "status",
+        "score",
+        "max_score",
+        "is_late",
+        "submitted_at",
+    )
+    list_filter = ("status", "is_late", "course")
+    list_select_related = ("user", "task", "course")
+    search_fields = ("user__username", "task__title", "course__slug")
+    date_hierarchy = "submitted_at"
+    ordering = ("-submitted_at", "-id")
+    inlines = [EvaluationInline]
+    actions = ["regrade_selected", "requeue_selected"]
+    fields = (
+        "user",
+        "task",
+        "course",
+        "attempt",
+        "answer_pretty",
+        "status",
+        "submitted_at",
+        "is_late",
+        "raw_score",
+        "score",
+        "max_score",
+        "feedback",
+        "evaluated_at",
+        "manually_graded",
+        "idempotency_key",
+        "evaluation_trigger",
+        "grader_queue",
+        "queued_at",
+        "not_before",
+        "lease_token",
+        "lease_expires_at",
+        "tries",
+        "last_error",
+    )
+    # Grades change through the API (grade/regrade) so every change leaves an Evaluation row.
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("answer"))
+    def answer_pretty(self, obj: Submission) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.answer, indent=2, ensure_ascii=False))
+
+    @admin.action(description=_("Regrade selected submissions"))
+    def regrade_selected(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
+        count = services.regrade(
+            submission_ids=list(queryset.values_list("pk", flat=True)), by=request.user
+        )
+        self.message_user(
+            request, _("%(count)d submissions queued for regrading.") % {"count": count}
+        )
+
+    @admin.action(description=_("Requeue selected queued or failed submissions"))
+    def requeue_selected(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
+        count = services.requeue(submissions=queryset)
+        self.message_user(request, _("%(count)d submissions requeued.") % {"count": count})
+
+
+@admin.register(GraderToken)
+class GraderTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "queues", "prefix", "is_active", "created_at", "last_used_at")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+    readonly_fields = ("prefix", "created_at", "last_used_at")
+    fields = ("name", "queues", "is_active", "prefix", "created_at", "last_used_at")
+    actions = ["rotate_secret"]
+
+    def save_model(self, request: HttpRequest, obj: GraderToken, form: Any, change: bool) -> None:
+        secret = None if change else services.set_grader_secret(obj)
+        super().save_model(request, obj, form, change)
+        if secret is not None:
+            self._show_secret(request, obj, secret)
+
+    def _show_secret(self, request: HttpRequest, token: GraderToken, secret: str) -> None:
+        messages.warning(
+            request,
+            format_html(
+                "The secret of grader token “{}” is <code>{}</code>. Copy it now: it is not "
+                "stored and will not be shown again.",
+                token.name,
+                secret,
+            ),
+        )
+
+    @admin.action(description=_("Rotate the secret of selected tokens"))
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[GraderToken]) -> None:
+        for token in queryset:
+            secret = services.set_grader_secret(token)
+            token.save(update_fields=["token_hash", "prefix"])
+            self._show_secret(request, token, secret)

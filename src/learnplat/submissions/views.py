@@ -1,0 +1,378 @@
+"""Submissions API: submit, list, read, regrade, grade; and the external grader protocol.
+
+Permission and serializer keys (``LEARNPLAT["PERMISSIONS"]`` / ``["SERIALIZERS"]``):
+``submission_create``, ``submission_list``, ``submission_retrieve``, ``submission_regrade``,
+``submission_grade``, ``submission_task_regrade``, ``grader_next``, ``grader_results``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from learnplat.api import LearnplatViewMixin, not_found
+from learnplat.conf import settings
+from learnplat.courses.models import Task
+from learnplat.evaluation.base import AnswerError
+from learnplat.exceptions import DomainError, Forbidden
+from learnplat.permissions import IsCourseStaff, IsOwnerOrCourseStaff
+from learnplat.schema import error_responses
+from learnplat.submissions import pipeline, services
+from learnplat.submissions.authentication import GraderTokenAuthentication
+from learnplat.submissions.filters import SubmissionFilter
+from learnplat.submissions.models import GraderToken, Submission
+from learnplat.submissions.permissions import IsGrader
+from learnplat.submissions.querysets import submittable_tasks
+from learnplat.submissions.serializers import (
+    GraderJobSerializer,
+    GraderResultResponseSerializer,
+    GraderResultSerializer,
+    GradeSerializer,
+    RegradeSerializer,
+    SubmissionSerializer,
+    SubmitSerializer,
+    TaskRegradeResultSerializer,
+    TaskRegradeSerializer,
+)
+from learnplat.submissions.throttling import SubmitRateThrottle
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Up to 255 characters. Sending the same key again returns the original "
+    "submission (200) instead of creating another; the same key with a different task or "
+    "answer is 409 `idempotency_key_reused`.",
+)
+
+
+def submission_output(submission: Submission) -> dict[str, Any]:
+    """The response body of a submission (``LEARNPLAT["SERIALIZERS"]["submission_retrieve"]``)."""
+    serializer_class = settings.serializer_class("submission_retrieve", SubmissionSerializer)
+    data: dict[str, Any] = serializer_class(submission).data
+    return data
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List submissions",
+        description="Students see their own submissions; course staff those of their "
+        "courses; platform admins every one. `course` filters by course slug.",
+        responses={200: SubmissionSerializer(many=True), **error_responses(401)},
+    ),
+    retrieve=extend_schema(
+        summary="Read a submission",
+        description="The owner, the course's staff and platform admins; anyone else gets 404.",
+        responses={200: SubmissionSerializer, **error_responses(401, 404)},
+    ),
+)
+class SubmissionViewSet(
+    LearnplatViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Submission],
+):
+    permission_resource = "submission"
+    action_permissions = {
+        "list": [IsAuthenticated],
+        "retrieve": [IsAuthenticated, IsOwnerOrCourseStaff],
+        "regrade": [IsAuthenticated, IsCourseStaff],
+        "grade": [IsAuthenticated, IsCourseStaff],
+    }
+    action_serializers = {
+        "list": SubmissionSerializer,
+        "retrieve": SubmissionSerializer,
+        "regrade": RegradeSerializer,
+        "grade": GradeSerializer,
+    }
+    serializer_class = SubmissionSerializer
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = SubmissionFilter
+    ordering_fields = ("submitted_at", "score", "attempt", "id")
+    ordering = ("-submitted_at", "-id")
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        submissions = Submission.objects.visible_to(self.request.user)
+        if self.action != "list":
+            # Object permissions read the course.
+            submissions = submissions.select_related("course")
+        return submissions
+
+    @extend_schema(
+        summary="Regrade a submission",
+        description="Course staff: evaluate the submission again with the task's current "
+        "config and deadlines. Answers at once with the submission; the new result lands "
+        "asynchronously (at once with the immediate backend).",
+        request=None,
+        responses={202: SubmissionSerializer, **error_responses(401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def regrade(self, request: Request, pk: str | None = None) -> Response:
+        submission = self.get_object()
+        services.regrade(submission_ids=[submission.pk], by=request.user)
+        submission.refresh_from_db()
+        return Response(submission_output(submission), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Grade a submission by hand",
+        description="Course staff: set the final score (0 to `max_score`, no late deduction) "
+        "and feedback, with an optional reason kept in the grade history. Overrides any "
+        "automatic grade; bulk regrades leave it alone.",
+        request=GradeSerializer,
+        responses={200: SubmissionSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def grade(self, request: Request, pk: str | None = None) -> Response:
+        submission = self.get_object()
+        serializer = self.get_serializer(
+            data=request.data,
+            context={**self.get_serializer_context(), "submission": submission},
+        )
+        serializer.is_valid(raise_exception=True)
+        graded = services.grade(
+            submission=submission,
+            by=request.user,
+            score=serializer.validated_data["score"],
+            feedback=serializer.validated_data["feedback"],
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(submission_output(graded))
+
+
+class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
+    """``tasks/{id}/submissions/`` and ``tasks/{id}/regrade/``."""
+
+    permission_resource = "submission"
+    action_permissions = {
+        "create": [IsAuthenticated],
+        "task_regrade": [IsAuthenticated, IsCourseStaff],
+    }
+    action_serializers = {"create": SubmitSerializer, "task_regrade": TaskRegradeSerializer}
+    serializer_class = SubmitSerializer
+
+    def get_queryset(self) -> QuerySet[Task]:
+        return submittable_tasks(self.request.user)
+
+    def get_throttles(self) -> list[Any]:
+        if self._current_action() == "create":
+            return [SubmitRateThrottle()]
+        return []
+
+    def get_task(self) -> Task:
+        task = (
+            self.get_queryset().select_related("course").filter(pk=self.kwargs["task_pk"]).first()
+        )
+        if task is None:
+            raise not_found()
+        self.check_object_permissions(self.request, task)
+        return task
+
+    @extend_schema(
+        summary="Submit an answer",
+        description="Enrolled students (course staff are not students: 403 `not_enrolled`). "
+        "The answer's shape depends on the task's kind; a wrong shape or an answer over "
+        "`MAX_ANSWER_BYTES` is 400 and uses no attempt. 201 with the new submission "
+        "(already graded when the immediate backend evaluates in process); 200 with the "
+        "original one when an `Idempotency-Key` is replayed.",
+        parameters=[IDEMPOTENCY_HEADER],
+        request=SubmitSerializer,
+        responses={
+            201: OpenApiResponse(SubmissionSerializer, "Created."),
+            200: OpenApiResponse(SubmissionSerializer, "An Idempotency-Key replay."),
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                429,
+                descriptions={
+                    403: "`not_enrolled`: not an active student of the course.",
+                    409: "`attempts_exhausted`, `task_closed`, `task_not_open`, "
+                    "`prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable` "
+                    "or `task_misconfigured`.",
+                    429: "Throttled (`learnplat_submit`).",
+                },
+            ),
+        },
+    )
+    def create(self, request: Request, task_pk: int) -> Response:
+        task = self.get_task()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not 0 < len(key) <= services.IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise ValidationError(
+                {"Idempotency-Key": [f"1 to {services.IDEMPOTENCY_KEY_MAX_LENGTH} characters."]}
+            )
+        try:
+            result = services.submit(
+                user=request.user,
+                task=task,
+                answer=serializer.validated_data["answer"],
+                idempotency_key=key,
+            )
+        except AnswerError as exc:
+            raise ValidationError({"answer": [exc.message]}) from exc
+        submission = result.submission
+        # The immediate backend evaluated it on commit: answer with the fresh state.
+        submission.refresh_from_db()
+        return Response(
+            submission_output(submission),
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        summary="Regrade a task's submissions",
+        description="Course staff: evaluate again each student's `latest` or `best` "
+        "submission, or `all` of them. Submissions graded by hand are skipped unless "
+        "`include_manual`. For large tasks prefer `manage.py learnplat_regrade`.",
+        request=TaskRegradeSerializer,
+        responses={202: TaskRegradeResultSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def task_regrade(self, request: Request, task_pk: int) -> Response:
+        task = self.get_task()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        count = services.regrade_task(
+            task=task,
+            scope=data["scope"],
+            by=request.user,
+            user=data.get("user"),
+            include_manual=data["include_manual"],
+        )
+        body = {"task": task.pk, "scope": data["scope"], "count": count}
+        return Response(TaskRegradeResultSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+
+
+class UnknownSubmissionKey(DomainError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_detail = "No submission of your queues has this submission_key."
+    default_code = "unknown_submission_key"
+
+
+QUEUE_PARAMETER = OpenApiParameter(
+    "queue", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, description="Grader queue."
+)
+
+
+class GraderViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
+    """The pull protocol of external graders (``Authorization: Grader <secret>``)."""
+
+    permission_resource = "grader"
+    action_permissions = {"next": [IsGrader], "results": [IsGrader]}
+    action_serializers = {"next": GraderJobSerializer, "results": GraderResultSerializer}
+    serializer_class = GraderResultSerializer
+    queryset = Submission.objects.none()
+
+    def get_authenticators(self) -> list[Any]:
+        return [GraderTokenAuthentication()]
+
+    @property
+    def grader(self) -> GraderToken:
+        assert isinstance(self.request.auth, GraderToken)
+        return self.request.auth
+
+    @extend_schema(
+        summary="Fetch the next submission to grade",
+        description="Claims the oldest waiting submission of `queue` for "
+        "`GRADER_LEASE_SECONDS`; post its result before the lease ends, or it goes back to "
+        "the queue. 204 when nothing is waiting.",
+        parameters=[QUEUE_PARAMETER],
+        responses={
+            200: GraderJobSerializer,
+            204: OpenApiResponse(description="Nothing to grade."),
+            **error_responses(
+                400,
+                401,
+                403,
+                descriptions={403: "`queue_not_allowed`: the token does not serve this queue."},
+            ),
+        },
+    )
+    @action(detail=False, methods=["get"])
+    def next(self, request: Request) -> Response:
+        queue = request.query_params.get("queue", "")
+        if not queue:
+            raise ValidationError({"queue": ["This query parameter is required."]})
+        if not self.grader.serves(queue):
+            raise Forbidden(
+                f"This grader token does not serve {queue!r}.", code="queue_not_allowed"
+            )
+        claimed = pipeline.claim_for_grader(queue)
+        if claimed is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        claim, submission = claimed
+        job = {
+            "submission_key": claim.key,
+            "task": submission.task_id,
+            "answer": submission.answer,
+            "config": submission.task.config,
+        }
+        return Response(GraderJobSerializer(job).data)
+
+    @extend_schema(
+        summary="Post a grading result",
+        description="Idempotent per `submission_key`: the same result again answers 200 with "
+        "the first outcome. `score` may be on any scale up to `max_score`; it is rescaled to "
+        "the task's, and the late policy applies.",
+        request=GraderResultSerializer,
+        responses={
+            200: GraderResultResponseSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                descriptions={
+                    404: "`unknown_submission_key`: no submission of your queues has this key.",
+                    409: "`already_graded`: another result was recorded; `lease_expired`: the "
+                    "lease ended and the submission went back to the queue.",
+                },
+            ),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def results(self, request: Request) -> Response:
+        serializer: BaseSerializer[Any] = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            outcome = services.record_grader_result(
+                grader=self.grader,
+                submission_key=data["submission_key"],
+                score=data["score"],
+                max_score=data["max_score"],
+                feedback=data["feedback"],
+                tests=data["tests"],
+            )
+        except services.UnknownSubmissionKey as exc:
+            raise UnknownSubmissionKey() from exc
+        evaluation = outcome.evaluation
+        body = {
+            "submission_key": data["submission_key"],
+            "submission": outcome.submission.pk,
+            "score": evaluation.score,
+            "max_score": evaluation.max_score,
+            "feedback": evaluation.feedback,
+        }
+        return Response(GraderResultResponseSerializer(body).data)

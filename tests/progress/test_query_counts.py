@@ -1,0 +1,91 @@
+"""Every progress and gradebook read costs the same number of queries at any size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from learnplat.progress.services import recompute_progress
+from learnplat.submissions.models import Submission
+from tests.conftest import client_for
+from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.progress.factories import SubmissionFactory, graded
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = (2, 2), (30, 10)  # (students or courses, tasks)
+
+
+def queries(user: Any, url: str, params: dict[str, Any] | None = None) -> int:
+    client = client_for(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+        assert response.status_code == 200
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    return len(ctx.captured_queries)
+
+
+def course_with(students: int, tasks: int, tag: str) -> tuple[Any, Any, Any]:
+    """A course with its instructor, ``students`` students and ``tasks`` tasks, mostly graded."""
+    course = CourseFactory(slug=f"course-{tag}")
+    instructor = make_user("instructor", username=f"inst-{tag}")
+    enroll(instructor, course, role="instructor")
+    all_tasks = [TaskFactory(course=course) for _ in range(tasks)]
+    TaskFactory(course=course, is_published=False)
+    users = [make_user(username=f"{tag}-student-{n}") for n in range(students)]
+    subs = []
+    for n, student in enumerate(users):
+        enroll(student, course)
+        for i, task in enumerate(all_tasks):
+            for attempt in range(1, 1 + (n + i) % 3):
+                score = float((n + i + attempt) % 11)
+                subs.append(
+                    SubmissionFactory.build(
+                        user=student, task=task, attempt=attempt, status="graded", score=score
+                    )
+                )
+    Submission.objects.bulk_create(subs)
+    # Progress rows as the incremental path would leave them (test_recompute proves it).
+    recompute_progress(course=course)
+    return course, instructor, users[0]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_gradebook(fmt: str) -> None:
+    counts = []
+    for tag, (students, tasks) in (("s", SMALL), ("l", LARGE)):
+        course, instructor, _ = course_with(students, tasks, tag + fmt)
+        url = reverse("learnplat:course-gradebook", kwargs={"slug": course.slug})
+        counts.append(queries(instructor, url, {"format": fmt, "ordering": "-percent"}))
+    assert counts[0] == counts[1], counts
+
+
+def test_course_progress_own_and_as_staff() -> None:
+    counts = []
+    for tag, (students, tasks) in (("s", SMALL), ("l", LARGE)):
+        course, instructor, student = course_with(students, tasks, tag)
+        url = reverse("learnplat:course-progress", kwargs={"slug": course.slug})
+        own = queries(student, url)
+        staff = queries(instructor, url, {"user": student.pk})
+        counts.append((own, staff))
+    assert counts[0] == counts[1], counts
+
+
+def test_progress_list() -> None:
+    counts = []
+    for tag, (courses, tasks) in (("s", SMALL), ("l", (12, 10))):
+        me = make_user(username=f"me-{tag}")
+        for c in range(courses):
+            course = CourseFactory()
+            enroll(me, course)
+            for t in range(tasks):
+                task = TaskFactory(course=course)
+                if c % 2:  # half the courses without any submission
+                    graded(me, task, t)
+        counts.append(queries(me, reverse("learnplat:progress-list")))
+    assert counts[0] == counts[1], counts

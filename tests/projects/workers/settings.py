@@ -1,0 +1,53 @@
+"""Host shape for tests with real worker processes: the learnplat user shape plus
+django-tasks-db and django-rq, and the misbehaving test evaluators.
+
+The test process and the worker subprocesses it starts both load this module. In the test
+process it is the learnplat user shape plus the two apps; in a worker (started by
+``tests/submissions/workers.py``) the environment carries what the test chose, so both sides
+agree::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lp_submissions \
+        pytest --ds tests.projects.workers.settings -m slow tests/submissions
+
+- ``LEARNPLAT_TEST_TASK_BACKEND``: ``EVALUATION["TASK_BACKEND"]``, one of ``default``
+  (immediate), ``db``, ``rq``; default ``default``.
+- ``LEARNPLAT_TEST_EVALUATION``: JSON merged into ``EVALUATION``; default ``{}``.
+- ``LEARNPLAT_TEST_REDIS_URL``: the RQ queue's Redis; default ``redis://127.0.0.1:6379/3``.
+"""
+
+import json
+import os
+
+from tests.projects.learnplat_user.settings import *  # noqa: F403
+from tests.projects.learnplat_user.settings import INSTALLED_APPS, TASKS_PREFIX
+from tests.submissions.kinds import TEST_EVALUATORS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db", "django_rq"]
+
+WORKER_QUEUE = "learnplat-tests"
+TASKS = {
+    "default": {"BACKEND": f"{TASKS_PREFIX}.backends.immediate.ImmediateBackend"},
+    "db": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [WORKER_QUEUE]},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [WORKER_QUEUE]},
+}
+RQ_QUEUES = {
+    WORKER_QUEUE: {
+        "URL": os.environ.get("LEARNPLAT_TEST_REDIS_URL", "redis://127.0.0.1:6379/3"),
+        "DEFAULT_TIMEOUT": 60,
+    }
+}
+
+# The learnplat user shape, as far as every other test can tell.
+LEARNPLAT_HOST_SHAPE = "learnplat_user"
+
+if "LEARNPLAT_TEST_TASK_BACKEND" in os.environ:
+    # A worker subprocess: run what the test configured (it sets the same in its own process).
+    _backend = os.environ["LEARNPLAT_TEST_TASK_BACKEND"]
+    LEARNPLAT = {
+        "EVALUATORS": TEST_EVALUATORS,
+        "EVALUATION": {
+            "TASK_BACKEND": _backend,
+            "QUEUE_NAME": "default" if _backend == "default" else WORKER_QUEUE,
+            **json.loads(os.environ.get("LEARNPLAT_TEST_EVALUATION", "{}")),
+        },
+    }

@@ -1,0 +1,236 @@
+"""learnplat.courses.deadlines: windows with extensions, lateness and the late deduction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from learnplat.courses.deadlines import (
+    LatePolicy,
+    LatePolicyError,
+    effective_window,
+    late_score,
+    parse_late_policy,
+    window_for,
+)
+from learnplat.courses.models import Extension, Task
+
+T0 = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
+US = timedelta(microseconds=1)
+
+
+def make_task(**fields: Any) -> Task:
+    return Task(
+        opens_at=fields.get("opens_at"),
+        due_at=fields.get("due_at"),
+        closes_at=fields.get("closes_at"),
+        late_policy=fields.get("late_policy", {}),
+        max_score=10,
+    )
+
+
+def test_boundaries_are_inclusive() -> None:
+    window = window_for(
+        make_task(opens_at=T0, due_at=T0 + timedelta(days=1), closes_at=T0 + timedelta(days=2)),
+        None,
+    )
+    assert window.not_open_at(T0 - US)
+    assert not window.not_open_at(T0)
+    assert not window.is_late(T0 + timedelta(days=1))
+    assert window.is_late(T0 + timedelta(days=1) + US)
+    assert not window.closed_at(T0 + timedelta(days=2))
+    assert window.closed_at(T0 + timedelta(days=2) + US)
+
+
+def test_no_dates_is_always_open_and_never_late() -> None:
+    window = window_for(make_task(), None)
+    assert not window.not_open_at(T0)
+    assert not window.closed_at(T0 + timedelta(days=9999))
+    assert not window.is_late(T0 + timedelta(days=9999))
+
+
+def test_extension_moves_due_and_pushes_close_out() -> None:
+    task = make_task(due_at=T0, closes_at=T0 + timedelta(days=1))
+    extension = Extension(due_at=T0 + timedelta(days=3))
+    window = window_for(task, extension)
+    assert window.due_at == T0 + timedelta(days=3)
+    assert window.closes_at == T0 + timedelta(days=3)
+    assert not window.closed_at(T0 + timedelta(days=3))
+    assert window.closed_at(T0 + timedelta(days=3) + US)
+
+
+def test_extension_inside_the_close_leaves_it() -> None:
+    task = make_task(due_at=T0, closes_at=T0 + timedelta(days=5))
+    window = window_for(task, Extension(due_at=T0 + timedelta(days=1)))
+    assert window.closes_at == T0 + timedelta(days=5)
+    assert window.is_late(T0 + timedelta(days=1, seconds=1))
+
+
+def test_task_extension_beats_course_extension(world: Any) -> None:
+    task = world.task
+    task.due_at = T0
+    task.save()
+    Extension.objects.create(user=world.student, course=world.course, due_at=T0 + timedelta(days=2))
+    assert effective_window(task, world.student).due_at == T0 + timedelta(days=2)
+    Extension.objects.create(
+        user=world.student, course=world.course, task=task, due_at=T0 + timedelta(days=1)
+    )
+    assert effective_window(task, world.student).due_at == T0 + timedelta(days=1)
+    # Someone else's extension never applies.
+    assert effective_window(task, world.other_student).due_at == T0
+
+
+def test_other_tasks_extension_does_not_apply(world: Any) -> None:
+    from tests.factories import TaskFactory
+
+    other = TaskFactory(course=world.course, due_at=T0)
+    world.task.due_at = T0
+    world.task.save()
+    Extension.objects.create(
+        user=world.student, course=world.course, task=other, due_at=T0 + timedelta(days=4)
+    )
+    assert effective_window(world.task, world.student).due_at == T0
+
+
+@pytest.mark.parametrize(
+    ("late_by", "kept"),
+    [
+        (timedelta(0), 100),
+        (US, 90),  # one microsecond late is one whole day
+        (timedelta(days=1), 90),
+        (timedelta(days=1) + US, 80),
+        (timedelta(days=4), 60),
+        (timedelta(days=5), 50),
+        (timedelta(days=30), 50),  # the floor
+    ],
+)
+def test_deduction_per_day_with_floor(late_by: timedelta, kept: float) -> None:
+    policy = LatePolicy(deduction_percent=10, per="day", floor_percent=50)
+    assert policy.kept_percent(late_by) == kept
+
+
+def test_deduction_per_hour_without_floor_stops_at_zero() -> None:
+    policy = LatePolicy(deduction_percent=25, per="hour")
+    assert policy.kept_percent(timedelta(minutes=61)) == 50
+    assert policy.kept_percent(timedelta(hours=10)) == 0
+
+
+def test_late_score_uses_the_effective_window() -> None:
+    task = make_task(
+        due_at=T0, late_policy={"deduction_percent": 10, "per": "day", "floor_percent": 50}
+    )
+    window = window_for(task, None)
+    assert late_score(
+        8.0, task=task, window=window, submitted_at=T0 + timedelta(hours=26)
+    ) == pytest.approx(6.4)
+    assert late_score(8.0, task=task, window=window, submitted_at=T0) == 8.0
+    extended = window_for(task, Extension(due_at=T0 + timedelta(days=2)))
+    assert late_score(8.0, task=task, window=extended, submitted_at=T0 + timedelta(hours=26)) == 8.0
+
+
+def test_empty_policy_deducts_nothing() -> None:
+    assert parse_late_policy({}) == LatePolicy()
+    assert LatePolicy().kept_percent(timedelta(days=100)) == 100
+
+
+@pytest.mark.parametrize(
+    ("policy", "field"),
+    [
+        ([], "late_policy"),
+        ({"deduction_percent": 120}, "deduction_percent"),
+        ({"deduction_percent": -1}, "deduction_percent"),
+        ({"deduction_percent": True}, "deduction_percent"),
+        ({"floor_percent": "10"}, "floor_percent"),
+        ({"per": "week"}, "per"),
+        ({"deduction": 10}, "late_policy"),
+    ],
+)
+def test_bad_policies_are_refused_with_field_errors(policy: Any, field: str) -> None:
+    with pytest.raises(LatePolicyError) as info:
+        parse_late_policy(policy)
+    assert field in info.value.errors
+
+
+def test_a_malformed_stored_policy_deducts_nothing() -> None:
+    task = make_task(due_at=T0, late_policy={"per": "fortnight"})
+    window = window_for(task, None)
+    assert late_score(5.0, task=task, window=window, submitted_at=T0 + timedelta(days=3)) == 5.0
+
+
+# -- recompute_lateness: extensions change grades already given ------------------------
+
+
+def late_graded(world: Any, user: Any = None) -> Any:
+    from django.utils import timezone
+
+    from learnplat.submissions import pipeline
+    from tests.submissions.conftest import queued
+
+    world.task.due_at = timezone.now() - timedelta(hours=1)
+    world.task.late_policy = {"deduction_percent": 40, "per": "day"}
+    world.task.save()
+    submission = queued(world, "4", user=user)
+    pipeline.run_evaluation(submission.pk)
+    submission.refresh_from_db()
+    return submission
+
+
+def test_an_extension_recomputes_lateness_and_score(world: Any) -> None:
+    from django.utils import timezone
+
+    from learnplat.submissions.models import Evaluation
+    from learnplat.submissions.services import recompute_lateness
+
+    submission = late_graded(world)
+    untouched = late_graded(world, user=world.other_student)
+    assert (submission.is_late, submission.score) == (True, 6.0)
+    extension = Extension.objects.create(
+        user=world.student, course=world.course, due_at=timezone.now() + timedelta(days=1)
+    )
+    assert recompute_lateness(user=world.student, course=world.course) == 1
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score, submission.raw_score) == (False, 10.0, 10.0)
+    last = Evaluation.objects.filter(submission=submission).last()
+    assert last is not None
+    assert (last.trigger, last.score) == ("deadline", 10.0)
+    # Nothing changes a second time.
+    assert recompute_lateness(user=world.student, course=world.course) == 0
+    extension.delete()
+    assert recompute_lateness(user=world.student, course=world.course, task=world.task) == 1
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (True, 6.0)
+    untouched.refresh_from_db()
+    assert untouched.score == 6.0
+
+
+def test_an_extension_flags_manual_grades_on_time_but_keeps_their_score(world: Any) -> None:
+    from django.utils import timezone
+
+    from learnplat.submissions.services import grade, recompute_lateness
+
+    submission = late_graded(world)
+    grade(submission=submission, by=world.instructor, score=4.0)
+    Extension.objects.create(
+        user=world.student, course=world.course, task=world.task, due_at=timezone.now()
+    )
+    assert recompute_lateness(user=world.student, course=world.course) == 0
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (False, 4.0)
+
+
+def test_the_courses_extension_signal_recomputes_lateness(world: Any) -> None:
+    from django.utils import timezone
+
+    from learnplat.courses.signals import extension_changed
+
+    submission = late_graded(world)
+    extension = Extension.objects.create(
+        user=world.student, course=world.course, task=world.task, due_at=timezone.now()
+    )
+    extension_changed.send(
+        sender=Extension, user=extension.user, course=extension.course, task=extension.task
+    )
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (False, 10.0)

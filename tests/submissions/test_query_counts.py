@@ -1,0 +1,82 @@
+"""GET submissions/: filters, ordering, pagination, and a query count that does not grow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from learnplat.roles import Role
+from learnplat.submissions import pipeline
+from tests.factories import TaskFactory, enroll, make_user
+from tests.submissions.conftest import World, queued
+
+
+def add_students(world: World, count: int, start: int) -> None:
+    second = TaskFactory(course=world.course)
+    for n in range(start, start + count):
+        user = make_user(Role.STUDENT, username=f"extra{n}")
+        enroll(user, world.course)
+        for task in (world.task, second):
+            submission = queued(world, "4", user=user, task=task)
+            pipeline.run_evaluation(submission.pk)
+
+
+def queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("role", ["instructor", "admin", "student"])
+@pytest.mark.parametrize("query", ["", "?course=algebra&status=graded&ordering=-score"])
+def test_list_query_count_is_constant(
+    world: World, role: str, query: str, django_assert_num_queries: Any
+) -> None:
+    add_students(world, 2, 0)
+    for _ in range(2):
+        pipeline.run_evaluation(queued(world, "4").pk)
+    client = world.client(getattr(world, role))
+    url = f"/api/submissions/{query}"
+    small = queries(client, url)
+    add_students(world, 8, 2)
+    for _ in range(6):
+        pipeline.run_evaluation(queued(world, "4").pk)
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    assert response.json()["count"] >= 8
+
+
+def test_filters(world: World) -> None:
+    other_task = TaskFactory(course=world.course)
+    first = queued(world, "4")
+    pipeline.run_evaluation(first.pk)
+    second = queued(world, "5", task=other_task)
+    theirs = queued(world, "4", user=world.other_student)
+    client = world.client(world.instructor)
+
+    def ids(query: str) -> set[int]:
+        response = client.get(f"/api/submissions/?{query}")
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids(f"task={other_task.pk}") == {second.pk}
+    assert ids(f"user={world.other_student.pk}") == {theirs.pk}
+    assert ids("status=graded") == {first.pk}
+    assert ids("course=algebra") == {first.pk, second.pk, theirs.pk}
+    assert ids("course=biology") == set()
+    assert client.get("/api/submissions/?status=bogus").status_code == 400
+
+
+def test_ordering_and_pagination(world: World) -> None:
+    submissions = [queued(world, "4") for _ in range(5)]
+    client = world.client(world.student)
+    body = client.get("/api/submissions/?page_size=2").json()
+    assert body["count"] == 5
+    assert [row["id"] for row in body["results"]] == [s.pk for s in submissions[::-1][:2]]
+    assert body["next"] is not None
+    body = client.get("/api/submissions/?ordering=attempt&page_size=2&page=2").json()
+    assert [row["attempt"] for row in body["results"]] == [3, 4]

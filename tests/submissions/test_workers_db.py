@@ -1,0 +1,66 @@
+"""django-tasks-db workers on PostgreSQL, as real processes (``manage.py db_worker``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from learnplat.submissions.models import Evaluation, Submission
+from learnplat.submissions.services import submit
+from tests.factories import enroll, make_user
+from tests.submissions.conftest import World, set_kind
+from tests.submissions.workers import requires_workers, wait_for, workers
+
+__all__ = ["workers"]  # the fixture
+pytestmark = requires_workers
+
+
+def all_done(*statuses: str) -> Any:
+    return lambda: not Submission.objects.exclude(status__in=statuses).exists()
+
+
+def test_db_worker_grades_what_the_api_enqueued(world: World, workers: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    pool = workers("db")
+    answers = ["4", "5", "4"]
+    for n, answer in enumerate(answers):
+        student = make_user(username=f"s{n}")
+        enroll(student, world.course)
+        response = world.client(student).post(
+            f"/api/tasks/{world.task.pk}/submissions/", {"answer": answer}, format="json"
+        )
+        assert response.status_code == 201
+        assert response.json()["status"] == "queued"  # nobody evaluated it in the request
+    assert DBTaskResult.objects.count() == 3
+    pool.start_db_worker()
+    wait_for("every submission graded", all_done("graded"), pool)
+    scores = list(Submission.objects.order_by("pk").values_list("score", flat=True))
+    assert scores == [10.0, 0.0, 10.0]
+    for submission in Submission.objects.all():
+        assert Evaluation.objects.filter(submission=submission).count() == 1
+    wait_for(
+        "the task results to be stored",
+        lambda: DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 3,
+        pool,
+    )
+
+
+def test_db_worker_retries_after_the_backoff(world: World, workers: Any, tmp_path: Path) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    pool = workers("db", RETRY_BACKOFF_SECONDS=0.5)
+    set_kind(world.task, "flaky", {"answers": ["4"], "marker_dir": str(tmp_path)})
+    submission = submit(user=world.student, task=world.task, answer="4").submission
+    pool.start_db_worker()
+    wait_for("the retry to grade it", all_done("graded"), pool)
+    submission.refresh_from_db()
+    assert submission.tries == 2
+    runs = list(Evaluation.objects.filter(submission=submission).values_list("error", "score"))
+    assert runs == [("ConnectionError: a transient failure", None), ("", 10.0)]
+    failed_run = Evaluation.objects.filter(submission=submission).exclude(error="").get()
+    first, deferred = DBTaskResult.objects.order_by("enqueued_at")
+    assert first.run_after > deferred.run_after  # "never deferred" is stored as the max date
+    assert failed_run.finished_at is not None
+    assert deferred.run_after == failed_run.finished_at + timedelta(seconds=0.5)
