@@ -71,7 +71,7 @@ def test_config_only_for_staff(world: World, role: str, sees_config: bool) -> No
 
 
 @matrix(
-    anonymous=404,
+    anonymous=401,
     outsider=404,
     student=200,
     assistant=200,
@@ -84,7 +84,7 @@ def test_retrieve_published_matrix(world: World, role: str, code: int) -> None:
 
 
 @matrix(
-    anonymous=404,
+    anonymous=401,
     outsider=404,
     student=404,
     assistant=200,
@@ -124,7 +124,7 @@ def test_create_matrix(world: World, role: str, code: int) -> None:
 
 
 @matrix(
-    anonymous=404,
+    anonymous=401,
     outsider=404,
     student=403,
     assistant=200,
@@ -140,7 +140,7 @@ def test_patch_matrix(world: World, role: str, code: int) -> None:
 
 
 @matrix(
-    anonymous=404,
+    anonymous=401,
     outsider=404,
     student=403,
     assistant=204,

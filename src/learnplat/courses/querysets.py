@@ -257,6 +257,7 @@ class ExtensionQuerySet(models.QuerySet["Extension"]):
 
     def for_user(self, user: Any) -> ExtensionQuerySet:
         return self.filter(user=user)
+
     def for_task(self, task: Task, user: Any) -> ExtensionQuerySet:
         """The user's extensions that may apply to ``task``: its own and the course-wide one."""
         return self.filter(user=user, course_id=task.course_id).filter(

@@ -438,10 +438,12 @@ class TaskViewSet(
     permission_resource = "task"
     http_method_names = ["get", "patch", "delete", "head", "options"]
     action_aliases = {"partial_update": "update"}
+    # Anonymous callers see no task at all: a 401 says "log in", as on every endpoint that
+    # needs an account (a 404 would say "no such task").
     action_permissions = {
-        "retrieve": [IsCourseMember],
-        "update": [IsCourseStaff],
-        "destroy": [IsCourseStaff],
+        "retrieve": [IsAuthenticated, IsCourseMember],
+        "update": [IsAuthenticated, IsCourseStaff],
+        "destroy": [IsAuthenticated, IsCourseStaff],
     }
     action_serializers = {"retrieve": TaskSerializer, "update": TaskSerializer}
     serializer_class = TaskSerializer
