@@ -32,18 +32,16 @@ from learnplat.courses.models import Course, Task
 from learnplat.roles import Role
 from learnplat.submissions.models import Submission
 from tests.conftest import client_for
-from tests.factories import PASSWORD, CourseFactory, TaskFactory, enroll, make_user
-
-ROLES = (
-    "anonymous",
-    "outsider",
-    "student",
-    "other_student",
-    "assistant",
-    "other_instructor",
-    "instructor",
-    "admin",
+from tests.factories import (
+    MATRIX_ROLES,
+    PASSWORD,
+    CourseFactory,
+    TaskFactory,
+    enroll,
+    make_user,
 )
+
+ROLES = MATRIX_ROLES
 
 
 @dataclass
