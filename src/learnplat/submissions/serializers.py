@@ -11,6 +11,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from learnplat.serializers import datetime_json, float_json
 from learnplat.submissions.models import Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
@@ -35,6 +36,26 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             "evaluated_at",
         )
         read_only_fields = fields
+
+    def to_representation(self, instance: Submission) -> dict[str, Any]:
+        # Lists of submissions: the fields as DRF writes them, without its per-field
+        # machinery; subclasses (a host's own serializer) take DRF's way.
+        if type(self) is not SubmissionSerializer:
+            return super().to_representation(instance)
+        return {
+            "id": instance.pk,
+            "task": instance.task_id,
+            "user": instance.user_id,
+            "attempt": instance.attempt,
+            "answer": instance.answer,
+            "status": instance.status,
+            "submitted_at": datetime_json(instance.submitted_at),
+            "is_late": instance.is_late,
+            "score": float_json(instance.score),
+            "max_score": float(instance.max_score),
+            "feedback": instance.feedback,
+            "evaluated_at": datetime_json(instance.evaluated_at),
+        }
 
 
 class SubmitSerializer(serializers.Serializer[Any]):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -32,6 +31,7 @@ from learnplat.conf import settings
 from learnplat.courses.models import Task
 from learnplat.evaluation.base import AnswerError
 from learnplat.exceptions import DomainError, Forbidden
+from learnplat.filters import FilterBackend
 from learnplat.permissions import IsCourseStaff, IsOwnerOrCourseStaff
 from learnplat.schema import error_responses
 from learnplat.submissions import pipeline, services
@@ -103,7 +103,7 @@ class SubmissionViewSet(
         "grade": GradeSerializer,
     }
     serializer_class = SubmissionSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     filterset_class = SubmissionFilter
     ordering_fields = ("submitted_at", "score", "attempt", "id")
     ordering = ("-submitted_at", "-id")
