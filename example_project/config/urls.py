@@ -1,0 +1,18 @@
+"""URLs of the example host: the API under /api/, its docs, the admin, and the front end at /."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from demo import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/", include("learnplat.urls")),
+    path("", views.index, name="index"),
+    # Client-side routes of the React app (/courses/intro, ...) load the same index.html.
+    re_path(r"^(?!api/|admin/|static/).+$", views.frontend_route, name="frontend-route"),
+]

@@ -1,0 +1,313 @@
+"""The demo data that ``python manage.py seed_demo`` creates, one function per part.
+
+Each part receives the :class:`DemoData` built by the parts before it (``data.users["instructor"]``)
+and adds its own rows. To add a part, write ``def seed_<thing>(data: DemoData) -> None`` and
+append it to :data:`PARTS`. Every part must be idempotent: look rows up by a natural key
+(username, slug, title) and update them, so running the command twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from learnplat.courses import services as courses
+from learnplat.courses.models import Course, Task
+from learnplat.exceptions import ServiceError
+from learnplat.roles import Role
+from learnplat.submissions import pipeline
+from learnplat.submissions import services as submissions
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: Role
+    first_name: str
+    last_name: str
+    is_superuser: bool = False
+
+    @property
+    def password(self) -> str:
+        # Known on purpose: the demo prints it and the README shows it. seed_demo refuses
+        # to run with DEBUG off unless told to.
+        return f"{self.username}-demo-pass"
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@demo.learnplat.invalid"
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("admin", Role.ADMIN, "Ada", "Admin", is_superuser=True),
+    DemoAccount("instructor", Role.INSTRUCTOR, "Grace", "Hopper"),
+    DemoAccount("alice", Role.STUDENT, "Alice", "Liddell"),
+    DemoAccount("bob", Role.STUDENT, "Bob", "Builder"),
+)
+
+
+@dataclass
+class DemoData:
+    """What the parts seeded so far, by natural key, and what they report."""
+
+    users: dict[str, Any] = field(default_factory=dict)
+    courses: dict[str, Course] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)
+
+
+def seed_users(data: DemoData) -> None:
+    """The admin (a Django superuser), one instructor and two students."""
+    user_model = get_user_model()
+    for account in DEMO_ACCOUNTS:
+        user, created = user_model._default_manager.get_or_create(username=account.username)
+        user.email = account.email
+        user.first_name = account.first_name
+        user.last_name = account.last_name
+        user.role = account.role
+        user.is_active = True
+        user.is_staff = user.is_superuser = account.is_superuser
+        if created or not user.check_password(account.password):
+            user.set_password(account.password)
+        user.save()
+        data.users[account.username] = user
+        data.log.append(
+            f"{'Created' if created else 'Updated'} {account.role} {account.username!r}"
+        )
+
+
+PUBLISHED_SLUG = "python-foundations"
+DRAFT_SLUG = "data-structures-in-practice"
+
+PUBLISHED_COURSE: dict[str, Any] = {
+    "slug": PUBLISHED_SLUG,
+    "title": "Python Foundations: a guided tour",
+    "description": """\
+Six short exercises on the Python you write every day: strings, types, truthiness,
+arithmetic, functions and mutability.
+
+Each exercise shows a different way **learnplat** grades an answer:
+
+| exercise | graded by |
+| --- | --- |
+| Say hello | exact text (case and spacing ignored) |
+| Pick the immutable type | single choice, two attempts |
+| Spot the falsy values | multiple choice with partial credit |
+| Square roots | a number within a tolerance |
+| Write a function header | a regular expression (unlocked by *Say hello*) |
+| Mutable or immutable? | an instructor, by hand (has a due date) |
+
+Enroll, answer, and watch your progress fill up.
+""",
+    "grading_policy": "best",
+}
+
+#: The published course's tasks, in order: ``create_course`` fields, with ``prerequisites`` as
+#: indices into this list, plus ``due_in_days`` (from the first seed) for a due date.
+PUBLISHED_TASKS: tuple[dict[str, Any], ...] = (
+    {
+        "title": "Say hello",
+        "kind": "exact",
+        "description": """\
+What does this line print?
+
+```python
+print("Hello, " + "world")
+```
+
+Type the output exactly; upper or lower case and extra spaces do not matter.
+""",
+        "config": {"answers": ["Hello, world"]},
+    },
+    {
+        "title": "Pick the immutable type",
+        "kind": "choice",
+        "max_attempts": 2,
+        "description": """\
+Which of these built-in types is **immutable**: once created, its items cannot change?
+
+You have two attempts.
+""",
+        "config": {"choices": ["list", "tuple", "dict", "set"], "correct": [1]},
+    },
+    {
+        "title": "Spot the falsy values",
+        "kind": "choice",
+        "max_score": 3,
+        "description": """\
+`if value:` skips its block when `value` is *falsy*. Pick **every** falsy value.
+
+Partial credit: each right pick earns a share of the points and each wrong pick takes one
+back.
+""",
+        "config": {
+            "choices": ["0", '""', "[]", '"False"', "None"],
+            "correct": [0, 1, 2, 4],
+            "multiple": True,
+            "partial_credit": True,
+        },
+    },
+    {
+        "title": "Square roots",
+        "kind": "numeric",
+        "max_score": 2,
+        "description": """\
+What is `10 * math.sqrt(2)`? Answer with two decimal places, for example `3.14`.
+""",
+        "config": {"value": 14.1421356, "abs_tol": 0.006},
+    },
+    {
+        "title": "Write a function header",
+        "kind": "regex",
+        "max_score": 2,
+        "prerequisites": [0],
+        "description": """\
+Write the first line of a function named `greet` that takes **one** parameter, for example
+`def greet(name):`. Any valid parameter name is accepted.
+
+*Unlocked once you have completed "Say hello".*
+""",
+        "config": {"pattern": r"def greet\(\s*[A-Za-z_][A-Za-z0-9_]*\s*\):"},
+    },
+    {
+        "title": "Mutable or immutable?",
+        "kind": "manual",
+        "max_score": 5,
+        "weight": 2,
+        "due_in_days": 14,
+        "late_policy": {"deduction_percent": 10, "per": "day", "floor_percent": 50},
+        "description": """\
+In two or three sentences, explain the difference between a **mutable** and an
+**immutable** object in Python, with one example of each.
+
+An instructor grades this answer. It is due two weeks after the course was set up; late
+answers lose 10 % per day, down to half the points.
+""",
+        "config": {},
+    },
+)
+
+DRAFT_COURSE: dict[str, Any] = {
+    "slug": DRAFT_SLUG,
+    "title": "Data Structures in Practice",
+    "description": """\
+*Work in progress.* Stacks, queues and dictionaries through small, practical problems.
+
+Only its instructor sees this course until it is published.
+""",
+}
+
+DRAFT_TASKS: tuple[dict[str, Any], ...] = (
+    {
+        "title": "Last in, first out",
+        "kind": "choice",
+        "description": "Which structure gives back the item added **last** first?",
+        "config": {"choices": ["queue", "stack", "heap"], "correct": [1]},
+    },
+    {
+        "title": "Count the words",
+        "kind": "numeric",
+        "description": 'How many keys does `Counter("to be or not to be".split())` have?',
+        "config": {"value": 4},
+    },
+)
+
+#: Alice's answers to the published course: (task index, answer). Graded on the spot, so
+#: the demo opens with a history: right, wrong, partly right, and one awaiting a grader.
+ALICE_ANSWERS: tuple[tuple[int, Any], ...] = (
+    (0, "hello, world"),
+    (1, 0),
+    (2, [0, 1, 3]),
+    (5, "A list can change after it is made, a tuple cannot: t[0] = 1 raises TypeError."),
+)
+
+
+def _task_fields(task: dict[str, Any]) -> dict[str, Any]:
+    fields = {"is_published": True, **task}
+    due_in_days = fields.pop("due_in_days", None)
+    if due_in_days is not None:
+        fields["due_at"] = timezone.now() + timedelta(days=due_in_days)
+    return fields
+
+
+def _course(
+    data: DemoData, fields: dict[str, Any], tasks: Sequence[dict[str, Any]], *, publish: bool
+) -> Course:
+    """The course with ``fields["slug"]``, created with ``tasks`` the first time only, so that
+    whatever the demo's users changed since stays as they left it."""
+    course = Course.objects.filter(slug=fields["slug"]).first()
+    if course is None:
+        course = courses.create_course(
+            creator=data.users["instructor"], tasks=[_task_fields(t) for t in tasks], **fields
+        )
+        if publish:
+            course = courses.publish(course=course)
+        data.log.append(f"Created {course.status} course {course.slug!r}")
+    else:
+        data.log.append(f"Kept {course.status} course {course.slug!r}")
+    data.courses[course.slug] = course
+    return course
+
+
+def seed_courses(data: DemoData) -> None:
+    """A published course with a task of every built-in kind, and a draft, both taught by
+    the instructor."""
+    _course(data, PUBLISHED_COURSE, PUBLISHED_TASKS, publish=True)
+    _course(data, DRAFT_COURSE, DRAFT_TASKS, publish=False)
+
+
+def seed_enrollments(data: DemoData) -> None:
+    """Alice studies the published course; Bob is left out so the demo can show enrolling."""
+    course = data.courses[PUBLISHED_SLUG]
+    try:
+        courses.enroll(user=data.users["alice"], course=course)
+        data.log.append(f"Enrolled 'alice' in {course.slug!r}")
+    except ServiceError as exc:
+        if exc.code != "already_enrolled":
+            raise
+        data.log.append(f"Kept the enrollment of 'alice' in {course.slug!r}")
+
+
+def seed_submissions(data: DemoData) -> None:
+    """Alice's answers, submitted and graded through the same services as the API.
+
+    Each has a fixed Idempotency-Key, so a second run gets the first run's submission back
+    instead of a new attempt. They are evaluated right here rather than by the task backend,
+    so they are graded even when ``TASKS_BACKEND`` names a worker that is not running; the
+    job the backend runs later finds them graded and leaves them alone.
+    """
+    alice = data.users["alice"]
+    course = data.courses[PUBLISHED_SLUG]
+    tasks = {t.title: t for t in Task.objects.filter(course=course)}
+    made = 0
+    for index, answer in ALICE_ANSWERS:
+        task = tasks.get(PUBLISHED_TASKS[index]["title"])
+        if task is None:  # removed by someone trying the demo
+            continue
+        result = submissions.submit(
+            user=alice, task=task, answer=answer, idempotency_key=f"seed-demo-{task.pk}"
+        )
+        if result.created:
+            pipeline.run_evaluation(result.submission.pk)
+            made += 1
+    data.log.append(f"Submitted {made} new answer(s) for 'alice' in {course.slug!r}")
+
+
+Part = Callable[[DemoData], None]
+
+#: The parts, in order. Later parts may use what earlier ones put into ``DemoData``.
+PARTS: list[Part] = [seed_users, seed_courses, seed_enrollments, seed_submissions]
+
+
+def seed_demo(parts: Sequence[Part] | None = None) -> DemoData:
+    """Run every part in one transaction: the demo data is all there or not at all."""
+    data = DemoData()
+    with transaction.atomic():
+        for part in PARTS if parts is None else parts:
+            part(data)
+    return data
