@@ -1,9 +1,9 @@
 """The example project's URLs, plus the baselines under ``/bench/`` (benchmarks only)."""
 
-from config.urls import urlpatterns as example_urlpatterns
 from django.urls import path
 
 from benchmarks import baseline
+from config.urls import urlpatterns as example_urlpatterns
 
 urlpatterns = [
     path("bench/courses/", baseline.course_list),
