@@ -100,6 +100,7 @@ class Server:
         port: int | None = None,
         log_path: Path | None = None,
         timeout: int = 60,
+        limit_request_line: int | None = None,
     ) -> None:
         self.env = dict(env)
         self.workers = workers
@@ -107,6 +108,7 @@ class Server:
         self.port = port or free_port()
         self.log_path = log_path
         self.timeout = timeout
+        self.limit_request_line = limit_request_line
         self.process: subprocess.Popen[bytes] | None = None
         self._log: Any = None
 
@@ -130,6 +132,8 @@ class Server:
             "--graceful-timeout=5",
             "--log-level=warning",
         ]
+        if self.limit_request_line is not None:
+            command.append(f"--limit-request-line={self.limit_request_line}")
         self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             command,

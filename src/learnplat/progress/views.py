@@ -121,7 +121,8 @@ class CourseProgressView(CourseScopedView):
             return me
         if not IsCourseStaff().has_object_permission(self.request, self, course):
             raise not_found()
-        if not raw.isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if not raw.isdecimal():
             raise ValidationError({"user": ["A valid user id is required."]})
         enrollment = (
             Enrollment.objects.students()

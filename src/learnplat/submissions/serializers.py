@@ -65,6 +65,12 @@ class SubmitSerializer(serializers.Serializer[Any]):
         help_text="The answer; its shape depends on the task's kind (see docs/evaluators.md)."
     )
 
+    def validate_answer(self, value: Any) -> Any:
+        # A form field "answer=null" parses to None after the null check of JSON bodies.
+        if value is None:
+            raise serializers.ValidationError("This field may not be null.")
+        return value
+
 
 def _finite(value: float | None) -> None:
     if value is not None and not math.isfinite(value):

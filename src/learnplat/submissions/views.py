@@ -30,6 +30,7 @@ from learnplat.api import LearnplatViewMixin, not_found
 from learnplat.conf import settings
 from learnplat.courses.models import Task
 from learnplat.evaluation.base import AnswerError
+from learnplat.evaluation.builtin import QUEUE_NAME
 from learnplat.exceptions import DomainError, Forbidden
 from learnplat.filters import FilterBackend
 from learnplat.permissions import IsCourseStaff, IsOwnerOrCourseStaff
@@ -313,6 +314,9 @@ class GraderViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
         queue = request.query_params.get("queue", "")
         if not queue:
             raise ValidationError({"queue": ["This query parameter is required."]})
+        if not QUEUE_NAME.fullmatch(queue):
+            # No submission waits in such a queue, and a NUL byte would reach PostgreSQL.
+            raise ValidationError({"queue": ["Not a queue name: letters, digits, _ . - only."]})
         if not self.grader.serves(queue):
             raise Forbidden(
                 f"This grader token does not serve {queue!r}.", code="queue_not_allowed"
