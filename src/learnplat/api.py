@@ -11,8 +11,13 @@ import logging
 from typing import Any, ClassVar
 
 from django.conf import settings as django_settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.db import InterfaceError, OperationalError
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.db import DatabaseError, InterfaceError, OperationalError
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.permissions import BasePermission
@@ -96,6 +101,10 @@ class LearnplatViewMixin:
         elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
             # Form bodies beyond DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES: the same JSON 400.
             exc = ParseError({"detail": str(exc), "code": "request_too_large"})
+        elif vanished(exc):
+            # Deleted by another request while this one ran (a PATCH racing a DELETE).
+            logger.warning("The object went away during the request: %s", exc)
+            exc = NotFound()
         elif isinstance(exc, OperationalError | InterfaceError):
             # The database went away (restart, failover, network): a 503 the client may
             # retry, not a 500. Django drops the broken connection when the request ends and
@@ -103,6 +112,14 @@ class LearnplatViewMixin:
             logger.error("Database unavailable: %s", exc, exc_info=exc)
             exc = ServiceUnavailable()
         return super().handle_exception(exc)  # type: ignore[misc]
+
+
+def vanished(exc: Exception) -> bool:
+    """Whether ``exc`` says a row was gone: ``DoesNotExist``, or a ``save(update_fields=...)``
+    that updated nothing (``Model.NotUpdated`` on Django 6, a ``DatabaseError`` before)."""
+    if isinstance(exc, ObjectDoesNotExist):
+        return True
+    return isinstance(exc, DatabaseError) and "did not affect any rows" in str(exc)
 
 
 def not_found() -> NotFound:
