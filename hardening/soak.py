@@ -1,4 +1,4 @@
-"""Load and soak: ``python -m hardening soak [--seconds 60] [--threads 4] [--rss-growth-mib 40]``.
+"""Load and soak: ``python -m hardening soak [--seconds 60] [--threads 4] [--rss-growth-mib 20]``.
 
 Serves the example project (production settings, one gunicorn worker, throttles off so that
 thousands of submissions a minute from a few students are not 429s) on a freshly seeded
@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--rss-growth-mib", type=float, default=40)
+    parser.add_argument("--rss-growth-mib", type=float, default=20)
     parser.add_argument("--out", type=Path, help="write the samples and summary here (JSON)")
     options = parser.parse_args(argv)
     url = live.database_url("soak")
