@@ -17,6 +17,20 @@ from learnplat.roles import Role
 
 PASSWORD = "correct-horse-battery-staple"
 
+#: The roles the endpoint matrices test, relative to one course: a student in no course, the
+#: student who owns the objects and another one, the course's assistant, an instructor of
+#: another course, the course's instructor, a platform admin.
+MATRIX_ROLES = (
+    "anonymous",
+    "outsider",
+    "student",
+    "other_student",
+    "assistant",
+    "other_instructor",
+    "instructor",
+    "admin",
+)
+
 
 def user_model_has_role_field() -> bool:
     return any(f.name == "role" for f in get_user_model()._meta.get_fields())

@@ -208,6 +208,18 @@ def test_site_root_serves_the_built_front_end_when_present(tmp_path: Path) -> No
     assert lines[1] == "<html>learnplat react app</html>"
 
 
+def test_api_errors_outside_drf_are_json_with_debug_off() -> None:
+    result = shell(
+        "from django.test import Client;"
+        "r1, r2 = Client().get('/api/tasks/1.5/'), Client().get('/admin/nowhere/');"
+        "print(r1.status_code, r1['Content-Type'], r2.status_code, r2['Content-Type'])",
+        **production_env(ALLOWED_HOSTS="testserver", SECURE_SSL_REDIRECT="0"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["404", "application/json"]
+    assert result.stdout.split()[3].startswith("text/html")
+
+
 def test_client_side_routes_are_404_without_a_built_front_end(tmp_path: Path) -> None:
     # An empty dist/, whatever a developer's or CI's earlier `npm run build` left in the real one.
     result = shell(

@@ -16,3 +16,8 @@ urlpatterns = [
     # Client-side routes of the React app (/courses/intro, ...) load the same index.html.
     re_path(r"^(?!api/|admin/|static/).+$", views.frontend_route, name="frontend-route"),
 ]
+
+# JSON errors for paths under api/ (a URL no view matched, a crash outside DRF); the rest of
+# the site keeps Django's pages.
+handler404 = "learnplat.handlers.page_not_found"
+handler500 = "learnplat.handlers.server_error"

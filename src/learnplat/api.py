@@ -7,18 +7,29 @@ looked up per action under ``"<resource>_<action>"`` keys so a host can replace 
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
 from django.conf import settings as django_settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.db import DatabaseError, InterfaceError, OperationalError
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.permissions import BasePermission
+from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.serializers import BaseSerializer
 
 from learnplat.conf import settings
-from learnplat.exceptions import InvalidInput, ServiceError
+from learnplat.exceptions import InvalidInput, ServiceError, ServiceUnavailable
 from learnplat.pagination import LearnplatPagination
+from learnplat.schema import LearnplatAutoSchema
+
+logger = logging.getLogger("learnplat.api")
 
 
 class LearnplatViewMixin:
@@ -37,6 +48,9 @@ class LearnplatViewMixin:
     action_permissions: ClassVar[dict[str, list[type[BasePermission] | Any]]] = {}
     action_serializers: ClassVar[dict[str, type[BaseSerializer[Any]]]] = {}
     pagination_class: type[BasePagination] | None = LearnplatPagination
+    # Whatever DEFAULT_SCHEMA_CLASS the host uses: learnplat's operations document the
+    # answers its lists give on their own (drf-spectacular is a dependency).
+    schema: ViewInspector | None = LearnplatAutoSchema()
 
     def _current_action(self) -> str:
         action = getattr(self, "action", None)
@@ -84,7 +98,28 @@ class LearnplatViewMixin:
                 "bytes."
             )
             exc = ParseError({"detail": message, "code": "request_too_large"})
+        elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+            # Form bodies beyond DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES: the same JSON 400.
+            exc = ParseError({"detail": str(exc), "code": "request_too_large"})
+        elif vanished(exc):
+            # Deleted by another request while this one ran (a PATCH racing a DELETE).
+            logger.warning("The object went away during the request: %s", exc)
+            exc = NotFound()
+        elif isinstance(exc, OperationalError | InterfaceError):
+            # The database went away (restart, failover, network): a 503 the client may
+            # retry, not a 500. Django drops the broken connection when the request ends and
+            # CONN_HEALTH_CHECKS makes the next request open a fresh one.
+            logger.error("Database unavailable: %s", exc, exc_info=exc)
+            exc = ServiceUnavailable()
         return super().handle_exception(exc)  # type: ignore[misc]
+
+
+def vanished(exc: Exception) -> bool:
+    """Whether ``exc`` says a row was gone: ``DoesNotExist``, or a ``save(update_fields=...)``
+    that updated nothing (``Model.NotUpdated`` on Django 6, a ``DatabaseError`` before)."""
+    if isinstance(exc, ObjectDoesNotExist):
+        return True
+    return isinstance(exc, DatabaseError) and "did not affect any rows" in str(exc)
 
 
 def not_found() -> NotFound:

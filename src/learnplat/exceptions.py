@@ -43,6 +43,19 @@ class Forbidden(DomainError):
     default_code = "permission_denied"
 
 
+class ServiceUnavailable(DomainError):
+    """503 with ``Retry-After``: the database cannot be reached (a restart, a failover).
+
+    Clients may retry; nothing was half-written, as the transaction did not commit.
+    """
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The service is briefly unavailable; try again in a few seconds."
+    default_code = "service_unavailable"
+    #: Seconds; DRF's exception handler sends it as the ``Retry-After`` header.
+    wait = 5
+
+
 class InvalidInput(Exception):
     """Raised by services for input that breaks a rule: views answer 400 with ``errors``.
 

@@ -7,6 +7,10 @@
 
       @extend_schema(responses={201: CourseSerializer, **error_responses(400, 401, 403)})
 
+- :class:`LearnplatAutoSchema`, the schema class of every learnplat view, documents the
+  answers every paginated or filtered list gives whatever its view says: 404 for a ``?page=``
+  that names no page, 400 for an invalid filter value.
+
 Hosts generating their schema should map learnplat's enums to stable names
 (``ENUM_NAME_OVERRIDES``, see docs/auth.md), as several resources have a ``role``.
 """
@@ -16,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -83,3 +89,42 @@ def error_responses(
         body = ValidationErrorSerializer if code == 400 else ErrorSerializer
         responses[code] = OpenApiResponse(response=body, description=description)
     return responses
+
+
+#: What a list answers on its own, beyond what its view documents.
+PAGE_NOT_FOUND = "`?page=` names no page: past the last one, or not a page number."
+INVALID_FILTER = "A filter parameter has an invalid value: messages per parameter."
+
+
+class LearnplatAutoSchema(AutoSchema):
+    """drf-spectacular's ``AutoSchema`` that also documents the 404 of every paginated list
+    (DRF's pagination answers ``{"detail": "Invalid page."}``) and the 400 of every list
+    filtered by django-filter (invalid values get field errors), so clients and schema
+    fuzzers are never surprised by them."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None or self.method != "GET":
+            return operation
+        responses = operation.setdefault("responses", {})
+        query = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+        extra: dict[str, OpenApiResponse] = {}
+        if "page" in query:
+            extra["404"] = OpenApiResponse(ErrorSerializer, description=PAGE_NOT_FOUND)
+        if self._is_list_view() and self._filters_validate():
+            extra["400"] = OpenApiResponse(ValidationErrorSerializer, description=INVALID_FILTER)
+        for code, response in extra.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(response, code)
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _filters_validate(self) -> bool:
+        backends = getattr(self.view, "filter_backends", None) or []
+        django_filters = any(
+            isinstance(b, type) and issubclass(b, DjangoFilterBackend) for b in backends
+        )
+        return django_filters and bool(
+            getattr(self.view, "filterset_class", None)
+            or getattr(self.view, "filterset_fields", None)
+        )

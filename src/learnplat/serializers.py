@@ -94,3 +94,29 @@ class UserField(serializers.PrimaryKeyRelatedField):
         if any(f.name == "is_active" for f in model._meta.get_fields()):
             users = users.filter(is_active=True)
         return users
+
+
+# -- lean representations -------------------------------------------------------------------
+# The hot read serializers write their fields directly, exactly as DRF's fields would, when
+# they are used as they are (subclasses, e.g. a host's own serializer, take DRF's way).
+
+_datetime_field = serializers.DateTimeField()
+
+
+def datetime_json(value: Any) -> str | None:
+    """A datetime as ``serializers.DateTimeField`` writes it (format and time zone settings)."""
+    return None if value is None else _datetime_field.to_representation(value)
+
+
+def float_json(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def user_summary_json(user: Any) -> dict[str, Any]:
+    """What :class:`UserSummarySerializer` writes for ``user``."""
+    return {
+        "id": user.pk,
+        "username": str(user.get_username()),
+        "first_name": str(getattr(user, "first_name", "") or ""),
+        "last_name": str(getattr(user, "last_name", "") or ""),
+    }

@@ -78,6 +78,13 @@ CASES: dict[str, tuple[Callable[[], bytes], str, int, str | None]] = {
     "null": (lambda: b"null", JSON, 400, None),
     "long-values": (long_values, JSON, 400, None),
     "five-megabytes": (five_megabytes, JSON, 400, "request_too_large"),
+    # Beyond DATA_UPLOAD_MAX_NUMBER_FIELDS (1000), which Django refuses with an HTML 400.
+    "too-many-form-fields": (
+        lambda: "&".join(f"f{n}=1" for n in range(1500)).encode(),
+        "application/x-www-form-urlencoded",
+        400,
+        "request_too_large",
+    ),
     "text-plain": (lambda: b"username=ada", "text/plain", 415, None),
 }
 

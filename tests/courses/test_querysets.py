@@ -11,6 +11,7 @@ from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.courses.querysets import forget_course_roles, remember_course_role
 from learnplat.roles import get_role
 from tests.courses.conftest import World
+from tests.factories import CourseFactory, enroll
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +56,45 @@ def test_taught_and_enrolled(world: World) -> None:
 def test_for_listing_annotations(world: World, django_assert_num_queries: Any) -> None:
     student = world.users["student"]
     get_role(student)  # group-based host shapes read the platform role with a query
-    with django_assert_num_queries(2):  # the courses, then every instructor at once
+    # The courses, then every instructor and every task count of the page at once.
+    with django_assert_num_queries(3):
         courses = {c.slug: c for c in Course.objects.for_listing(student)}
         intro = courses["intro"]
         assert (intro.task_count, intro.published_task_count) == (2, 1)
         assert (intro.is_enrolled, intro.my_role) == (True, "student")
-        assert [e.user for e in intro.instructor_enrollments] == [world.users["instructor"]]
+        instructor = world.users["instructor"]
+        assert intro.instructor_summaries == [
+            {
+                "id": instructor.pk,
+                "username": instructor.get_username(),
+                "first_name": instructor.first_name,
+                "last_name": instructor.last_name,
+            }
+        ]
         assert courses["other"].my_role is None
+        assert courses["other"].instructor_summaries == [
+            {"id": world.users["other_instructor"].pk, "username": "other_instructor"}
+            | {k: getattr(world.users["other_instructor"], k) for k in ("first_name", "last_name")}
+        ]
+
+
+def test_visible_one_agrees_with_visible_to(world: World) -> None:
+    archived = CourseFactory(slug="old", status="archived")
+    enroll(world.users["student"], archived)
+    enroll(world.users["instructor"], archived, "instructor")
+    slugs = list(Course.objects.values_list("slug", flat=True))
+    for role, user in world.users.items():
+        caller = user or AnonymousUser()
+        listed = set(Course.objects.visible_to(caller).values_list("slug", flat=True))
+        found = {slug for slug in slugs if Course.objects.visible_one(caller, slug) is not None}
+        assert found == listed, role
+        for slug in listed:
+            course = Course.objects.visible_one(caller, slug)
+            annotated = Course.objects.with_caller(caller).get(slug=slug)
+            assert (course.my_role, course.is_enrolled) == (
+                annotated.my_role,
+                annotated.is_enrolled,
+            ), (role, slug)
 
 
 def test_for_listing_anonymous(world: World) -> None:

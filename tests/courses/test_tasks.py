@@ -71,7 +71,7 @@ def test_config_only_for_staff(world: World, role: str, sees_config: bool) -> No
 
 
 @matrix(
-    anonymous=404,
+    anonymous=401,
     outsider=404,
     student=200,
     assistant=200,
@@ -84,7 +84,7 @@ def test_retrieve_published_matrix(world: World, role: str, code: int) -> None:
 
 
 @matrix(
-    anonymous=404,
+    anonymous=401,
     outsider=404,
     student=404,
     assistant=200,
@@ -124,7 +124,7 @@ def test_create_matrix(world: World, role: str, code: int) -> None:
 
 
 @matrix(
-    anonymous=404,
+    anonymous=401,
     outsider=404,
     student=403,
     assistant=200,
@@ -140,7 +140,7 @@ def test_patch_matrix(world: World, role: str, code: int) -> None:
 
 
 @matrix(
-    anonymous=404,
+    anonymous=401,
     outsider=404,
     student=403,
     assistant=204,
@@ -317,3 +317,16 @@ def test_task_list_sizes_one_and_twenty(world: World, django_assert_num_queries:
         lambda: listing(20),
         between=lambda: TaskFactory.create_batch(19, course=world.course),
     )
+
+
+def test_patch_answers_the_new_prerequisites(world: World) -> None:
+    # The ids read when the task was looked up must not outlive the update.
+    first = TaskFactory(course=world.course, position=5)
+    second = TaskFactory(course=world.course, position=6)
+    target = url("task-detail", world.task.pk)
+    client = world.client("instructor")
+
+    assert client.patch(target, {"prerequisites": [first.pk]}).json()["prerequisites"] == [first.pk]
+    answer = client.patch(target, {"prerequisites": [second.pk, first.pk]}).json()
+    assert answer["prerequisites"] == [first.pk, second.pk]
+    assert client.get(target).json()["prerequisites"] == [first.pk, second.pk]

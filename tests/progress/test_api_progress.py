@@ -168,9 +168,10 @@ def test_staff_get_404_for_non_students_and_400_for_junk(world: World, who: str)
     fellow_staff = world.instructor if who == "assistant" else world.assistant
     for target in (world.outsider, fellow_staff, 987654):
         assert client.get(course_url(world, target)).status_code == 404
-    response = client.get(course_url(world, "abc"))
-    assert response.status_code == 400
-    assert "user" in response.json()
+    for junk in ("abc", "\u00b2", "-1"):
+        response = client.get(course_url(world, junk))
+        assert response.status_code == 400, junk
+        assert "user" in response.json()
 
 
 def test_instructor_of_another_course_gets_404_for_students(world: World) -> None:

@@ -10,18 +10,8 @@ import pytest
 from learnplat.submissions import pipeline
 from learnplat.submissions.models import Submission
 from learnplat.submissions.services import create_grader_token
+from tests.factories import MATRIX_ROLES as ROLES
 from tests.submissions.conftest import World, queued, set_kind, submit_url
-
-ROLES = (
-    "anonymous",
-    "outsider",
-    "student",
-    "other_student",
-    "assistant",
-    "other_instructor",
-    "instructor",
-    "admin",
-)
 
 
 def client(world: World, role: str) -> Any:

@@ -172,6 +172,14 @@ def test_next_needs_a_queue(grader: APIClient) -> None:
     assert "queue" in response.json()
 
 
+@pytest.mark.parametrize("queue", ["\x00", "py\x00thon", "a b", "x" * 65])
+def test_next_refuses_what_is_no_queue_name(grader: APIClient, queue: str) -> None:
+    # Found by schema fuzzing: a NUL byte reached PostgreSQL, which refuses it (a 500).
+    response = grader.get("/api/grader/next/", {"queue": queue})
+    assert response.status_code == 400
+    assert "queue" in response.json()
+
+
 def test_oldest_first_and_backoff_respected(world: World, grader: APIClient) -> None:
     first = queued(world, {"n": 1})
     second = queued(world, {"n": 2})

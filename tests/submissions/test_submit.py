@@ -185,6 +185,10 @@ def test_null_or_missing_answer_is_400(world: World) -> None:
     client = world.client(world.student)
     assert client.post(submit_url(world.task), {"answer": None}, format="json").status_code == 400
     assert client.post(submit_url(world.task), {}, format="json").status_code == 400
+    # Found by schema fuzzing: a form field reads "null" as JSON, after DRF's null check.
+    form = client.post(submit_url(world.task), {"answer": "null"}, format="multipart")
+    assert form.status_code == 400
+    assert form.json() == {"answer": ["This field may not be null."]}
     assert not Submission.objects.exists()
 
 

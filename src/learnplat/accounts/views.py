@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib.auth import update_session_auth_hash
-from django_filters.rest_framework import DjangoFilterBackend
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -43,10 +44,12 @@ from learnplat.accounts.serializers import (
 from learnplat.accounts.throttling import RegisterThrottle, TokenThrottle
 from learnplat.api import LearnplatViewMixin
 from learnplat.authentication import JWTAuthentication
+from learnplat.filters import FilterBackend
 from learnplat.permissions import IsPlatformAdmin
 from learnplat.schema import error_responses
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class AuthView(LearnplatViewMixin, GenericAPIView):
     """Base of the ``auth/`` endpoints: ``method_actions`` names the action of each HTTP
     method, and so the ``auth_<action>`` keys its permissions and serializer live under."""
@@ -71,6 +74,9 @@ class AuthView(LearnplatViewMixin, GenericAPIView):
         # too, and the getter derives the action from that, so the assignment is moot.
         pass
 
+    # Every frame below holds passwords or tokens: Django's error reports (ADMINS mails,
+    # error trackers using its filter) show none of their variables.
+    @sensitive_variables()
     def save_body(self, request: Request, **kwargs: Any) -> Any:
         """Validate the body with the action's serializer and save it; returns what it saved."""
         serializer = self.get_serializer(data=request.data, **kwargs)
@@ -319,7 +325,7 @@ class UserViewSet(
         "retrieve": AdminUserSerializer,
         "update": AdminUserSerializer,
     }
-    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [FilterBackend, SearchFilter, OrderingFilter]
     filterset_class = UserFilter
     search_fields = ["username", "email", "first_name", "last_name"]
     ordering_fields = ["id", "username", "email", "first_name", "last_name", "date_joined"]

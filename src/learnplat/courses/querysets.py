@@ -10,12 +10,14 @@ serializers read, so a list runs the same number of queries whatever its page si
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from learnplat.querysets import AttachingQuerySet
 from learnplat.roles import is_platform_admin
 
 if TYPE_CHECKING:
@@ -115,7 +117,7 @@ def _task_count(**filters: Any) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-class CourseQuerySet(models.QuerySet["Course"]):
+class CourseQuerySet(AttachingQuerySet["Course"]):
     def published(self) -> CourseQuerySet:
         return self.filter(status="published")
 
@@ -150,11 +152,33 @@ class CourseQuerySet(models.QuerySet["Course"]):
         student = self._membership(user, ("student",))
         return self.filter(Q(status="published") | member | (Q(status="archived") & student))
 
-    def with_task_counts(self) -> CourseQuerySet:
-        """Annotate ``task_count`` (every task) and ``published_task_count``."""
-        return self.annotate(
-            task_count=_task_count(), published_task_count=_task_count(is_published=True)
+    def visible_one(self, user: Any, slug: str) -> Course | None:
+        """The course ``slug`` if :meth:`visible_to` would list it for ``user``, with
+        ``my_role`` and ``is_enrolled`` set as :meth:`with_caller` annotates them.
+
+        Two plain queries (the course, the caller's role, which stays cached for the request)
+        instead of one with correlated subqueries: a view under ``courses/{slug}/`` runs it
+        on every request."""
+        from learnplat.courses.models import Enrollment
+
+        course = next(iter(self.filter(slug=slug)[:1]), None)
+        if course is None:
+            return None
+        role = Enrollment.objects.role_of(user, course.pk)
+        course.my_role = role  # type: ignore[attr-defined]
+        course.is_enrolled = role == "student"  # type: ignore[attr-defined]
+        visible = (
+            course.status == "published"
+            or role in _staff_roles()
+            or (course.status == "archived" and role == "student")
+            or is_platform_admin(user)
         )
+        return course if visible else None
+
+    def with_task_counts(self) -> CourseQuerySet:
+        """Give each course ``task_count`` (every task) and ``published_task_count``, counted
+        for the whole page in one query once its courses are fetched."""
+        return self.attach("task_counts", attach_task_counts)  # type: ignore[return-value]
 
     def with_caller(self, user: Any) -> CourseQuerySet:
         """Annotate the caller's ``my_role`` (active course role or None) and ``is_enrolled``
@@ -173,19 +197,10 @@ class CourseQuerySet(models.QuerySet["Course"]):
         )
 
     def with_instructors(self) -> CourseQuerySet:
-        """Prefetch the active instructors' enrollments, users joined, as
-        ``instructor_enrollments`` (one query for the whole page)."""
-        from learnplat.courses.models import Enrollment
-
-        return self.prefetch_related(
-            Prefetch(
-                "enrollments",
-                queryset=Enrollment.objects.instructors()
-                .select_related("user")
-                .order_by("created", "id"),
-                to_attr="instructor_enrollments",
-            )
-        )
+        """Give each course ``instructor_summaries``: its active instructors as
+        ``{id, username, first_name, last_name}`` dicts, in the order they joined, read for
+        the whole page in one ``.values()`` query once its courses are fetched."""
+        return self.attach("instructors", attach_instructor_summaries)  # type: ignore[return-value]
 
     def for_listing(self, user: Any) -> CourseQuerySet:
         """The courses ``user`` may see, with everything the course representation reads."""
@@ -196,24 +211,98 @@ class CourseQuerySet(models.QuerySet["Course"]):
         return self.enrolled_by(user).with_task_counts().with_caller(user).with_instructors()
 
 
-def prerequisites_prefetch(*, published_only: bool = False) -> Prefetch:
-    """The ``prerequisites`` of tasks, ids only; ``published_only`` for students."""
+def attach_task_counts(courses: list[Any]) -> None:
+    counts = task_counts([c.pk for c in courses])
+    for course in courses:
+        course.task_count, course.published_task_count = counts.get(course.pk, (0, 0))
+
+
+def attach_instructor_summaries(courses: list[Any]) -> None:
+    summaries = instructor_summaries([c.pk for c in courses])
+    for course in courses:
+        course.instructor_summaries = summaries.get(course.pk, [])
+
+
+def task_counts(course_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """course id -> (tasks, published tasks), in one query."""
     from learnplat.courses.models import Task
 
-    prerequisites = Task.objects.only("id").order_by("position", "id")
+    if not course_ids:
+        return {}
+    rows = (
+        Task.objects.filter(course_id__in=course_ids)
+        .order_by()
+        .values("course_id")
+        .annotate(total=Count("pk"), published=Count("pk", filter=Q(is_published=True)))
+        .values_list("course_id", "total", "published")
+    )
+    return {course_id: (total, published) for course_id, total, published in rows}
+
+
+def instructor_summaries(course_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """course id -> its active instructors as the API shows users (one query)."""
+    from django.contrib.auth import get_user_model
+
+    from learnplat.courses.models import Enrollment
+
+    if not course_ids:
+        return {}
+    user_model = get_user_model()
+    names = {f.name for f in user_model._meta.get_fields()}
+    columns = ["course_id", "user_id", f"user__{user_model.USERNAME_FIELD}"]
+    columns += [f"user__{name}" for name in ("first_name", "last_name") if name in names]
+    rows = (
+        Enrollment.objects.instructors()
+        .filter(course_id__in=course_ids)
+        .order_by("created", "id")
+        .values_list(*columns)
+    )
+    found: dict[int, list[dict[str, Any]]] = {}
+    for course_id, user_id, username, *full_name in rows:
+        first, last = (*full_name, "", "")[:2]
+        found.setdefault(course_id, []).append(
+            {
+                "id": user_id,
+                "username": str(username),
+                "first_name": str(first or ""),
+                "last_name": str(last or ""),
+            }
+        )
+    return found
+
+
+def prerequisite_ids(task_ids: list[int], *, published_only: bool) -> dict[int, list[int]]:
+    """task id -> ids of its prerequisites in course order (one query)."""
+    from learnplat.courses.models import Task
+
+    through = Task.prerequisites.through.objects.filter(from_task_id__in=task_ids)
     if published_only:
-        prerequisites = prerequisites.filter(is_published=True)
-    return Prefetch("prerequisites", queryset=prerequisites)
+        through = through.filter(to_task__is_published=True)
+    found: dict[int, list[int]] = {}
+    rows = through.order_by("to_task__position", "to_task_id").values_list(
+        "from_task_id", "to_task_id"
+    )
+    for source, target in rows:
+        found.setdefault(source, []).append(target)
+    return found
 
 
-class TaskQuerySet(models.QuerySet["Task"]):
+def attach_prerequisite_ids(tasks: list[Any], *, published_only: bool) -> None:
+    """Set ``prerequisite_ids`` on each of ``tasks`` (one query)."""
+    found = prerequisite_ids([t.pk for t in tasks], published_only=published_only)
+    for task in tasks:
+        task.prerequisite_ids = found.get(task.pk, [])
+
+
+class TaskQuerySet(AttachingQuerySet["Task"]):
     def published(self) -> TaskQuerySet:
         return self.filter(is_published=True)
 
     def with_prerequisites(self, *, published_only: bool = False) -> TaskQuerySet:
-        """Prefetch prerequisite ids (one query for the page); ``published_only`` hides the
-        unpublished ones from students."""
-        return self.prefetch_related(prerequisites_prefetch(published_only=published_only))
+        """Give each task ``prerequisite_ids`` (one query for the page); ``published_only``
+        hides the unpublished ones from students."""
+        attachment = partial(attach_prerequisite_ids, published_only=published_only)
+        return self.attach("prerequisites", attachment)  # type: ignore[return-value]
 
     def for_course(self, course: Course, user: Any) -> TaskQuerySet:
         """The tasks of ``course`` that ``user`` may see, in order, ready to serialize:

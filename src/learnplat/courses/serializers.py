@@ -28,7 +28,7 @@ from learnplat.courses.models import (
     LatePer,
     Task,
 )
-from learnplat.courses.querysets import sees_all_tasks
+from learnplat.courses.querysets import instructor_summaries, sees_all_tasks
 from learnplat.courses.validation import check_description, clean_task
 from learnplat.evaluation.registry import UnknownKind, available_kinds, get_evaluator
 from learnplat.exceptions import InvalidInput
@@ -38,6 +38,7 @@ from learnplat.serializers import (
     RejectUnknownFieldsMixin,
     UserField,
     UserSummarySerializer,
+    datetime_json,
 )
 
 __all__ = [
@@ -112,8 +113,15 @@ class PrerequisitesField(serializers.ListField):
         kwargs.setdefault("max_length", 1000)
         super().__init__(**kwargs)
 
+    def get_attribute(self, instance: Any) -> Any:
+        # Set by Task.objects.with_prerequisites() / attach_prerequisite_ids().
+        found = getattr(instance, "prerequisite_ids", None)
+        if found is None:
+            found = [task.pk for task in instance.prerequisites.all()]
+        return found
+
     def to_representation(self, data: Any) -> list[int]:
-        return [task.pk for task in data.all()]
+        return list(data)
 
 
 class TaskSerializer(
@@ -181,16 +189,44 @@ class TaskSerializer(
             return {}
 
     def to_representation(self, instance: Task) -> dict[str, Any]:
-        data = super().to_representation(instance)
+        if type(self) is TaskSerializer:
+            data = self._lean(instance)
+        else:
+            data = super().to_representation(instance)
         if not sees_all_tasks(_caller(self), instance.course_id):
             data.pop("config", None)
         return data
+
+    def _lean(self, task: Task) -> dict[str, Any]:
+        """The fields as DRF writes them, without its per-field machinery (task lists)."""
+        return {
+            "id": task.pk,
+            "course": task.course.slug,
+            "title": task.title,
+            "description": task.description,
+            "kind": task.kind,
+            "position": task.position,
+            "max_score": float(task.max_score),
+            "weight": float(task.weight),
+            "opens_at": datetime_json(task.opens_at),
+            "due_at": datetime_json(task.due_at),
+            "closes_at": datetime_json(task.closes_at),
+            "max_attempts": task.max_attempts,
+            "late_policy": task.late_policy,
+            "prerequisites": self.fields["prerequisites"].get_attribute(task),
+            "is_published": task.is_published,
+            "config": task.config,
+            "public_config": self.get_public_config(task),
+        }
 
     def create(self, validated_data: dict[str, Any]) -> Task:
         return services.create_task(course=self.context["course"], **validated_data)
 
     def update(self, instance: Task, validated_data: dict[str, Any]) -> Task:
-        return services.update_task(task=instance, **validated_data)
+        task = services.update_task(task=instance, **validated_data)
+        # Ids read before the update would answer the old prerequisites.
+        task.__dict__.pop("prerequisite_ids", None)
+        return task
 
 
 class CourseTaskInputSerializer(TaskSerializer):
@@ -265,12 +301,10 @@ class CourseSerializer(
 
     @extend_schema_field(UserSummarySerializer(many=True))
     def get_instructors(self, course: Course) -> Any:
-        enrollments = getattr(course, "instructor_enrollments", None)
-        if enrollments is None:
-            enrollments = (
-                Enrollment.objects.instructors().filter(course=course).select_related("user")
-            )
-        return UserSummarySerializer([e.user for e in enrollments], many=True).data
+        summaries = getattr(course, "instructor_summaries", None)
+        if summaries is None:
+            summaries = instructor_summaries([course.pk]).get(course.pk, [])
+        return summaries
 
     def get_task_count(self, course: Course) -> int:
         sees_all = is_platform_admin(_caller(self)) or self._my_role(course) in STAFF_ROLES
@@ -293,6 +327,29 @@ class CourseSerializer(
 
     def update(self, instance: Course, validated_data: dict[str, Any]) -> Course:
         return services.update_course(course=instance, **validated_data)
+
+    def to_representation(self, instance: Course) -> dict[str, Any]:
+        # The catalog's 20 courses, field by field as DRF writes them but without its
+        # per-field machinery; subclasses (the detail, a host's own) take DRF's way.
+        if type(self) is not CourseSerializer:
+            return super().to_representation(instance)
+        course: Any = instance
+        return {
+            "slug": course.slug,
+            "title": course.title,
+            "description": course.description,
+            "status": course.status,
+            "enrollment_open": course.enrollment_open,
+            "capacity": course.capacity,
+            "grading_policy": course.grading_policy,
+            "published_at": datetime_json(course.published_at),
+            "instructors": self.get_instructors(course),
+            "task_count": self.get_task_count(course),
+            "is_enrolled": self.get_is_enrolled(course),
+            "my_role": self.get_my_role(course),
+            "created": datetime_json(course.created),
+            "modified": datetime_json(course.modified),
+        }
 
 
 class CourseDetailSerializer(CourseSerializer):

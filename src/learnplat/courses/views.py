@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.db.models import QuerySet, prefetch_related_objects
-from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
+from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -31,7 +30,7 @@ from learnplat.courses import services
 from learnplat.courses.filters import CourseFilter, EnrollmentFilter, ExtensionFilter
 from learnplat.courses.models import Course, Enrollment, Extension, Task
 from learnplat.courses.querysets import (
-    prerequisites_prefetch,
+    attach_prerequisite_ids,
     remember_course_role,
     sees_all_tasks,
 )
@@ -46,6 +45,7 @@ from learnplat.courses.serializers import (
     TaskSerializer,
 )
 from learnplat.exceptions import ServiceError
+from learnplat.filters import FilterBackend
 from learnplat.permissions import (
     AllowAny,
     IsAuthenticated,
@@ -173,7 +173,7 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
         "archive": "retrieve",
     }
     serializer_class = CourseSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = CourseFilter
 
     def get_queryset(self) -> QuerySet[Course]:
@@ -268,11 +268,9 @@ class CourseChildViewMixin(CoursesViewMixin):
     def get_course(self) -> Course:
         if not hasattr(self, "_course"):
             user = self.request.user  # type: ignore[attr-defined]
-            course = get_object_or_404(
-                Course.objects.visible_to(user).with_caller(user),
-                slug=self.kwargs["slug"],  # type: ignore[attr-defined]
-            )
-            remember_course_role(user, course.pk, course.my_role)  # type: ignore[attr-defined]
+            course = Course.objects.visible_one(user, self.kwargs["slug"])  # type: ignore[attr-defined]
+            if course is None:
+                raise Http404
             self.check_object_permissions(self.request, course)  # type: ignore[attr-defined]
             self._course = course
         return self._course
@@ -303,7 +301,7 @@ class CourseChildViewSet(
     """List and create the ``model`` rows of the course in the URL."""
 
     model: ClassVar[type[Any]]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no course
@@ -438,10 +436,12 @@ class TaskViewSet(
     permission_resource = "task"
     http_method_names = ["get", "patch", "delete", "head", "options"]
     action_aliases = {"partial_update": "update"}
+    # Anonymous callers see no task at all: a 401 says "log in", as on every endpoint that
+    # needs an account (a 404 would say "no such task").
     action_permissions = {
-        "retrieve": [IsCourseMember],
-        "update": [IsCourseStaff],
-        "destroy": [IsCourseStaff],
+        "retrieve": [IsAuthenticated, IsCourseMember],
+        "update": [IsAuthenticated, IsCourseStaff],
+        "destroy": [IsAuthenticated, IsCourseStaff],
     }
     action_serializers = {"retrieve": TaskSerializer, "update": TaskSerializer}
     serializer_class = TaskSerializer
@@ -452,9 +452,9 @@ class TaskViewSet(
     def get_object(self) -> Task:
         task: Task = super().get_object()
         published_only = not sees_all_tasks(self.request.user, task.course_id)
-        # Prefetched after the lookup: whether unpublished prerequisites show depends on the
+        # Read after the lookup: whether unpublished prerequisites show depends on the
         # caller's role in this task's course.
-        prefetch_related_objects([task], prerequisites_prefetch(published_only=published_only))
+        attach_prerequisite_ids([task], published_only=published_only)
         return task
 
     def perform_destroy(self, instance: Task) -> None:

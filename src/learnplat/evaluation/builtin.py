@@ -335,7 +335,8 @@ class ManualEvaluator(Evaluator):
         )
 
 
-_QUEUE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+#: What a grader queue may be called (the ``queue`` of an ``external`` task).
+QUEUE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 class ExternalEvaluator(Evaluator):
@@ -358,7 +359,7 @@ class ExternalEvaluator(Evaluator):
     def validate_config(self, config: Any) -> dict[str, Any]:
         fields = ConfigFields(config, allowed=self.config_keys)
         queue = fields.string("queue", default="default", max_length=64)
-        if not fields.has_error("queue") and not _QUEUE_NAME.fullmatch(queue):
+        if not fields.has_error("queue") and not QUEUE_NAME.fullmatch(queue):
             fields.add_error(
                 "queue", _("Use 1 to 64 letters, digits, dots, hyphens or underscores.")
             )

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.progress.models import CourseProgress, TaskProgress, TaskProgressStatus
-from learnplat.progress.querysets import published_tasks, username_field
+from learnplat.progress.querysets import gradebook_rows, published_tasks, username_field
 from learnplat.progress.rules import CourseTotals, course_values, task_rule
 
 #: The CourseProgress fields the API shows.
@@ -116,9 +116,26 @@ def course_report(course: Course, user: Any) -> ProgressReport:
 def reports_of_students(
     enrollments: Iterable[Enrollment], course: Course, tasks: list[Task]
 ) -> list[ProgressReport]:
-    """Reports of a page of :func:`~learnplat.progress.querysets.with_gradebook_rows`."""
+    """Reports of a page of :func:`~learnplat.progress.querysets.gradebook_students`, their
+    progress rows read in two queries as named tuples (they read like the model rows)."""
+    page = list(enrollments)
     totals = course_totals_of(course, tasks)
-    return [_prefetched(course, e.user, e.user, tasks, totals) for e in enrollments]
+    course_rows, task_rows = gradebook_rows(course, [e.user_id for e in page])
+    figures = {row.user_id: row for row in course_rows}
+    cells: dict[int, dict[int, Any]] = {}
+    for row in task_rows:
+        cells.setdefault(row.user_id, {})[row.task_id] = row
+    return [
+        ProgressReport(
+            course=course,
+            user=e.user,
+            row=figures.get(e.user_id),
+            tasks=tasks,
+            task_rows=cells.get(e.user_id, {}),
+            totals=totals,
+        )
+        for e in page
+    ]
 
 
 def stream_gradebook(

@@ -12,7 +12,48 @@ from typing import Any
 from rest_framework import serializers
 
 from learnplat.progress.models import TaskProgressStatus
-from learnplat.serializers import UserSummarySerializer
+from learnplat.serializers import (
+    UserSummarySerializer,
+    datetime_json,
+    float_json,
+    user_summary_json,
+)
+
+NOT_STARTED = TaskProgressStatus.NOT_STARTED.value
+
+
+def _figures_json(figures: dict[str, Any]) -> dict[str, Any]:
+    """``FiguresMixin``'s fields, as DRF writes them."""
+    return {
+        "score": float_json(figures["score"]),
+        "max_score": float_json(figures["max_score"]),
+        "percent": float_json(figures["percent"]),
+        "tasks_completed": int(figures["tasks_completed"]),
+        "tasks_total": int(figures["tasks_total"]),
+        "completed_at": datetime_json(figures["completed_at"]),
+    }
+
+
+def _cell_json(task_id: int, row: Any) -> dict[str, Any]:
+    """``TaskCellSerializer``'s fields of a task's progress row (None: not started).
+
+    The row's columns already have the types DRF's fields would give (float or None,
+    int, str, bool), so they are taken as they are."""
+    if row is None:
+        return {
+            "task": task_id,
+            "score": None,
+            "attempts": 0,
+            "status": NOT_STARTED,
+            "completed": False,
+        }
+    return {
+        "task": task_id,
+        "score": row.score,
+        "attempts": row.attempts,
+        "status": row.status,
+        "completed": row.completed,
+    }
 
 
 class CourseSummarySerializer(serializers.Serializer[Any]):
@@ -81,12 +122,56 @@ class CourseProgressSerializer(FiguresMixin):
     user = UserSummarySerializer(read_only=True)
     tasks = TaskProgressSerializer(source="cells", many=True, read_only=True)
 
+    def to_representation(self, instance: Any) -> Any:
+        # The same fields as DRF writes them, without its per-field machinery; subclasses
+        # (a host's own serializer) take DRF's way, as they may add fields.
+        if type(self) is not CourseProgressSerializer:
+            return super().to_representation(instance)
+        rows = instance.task_rows
+        tasks = []
+        for task in instance.tasks:
+            row = rows.get(task.pk)
+            tasks.append(
+                {
+                    **_cell_json(task.pk, row),
+                    "title": str(task.title),
+                    "max_score": float(task.max_score),
+                    "best_score": None if row is None else float_json(row.best_score),
+                }
+            )
+        course = instance.course
+        return {
+            **_figures_json(instance.figures),
+            "course": {"slug": str(course.slug), "title": str(course.title)},
+            "user": user_summary_json(instance.user),
+            "tasks": tasks,
+        }
+
 
 class GradebookRowSerializer(FiguresMixin):
     """One student's row of the gradebook; ``cells`` follow the order of the ``tasks`` header."""
 
     user = UserSummarySerializer(read_only=True)
     cells = TaskCellSerializer(many=True, read_only=True)
+
+    def to_representation(self, instance: Any) -> Any:
+        # A page is 100 students x every task: field-by-field DRF costs most of the request.
+        # Subclasses (a host's own serializer) take DRF's way, as they may add fields.
+        if type(self) is not GradebookRowSerializer:
+            return super().to_representation(instance)
+        rows = instance.task_rows
+        return {
+            **_figures_json(instance.figures),
+            "user": user_summary_json(instance.user),
+            "cells": [_cell_json(pk, rows.get(pk)) for pk in self._task_ids(instance.tasks)],
+        }
+
+    def _task_ids(self, tasks: list[Any]) -> list[int]:
+        # Every row of a page shares one tasks list: its ids are read once.
+        cached = getattr(self, "_task_ids_of", None)
+        if cached is None or cached[0] is not tasks:
+            cached = self._task_ids_of = (tasks, [task.pk for task in tasks])
+        return cached[1]
 
 
 class GradebookTaskSerializer(serializers.Serializer[Any]):

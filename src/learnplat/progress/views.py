@@ -41,7 +41,6 @@ from learnplat.progress.querysets import (
     gradebook_students,
     my_course_enrollments,
     published_tasks,
-    with_gradebook_rows,
 )
 from learnplat.progress.renderers import CSVRenderer
 from learnplat.progress.reports import (
@@ -92,8 +91,7 @@ class CourseScopedView(LearnplatViewMixin, generics.GenericAPIView):
 
     def get_course(self) -> Course:
         if self._course is None:
-            visible = Course.objects.visible_to(self.request.user)
-            course = visible.filter(slug=self.kwargs["slug"]).first()
+            course = Course.objects.visible_one(self.request.user, self.kwargs["slug"])
             if course is None:
                 raise not_found()
             self.check_object_permissions(self.request, course)
@@ -123,7 +121,8 @@ class CourseProgressView(CourseScopedView):
             return me
         if not IsCourseStaff().has_object_permission(self.request, self, course):
             raise not_found()
-        if not raw.isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if not raw.isdecimal():
             raise ValidationError({"user": ["A valid user id is required."]})
         enrollment = (
             Enrollment.objects.students()
@@ -322,7 +321,7 @@ class GradebookView(CourseScopedView):
             )
             response["Content-Disposition"] = f'attachment; filename="{course.slug}-gradebook.csv"'
             return response
-        page = self.paginate_queryset(with_gradebook_rows(students, course))
+        page = self.paginate_queryset(students)
         reports = reports_of_students(page or [], course, tasks)
         assert isinstance(self.paginator, GradebookPagination)
         self.paginator.tasks = GradebookTaskSerializer(tasks, many=True).data

@@ -11,6 +11,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from learnplat.serializers import datetime_json, float_json
 from learnplat.submissions.models import Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
@@ -36,6 +37,26 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
         )
         read_only_fields = fields
 
+    def to_representation(self, instance: Submission) -> dict[str, Any]:
+        # Lists of submissions: the fields as DRF writes them, without its per-field
+        # machinery; subclasses (a host's own serializer) take DRF's way.
+        if type(self) is not SubmissionSerializer:
+            return super().to_representation(instance)
+        return {
+            "id": instance.pk,
+            "task": instance.task_id,
+            "user": instance.user_id,
+            "attempt": instance.attempt,
+            "answer": instance.answer,
+            "status": instance.status,
+            "submitted_at": datetime_json(instance.submitted_at),
+            "is_late": instance.is_late,
+            "score": float_json(instance.score),
+            "max_score": float(instance.max_score),
+            "feedback": instance.feedback,
+            "evaluated_at": datetime_json(instance.evaluated_at),
+        }
+
 
 class SubmitSerializer(serializers.Serializer[Any]):
     """``POST tasks/{id}/submissions/``: the answer, any JSON value but null."""
@@ -43,6 +64,12 @@ class SubmitSerializer(serializers.Serializer[Any]):
     answer = serializers.JSONField(
         help_text="The answer; its shape depends on the task's kind (see docs/evaluators.md)."
     )
+
+    def validate_answer(self, value: Any) -> Any:
+        # A form field "answer=null" parses to None after the null check of JSON bodies.
+        if value is None:
+            raise serializers.ValidationError("This field may not be null.")
+        return value
 
 
 def _finite(value: float | None) -> None:

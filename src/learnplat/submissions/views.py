@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -31,7 +30,9 @@ from learnplat.api import LearnplatViewMixin, not_found
 from learnplat.conf import settings
 from learnplat.courses.models import Task
 from learnplat.evaluation.base import AnswerError
+from learnplat.evaluation.builtin import QUEUE_NAME
 from learnplat.exceptions import DomainError, Forbidden
+from learnplat.filters import FilterBackend
 from learnplat.permissions import IsCourseStaff, IsOwnerOrCourseStaff
 from learnplat.schema import error_responses
 from learnplat.submissions import pipeline, services
@@ -103,7 +104,7 @@ class SubmissionViewSet(
         "grade": GradeSerializer,
     }
     serializer_class = SubmissionSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     filterset_class = SubmissionFilter
     ordering_fields = ("submitted_at", "score", "attempt", "id")
     ordering = ("-submitted_at", "-id")
@@ -313,6 +314,9 @@ class GraderViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
         queue = request.query_params.get("queue", "")
         if not queue:
             raise ValidationError({"queue": ["This query parameter is required."]})
+        if not QUEUE_NAME.fullmatch(queue):
+            # No submission waits in such a queue, and a NUL byte would reach PostgreSQL.
+            raise ValidationError({"queue": ["Not a queue name: letters, digits, _ . - only."]})
         if not self.grader.serves(queue):
             raise Forbidden(
                 f"This grader token does not serve {queue!r}.", code="queue_not_allowed"

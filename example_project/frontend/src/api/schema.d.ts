@@ -3140,6 +3140,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     submissions_list: {
@@ -3180,8 +3189,26 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedSubmissionList"];
                 };
             };
+            /** @description A filter parameter has an invalid value: messages per parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3709,6 +3736,15 @@ export interface operations {
             };
             /** @description Authenticated but not allowed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

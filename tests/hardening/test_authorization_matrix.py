@@ -1,0 +1,373 @@
+"""The authorization matrix: every operation of ``learnplat.urls`` as every role.
+
+The operations come from the URL resolver (every pattern under ``learnplat.urls`` and every
+HTTP method its view answers), so a new endpoint fails ``test_every_operation_is_in_the_table``
+until it gets a row in :data:`TABLE`. Each row names the expected status code for each
+role, in :data:`ROLES` order, acting on the objects of :class:`World`:
+
+- ``course`` is published; ``instructor`` teaches it, ``assistant`` assists,
+  ``student`` and ``other_student`` take it; ``outsider`` is a student in no course;
+  ``other_instructor`` teaches ``other_course`` only; ``admin`` is a platform admin.
+- ``draft`` is a draft of ``instructor`` (and ``assistant``): invisible to everyone else.
+- ``submission`` is ``student``'s, on ``task`` of ``course``.
+
+Outsiders get 404 for what they cannot see, 403 for what they see but may not do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+import learnplat.urls
+from learnplat.courses.models import Course, Task
+from learnplat.roles import Role
+from learnplat.submissions.models import Submission
+from tests.conftest import client_for
+from tests.factories import (
+    MATRIX_ROLES,
+    PASSWORD,
+    CourseFactory,
+    TaskFactory,
+    enroll,
+    make_user,
+)
+
+ROLES = MATRIX_ROLES
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    course: Course
+    draft: Course
+    other_course: Course
+    task: Task
+    submission: Submission
+    refresh: dict[str, str] = field(default_factory=dict)
+
+    def client(self, role: str) -> APIClient:
+        return client_for(self.users[role])
+
+
+def build_world() -> World:
+    users: dict[str, Any] = {"anonymous": None}
+    for role, platform_role in (
+        ("outsider", Role.STUDENT),
+        ("student", Role.STUDENT),
+        ("other_student", Role.STUDENT),
+        ("assistant", Role.STUDENT),
+        ("other_instructor", Role.INSTRUCTOR),
+        ("instructor", Role.INSTRUCTOR),
+        ("admin", Role.ADMIN),
+    ):
+        users[role] = make_user(platform_role, username=role.replace("_", "-"))
+    course = CourseFactory(slug="course", title="Course", status="published")
+    draft = CourseFactory(slug="draft", title="Draft", status="draft")
+    other_course = CourseFactory(slug="other-course", title="Other", status="published")
+    for c in (course, draft):
+        enroll(users["instructor"], c, "instructor")
+        enroll(users["assistant"], c, "assistant")
+    enroll(users["student"], course)
+    enroll(users["other_student"], course)
+    enroll(users["other_instructor"], other_course, "instructor")
+    task = TaskFactory(course=course, title="Task", position=1, is_published=True)
+    submission = Submission.objects.create(
+        user=users["student"],
+        task=task,
+        course=course,
+        attempt=1,
+        answer="5",
+        status="graded",
+        score=0.0,
+        raw_score=0.0,
+        max_score=task.max_score,
+        evaluated_at=timezone.now(),
+    )
+    world = World(users, course, draft, other_course, task, submission)
+    world.refresh = {
+        role: str(RefreshToken.for_user(user)) for role, user in users.items() if user is not None
+    }
+    return world
+
+
+# -- what each operation sends ----------------------------------------------------------------
+
+Kwargs = Callable[[World], dict[str, Any]]
+Body = Callable[[World, str], Any]
+
+
+def course_kwargs(w: World) -> dict[str, Any]:
+    return {"slug": w.course.slug}
+
+
+def draft_kwargs(w: World) -> dict[str, Any]:
+    return {"slug": w.draft.slug}
+
+
+def task_kwargs(w: World) -> dict[str, Any]:
+    return {"pk": w.task.pk}
+
+
+def submission_kwargs(w: World) -> dict[str, Any]:
+    return {"pk": w.submission.pk}
+
+
+def own_refresh(w: World, role: str) -> dict[str, Any]:
+    # Anonymous callers send the outsider's (the endpoint is open to anyone who has one).
+    return {"refresh": w.refresh["outsider" if role == "anonymous" else role]}
+
+
+@dataclass(frozen=True)
+class Row:
+    """Expected status per role (in ROLES order), and how to build the request."""
+
+    expect: str
+    kwargs: Kwargs | None = None
+    body: Body | None = None
+    query: str = ""
+
+    def expected(self) -> dict[str, int]:
+        codes = [int(c) for c in self.expect.split()]
+        assert len(codes) == len(ROLES), self.expect
+        return dict(zip(ROLES, codes, strict=True))
+
+
+#                                                anon out stu oth asst oins inst admin
+TABLE: dict[tuple[str, str], Row] = {
+    # -- auth
+    ("auth-register", "POST"): Row(
+        "201  201 201 201 201  201  201  201",
+        body=lambda w, role: {
+            "username": f"new-{role}",
+            "email": f"new-{role}@example.com",
+            "password": "a-long-and-unusual-password-42",
+        },
+    ),
+    ("auth-token", "POST"): Row(
+        "200  200 200 200 200  200  200  200",
+        body=lambda w, role: {"username": "outsider", "password": PASSWORD},
+    ),
+    ("auth-token-refresh", "POST"): Row("200  200 200 200 200  200  200  200", body=own_refresh),
+    ("auth-token-verify", "POST"): Row(
+        "200  200 200 200 200  200  200  200",
+        body=lambda w, role: {
+            "token": str(RefreshToken(own_refresh(w, role)["refresh"]).access_token)
+        },
+    ),
+    ("auth-logout", "POST"): Row("401  204 204 204 204  204  204  204", body=own_refresh),
+    ("auth-me", "GET"): Row("401  200 200 200 200  200  200  200"),
+    ("auth-me", "PATCH"): Row(
+        "401  200 200 200 200  200  200  200", body=lambda w, role: {"first_name": "New"}
+    ),
+    ("auth-password", "POST"): Row(
+        "401  204 204 204 204  204  204  204",
+        body=lambda w, role: {
+            "old_password": PASSWORD,
+            "new_password": "another-long-unusual-password-42",
+        },
+    ),
+    ("user-list", "GET"): Row("401  403 403 403 403  403  403  200"),
+    ("user-detail", "GET"): Row(
+        "401  403 403 403 403  403  403  200", kwargs=lambda w: {"pk": w.users["student"].pk}
+    ),
+    ("user-detail", "PATCH"): Row(
+        "401  403 403 403 403  403  403  200",
+        kwargs=lambda w: {"pk": w.users["student"].pk},
+        body=lambda w, role: {"role": "instructor"},
+    ),
+    # -- courses
+    ("course-list", "GET"): Row("200  200 200 200 200  200  200  200"),
+    ("course-list", "POST"): Row(
+        "401  403 403 403 403  201  201  201", body=lambda w, role: {"title": f"By {role}"}
+    ),
+    ("course-detail", "GET"): Row("200  200 200 200 200  200  200  200", kwargs=course_kwargs),
+    ("course-detail", "PUT"): Row(
+        "401  403 403 403 403  403  200  200",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"title": "Renamed", "description": ""},
+    ),
+    ("course-detail", "PATCH"): Row(
+        "401  403 403 403 403  403  200  200",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"title": "Renamed"},
+    ),
+    ("course-detail", "DELETE"): Row("401  403 403 403 403  403  204  204", kwargs=course_kwargs),
+    ("course-publish", "POST"): Row("404  404 404 404 403  404  200  200", kwargs=draft_kwargs),
+    ("course-archive", "POST"): Row("401  403 403 403 403  403  200  200", kwargs=course_kwargs),
+    ("course-enroll", "POST"): Row("401  201 409 409 409  201  409  201", kwargs=course_kwargs),
+    ("course-enroll", "DELETE"): Row("401  409 204 204 204  409  409  409", kwargs=course_kwargs),
+    ("course-enrollments", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
+    ("course-enrollments", "POST"): Row(
+        "401  403 403 403 201  403  201  201",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"user": w.users["outsider"].pk, "role": "student"},
+    ),
+    ("course-tasks", "GET"): Row("401  403 200 200 200  403  200  200", kwargs=course_kwargs),
+    ("course-tasks", "POST"): Row(
+        "401  403 403 403 201  403  201  201",
+        kwargs=course_kwargs,
+        body=lambda w, role: {
+            "title": "New task",
+            "kind": "exact",
+            "config": {"answers": ["4"]},
+        },
+    ),
+    ("course-extensions", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
+    ("course-extensions", "POST"): Row(
+        "401  403 403 403 201  403  201  201",
+        kwargs=course_kwargs,
+        body=lambda w, role: {
+            "user": w.users["student"].pk,
+            "task": w.task.pk,
+            "due_at": (timezone.now() + timedelta(days=3)).isoformat(),
+        },
+    ),
+    ("task-detail", "GET"): Row("401  404 200 200 200  404  200  200", kwargs=task_kwargs),
+    ("task-detail", "PATCH"): Row(
+        "401  404 403 403 200  404  200  200",
+        kwargs=task_kwargs,
+        body=lambda w, role: {"title": "Renamed"},
+    ),
+    ("task-detail", "DELETE"): Row("401  404 403 403 204  404  204  204", kwargs=task_kwargs),
+    # -- submissions
+    ("task-submissions", "POST"): Row(
+        "401  403 201 201 403  403  403  403",
+        kwargs=lambda w: {"task_pk": w.task.pk},
+        body=lambda w, role: {"answer": "4"},
+    ),
+    ("task-regrade", "POST"): Row(
+        "401  403 403 403 202  403  202  202",
+        kwargs=lambda w: {"task_pk": w.task.pk},
+        body=lambda w, role: {},
+    ),
+    ("submission-list", "GET"): Row("401  200 200 200 200  200  200  200"),
+    ("submission-detail", "GET"): Row(
+        "401  404 200 404 200  404  200  200", kwargs=submission_kwargs
+    ),
+    ("submission-grade", "POST"): Row(
+        "401  404 403 404 200  404  200  200",
+        kwargs=submission_kwargs,
+        body=lambda w, role: {"score": 5},
+    ),
+    ("submission-regrade", "POST"): Row(
+        "401  404 403 404 202  404  202  202", kwargs=submission_kwargs
+    ),
+    # Users' JWTs are not grader credentials: only "Authorization: Grader <secret>" is.
+    ("grader-next", "GET"): Row("401  401 401 401 401  401  401  401", query="?queue=python"),
+    ("grader-results", "POST"): Row(
+        "401  401 401 401 401  401  401  401",
+        body=lambda w, role: {"submission_key": "1.00", "score": 1, "max_score": 1},
+    ),
+    # -- progress
+    ("progress-list", "GET"): Row("401  200 200 200 200  200  200  200"),
+    ("course-progress", "GET"): Row("401  403 200 200 403  403  403  403", kwargs=course_kwargs),
+    ("course-gradebook", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
+}
+
+#: Rows for the same operation on another object or with another query.
+VARIANTS: dict[tuple[str, str, str], Row] = {
+    # Someone else's progress: only the student themself and course staff.
+    ("course-progress", "GET", "?user=student"): Row(
+        "401  404 200 404 200  404  200  200", kwargs=course_kwargs, query="?user={student}"
+    ),
+    # Another instructor's course: hands off.
+    ("course-detail", "PATCH", "other-course"): Row(
+        "401  403 403 403 403  200  403  200",
+        kwargs=lambda w: {"slug": w.other_course.slug},
+        body=lambda w, role: {"title": "Renamed"},
+    ),
+    ("course-tasks", "POST", "other-course"): Row(
+        "401  403 403 403 403  201  403  201",
+        kwargs=lambda w: {"slug": w.other_course.slug},
+        body=lambda w, role: {"title": "New", "kind": "exact", "config": {"answers": ["4"]}},
+    ),
+    ("course-gradebook", "GET", "other-course"): Row(
+        "401  403 403 403 403  200  403  200", kwargs=lambda w: {"slug": w.other_course.slug}
+    ),
+    # A draft is invisible to all but its staff and admins.
+    ("course-detail", "GET", "draft"): Row(
+        "404  404 404 404 200  404  200  200", kwargs=draft_kwargs
+    ),
+}
+
+
+# -- the operations the URL resolver knows -------------------------------------------------
+
+
+#: Methods Django and DRF answer for every view on their own (HEAD runs GET).
+IMPLICIT_METHODS = frozenset({"head", "options"})
+
+
+def _walk(patterns: list[URLPattern | URLResolver]) -> Iterator[URLPattern]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns)
+        else:
+            yield pattern
+
+
+def _methods(pattern: URLPattern) -> list[str]:
+    callback: Any = pattern.callback
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if view_class is None:
+        return ["GET"]
+    allowed = set(view_class.http_method_names) - IMPLICIT_METHODS
+    actions = getattr(callback, "actions", None)
+    if actions:
+        # A viewset answers the methods its route maps, among those it allows.
+        return sorted(method.upper() for method in actions if method in allowed)
+    return sorted(m.upper() for m in allowed if hasattr(view_class, m))
+
+
+def resolved_operations() -> set[tuple[str, str]]:
+    return {
+        (str(pattern.name), method)
+        for pattern in _walk(learnplat.urls.urlpatterns)
+        for method in _methods(pattern)
+    }
+
+
+def test_every_operation_is_in_the_table() -> None:
+    operations = resolved_operations()
+    missing = sorted(operations - set(TABLE))
+    assert not missing, f"operations without a row in TABLE: {missing}"
+    stale = sorted(set(TABLE) - operations)
+    assert not stale, f"rows in TABLE for operations that do not exist: {stale}"
+
+
+# -- the matrix ------------------------------------------------------------------------------
+
+
+def _cases() -> Iterator[Any]:
+    rows = {(name, method, ""): row for (name, method), row in TABLE.items()} | VARIANTS
+    for (name, method, variant), row in rows.items():
+        for role, code in row.expected().items():
+            case_id = f"{name} {method}{' ' + variant if variant else ''} as {role}"
+            yield pytest.param(name, method, row, role, code, id=case_id)
+
+
+def call(world: World, name: str, method: str, row: Row, role: str) -> Any:
+    kwargs = row.kwargs(world) if row.kwargs else {}
+    url = reverse(f"learnplat:{name}", kwargs=kwargs)
+    url += row.query.format(**{r: u.pk for r, u in world.users.items() if u is not None})
+    body = row.body(world, role) if row.body else None
+    client = world.client(role)
+    return getattr(client, method.lower())(url, body, format="json")
+
+
+@pytest.mark.parametrize(("name", "method", "row", "role", "expected"), list(_cases()))
+def test_operation_as_role(
+    db: None, name: str, method: str, row: Row, role: str, expected: int
+) -> None:
+    world = build_world()
+    response = call(world, name, method, row, role)
+    assert response.status_code == expected, (response.status_code, getattr(response, "data", None))
