@@ -8,7 +8,7 @@ Runs in a seeded benchmark database (``DATABASE_URL``) with ``TASKS_BACKEND=db``
    ``evaluated_at``), so worker start-up is not counted.
 2. **Latency.** With the workers running, ``--latency-count`` more submissions are sent at
    half the measured throughput; submit→graded is ``evaluated_at − submitted_at``.
-3. **Bare loop** (``--bare``): the same submissions, then ``pipeline.run_evaluation(id)``
+3. **Bare loop** (``--bare``): the same submissions, then ``flows.evaluate.run_evaluation(id)``
    called in a plain loop in this process: the same database writes (claim, evaluation,
    grade, progress) without the task framework.
 
@@ -63,7 +63,7 @@ def reset() -> None:
 
 def submit_many(count: int, *, pace_per_second: float | None = None) -> list[int]:
     """Submit ``count`` right answers round-robin over the pipeline students and tasks."""
-    from learnplat.submissions.services import submit
+    from learnplat.flows.submit import submit
 
     students, tasks = _pipeline_data()
     ids = []
@@ -150,7 +150,7 @@ def run_workers(workers: int, count: int, latency_count: int, timeout: float) ->
 def run_bare(count: int) -> dict[str, Any]:
     from django_tasks_db.models import DBTaskResult
 
-    from learnplat.submissions import pipeline
+    from learnplat.flows import evaluate
 
     reset()
     ids = submit_many(count)
@@ -158,7 +158,7 @@ def run_bare(count: int) -> dict[str, Any]:
     started = time.monotonic()
     outcomes: dict[str, int] = {}
     for submission_id in ids:
-        outcome = pipeline.run_evaluation(submission_id)
+        outcome = evaluate.run_evaluation(submission_id)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     elapsed = time.monotonic() - started
     return {

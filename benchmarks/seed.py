@@ -187,7 +187,7 @@ def seed(plan: Plan, *, log: Any = print) -> Seeded:
     from django.contrib.auth.hashers import make_password
 
     from learnplat.courses.models import Course, Enrollment, Task
-    from learnplat.progress.services import recompute_progress
+    from learnplat.flows.progress import recompute_progress
     from learnplat.submissions.models import Submission
 
     rng = random.Random(plan.scale)

@@ -30,16 +30,15 @@ def build() -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from learnplat.courses import services as courses
     from learnplat.courses.models import Course
-    from learnplat.submissions import services as submissions
+    from learnplat.flows import authoring, deadlines, enrollment, graders, submit
 
     users = get_user_model()._default_manager
     instructor = users.get(username="bench-instructor")
     student = users.get(username="student-0000000")
     spare = users.get(username="student-0000299")
 
-    main = courses.create_course(
+    main = authoring.create_course(
         creator=instructor,
         slug="hard-main",
         title="Hardening course",
@@ -48,25 +47,25 @@ def build() -> dict[str, Any]:
             for kind, config in TASKS.items()
         ],
     )
-    courses.publish(course=main)
-    doomed = courses.create_course(creator=instructor, slug="hard-doomed", title="Doomed")
-    archived = courses.create_course(creator=instructor, slug="hard-archived", title="Old")
-    courses.publish(course=archived)
-    courses.archive(course=archived)
-    courses.enroll(user=student, course=Course.objects.get(pk=main.pk))
+    authoring.publish(course=main)
+    doomed = authoring.create_course(creator=instructor, slug="hard-doomed", title="Doomed")
+    archived = authoring.create_course(creator=instructor, slug="hard-archived", title="Old")
+    authoring.publish(course=archived)
+    authoring.archive(course=archived)
+    enrollment.enroll(user=student, course=Course.objects.get(pk=main.pk))
     tasks = {task.kind: task for task in main.tasks.all()}
-    doomed_task = courses.create_task(
+    doomed_task = authoring.create_task(
         course=main, title="Doomed task", kind="exact", config=TASKS["exact"]
     )
-    submission = submissions.submit(user=student, task=tasks["exact"], answer="4").submission
-    courses.grant_extension(
+    submission = submit.submit(user=student, task=tasks["exact"], answer="4").submission
+    deadlines.grant_extension(
         granted_by=instructor,
         course=main,
         user=student,
         task=tasks["exact"],
         due_at=timezone.now() + timedelta(days=7),
     )
-    _, grader_secret = submissions.create_grader_token(name="hardening", queues=["*"])
+    _, grader_secret = graders.create_grader_token(name="hardening", queues=["*"])
     return {
         **traffic(),
         "course": main.slug,

@@ -17,12 +17,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from learnplat.courses import services as courses
 from learnplat.courses.models import Course, Task
 from learnplat.exceptions import ServiceError
+from learnplat.flows import authoring, enrollment, evaluate, submit
 from learnplat.roles import Role
-from learnplat.submissions import pipeline
-from learnplat.submissions import services as submissions
 
 
 @dataclass(frozen=True)
@@ -242,11 +240,11 @@ def _course(
     whatever the demo's users changed since stays as they left it."""
     course = Course.objects.filter(slug=fields["slug"]).first()
     if course is None:
-        course = courses.create_course(
+        course = authoring.create_course(
             creator=data.users["instructor"], tasks=[_task_fields(t) for t in tasks], **fields
         )
         if publish:
-            course = courses.publish(course=course)
+            course = authoring.publish(course=course)
         data.log.append(f"Created {course.status} course {course.slug!r}")
     else:
         data.log.append(f"Kept {course.status} course {course.slug!r}")
@@ -265,7 +263,7 @@ def seed_enrollments(data: DemoData) -> None:
     """Alice studies the published course; Bob is left out so the demo can show enrolling."""
     course = data.courses[PUBLISHED_SLUG]
     try:
-        courses.enroll(user=data.users["alice"], course=course)
+        enrollment.enroll(user=data.users["alice"], course=course)
         data.log.append(f"Enrolled 'alice' in {course.slug!r}")
     except ServiceError as exc:
         if exc.code != "already_enrolled":
@@ -289,11 +287,11 @@ def seed_submissions(data: DemoData) -> None:
         task = tasks.get(PUBLISHED_TASKS[index]["title"])
         if task is None:  # removed by someone trying the demo
             continue
-        result = submissions.submit(
+        result = submit.submit(
             user=alice, task=task, answer=answer, idempotency_key=f"seed-demo-{task.pk}"
         )
         if result.created:
-            pipeline.run_evaluation(result.submission.pk)
+            evaluate.run_evaluation(result.submission.pk)
             made += 1
     data.log.append(f"Submitted {made} new answer(s) for 'alice' in {course.slug!r}")
 

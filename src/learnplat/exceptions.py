@@ -57,7 +57,7 @@ class ServiceUnavailable(DomainError):
 
 
 class InvalidInput(Exception):
-    """Raised by services for input that breaks a rule: views answer 400 with ``errors``.
+    """Raised by flows for input that breaks a rule: views answer 400 with ``errors``.
 
     ``errors`` has the shape of DRF's validation errors: field → list of messages, nested
     dicts for nested objects and lists (one entry per item) for nested lists, so
@@ -70,7 +70,7 @@ class InvalidInput(Exception):
 
 
 class ServiceError(Exception):
-    """Raised by services; views turn it into a :class:`DomainError` of the same code.
+    """Raised by flows; views turn it into a :class:`DomainError` of the same code.
 
     Services stay free of HTTP so management commands and tasks can call them.
     """

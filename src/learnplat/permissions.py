@@ -11,7 +11,9 @@ classes of the current action; a host replaces them per action without subclassi
         }
     }
 
-The keys of every view are listed in docs/permissions.md.
+The keys of every view are listed in docs/permissions.md. The course-level classes
+(``IsCourseStaff`` and friends) read enrollments, so they live with the courses app in
+:mod:`learnplat.courses.permissions`; this module is the core's and imports no app.
 """
 
 from __future__ import annotations
@@ -28,15 +30,9 @@ __all__ = [
     "SAFE_METHODS",
     "AllowAny",
     "IsAuthenticated",
-    "IsCourseInstructor",
-    "IsCourseMember",
-    "IsCourseStaff",
     "IsInstructor",
-    "IsOwnerOrCourseStaff",
     "IsPlatformAdmin",
     "ReadOnly",
-    "course_of",
-    "course_role",
 ]
 
 
@@ -62,52 +58,3 @@ class ReadOnly(BasePermission):
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
         return request.method in SAFE_METHODS
-
-
-def course_of(obj: Any) -> Any:
-    """The course an object belongs to: the object itself, or its ``course``."""
-    from learnplat.courses.models import Course
-
-    if isinstance(obj, Course):
-        return obj
-    return obj.course
-
-
-def course_role(user: Any, obj: Any) -> str | None:
-    """The active course role of ``user`` in the course of ``obj`` (None if not a member)."""
-    from learnplat.courses.models import Enrollment
-
-    return Enrollment.objects.role_of(user, course_of(obj).pk)
-
-
-class IsCourseInstructor(BasePermission):
-    """Instructors of the object's course, and platform admins."""
-
-    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
-        return is_platform_admin(request.user) or course_role(request.user, obj) == "instructor"
-
-
-class IsCourseStaff(BasePermission):
-    """Instructors and assistants of the object's course, and platform admins."""
-
-    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
-        return is_platform_admin(request.user) or course_role(request.user, obj) in (
-            "instructor",
-            "assistant",
-        )
-
-
-class IsCourseMember(BasePermission):
-    """Anyone with an active enrollment in the object's course (any role), and platform admins."""
-
-    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
-        return is_platform_admin(request.user) or course_role(request.user, obj) is not None
-
-
-class IsOwnerOrCourseStaff(BasePermission):
-    """The object's ``user``, the staff of its course, and platform admins."""
-
-    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
-        if getattr(obj, "user_id", None) == getattr(request.user, "pk", object()):
-            return True
-        return IsCourseStaff().has_object_permission(request, view, obj)

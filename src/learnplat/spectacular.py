@@ -11,11 +11,11 @@ so a settings module may import it::
 
 ENUM_NAME_OVERRIDES = {
     "PlatformRoleEnum": "learnplat.roles.Role",
-    "CourseStatusEnum": "learnplat.courses.models.CourseStatus",
-    "CourseRoleEnum": "learnplat.courses.models.CourseRole",
-    "EnrollmentStatusEnum": "learnplat.courses.models.EnrollmentStatus",
-    "GradingPolicyEnum": "learnplat.courses.models.GradingPolicy",
-    "LatePerEnum": "learnplat.courses.models.LatePer",
-    "TaskProgressStatusEnum": "learnplat.progress.models.TaskProgressStatus",
-    "SubmissionStatusEnum": "learnplat.submissions.models.SubmissionStatus",
+    "CourseStatusEnum": "learnplat.courses.choices.CourseStatus",
+    "CourseRoleEnum": "learnplat.courses.choices.CourseRole",
+    "EnrollmentStatusEnum": "learnplat.courses.choices.EnrollmentStatus",
+    "GradingPolicyEnum": "learnplat.courses.choices.GradingPolicy",
+    "LatePerEnum": "learnplat.courses.choices.LatePer",
+    "TaskProgressStatusEnum": "learnplat.progress.choices.TaskProgressStatus",
+    "SubmissionStatusEnum": "learnplat.submissions.choices.SubmissionStatus",
 }

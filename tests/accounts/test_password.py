@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from learnplat.accounts.services import revoke_all_refresh_tokens
+from learnplat.flows.accounts import revoke_all_refresh_tokens
 from tests.accounts.conftest import ACTORS, STRONG_PASSWORD, bearer, login, me, refresh, url
 from tests.factories import PASSWORD
 

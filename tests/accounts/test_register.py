@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from learnplat.accounts import services
 from learnplat.accounts.signals import user_registered
+from learnplat.flows import accounts as accounts_flow
 from learnplat.roles import Role, get_role
 from tests.accounts.conftest import (
     ACTORS,
@@ -273,7 +273,7 @@ def test_nothing_is_written_when_a_later_step_fails(monkeypatch: pytest.MonkeyPa
     def broken(user: Any) -> Any:
         raise RuntimeError("token store down")
 
-    monkeypatch.setattr(services, "issue_token_pair", broken)
+    monkeypatch.setattr(accounts_flow, "issue_token_pair", broken)
 
     with pytest.raises(RuntimeError):
         register()
@@ -285,8 +285,10 @@ def test_the_service_reports_a_duplicate_the_serializer_did_not_see() -> None:
     # Another sign-up committed between validation and the INSERT.
     make_user(username="ADA", email="other@example.com")
 
-    with pytest.raises(services.DuplicateIdentity) as caught:
-        services.register_user(username="ada", email="ada@example.com", password=STRONG_PASSWORD)
+    with pytest.raises(accounts_flow.DuplicateIdentity) as caught:
+        accounts_flow.register_user(
+            username="ada", email="ada@example.com", password=STRONG_PASSWORD
+        )
 
     assert caught.value.field == "username"
     assert User().objects.filter(username__iexact="ada").count() == 1

@@ -12,9 +12,9 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from learnplat.accounts import services
 from learnplat.accounts.tokens import LearnplatRefreshToken, read_refresh_token
 from learnplat.authentication import PASSWORD_CLAIM
+from learnplat.flows import accounts as accounts_flow
 from tests.accounts.conftest import (
     ACTORS,
     STRONG_PASSWORD,
@@ -425,7 +425,7 @@ def test_a_refresh_racing_past_the_check_is_refused_not_a_500(
     # Where row locks do nothing (SQLite), another request may blacklist the token between
     # the blacklist check and the insert; simulate it landing in that gap.
     raw = tokens_for(student).refresh
-    original = services._check_usable
+    original = accounts_flow._check_usable
 
     def racing_request_lands(token: Any, user: Any) -> None:
         original(token, user)
@@ -433,7 +433,7 @@ def test_a_refresh_racing_past_the_check_is_refused_not_a_500(
             token=OutstandingToken.objects.get(jti=token[api_settings.JTI_CLAIM])
         )
 
-    monkeypatch.setattr(services, "_check_usable", racing_request_lands)
+    monkeypatch.setattr(accounts_flow, "_check_usable", racing_request_lands)
 
     response = refresh(raw)
 

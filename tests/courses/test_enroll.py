@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from learnplat.courses import services
 from learnplat.courses.models import Course, Enrollment
 from learnplat.exceptions import ServiceError
+from learnplat.flows import enrollment as enrollment_flow
 from learnplat.roles import Role
 from tests.conftest import client_for
 from tests.courses.conftest import World, matrix, url
@@ -166,7 +166,7 @@ def _race(n: int, action: Any) -> list[Any]:
 def test_parallel_enrollments_never_exceed_capacity() -> None:
     course = CourseFactory(slug="popular", capacity=5, status="published")
     users = [make_user(Role.STUDENT, username=f"racer{i}") for i in range(20)]
-    results = _race(20, lambda i: services.enroll(user=users[i], course=course))
+    results = _race(20, lambda i: enrollment_flow.enroll(user=users[i], course=course))
     enrolled = [r for r in results if isinstance(r, Enrollment)]
     refused = [r for r in results if isinstance(r, ServiceError)]
     assert len(enrolled) == 5

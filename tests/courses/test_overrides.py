@@ -9,8 +9,8 @@ import pytest
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 
+from learnplat.courses.permissions import IsCourseStaff
 from learnplat.courses.serializers import CourseSerializer
-from learnplat.permissions import IsCourseStaff
 from tests.courses.conftest import World, url
 
 pytestmark = pytest.mark.django_db
@@ -47,13 +47,13 @@ def test_course_list_can_require_login(world: World, settings: Any) -> None:
 
 
 def test_task_list_can_be_staff_only(world: World, settings: Any) -> None:
-    _permissions(settings, task_list="learnplat.permissions.IsCourseStaff")
+    _permissions(settings, task_list="learnplat.courses.permissions.IsCourseStaff")
     assert world.client("student").get(url("course-tasks", "intro")).status_code == 403
     assert world.client("assistant").get(url("course-tasks", "intro")).status_code == 200
 
 
 def test_extension_create_can_be_instructor_only(world: World, settings: Any) -> None:
-    _permissions(settings, extension_create="learnplat.permissions.IsCourseInstructor")
+    _permissions(settings, extension_create="learnplat.courses.permissions.IsCourseInstructor")
     payload = {"user": world.users["student"].pk, "due_at": "2031-01-01T00:00:00Z"}
     assert (
         world.client("assistant").post(url("course-extensions", "intro"), payload).status_code
@@ -88,7 +88,7 @@ def test_documented_composition_example(world: World, settings: Any) -> None:
     _permissions(
         settings,
         task_list=[
-            "learnplat.permissions.IsCourseMember",
+            "learnplat.courses.permissions.IsCourseMember",
             f"{__name__}.TasksOfPublishedCourses",
         ],
     )

@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from learnplat.courses import services
 from learnplat.courses.models import Course, Enrollment, Extension, Task
 from learnplat.evaluation.registry import get_evaluator
 from learnplat.exceptions import InvalidInput, ServiceError
+from learnplat.flows import authoring as authoring_flow
+from learnplat.flows import deadlines as deadlines_flow
+from learnplat.flows import enrollment as enrollment_flow
 from learnplat.roles import Role
 from tests.courses.conftest import World
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
@@ -25,7 +27,7 @@ def exact(title: str, **extra: Any) -> dict[str, Any]:
 
 def test_create_course_with_tasks(world: World) -> None:
     creator = world.users["instructor"]
-    course = services.create_course(
+    course = authoring_flow.create_course(
         creator=creator,
         title="Graphs",
         tasks=[exact("a"), exact("b", prerequisites=[0]), exact("c", prerequisites=[0, 1, 1])],
@@ -40,7 +42,7 @@ def test_create_course_with_tasks(world: World) -> None:
 def test_create_course_is_all_or_nothing(world: World) -> None:
     before = Course.objects.count(), Task.objects.count()
     with pytest.raises(InvalidInput) as info:
-        services.create_course(
+        authoring_flow.create_course(
             creator=world.users["instructor"],
             title="Broken",
             tasks=[exact("ok"), {"title": "bad", "kind": "exact", "config": {}}],
@@ -51,86 +53,88 @@ def test_create_course_is_all_or_nothing(world: World) -> None:
 
 def test_create_course_refuses_unknown_fields(world: World) -> None:
     with pytest.raises(TypeError):
-        services.create_course(creator=world.users["instructor"], title="X", status="published")
+        authoring_flow.create_course(
+            creator=world.users["instructor"], title="X", status="published"
+        )
     with pytest.raises(TypeError):
-        services.create_course(
+        authoring_flow.create_course(
             creator=world.users["instructor"], title="X", tasks=[exact("t", course=1)]
         )
     with pytest.raises(InvalidInput):
-        services.create_course(creator=world.users["instructor"], title="  ")
+        authoring_flow.create_course(creator=world.users["instructor"], title="  ")
 
 
 def test_slug_generation(world: World) -> None:
     creator = world.users["instructor"]
     long_title = "A very long title " * 10
-    slugs = [services.create_course(creator=creator, title=long_title).slug for _ in range(2)]
+    slugs = [authoring_flow.create_course(creator=creator, title=long_title).slug for _ in range(2)]
     assert len(slugs[0]) <= 80
     assert slugs[1] == f"{slugs[0]}-2"
     with pytest.raises(InvalidInput):
-        services.create_course(creator=creator, title="X", slug=slugs[0])
+        authoring_flow.create_course(creator=creator, title="X", slug=slugs[0])
     with pytest.raises(InvalidInput):
-        services.create_course(creator=creator, title="X", slug="bad slug!")
+        authoring_flow.create_course(creator=creator, title="X", slug="bad slug!")
 
 
 def test_update_course_never_touches_slug_or_status(world: World) -> None:
     with pytest.raises(TypeError):
-        services.update_course(course=world.course, slug="new")
+        authoring_flow.update_course(course=world.course, slug="new")
     with pytest.raises(TypeError):
-        services.update_course(course=world.course, status="draft")
-    services.update_course(course=world.course, title="T", capacity=None)
+        authoring_flow.update_course(course=world.course, status="draft")
+    authoring_flow.update_course(course=world.course, title="T", capacity=None)
     world.course.refresh_from_db()
     assert world.course.title == "T"
 
 
 def test_publish_and_archive(world: World) -> None:
-    course = services.publish(course=world.draft)
+    course = authoring_flow.publish(course=world.draft)
     assert (course.status, course.published_at is not None) == ("published", True)
     with pytest.raises(ServiceError) as info:
-        services.publish(course=course)
+        authoring_flow.publish(course=course)
     assert info.value.code == "invalid_transition"
-    assert services.archive(course=course).status == "archived"
+    assert authoring_flow.archive(course=course).status == "archived"
 
 
 def test_enroll_codes(world: World) -> None:
     outsider = world.users["outsider"]
     with pytest.raises(ServiceError) as info:
-        services.enroll(user=outsider, course=world.draft)
+        enrollment_flow.enroll(user=outsider, course=world.draft)
     assert info.value.code == "enrollment_closed"
-    enrollment = services.enroll(user=outsider, course=world.course)
+    enrollment = enrollment_flow.enroll(user=outsider, course=world.course)
     with pytest.raises(ServiceError) as info:
-        services.enroll(user=outsider, course=world.course)
+        enrollment_flow.enroll(user=outsider, course=world.course)
     assert info.value.code == "already_enrolled"
-    services.drop(enrollment=enrollment)
-    assert services.enroll(user=outsider, course=world.course).pk == enrollment.pk
+    enrollment_flow.drop(enrollment=enrollment)
+    assert enrollment_flow.enroll(user=outsider, course=world.course).pk == enrollment.pk
 
 
 def test_completed_enrollment_counts_as_enrolled(world: World) -> None:
     Enrollment.objects.filter(user=world.users["student"]).update(status="completed")
     with pytest.raises(ServiceError) as info:
-        services.enroll(user=world.users["student"], course=world.course)
+        enrollment_flow.enroll(user=world.users["student"], course=world.course)
     assert info.value.code == "already_enrolled"
 
 
 def test_drop_codes(world: World) -> None:
     instructor = Enrollment.objects.get(user=world.users["instructor"], course=world.course)
     with pytest.raises(ServiceError) as info:
-        services.drop(enrollment=instructor)
+        enrollment_flow.drop(enrollment=instructor)
     assert info.value.code == "last_instructor"
     student = Enrollment.objects.get(user=world.users["student"], course=world.course)
-    services.drop(enrollment=student)
+    enrollment_flow.drop(enrollment=student)
     with pytest.raises(ServiceError) as info:
-        services.drop(enrollment=student)
+        enrollment_flow.drop(enrollment=student)
     assert info.value.code == "not_enrolled"
 
 
 def test_add_staff(world: World) -> None:
     helper = make_user(Role.STUDENT)
-    enrollment = services.add_staff(course=world.course, user=helper)
+    enrollment = enrollment_flow.add_staff(course=world.course, user=helper)
     assert enrollment.role == "assistant"
     with pytest.raises(InvalidInput):
-        services.add_staff(course=world.course, user=helper, role="student")
+        enrollment_flow.add_staff(course=world.course, user=helper, role="student")
     with pytest.raises(ServiceError) as info:
-        services.add_staff(
+        enrollment_flow.add_staff(
             course=world.course,
             user=make_user(Role.STUDENT),
             role="instructor",
@@ -141,24 +145,26 @@ def test_add_staff(world: World) -> None:
 
 def test_add_enrollment_unknown_role(world: World) -> None:
     with pytest.raises(InvalidInput):
-        services.add_enrollment(course=world.course, user=world.users["outsider"], role="owner")
+        enrollment_flow.add_enrollment(
+            course=world.course, user=world.users["outsider"], role="owner"
+        )
 
 
 def test_create_task_defaults_and_rules(world: World) -> None:
-    task = services.create_task(course=world.course, **exact("t"))
+    task = authoring_flow.create_task(course=world.course, **exact("t"))
     assert task.position == 3
     assert task.config == get_evaluator("exact").validate_config({"answers": ["x"]})
     with pytest.raises(InvalidInput) as info:
-        services.create_task(course=world.course, title="t", kind="nope")
+        authoring_flow.create_task(course=world.course, title="t", kind="nope")
     assert "kind" in info.value.errors
     with pytest.raises(InvalidInput) as info:
-        services.create_task(
+        authoring_flow.create_task(
             course=world.course, **exact("t", late_policy={"deduction_percent": -1})
         )
     assert "late_policy" in info.value.errors
     foreign = TaskFactory(course=world.other_course)
     with pytest.raises(InvalidInput) as info:
-        services.create_task(course=world.course, prerequisites=[foreign], **exact("t"))
+        authoring_flow.create_task(course=world.course, prerequisites=[foreign], **exact("t"))
     assert "prerequisites" in info.value.errors
 
 
@@ -166,25 +172,27 @@ def test_update_task_cycle_check_walks_long_chains(world: World) -> None:
     chain = [world.task]
     for i in range(30):
         chain.append(
-            services.create_task(course=world.course, prerequisites=[chain[-1]], **exact(f"c{i}"))
+            authoring_flow.create_task(
+                course=world.course, prerequisites=[chain[-1]], **exact(f"c{i}")
+            )
         )
     with pytest.raises(InvalidInput) as info:
-        services.update_task(task=chain[0], prerequisites=[chain[-1]])
+        authoring_flow.update_task(task=chain[0], prerequisites=[chain[-1]])
     assert "cycle" in info.value.errors["prerequisites"][0]
-    services.update_task(task=chain[0], prerequisites=[world.hidden_task])
+    authoring_flow.update_task(task=chain[0], prerequisites=[world.hidden_task])
     assert list(chain[0].prerequisites.all()) == [world.hidden_task]
 
 
 def test_grant_extension_upserts(world: World) -> None:
     due = timezone.now() + timedelta(days=3)
-    first = services.grant_extension(
+    first = deadlines_flow.grant_extension(
         granted_by=world.users["assistant"],
         course=world.course,
         user=world.users["student"],
         task=world.task,
         due_at=due,
     )
-    second = services.grant_extension(
+    second = deadlines_flow.grant_extension(
         granted_by=world.users["instructor"],
         course=world.course,
         user=world.users["student"],
@@ -200,13 +208,13 @@ def test_grant_extension_upserts(world: World) -> None:
 def test_grant_extension_rules(world: World) -> None:
     due = timezone.now()
     with pytest.raises(InvalidInput) as info:
-        services.grant_extension(
+        deadlines_flow.grant_extension(
             granted_by=None, course=world.course, user=world.users["outsider"], due_at=due
         )
     assert "user" in info.value.errors
     other_task = TaskFactory(course=CourseFactory())
     with pytest.raises(InvalidInput) as info:
-        services.grant_extension(
+        deadlines_flow.grant_extension(
             granted_by=None,
             course=world.course,
             user=world.users["student"],
@@ -217,4 +225,6 @@ def test_grant_extension_rules(world: World) -> None:
     dropped = make_user(Role.STUDENT)
     enroll(dropped, world.course).__class__.objects.filter(user=dropped).update(status="dropped")
     with pytest.raises(InvalidInput):
-        services.grant_extension(granted_by=None, course=world.course, user=dropped, due_at=due)
+        deadlines_flow.grant_extension(
+            granted_by=None, course=world.course, user=dropped, due_at=due
+        )

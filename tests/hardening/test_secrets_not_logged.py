@@ -19,7 +19,7 @@ from django.views.debug import ExceptionReporter
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from learnplat.accounts import services
+from learnplat.flows import accounts as accounts_flow
 from tests.conftest import client_for
 from tests.factories import PASSWORD
 
@@ -165,7 +165,7 @@ def test_error_reports_of_crashing_credential_flows_hold_no_secret(
     def crash(**kwargs: Any) -> Any:
         raise RuntimeError("the service broke")
 
-    monkeypatch.setattr(services, service, crash)
+    monkeypatch.setattr(accounts_flow, service, crash)
     client = client_for(student)
     client.raise_request_exception = False
     token = client._credentials["HTTP_AUTHORIZATION"].split()[1]

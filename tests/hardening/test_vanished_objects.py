@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from learnplat.courses import services
 from learnplat.courses.models import Course
+from learnplat.flows import authoring as authoring_flow
 from tests.conftest import client_for
 from tests.factories import CourseFactory, enroll
 
@@ -27,13 +27,13 @@ def course(instructor: Any) -> Course:
 def test_a_patch_racing_a_delete_is_404(
     course: Course, instructor: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    update = services.update_course
+    update = authoring_flow.update_course
 
     def deleted_meanwhile(*, course: Course, **fields: Any) -> Course:
         Course.objects.filter(pk=course.pk).delete()
         return update(course=course, **fields)
 
-    monkeypatch.setattr(services, "update_course", deleted_meanwhile)
+    monkeypatch.setattr(authoring_flow, "update_course", deleted_meanwhile)
     url = reverse("learnplat:course-detail", kwargs={"slug": course.slug})
 
     response = client_for(instructor).patch(url, {"title": "Renamed"}, format="json")
@@ -48,7 +48,7 @@ def test_a_lookup_that_finds_nothing_any_more_is_404(
     def gone(*, course: Course) -> Course:
         raise Course.DoesNotExist
 
-    monkeypatch.setattr(services, "archive", gone)
+    monkeypatch.setattr(authoring_flow, "archive", gone)
     url = reverse("learnplat:course-archive", kwargs={"slug": course.slug})
 
     assert client_for(instructor).post(url).status_code == 404

@@ -13,8 +13,8 @@ import factory
 from django.db import transaction
 from django.utils import timezone
 
+from learnplat.flows.progress import record_result, record_submission
 from learnplat.progress.models import CourseProgress, TaskProgress
-from learnplat.progress.services import record_result, record_submission
 from learnplat.submissions.models import Submission
 from tests.factories import TaskFactory, UserFactory
 

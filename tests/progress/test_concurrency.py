@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
+from learnplat.flows.progress import recompute_progress, record_result, record_submission
 from learnplat.progress.models import CourseProgress, TaskProgress
-from learnplat.progress.services import recompute_progress, record_result, record_submission
 from learnplat.submissions.models import Submission
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
 from tests.progress.factories import SubmissionFactory, submit

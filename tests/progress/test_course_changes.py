@@ -1,9 +1,8 @@
 """Progress follows changes to what a course's tasks are worth, made through the API or the
-admin (``courses.signals.course_grading_changed`` → ``refresh_course_totals``)."""
+admin (``learnplat.flows.authoring`` → ``learnplat.flows.progress.refresh_course_totals``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from learnplat.courses.models import Task
-from learnplat.courses.signals import course_grading_changed
+from learnplat.flows import progress as progress_flow
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.roles import Role
 from tests.conftest import client_for
@@ -63,16 +62,17 @@ def task_url(task: Any) -> str:
 
 
 @pytest.fixture
-def announcements() -> Iterator[list[Any]]:
-    """Courses ``course_grading_changed`` was sent for, in order."""
+def announcements(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Courses whose progress the authoring flows rebuilt, in order."""
     sent: list[Any] = []
+    refresh = progress_flow.refresh_course_totals
 
-    def listen(sender: Any, course: Any, **kwargs: Any) -> None:
+    def listen(*, course: Any) -> None:
         sent.append(course.pk)
+        refresh(course=course)
 
-    course_grading_changed.connect(listen, dispatch_uid="tests.announcements")
-    yield sent
-    course_grading_changed.disconnect(dispatch_uid="tests.announcements")
+    monkeypatch.setattr(progress_flow, "refresh_course_totals", listen)
+    return sent
 
 
 def test_adding_a_published_task_lowers_percent_and_uncompletes_the_course(s: Setup) -> None:
@@ -154,16 +154,13 @@ def test_changes_progress_cannot_see_announce_nothing(s: Setup, announcements: l
     assert announcements == [s.course.pk]
 
 
-def test_a_failing_refresh_undoes_the_change(s: Setup) -> None:
-    def explode(sender: Any, course: Any, **kwargs: Any) -> None:
+def test_a_failing_refresh_undoes_the_change(s: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*, course: Any) -> None:
         raise RuntimeError("progress is down")
 
-    course_grading_changed.connect(explode, dispatch_uid="tests.explode")
-    try:
-        with pytest.raises(RuntimeError):
-            s.api.patch(task_url(s.task), {"max_score": 20})
-    finally:
-        course_grading_changed.disconnect(dispatch_uid="tests.explode")
+    monkeypatch.setattr(progress_flow, "refresh_course_totals", explode)
+    with pytest.raises(RuntimeError):
+        s.api.patch(task_url(s.task), {"max_score": 20})
     s.task.refresh_from_db()
     assert s.task.max_score == 10
     assert s.row().percent == 100.0

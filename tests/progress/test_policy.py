@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from learnplat.flows.progress import refresh_course_totals
 from learnplat.progress.models import CourseProgress, TaskProgress
-from learnplat.progress.services import refresh_course_totals
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
 from tests.progress.factories import graded, set_result, submit
 

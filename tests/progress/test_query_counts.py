@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from learnplat.progress.services import recompute_progress
+from learnplat.flows.progress import recompute_progress
 from learnplat.submissions.models import Submission
 from tests.conftest import client_for
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user

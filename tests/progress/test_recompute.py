@@ -16,9 +16,9 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
-from learnplat.progress import services
+from learnplat.flows import progress as progress_flow
+from learnplat.flows.progress import recompute_progress, refresh_course_totals
 from learnplat.progress.models import CourseProgress, TaskProgress
-from learnplat.progress.services import recompute_progress, refresh_course_totals
 from learnplat.submissions.models import Submission
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
 from tests.progress.factories import graded, move_silently, requeue, set_result, submit
@@ -76,7 +76,7 @@ def random_history(rng: random.Random, policy: str) -> None:
 @pytest.mark.parametrize("seed", range(12))
 def test_recompute_matches_the_incremental_path(seed: int) -> None:
     rng = random.Random(seed)
-    with mock.patch.object(services, "_fold_pair", wraps=services._fold_pair) as reread:
+    with mock.patch.object(progress_flow, "_fold_pair", wraps=progress_flow._fold_pair) as reread:
         random_history(rng, "best" if seed % 2 else "latest")
     incremental = snapshot()
     # One fold builds each new pair; more mean lowered grades took the bounded re-read.

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from learnplat.flows.progress import recompute_progress, record_result
 from learnplat.progress.models import TaskProgress
-from learnplat.progress.services import recompute_progress, record_result
 from tests.factories import TaskFactory, make_user
 from tests.progress.factories import (
     course_row,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from learnplat.flows.progress import recompute_progress, refresh_course_totals
 from learnplat.progress.models import CourseProgress
-from learnplat.progress.services import recompute_progress, refresh_course_totals
 from learnplat.progress.signals import course_completed
 from tests.factories import TaskFactory
 from tests.progress.factories import graded, set_result, submit

@@ -117,7 +117,7 @@ def submit_url(task: Any) -> str:
 
 def queued(world: World, answer: Any = "4", *, user: Any = None, task: Any = None) -> Any:
     """A submission stored by submit() whose evaluation has not run (on-commit not executed)."""
-    from learnplat.submissions.services import submit
+    from learnplat.flows.submit import submit
 
     return submit(user=user or world.student, task=task or world.task, answer=answer).submission
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from learnplat.submissions import pipeline
+from learnplat.flows import evaluate as evaluate_flow
 from learnplat.submissions.models import Submission
 from tests.submissions.conftest import World, queued
 
@@ -23,7 +23,7 @@ def admin_client_(client: Any, world: World) -> Any:
 
 def test_changelist_filters_and_detail(world: World, admin_client_: Any) -> None:
     submission = queued(world, "4")
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     queued(world, "5", user=world.other_student)
     response = admin_client_.get(CHANGELIST, {"status__exact": "graded"})
     assert response.status_code == 200
@@ -40,7 +40,7 @@ def test_changelist_filters_and_detail(world: World, admin_client_: Any) -> None
 
 def test_regrade_and_requeue_actions(world: World, admin_client_: Any, on_commit: Any) -> None:
     submission = queued(world, "4")
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     response = admin_client_.post(
         CHANGELIST, {"action": "regrade_selected", "_selected_action": [submission.pk]}, follow=True
     )

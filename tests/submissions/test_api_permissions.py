@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from learnplat.submissions import pipeline
+from learnplat.flows import evaluate as evaluate_flow
+from learnplat.flows.graders import create_grader_token
 from learnplat.submissions.models import Submission
-from learnplat.submissions.services import create_grader_token
 from tests.factories import MATRIX_ROLES as ROLES
 from tests.submissions.conftest import World, queued, set_kind, submit_url
 
@@ -44,7 +44,7 @@ def test_submit(world: World, role: str, status: int) -> None:
 def submission(world: World) -> Submission:
     """The student's submission, graded."""
     submission = queued(world)
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     queued(world, user=world.other_student)
     return submission
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from learnplat.flows import evaluate as evaluate_flow
 from learnplat.submissions import pipeline
 from learnplat.submissions.models import GraderToken, Submission
 from tests.factories import TaskFactory
@@ -60,7 +61,7 @@ def graded_history(world: World) -> list[Submission]:
     done = []
     for answer in ("5", "4"):
         submission = queued(world, answer)
-        pipeline.run_evaluation(submission.pk)
+        evaluate_flow.run_evaluation(submission.pk)
         done.append(submission)
     return done
 

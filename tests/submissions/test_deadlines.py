@@ -16,6 +16,7 @@ from learnplat.courses.deadlines import (
     window_for,
 )
 from learnplat.courses.models import Extension, Task
+from learnplat.flows import evaluate as evaluate_flow
 
 T0 = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 US = timedelta(microseconds=1)
@@ -165,14 +166,13 @@ def test_a_malformed_stored_policy_deducts_nothing() -> None:
 def late_graded(world: Any, user: Any = None) -> Any:
     from django.utils import timezone
 
-    from learnplat.submissions import pipeline
     from tests.submissions.conftest import queued
 
     world.task.due_at = timezone.now() - timedelta(hours=1)
     world.task.late_policy = {"deduction_percent": 40, "per": "day"}
     world.task.save()
     submission = queued(world, "4", user=user)
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     submission.refresh_from_db()
     return submission
 
@@ -180,8 +180,8 @@ def late_graded(world: Any, user: Any = None) -> Any:
 def test_an_extension_recomputes_lateness_and_score(world: Any) -> None:
     from django.utils import timezone
 
+    from learnplat.flows.deadlines import recompute_lateness
     from learnplat.submissions.models import Evaluation
-    from learnplat.submissions.services import recompute_lateness
 
     submission = late_graded(world)
     untouched = late_graded(world, user=world.other_student)
@@ -208,7 +208,8 @@ def test_an_extension_recomputes_lateness_and_score(world: Any) -> None:
 def test_an_extension_flags_manual_grades_on_time_but_keeps_their_score(world: Any) -> None:
     from django.utils import timezone
 
-    from learnplat.submissions.services import grade, recompute_lateness
+    from learnplat.flows.deadlines import recompute_lateness
+    from learnplat.flows.grading import grade
 
     submission = late_graded(world)
     grade(submission=submission, by=world.instructor, score=4.0)
@@ -218,22 +219,6 @@ def test_an_extension_flags_manual_grades_on_time_but_keeps_their_score(world: A
     assert recompute_lateness(user=world.student, course=world.course) == 0
     submission.refresh_from_db()
     assert (submission.is_late, submission.score) == (False, 4.0)
-
-
-def test_the_courses_extension_signal_recomputes_lateness(world: Any) -> None:
-    from django.utils import timezone
-
-    from learnplat.courses.signals import extension_changed
-
-    submission = late_graded(world)
-    extension = Extension.objects.create(
-        user=world.student, course=world.course, task=world.task, due_at=timezone.now()
-    )
-    extension_changed.send(
-        sender=Extension, user=extension.user, course=extension.course, task=extension.task
-    )
-    submission.refresh_from_db()
-    assert (submission.is_late, submission.score) == (False, 10.0)
 
 
 def test_an_extension_granted_through_the_api_regrades_and_moves_progress(world: Any) -> None:

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from learnplat.flows.graders import create_grader_token
+from learnplat.flows.submit import submit
 from learnplat.submissions.models import Submission
-from learnplat.submissions.services import create_grader_token, submit
 from tests.submissions.conftest import World, set_kind
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "external-graders.md"

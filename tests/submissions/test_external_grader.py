@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from learnplat.submissions import pipeline
+from learnplat.flows import evaluate as evaluate_flow
+from learnplat.flows.graders import create_grader_token
+from learnplat.flows.grading import grade
 from learnplat.submissions.models import Evaluation, GraderToken, Submission
-from learnplat.submissions.services import create_grader_token, grade
 from tests.submissions.conftest import World, queued, set_kind
 
 
@@ -125,7 +126,7 @@ def test_an_abandoned_job_goes_back_to_the_queue(world: World, grader: APIClient
     Submission.objects.filter(pk=submission.pk).update(
         lease_expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert pipeline.requeue_stale().requeued_leases == 1
+    assert evaluate_flow.requeue_stale().requeued_leases == 1
     fresh_key = fetch(grader).json()["submission_key"]
     assert fresh_key != stale_key
     response = post(grader, stale_key)

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from learnplat.flows.submit import submit
 from learnplat.submissions.models import Evaluation, Submission
-from learnplat.submissions.services import submit
 from tests.factories import enroll, make_user
 from tests.submissions.conftest import World, set_kind
 from tests.submissions.workers import requires_workers, wait_for, workers

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from learnplat.submissions import pipeline
+from learnplat.flows import evaluate as evaluate_flow
 from learnplat.submissions.models import Evaluation, Submission
 from tests.submissions.conftest import World, queued, set_kind
 
@@ -20,7 +20,7 @@ def grade_url(submission: Submission) -> str:
 def test_staff_grade_a_submission_waiting_for_review(world: World) -> None:
     set_kind(world.task, "manual", {})
     submission = queued(world, {"essay": "Cats."})
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     response = world.client(world.assistant).post(
         grade_url(submission),
         {"score": 7.5, "feedback": "Good.", "reason": "Reviewed"},
@@ -41,7 +41,7 @@ def test_staff_grade_a_submission_waiting_for_review(world: World) -> None:
 
 def test_override_keeps_the_history(world: World) -> None:
     submission = queued(world, "4")
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     response = world.client(world.instructor).post(
         grade_url(submission),
         {"score": 2, "feedback": "Copied.", "reason": "plagiarism"},

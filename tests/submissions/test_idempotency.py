@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from learnplat.flows.submit import submit
 from learnplat.submissions.models import Submission
-from learnplat.submissions.services import submit
 from tests.factories import TaskFactory
 from tests.submissions.conftest import World, submit_url
 

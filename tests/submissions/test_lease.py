@@ -11,7 +11,9 @@ from django.db import connection
 from django.utils import timezone
 
 from learnplat.evaluation.base import EvaluationResult
-from learnplat.submissions import pipeline, services
+from learnplat.flows import evaluate as evaluate_flow
+from learnplat.flows import grading as grading_flow
+from learnplat.submissions import pipeline
 from learnplat.submissions.models import Evaluation, Submission
 from tests.submissions.backends import RECORDING_TASKS
 from tests.submissions.conftest import World, queued
@@ -42,17 +44,17 @@ def test_stale_worker_write_is_discarded(world: World) -> None:
     stale = pipeline.claim(submission.pk)
     assert stale is not None
     expire(submission)
-    assert pipeline.requeue_stale().requeued_leases == 1
+    assert evaluate_flow.requeue_stale().requeued_leases == 1
     fresh = pipeline.claim(submission.pk)
     assert fresh is not None
-    assert pipeline.record_result(stale, RESULT, evaluator="exact") is None
-    assert pipeline.record_failure(stale, error="late error") is None
+    assert evaluate_flow.record_result(stale, RESULT, evaluator="exact") is None
+    assert evaluate_flow.record_failure(stale, error="late error") is None
     submission.refresh_from_db()
     assert submission.status == "evaluating"
     assert submission.score is None
-    assert pipeline.record_result(fresh, FRESH, evaluator="exact") is not None
+    assert evaluate_flow.record_result(fresh, FRESH, evaluator="exact") is not None
     # The fresh one won; the stale one cannot write after it either.
-    assert pipeline.record_result(stale, RESULT, evaluator="exact") is None
+    assert evaluate_flow.record_result(stale, RESULT, evaluator="exact") is None
     submission.refresh_from_db()
     assert (submission.status, submission.score, submission.feedback) == ("graded", 3.0, "fresh")
     successful = Evaluation.objects.filter(submission=submission).successful()
@@ -68,16 +70,16 @@ def test_an_expired_lease_nobody_reclaimed_still_accepts_its_result(world: World
     claim = pipeline.claim(submission.pk)
     assert claim is not None
     expire(submission)
-    assert pipeline.record_result(claim, FRESH, evaluator="exact") is not None
-    assert pipeline.requeue_stale().total == 0
+    assert evaluate_flow.record_result(claim, FRESH, evaluator="exact") is not None
+    assert evaluate_flow.requeue_stale().total == 0
 
 
 def test_manual_grade_revokes_the_lease(world: World) -> None:
     submission = queued(world)
     claim = pipeline.claim(submission.pk)
     assert claim is not None
-    services.grade(submission=submission, by=world.instructor, score=7.0, feedback="by hand")
-    assert pipeline.record_result(claim, RESULT, evaluator="exact") is None
+    grading_flow.grade(submission=submission, by=world.instructor, score=7.0, feedback="by hand")
+    assert evaluate_flow.record_result(claim, RESULT, evaluator="exact") is None
     submission.refresh_from_db()
     assert (submission.status, submission.score, submission.manually_graded) == (
         "graded",
@@ -90,9 +92,9 @@ def test_regrade_revokes_the_lease_and_runs_again(world: World) -> None:
     submission = queued(world)
     claim = pipeline.claim(submission.pk)
     assert claim is not None
-    services.regrade(submission_ids=[submission.pk], by=world.instructor)
-    assert pipeline.record_result(claim, RESULT, evaluator="exact") is None
-    assert pipeline.run_evaluation(submission.pk) == "graded"
+    grading_flow.regrade(submission_ids=[submission.pk], by=world.instructor)
+    assert evaluate_flow.record_result(claim, RESULT, evaluator="exact") is None
+    assert evaluate_flow.run_evaluation(submission.pk) == "graded"
     assert Evaluation.objects.filter(submission=submission).successful().count() == 1
     evaluation = Evaluation.objects.get(submission=submission)
     assert (evaluation.trigger, evaluation.triggered_by) == ("regrade", world.instructor)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from learnplat.flows import evaluate as evaluate_flow
 from learnplat.submissions import pipeline
 from learnplat.submissions.models import Evaluation, Submission
 from learnplat.submissions.tasks import evaluate_submission
@@ -43,7 +44,7 @@ def test_missing_submission_is_skipped(db: None) -> None:
 def test_manual_kind_needs_review(world: World) -> None:
     set_kind(world.task, "manual", {})
     submission = queued(world, {"essay": "..."})
-    assert pipeline.run_evaluation(submission.pk) == "needs_review"
+    assert evaluate_flow.run_evaluation(submission.pk) == "needs_review"
     submission.refresh_from_db()
     assert submission.grading_progress == "PendingManual"
 
@@ -55,7 +56,7 @@ def test_raising_evaluator_retries_with_backoff_then_fails(
     set_kind(world.task, "raising")
     submission = queued(world)
     before = timezone.now()
-    assert pipeline.run_evaluation(submission.pk) == "queued"
+    assert evaluate_flow.run_evaluation(submission.pk) == "queued"
     submission.refresh_from_db()
     assert submission.tries == 1
     assert submission.last_error == "RuntimeError: evaluator exploded"
@@ -66,14 +67,14 @@ def test_raising_evaluator_retries_with_backoff_then_fails(
         <= timezone.now() + timedelta(seconds=4)
     )
     # Backoff: nobody may claim it yet.
-    assert pipeline.run_evaluation(submission.pk) == "skipped"
+    assert evaluate_flow.run_evaluation(submission.pk) == "skipped"
     Submission.objects.filter(pk=submission.pk).update(not_before=timezone.now())
-    assert pipeline.run_evaluation(submission.pk) == "queued"
+    assert evaluate_flow.run_evaluation(submission.pk) == "queued"
     submission.refresh_from_db()
     assert submission.not_before - submission.queued_at == timedelta(seconds=8)
     Submission.objects.filter(pk=submission.pk).update(not_before=timezone.now())
     with django_capture_on_commit_callbacks() as callbacks:
-        assert pipeline.run_evaluation(submission.pk) == "failed"
+        assert evaluate_flow.run_evaluation(submission.pk) == "failed"
     submission.refresh_from_db()
     assert submission.status == "failed"
     assert submission.grading_progress == "Failed"
@@ -88,7 +89,7 @@ def test_max_tries_one_fails_at_once(world: World, lp_settings: Callable[..., No
     lp_settings(EVALUATION={"MAX_TRIES": 1})
     set_kind(world.task, "junk")
     submission = queued(world)
-    assert pipeline.run_evaluation(submission.pk) == "failed"
+    assert evaluate_flow.run_evaluation(submission.pk) == "failed"
     submission.refresh_from_db()
     assert "ValueError: score 20.0 is outside [0, 10.0]" in submission.last_error
 
@@ -99,7 +100,7 @@ def test_hanging_evaluator_hits_the_time_limit(
     lp_settings(EVALUATION={"MAX_TRIES": 1, "TIME_LIMIT_SECONDS": 0.2})
     set_kind(world.task, "hanging")
     submission = queued(world)
-    assert pipeline.run_evaluation(submission.pk) == "failed"
+    assert evaluate_flow.run_evaluation(submission.pk) == "failed"
     submission.refresh_from_db()
     assert submission.last_error == "EvaluationTimeout: The evaluator did not finish within 0.2 s."
 
@@ -123,7 +124,7 @@ def test_unregistered_kind_fails(world: World, lp_settings: Callable[..., None])
     lp_settings(EVALUATION={"MAX_TRIES": 1})
     submission = queued(world)
     set_kind(world.task, "no-such-kind")
-    assert pipeline.run_evaluation(submission.pk) == "failed"
+    assert evaluate_flow.run_evaluation(submission.pk) == "failed"
     submission.refresh_from_db()
     assert "No evaluator is registered for the kind 'no-such-kind'" in submission.last_error
 
@@ -131,7 +132,7 @@ def test_unregistered_kind_fails(world: World, lp_settings: Callable[..., None])
 def test_external_submissions_are_not_claimed_by_workers(world: World) -> None:
     set_kind(world.task, "external", {"queue": "q"})
     submission = queued(world, {"code": ""})
-    assert pipeline.run_evaluation(submission.pk) == "skipped"
+    assert evaluate_flow.run_evaluation(submission.pk) == "skipped"
     submission.refresh_from_db()
     assert submission.status == "queued"
     assert submission.tries == 0
@@ -143,7 +144,7 @@ def test_a_kind_that_turned_external_fails_instead_of_hanging(
     lp_settings(EVALUATION={"MAX_TRIES": 1})
     submission = queued(world)
     set_kind(world.task, "external", {"queue": "q"})
-    assert pipeline.run_evaluation(submission.pk) == "failed"
+    assert evaluate_flow.run_evaluation(submission.pk) == "failed"
 
 
 def test_evaluator_sees_the_stored_answer_once_per_run(world: World) -> None:
@@ -151,8 +152,8 @@ def test_evaluator_sees_the_stored_answer_once_per_run(world: World) -> None:
 
     set_kind(world.task, "counting")
     submission = queued(world, " 4 ")
-    pipeline.run_evaluation(submission.pk)
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     assert evaluators.calls == [" 4 "]
 
 

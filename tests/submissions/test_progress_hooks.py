@@ -11,8 +11,11 @@ from django.db import connection
 from django.utils import timezone
 
 from learnplat.courses.models import Extension
-from learnplat.progress import services as progress_services
-from learnplat.submissions import pipeline, services
+from learnplat.flows import deadlines as deadlines_flow
+from learnplat.flows import evaluate as evaluate_flow
+from learnplat.flows import grading as grading_flow
+from learnplat.flows import progress as progress_flow
+from learnplat.flows import submit as submit_flow
 from tests.submissions.conftest import World, queued, set_kind
 
 
@@ -28,8 +31,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, Any]]:
 
         return record
 
-    monkeypatch.setattr(progress_services, "record_submission", spy("submission"))
-    monkeypatch.setattr(progress_services, "record_result", spy("result"))
+    monkeypatch.setattr(progress_flow, "record_submission", spy("submission"))
+    monkeypatch.setattr(progress_flow, "record_result", spy("result"))
     return seen
 
 
@@ -37,7 +40,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, Any]]:
 def test_submit_then_evaluate(world: World, calls: list[Any]) -> None:
     # Transactional, so "inside a transaction" means the service's own atomic block; the
     # immediate backend evaluates once submit() commits.
-    services.submit(user=world.student, task=world.task, answer="4")
+    submit_flow.submit(user=world.student, task=world.task, answer="4")
     assert calls == [("submission", "queued", None), ("result", "graded", 10.0)]
 
 
@@ -50,19 +53,19 @@ def test_a_retry_is_silent_and_the_final_failure_is_not(
     )
     set_kind(world.task, "raising")
     submission = queued(world, "4")
-    assert pipeline.run_evaluation(submission.pk) == "queued"
+    assert evaluate_flow.run_evaluation(submission.pk) == "queued"
     assert calls == [("submission", "queued", None)]
-    assert pipeline.run_evaluation(submission.pk) == "failed"
+    assert evaluate_flow.run_evaluation(submission.pk) == "failed"
     assert calls[1:] == [("result", "failed", None)]
 
 
 def test_grade_regrade_and_deadlines(world: World, calls: list[Any]) -> None:
     submission = queued(world, "4")
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     calls.clear()
-    services.grade(submission=submission, by=world.instructor, score=5.0)
-    services.regrade(submission_ids=[submission.pk])
-    pipeline.run_evaluation(submission.pk)
+    grading_flow.grade(submission=submission, by=world.instructor, score=5.0)
+    grading_flow.regrade(submission_ids=[submission.pk])
+    evaluate_flow.run_evaluation(submission.pk)
     assert calls == [
         ("result", "graded", 5.0),
         ("result", "queued", 5.0),
@@ -72,8 +75,8 @@ def test_grade_regrade_and_deadlines(world: World, calls: list[Any]) -> None:
     world.task.due_at = submission.submitted_at - timedelta(hours=1)
     world.task.late_policy = {"deduction_percent": 50, "per": "day"}
     world.task.save()
-    services.recompute_lateness(user=world.student, course=world.course)
+    deadlines_flow.recompute_lateness(user=world.student, course=world.course)
     assert calls == [("result", "graded", 5.0)]
     Extension.objects.create(user=world.student, course=world.course, due_at=timezone.now())
-    services.recompute_lateness(user=world.student, course=world.course)
+    deadlines_flow.recompute_lateness(user=world.student, course=world.course)
     assert calls[1:] == [("result", "graded", 10.0)]

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from learnplat.flows import evaluate as evaluate_flow
 from learnplat.roles import Role
-from learnplat.submissions import pipeline
 from tests.factories import TaskFactory, enroll, make_user
 from tests.submissions.conftest import World, queued
 
@@ -21,7 +21,7 @@ def add_students(world: World, count: int, start: int) -> None:
         enroll(user, world.course)
         for task in (world.task, second):
             submission = queued(world, "4", user=user, task=task)
-            pipeline.run_evaluation(submission.pk)
+            evaluate_flow.run_evaluation(submission.pk)
 
 
 def queries(client: Any, url: str) -> int:
@@ -38,13 +38,13 @@ def test_list_query_count_is_constant(
 ) -> None:
     add_students(world, 2, 0)
     for _ in range(2):
-        pipeline.run_evaluation(queued(world, "4").pk)
+        evaluate_flow.run_evaluation(queued(world, "4").pk)
     client = world.client(getattr(world, role))
     url = f"/api/submissions/{query}"
     small = queries(client, url)
     add_students(world, 8, 2)
     for _ in range(6):
-        pipeline.run_evaluation(queued(world, "4").pk)
+        evaluate_flow.run_evaluation(queued(world, "4").pk)
     with django_assert_num_queries(small):
         response = client.get(url)
     assert response.json()["count"] >= 8
@@ -53,7 +53,7 @@ def test_list_query_count_is_constant(
 def test_filters(world: World) -> None:
     other_task = TaskFactory(course=world.course)
     first = queued(world, "4")
-    pipeline.run_evaluation(first.pk)
+    evaluate_flow.run_evaluation(first.pk)
     second = queued(world, "5", task=other_task)
     theirs = queued(world, "4", user=world.other_student)
     client = world.client(world.instructor)

@@ -6,14 +6,15 @@ from typing import Any
 
 import pytest
 
-from learnplat.submissions import pipeline, services
+from learnplat.flows import evaluate as evaluate_flow
+from learnplat.flows import grading as grading_flow
 from learnplat.submissions.models import Evaluation, Submission
 from tests.submissions.conftest import World, queued, set_kind
 
 
 def graded(world: World, answer: str, user: Any) -> Submission:
     submission = queued(world, answer, user=user)
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     submission.refresh_from_db()
     return submission
 
@@ -32,7 +33,7 @@ def test_regrade_uses_the_new_answer_key(world: World, on_commit: Any) -> None:
     assert submission.score == 0.0
     set_kind(world.task, "exact", {"answers": ["4", "5"]})
     with on_commit():
-        assert services.regrade(submission_ids=[submission.pk], by=world.instructor) == 1
+        assert grading_flow.regrade(submission_ids=[submission.pk], by=world.instructor) == 1
         submission.refresh_from_db()
         # Until the new result lands the old grade stays visible.
         assert (submission.status, submission.score) == ("queued", 0.0)
@@ -57,31 +58,31 @@ def ids(submissions: list[Submission]) -> set[int]:
     ],
 )
 def test_task_scopes(world: World, history: Any, scope: str, expected: Any) -> None:
-    assert services.regrade_task(task=world.task, scope=scope) == len(expected(history))
+    assert grading_flow.regrade_task(task=world.task, scope=scope) == len(expected(history))
     requeued = set(Submission.objects.filter(status="queued").values_list("pk", flat=True))
     assert requeued == expected(history)
 
 
 def test_task_regrade_for_one_student(world: World, history: Any) -> None:
-    assert services.regrade_task(task=world.task, scope="all", user=world.other_student) == 1
+    assert grading_flow.regrade_task(task=world.task, scope="all", user=world.other_student) == 1
     assert list(Submission.objects.filter(status="queued")) == history["other"]
 
 
 def test_manual_grades_are_kept_unless_included(world: World, history: Any) -> None:
     overridden = history["other"][0]
-    services.grade(submission=overridden, by=world.instructor, score=3.0, reason="plagiarism")
-    assert services.regrade_task(task=world.task, scope="latest") == 1
+    grading_flow.grade(submission=overridden, by=world.instructor, score=3.0, reason="plagiarism")
+    assert grading_flow.regrade_task(task=world.task, scope="latest") == 1
     overridden.refresh_from_db()
     assert (overridden.status, overridden.score) == ("graded", 3.0)
-    assert services.regrade_task(task=world.task, scope="latest", include_manual=True) == 2
-    pipeline.run_evaluation(overridden.pk)
+    assert grading_flow.regrade_task(task=world.task, scope="latest", include_manual=True) == 2
+    evaluate_flow.run_evaluation(overridden.pk)
     overridden.refresh_from_db()
     assert (overridden.score, overridden.manually_graded) == (10.0, False)
 
 
 def test_progress_callback_sees_every_batch(world: World, history: Any) -> None:
     seen: list[tuple[int, int]] = []
-    services.regrade_task(
+    grading_flow.regrade_task(
         task=world.task, scope="all", batch_size=3, on_progress=lambda d, t: seen.append((d, t))
     )
     assert seen == [(3, 4), (4, 4)]
@@ -89,14 +90,14 @@ def test_progress_callback_sees_every_batch(world: World, history: Any) -> None:
 
 def test_bad_scope(world: World) -> None:
     with pytest.raises(ValueError, match="scope"):
-        services.regrade_task(task=world.task, scope="worst")
+        grading_flow.regrade_task(task=world.task, scope="worst")
 
 
 def test_regrading_an_external_task_waits_for_graders(world: World, on_commit: Any) -> None:
     submission = graded(world, "4", world.student)
     set_kind(world.task, "external", {"queue": "py"})
     with on_commit():
-        services.regrade(submission_ids=[submission.pk])
+        grading_flow.regrade(submission_ids=[submission.pk])
     submission.refresh_from_db()
     assert (submission.status, submission.grader_queue) == ("queued", "py")
 

@@ -9,7 +9,9 @@ import pytest
 from django.db import transaction
 from django.dispatch import Signal
 
-from learnplat.submissions import pipeline, services
+from learnplat.flows import evaluate as evaluate_flow
+from learnplat.flows import grading as grading_flow
+from learnplat.flows import submit as submit_flow
 from learnplat.submissions.models import Submission
 from learnplat.submissions.signals import grade_changed, submission_created, submission_evaluated
 from tests.submissions.conftest import World, queued, set_kind
@@ -45,7 +47,9 @@ def names(log: list[tuple[str, dict[str, Any]]]) -> list[str]:
 def test_submit_sends_all_three_after_commit(world: World, received: Any, on_commit: Any) -> None:
     with on_commit():
         with transaction.atomic():
-            submission = services.submit(user=world.student, task=world.task, answer="4").submission
+            submission = submit_flow.submit(
+                user=world.student, task=world.task, answer="4"
+            ).submission
         assert received == []  # not before the outermost commit
     assert names(received) == ["created", "evaluated", "grade_changed"]
     created, evaluated, changed = (kwargs for _, kwargs in received)
@@ -61,7 +65,7 @@ def test_submit_sends_all_three_after_commit(world: World, received: Any, on_com
 def test_rollback_sends_nothing(world: World, received: Any, on_commit: Any) -> None:
     def submit_and_roll_back() -> None:
         with transaction.atomic():
-            services.submit(user=world.student, task=world.task, answer="4")
+            submit_flow.submit(user=world.student, task=world.task, answer="4")
             transaction.set_rollback(True)
 
     with on_commit():
@@ -73,18 +77,18 @@ def test_regrade_with_the_same_score_changes_no_grade(
     world: World, received: Any, on_commit: Any
 ) -> None:
     submission = queued(world, "4")
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     with on_commit():
-        services.regrade(submission_ids=[submission.pk])
+        grading_flow.regrade(submission_ids=[submission.pk])
     assert names(received) == ["evaluated"]
 
 
 def test_regrade_with_a_new_score(world: World, received: Any, on_commit: Any) -> None:
     submission = queued(world, "5")
-    pipeline.run_evaluation(submission.pk)
+    evaluate_flow.run_evaluation(submission.pk)
     set_kind(world.task, "exact", {"answers": ["5"]})
     with on_commit():
-        services.regrade(submission_ids=[submission.pk], by=world.instructor)
+        grading_flow.regrade(submission_ids=[submission.pk], by=world.instructor)
     assert names(received) == ["evaluated", "grade_changed"]
     changed = received[1][1]
     assert (changed["previous_score"], changed["score"], changed["trigger"]) == (
@@ -100,11 +104,11 @@ def test_manual_grades_always_send_grade_changed(
     set_kind(world.task, "manual", {})
     submission = queued(world, "essay")
     with on_commit():
-        pipeline.run_evaluation(submission.pk)
+        evaluate_flow.run_evaluation(submission.pk)
     assert names(received) == ["evaluated", "grade_changed"]  # None -> 0.0, needs review
     received.clear()
     with on_commit():
-        services.grade(submission=submission, by=world.instructor, score=0.0, reason="empty")
+        grading_flow.grade(submission=submission, by=world.instructor, score=0.0, reason="empty")
     assert names(received) == ["grade_changed"]
     assert received[0][1]["trigger"] == "manual"
     assert received[0][1]["evaluation"].reason == "empty"
@@ -120,7 +124,7 @@ def test_final_failure_sends_evaluated_only(
     set_kind(world.task, "raising")
     submission = queued(world, "4")
     with on_commit():
-        pipeline.run_evaluation(submission.pk)
+        evaluate_flow.run_evaluation(submission.pk)
     assert names(received) == ["evaluated"]
     assert received[0][1]["submission"].status == "failed"
 
@@ -134,9 +138,11 @@ def test_a_failing_receiver_does_not_undo_the_grade(
     grade_changed.connect(broken)
     try:
         with on_commit():
-            submission = services.submit(user=world.student, task=world.task, answer="4").submission
+            submission = submit_flow.submit(
+                user=world.student, task=world.task, answer="4"
+            ).submission
     finally:
         grade_changed.disconnect(broken)
     submission.refresh_from_db()
     assert submission.status == "graded"
-    assert "Signal receiver" in caplog.text
+    assert "A receiver of a learnplat signal failed" in caplog.text

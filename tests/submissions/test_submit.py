@@ -15,9 +15,9 @@ from learnplat.compat import TASKS_MODULE
 from learnplat.courses.models import Extension
 from learnplat.evaluation.base import AnswerError
 from learnplat.exceptions import ServiceError
+from learnplat.flows.submit import submit
 from learnplat.progress.models import TaskProgress
 from learnplat.submissions.models import Evaluation, Submission
-from learnplat.submissions.services import submit
 from tests.factories import CourseFactory, TaskFactory, enroll
 from tests.submissions.conftest import World, submit_url
 

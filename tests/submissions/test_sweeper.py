@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from learnplat.flows import evaluate as evaluate_flow
 from learnplat.submissions import pipeline
 from learnplat.submissions.models import Evaluation, Submission
 from learnplat.submissions.signals import submission_evaluated
@@ -37,7 +38,7 @@ def test_expired_lease_is_requeued_and_graded(world: World, on_commit: Any) -> N
     assert pipeline.claim(submission.pk) is not None  # then the worker dies
     Submission.objects.filter(pk=submission.pk).update(lease_expires_at=ago(1))
     with on_commit():
-        report = pipeline.requeue_stale()
+        report = evaluate_flow.requeue_stale()
     assert (report.requeued_leases, report.failed_leases) == (1, 0)
     submission.refresh_from_db()
     assert submission.status == "graded"
@@ -48,7 +49,7 @@ def test_expired_lease_is_requeued_and_graded(world: World, on_commit: Any) -> N
 def test_a_live_lease_is_left_alone(world: World) -> None:
     submission = queued(world)
     assert pipeline.claim(submission.pk) is not None
-    assert pipeline.requeue_stale().total == 0
+    assert evaluate_flow.requeue_stale().total == 0
     submission.refresh_from_db()
     assert submission.status == "evaluating"
 
@@ -67,7 +68,7 @@ def test_expired_lease_after_the_last_try_fails(
     )
     try:
         with on_commit():
-            report = pipeline.requeue_stale()
+            report = evaluate_flow.requeue_stale()
     finally:
         submission_evaluated.disconnect(dispatch_uid="t")
     assert report.failed_leases == 1
@@ -85,7 +86,7 @@ def test_lost_queue_entries_are_enqueued_again(
     fresh = queued(world, user=world.other_student)
     Submission.objects.filter(pk=lost.pk).update(queued_at=ago(61))
     with on_commit():
-        assert pipeline.requeue_stale().requeued_lost == 1
+        assert evaluate_flow.requeue_stale().requeued_lost == 1
     lost.refresh_from_db()
     fresh.refresh_from_db()
     assert lost.status == "graded"
@@ -100,7 +101,7 @@ def test_without_defer_the_sweeper_drives_due_retries(world: World, on_commit: A
         not_before=timezone.now() + timedelta(minutes=1)
     )
     with on_commit():
-        assert pipeline.requeue_stale().requeued_lost == 1
+        assert evaluate_flow.requeue_stale().requeued_lost == 1
     due.refresh_from_db()
     waiting.refresh_from_db()
     assert (due.status, waiting.status) == ("graded", "queued")
@@ -113,7 +114,7 @@ def test_with_defer_retries_are_enqueued_with_run_after(
     set_kind(world.task, "raising")
     submission = queued(world)
     with on_commit():
-        assert pipeline.run_evaluation(submission.pk) == "queued"
+        assert evaluate_flow.run_evaluation(submission.pk) == "queued"
     submission.refresh_from_db()
     [(task, args, _)] = recording
     assert task.name == "evaluate_submission"
@@ -121,7 +122,7 @@ def test_with_defer_retries_are_enqueued_with_run_after(
     assert task.run_after == submission.not_before
     # The deferred task exists, so a due retry is not "lost" until the grace passes too.
     Submission.objects.filter(pk=submission.pk).update(not_before=ago(1))
-    assert pipeline.requeue_stale().requeued_lost == 0
+    assert evaluate_flow.requeue_stale().requeued_lost == 0
 
 
 def test_expired_grader_leases_go_back_to_the_queue_without_a_task(
@@ -132,7 +133,7 @@ def test_expired_grader_leases_go_back_to_the_queue_without_a_task(
     claimed = pipeline.claim_for_grader("q")
     assert claimed is not None
     Submission.objects.filter(pk=submission.pk).update(lease_expires_at=ago(1))
-    assert pipeline.requeue_stale().requeued_leases == 1
+    assert evaluate_flow.requeue_stale().requeued_leases == 1
     submission.refresh_from_db()
     assert (submission.status, submission.lease_token) == ("queued", None)
     assert recording == []
@@ -143,8 +144,8 @@ def test_sweeping_twice_does_nothing_more(world: World) -> None:
     submission = queued(world)
     pipeline.claim(submission.pk)
     Submission.objects.filter(pk=submission.pk).update(lease_expires_at=ago(1))
-    assert pipeline.requeue_stale().total == 1
-    assert pipeline.requeue_stale().total == 0
+    assert evaluate_flow.requeue_stale().total == 1
+    assert evaluate_flow.requeue_stale().total == 0
 
 
 def test_periodic_task_reports_and_reschedules_itself(world: World, recording: list[Any]) -> None:

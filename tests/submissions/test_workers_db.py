@@ -6,8 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from learnplat.flows.submit import submit
 from learnplat.submissions.models import Evaluation, Submission
-from learnplat.submissions.services import submit
 from tests.factories import enroll, make_user
 from tests.submissions.conftest import World, set_kind
 from tests.submissions.workers import requires_workers, wait_for, workers

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from learnplat.flows.submit import submit
 from learnplat.submissions.models import Evaluation, Submission
-from learnplat.submissions.services import submit
 from tests.factories import enroll, make_user
 from tests.submissions.conftest import World, set_kind
 from tests.submissions.workers import requires_workers, wait_for, workers

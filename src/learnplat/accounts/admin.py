@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from learnplat.accounts.models import User
-from learnplat.accounts.services import revoke_all_refresh_tokens
+from learnplat.flows.accounts import revoke_all_refresh_tokens
 
 _PLATFORM: Any = (_("Learning platform"), {"fields": ("role",)})
 

@@ -1,4 +1,4 @@
-"""Serializers of the accounts endpoints: they validate input and call services.
+"""Serializers of the accounts endpoints: they validate input and call accounts_flow.
 
 Any of them can be replaced per action through ``LEARNPLAT["SERIALIZERS"]`` (keys in
 docs/permissions.md)::
@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
 
-from learnplat.accounts import querysets, services
+from learnplat.accounts import querysets
 from learnplat.conf import settings
+from learnplat.flows import accounts as accounts_flow
 from learnplat.roles import Role, get_role, role_writer
 
 #: Longer passwords are refused (400) before any hashing.
@@ -68,12 +69,12 @@ def _token_field(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(max_length=TOKEN_MAX_LENGTH, **kwargs)
 
 
-def _duplicate(exc: services.DuplicateIdentity) -> serializers.ValidationError:
+def _duplicate(exc: accounts_flow.DuplicateIdentity) -> serializers.ValidationError:
     return serializers.ValidationError({exc.field: [exc.message]}, code="unique")
 
 
-def _token_invalid(exc: TokenError | services.TokenRejected) -> InvalidToken:
-    if isinstance(exc, services.TokenRejected):
+def _token_invalid(exc: TokenError | accounts_flow.TokenRejected) -> InvalidToken:
+    if isinstance(exc, accounts_flow.TokenRejected):
         return InvalidToken(exc.message, code=exc.code)
     return InvalidToken(str(exc.args[0]) if exc.args else None)
 
@@ -126,8 +127,8 @@ class UserSerializer(serializers.ModelSerializer[Any]):
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
         try:
-            return services.update_profile(user=instance, **validated_data)
-        except services.DuplicateIdentity as exc:
+            return accounts_flow.update_profile(user=instance, **validated_data)
+        except accounts_flow.DuplicateIdentity as exc:
             raise _duplicate(exc) from exc
 
 
@@ -165,7 +166,7 @@ class AdminUserSerializer(UserSerializer):
         return value
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        return services.update_user_access(
+        return accounts_flow.update_user_access(
             user=instance,
             by=self.context["request"].user,
             role=validated_data.get("role"),
@@ -207,12 +208,12 @@ class RegisterSerializer(serializers.Serializer[Any]):
         attrs["role"] = Role(attrs.get("role") or settings.REGISTRATION_ROLES[0])
         errors: dict[str, list[str]] = {}
         try:
-            services.ensure_identity_free(username=attrs["username"])
-        except services.DuplicateIdentity as exc:
+            accounts_flow.ensure_identity_free(username=attrs["username"])
+        except accounts_flow.DuplicateIdentity as exc:
             errors[exc.field] = [exc.message]
         try:
-            services.ensure_identity_free(email=attrs["email"])
-        except services.DuplicateIdentity as exc:
+            accounts_flow.ensure_identity_free(email=attrs["email"])
+        except accounts_flow.DuplicateIdentity as exc:
             errors[exc.field] = [exc.message]
         candidate = model(
             username=attrs["username"],
@@ -230,10 +231,10 @@ class RegisterSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(errors)
         return attrs
 
-    def create(self, validated_data: dict[str, Any]) -> services.Registration:
+    def create(self, validated_data: dict[str, Any]) -> accounts_flow.Registration:
         try:
-            return services.register_user(**validated_data)
-        except services.DuplicateIdentity as exc:
+            return accounts_flow.register_user(**validated_data)
+        except accounts_flow.DuplicateIdentity as exc:
             raise _duplicate(exc) from exc
 
 
@@ -275,7 +276,7 @@ class TokenObtainSerializer(serializers.Serializer[Any]):
         return {"user": user}
 
     def create(self, validated_data: dict[str, Any]) -> Any:
-        return services.log_in(user=validated_data["user"])
+        return accounts_flow.log_in(user=validated_data["user"])
 
 
 class TokenRefreshSerializer(serializers.Serializer[Any]):
@@ -285,8 +286,8 @@ class TokenRefreshSerializer(serializers.Serializer[Any]):
 
     def create(self, validated_data: dict[str, Any]) -> Any:
         try:
-            return services.rotate_refresh_token(raw=validated_data["refresh"])
-        except (TokenError, services.TokenRejected) as exc:
+            return accounts_flow.rotate_refresh_token(raw=validated_data["refresh"])
+        except (TokenError, accounts_flow.TokenRejected) as exc:
             raise _token_invalid(exc) from exc
 
 
@@ -297,8 +298,8 @@ class TokenVerifySerializer(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         try:
-            services.verify_token(raw=attrs["token"])
-        except (TokenError, services.TokenRejected) as exc:
+            accounts_flow.verify_token(raw=attrs["token"])
+        except (TokenError, accounts_flow.TokenRejected) as exc:
             raise _token_invalid(exc) from exc
         return attrs
 
@@ -311,7 +312,7 @@ class LogoutSerializer(serializers.Serializer[Any]):
     def create(self, validated_data: dict[str, Any]) -> Any:
         user = self.context["request"].user
         try:
-            services.log_out(user=user, raw=validated_data["refresh"])
+            accounts_flow.log_out(user=user, raw=validated_data["refresh"])
         except TokenError as exc:
             raise serializers.ValidationError(
                 {"refresh": [_("Token is invalid or expired")]}, code="token_not_valid"
@@ -346,5 +347,5 @@ class PasswordChangeSerializer(serializers.Serializer[Any]):
 
     def create(self, validated_data: dict[str, Any]) -> Any:
         user = self.context["request"].user
-        services.change_password(user=user, new_password=validated_data["new_password"])
+        accounts_flow.change_password(user=user, new_password=validated_data["new_password"])
         return user

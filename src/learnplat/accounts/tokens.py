@@ -2,7 +2,7 @@
 
 Lifetimes, algorithm and keys come from simplejwt's ``SIMPLE_JWT`` settings. Whatever those
 say about rotation and blacklisting, learnplat's refresh endpoint always rotates and
-blacklists (see :mod:`learnplat.accounts.services`), because API.md promises it.
+blacklists (see :mod:`learnplat.flows.accounts`), because API.md promises it.
 """
 
 from __future__ import annotations

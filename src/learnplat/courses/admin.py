@@ -2,8 +2,8 @@
 
 Task forms apply the same rules as the API (``courses.validation``: evaluator config, late
 policy, date order) and the prerequisite rules (same course, no cycles), so the admin cannot
-store what the API would refuse. Saves and deletes send the same ``courses.signals`` as the
-services (inside the admin's transaction), so progress and lateness follow admin edits too.
+store what the API would refuse. Saves and deletes go through, or end in, the same flows as
+the API (inside the admin's transaction), so progress and lateness follow admin edits too.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ from django.db.models import QuerySet
 from django.forms.models import BaseModelFormSet
 from django.http import HttpRequest
 
-from learnplat.courses import services
 from learnplat.courses.models import TASK_AUTHORED_FIELDS, Course, Enrollment, Extension, Task
 from learnplat.courses.validation import clean_task, find_cycle
 from learnplat.exceptions import InvalidInput
+from learnplat.flows import authoring as authoring_flow
+from learnplat.flows import deadlines as deadlines_flow
+from learnplat.flows import progress as progress_flow
 
 
 def _user_search_field(prefix: str = "user__") -> str:
@@ -121,7 +123,8 @@ def _inline_tasks_changed_grading(formset: BaseModelFormSet) -> bool:
         any(task.is_published for task in formset.new_objects)
         or any(task.is_published for task in formset.deleted_objects)
         or any(
-            services.TASK_GRADING_FIELDS & set(fields) for _task, fields in formset.changed_objects
+            authoring_flow.TASK_GRADING_FIELDS & set(fields)
+            for _task, fields in formset.changed_objects
         )
     )
 
@@ -143,7 +146,7 @@ class CourseAdmin(admin.ModelAdmin):
             "grading_policy" in form.changed_data
             or any(_inline_tasks_changed_grading(formset) for formset in formsets)
         ):
-            services.announce_grading_change(course=form.instance)
+            progress_flow.refresh_course_totals(course=form.instance)
 
 
 @admin.register(Task)
@@ -162,19 +165,19 @@ class TaskAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if before is None:
             if obj.is_published:
-                services.announce_grading_change(course=obj.course)
+                progress_flow.refresh_course_totals(course=obj.course)
         elif before.course_id != obj.course_id:
             # A task moved to another course changes what both courses are worth.
-            services.announce_grading_change(course=before.course)
-            services.announce_grading_change(course=obj.course)
-        elif any(getattr(before, f) != getattr(obj, f) for f in services.TASK_GRADING_FIELDS):
-            services.announce_grading_change(course=obj.course)
+            progress_flow.refresh_course_totals(course=before.course)
+            progress_flow.refresh_course_totals(course=obj.course)
+        elif any(getattr(before, f) != getattr(obj, f) for f in authoring_flow.TASK_GRADING_FIELDS):
+            progress_flow.refresh_course_totals(course=obj.course)
 
     def delete_model(self, request: HttpRequest, obj: Task) -> None:
-        services.delete_task(task=obj)
+        authoring_flow.delete_task(task=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
-        services.delete_tasks(tasks=queryset)
+        authoring_flow.delete_tasks(tasks=queryset)
 
 
 @admin.register(Enrollment)
@@ -212,15 +215,15 @@ class ExtensionAdmin(admin.ModelAdmin):
             obj.task_id,
         ):
             # The extension left the submissions it covered: judge those by their dates again.
-            services.announce_extension_change(
+            deadlines_flow.recompute_lateness(
                 user=before.user, course=before.course, task=before.task
             )
-        services.announce_extension_change(user=obj.user, course=obj.course, task=obj.task)
+        deadlines_flow.recompute_lateness(user=obj.user, course=obj.course, task=obj.task)
 
     def delete_model(self, request: HttpRequest, obj: Extension) -> None:
-        services.revoke_extension(extension=obj)
+        deadlines_flow.revoke_extension(extension=obj)
 
     @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Extension]) -> None:
         for extension in queryset.select_related("user", "course", "task"):
-            services.revoke_extension(extension=extension)
+            deadlines_flow.revoke_extension(extension=extension)

@@ -12,14 +12,8 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from learnplat.courses.models import (
-    Course,
-    CourseRole,
-    CourseStatus,
-    Enrollment,
-    EnrollmentStatus,
-    Extension,
-)
+from learnplat.courses.choices import CourseRole, CourseStatus, EnrollmentStatus
+from learnplat.courses.models import Course, Enrollment, Extension
 from learnplat.courses.querysets import CourseQuerySet
 
 

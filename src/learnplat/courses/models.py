@@ -1,7 +1,7 @@
 """Courses, their tasks, who is enrolled in them, and per-user deadline extensions.
 
 The models hold data and invariants only; writes that touch several rows are in
-``learnplat.courses.services`` and reads in ``learnplat.courses.querysets``.
+``learnplat.flows`` and reads in ``learnplat.courses.querysets``.
 """
 
 from __future__ import annotations
@@ -13,26 +13,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 
+from learnplat.courses.choices import (
+    STAFF_ROLES,
+    CourseRole,
+    CourseStatus,
+    EnrollmentStatus,
+    GradingPolicy,
+)
 from learnplat.courses.querysets import (
     CourseQuerySet,
     EnrollmentQuerySet,
     ExtensionQuerySet,
     TaskQuerySet,
 )
-
-
-class CourseStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    ARCHIVED = "archived", _("Archived")
-
-
-class GradingPolicy(models.TextChoices):
-    """Which of a student's attempts counts for a task's grade."""
-
-    BEST = "best", _("Best attempt")
-    LATEST = "latest", _("Latest attempt")
-
 
 SLUG_MAX_LENGTH = 80
 
@@ -75,22 +68,6 @@ class Course(TimeStampedModel):
         return self.title
 
 
-class CourseRole(models.TextChoices):
-    STUDENT = "student", _("Student")
-    ASSISTANT = "assistant", _("Assistant")
-    INSTRUCTOR = "instructor", _("Instructor")
-
-
-#: Course roles that make up "course staff".
-STAFF_ROLES = (CourseRole.INSTRUCTOR, CourseRole.ASSISTANT)
-
-
-class EnrollmentStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    DROPPED = "dropped", _("Dropped")
-    COMPLETED = "completed", _("Completed")
-
-
 class Enrollment(TimeStampedModel):
     """A user's membership of a course, as student or as staff."""
 
@@ -130,11 +107,6 @@ class Enrollment(TimeStampedModel):
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
-
-
-class LatePer(models.TextChoices):
-    HOUR = "hour", _("Hour")
-    DAY = "day", _("Day")
 
 
 #: The fields of a task its authors write, in the order the API shows them.

@@ -31,7 +31,7 @@ STUDENT_VISIBLE_STATUSES = ("published", "archived")
 
 
 def _staff_roles() -> tuple[str, ...]:
-    from learnplat.courses.models import STAFF_ROLES
+    from learnplat.courses.choices import STAFF_ROLES
 
     return tuple(str(r) for r in STAFF_ROLES)
 

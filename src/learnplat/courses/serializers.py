@@ -1,4 +1,4 @@
-"""Serializers of the courses API. They validate input and call ``courses.services``.
+"""Serializers of the courses API. They validate input and call ``learnplat.flows``.
 
 Each view looks its serializers up per action, so a host replaces one with a subclass::
 
@@ -16,22 +16,22 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from learnplat.courses import services
+from learnplat.courses.choices import STAFF_ROLES, CourseRole, LatePer
 from learnplat.courses.models import (
     SLUG_MAX_LENGTH,
-    STAFF_ROLES,
     TASK_AUTHORED_FIELDS,
     Course,
-    CourseRole,
     Enrollment,
     Extension,
-    LatePer,
     Task,
 )
 from learnplat.courses.querysets import instructor_summaries, sees_all_tasks
 from learnplat.courses.validation import check_description, clean_task
 from learnplat.evaluation.registry import UnknownKind, available_kinds, get_evaluator
 from learnplat.exceptions import InvalidInput
+from learnplat.flows import authoring as authoring_flow
+from learnplat.flows import deadlines as deadlines_flow
+from learnplat.flows import enrollment as enrollment_flow
 from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
     CompleteResponseMixin,
@@ -220,10 +220,10 @@ class TaskSerializer(
         }
 
     def create(self, validated_data: dict[str, Any]) -> Task:
-        return services.create_task(course=self.context["course"], **validated_data)
+        return authoring_flow.create_task(course=self.context["course"], **validated_data)
 
     def update(self, instance: Task, validated_data: dict[str, Any]) -> Task:
-        task = services.update_task(task=instance, **validated_data)
+        task = authoring_flow.update_task(task=instance, **validated_data)
         # Ids read before the update would answer the old prerequisites.
         task.__dict__.pop("prerequisite_ids", None)
         return task
@@ -326,7 +326,7 @@ class CourseSerializer(
         return self._my_role(course)
 
     def update(self, instance: Course, validated_data: dict[str, Any]) -> Course:
-        return services.update_course(course=instance, **validated_data)
+        return authoring_flow.update_course(course=instance, **validated_data)
 
     def to_representation(self, instance: Course) -> dict[str, Any]:
         # The catalog's 20 courses, field by field as DRF writes them but without its
@@ -389,7 +389,7 @@ class CourseCreateSerializer(CourseSerializer):
         return slug
 
     def create(self, validated_data: dict[str, Any]) -> Course:
-        return services.create_course(creator=_caller(self), **validated_data)
+        return authoring_flow.create_course(creator=_caller(self), **validated_data)
 
 
 # -- enrollments -----------------------------------------------------------------------------
@@ -417,7 +417,7 @@ class EnrollmentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serialize
     role = serializers.ChoiceField(choices=CourseRole.choices, default=CourseRole.STUDENT)
 
     def create(self, validated_data: dict[str, Any]) -> Enrollment:
-        return services.add_enrollment(
+        return enrollment_flow.add_enrollment(
             course=self.context["course"], added_by=_caller(self), **validated_data
         )
 
@@ -472,6 +472,6 @@ class ExtensionCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer
     reason = DescriptionField(help_text="Why; shown to staff.")
 
     def create(self, validated_data: dict[str, Any]) -> Extension:
-        return services.grant_extension(
+        return deadlines_flow.grant_extension(
             granted_by=_caller(self), course=self.context["course"], **validated_data
         )

@@ -1,7 +1,7 @@
 """The rules course and task data must follow, in one place.
 
 Serializers call these to answer 400 with field errors before anything is written, and
-services call them again so the same rules hold for callers that skip the API (admin,
+flows call them again so the same rules hold for callers that skip the API (admin,
 management commands, host code). Each raises :class:`learnplat.exceptions.InvalidInput`.
 
 Settings read::
@@ -115,7 +115,8 @@ def clean_config(kind: str, config: Any) -> dict[str, Any]:
 def clean_task(fields: Mapping[str, Any], *, current: Any = None) -> dict[str, Any]:
     """Validate the task ``fields`` to be written (``current``: the task being changed, whose
     values fill in what ``fields`` leaves out). Returns ``fields`` with ``config`` and
-    ``late_policy`` normalised. Prerequisites need the database: ``services`` checks them."""
+    ``late_policy`` normalised. Prerequisites need the database:
+    ``learnplat.flows.authoring`` checks them."""
     cleaned = dict(fields)
 
     def value(name: str, default: Any = None) -> Any:

@@ -26,9 +26,9 @@ from rest_framework.serializers import BaseSerializer
 
 from learnplat.api import LearnplatViewMixin
 from learnplat.conf import settings
-from learnplat.courses import services
 from learnplat.courses.filters import CourseFilter, EnrollmentFilter, ExtensionFilter
 from learnplat.courses.models import Course, Enrollment, Extension, Task
+from learnplat.courses.permissions import IsCourseInstructor, IsCourseMember, IsCourseStaff
 from learnplat.courses.querysets import (
     attach_prerequisite_ids,
     remember_course_role,
@@ -46,14 +46,9 @@ from learnplat.courses.serializers import (
 )
 from learnplat.exceptions import ServiceError
 from learnplat.filters import FilterBackend
-from learnplat.permissions import (
-    AllowAny,
-    IsAuthenticated,
-    IsCourseInstructor,
-    IsCourseMember,
-    IsCourseStaff,
-    IsInstructor,
-)
+from learnplat.flows import authoring as authoring_flow
+from learnplat.flows import enrollment as enrollment_flow
+from learnplat.permissions import AllowAny, IsAuthenticated, IsInstructor
 from learnplat.schema import error_responses
 
 SLUG_PARAMETER = OpenApiParameter(
@@ -218,12 +213,12 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
     @_transition_schema("Publish a course (draft or archived → published)")
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, slug: str) -> Response:
-        return self._detail(services.publish(course=self.get_object()))
+        return self._detail(authoring_flow.publish(course=self.get_object()))
 
     @_transition_schema("Archive a course (published → archived)")
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, slug: str) -> Response:
-        return self._detail(services.archive(course=self.get_object()))
+        return self._detail(authoring_flow.archive(course=self.get_object()))
 
     @extend_schema(
         summary="Enroll yourself as a student",
@@ -236,7 +231,7 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
     )
     @action(detail=True, methods=["post"])
     def enroll(self, request: Request, slug: str) -> Response:
-        enrollment = services.enroll(user=request.user, course=self.get_object())
+        enrollment = enrollment_flow.enroll(user=request.user, course=self.get_object())
         return Response(self.response_serializer(enrollment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -255,7 +250,7 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
         enrollment = Enrollment.objects.filter(course=course, user=user).first()
         if enrollment is None:
             raise ServiceError("You are not enrolled in this course.", code="not_enrolled")
-        services.drop(enrollment=enrollment)
+        enrollment_flow.drop(enrollment=enrollment)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -458,4 +453,4 @@ class TaskViewSet(
         return task
 
     def perform_destroy(self, instance: Task) -> None:
-        services.delete_task(task=instance)
+        authoring_flow.delete_task(task=instance)

@@ -1,4 +1,4 @@
-"""Read models of progress, kept up to date incrementally by ``progress.services``.
+"""Read models of progress, kept up to date incrementally by ``learnplat.flows.progress``.
 
 They are derived data: ``manage.py learnplat_recompute_progress`` rebuilds them from the
 submissions and gives exactly what the incremental path gives (``tests/progress/test_recompute``).
@@ -18,18 +18,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from learnplat.courses.models import Course, Task
+from learnplat.progress.choices import TaskProgressStatus
 from learnplat.progress.querysets import CourseProgressQuerySet, TaskProgressQuerySet
 
 #: Points per unit of task weight: a task of weight 1 scored 7/10 holds 700_000 points.
 POINTS_PER_WEIGHT = 1_000_000
-
-
-class TaskProgressStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    PENDING = "pending", _("Waiting for a grade")
-    NEEDS_REVIEW = "needs_review", _("Waiting for a manual grade")
-    ATTEMPTED = "attempted", _("Attempted")
-    COMPLETED = "completed", _("Completed")
 
 
 class TaskProgress(models.Model):

@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from learnplat.courses.models import Course, Enrollment, Task
-from learnplat.progress.models import CourseProgress, TaskProgress, TaskProgressStatus
+from learnplat.progress.choices import TaskProgressStatus
+from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.progress.querysets import gradebook_rows, published_tasks, username_field
 from learnplat.progress.rules import CourseTotals, course_values, task_rule
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from learnplat.conf import settings
-from learnplat.progress.models import POINTS_PER_WEIGHT, TaskProgressStatus
+from learnplat.progress.choices import TaskProgressStatus
+from learnplat.progress.models import POINTS_PER_WEIGHT
 
 #: Absorbs float noise such as 0.1 + 0.2 when comparing a score with the pass mark.
 SCORE_EPSILON = 1e-9

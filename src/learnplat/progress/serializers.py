@@ -11,7 +11,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from learnplat.progress.models import TaskProgressStatus
+from learnplat.progress.choices import TaskProgressStatus
 from learnplat.serializers import (
     UserSummarySerializer,
     datetime_json,

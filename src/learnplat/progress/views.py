@@ -33,9 +33,9 @@ from rest_framework.response import Response
 
 from learnplat.api import LearnplatViewMixin, not_found
 from learnplat.courses.models import Course, Enrollment
+from learnplat.courses.permissions import IsCourseStaff
 from learnplat.exceptions import Forbidden
 from learnplat.pagination import LearnplatPagination
-from learnplat.permissions import IsCourseStaff
 from learnplat.progress.exports import gradebook_csv
 from learnplat.progress.querysets import (
     gradebook_students,

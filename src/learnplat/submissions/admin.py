@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from learnplat.submissions import services
+from learnplat.flows import graders as graders_flow
+from learnplat.flows import grading as grading_flow
 from learnplat.submissions.models import Evaluation, GraderToken, Submission
 
 
@@ -96,7 +97,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Regrade selected submissions"))
     def regrade_selected(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
-        count = services.regrade(
+        count = grading_flow.regrade(
             submission_ids=list(queryset.values_list("pk", flat=True)), by=request.user
         )
         self.message_user(
@@ -105,7 +106,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Requeue selected queued or failed submissions"))
     def requeue_selected(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
-        count = services.requeue(submissions=queryset)
+        count = grading_flow.requeue(submissions=queryset)
         self.message_user(request, _("%(count)d submissions requeued.") % {"count": count})
 
 
@@ -119,7 +120,7 @@ class GraderTokenAdmin(admin.ModelAdmin):
     actions = ["rotate_secret"]
 
     def save_model(self, request: HttpRequest, obj: GraderToken, form: Any, change: bool) -> None:
-        secret = None if change else services.set_grader_secret(obj)
+        secret = None if change else graders_flow.set_grader_secret(obj)
         super().save_model(request, obj, form, change)
         if secret is not None:
             self._show_secret(request, obj, secret)
@@ -138,6 +139,6 @@ class GraderTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Rotate the secret of selected tokens"))
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[GraderToken]) -> None:
         for token in queryset:
-            secret = services.set_grader_secret(token)
+            secret = graders_flow.set_grader_secret(token)
             token.save(update_fields=["token_hash", "prefix"])
             self._show_secret(request, token, secret)

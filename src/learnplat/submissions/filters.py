@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import django_filters
 
-from learnplat.submissions.models import Submission, SubmissionStatus
+from learnplat.submissions.choices import SubmissionStatus
+from learnplat.submissions.models import Submission
 
 
 class SubmissionFilter(django_filters.FilterSet):

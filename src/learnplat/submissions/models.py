@@ -17,41 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learnplat.courses.models import Course, Task
+from learnplat.submissions.choices import (
+    LTI_GRADING_PROGRESS,
+    EvaluationTrigger,
+    SubmissionStatus,
+)
 from learnplat.submissions.querysets import (
     EvaluationQuerySet,
     GraderTokenQuerySet,
     SubmissionQuerySet,
 )
-
-
-class SubmissionStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    EVALUATING = "evaluating", _("Evaluating")
-    GRADED = "graded", _("Graded")
-    NEEDS_REVIEW = "needs_review", _("Needs review")
-    FAILED = "failed", _("Failed")
-
-
-#: Statuses that carry a result (the evaluation pipeline is done with the row).
-RESULT_STATUSES = (SubmissionStatus.GRADED, SubmissionStatus.NEEDS_REVIEW, SubmissionStatus.FAILED)
-
-#: LTI Assignment and Grade Services ``gradingProgress`` of each status.
-LTI_GRADING_PROGRESS = {
-    SubmissionStatus.QUEUED: "Pending",
-    SubmissionStatus.EVALUATING: "Pending",
-    SubmissionStatus.NEEDS_REVIEW: "PendingManual",
-    SubmissionStatus.GRADED: "FullyGraded",
-    SubmissionStatus.FAILED: "Failed",
-}
-
-
-class EvaluationTrigger(models.TextChoices):
-    """Why an evaluation ran (or why a grade changed)."""
-
-    SUBMIT = "submit", _("Submission")
-    REGRADE = "regrade", _("Regrade")
-    MANUAL = "manual", _("Manual grade")
-    DEADLINE = "deadline", _("Deadline change")
 
 
 class Submission(models.Model):

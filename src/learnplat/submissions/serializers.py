@@ -1,4 +1,4 @@
-"""Serializers of the submissions API. They validate input; the services do the writing.
+"""Serializers of the submissions API. They validate input; ``learnplat.flows`` writes.
 
 Every one can be replaced per action through ``LEARNPLAT["SERIALIZERS"]`` (keys in
 docs/permissions.md, same names as the permission keys).

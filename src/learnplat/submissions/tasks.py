@@ -1,7 +1,7 @@
 """Background tasks of the submissions app, defined with Django's tasks API.
 
 ``evaluate_submission`` is enqueued on ``LEARNPLAT["EVALUATION"]["TASK_BACKEND"]`` and
-``["QUEUE_NAME"]`` (see ``learnplat.submissions.pipeline.enqueue_evaluation``); the
+``["QUEUE_NAME"]`` (see ``learnplat.submissions.evaluate_flow.enqueue_evaluation``); the
 decorator's own backend and queue are only defaults. ``requeue_stale_submissions`` is the
 periodic sweeper for schedulers that run tasks; ``manage.py learnplat_requeue_stale`` does the
 same from cron. See docs/workers.md.
@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from learnplat.compat import task
+from learnplat.flows import evaluate as evaluate_flow
 from learnplat.submissions import pipeline
 
 
@@ -25,7 +26,7 @@ def evaluate_submission(submission_id: int) -> str:
     scheduled), ``"failed"``, ``"skipped"`` (someone else has it, or it is not queued) or
     ``"discarded"`` (the lease was lost before the result could be written).
     """
-    return pipeline.run_evaluation(submission_id)
+    return evaluate_flow.run_evaluation(submission_id)
 
 
 @task()
@@ -35,7 +36,7 @@ def requeue_stale_submissions(reschedule_seconds: float | None = None) -> dict[s
     Self-rescheduling needs a backend that can defer (django-tasks-db, RQ with its
     scheduler). Two chains running at once only sweep twice: every step is conditional.
     """
-    report = pipeline.requeue_stale()
+    report = evaluate_flow.requeue_stale()
     if reschedule_seconds:
         backend = pipeline.task_backend()
         if backend.supports_defer:

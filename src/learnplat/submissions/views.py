@@ -29,13 +29,16 @@ from rest_framework.serializers import BaseSerializer
 from learnplat.api import LearnplatViewMixin, not_found
 from learnplat.conf import settings
 from learnplat.courses.models import Task
+from learnplat.courses.permissions import IsCourseStaff, IsOwnerOrCourseStaff
 from learnplat.evaluation.base import AnswerError
 from learnplat.evaluation.builtin import QUEUE_NAME
 from learnplat.exceptions import DomainError, Forbidden
 from learnplat.filters import FilterBackend
-from learnplat.permissions import IsCourseStaff, IsOwnerOrCourseStaff
+from learnplat.flows import graders as graders_flow
+from learnplat.flows import grading as grading_flow
+from learnplat.flows import submit as submit_flow
 from learnplat.schema import error_responses
-from learnplat.submissions import pipeline, services
+from learnplat.submissions import pipeline
 from learnplat.submissions.authentication import GraderTokenAuthentication
 from learnplat.submissions.filters import SubmissionFilter
 from learnplat.submissions.models import GraderToken, Submission
@@ -127,7 +130,7 @@ class SubmissionViewSet(
     @action(detail=True, methods=["post"])
     def regrade(self, request: Request, pk: str | None = None) -> Response:
         submission = self.get_object()
-        services.regrade(submission_ids=[submission.pk], by=request.user)
+        grading_flow.regrade(submission_ids=[submission.pk], by=request.user)
         submission.refresh_from_db()
         return Response(submission_output(submission), status=status.HTTP_202_ACCEPTED)
 
@@ -147,7 +150,7 @@ class SubmissionViewSet(
             context={**self.get_serializer_context(), "submission": submission},
         )
         serializer.is_valid(raise_exception=True)
-        graded = services.grade(
+        graded = grading_flow.grade(
             submission=submission,
             by=request.user,
             score=serializer.validated_data["score"],
@@ -219,12 +222,12 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key")
-        if key is not None and not 0 < len(key) <= services.IDEMPOTENCY_KEY_MAX_LENGTH:
+        if key is not None and not 0 < len(key) <= submit_flow.IDEMPOTENCY_KEY_MAX_LENGTH:
             raise ValidationError(
-                {"Idempotency-Key": [f"1 to {services.IDEMPOTENCY_KEY_MAX_LENGTH} characters."]}
+                {"Idempotency-Key": [f"1 to {submit_flow.IDEMPOTENCY_KEY_MAX_LENGTH} characters."]}
             )
         try:
-            result = services.submit(
+            result = submit_flow.submit(
                 user=request.user,
                 task=task,
                 answer=serializer.validated_data["answer"],
@@ -253,7 +256,7 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        count = services.regrade_task(
+        count = grading_flow.regrade_task(
             task=task,
             scope=data["scope"],
             by=request.user,
@@ -361,7 +364,7 @@ class GraderViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            outcome = services.record_grader_result(
+            outcome = graders_flow.record_grader_result(
                 grader=self.grader,
                 submission_key=data["submission_key"],
                 score=data["score"],
@@ -369,7 +372,7 @@ class GraderViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
                 feedback=data["feedback"],
                 tests=data["tests"],
             )
-        except services.UnknownSubmissionKey as exc:
+        except graders_flow.UnknownSubmissionKey as exc:
             raise UnknownSubmissionKey() from exc
         evaluation = outcome.evaluation
         body = {

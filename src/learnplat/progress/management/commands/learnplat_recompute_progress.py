@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from learnplat.console import ProgressBar
 from learnplat.courses.models import Course
-from learnplat.progress.services import recompute_progress
+from learnplat.flows.progress import recompute_progress
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from learnplat.flows.graders import create_grader_token
 from learnplat.submissions.models import GraderToken
-from learnplat.submissions.services import create_grader_token
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from learnplat.cli import ProgressBar
 from learnplat.courses.models import Course, Task
-from learnplat.submissions import services
+from learnplat.flows import grading as grading_flow
 from learnplat.submissions.models import Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             missing = sorted(set(options["submission"]) - set(found))
             if missing:
                 raise CommandError(f"No submissions with ids {missing}.")
-            total += services.regrade(submission_ids=found)
+            total += grading_flow.regrade(submission_ids=found)
         tasks = list(Task.objects.filter(pk__in=options["task"]).order_by("pk"))
         if len(tasks) != len(set(options["task"])):
             missing = sorted(set(options["task"]) - {t.pk for t in tasks})
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             tasks += list(course.tasks.order_by("position", "pk"))
         for task in tasks:
             bar = ProgressBar(self.stdout, f"Task {task.pk} ({task.title})", quiet=quiet)
-            total += services.regrade_task(
+            total += grading_flow.regrade_task(
                 task=task,
                 scope=options["scope"],
                 include_manual=options["include_manual"],

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from learnplat.submissions.pipeline import requeue_stale
+from learnplat.flows.evaluate import requeue_stale
 
 
 class Command(BaseCommand):

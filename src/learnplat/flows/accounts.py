@@ -1,4 +1,4 @@
-"""Writes of the accounts app: registration, logging in and out, refresh rotation, password
+"""Accounts: registration, logging in and out, refresh rotation, password
 changes, revocation and admins' changes to other users.
 
 Settings read: ``LEARNPLAT["REGISTRATION_ROLES"]`` (through the serializer), the role writer
@@ -15,7 +15,6 @@ their user is deactivated or changes password (see :mod:`learnplat.authenticatio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -39,6 +38,7 @@ from learnplat.accounts.tokens import (
 from learnplat.authentication import token_user_problem
 from learnplat.exceptions import ServiceError
 from learnplat.roles import Role, get_role, set_role
+from learnplat.signals import send_on_commit
 
 # pg_advisory_xact_lock key serialising "is this username/e-mail free? then insert it".
 _IDENTITY_LOCK_KEY = 0x1EA2_0AC7
@@ -139,7 +139,7 @@ def register_user(
     if get_role(user) != Role(role):
         set_role(user, role)
     tokens = issue_token_pair(user)
-    transaction.on_commit(partial(user_registered.send, sender=model, user=user))
+    send_on_commit(user_registered, sender=model, user=user)
     return Registration(user=user, access=tokens.access, refresh=tokens.refresh)
 
 

@@ -1,22 +1,18 @@
-"""Writes of the courses app. Every function is atomic and takes keyword arguments only.
+"""Authoring courses and tasks: create, change, publish, archive, delete.
 
-Domain conflicts raise :class:`learnplat.exceptions.ServiceError` (409, or 403 where said)
-with a stable ``code``; input that breaks a rule raises
-:class:`learnplat.exceptions.InvalidInput` (400) before anything is written.
+Every function is atomic and takes keyword arguments only. Input that breaks a rule raises
+:class:`learnplat.exceptions.InvalidInput` (400) before anything is written; a state
+conflict raises :class:`learnplat.exceptions.ServiceError` with a stable ``code``.
 
-Membership changes (``enroll``, ``drop``, ``add_enrollment``) lock the course row first, so
-the capacity and last-instructor checks hold under concurrent requests on PostgreSQL.
-
-Changes other apps must follow send a ``learnplat.courses.signals`` signal inside the
-transaction: ``course_grading_changed`` when what a course's tasks are worth changes (the
-progress app rebuilds the course's progress), ``extension_changed`` when an extension is
-granted, replaced or revoked (the submissions app recomputes lateness).
+A change to what a course's tasks are worth (a published task created or deleted, a task
+published or unpublished, its ``max_score``, ``weight`` or ``kind`` changed, the course's
+``grading_policy`` changed) rebuilds the course's progress in the same transaction
+(:func:`learnplat.flows.progress.refresh_course_totals`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -26,20 +22,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from learnplat.courses.models import (
-    SLUG_MAX_LENGTH,
-    STAFF_ROLES,
-    TASK_AUTHORED_FIELDS,
-    Course,
-    CourseRole,
-    CourseStatus,
-    Enrollment,
-    EnrollmentStatus,
-    Extension,
-    Task,
-)
+from learnplat.courses.choices import CourseRole, CourseStatus
+from learnplat.courses.models import SLUG_MAX_LENGTH, TASK_AUTHORED_FIELDS, Course, Enrollment, Task
 from learnplat.courses.querysets import forget_course_roles
-from learnplat.courses.signals import course_grading_changed, extension_changed
 from learnplat.courses.validation import (
     check_description,
     clean_task,
@@ -47,39 +32,26 @@ from learnplat.courses.validation import (
     indexed_errors,
 )
 from learnplat.exceptions import InvalidInput, ServiceError
-from learnplat.roles import is_platform_admin
-
-__all__ = [
-    "COURSE_FIELDS",
-    "TASK_FIELDS",
-    "add_enrollment",
-    "add_staff",
-    "announce_extension_change",
-    "announce_grading_change",
-    "archive",
-    "create_course",
-    "create_task",
-    "delete_task",
-    "delete_tasks",
-    "drop",
-    "enroll",
-    "grant_extension",
-    "publish",
-    "revoke_extension",
-    "update_course",
-    "update_task",
-]
+from learnplat.flows import progress
 
 #: Course fields ``create_course`` and ``update_course`` accept (``slug`` on create only).
 COURSE_FIELDS = frozenset(
     {"slug", "title", "description", "enrollment_open", "capacity", "grading_policy"}
 )
+
+
 #: Task fields ``create_task`` and ``update_task`` accept besides ``prerequisites``.
 TASK_FIELDS = frozenset(TASK_AUTHORED_FIELDS) - {"prerequisites"}
+
+
 #: Task fields that change what a task is worth in its course's progress.
 TASK_GRADING_FIELDS = frozenset({"is_published", "max_score", "weight", "kind"})
+
+
 # Room kept at the end of a generated slug for "-<n>".
 _SLUG_SUFFIX_ROOM = 6
+
+
 _SLUG_ATTEMPTS = 5
 
 
@@ -91,19 +63,6 @@ def _refuse_unknown(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
 
 def _lock(course: Course) -> Course:
     return Course.objects.select_for_update().get(pk=course.pk)
-
-
-def announce_grading_change(*, course: Course) -> None:
-    """Send ``course_grading_changed`` in the current transaction, so the progress of
-    ``course`` is rebuilt with the change. The services here call it; call it yourself only
-    after writing tasks or ``grading_policy`` another way (the admin does)."""
-    course_grading_changed.send(sender=Course, course=course)
-
-
-def announce_extension_change(*, user: Any, course: Course, task: Task | None) -> None:
-    """Send ``extension_changed`` in the current transaction, so the lateness of ``user``'s
-    submissions is recomputed with the change. Same use as :func:`announce_grading_change`."""
-    extension_changed.send(sender=Extension, user=user, course=course, task=task)
 
 
 # -- courses ---------------------------------------------------------------------------------
@@ -220,7 +179,7 @@ def update_course(*, course: Course, **fields: Any) -> Course:
     if fields:
         course.save(update_fields=[*fields, "modified"])
     if policy_changed:
-        announce_grading_change(course=course)
+        progress.refresh_course_totals(course=course)
     return course
 
 
@@ -256,131 +215,6 @@ def publish(*, course: Course) -> Course:
 def archive(*, course: Course) -> Course:
     """published → archived: the course leaves the catalog; its students keep seeing it."""
     return _transition(course, "archive")
-
-
-# -- membership ------------------------------------------------------------------------------
-
-
-def _active_student_count(course: Course) -> int:
-    return Enrollment.objects.students().active().filter(course=course).count()
-
-
-@transaction.atomic
-def enroll(*, user: Any, course: Course) -> Enrollment:
-    """Enroll ``user`` as a student, race-free against ``capacity``.
-
-    409 codes: ``already_enrolled`` (an active or completed enrollment in any role),
-    ``enrollment_closed`` (course not published or enrollment closed), ``course_full``.
-    A dropped enrollment is reactivated, as a student whatever its old role.
-    """
-    course = _lock(course)
-    existing = Enrollment.objects.filter(user=user, course=course).first()
-    if existing is not None and existing.status != EnrollmentStatus.DROPPED:
-        raise ServiceError("You are already enrolled in this course.", code="already_enrolled")
-    if course.status != CourseStatus.PUBLISHED or not course.enrollment_open:
-        raise ServiceError("This course is not open for enrollment.", code="enrollment_closed")
-    if course.capacity is not None and _active_student_count(course) >= course.capacity:
-        raise ServiceError("This course is full.", code="course_full")
-    forget_course_roles(user)
-    if existing is None:
-        return Enrollment.objects.create(user=user, course=course, role=CourseRole.STUDENT)
-    existing.role = CourseRole.STUDENT
-    existing.status = EnrollmentStatus.ACTIVE
-    existing.save(update_fields=["role", "status", "modified"])
-    return existing
-
-
-def _is_last_instructor(enrollment: Enrollment) -> bool:
-    return (
-        enrollment.role == CourseRole.INSTRUCTOR
-        and not Enrollment.objects.instructors()
-        .filter(course_id=enrollment.course_id)
-        .exclude(pk=enrollment.pk)
-        .exists()
-    )
-
-
-@transaction.atomic
-def drop(*, enrollment: Enrollment) -> Enrollment:
-    """Mark an active enrollment ``dropped``; the row and the student's history stay.
-
-    409 ``not_enrolled`` when it is not active, ``last_instructor`` when it is the course's
-    only active instructor (a course always keeps one).
-    """
-    _lock(enrollment.course)
-    enrollment.refresh_from_db()
-    if enrollment.status != EnrollmentStatus.ACTIVE:
-        raise ServiceError("You are not enrolled in this course.", code="not_enrolled")
-    if _is_last_instructor(enrollment):
-        raise ServiceError(
-            "The course's last instructor cannot leave it; add another instructor first.",
-            code="last_instructor",
-        )
-    enrollment.status = EnrollmentStatus.DROPPED
-    enrollment.save(update_fields=["status", "modified"])
-    forget_course_roles(enrollment.user)
-    return enrollment
-
-
-@transaction.atomic
-def add_enrollment(
-    *, course: Course, user: Any, role: str = CourseRole.STUDENT, added_by: Any = None
-) -> Enrollment:
-    """Staff add ``user`` to ``course`` in ``role``, or change the role of a member, or bring
-    back one who dropped. Staff additions ignore ``enrollment_open`` and ``capacity``.
-
-    When ``added_by`` is given and is neither a platform admin nor an instructor of the
-    course, only students may be added and staff left alone (403 ``permission_denied``).
-    409 ``already_enrolled`` when ``user`` is already active in that role; ``last_instructor``
-    when it would demote the only instructor.
-    """
-    if role not in CourseRole.values:
-        raise InvalidInput({"role": [f"One of {', '.join(CourseRole.values)}."]})
-    course = _lock(course)
-    existing = Enrollment.objects.filter(user=user, course=course).first()
-    active = existing is not None and existing.status == EnrollmentStatus.ACTIVE
-    if added_by is not None and not is_platform_admin(added_by):
-        adder_role = (
-            Enrollment.objects.active()
-            .filter(course=course, user=added_by)
-            .values_list("role", flat=True)
-            .first()
-        )
-        if adder_role != CourseRole.INSTRUCTOR and (
-            role != CourseRole.STUDENT or (active and existing.role != CourseRole.STUDENT)  # type: ignore[union-attr]
-        ):
-            raise ServiceError(
-                "Only the course's instructors can add or change staff.",
-                code="permission_denied",
-                status_code=403,
-            )
-    if existing is None:
-        enrollment = Enrollment.objects.create(user=user, course=course, role=role)
-    else:
-        if active and existing.role == role:
-            raise ServiceError(
-                "This user is already enrolled in this role.", code="already_enrolled"
-            )
-        if active and role != CourseRole.INSTRUCTOR and _is_last_instructor(existing):
-            raise ServiceError(
-                "The course's last instructor cannot be demoted; add another instructor first.",
-                code="last_instructor",
-            )
-        existing.role = role
-        existing.status = EnrollmentStatus.ACTIVE
-        existing.save(update_fields=["role", "status", "modified"])
-        enrollment = existing
-    forget_course_roles(user)
-    return enrollment
-
-
-def add_staff(
-    *, course: Course, user: Any, role: str = CourseRole.ASSISTANT, added_by: Any = None
-) -> Enrollment:
-    """:func:`add_enrollment` for a staff role (``assistant`` or ``instructor``)."""
-    if role not in STAFF_ROLES:
-        raise InvalidInput({"role": [f"One of {', '.join(str(r) for r in STAFF_ROLES)}."]})
-    return add_enrollment(course=course, user=user, role=role, added_by=added_by)
 
 
 # -- tasks -----------------------------------------------------------------------------------
@@ -428,7 +262,7 @@ def create_task(*, course: Course, prerequisites: Iterable[Task | int] = (), **f
     task = Task.objects.create(course=course, **cleaned)
     task.prerequisites.set(prerequisite_ids)
     if task.is_published:
-        announce_grading_change(course=course)
+        progress.refresh_course_totals(course=course)
     return task
 
 
@@ -454,7 +288,7 @@ def update_task(
     if prerequisites is not None:
         task.prerequisites.set(ids)
     if grading_changed:
-        announce_grading_change(course=task.course)
+        progress.refresh_course_totals(course=task.course)
     return task
 
 
@@ -474,52 +308,4 @@ def delete_tasks(*, tasks: QuerySet[Task]) -> None:
     )
     tasks.delete()
     for course in courses:
-        announce_grading_change(course=course)
-
-
-# -- extensions ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def grant_extension(
-    *,
-    granted_by: Any,
-    course: Course,
-    user: Any,
-    task: Task | None = None,
-    due_at: datetime,
-    reason: str = "",
-) -> Extension:
-    """Give ``user`` its own due date for ``task`` (or every task of ``course`` when None).
-
-    One extension per (user, task) and per (user, whole course): granting again replaces
-    the date, the reason and who granted it. ``user`` must be an active student of the course.
-    """
-    errors: dict[str, list[str]] = {}
-    if not Enrollment.objects.students().active().filter(course=course, user=user).exists():
-        errors["user"] = ["Must be an enrolled student of this course."]
-    if task is not None and task.course_id != course.pk:
-        errors["task"] = ["Must be a task of this course."]
-    try:
-        check_description(reason, field="reason")
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-    if errors:
-        raise InvalidInput(errors)
-    extension, _created = Extension.objects.update_or_create(
-        user=user,
-        course=course,
-        task=task,
-        defaults={"due_at": due_at, "granted_by": granted_by, "reason": reason},
-    )
-    announce_extension_change(user=user, course=course, task=task)
-    return extension
-
-
-@transaction.atomic
-def revoke_extension(*, extension: Extension) -> None:
-    """Delete an extension: the user's submissions are judged by the task's own dates (or
-    by a course-wide extension) again."""
-    user, course, task = extension.user, extension.course, extension.task
-    extension.delete()
-    announce_extension_change(user=user, course=course, task=task)
+        progress.refresh_course_totals(course=course)

@@ -1,6 +1,6 @@
-"""Upkeep of the progress read models.
+"""Progress upkeep: keeping the progress read models in line with every grade.
 
-The submissions pipeline calls these inside its own transaction:
+The other flows call these inside their own transaction:
 
 - ``record_submission(submission=...)`` right after ``submit()`` inserts a submission;
 - ``record_result(submission=...)`` whenever a submission's status or score changed (evaluated,
@@ -14,9 +14,9 @@ student's past submissions. One case re-reads the submissions of that one (user,
 the attempt that held the best grade, the latest grade or the first pass lost it (a regrade or
 an override lowered it, or it went back to the queue).
 
-The courses app calls ``refresh_course_totals(course=...)`` after anything that changes what a
-course's tasks are worth: a task published, unpublished, added, deleted, its ``max_score``,
-``weight`` or ``kind`` changed, or the course's ``grading_policy`` changed.
+``learnplat.flows.authoring`` calls ``refresh_course_totals(course=...)`` after anything that
+changes what a course's tasks are worth: a task published, unpublished, added, deleted, its
+``max_score``, ``weight`` or ``kind`` changed, or the course's ``grading_policy`` changed.
 
 Reads ``LEARNPLAT["PROGRESS"]`` through ``learnplat.progress.rules``.
 """
@@ -45,7 +45,9 @@ from learnplat.progress.rules import (
     task_rule,
 )
 from learnplat.progress.signals import course_completed
-from learnplat.submissions.models import Submission
+from learnplat.signals import send_on_commit
+from learnplat.submissions.models import Evaluation, Submission
+from learnplat.submissions.signals import grade_changed, submission_evaluated
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -178,14 +180,43 @@ def _fold_into_course(user_id: int, rule: TaskRule, before: TaskState, after: Ta
 
 def _notify_completed(rows: Iterable[CourseProgress]) -> None:
     for row in rows:
-        # send_robust: a failing receiver is logged and cannot undo a committed grade.
-        transaction.on_commit(
-            lambda row=row: course_completed.send_robust(  # type: ignore[misc]
-                sender=CourseProgress,
-                user_id=row.user_id,
-                course_id=row.course_id,
-                course_progress=row,
-            )
+        send_on_commit(
+            course_completed,
+            sender=CourseProgress,
+            user_id=row.user_id,
+            course_id=row.course_id,
+            course_progress=row,
+        )
+
+
+# -- a grade changed ----------------------------------------------------------------------
+
+
+def record_grade(
+    *,
+    submission: Submission,
+    evaluation: Evaluation,
+    previous_score: float | None,
+    evaluated: bool = False,
+    always: bool = False,
+) -> None:
+    """Fold a submission's new status and score into progress (in this transaction) and
+    tell the host, on commit: ``submission_evaluated`` for evaluator runs, ``grade_changed``
+    when the score changed (or ``always``, for staff grades)."""
+    record_result(submission=submission)
+    if evaluated:
+        send_on_commit(
+            submission_evaluated, sender=Submission, submission=submission, evaluation=evaluation
+        )
+    if always or previous_score != submission.score:
+        send_on_commit(
+            grade_changed,
+            sender=Submission,
+            submission=submission,
+            evaluation=evaluation,
+            previous_score=previous_score,
+            score=submission.score,
+            trigger=evaluation.trigger,
         )
 
 

@@ -1,0 +1,43 @@
+"""The courses app's enums, shared by its models, querysets, permissions and the flows.
+
+Compare with these, never with string literals: ``enrollment.role == CourseRole.STUDENT``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CourseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class GradingPolicy(models.TextChoices):
+    """Which of a student's attempts counts for a task's grade."""
+
+    BEST = "best", _("Best attempt")
+    LATEST = "latest", _("Latest attempt")
+
+
+class CourseRole(models.TextChoices):
+    STUDENT = "student", _("Student")
+    ASSISTANT = "assistant", _("Assistant")
+    INSTRUCTOR = "instructor", _("Instructor")
+
+
+#: Course roles that make up "course staff".
+STAFF_ROLES = (CourseRole.INSTRUCTOR, CourseRole.ASSISTANT)
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DROPPED = "dropped", _("Dropped")
+    COMPLETED = "completed", _("Completed")
+
+
+class LatePer(models.TextChoices):
+    HOUR = "hour", _("Hour")
+    DAY = "day", _("Day")

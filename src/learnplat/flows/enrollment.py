@@ -1,0 +1,143 @@
+"""Who is in a course: enrolling, dropping, and staff adding or changing members.
+
+Every function is atomic, takes keyword arguments only and locks the course row first, so
+the capacity and last-instructor checks hold under concurrent requests on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from learnplat.courses.choices import STAFF_ROLES, CourseRole, CourseStatus, EnrollmentStatus
+from learnplat.courses.models import Course, Enrollment
+from learnplat.courses.querysets import forget_course_roles
+from learnplat.exceptions import InvalidInput, ServiceError
+from learnplat.roles import is_platform_admin
+
+
+def _lock(course: Course) -> Course:
+    return Course.objects.select_for_update().get(pk=course.pk)
+
+
+def _active_student_count(course: Course) -> int:
+    return Enrollment.objects.students().active().filter(course=course).count()
+
+
+@transaction.atomic
+def enroll(*, user: Any, course: Course) -> Enrollment:
+    """Enroll ``user`` as a student, race-free against ``capacity``.
+
+    409 codes: ``already_enrolled`` (an active or completed enrollment in any role),
+    ``enrollment_closed`` (course not published or enrollment closed), ``course_full``.
+    A dropped enrollment is reactivated, as a student whatever its old role.
+    """
+    course = _lock(course)
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    if existing is not None and existing.status != EnrollmentStatus.DROPPED:
+        raise ServiceError("You are already enrolled in this course.", code="already_enrolled")
+    if course.status != CourseStatus.PUBLISHED or not course.enrollment_open:
+        raise ServiceError("This course is not open for enrollment.", code="enrollment_closed")
+    if course.capacity is not None and _active_student_count(course) >= course.capacity:
+        raise ServiceError("This course is full.", code="course_full")
+    forget_course_roles(user)
+    if existing is None:
+        return Enrollment.objects.create(user=user, course=course, role=CourseRole.STUDENT)
+    existing.role = CourseRole.STUDENT
+    existing.status = EnrollmentStatus.ACTIVE
+    existing.save(update_fields=["role", "status", "modified"])
+    return existing
+
+
+def _is_last_instructor(enrollment: Enrollment) -> bool:
+    return (
+        enrollment.role == CourseRole.INSTRUCTOR
+        and not Enrollment.objects.instructors()
+        .filter(course_id=enrollment.course_id)
+        .exclude(pk=enrollment.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def drop(*, enrollment: Enrollment) -> Enrollment:
+    """Mark an active enrollment ``dropped``; the row and the student's history stay.
+
+    409 ``not_enrolled`` when it is not active, ``last_instructor`` when it is the course's
+    only active instructor (a course always keeps one).
+    """
+    _lock(enrollment.course)
+    enrollment.refresh_from_db()
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ServiceError("You are not enrolled in this course.", code="not_enrolled")
+    if _is_last_instructor(enrollment):
+        raise ServiceError(
+            "The course's last instructor cannot leave it; add another instructor first.",
+            code="last_instructor",
+        )
+    enrollment.status = EnrollmentStatus.DROPPED
+    enrollment.save(update_fields=["status", "modified"])
+    forget_course_roles(enrollment.user)
+    return enrollment
+
+
+@transaction.atomic
+def add_enrollment(
+    *, course: Course, user: Any, role: str = CourseRole.STUDENT, added_by: Any = None
+) -> Enrollment:
+    """Staff add ``user`` to ``course`` in ``role``, or change the role of a member, or bring
+    back one who dropped. Staff additions ignore ``enrollment_open`` and ``capacity``.
+
+    When ``added_by`` is given and is neither a platform admin nor an instructor of the
+    course, only students may be added and staff left alone (403 ``permission_denied``).
+    409 ``already_enrolled`` when ``user`` is already active in that role; ``last_instructor``
+    when it would demote the only instructor.
+    """
+    if role not in CourseRole.values:
+        raise InvalidInput({"role": [f"One of {', '.join(CourseRole.values)}."]})
+    course = _lock(course)
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    active = existing is not None and existing.status == EnrollmentStatus.ACTIVE
+    if added_by is not None and not is_platform_admin(added_by):
+        adder_role = (
+            Enrollment.objects.active()
+            .filter(course=course, user=added_by)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if adder_role != CourseRole.INSTRUCTOR and (
+            role != CourseRole.STUDENT or (active and existing.role != CourseRole.STUDENT)  # type: ignore[union-attr]
+        ):
+            raise ServiceError(
+                "Only the course's instructors can add or change staff.",
+                code="permission_denied",
+                status_code=403,
+            )
+    if existing is None:
+        enrollment = Enrollment.objects.create(user=user, course=course, role=role)
+    else:
+        if active and existing.role == role:
+            raise ServiceError(
+                "This user is already enrolled in this role.", code="already_enrolled"
+            )
+        if active and role != CourseRole.INSTRUCTOR and _is_last_instructor(existing):
+            raise ServiceError(
+                "The course's last instructor cannot be demoted; add another instructor first.",
+                code="last_instructor",
+            )
+        existing.role = role
+        existing.status = EnrollmentStatus.ACTIVE
+        existing.save(update_fields=["role", "status", "modified"])
+        enrollment = existing
+    forget_course_roles(user)
+    return enrollment
+
+
+def add_staff(
+    *, course: Course, user: Any, role: str = CourseRole.ASSISTANT, added_by: Any = None
+) -> Enrollment:
+    """:func:`add_enrollment` for a staff role (``assistant`` or ``instructor``)."""
+    if role not in STAFF_ROLES:
+        raise InvalidInput({"role": [f"One of {', '.join(str(r) for r in STAFF_ROLES)}."]})
+    return add_enrollment(course=course, user=user, role=role, added_by=added_by)

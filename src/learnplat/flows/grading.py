@@ -1,0 +1,183 @@
+"""Grading by staff: a manual grade or override, regrades, and requeues.
+
+Every function runs in one transaction; evaluations are enqueued and the host's signals
+sent on commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from learnplat.courses.models import Task
+from learnplat.flows import evaluate, progress
+from learnplat.flows.submit import grader_queue_for
+from learnplat.submissions.choices import EvaluationTrigger, SubmissionStatus
+from learnplat.submissions.models import Evaluation, Submission
+from learnplat.submissions.querysets import REGRADE_SCOPES
+
+
+@transaction.atomic
+def grade(
+    *, submission: Submission, by: Any, score: float, feedback: str = "", reason: str = ""
+) -> Submission:
+    """Grade a submission by hand, or override its grade: the ``score`` given is final.
+
+    No late deduction is applied to it. Any evaluation in flight loses its lease, so its
+    result is discarded. Leaves an Evaluation row (trigger ``manual``) and sends
+    ``grade_changed`` on commit.
+    """
+    locked = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("task", "course")
+        .get(pk=submission.pk)
+    )
+    if not 0 <= score <= locked.max_score:
+        raise ValueError(f"score must be between 0 and {locked.max_score}.")
+    now = timezone.now()
+    previous_score = locked.score
+    locked.status = SubmissionStatus.GRADED
+    locked.raw_score = score
+    locked.score = score
+    locked.feedback = feedback
+    locked.evaluated_at = now
+    locked.manually_graded = True
+    locked.lease_token = None
+    locked.lease_expires_at = None
+    locked.not_before = None
+    locked.last_error = ""
+    locked.save(
+        update_fields=[
+            "status",
+            "raw_score",
+            "score",
+            "feedback",
+            "evaluated_at",
+            "manually_graded",
+            "lease_token",
+            "lease_expires_at",
+            "not_before",
+            "last_error",
+        ]
+    )
+    evaluation = Evaluation.objects.create(
+        submission=locked,
+        trigger=EvaluationTrigger.MANUAL,
+        triggered_by=by,
+        evaluator="manual",
+        reason=reason,
+        raw_score=score,
+        score=score,
+        max_score=locked.max_score,
+        feedback=feedback,
+        started_at=now,
+        finished_at=now,
+    )
+    progress.record_grade(
+        submission=locked, evaluation=evaluation, previous_score=previous_score, always=True
+    )
+    return locked
+
+
+@transaction.atomic
+def regrade(*, submission_ids: Sequence[int], by: Any = None) -> int:
+    """Queue a fresh evaluation of each submission; returns how many were queued.
+
+    The current score stays on the row until the new result lands (then the signals run as
+    for any evaluation); progress hears of the status change at once (``record_result``). An
+    evaluation in flight loses its lease. The pending evaluation runs against the task's
+    current kind, config and deadlines.
+    """
+    ids = list(submission_ids)
+    if not ids:
+        return 0
+    now = timezone.now()
+    rows = Submission.objects.select_for_update().filter(pk__in=ids)
+    task_ids = set(rows.values_list("task_id", flat=True))
+    in_process: list[int] = []
+    queued = 0
+    for task in Task.objects.filter(pk__in=task_ids):
+        grader_queue = grader_queue_for(task)
+        of_task = list(rows.filter(task=task).values_list("pk", flat=True))
+        queued += Submission.objects.filter(pk__in=of_task).update(
+            status=SubmissionStatus.QUEUED,
+            evaluation_trigger=EvaluationTrigger.REGRADE,
+            evaluation_requested_by=by,
+            grader_queue=grader_queue,
+            queued_at=now,
+            not_before=None,
+            lease_token=None,
+            lease_expires_at=None,
+            tries=0,
+            last_error="",
+        )
+        if grader_queue is None:
+            in_process += of_task
+    for submission in Submission.objects.filter(pk__in=ids).select_related("task", "course"):
+        progress.record_result(submission=submission)
+    evaluate.enqueue_on_commit(in_process)
+    return queued
+
+
+def regrade_task(
+    *,
+    task: Task,
+    scope: str = "latest",
+    by: Any = None,
+    user: Any = None,
+    include_manual: bool = False,
+    batch_size: int = 200,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Regrade a task's submissions: each student's ``latest`` or ``best`` one, or ``all``.
+
+    Submissions graded by hand keep their grade unless ``include_manual``. Works in batches
+    of ``batch_size`` (one transaction each), calling ``on_progress(done, total)`` after
+    each; returns how many were queued.
+    """
+    if scope not in REGRADE_SCOPES:
+        raise ValueError(f"scope must be one of {REGRADE_SCOPES}.")
+    targets = Submission.objects.filter(task=task)
+    if user is not None:
+        targets = targets.filter(user=user)
+    targets = targets.in_regrade_scope(scope)
+    if not include_manual:
+        targets = targets.filter(manually_graded=False)
+    ids = list(targets.order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), batch_size):
+        done += regrade(submission_ids=ids[start : start + batch_size], by=by)
+        if on_progress is not None:
+            on_progress(min(start + batch_size, len(ids)), len(ids))
+    return done
+
+
+@transaction.atomic
+def requeue(*, submissions: QuerySet[Submission]) -> int:
+    """Retry ``queued`` and ``failed`` submissions now (the admin's "requeue" action).
+
+    Rows being evaluated or already graded are left alone (the sweeper and regrade cover
+    those). Failed rows start again with a fresh count of tries.
+    """
+    now = timezone.now()
+    # Lock the submission rows only (the caller's queryset may join users, tasks, courses).
+    ids = list(
+        Submission.objects.select_for_update()
+        .filter(
+            pk__in=list(submissions.values_list("pk", flat=True)),
+            status__in=[SubmissionStatus.QUEUED, SubmissionStatus.FAILED],
+        )
+        .values_list("pk", flat=True)
+    )
+    Submission.objects.filter(pk__in=ids, status=SubmissionStatus.FAILED).update(
+        status=SubmissionStatus.QUEUED, tries=0
+    )
+    Submission.objects.filter(pk__in=ids).update(queued_at=now, not_before=None)
+    evaluate.enqueue_on_commit(
+        Submission.objects.filter(pk__in=ids).in_process().values_list("pk", flat=True)
+    )
+    return len(ids)

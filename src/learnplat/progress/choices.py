@@ -1,0 +1,14 @@
+"""The progress app's enums, shared by its models, rules, querysets and serializers."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    PENDING = "pending", _("Waiting for a grade")
+    NEEDS_REVIEW = "needs_review", _("Waiting for a manual grade")
+    ATTEMPTED = "attempted", _("Attempted")
+    COMPLETED = "completed", _("Completed")
