@@ -24,12 +24,25 @@ function task(id: number, extra: Partial<Task> = {}): Task {
     is_published: true,
     public_config: {},
     ...extra,
-  } as Task;
+  };
 }
 
 function progress(entries: Partial<TaskProgress>[]): Map<number, TaskProgress> {
   return new Map(
-    entries.map((e) => [e.task!, { best_score: null, attempts: 0, status: "", completed: false, ...e } as TaskProgress]),
+    entries.map((e): [number, TaskProgress] => {
+      const entry: TaskProgress = {
+        task: 0,
+        title: "",
+        max_score: 1,
+        score: null,
+        best_score: null,
+        attempts: 0,
+        status: "not_started",
+        completed: false,
+        ...e,
+      };
+      return [entry.task, entry];
+    }),
   );
 }
 

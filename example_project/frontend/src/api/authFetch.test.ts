@@ -133,7 +133,7 @@ describe("createAuthFetch", () => {
 
   it("refreshes ahead of time when the access token is about to expire", async () => {
     store.set({ access: fakeJwt("old", 5), refresh: "refresh-0" });
-    server.refreshTokens.mockImplementationOnce(async () => server.issue());
+    server.refreshTokens.mockImplementationOnce(() => Promise.resolve(server.issue()));
     const authFetch = make();
 
     const responses = await Promise.all([
@@ -169,10 +169,10 @@ describe("createAuthFetch", () => {
     server.expire(first.access);
     const authFetch = make();
     // Another caller rotated the pair while this request was on the wire.
-    server.fetch.mockImplementationOnce(async (request: Request) => {
+    server.fetch.mockImplementationOnce((request: Request) => {
       store.set(server.issue());
       server.seen.push({ url: request.url, auth: request.headers.get("Authorization"), body: "" });
-      return new Response("{}", { status: 401 });
+      return Promise.resolve(new Response("{}", { status: 401 }));
     });
 
     const response = await authFetch(new Request("http://test/x/"));
@@ -231,7 +231,7 @@ describe("createAuthFetch", () => {
     const pending = authFetch(new Request("http://test/x/"));
     await new Promise((resolve) => setTimeout(resolve, 0));
     const otherTabs = await server.refreshTokens(first.refresh);
-    store.set(otherTabs!);
+    store.set(otherTabs);
     release();
 
     const response = await pending;

@@ -40,8 +40,9 @@ export function browserLock(): LockRunner | undefined {
     return undefined;
   }
   const locks = navigator.locks;
-  return <T>(name: string, work: () => Promise<T>) =>
-    locks.request(name, work) as unknown as Promise<T>;
+  // lib.dom types request() as Promise<ReturnType<callback>>, here Promise<Promise<T>>; a
+  // promise never resolves to a promise, so awaiting it gives the T the lock's holder returned.
+  return async <T>(name: string, work: () => Promise<T>): Promise<T> => await locks.request(name, work);
 }
 
 export function createAuthFetch(options: AuthFetchOptions): AuthFetch {

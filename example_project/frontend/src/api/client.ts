@@ -39,18 +39,25 @@ export const authFetch = createAuthFetch({
 
 export const api = createClient<paths>({ baseUrl, fetch: authFetch });
 
-interface FetchResult<T> {
-  data?: T;
-  error?: unknown;
-  response: Response;
+/** openapi-fetch's result: `data` for a 2xx response, `error` (the parsed body) otherwise. */
+type FetchResult =
+  | { data: unknown; error?: never; response: Response }
+  | { data?: never; error: unknown; response: Response };
+
+/** The success branch of one openapi-fetch result type. */
+type Success<R extends FetchResult> = Extract<R, { data: unknown }>;
+
+/** openapi-fetch returns the `data` branch exactly when the response is ok. */
+function succeeded<R extends FetchResult>(result: R): result is Success<R> {
+  return result.response.ok;
 }
 
 /**
  * Awaits an openapi-fetch call and returns its data, or throws ApiError / NetworkError, so
  * components handle one kind of failure.
  */
-export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
-  let result: FetchResult<T>;
+export async function unwrap<R extends FetchResult>(call: Promise<R>): Promise<Success<R>["data"]> {
+  let result: R;
   try {
     result = await call;
   } catch (error) {
@@ -58,8 +65,8 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new NetworkError(error);
   }
-  if (!result.response.ok) throw new ApiError(result.response.status, result.error);
-  return result.data as T;
+  if (!succeeded(result)) throw new ApiError(result.response.status, result.error);
+  return result.data;
 }
 
 export function storeTokens(tokens: TokenPair | null) {

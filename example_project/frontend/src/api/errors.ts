@@ -4,6 +4,8 @@
  * (`tasks.0.config.answers`) so a form can put each message beside its control.
  */
 
+import { isRecord } from "../guards";
+
 export type FieldErrors = Record<string, string[]>;
 
 export class ApiError extends Error {
@@ -45,10 +47,6 @@ export class NetworkError extends Error {
 }
 
 const NON_FIELD_KEYS = new Set(["detail", "code", "non_field_errors"]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function codeOf(body: unknown): string | undefined {
   return isRecord(body) && typeof body.code === "string" ? body.code : undefined;

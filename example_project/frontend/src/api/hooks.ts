@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type DependencyList } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DependencyList } from "react";
 
 export interface Query<T> {
   data: T | undefined;
@@ -12,6 +12,10 @@ function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
 }
 
+function sameDeps(a: DependencyList, b: DependencyList): boolean {
+  return a.length === b.length && a.every((value, index) => Object.is(value, b[index]));
+}
+
 /**
  * Runs `load` when `deps` change and tracks loading and error state. The signal aborts the
  * request when the component unmounts or the deps change, so a slow answer never overwrites a
@@ -21,16 +25,32 @@ export function useQuery<T>(load: (signal: AbortSignal) => Promise<T>, deps: Dep
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
+  // The deps the state belongs to. New deps name a different thing: never show the old one's
+  // data under it. Adjusted while rendering (not in an effect), so no render shows stale data.
+  const [key, setKey] = useState(deps);
+  if (!sameDeps(key, deps)) {
+    setKey(deps);
+    setData(undefined);
+    setError(null);
+    setLoading(true);
+  }
+  // `load` is read through a ref so it need not be stable; `key` says when to call it.
   const loadRef = useRef(load);
-  loadRef.current = load;
+  useLayoutEffect(() => {
+    loadRef.current = load;
+  });
   const controllerRef = useRef<AbortController | null>(null);
 
-  const run = useCallback(async () => {
+  // Aborts the request in flight (its answer is no longer wanted) and starts a new signal.
+  const restart = useCallback(() => {
     controllerRef.current?.abort();
     const controller = new AbortController();
     controllerRef.current = controller;
-    setLoading(true);
-    setError(null);
+    return controller;
+  }, []);
+
+  // Sets state only once the answer is in: `loading` and `error` were reset before the call.
+  const fetchInto = useCallback(async (controller: AbortController) => {
     try {
       const result = await loadRef.current(controller.signal);
       if (!controller.signal.aborted) setData(result);
@@ -41,21 +61,27 @@ export function useQuery<T>(load: (signal: AbortSignal) => Promise<T>, deps: Dep
     }
   }, []);
 
-  useEffect(() => {
-    // New deps name a different thing: never show the old one's data under it.
-    setData(undefined);
-    void run();
-    return () => controllerRef.current?.abort();
-    // `deps` are the caller's: `load` is read through a ref so it need not be stable.
-  }, deps);
+  const reload = useCallback(async () => {
+    const controller = restart();
+    setLoading(true);
+    setError(null);
+    await fetchInto(controller);
+  }, [restart, fetchInto]);
 
-  return { data, error, loading, reload: run, setData };
+  useEffect(() => {
+    void fetchInto(restart());
+    return () => controllerRef.current?.abort();
+  }, [key, restart, fetchInto]);
+
+  return { data, error, loading, reload, setData };
 }
 
 /** Calls `tick` every `intervalMs` while `active`; stops on unmount. */
 export function useInterval(tick: () => void, intervalMs: number, active: boolean) {
   const tickRef = useRef(tick);
-  tickRef.current = tick;
+  useLayoutEffect(() => {
+    tickRef.current = tick;
+  });
   useEffect(() => {
     if (!active) return;
     const id = window.setInterval(() => tickRef.current(), intervalMs);

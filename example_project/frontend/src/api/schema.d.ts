@@ -865,7 +865,7 @@ export interface components {
             /** @description The user's id. */
             user: number;
             /** @default student */
-            role: components["schemas"]["CourseRoleEnum"];
+            role?: components["schemas"]["CourseRoleEnum"];
         };
         /**
          * @description * `active` - Active
@@ -916,9 +916,9 @@ export interface components {
             /** Format: double */
             score: number;
             /** @default  */
-            feedback: string;
+            feedback?: string;
             /** @default  */
-            reason: string;
+            reason?: string;
         };
         /** @description One student's row of the gradebook; ``cells`` follow the order of the ``tasks`` header. */
         GradebookRow: {
@@ -966,7 +966,7 @@ export interface components {
             /** Format: double */
             max_score: number;
             /** @default  */
-            feedback: string;
+            feedback?: string;
             tests?: components["schemas"]["GraderTestRequest"][];
         };
         GraderResultResponse: {
@@ -988,7 +988,7 @@ export interface components {
             /** Format: double */
             score?: number | null;
             /** @default  */
-            message: string;
+            message?: string;
         };
         /**
          * @description * `best` - Best attempt
@@ -1014,12 +1014,12 @@ export interface components {
              */
             deduction_percent?: number;
             /** @default day */
-            per: components["schemas"]["LatePerEnum"];
+            per?: components["schemas"]["LatePerEnum"];
             /**
              * Format: double
              * @default 0
              */
-            floor_percent: number;
+            floor_percent?: number;
         };
         /**
          * @description Late submissions (after ``due_at``, before ``closes_at``) lose ``deduction_percent`` of
@@ -1033,12 +1033,12 @@ export interface components {
              */
             deduction_percent?: number;
             /** @default day */
-            per: components["schemas"]["LatePerEnum"];
+            per?: components["schemas"]["LatePerEnum"];
             /**
              * Format: double
              * @default 0
              */
-            floor_percent: number;
+            floor_percent?: number;
         };
         /** @description Revoke one refresh token of the caller. */
         LogoutRequest: {
@@ -1438,14 +1438,14 @@ export interface components {
              *     * `all` - all
              * @default latest
              */
-            scope: components["schemas"]["ScopeEnum"];
+            scope?: components["schemas"]["ScopeEnum"];
             /** @description Only this student's submissions. */
             user?: number;
             /**
              * @description Also regrade submissions whose grade was set by hand.
              * @default false
              */
-            include_manual: boolean;
+            include_manual?: boolean;
         };
         TaskRegradeResult: {
             task: number;

@@ -10,6 +10,7 @@ import { useLocation, useNavigate } from "react-router";
 import { api, publicApi, SESSION_EXPIRED, sessionEvents, tokenStore, unwrap } from "../api/client";
 import type { User } from "../api/types";
 import type { components } from "../api/schema";
+import { isRecord } from "../guards";
 
 export type RegisterInput = components["schemas"]["RegisterRequest"];
 
@@ -17,11 +18,11 @@ export interface AuthState {
   user: User | null;
   /** True until the stored session (if any) has been checked. */
   checking: boolean;
-  login(username: string, password: string): Promise<User>;
-  register(input: RegisterInput): Promise<User>;
-  logout(): Promise<void>;
+  login: (username: string, password: string) => Promise<User>;
+  register: (input: RegisterInput) => Promise<User>;
+  logout: () => Promise<void>;
   /** Re-reads the user (after a profile change). */
-  refreshUser(): Promise<void>;
+  refreshUser: () => Promise<void>;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -29,6 +30,15 @@ const AuthContext = createContext<AuthState | null>(null);
 export interface LoginLocationState {
   from?: string;
   expired?: boolean;
+}
+
+/** The login page's router state, from whatever `location.state` holds. */
+export function loginStateOf(state: unknown): LoginLocationState {
+  if (!isRecord(state)) return {};
+  return {
+    from: typeof state.from === "string" ? state.from : undefined,
+    expired: state.expired === true,
+  };
 }
 
 async function fetchMe(): Promise<User> {
@@ -69,7 +79,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         expired: true,
         from: location.pathname + location.search,
       };
-      navigate("/login", { state, replace: true });
+      void navigate("/login", { state, replace: true });
     };
     sessionEvents.addEventListener(SESSION_EXPIRED, onExpired);
     return () => sessionEvents.removeEventListener(SESSION_EXPIRED, onExpired);

@@ -54,7 +54,7 @@ describe("AnswerForm", () => {
   });
 
   it("submits the chosen indices of a multiple-choice task, by keyboard", async () => {
-    const onSubmit = vi.fn(async () => undefined);
+    const onSubmit = vi.fn(() => Promise.resolve(undefined));
     const user = userEvent.setup();
     render(
       <AnswerForm
@@ -76,7 +76,7 @@ describe("AnswerForm", () => {
       <AnswerForm
         task={{ kind: "exact", public_config: {}, title: "T" }}
         disabledReason={null}
-        onSubmit={async () => ["No attempts left."]}
+        onSubmit={() => Promise.resolve(["No attempts left."])}
       />,
     );
     await user.type(screen.getByLabelText("Your answer"), "x");
@@ -92,7 +92,7 @@ describe("AnswerForm", () => {
         onSubmit={vi.fn()}
       />,
     );
-    expect((screen.getByRole("button", { name: "Submit answer" }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>("button", { name: "Submit answer" }).disabled).toBe(true);
     expect(screen.getByText("This task is closed.")).toBeTruthy();
   });
 });

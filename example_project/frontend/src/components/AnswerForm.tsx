@@ -4,7 +4,10 @@
  */
 
 import { useId, useState, type FormEvent } from "react";
+import { errorMessage } from "../api/errors";
 import type { Task } from "../api/types";
+import { useMutation } from "../api/useMutation";
+import { isRecord } from "../guards";
 import { FieldErrors } from "./Field";
 
 export interface AnswerDraft {
@@ -25,9 +28,9 @@ export interface ChoiceConfig {
 }
 
 export function choiceConfig(publicConfig: unknown): ChoiceConfig {
-  const config = (publicConfig ?? {}) as { choices?: unknown; multiple?: unknown };
-  const choices = Array.isArray(config.choices) ? config.choices.map(String) : [];
-  return { choices, multiple: config.multiple === true };
+  if (!isRecord(publicConfig)) return { choices: [], multiple: false };
+  const choices: unknown = publicConfig.choices;
+  return { choices: Array.isArray(choices) ? choices.map(String) : [], multiple: publicConfig.multiple === true };
 }
 
 /** Parses a decimal number the way people type it: "3.14", "3,14", " -2 ", "1e3". */
@@ -63,9 +66,10 @@ export function parseAnswer(kind: string, publicConfig: unknown, draft: AnswerDr
       if (!draft.text.trim()) return { ok: false, error: "Enter an answer." };
       if (!draft.asJson) return { ok: true, answer: draft.text };
       try {
-        return { ok: true, answer: JSON.parse(draft.text) as unknown };
+        const answer: unknown = JSON.parse(draft.text);
+        return { ok: true, answer };
       } catch (error) {
-        return { ok: false, error: `This is not valid JSON: ${(error as Error).message}` };
+        return { ok: false, error: `This is not valid JSON: ${errorMessage(error)}` };
       }
     }
   }
@@ -84,13 +88,22 @@ export function AnswerForm({
   const id = useId();
   const [draft, setDraft] = useState<AnswerDraft>(EMPTY_DRAFT);
   const [errors, setErrors] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const sending = useMutation(onSubmit);
+  const busy = sending.busy;
   const errorId = `${id}-error`;
   const invalid = errors.length > 0;
   const described = invalid ? errorId : undefined;
   const disabled = disabledReason !== null || busy;
 
-  async function submit(event: FormEvent) {
+  async function submit(answer: unknown) {
+    const result = await sending.run(answer);
+    // onSubmit reports the server's messages by resolving them; a rejection is shown too.
+    if (!result.ok) setErrors([errorMessage(result.error)]);
+    else if (result.value?.length) setErrors(result.value);
+    else setDraft(EMPTY_DRAFT);
+  }
+
+  function onFormSubmit(event: FormEvent) {
     event.preventDefault();
     const parsed = parseAnswer(task.kind, task.public_config, draft);
     if (!parsed.ok) {
@@ -98,14 +111,7 @@ export function AnswerForm({
       return;
     }
     setErrors([]);
-    setBusy(true);
-    try {
-      const serverErrors = await onSubmit(parsed.answer);
-      if (serverErrors?.length) setErrors(serverErrors);
-      else setDraft(EMPTY_DRAFT);
-    } finally {
-      setBusy(false);
-    }
+    void submit(parsed.answer);
   }
 
   const textInput = (props: { inputMode?: "decimal"; hint: string }) => (
@@ -193,7 +199,7 @@ export function AnswerForm({
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-label={`Answer “${task.title}”`}>
+    <form onSubmit={onFormSubmit} noValidate aria-label={`Answer “${task.title}”`}>
       {control}
       <FieldErrors id={errorId} errors={errors} />
       <div className="form-actions">

@@ -46,10 +46,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 <button
                   type="button"
                   className="secondary"
-                  onClick={async () => {
-                    await logout();
-                    navigate("/", { replace: true });
-                  }}
+                  onClick={() => void logout().then(() => navigate("/", { replace: true }))}
                 >
                   Log out
                 </button>

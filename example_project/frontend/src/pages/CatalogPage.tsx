@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { api, unwrap } from "../api/client";
 import { useQuery } from "../api/hooks";
@@ -36,7 +36,12 @@ export function CatalogPage() {
   const search = params.get("search") ?? "";
   const page = Number(params.get("page") ?? "1") || 1;
   const [draft, setDraft] = useState(search);
-  useEffect(() => setDraft(search), [search]);
+  // A new search in the URL (back button, a link) replaces what is typed in the box.
+  const [draftFor, setDraftFor] = useState(search);
+  if (draftFor !== search) {
+    setDraftFor(search);
+    setDraft(search);
+  }
 
   const courses = useQuery(
     (signal) =>

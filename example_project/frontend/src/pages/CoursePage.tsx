@@ -1,7 +1,7 @@
-import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { api, unwrap } from "../api/client";
 import { useQuery } from "../api/hooks";
+import { useMutation } from "../api/useMutation";
 import type { CourseDetail, CourseProgress, Task, User } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { BarChart } from "../components/Charts";
@@ -122,8 +122,13 @@ function EnrollmentPanel({
 }) {
   const { user } = useAuth();
   const location = useLocation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const enrollment = useMutation(async (method: "POST" | "DELETE") => {
+    const path = { params: { path: { slug: course.slug } } };
+    if (method === "POST") await unwrap(api.POST("/api/courses/{slug}/enroll/", path));
+    else await unwrap(api.DELETE("/api/courses/{slug}/enroll/", path));
+    onChange();
+  });
+  const { busy, error } = enrollment;
 
   if (!user) {
     return (
@@ -136,20 +141,9 @@ function EnrollmentPanel({
     );
   }
 
-  async function act(method: "POST" | "DELETE") {
+  function act(method: "POST" | "DELETE") {
     if (method === "DELETE" && !window.confirm(`Drop “${course.title}”? Your submissions are kept.`)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const path = { params: { path: { slug: course.slug } } };
-      if (method === "POST") await unwrap(api.POST("/api/courses/{slug}/enroll/", path));
-      else await unwrap(api.DELETE("/api/courses/{slug}/enroll/", path));
-      onChange();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    void enrollment.run(method);
   }
 
   return (
@@ -216,13 +210,13 @@ export function CoursePage() {
                     Manage course
                   </Link>
                 )}
-                <EnrollmentPanel course={data} onChange={course.reload} />
+                <EnrollmentPanel course={data} onChange={() => void course.reload()} />
               </div>
             </div>
             {data.description && <Markdown className="description" text={data.description} />}
 
             {enrolled && progress.loading && !progress.data && <Loading label="Loading your progress…" />}
-            <ErrorMessage error={progress.error} onRetry={progress.reload} />
+            <ErrorMessage error={progress.error} onRetry={() => void progress.reload()} />
             {enrolled && progress.data && <ProgressSummary course={data} progress={progress.data} />}
 
             <section aria-labelledby="tasks-heading">

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { ApiError } from "../api/errors";
-import { useAuth, type LoginLocationState } from "../auth/AuthContext";
+import { useMutation } from "../api/useMutation";
+import { loginStateOf, useAuth } from "../auth/AuthContext";
 import { Field } from "../components/Field";
 import { useDocumentTitle } from "../components/Layout";
 import { ErrorMessage, Notice } from "../components/Status";
@@ -10,29 +11,24 @@ export function LoginPage() {
   useDocumentTitle("Log in");
   const { login } = useAuth();
   const navigate = useNavigate();
-  const state = (useLocation().state ?? {}) as LoginLocationState;
+  const state = loginStateOf(useLocation().state);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const fields = error instanceof ApiError ? error.fields : {};
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const logIn = useMutation(
+    async () => {
       await login(username.trim(), password);
-      navigate(state.from && state.from !== "/login" ? state.from : "/", { replace: true });
-    } catch (caught) {
-      setError(
-        caught instanceof ApiError && caught.status === 401
-          ? new Error("Wrong username or password.")
-          : caught,
-      );
-    } finally {
-      setBusy(false);
-    }
+      await navigate(state.from && state.from !== "/login" ? state.from : "/", { replace: true });
+    },
+    {
+      mapError: (caught) =>
+        caught instanceof ApiError && caught.status === 401 ? new Error("Wrong username or password.") : caught,
+    },
+  );
+  const { busy, error, fields } = logIn;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void logIn.run();
   }
 
   return (

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
-import { ApiError } from "../api/errors";
+import { useMutation } from "../api/useMutation";
 import { useAuth, type RegisterInput } from "../auth/AuthContext";
 import { Field } from "../components/Field";
 import { useDocumentTitle } from "../components/Layout";
@@ -30,29 +30,25 @@ export function RegisterPage() {
     password: "",
     confirm: "",
   });
-  const [errors, setErrors] = useState<Errors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  // The browser's checks; once they pass, the server's field errors show instead.
+  const [localErrors, setLocalErrors] = useState<Errors>({});
+  const signUp = useMutation(async (input: RegisterInput) => {
+    await register(input);
+    await navigate("/", { replace: true });
+  });
+  const { busy, error } = signUp;
+  const errors = Object.keys(localErrors).length > 0 ? localErrors : signUp.fields;
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [key]: e.target.value }));
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
+    signUp.reset();
     const local = validateRegistration(form);
-    setErrors(local);
+    setLocalErrors(local);
     if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
-      const { confirm: _confirm, ...input } = form;
-      await register({ ...input, username: input.username.trim() });
-      navigate("/", { replace: true });
-    } catch (caught) {
-      setError(caught);
-      if (caught instanceof ApiError) setErrors(caught.fields);
-    } finally {
-      setBusy(false);
-    }
+    const { confirm: _confirm, ...input } = form;
+    void signUp.run({ ...input, username: input.username.trim() });
   }
 
   return (

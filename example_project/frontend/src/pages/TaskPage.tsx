@@ -1,4 +1,4 @@
-import { useCallback, useRef } from "react";
+import { useRef } from "react";
 import { Link, useParams } from "react-router";
 import { api, unwrap } from "../api/client";
 import { ApiError } from "../api/errors";
@@ -49,7 +49,8 @@ export function TaskPage() {
 
   const pending = (submissions.data ?? []).some(isPending);
   const wasPending = useRef(false);
-  const poll = useCallback(async () => {
+  // useInterval calls the latest `poll`, so it needs no memoizing.
+  async function poll() {
     try {
       const page = await unwrap(
         api.GET("/api/submissions/", {
@@ -62,8 +63,8 @@ export function TaskPage() {
     } catch {
       // A failed poll is retried on the next tick.
     }
-  }, [id, user?.id, submissions, progress]);
-  useInterval(poll, polling.intervalMs, pending);
+  }
+  useInterval(() => void poll(), polling.intervalMs, pending);
 
   const task = course.data?.tasks.find((t) => t.id === id);
   useDocumentTitle(task?.title);
@@ -143,7 +144,7 @@ export function TaskPage() {
                 first.
               </Notice>
             )}
-            <ErrorMessage error={progress.error} onRetry={progress.reload} />
+            <ErrorMessage error={progress.error} onRetry={() => void progress.reload()} />
 
             <section className="card" aria-labelledby="answer-heading">
               <h2 id="answer-heading" style={{ marginTop: 0 }}>
@@ -170,7 +171,7 @@ export function TaskPage() {
                 {submissions.loading && !submissions.data ? (
                   <Loading label="Loading submissions…" />
                 ) : submissions.error ? (
-                  <ErrorMessage error={submissions.error} onRetry={submissions.reload} />
+                  <ErrorMessage error={submissions.error} onRetry={() => void submissions.reload()} />
                 ) : (
                   <div className="card">
                     <SubmissionList submissions={own} choices={choices} />

@@ -123,7 +123,7 @@ describe("task page", () => {
     renderApp("/courses/arith/tasks/2");
     expect(await screen.findByText(/Locked\. Complete/)).toBeTruthy();
     await waitFor(() =>
-      expect((screen.getByRole("button", { name: "Submit answer" }) as HTMLButtonElement).disabled).toBe(true),
+      expect(screen.getByRole<HTMLButtonElement>("button", { name: "Submit answer" }).disabled).toBe(true),
     );
   });
 

@@ -30,7 +30,7 @@ export function makeTask(id: number, extra: Partial<Task> = {}): Task {
     is_published: true,
     public_config: {},
     ...extra,
-  } as Task;
+  };
 }
 
 export function makeCourse(tasks: Task[], extra: Partial<CourseDetail> = {}): CourseDetail {
@@ -51,10 +51,10 @@ export function makeCourse(tasks: Task[], extra: Partial<CourseDetail> = {}): Co
     modified: "2026-01-01T00:00:00Z",
     tasks,
     ...extra,
-  } as CourseDetail;
+  };
 }
 
-export function makeProgress(tasks: Partial<TaskProgress>[], extra: Partial<CourseProgress> = {}): CourseProgress {
+export function makeProgress(tasks: (Partial<TaskProgress> & Pick<TaskProgress, "task">)[], extra: Partial<CourseProgress> = {}): CourseProgress {
   return {
     course: { slug: "arith", title: "Arithmetic" },
     user: { id: student.id, username: student.username, first_name: student.first_name, last_name: student.last_name },
@@ -75,7 +75,7 @@ export function makeProgress(tasks: Partial<TaskProgress>[], extra: Partial<Cour
       ...t,
     })),
     ...extra,
-  } as CourseProgress;
+  };
 }
 
 export function makeSubmission(id: number, extra: Partial<Submission> = {}): Submission {
@@ -93,5 +93,5 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     feedback: "",
     evaluated_at: null,
     ...extra,
-  } as Submission;
+  };
 }

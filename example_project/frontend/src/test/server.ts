@@ -20,7 +20,7 @@ export function page<T>(results: T[]) {
 export function mockApi(routes: Record<string, Handler>) {
   const calls: { method: string; path: string; url: URL; body: string; auth: string | null }[] = [];
   const table = Object.entries(routes).map(([key, handler]) => {
-    const [method, pattern] = key.split(" ", 2) as [string, string];
+    const [method = "", pattern = ""] = key.split(" ", 2);
     return { method, regex: new RegExp(`^${pattern}$`), handler };
   });
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { api, unwrap } from "../../api/client";
-import { ApiError } from "../../api/errors";
 import type { CourseCreateRequest, CourseTaskInputRequest } from "../../api/types";
+import { useMutation } from "../../api/useMutation";
 import { Field } from "../../components/Field";
 import { useDocumentTitle } from "../../components/Layout";
 import { ErrorMessage } from "../../components/Status";
@@ -31,42 +31,40 @@ export function CourseEditorPage() {
   const [capacity, setCapacity] = useState("");
   const [tasks, setTasks] = useState<TaskDraft[]>([newTaskDraft("exact")]);
   const [newKind, setNewKind] = useState<string>("exact");
-  const [error, setError] = useState<unknown>(null);
-  const [taskErrors, setTaskErrors] = useState<Record<string, string[]>>({});
-  const [busy, setBusy] = useState(false);
-  const fields = error instanceof ApiError ? error.fields : {};
+  // Errors the browser found in the task drafts; the API's own come with `create.fields`.
+  const [localTaskErrors, setLocalTaskErrors] = useState<Record<string, string[]>>({});
+  const create = useMutation(async (body: CourseCreateRequest) => {
+    const created = await unwrap(api.POST("/api/courses/", { body }));
+    await navigate(`/teach/${created.slug}`, { state: { created: true } });
+  });
+  const fields = create.fields;
+  const taskErrors = Object.keys(localTaskErrors).length > 0 ? localTaskErrors : create.fields;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
+    create.reset();
     const local: Record<string, string[]> = {};
     const bodies: CourseTaskInputRequest[] = [];
     tasks.forEach((draft, index) => {
       const result = draftToRequest(draft, index + 1);
-      if ("error" in result) local[`tasks.${index}.config`] = [result.error];
-      else bodies.push(result.body);
+      if ("errors" in result) {
+        for (const [path, messages] of Object.entries(result.errors)) local[`tasks.${index}.${path}`] = messages;
+      } else {
+        bodies.push(result.body);
+      }
     });
-    setTaskErrors(local);
+    setLocalTaskErrors(local);
     if (Object.keys(local).length) return;
 
-    const body = {
+    const body: CourseCreateRequest = {
       slug: slug.trim() || undefined,
       title: title.trim(),
       description,
       enrollment_open: enrollmentOpen,
       capacity: capacity.trim() === "" ? null : Number(capacity),
       tasks: bodies,
-    } as CourseCreateRequest;
-    setBusy(true);
-    try {
-      const created = await unwrap(api.POST("/api/courses/", { body }));
-      navigate(`/teach/${created.slug}`, { state: { created: true } });
-    } catch (caught) {
-      setError(caught);
-      if (caught instanceof ApiError) setTaskErrors(caught.fields);
-    } finally {
-      setBusy(false);
-    }
+    };
+    void create.run(body);
   }
 
   return (
@@ -76,7 +74,7 @@ export function CourseEditorPage() {
       </p>
       <h1>New course</h1>
       <form onSubmit={submit} noValidate className="stack">
-        <ErrorMessage error={error} />
+        <ErrorMessage error={create.error} />
         <section className="card" aria-labelledby="course-fields">
           <h2 id="course-fields" style={{ marginTop: 0 }}>
             Course
@@ -147,8 +145,8 @@ export function CourseEditorPage() {
         </section>
 
         <div className="form-actions">
-          <button type="submit" disabled={busy}>
-            {busy ? "Creating…" : "Create course"}
+          <button type="submit" disabled={create.busy}>
+            {create.busy ? "Creating…" : "Create course"}
           </button>
           <span className="muted small">The course starts as a draft; publish it when it is ready.</span>
         </div>

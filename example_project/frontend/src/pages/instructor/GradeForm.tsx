@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import type { Submission } from "../../api/types";
+import { useMutation } from "../../api/useMutation";
 import { Field } from "../../components/Field";
 import { ErrorMessage } from "../../components/Status";
 import { AnswerText, StatusBadge } from "../../components/SubmissionList";
@@ -21,9 +22,13 @@ export function GradeForm({
 }) {
   const [score, setScore] = useState(submission.score === null ? "" : String(submission.score));
   const [feedback, setFeedback] = useState(submission.feedback ?? "");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const fields = error instanceof ApiError ? error.fields : {};
+  const grade = useMutation(async (body: { score: number; feedback: string; reason: string }) => {
+    const updated = await unwrap(
+      api.POST("/api/submissions/{id}/grade/", { params: { path: { id: submission.id } }, body }),
+    );
+    onGraded(updated);
+  });
+  const { busy, error, fields } = grade;
   const localScoreError =
     score.trim() === ""
       ? undefined
@@ -31,27 +36,13 @@ export function GradeForm({
         ? undefined
         : [`Enter a score from 0 to ${submission.max_score}.`];
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     if (score.trim() === "" || localScoreError) {
-      setError(new ApiError(400, { score: localScoreError ?? ["Enter a score."] }));
+      grade.fail(new ApiError(400, { score: localScoreError ?? ["Enter a score."] }));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      const updated = await unwrap(
-        api.POST("/api/submissions/{id}/grade/", {
-          params: { path: { id: submission.id } },
-          body: { score: Number(score), feedback, reason: "" },
-        }),
-      );
-      onGraded(updated);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    void grade.run({ score: Number(score), feedback, reason: "" });
   }
 
   const heading = `${studentName ?? `User ${submission.user}`} — ${taskTitle ?? `task ${submission.task}`}, attempt ${submission.attempt}`;

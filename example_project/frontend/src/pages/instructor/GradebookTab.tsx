@@ -1,7 +1,7 @@
-import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import { useQuery } from "../../api/hooks";
+import { useMutation } from "../../api/useMutation";
 import type { CourseDetail, GradebookRow } from "../../api/types";
 import { binScores, Histogram } from "../../components/Charts";
 import { ErrorMessage, QueryView } from "../../components/Status";
@@ -39,8 +39,7 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
     if (typeof book === "string") throw new Error("The gradebook came back as text, not JSON.");
     return book;
   }, [course.slug]);
-  const [downloadError, setDownloadError] = useState<unknown>(null);
-  const [downloading, setDownloading] = useState(false);
+  const download = useMutation(() => downloadCsv(course.slug));
 
   return (
     <QueryView query={gradebook} loadingLabel="Loading the gradebook…">
@@ -56,23 +55,13 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
               <button
                 type="button"
                 className="secondary"
-                disabled={downloading}
-                onClick={async () => {
-                  setDownloading(true);
-                  setDownloadError(null);
-                  try {
-                    await downloadCsv(course.slug);
-                  } catch (error) {
-                    setDownloadError(error);
-                  } finally {
-                    setDownloading(false);
-                  }
-                }}
+                disabled={download.busy}
+                onClick={() => void download.run()}
               >
-                {downloading ? "Preparing…" : "Download CSV"}
+                {download.busy ? "Preparing…" : "Download CSV"}
               </button>
             </div>
-            <ErrorMessage error={downloadError} />
+            <ErrorMessage error={download.error} />
             {book.results.length === 0 ? (
               <p className="muted">No students yet.</p>
             ) : (

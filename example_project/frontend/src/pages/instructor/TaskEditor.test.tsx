@@ -29,7 +29,23 @@ describe("draftToRequest", () => {
 
   it("rejects config JSON that does not parse", () => {
     const other = { ...newTaskDraft("external"), raw: "{oops" };
-    expect(draftToRequest(other, 1)).toMatchObject({ error: expect.stringContaining("Invalid JSON") });
+    const result = draftToRequest(other, 1);
+    expect("errors" in result && result.errors.config).toEqual([expect.stringContaining("Invalid JSON")]);
+  });
+
+  it("names a number field that holds no number, as the API's 400 would", () => {
+    const draft: TaskDraft = {
+      ...newTaskDraft("exact"),
+      max_score: "lots",
+      late: { enabled: true, deduction_percent: "1e999", per: "day", floor_percent: "" },
+    };
+    expect(draftToRequest(draft, 1)).toEqual({
+      errors: { max_score: ["Enter a number."], "late_policy.deduction_percent": ["Enter a number."] },
+    });
+  });
+
+  it("sends an empty late policy when there is none, which also clears an existing one", () => {
+    expect(draftToRequest(newTaskDraft("manual"), 2)).toMatchObject({ body: { late_policy: {}, max_attempts: null, position: 2 } });
   });
 });
 

@@ -7,10 +7,12 @@
  */
 
 import { useId } from "react";
+import { errorMessage, type FieldErrors as FieldErrorMap } from "../../api/errors";
 import type { Task, TaskRequest } from "../../api/types";
 import { Field, FieldErrors } from "../../components/Field";
 import { KIND_LABELS } from "../../domain";
 import { fromLocalInput, toLocalInput } from "../../format";
+import { arrayOr, displayText, isOneOf, isRecord, recordOr } from "../../guards";
 
 export interface ChoiceDraft {
   text: string;
@@ -30,7 +32,7 @@ export interface TaskDraft {
   closes_at: string;
   is_published: boolean;
   prerequisites: number[];
-  late: { enabled: boolean; deduction_percent: string; per: "hour" | "day"; floor_percent: string };
+  late: { enabled: boolean; deduction_percent: string; per: LatePer; floor_percent: string };
   // Config forms, one set of fields per built-in kind; `raw` is JSON for any other kind.
   answers: string;
   case_sensitive: boolean;
@@ -41,6 +43,8 @@ export interface TaskDraft {
   pattern: string;
   raw: string;
 }
+
+export type LatePer = "hour" | "day";
 
 export const BUILTIN_KINDS = ["exact", "choice", "numeric", "regex", "manual"] as const;
 
@@ -75,11 +79,27 @@ export function newTaskDraft(kind: string = "exact"): TaskDraft {
   };
 }
 
-/** A number typed into a form: empty → fallback; anything unparseable is sent as typed for the API to reject. */
+/**
+ * A number typed into a config field: empty → fallback; anything unparseable is sent as typed
+ * for the evaluator to reject (config is free-form JSON, so its 400 names the field).
+ */
 function numberOr<T>(text: string, fallback: T): number | T | string {
   if (text.trim() === "") return fallback;
   const value = Number(text);
   return Number.isFinite(value) ? value : text;
+}
+
+/**
+ * A number typed into one of the task's own number fields: empty → `empty`. These are typed
+ * numbers in the request, so text that is no number (a number input never holds any, but the
+ * type allows it) is reported under `path` instead of being sent.
+ */
+function numberField<E>(text: string, empty: E, path: string, errors: FieldErrorMap): number | E {
+  if (text.trim() === "") return empty;
+  const value = Number(text);
+  if (Number.isFinite(value)) return value;
+  errors[path] = ["Enter a number."];
+  return empty;
 }
 
 export type ConfigResult = { ok: true; config: Record<string, unknown> } | { ok: false; error: string };
@@ -115,51 +135,55 @@ export function draftConfig(draft: TaskDraft): ConfigResult {
     default:
       try {
         const parsed: unknown = JSON.parse(draft.raw || "{}");
-        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        if (!isRecord(parsed)) {
           return { ok: false, error: "The config must be a JSON object, e.g. {}." };
         }
-        return { ok: true, config: parsed as Record<string, unknown> };
+        return { ok: true, config: parsed };
       } catch (error) {
-        return { ok: false, error: `Invalid JSON: ${(error as Error).message}` };
+        return { ok: false, error: `Invalid JSON: ${errorMessage(error)}` };
       }
   }
 }
 
-/** The request body for a draft, or the message of the one thing the browser can reject. */
-export function draftToRequest(draft: TaskDraft, position: number): { body: TaskRequest } | { error: string } {
+/**
+ * The request body for a draft, or the field errors the browser can find on its own (config
+ * JSON that does not parse, a number field that holds no number), keyed like the API's 400.
+ */
+export function draftToRequest(draft: TaskDraft, position: number): { body: TaskRequest } | { errors: FieldErrorMap } {
+  const errors: FieldErrorMap = {};
   const config = draftConfig(draft);
-  if (!config.ok) return { error: config.error };
-  const body = {
+  if (!config.ok) errors.config = [config.error];
+  const body: TaskRequest = {
     title: draft.title.trim(),
     description: draft.description,
     kind: draft.kind,
     position,
-    max_score: numberOr(draft.max_score, 1),
-    max_attempts: numberOr(draft.max_attempts, null),
+    max_score: numberField(draft.max_score, 1, "max_score", errors),
+    max_attempts: numberField(draft.max_attempts, null, "max_attempts", errors),
     opens_at: fromLocalInput(draft.opens_at),
     due_at: fromLocalInput(draft.due_at),
     closes_at: fromLocalInput(draft.closes_at),
     is_published: draft.is_published,
     prerequisites: draft.prerequisites,
+    // `{}` is "no deduction"; it also clears the policy of an existing task.
     late_policy: draft.late.enabled
       ? {
-          deduction_percent: numberOr(draft.late.deduction_percent, 0),
+          deduction_percent: numberField(draft.late.deduction_percent, 0, "late_policy.deduction_percent", errors),
           per: draft.late.per,
-          floor_percent: numberOr(draft.late.floor_percent, 0),
+          floor_percent: numberField(draft.late.floor_percent, 0, "late_policy.floor_percent", errors),
         }
       : {},
-    config: config.config,
+    config: config.ok ? config.config : {},
   };
-  // Unparseable numbers go through as strings on purpose: the API's 400 names the field.
-  return { body: body as TaskRequest };
+  return Object.keys(errors).length > 0 ? { errors } : { body };
 }
 
 /** A draft filled from an existing task (its config is visible to course staff). */
 export function taskToDraft(task: Task): TaskDraft {
   const draft = newTaskDraft(task.kind);
-  const config = (task.config ?? {}) as Record<string, unknown>;
-  const late = (task.late_policy ?? {}) as Record<string, unknown>;
-  const list = (value: unknown) => (Array.isArray(value) ? value : []);
+  const config = recordOr(task.config);
+  const late = task.late_policy;
+  const list = arrayOr;
   return {
     ...draft,
     id: task.id,
@@ -174,21 +198,21 @@ export function taskToDraft(task: Task): TaskDraft {
     prerequisites: task.prerequisites,
     late: {
       enabled: Object.keys(late).length > 0,
-      deduction_percent: String(late.deduction_percent ?? "10"),
+      deduction_percent: String(late.deduction_percent ?? 10),
       per: late.per === "hour" ? "hour" : "day",
-      floor_percent: String(late.floor_percent ?? "0"),
+      floor_percent: String(late.floor_percent ?? 0),
     },
-    answers: list(config.answers).map(String).join("\n"),
+    answers: list(config.answers).map(displayText).join("\n"),
     case_sensitive: config.case_sensitive === true,
     choices: list(config.choices).length
       ? list(config.choices).map((text, index) => ({
-          text: String(text),
+          text: displayText(text),
           correct: list(config.correct).includes(index),
         }))
       : draft.choices,
     multiple: config.multiple === true,
-    value: config.value === undefined ? "" : String(config.value),
-    abs_tol: config.abs_tol === undefined ? "0" : String(config.abs_tol),
+    value: config.value === undefined ? "" : displayText(config.value),
+    abs_tol: config.abs_tol === undefined ? "0" : displayText(config.abs_tol),
     pattern: typeof config.pattern === "string" ? config.pattern : "",
     raw: JSON.stringify(config, null, 2),
   };
@@ -238,7 +262,7 @@ export function TaskEditor({
   const unplaced = Object.entries(errors).filter(
     ([path]) => !SHOWN.some((shown) => path === shown || path.startsWith(`${shown}.`)),
   );
-  const kinds = BUILTIN_KINDS.includes(draft.kind as (typeof BUILTIN_KINDS)[number])
+  const kinds = isOneOf(BUILTIN_KINDS, draft.kind)
     ? [...BUILTIN_KINDS, "external"]
     : [...BUILTIN_KINDS, "external", draft.kind];
 
@@ -317,7 +341,7 @@ export function TaskEditor({
               />
             </Field>
             <Field label="Per" errors={under("late_policy.per")}>
-              <select value={draft.late.per} onChange={(e) => set("late", { ...draft.late, per: e.target.value as "hour" | "day" })}>
+              <select value={draft.late.per} onChange={(e) => set("late", { ...draft.late, per: e.target.value === "hour" ? "hour" : "day" })}>
                 <option value="hour">hour late</option>
                 <option value="day">day late</option>
               </select>

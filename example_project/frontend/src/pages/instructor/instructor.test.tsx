@@ -33,7 +33,7 @@ describe("course authoring", () => {
     renderApp("/teach/new");
 
     await user.type(await screen.findByLabelText("Title"), "Algebra");
-    expect((screen.getByLabelText("Web address (slug)") as HTMLInputElement).value).toBe("algebra");
+    expect(screen.getByLabelText<HTMLInputElement>("Web address (slug)").value).toBe("algebra");
     const task1 = screen.getByRole("group", { name: "Task 1" });
     await user.type(within(task1).getByLabelText("Task title"), "Solve");
     await user.selectOptions(screen.getByLabelText("New task of type"), "choice");
@@ -48,7 +48,7 @@ describe("course authoring", () => {
     await waitFor(() => expect(answers.getAttribute("aria-invalid")).toBe("true"));
     expect(within(task1).getByText("A non-empty list of strings.")).toBeTruthy();
 
-    const body = JSON.parse(calls.find((c) => c.method === "POST")!.body);
+    const body: unknown = JSON.parse(calls.find((c) => c.method === "POST")!.body);
     expect(body).toMatchObject({
       slug: "algebra",
       title: "Algebra",

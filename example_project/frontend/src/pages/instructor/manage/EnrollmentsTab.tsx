@@ -1,0 +1,104 @@
+import { useState, type FormEvent } from "react";
+import { api, unwrap } from "../../../api/client";
+import type { CourseDetail, CourseRole } from "../../../api/types";
+import { useMutation } from "../../../api/useMutation";
+import { Field } from "../../../components/Field";
+import { Badge, ErrorMessage, Notice, QueryView } from "../../../components/Status";
+import { formatDateTime, fullName } from "../../../format";
+import { COURSE_ROLES, isOneOf } from "../../../guards";
+import { useEnrollments } from "./useEnrollments";
+
+/** Who is in the course, and a form to add a person (or change a member's role) by user id. */
+export function EnrollmentsTab({ course }: { course: CourseDetail }) {
+  const enrollments = useEnrollments(course.slug);
+  const [user, setUser] = useState("");
+  const [role, setRole] = useState<CourseRole>("student");
+  const [added, setAdded] = useState<string | null>(null);
+  const add = useMutation(async () => {
+    const created = await unwrap(
+      api.POST("/api/courses/{slug}/enrollments/", {
+        params: { path: { slug: course.slug } },
+        body: { user: Number(user), role },
+      }),
+    );
+    setAdded(`Added ${fullName(created.user)} as ${created.role}.`);
+    setUser("");
+    void enrollments.reload();
+  });
+  const fields = add.fields;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setAdded(null);
+    void add.run();
+  }
+
+  return (
+    <div className="stack">
+      <QueryView query={enrollments} loadingLabel="Loading enrollments…">
+        {(page) =>
+          page.results.length === 0 ? (
+            <p className="muted">Nobody is enrolled yet.</p>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Enrollments</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">User</th>
+                    <th scope="col" className="num">
+                      ID
+                    </th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Since</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.results.map((enrollment) => (
+                    <tr key={enrollment.id}>
+                      <td>{fullName(enrollment.user)}</td>
+                      <td className="num">{enrollment.user.id}</td>
+                      <td>{enrollment.role}</td>
+                      <td>
+                        <Badge tone={enrollment.status === "active" ? "ok" : undefined}>{enrollment.status}</Badge>
+                      </td>
+                      <td>{formatDateTime(enrollment.created)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryView>
+      <form className="card" onSubmit={submit} noValidate>
+        <h3>Add a person</h3>
+        {added && <Notice kind="ok">{added}</Notice>}
+        <ErrorMessage error={add.error} />
+        <div className="form-grid">
+          <Field label="User ID" errors={fields.user}>
+            <input type="number" min={1} value={user} onChange={(e) => setUser(e.target.value)} />
+          </Field>
+          <Field label="Course role" errors={fields.role}>
+            <select
+              value={role}
+              onChange={(e) => {
+                if (isOneOf(COURSE_ROLES, e.target.value)) setRole(e.target.value);
+              }}
+            >
+              <option value="student">Student</option>
+              <option value="assistant">Assistant</option>
+              <option value="instructor">Instructor</option>
+            </select>
+          </Field>
+        </div>
+        <div className="form-actions">
+          <button type="submit" disabled={add.busy || !user}>
+            Add
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

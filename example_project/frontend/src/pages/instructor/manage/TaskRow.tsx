@@ -1,0 +1,91 @@
+import { useState, type FormEvent } from "react";
+import { api, unwrap } from "../../../api/client";
+import { ApiError } from "../../../api/errors";
+import type { CourseDetail, Task, TaskRequest } from "../../../api/types";
+import { useMutation } from "../../../api/useMutation";
+import { Badge, ErrorMessage } from "../../../components/Status";
+import { kindLabel } from "../../../domain";
+import { formatDateTime, plural } from "../../../format";
+import { TaskEditor, draftToRequest, taskToDraft, type TaskDraft } from "../TaskEditor";
+
+/** One task of the course: its summary, a Hide/Show toggle, and an Edit form that opens in place. */
+export function TaskRow({ task, course, onSaved }: { task: Task; course: CourseDetail; onSaved: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState<TaskDraft>(() => taskToDraft(task));
+  // Saving and hiding share one busy flag and one error: both PATCH the same task.
+  const patch = useMutation(async (body: Partial<TaskRequest>, closeEditor: boolean) => {
+    await unwrap(api.PATCH("/api/tasks/{id}/", { params: { path: { id: task.id } }, body }));
+    if (closeEditor) setEditing(false);
+    onSaved();
+  });
+
+  function save(event: FormEvent) {
+    event.preventDefault();
+    const result = draftToRequest(draft, task.position);
+    if ("errors" in result) {
+      patch.fail(new ApiError(400, result.errors));
+      return;
+    }
+    void patch.run(result.body, true);
+  }
+
+  return (
+    <li style={{ display: "block" }}>
+      <div className="row row--between">
+        <div>
+          <div className="row">
+            <span className="task-title">{task.title}</span>
+            <Badge tone="info">{kindLabel(task.kind)}</Badge>
+            {!task.is_published && <Badge tone="warn">Hidden</Badge>}
+          </div>
+          <div className="task-meta">
+            <span>{plural(task.max_score, "point")}</span>
+            <span>{task.max_attempts === null ? "unlimited attempts" : plural(task.max_attempts, "attempt")}</span>
+            {task.due_at && <span>due {formatDateTime(task.due_at)}</span>}
+          </div>
+        </div>
+        <div className="row">
+          <button
+            type="button"
+            className="secondary"
+            disabled={patch.busy}
+            onClick={() => void patch.run({ is_published: !task.is_published }, false)}
+          >
+            {task.is_published ? "Hide" : "Show"}
+            <span className="visually-hidden"> {task.title}</span>
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            aria-expanded={editing}
+            onClick={() => {
+              setDraft(taskToDraft(task));
+              setEditing(!editing);
+            }}
+          >
+            {editing ? "Cancel" : "Edit"}
+            <span className="visually-hidden"> {task.title}</span>
+          </button>
+        </div>
+      </div>
+      {!editing && <ErrorMessage error={patch.error} />}
+      {editing && (
+        <form onSubmit={save} noValidate style={{ marginTop: "0.75rem" }}>
+          <ErrorMessage error={patch.error} />
+          <TaskEditor
+            legend={`Edit “${task.title}”`}
+            draft={draft}
+            onChange={setDraft}
+            errors={patch.fields}
+            otherTasks={course.tasks}
+          />
+          <div className="form-actions">
+            <button type="submit" disabled={patch.busy}>
+              Save task
+            </button>
+          </div>
+        </form>
+      )}
+    </li>
+  );
+}
