@@ -1,6 +1,6 @@
 """Domain errors with a machine-readable ``code``.
 
-API.md: 403 and 409 responses carry ``{"detail": "...", "code": "attempts_exhausted"}``.
+The API's 403 and 409 responses carry ``{"detail": "...", "code": "attempts_exhausted"}``.
 The body is built here rather than in an exception handler, so it holds whatever
 ``EXCEPTION_HANDLER`` the host project uses.
 """

@@ -19,9 +19,14 @@ from tests.submissions.conftest import World, queued, set_kind
 
 
 def run(*args: Any) -> str:
-    out = StringIO()
-    call_command(*args, stdout=out, stderr=StringIO())
-    return out.getvalue()
+    return run_both(*args)[0]
+
+
+def run_both(*args: Any) -> tuple[str, str]:
+    """What the command wrote: results on stdout, the progress bar on stderr."""
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
 
 
 def test_requeue_stale(world: World, on_commit: Any) -> None:
@@ -71,10 +76,10 @@ def test_regrade_a_task_with_a_progress_bar(
 ) -> None:
     set_kind(world.task, "exact", {"answers": ["5"]})
     with on_commit():
-        output = run("learnplat_regrade", "--task", str(world.task.pk), "--scope", "all")
-    assert f"Task {world.task.pk} (2 + 2) [" in output
-    assert "] 2/2" in output
-    assert output.endswith("Queued 2 submissions for regrading.\n")
+        output, bar = run_both("learnplat_regrade", "--task", str(world.task.pk), "--scope", "all")
+    assert f"Task {world.task.pk} (2 + 2) [" in bar
+    assert bar.endswith("] 100% 2/2\n")
+    assert output == "Queued 2 submissions for regrading.\n"
     scores = [s.score for s in Submission.objects.order_by("attempt")]
     assert scores == [10.0, 0.0]
 

@@ -2,7 +2,8 @@
 
 Lifetimes, algorithm and keys come from simplejwt's ``SIMPLE_JWT`` settings. Whatever those
 say about rotation and blacklisting, learnplat's refresh endpoint always rotates and
-blacklists (see :mod:`learnplat.flows.accounts`), because API.md promises it.
+blacklists (see :mod:`learnplat.flows.accounts`): the API promises that a refresh token
+works once (docs/auth.md).
 """
 
 from __future__ import annotations

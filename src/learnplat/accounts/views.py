@@ -1,4 +1,4 @@
-"""The ``auth/`` and ``users/`` endpoints of API.md.
+"""The ``auth/`` and ``users/`` endpoints (docs/auth.md).
 
 Every view resolves its permissions and serializer per action from ``LEARNPLAT``, under the
 keys ``auth_<action>`` and ``user_<action>`` listed in docs/permissions.md::

@@ -160,10 +160,6 @@ def effective_window(task: Task, user: Any) -> Window:
     return window_for(task, extension_for(task, user))
 
 
-def is_late(task: Task, user: Any, at: datetime) -> bool:
-    return effective_window(task, user).is_late(at)
-
-
 def late_score(raw_score: float, *, task: Task, window: Window, submitted_at: datetime) -> float:
     """``raw_score`` after the task's late deduction for work submitted at ``submitted_at``."""
     return late_policy_of(task).apply(raw_score, window.late_by(submitted_at))

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 
 from learnplat.courses.choices import (
-    STAFF_ROLES,
     CourseRole,
     CourseStatus,
     EnrollmentStatus,
@@ -103,10 +102,6 @@ class Enrollment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.course} ({self.role}, {self.status})"
-
-    @property
-    def is_staff_role(self) -> bool:
-        return self.role in STAFF_ROLES
 
 
 #: The fields of a task its authors write, in the order the API shows them.

@@ -17,7 +17,8 @@ from learnplat.submissions.querysets import REGRADE_SCOPES
 
 
 class SubmissionSerializer(serializers.ModelSerializer[Submission]):
-    """A submission as API.md describes it; ``score`` is after any late deduction."""
+    """A submission as the API returns it (docs/submissions.md); ``score`` is after any late
+    deduction."""
 
     class Meta:
         model = Submission
