@@ -204,6 +204,9 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
         serializer.is_valid(raise_exception=True)
         return self._detail(serializer.save(), status.HTTP_201_CREATED)
 
+    def perform_destroy(self, instance: Course) -> None:
+        authoring_flow.delete_course(course=instance)
+
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)

@@ -212,6 +212,16 @@ def publish(*, course: Course) -> Course:
 
 
 @transaction.atomic
+def delete_course(*, course: Course) -> None:
+    """Delete a course with its tasks, enrollments, extensions, submissions and progress.
+
+    The course row is locked first, so an enrollment or a submit racing the delete either
+    lands before it (and goes with it) or finds the course gone (404).
+    """
+    _lock(course).delete()
+
+
+@transaction.atomic
 def archive(*, course: Course) -> Course:
     """published → archived: the course leaves the catalog; its students keep seeing it."""
     return _transition(course, "archive")

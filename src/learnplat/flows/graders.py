@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -42,6 +43,18 @@ def set_grader_secret(token: GraderToken) -> str:
     token.token_hash = hash_grader_secret(secret)
     token.prefix = secret[:12]
     return secret
+
+
+#: ``last_used_at`` is written at most once per this interval per token, not per request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def note_token_used(*, token: GraderToken) -> None:
+    """Record that ``token`` authenticated a request (``last_used_at``, to the minute)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        GraderToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
 
 
 def next_submission(*, queue: str) -> tuple[pipeline.Claim, Submission] | None:

@@ -7,19 +7,15 @@ and makes a leaked header recognisable. Tokens are created in the admin or with
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from learnplat.flows import graders as graders_flow
 from learnplat.submissions.models import GraderToken
-
-#: ``last_used_at`` is refreshed at most this often, so polling graders cost no write each.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class GraderTokenAuthentication(BaseAuthentication):
@@ -40,10 +36,7 @@ class GraderTokenAuthentication(BaseAuthentication):
         token = GraderToken.objects.for_secret(secret)
         if token is None:
             raise AuthenticationFailed("Invalid or inactive grader token.")
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            GraderToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            token.last_used_at = now
+        graders_flow.note_token_used(token=token)
         return AnonymousUser(), token
 
     def authenticate_header(self, request: Request) -> str:
