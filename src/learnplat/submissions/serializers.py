@@ -17,8 +17,7 @@ from learnplat.submissions.querysets import REGRADE_SCOPES
 
 
 class SubmissionSerializer(serializers.ModelSerializer[Submission]):
-    """A submission as the API returns it (docs/submissions.md); ``score`` is after any late
-    deduction."""
+    """A submission; ``score`` is after any late deduction."""
 
     class Meta:
         model = Submission
