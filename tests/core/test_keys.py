@@ -247,3 +247,8 @@ def test_the_command_prints_every_key_with_its_defaults(capsys: Any) -> None:
     ) in out
     assert "| learnplat_submit | 60/min |" in out
     assert "| RENDERER_CLASSES | default | learnplat.renderers.ORJSONRenderer" in out
+
+
+def test_request_classes_of_the_wrong_type_are_reported_not_raised() -> None:
+    ids = {m[0] for m in _messages(AUTHENTICATION_CLASSES=5, PAGINATION_CLASS=5)}
+    assert ids == {"learnplat.E004", "learnplat.E015"}
