@@ -26,3 +26,54 @@ def test_every_nested_setting_key_is_documented() -> None:
         if isinstance(default, dict) and all(sub.isupper() for sub in default):
             for sub_key in default:
                 assert f"| `{sub_key}` |" in text, f"{key}[{sub_key!r}] is not documented"
+
+
+_KEY_TABLE_HEADER = "| key | endpoint | default permissions | default serializer |"
+
+
+def _documented_keys() -> dict[str, tuple[list[str], str, list[str], str | None]]:
+    """key -> (methods, path, permission class names, serializer class name or None), from
+    every table of docs/permissions.md with the key table's header."""
+    rows: dict[str, tuple[list[str], str, list[str], str | None]] = {}
+    in_table = False
+    for line in (DOCS / "permissions.md").read_text(encoding="utf-8").splitlines():
+        if line.strip() == _KEY_TABLE_HEADER:
+            in_table = True
+            continue
+        if not in_table or line.startswith("| ---"):
+            continue
+        if not line.startswith("|"):
+            in_table = False
+            continue
+        key_cell, endpoint, permissions, serializer = (
+            cell.strip() for cell in line.strip().strip("|").split("|")
+        )
+        key = key_cell.strip("`")
+        assert key not in rows, f"{key} is documented twice"
+        methods_text, path = re.fullmatch(r"([A-Z, ]+) `([^`]+)`", endpoint).groups()  # type: ignore[union-attr]
+        # Remarks in parentheses may name codes or classes in backticks: only what is before.
+        permission_names = re.findall(r"`(\w+)`", permissions.split("(")[0])
+        named = re.match(r"`([\w.]+)`", serializer)
+        rows[key] = (
+            [m.strip() for m in methods_text.split(",")],
+            path,
+            permission_names,
+            named[1].rsplit(".", 1)[-1] if named else None,
+        )
+    return rows
+
+
+def test_the_key_tables_of_permissions_md_match_the_registry() -> None:
+    from learnplat.keys import class_name, override_keys
+
+    documented = _documented_keys()
+    registry = override_keys()
+    assert set(registry) - set(documented) == set(), "keys missing in docs/permissions.md"
+    assert set(documented) - set(registry) == set(), "docs/permissions.md lists unknown keys"
+    for key, (methods, path, permissions, serializer) in documented.items():
+        entry = registry[key]
+        assert list(entry.methods) == methods, key
+        assert list(entry.paths) == [path], key
+        assert [class_name(p) for p in entry.permissions] == permissions, key
+        expected = entry.serializer.__name__ if entry.serializer is not None else None
+        assert serializer == expected, key

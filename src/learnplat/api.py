@@ -1,8 +1,20 @@
 """The base every learnplat view builds on.
 
 Authentication, renderers, parsers, pagination, permissions and serializers are resolved per
-request from ``LEARNPLAT`` (never frozen at import), and permissions and serializers are
-looked up per action under ``"<resource>_<action>"`` keys so a host can replace any of them.
+request (never frozen at import), and permissions and serializers are looked up per action
+under ``"<resource>_<action>"`` keys so a host can replace any of them
+(``learnplat.keys.override_keys()`` lists every key with its defaults). The classes of every
+request come from ``LEARNPLAT``, else from the host's ``REST_FRAMEWORK``, else learnplat's
+defaults (``learnplat.conf.REST_FRAMEWORK_FALLBACKS``)::
+
+    LEARNPLAT = {
+        "AUTHENTICATION_CLASSES": [...],  # else REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
+        "PARSER_CLASSES": [...],          # else REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]
+        "RENDERER_CLASSES": [...],        # else REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"]
+        "PAGINATION_CLASS": "...",        # else REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"]
+        "PERMISSIONS": {"course_create": "..."},
+        "SERIALIZERS": {"course_retrieve": "..."},
+    }
 """
 
 from __future__ import annotations
@@ -20,16 +32,18 @@ from django.core.exceptions import (
 from django.db import DatabaseError, InterfaceError, OperationalError
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.pagination import BasePagination
+from rest_framework.parsers import JSONParser as DRFJSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.serializers import BaseSerializer
 
 from learnplat.conf import settings
 from learnplat.exceptions import InvalidInput, ServiceError, ServiceUnavailable
-from learnplat.pagination import LearnplatPagination
+from learnplat.parsers import JSONParser
 from learnplat.schema import LearnplatAutoSchema
 
 logger = logging.getLogger("learnplat.api")
+_UNSET = object()
 
 
 class LearnplatViewMixin:
@@ -47,7 +61,6 @@ class LearnplatViewMixin:
     action_aliases: ClassVar[dict[str, str]] = {}
     action_permissions: ClassVar[dict[str, list[type[BasePermission] | Any]]] = {}
     action_serializers: ClassVar[dict[str, type[BaseSerializer[Any]]]] = {}
-    pagination_class: type[BasePagination] | None = LearnplatPagination
     # Whatever DEFAULT_SCHEMA_CLASS the host uses: learnplat's operations document the
     # answers its lists give on their own (drf-spectacular is a dependency).
     schema: ViewInspector | None = LearnplatAutoSchema()
@@ -63,27 +76,55 @@ class LearnplatViewMixin:
     def permission_key(self, action: str | None = None) -> str:
         return f"{self.permission_resource}_{action or self._current_action()}"
 
-    def get_permissions(self) -> list[BasePermission]:
-        action = self._current_action()
+    def default_permission_classes(self, action: str) -> list[Any]:
+        """The permission classes of ``action`` when ``LEARNPLAT["PERMISSIONS"]`` has none."""
         default = self.action_permissions.get(action)
         if default is None:
             default = list(getattr(self, "permission_classes", []))
+        return list(default)
+
+    def default_serializer_class(self, action: str) -> type[BaseSerializer[Any]] | None:
+        """The serializer of ``action`` when ``LEARNPLAT["SERIALIZERS"]`` has none."""
+        return self.action_serializers.get(action) or getattr(self, "serializer_class", None)
+
+    def get_permissions(self) -> list[BasePermission]:
+        action = self._current_action()
+        default = self.default_permission_classes(action)
         classes = settings.permission_classes(self.permission_key(action), default)
         return [permission() for permission in classes]
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         action = self._current_action()
-        default = self.action_serializers.get(action) or getattr(self, "serializer_class", None)
+        default = self.default_serializer_class(action)
         return settings.serializer_class(self.permission_key(action), default)  # type: ignore[no-any-return,unused-ignore]
 
     def get_authenticators(self) -> list[Any]:
         return [cls() for cls in settings.import_list(settings.AUTHENTICATION_CLASSES)]
 
     def get_parsers(self) -> list[Any]:
-        return [cls() for cls in settings.import_list(settings.PARSER_CLASSES)]
+        # DRF's JSONParser (a host's REST_FRAMEWORK list usually names it) lets a body nested
+        # too deep for Python through as a 500; learnplat's subclass differs only in
+        # answering it with a 400.
+        classes = settings.import_list(settings.PARSER_CLASSES)
+        return [(JSONParser if cls is DRFJSONParser else cls)() for cls in classes]
 
     def get_renderers(self) -> list[Any]:
         return [cls() for cls in settings.import_list(settings.RENDERER_CLASSES)]
+
+    @property
+    def pagination_class(self) -> type[BasePagination] | None:
+        """``LEARNPLAT["PAGINATION_CLASS"]``, else the host's ``DEFAULT_PAGINATION_CLASS``,
+        else :class:`~learnplat.pagination.LearnplatPagination`; read per request, and by
+        drf-spectacular for the schema of every list."""
+        chosen = self.__dict__.get("_pagination_class", _UNSET)
+        if chosen is not _UNSET:
+            return chosen
+        return settings.import_value(settings.PAGINATION_CLASS)
+
+    @pagination_class.setter
+    def pagination_class(self, value: type[BasePagination] | None) -> None:
+        # ``as_view(pagination_class=...)`` sets it on the instance, as on any DRF view.
+        self.__dict__["_pagination_class"] = value
 
     def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, ServiceError):

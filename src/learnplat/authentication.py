@@ -1,4 +1,5 @@
-"""JWT authentication for learnplat views (``LEARNPLAT["AUTHENTICATION_CLASSES"]``).
+"""JWT authentication for learnplat views (first of learnplat's fallback
+``AUTHENTICATION_CLASSES``; name it in ``LEARNPLAT`` or the host's ``REST_FRAMEWORK`` list).
 
 Reads simplejwt's ``SIMPLE_JWT`` settings (lifetimes, algorithm, signing key) like any
 simplejwt view; docs/auth.md lists the recommended values.

@@ -9,22 +9,34 @@
 | learnplat.E005 | ``learnplat.accounts`` is installed without simplejwt's ``token_blacklist`` |
 | learnplat.E006 | a required app is missing from ``INSTALLED_APPS`` |
 | learnplat.E007 | ``REGISTRATION_ROLES`` names an unknown role |
+| learnplat.E010 | ``PERMISSIONS`` names a key no learnplat view looks up |
+| learnplat.E011 | ``SERIALIZERS`` names a key no learnplat view takes a serializer from |
+| learnplat.E012 | ``THROTTLE_RATES`` names a scope no learnplat throttle reads |
+| learnplat.E013 | ``ROLE_GROUPS`` names a role other than ``instructor`` and ``admin`` |
+| learnplat.E014 | the key registry cannot be built: ``learnplat.urls`` fails to load |
+| learnplat.E015 | ``PAGINATION_CLASS`` is not the dotted path of a pagination class |
+| learnplat.W010 | learnplat's views do not accept the JWTs ``learnplat.accounts`` issues |
 | learnplat.E020 | an ``EVALUATORS`` entry is not an evaluator class, or its kind name is invalid |
 | learnplat.E030 | ``EVALUATION``: unknown key, bad number, or a backend/queue ``TASKS`` lacks |
 | learnplat.E040 | ``PROGRESS`` holds a threshold outside [0, 1] or kinds that are not strings |
 
-Ids from E020 on belong to evaluation (``check_evaluators``), from E030 on to the submissions
-pipeline (``check_evaluation``), from E040 on to progress (``check_progress_settings``).
+Ids E010 to E019 and W010 to W019 belong to the override keys and the REST framework
+classes (``check_override_keys``, ``check_rest_framework_classes``; the keys come from
+``learnplat.keys``); ids from E020 on belong to evaluation (``check_evaluators``), from E030 on
+to the submissions pipeline (``check_evaluation``), from E040 on to progress
+(``check_progress_settings``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import Warning as CheckWarning
 
 from learnplat.conf import DEFAULTS, IMPORT_STRINGS, SETTINGS_NAME, settings
 from learnplat.evaluation.registry import KIND_NAME, evaluator_class_problem
@@ -310,4 +322,158 @@ def check_progress_settings(app_configs: Any = None, **kwargs: Any) -> list[Chec
                 40,
             )
         )
+    return errors
+
+
+_LIST_KEYS = "`python manage.py learnplat_keys` lists every key with its defaults."
+
+
+def _closest(name: Any, valid: Iterable[str], listing: str) -> str:
+    """A hint naming the valid key closest to ``name``, then where to find them all."""
+    valid = sorted(valid)
+    close = difflib.get_close_matches(str(name), valid, n=1) if isinstance(name, str) else []
+    guess = f"Did you mean {close[0]!r}? " if close else ""
+    return guess + (listing or f"Valid keys: {', '.join(valid)}.")
+
+
+def _unknown_keys(
+    setting: str, valid: Iterable[str], n: int, reason: str, listing: str = ""
+) -> list[CheckMessage]:
+    """An error for each key of ``LEARNPLAT[setting]`` outside ``valid``."""
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    given = raw.get(setting, {}) if isinstance(raw, Mapping) else {}
+    if not isinstance(given, Mapping):
+        return []  # E001 / E004 report these
+    valid = list(valid)
+    return [
+        _error(
+            f"{SETTINGS_NAME}[{setting!r}][{key!r}]: {reason}",
+            _closest(key, valid, listing),
+            n,
+        )
+        for key in given
+        if key not in valid
+    ]
+
+
+@register(Tags.compatibility)
+def check_override_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Keys of ``PERMISSIONS``, ``SERIALIZERS``, ``THROTTLE_RATES`` and ``ROLE_GROUPS`` must
+    be ones learnplat reads: a typo would otherwise leave the default silently in force."""
+    from learnplat import keys
+
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping):
+        return []  # E001
+    errors: list[CheckMessage] = []
+    if "PERMISSIONS" in raw or "SERIALIZERS" in raw:
+        try:
+            permission_keys, serializer_keys = keys.permission_keys(), keys.serializer_keys()
+        except Exception as exc:
+            return [
+                _error(
+                    f"The keys of {SETTINGS_NAME}['PERMISSIONS'] and ['SERIALIZERS'] cannot be "
+                    f"checked: {keys.URLCONF} fails to load ({type(exc).__name__}: {exc}).",
+                    "Fix the error above; learnplat's views are listed from that URLconf.",
+                    14,
+                )
+            ]
+        errors += _unknown_keys(
+            "PERMISSIONS",
+            permission_keys,
+            10,
+            "no learnplat view looks up this key, so the override would be ignored.",
+            _LIST_KEYS,
+        )
+        errors += _unknown_keys(
+            "SERIALIZERS",
+            serializer_keys,
+            11,
+            "no learnplat view takes a serializer from this key (an unknown key, or an "
+            "action that answers with no body or with another key's serializer), so the "
+            "override would be ignored.",
+            _LIST_KEYS,
+        )
+    if "THROTTLE_RATES" in raw:
+        errors += _unknown_keys(
+            "THROTTLE_RATES",
+            keys.throttle_scopes(),
+            12,
+            "no learnplat throttle reads this scope, so the rate would be ignored.",
+        )
+    errors += _unknown_keys(
+        "ROLE_GROUPS",
+        keys.ROLE_GROUP_KEYS,
+        13,
+        "only the roles 'instructor' and 'admin' have a group (everyone else is a student).",
+    )
+    return errors
+
+
+@register(Tags.compatibility)
+def check_rest_framework_classes(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The pagination class is one, and the authentication in force accepts learnplat's JWTs.
+
+    Both may come from the host's ``REST_FRAMEWORK`` (docs/settings.md), which the host may
+    have written for its own views without learnplat's in mind.
+    """
+    from rest_framework.pagination import BasePagination
+
+    from learnplat.authentication import JWTAuthentication
+
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping):
+        return []  # E001
+    errors: list[CheckMessage] = []
+    pagination = settings.PAGINATION_CLASS
+    where = (
+        f"{SETTINGS_NAME}['PAGINATION_CLASS']"
+        if settings.source("PAGINATION_CLASS") != "REST_FRAMEWORK"
+        else "REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS']"
+    )
+    try:
+        pagination_class = settings.import_value(pagination)
+    except ImportError:
+        pagination_class = None  # E003 reports LEARNPLAT's; DRF's own views fail on the host's
+    if pagination_class is not None and not (
+        isinstance(pagination_class, type) and issubclass(pagination_class, BasePagination)
+    ):
+        errors.append(
+            _error(
+                f"{where} = {pagination!r} is not a pagination class.",
+                "Name a subclass of rest_framework.pagination.BasePagination; the default is "
+                f"{DEFAULTS['PAGINATION_CLASS']!r}.",
+                15,
+            )
+        )
+    if apps.is_installed("learnplat.accounts"):
+        try:
+            authenticators = settings.import_list(settings.AUTHENTICATION_CLASSES)
+        except (ImportError, TypeError):
+            return errors  # E003 / E004 report LEARNPLAT's; DRF's views fail on the host's
+        if not any(
+            isinstance(cls, type) and issubclass(cls, JWTAuthentication) for cls in authenticators
+        ):
+            from_host = settings.source("AUTHENTICATION_CLASSES") == "REST_FRAMEWORK"
+            where = (
+                "REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES']"
+                if from_host
+                else f"{SETTINGS_NAME}['AUTHENTICATION_CLASSES']"
+            )
+            hint = "Add 'learnplat.authentication.JWTAuthentication' there" + (
+                f", or set {SETTINGS_NAME}['AUTHENTICATION_CLASSES'] for learnplat's views alone."
+                if from_host
+                else "."
+            )
+            errors.append(
+                CheckWarning(
+                    f"learnplat's views authenticate with {where}, which has no "
+                    "learnplat.authentication.JWTAuthentication: the tokens auth/token/ "
+                    "issues are refused on learnplat's endpoints, or (with simplejwt's own "
+                    "class) keep working after a deactivation or a password change.",
+                    hint=hint,
+                    obj=SETTINGS_NAME,
+                    id="learnplat.W010",
+                )
+            )
     return errors

@@ -11,6 +11,14 @@ are merged onto a *copy* of the defaults, so a host names only what it changes::
         "EVALUATORS": {"python": "myapp.evaluators.PythonEvaluator"},
     }
 
+The keys of :data:`REST_FRAMEWORK_FALLBACKS` (authentication, parsers, renderers,
+pagination, page size) are read in this order: the ``LEARNPLAT`` key, then the key of the
+host's ``REST_FRAMEWORK`` dict that DRF reads for every view (only when the host wrote it: DRF's
+own defaults are not consulted), then learnplat's default in :data:`DEFAULTS`::
+
+    REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}
+    LEARNPLAT = {"PAGE_SIZE": 50}  # learnplat's views: DRF's JSONRenderer, 50 per page
+
 Only the resolution of dotted paths is cached; the cache is cleared whenever a Django
 ``setting_changed`` signal names ``LEARNPLAT``.
 """
@@ -28,10 +36,14 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 SETTINGS_NAME = "LEARNPLAT"
+REST_FRAMEWORK_SETTINGS_NAME = "REST_FRAMEWORK"
 
 #: Every key learnplat understands, with its default. ``docs/settings.md`` documents each.
 DEFAULTS: dict[str, Any] = {
-    # Pagination of every list endpoint.
+    # The five keys of REST_FRAMEWORK_FALLBACKS below default to the host's REST_FRAMEWORK
+    # value when it has one; these values apply when neither LEARNPLAT nor it sets the key.
+    # Pagination of every list endpoint (MAX_PAGE_SIZE caps ?page_size= of PAGINATION_CLASS).
+    "PAGINATION_CLASS": "learnplat.pagination.LearnplatPagination",
     "PAGE_SIZE": 20,
     "MAX_PAGE_SIZE": 100,
     # Authentication classes of every learnplat view (dotted paths).
@@ -124,6 +136,7 @@ IMPORT_STRINGS = frozenset(
         "AUTHENTICATION_CLASSES",
         "PARSER_CLASSES",
         "RENDERER_CLASSES",
+        "PAGINATION_CLASS",
         "ROLE_RESOLVER",
         "ROLE_WRITER",
         "PERMISSIONS",
@@ -131,6 +144,15 @@ IMPORT_STRINGS = frozenset(
         "EVALUATORS",
     }
 )
+
+#: LEARNPLAT key -> the key of the host's ``REST_FRAMEWORK`` dict it falls back to.
+REST_FRAMEWORK_FALLBACKS: dict[str, str] = {
+    "AUTHENTICATION_CLASSES": "DEFAULT_AUTHENTICATION_CLASSES",
+    "PARSER_CLASSES": "DEFAULT_PARSER_CLASSES",
+    "RENDERER_CLASSES": "DEFAULT_RENDERER_CLASSES",
+    "PAGINATION_CLASS": "DEFAULT_PAGINATION_CLASS",
+    "PAGE_SIZE": "PAGE_SIZE",
+}
 
 
 def _merge(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
@@ -160,8 +182,31 @@ class LearnplatSettings:
         return value if isinstance(value, Mapping) else {}
 
     def as_dict(self) -> dict[str, Any]:
-        """Every setting, defaults merged with the host's values."""
+        """What ``LEARNPLAT`` says: its values merged onto the defaults, without the
+        ``REST_FRAMEWORK`` fallback (the system checks validate this dict)."""
         return _merge(DEFAULTS, self.user_settings())
+
+    def rest_framework_value(self, name: str) -> Any:
+        """The host's ``REST_FRAMEWORK`` value for LEARNPLAT key ``name``, or ``None``.
+
+        Read from the dict the host wrote, not from DRF's ``api_settings``: DRF's defaults
+        (no JWT, the stdlib JSON encoder, no pagination) would hide learnplat's. ``None``
+        counts as unset, since it is what DRF's own defaults for pagination are.
+        """
+        rest_framework_key = REST_FRAMEWORK_FALLBACKS.get(name)
+        host = getattr(django_settings, REST_FRAMEWORK_SETTINGS_NAME, None)
+        if rest_framework_key is None or not isinstance(host, Mapping):
+            return None
+        return host.get(rest_framework_key)
+
+    def source(self, name: str) -> str:
+        """Where the value of ``name`` comes from: ``"LEARNPLAT"``, ``"REST_FRAMEWORK"`` or
+        ``"default"``."""
+        if name in self.user_settings():
+            return SETTINGS_NAME
+        if self.rest_framework_value(name) is not None:
+            return REST_FRAMEWORK_SETTINGS_NAME
+        return "default"
 
     def __getattr__(self, name: str) -> Any:
         if name not in DEFAULTS:
@@ -169,6 +214,9 @@ class LearnplatSettings:
         user = self.user_settings()
         default = DEFAULTS[name]
         if name not in user:
+            host = self.rest_framework_value(name)
+            if host is not None:
+                return copy.deepcopy(host)
             return copy.deepcopy(default)
         value = user[name]
         if isinstance(default, Mapping) and isinstance(value, Mapping):
@@ -181,10 +229,15 @@ class LearnplatSettings:
         """Import ``dotted_path`` (cached until the settings change)."""
         return _import_cached(dotted_path)
 
-    def import_list(self, paths: str | list[str] | tuple[str, ...]) -> list[Any]:
+    def import_value(self, value: Any) -> Any:
+        """Import ``value`` if it is a dotted path; anything else (a class, as DRF's own
+        settings also accept) is returned as it is."""
+        return self.import_from(value) if isinstance(value, str) else value
+
+    def import_list(self, paths: Any) -> list[Any]:
         if isinstance(paths, str):
             paths = [paths]
-        return [self.import_from(path) for path in paths]
+        return [self.import_value(path) for path in paths]
 
     def permission_classes(self, key: str, default: list[Any]) -> list[Any]:
         """Permission classes for ``"<resource>_<action>"``: the host's override or ``default``."""

@@ -1,4 +1,6 @@
-"""Request parsers of every learnplat view (``LEARNPLAT["PARSER_CLASSES"]``)."""
+"""The JSON parser of learnplat's views (``LEARNPLAT["PARSER_CLASSES"]``, else the host's
+``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``, in which ``learnplat.api`` swaps DRF's
+``JSONParser`` for this one)."""
 
 from __future__ import annotations
 

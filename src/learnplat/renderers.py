@@ -1,6 +1,7 @@
-"""Response renderers of every learnplat view (``LEARNPLAT["RENDERER_CLASSES"]``).
+"""Response renderers of every learnplat view (``LEARNPLAT["RENDERER_CLASSES"]``, else the
+host's ``REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"]``).
 
-The default puts :class:`ORJSONRenderer` first and DRF's browsable API second::
+The fallback puts :class:`ORJSONRenderer` first and DRF's browsable API second::
 
     LEARNPLAT = {"RENDERER_CLASSES": [
         "learnplat.renderers.ORJSONRenderer",
