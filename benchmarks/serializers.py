@@ -298,7 +298,16 @@ def cases() -> list[Case]:
 
 def table(results: dict[str, Any]) -> list[str]:
     """The Markdown table of a run (``benchmarks/report.py`` puts it in results.md too)."""
-    lines = [
+    lines = (
+        []
+        if not results["config"].get("smoke")
+        else [
+            "**Smoke run**: a few very short rounds that check the harness and the identical "
+            "answers; its figures decide nothing.",
+            "",
+        ]
+    )
+    lines += [
         f"{results['config']['rounds']} alternating rounds of ~{results['config']['round_seconds']}"
         f" s per side and figure, median; in process, {results['data']} data. Speed-up = DRF's "
         f"time / the lean path's; a path stays when its **read** speed-up is at least "
@@ -373,7 +382,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup(options.database_url, reseed=options.reseed)
     results: dict[str, Any] = {
         "started": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "config": {"rounds": options.rounds, "round_seconds": options.round_seconds},
+        "config": {
+            "rounds": options.rounds,
+            "round_seconds": options.round_seconds,
+            "smoke": options.smoke,
+        },
         "data": "1×",
         "keep_speedup": KEEP_SPEEDUP,
         "paths": {},
