@@ -140,6 +140,11 @@ def markdown(results: dict[str, Any]) -> str:
             "half the measured throughput.",
             "",
         ]
+    if results.get("serializers"):
+        from benchmarks import serializers
+
+        lines += ["## Lean serializers against DRF's way", ""]
+        lines += [*serializers.table(results["serializers"]), ""]
     return "\n".join(lines)
 
 

@@ -7,11 +7,14 @@ example project with gunicorn (one worker, loopback, DEBUG off, the benchmark se
 mount the baseline views), and for each scenario checks that learnplat and its baseline
 answer the same JSON, reads the queries per request, then drives wrk against both in
 alternating rounds. Then the evaluation pipeline benchmark (``benchmarks/pipeline.py``)
-runs at 1× data. Results go to ``--out`` (default benchmarks/results/) as
-``results.json``, ``results.md`` and ``results.png``.
+runs at 1× data, and the in-process benchmark of the lean serializers
+(``benchmarks/serializers.py``, also written as ``serializers.json`` and ``.md``). Results
+go to ``--out`` (default benchmarks/results/) as ``results.json``, ``results.md`` and
+``results.png``.
 
 ``--smoke`` is the seconds-long check CI runs: 1× data, one short round, 50 pipeline
-submissions; it fails on any error or baseline mismatch, never on speed. docs/performance.md
+submissions, three short serializer rounds; it fails on any error or baseline mismatch
+(or a lean serializer answering other JSON than DRF's way), never on speed. docs/performance.md
 has the full-run command and the last figures.
 """
 
@@ -273,6 +276,28 @@ def scaling(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return table
 
 
+def run_serializers(options: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
+    """``benchmarks/serializers.py`` in a process of its own (it sets Django up on the 1×
+    database); its results, with ``failed`` naming paths whose two answers differ."""
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.serializers",
+        f"--database-url={options.database_url}",
+        f"--out={options.out}",
+    ]
+    if options.smoke:
+        command.append("--smoke")
+    env = django_env(database_url_for(options.database_url, 1), TASKS_BACKEND="db")
+    out = subprocess.run(command, env=env, cwd=ROOT, check=False, capture_output=True, text=True)
+    for line in out.stdout.splitlines():
+        log(f"serializers: {line}")
+    path = options.out / "serializers.json"
+    if out.returncode not in (0, 1) or not path.exists():
+        raise RuntimeError(f"benchmarks.serializers failed ({out.returncode}):\n{out.stderr}")
+    return dict(json.loads(path.read_text()))
+
+
 def run_pipeline(options: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     database_url = database_url_for(options.database_url, 1)
     env = django_env(database_url, TASKS_BACKEND="db")
@@ -332,6 +357,8 @@ def problems(results: dict[str, Any], check_targets: bool) -> list[str]:
                 )
             if check_targets and run["ratio"] < report.PIPELINE_TARGET:
                 found.append(f"pipeline {run['workers']} worker(s): ratio {run['ratio']}")
+    for name in results.get("serializers", {}).get("failed", []):
+        found.append(f"serializers {name}: the lean path does not answer what DRF's way does")
     return found
 
 
@@ -349,6 +376,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--latency-count", type=int, default=200)
     parser.add_argument("--pipeline-workers", default="1,2")
     parser.add_argument("--no-pipeline", action="store_true")
+    parser.add_argument("--no-serializers", action="store_true", help="skip the serializer run")
     parser.add_argument("--reseed", action="store_true", help="seed again even if unchanged")
     parser.add_argument(
         "--check-targets", action="store_true", help="exit 1 when a target is missed"
@@ -395,6 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["scaling"] = scaling(results["scales"])
     if not options.no_pipeline and not options.only:
         results["pipeline"] = run_pipeline(options, log)
+    if not options.no_serializers and not options.only:
+        results["serializers"] = run_serializers(options, log)
     results["seconds"] = round(time.monotonic() - clock, 1)
     for path in report.write(results, options.out, "results"):
         log(f"wrote {path}")

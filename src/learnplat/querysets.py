@@ -5,6 +5,10 @@
 one ``.values()`` query for the whole page. It is what ``prefetch_related`` does, without
 building model objects for the related rows and without correlated subqueries to compile
 on every request, which is most of what a list endpoint spends beyond its own rows.
+
+:func:`annotation` reads such a value back in a serializer, and raises
+:class:`MissingAnnotation` (naming the queryset method that provides it) for an object
+read without it, instead of quietly running a query per object.
 """
 
 from __future__ import annotations
@@ -18,6 +22,27 @@ M = TypeVar("M", bound=models.Model)
 
 #: Reads the rows a page needs and sets them on its objects.
 Attachment = Callable[[list[Any]], None]
+
+
+class MissingAnnotation(RuntimeError):
+    """An object reached a serializer without a value that its queryset method annotates
+    or attaches: a programming error in the code that read it (a 500, never a 4xx)."""
+
+
+def annotation(obj: Any, name: str, provider: str) -> Any:
+    """``obj.<name>``, set by an annotation or an attachment; :class:`MissingAnnotation`
+    naming ``provider`` (the queryset method that sets it) when ``obj`` was read without.
+
+    It reads the instance's own attributes only: a model field or property of the same
+    name cannot stand in for it."""
+    try:
+        return obj.__dict__[name]
+    except KeyError:
+        raise MissingAnnotation(
+            f"{type(obj).__name__} {getattr(obj, 'pk', None)!r} has no {name!r}: read it "
+            f"through {provider}, which sets it (learnplat does not run a query per object "
+            "to make up for it)."
+        ) from None
 
 
 class AttachingQuerySet(models.QuerySet[M]):

@@ -25,13 +25,14 @@ from learnplat.courses.models import (
     Extension,
     Task,
 )
-from learnplat.courses.querysets import instructor_summaries, sees_all_tasks
+from learnplat.courses.querysets import attach_prerequisite_ids, sees_all_tasks
 from learnplat.courses.validation import check_description, clean_task
 from learnplat.evaluation.registry import UnknownKind, available_kinds, get_evaluator
 from learnplat.exceptions import InvalidInput
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
+from learnplat.querysets import annotation
 from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
     CompleteResponseMixin,
@@ -114,11 +115,12 @@ class PrerequisitesField(serializers.ListField):
         super().__init__(**kwargs)
 
     def get_attribute(self, instance: Any) -> Any:
-        # Set by Task.objects.with_prerequisites() / attach_prerequisite_ids().
-        found = getattr(instance, "prerequisite_ids", None)
-        if found is None:
-            found = [task.pk for task in instance.prerequisites.all()]
-        return found
+        return annotation(
+            instance,
+            "prerequisite_ids",
+            "Task.objects.with_prerequisites() (for_course() includes it) or "
+            "learnplat.courses.querysets.attach_prerequisite_ids()",
+        )
 
     def to_representation(self, data: Any) -> list[int]:
         return list(data)
@@ -189,43 +191,25 @@ class TaskSerializer(
             return {}
 
     def to_representation(self, instance: Task) -> dict[str, Any]:
-        if type(self) is TaskSerializer:
-            data = self._lean(instance)
-        else:
-            data = super().to_representation(instance)
+        # DRF's way: a hand-written one bought under 10 % of a task page's in-process read
+        # (docs/performance.md, "Do the lean serializers earn their place?").
+        data = super().to_representation(instance)
         if not sees_all_tasks(_caller(self), instance.course_id):
             data.pop("config", None)
         return data
 
-    def _lean(self, task: Task) -> dict[str, Any]:
-        """The fields as DRF writes them, without its per-field machinery (task lists)."""
-        return {
-            "id": task.pk,
-            "course": task.course.slug,
-            "title": task.title,
-            "description": task.description,
-            "kind": task.kind,
-            "position": task.position,
-            "max_score": float(task.max_score),
-            "weight": float(task.weight),
-            "opens_at": datetime_json(task.opens_at),
-            "due_at": datetime_json(task.due_at),
-            "closes_at": datetime_json(task.closes_at),
-            "max_attempts": task.max_attempts,
-            "late_policy": task.late_policy,
-            "prerequisites": self.fields["prerequisites"].get_attribute(task),
-            "is_published": task.is_published,
-            "config": task.config,
-            "public_config": self.get_public_config(task),
-        }
-
     def create(self, validated_data: dict[str, Any]) -> Task:
-        return authoring_flow.create_task(course=self.context["course"], **validated_data)
+        task = authoring_flow.create_task(course=self.context["course"], **validated_data)
+        return self._with_prerequisite_ids(task)
 
     def update(self, instance: Task, validated_data: dict[str, Any]) -> Task:
         task = authoring_flow.update_task(task=instance, **validated_data)
         # Ids read before the update would answer the old prerequisites.
-        task.__dict__.pop("prerequisite_ids", None)
+        return self._with_prerequisite_ids(task)
+
+    def _with_prerequisite_ids(self, task: Task) -> Task:
+        published_only = not sees_all_tasks(_caller(self), task.course_id)
+        attach_prerequisite_ids([task], published_only=published_only)
         return task
 
 
@@ -294,30 +278,24 @@ class CourseSerializer(
             "modified",
         )
 
+    # Every course reaches these through Course.objects.for_listing() or for_student();
+    # one read without is a MissingAnnotation, not a query per course.
+
     def _my_role(self, course: Course) -> str | None:
-        if hasattr(course, "my_role"):
-            return course.my_role
-        return Enrollment.objects.role_of(_caller(self), course)
+        role: str | None = annotation(course, "my_role", "Course.objects.with_caller(user)")
+        return role
 
     @extend_schema_field(UserSummarySerializer(many=True))
     def get_instructors(self, course: Course) -> Any:
-        summaries = getattr(course, "instructor_summaries", None)
-        if summaries is None:
-            summaries = instructor_summaries([course.pk]).get(course.pk, [])
-        return summaries
+        return annotation(course, "instructor_summaries", "Course.objects.with_instructors()")
 
     def get_task_count(self, course: Course) -> int:
         sees_all = is_platform_admin(_caller(self)) or self._my_role(course) in STAFF_ROLES
-        if hasattr(course, "task_count"):  # annotated by Course.objects.with_task_counts()
-            annotated: Any = course
-            return int(annotated.task_count if sees_all else annotated.published_task_count)
-        tasks = course.tasks.all() if sees_all else course.tasks.filter(is_published=True)
-        return tasks.count()
+        name = "task_count" if sees_all else "published_task_count"
+        return int(annotation(course, name, "Course.objects.with_task_counts()"))
 
     def get_is_enrolled(self, course: Course) -> bool:
-        if hasattr(course, "is_enrolled"):
-            return bool(course.is_enrolled)
-        return self._my_role(course) == CourseRole.STUDENT
+        return bool(annotation(course, "is_enrolled", "Course.objects.with_caller(user)"))
 
     @extend_schema_field(
         serializers.ChoiceField(choices=CourseRole.choices, allow_null=True, read_only=True)
@@ -363,9 +341,12 @@ class CourseDetailSerializer(CourseSerializer):
 
     @extend_schema_field(TaskSerializer(many=True))
     def get_tasks(self, course: Course) -> Any:
-        tasks = getattr(course, "visible_tasks", None)
-        if tasks is None:
-            tasks = Task.objects.for_course(course, _caller(self))
+        tasks = annotation(
+            course,
+            "visible_tasks",
+            "Task.objects.for_course(course, user), its list set as course.visible_tasks "
+            "(as CourseViewSet does)",
+        )
         return TaskSerializer(tasks, many=True, context=self.context).data
 
 
