@@ -26,3 +26,13 @@ def test_every_nested_setting_key_is_documented() -> None:
         if isinstance(default, dict) and all(sub.isupper() for sub in default):
             for sub_key in default:
                 assert f"| `{sub_key}` |" in text, f"{key}[{sub_key!r}] is not documented"
+
+
+def test_every_adapter_method_is_described_in_adapter_md() -> None:
+    from learnplat.adapter import DefaultAdapter
+
+    text = (DOCS / "adapter.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### `([a-z_]+)`", text, flags=re.MULTILINE))
+    documented |= set(re.findall(r"^\| `([a-z_]+)\(", text, flags=re.MULTILINE))
+    methods = {name for name in vars(DefaultAdapter) if not name.startswith("_")}
+    assert methods - documented == set(), "undocumented adapter methods in docs/adapter.md"
