@@ -34,7 +34,7 @@ def _clear_caches() -> None:
 @pytest.fixture
 def learnplat_settings(settings: Any) -> Callable[..., None]:
     """Change ``LEARNPLAT`` keys for one test, keeping the host shape's other keys
-    (``override_settings(LEARNPLAT={...})`` would drop e.g. the auth_user ROLE_RESOLVER)."""
+    (``override_settings(LEARNPLAT={...})`` would drop e.g. the auth_user ADAPTER)."""
 
     def apply(**overrides: Any) -> None:
         settings.LEARNPLAT = {**settings.LEARNPLAT, **overrides}

@@ -77,3 +77,13 @@ def test_the_key_tables_of_permissions_md_match_the_registry() -> None:
         assert [class_name(p) for p in entry.permissions] == permissions, key
         expected = entry.serializer.__name__ if entry.serializer is not None else None
         assert serializer == expected, key
+
+
+def test_every_adapter_method_is_described_in_adapter_md() -> None:
+    from learnplat.adapter import DefaultAdapter
+
+    text = (DOCS / "adapter.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### `([a-z_]+)`", text, flags=re.MULTILINE))
+    documented |= set(re.findall(r"^\| `([a-z_]+)\(", text, flags=re.MULTILINE))
+    methods = {name for name in vars(DefaultAdapter) if not name.startswith("_")}
+    assert methods - documented == set(), "undocumented adapter methods in docs/adapter.md"

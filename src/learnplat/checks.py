@@ -19,12 +19,15 @@
 | learnplat.E020 | an ``EVALUATORS`` entry is not an evaluator class, or its kind name is invalid |
 | learnplat.E030 | ``EVALUATION``: unknown key, bad number, or a backend/queue ``TASKS`` lacks |
 | learnplat.E040 | ``PROGRESS`` holds a threshold outside [0, 1] or kinds that are not strings |
+| learnplat.E050 | ``ADAPTER`` is not a dotted path, or it cannot be imported |
+| learnplat.E051 | ``ADAPTER`` names something that is not a ``DefaultAdapter`` subclass |
+| learnplat.W052 | the adapter overrides ``resolve_role`` but inherits role methods that disagree |
 
 Ids E010 to E019 and W010 to W019 belong to the override keys and the REST framework
 classes (``check_override_keys``, ``check_rest_framework_classes``; the keys come from
 ``learnplat.keys``); ids from E020 on belong to evaluation (``check_evaluators``), from E030 on
 to the submissions pipeline (``check_evaluation``), from E040 on to progress
-(``check_progress_settings``).
+(``check_progress_settings``), from E050 on to the adapter (``check_adapter``).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.checks import Warning as CheckWarning
 
+from learnplat.adapter import adapter_class_problem
 from learnplat.conf import DEFAULTS, IMPORT_STRINGS, SETTINGS_NAME, settings
 from learnplat.evaluation.registry import KIND_NAME, evaluator_class_problem
 from learnplat.evaluation.validation import is_number
@@ -120,10 +124,6 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                     4,
                 )
             )
-    if merged["ROLE_WRITER"] is not None and not isinstance(merged["ROLE_WRITER"], str):
-        errors.append(
-            _error(f"{SETTINGS_NAME}['ROLE_WRITER'] must be a dotted path or None.", "", 4)
-        )
     for key in sorted(IMPORT_STRINGS):
         for where, path in _dotted_paths(key, merged[key]):
             try:
@@ -477,3 +477,50 @@ def check_rest_framework_classes(app_configs: Any = None, **kwargs: Any) -> list
                 )
             )
     return errors
+
+
+def _defined_in(cls: type, name: str) -> type:
+    return next(klass for klass in cls.__mro__ if name in vars(klass))
+
+
+@register(Tags.compatibility)
+def check_adapter(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``ADAPTER`` must name an importable ``DefaultAdapter`` subclass."""
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping):
+        return []  # E001
+    path = raw.get("ADAPTER", DEFAULTS["ADAPTER"])
+    where = f"{SETTINGS_NAME}['ADAPTER']"
+    hint = "Give the dotted path of a learnplat.adapter.DefaultAdapter subclass (docs/adapter.md)."
+    if not isinstance(path, str):
+        return [_error(f"{where} must be a dotted path, not {path!r}.", hint, 50)]
+    try:
+        adapter_class = settings.import_from(path)
+    except ImportError as exc:
+        return [_error(f"{where} = {path!r} cannot be imported: {exc}", hint, 50)]
+    problem = adapter_class_problem(adapter_class)
+    if problem is not None:
+        return [_error(f"{where} = {path!r}: {problem}", hint, 51)]
+    resolver = _defined_in(adapter_class, "resolve_role")
+
+    def inherited(name: str) -> bool:
+        definer = _defined_in(adapter_class, name)
+        return definer is not resolver and issubclass(resolver, definer)
+
+    stale = [f"{name}()" for name in ("role_expression", "can_write_roles") if inherited(name)]
+    # An inherited writer does no harm where the adapter says roles cannot be written.
+    if inherited("write_role") and adapter_class().can_write_roles():
+        stale.append("write_role()")
+    if stale:
+        return [
+            CheckWarning(
+                f"{path} overrides resolve_role() but inherits {', '.join(stale)} from a "
+                "class that reads roles another way, so role changes, user lists and "
+                "?role= filters may disagree with the roles it resolves.",
+                hint="Override them in the same class; return False from can_write_roles() "
+                "or None from role_expression() when roles cannot be written or queried.",
+                obj=SETTINGS_NAME,
+                id="learnplat.W052",
+            )
+        ]
+    return []

@@ -63,13 +63,10 @@ DEFAULTS: dict[str, Any] = {
         "learnplat.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    # fn(user) -> learnplat.roles.Role; hosts that cannot migrate their user model swap it.
-    "ROLE_RESOLVER": "learnplat.roles.default_role_resolver",
-    # fn(user, role) -> None that stores a role change (admin PATCH users/{id}/, registration
-    # with a non-default role). None: the counterpart of ROLE_RESOLVER when it is one of
-    # learnplat's, otherwise role changes are refused with a 400.
-    "ROLE_WRITER": None,
-    # Django group names read by learnplat.roles.group_role_resolver.
+    # Dotted path of a learnplat.adapter.DefaultAdapter subclass: how roles are read, written
+    # and queried, and the domain decisions a host may change (docs/adapter.md).
+    "ADAPTER": "learnplat.adapter.DefaultAdapter",
+    # Django group names read by learnplat.adapter.GroupRolesAdapter.
     "ROLE_GROUPS": {"instructor": "learnplat-instructors", "admin": "learnplat-admins"},
     # Platform roles self-registration may ask for; the first is the default.
     "REGISTRATION_ROLES": ["student"],
@@ -131,14 +128,13 @@ DEFAULTS: dict[str, Any] = {
 }
 
 #: Top-level keys whose value is a dotted path (or list of them), resolved by ``import_from``.
+#: ``ADAPTER`` is one too, but has checks of its own (``learnplat.checks.check_adapter``).
 IMPORT_STRINGS = frozenset(
     {
         "AUTHENTICATION_CLASSES",
         "PARSER_CLASSES",
         "RENDERER_CLASSES",
         "PAGINATION_CLASS",
-        "ROLE_RESOLVER",
-        "ROLE_WRITER",
         "PERMISSIONS",
         "SERIALIZERS",
         "EVALUATORS",

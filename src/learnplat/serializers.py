@@ -7,17 +7,49 @@
   required (they always are present), except ``Meta.response_optional_fields``.
 - :class:`RejectUnknownFieldsMixin`: a 400 for keys a serializer does not know, so a typo
   (``"stauts"``) is reported instead of silently ignored.
+- :func:`call_flow`: hand a serializer's ``validated_data`` to a flow, the fields it has no
+  parameter for as ``extra`` (the adapter's ``save_extra()`` gets them), so a host serializer
+  that adds a field never makes the flow fail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import inspect
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=128)
+def _input_parameters(flow: Callable[..., Any]) -> frozenset[str]:
+    """The keyword-only parameters of ``flow`` that input may fill (all but ``extra``)."""
+    return frozenset(
+        name
+        for name, parameter in inspect.signature(flow).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name != "extra"
+    )
+
+
+def call_flow(flow: Callable[..., T], validated_data: Mapping[str, Any], /, **given: Any) -> T:
+    """Call ``flow`` with ``given`` (what the caller knows: the course, the request's user,
+    ...), the fields of ``validated_data`` that are its parameters, and every other field as
+    ``extra``.
+
+    A field named like a ``given`` argument is extra too: input never replaces what the
+    caller decided (a host field called ``creator`` cannot make someone else a course's
+    instructor).
+    """
+    parameters = _input_parameters(flow) - set(given)
+    arguments = {key: value for key, value in validated_data.items() if key in parameters}
+    extra = {key: value for key, value in validated_data.items() if key not in parameters}
+    return flow(**given, **arguments, extra=extra)
 
 
 class RejectUnknownFieldsMixin:

@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Value
 from rest_framework.test import APIClient
 
 from learnplat.accounts.signals import user_registered
+from learnplat.adapter import DefaultAdapter
 from learnplat.flows import accounts as accounts_flow
 from learnplat.roles import Role, get_role
 from tests.accounts.conftest import (
@@ -134,7 +136,7 @@ def test_the_first_registration_role_is_the_default(learnplat_settings: Any) -> 
 
 def test_a_role_the_site_cannot_store_is_refused(learnplat_settings: Any) -> None:
     learnplat_settings(
-        ROLE_RESOLVER="tests.accounts.test_register.everyone_is_a_student",
+        ADAPTER="tests.accounts.test_register.EveryoneIsAStudent",
         REGISTRATION_ROLES=["student", "instructor"],
     )
 
@@ -145,8 +147,15 @@ def test_a_role_the_site_cannot_store_is_refused(learnplat_settings: Any) -> Non
     assert not User().objects.filter(username="ada").exists()
 
 
-def everyone_is_a_student(user: Any) -> Role:
-    return Role.STUDENT
+class EveryoneIsAStudent(DefaultAdapter):
+    def resolve_role(self, user: Any) -> Role:
+        return Role.STUDENT
+
+    def can_write_roles(self) -> bool:
+        return False
+
+    def role_expression(self) -> Any:
+        return Value(Role.STUDENT.value)
 
 
 @pytest.mark.parametrize(

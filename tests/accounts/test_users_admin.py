@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
+from learnplat.adapter import DefaultAdapter
 from learnplat.roles import Role, get_role
 from tests.accounts.conftest import (
     ACTORS,
@@ -314,10 +315,10 @@ def test_only_superusers_deactivate_superusers(platform_admin: Any, superuser: A
     assert not fresh(other_root).is_active
 
 
-def test_a_custom_resolver_without_writer_refuses_role_changes(
+def test_an_adapter_that_cannot_write_roles_refuses_role_changes(
     platform_admin: Any, student: Any, learnplat_settings: Any
 ) -> None:
-    learnplat_settings(ROLE_RESOLVER="tests.accounts.test_users_admin.staff_are_admins")
+    learnplat_settings(ADAPTER="tests.accounts.test_users_admin.StaffAreAdmins")
     admin = make_user(username="boss", is_staff=True)
 
     response = patch_user(admin, student, {"role": "instructor"})
@@ -333,13 +334,10 @@ def test_a_custom_resolver_without_writer_refuses_role_changes(
     assert roles["stu"] == "student"
 
 
-def test_a_custom_writer_is_used(
+def test_the_adapters_role_writer_is_used(
     platform_admin: Any, student: Any, learnplat_settings: Any
 ) -> None:
-    learnplat_settings(
-        ROLE_RESOLVER="tests.accounts.test_users_admin.staff_are_admins",
-        ROLE_WRITER="tests.accounts.test_users_admin.admins_are_staff",
-    )
+    learnplat_settings(ADAPTER="tests.accounts.test_users_admin.StaffAreAdminsWritable")
     admin = make_user(username="boss", is_staff=True)
 
     response = patch_user(admin, student, {"role": "admin"})
@@ -349,10 +347,23 @@ def test_a_custom_writer_is_used(
     assert fresh(student).is_staff
 
 
-def staff_are_admins(user: Any) -> Role:
-    return Role.ADMIN if user.is_staff else Role.STUDENT
+class StaffAreAdmins(DefaultAdapter):
+    """Roles from the ``is_staff`` flag, which SQL is not told about and learnplat may not write."""
+
+    def resolve_role(self, user: Any) -> Role:
+        return Role.ADMIN if user.is_staff else Role.STUDENT
+
+    def can_write_roles(self) -> bool:
+        return False
+
+    def role_expression(self) -> None:
+        return None
 
 
-def admins_are_staff(user: Any, role: Role) -> None:
-    user.is_staff = role == Role.ADMIN
-    user.save(update_fields=["is_staff"])
+class StaffAreAdminsWritable(StaffAreAdmins):
+    def can_write_roles(self) -> bool:
+        return True
+
+    def write_role(self, user: Any, role: Role) -> None:
+        user.is_staff = role == Role.ADMIN
+        user.save(update_fields=["is_staff"])

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
 
+from learnplat.adapter import DefaultAdapter, GroupRolesAdapter
 from learnplat.conf import DEFAULTS, settings
+from learnplat.roles import Role
 
 
 def test_defaults_are_returned_when_host_sets_nothing() -> None:
@@ -35,10 +39,12 @@ def test_unknown_attribute_raises() -> None:
 
 
 def test_import_cache_is_cleared_when_settings_change() -> None:
-    with override_settings(LEARNPLAT={"ROLE_RESOLVER": "learnplat.roles.group_role_resolver"}):
-        from learnplat.roles import group_role_resolver
+    from learnplat.adapter import DefaultAdapter, GroupRolesAdapter, get_adapter
 
-        assert settings.import_from(settings.ROLE_RESOLVER) is group_role_resolver
+    with override_settings(LEARNPLAT={"ADAPTER": "learnplat.adapter.GroupRolesAdapter"}):
+        assert type(get_adapter()) is GroupRolesAdapter
+    with override_settings(LEARNPLAT={}):
+        assert type(get_adapter()) is DefaultAdapter
 
 
 def _ids(**overrides: object) -> set[str]:
@@ -54,14 +60,19 @@ def _ids(**overrides: object) -> set[str]:
     ("overrides", "expected"),
     [
         ({"PAGE_SZE": 5}, "learnplat.E002"),
-        ({"ROLE_RESOLVER": "nowhere.resolver"}, "learnplat.E003"),
+        ({"ROLE_RESOLVER": "learnplat.roles.group_role_resolver"}, "learnplat.E002"),
         ({"PERMISSIONS": {"course_create": "nowhere.Perm"}}, "learnplat.E003"),
         ({"PAGE_SIZE": 0}, "learnplat.E004"),
         ({"PAGE_SIZE": 500}, "learnplat.E004"),
         ({"PERMISSIONS": ["x"]}, "learnplat.E004"),
         ({"REGISTRATION_ROLES": ["wizard"]}, "learnplat.E007"),
-        ({"ROLE_WRITER": "nowhere.writer"}, "learnplat.E003"),
-        ({"ROLE_WRITER": 42}, "learnplat.E004"),
+        ({"ADAPTER": "nowhere.Adapter"}, "learnplat.E050"),
+        ({"ADAPTER": "learnplat.adapter.NoSuchAdapter"}, "learnplat.E050"),
+        ({"ADAPTER": 42}, "learnplat.E050"),
+        ({"ADAPTER": "learnplat.roles.Role"}, "learnplat.E051"),
+        ({"ADAPTER": "learnplat.adapter.get_adapter"}, "learnplat.E051"),
+        ({"ADAPTER": "tests.core.test_conf.LonelyResolver"}, "learnplat.W052"),
+        ({"ADAPTER": "tests.core.test_conf.GroupsPlusStaff"}, "learnplat.W052"),
         ({"PARSER_CLASSES": ["nowhere.Parser"]}, "learnplat.E003"),
         ({"THROTTLE_RATES": {"learnplat_token": "often"}}, "learnplat.E004"),
         ({"THROTTLE_RATES": {"learnplat_token": 30}}, "learnplat.E004"),
@@ -73,6 +84,48 @@ def test_system_checks_report_bad_settings(overrides: dict[str, object], expecte
 
 def test_system_checks_pass_on_the_defaults() -> None:
     assert _ids() == set()
+
+
+class LonelyResolver(DefaultAdapter):
+    """Overrides how roles are read, but not how they are written or queried."""
+
+    def resolve_role(self, user: Any) -> Role:
+        return Role.ADMIN if user.is_staff else Role.STUDENT
+
+
+class GroupsPlusStaff(GroupRolesAdapter):
+    def resolve_role(self, user: Any) -> Role:
+        return Role.ADMIN if user.is_staff else super().resolve_role(user)
+
+    def role_expression(self) -> Any:
+        return None
+
+
+class ConsistentRoles(LonelyResolver):
+    def can_write_roles(self) -> bool:
+        return False
+
+    def role_expression(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    "adapter",
+    [
+        "learnplat.adapter.DefaultAdapter",
+        "learnplat.adapter.GroupRolesAdapter",
+        "tests.core.test_conf.ConsistentRoles",
+        "tests.core.example_adapter.DepartmentAdapter",
+    ],
+)
+def test_consistent_adapters_pass_the_checks(adapter: str) -> None:
+    assert _ids(ADAPTER=adapter) == set()
+
+
+def test_the_adapter_check_names_the_inherited_role_methods() -> None:
+    with override_settings(LEARNPLAT={"ADAPTER": "tests.core.test_conf.GroupsPlusStaff"}):
+        [warning] = [m for m in run_checks(tags=["compatibility"]) if m.id == "learnplat.W052"]
+    assert "inherits can_write_roles(), write_role() from" in warning.msg
 
 
 def test_blacklist_app_missing_is_reported() -> None:

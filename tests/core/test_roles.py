@@ -8,15 +8,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from learnplat.adapter import DefaultAdapter, GroupRolesAdapter, get_adapter
 from learnplat.conf import settings as lp_settings
 from learnplat.roles import (
     Role,
     RoleNotWritable,
-    field_role_writer,
     filter_by_role,
     get_role,
-    group_role_writer,
-    role_writer,
     set_role,
     with_roles,
 )
@@ -29,9 +27,11 @@ def fresh(user: Any) -> Any:
     return get_user_model().objects.get(pk=user.pk)
 
 
-def test_the_writer_follows_the_resolver(host_shape: str) -> None:
-    expected = group_role_writer if host_shape == "auth_user" else field_role_writer
-    assert role_writer() is expected
+def test_each_host_shape_has_an_adapter_that_writes_roles(host_shape: str) -> None:
+    adapter = get_adapter()
+
+    assert type(adapter) is (GroupRolesAdapter if host_shape == "auth_user" else DefaultAdapter)
+    assert adapter.can_write_roles()
 
 
 @pytest.mark.parametrize(
@@ -66,29 +66,53 @@ def test_group_writer_keeps_a_user_in_one_role_group(host_shape: str) -> None:
     assert names == {lp_settings.ROLE_GROUPS["instructor"], "newsletter"}
 
 
-def test_custom_resolvers_need_a_writer(learnplat_settings: Any) -> None:
-    learnplat_settings(ROLE_RESOLVER="tests.core.test_roles.nobody_teaches")
-    user = make_user(username="u")
+class NobodyTeaches(DefaultAdapter):
+    """A host's own rule that neither writes roles nor computes them in SQL."""
 
-    assert role_writer() is None
+    def resolve_role(self, user: Any) -> Role:
+        return Role.STUDENT
+
+    def can_write_roles(self) -> bool:
+        return False
+
+    def role_expression(self) -> None:
+        return None
+
+
+def test_an_adapter_that_cannot_write_or_query_roles(learnplat_settings: Any) -> None:
+    learnplat_settings(ADAPTER="tests.core.test_roles.NobodyTeaches")
+    user = make_user(Role.INSTRUCTOR, username="u")
+
+    assert get_role(fresh(user)) == Role.STUDENT
     with pytest.raises(RoleNotWritable):
         set_role(user, Role.INSTRUCTOR)
     with pytest.raises(LookupError):
         filter_by_role(get_user_model().objects.all(), Role.STUDENT)
+    [row] = with_roles(get_user_model().objects.filter(pk=user.pk))
+    assert get_role(row) == Role.STUDENT
 
 
-def nobody_teaches(user: Any) -> Role:
-    return Role.STUDENT
+def test_superusers_are_admins_whatever_the_adapter_says(learnplat_settings: Any) -> None:
+    learnplat_settings(ADAPTER="tests.core.test_roles.NobodyTeaches")
+    root = make_user(username="root", is_superuser=True)
+
+    assert get_role(fresh(root)) == Role.ADMIN
 
 
-def test_the_default_resolver_without_a_role_field_cannot_write(
+def test_the_default_adapter_without_a_role_field_cannot_write(
     learnplat_settings: Any,
 ) -> None:
     if user_model_has_role_field():
         pytest.skip("needs a user model without a role field")
-    learnplat_settings(ROLE_RESOLVER="learnplat.roles.default_role_resolver")
+    learnplat_settings(ADAPTER="learnplat.adapter.DefaultAdapter")
+    root = make_user(username="root", is_superuser=True)
+    make_user(Role.INSTRUCTOR, username="i")  # a group member: not a role the default reads
 
-    assert role_writer() is None
+    assert not get_adapter().can_write_roles()
+    # Without a role field everyone is a student, and SQL says so too.
+    admins = filter_by_role(get_user_model().objects.all(), Role.ADMIN)
+    assert list(admins.values_list("username", flat=True)) == [root.username]
+    assert get_role(get_user_model().objects.get(username="i")) == Role.STUDENT
 
 
 def test_with_roles_agrees_with_get_role_for_every_user() -> None:

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     *LEARNPLAT_APPS,
+    # A host app of its own, used by the adapter example (tests/core/example_adapter.py).
+    "tests.projects.departments",
 ]
 # Django 5.2 gets the tasks API from the django-tasks backport.
 HAS_DJANGO_TASKS = find_spec("django.tasks") is not None

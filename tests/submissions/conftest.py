@@ -33,7 +33,7 @@ def _release_hanging_evaluators() -> Iterator[None]:
 
 @pytest.fixture
 def lp_settings(settings: Any) -> Callable[..., None]:
-    """Merge keys into ``LEARNPLAT`` (keeping the host shape's own, e.g. ROLE_RESOLVER)."""
+    """Merge keys into ``LEARNPLAT`` (keeping the host shape's own, e.g. ADAPTER)."""
 
     def apply(**overrides: Any) -> None:
         current = dict(settings.LEARNPLAT)

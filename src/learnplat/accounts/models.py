@@ -5,7 +5,8 @@ Three ways to use it (docs/user-model.md):
 1. ``AUTH_USER_MODEL = "learnplat_accounts.User"`` — the concrete model below.
 2. A host's own user model adds :class:`LearnplatUserMixin` (or subclasses
    :class:`AbstractLearnplatUser`) to get the ``role`` field.
-3. Neither: ``LEARNPLAT["ROLE_RESOLVER"]`` derives roles from groups or flags.
+3. Neither: ``LEARNPLAT["ADAPTER"]`` derives roles from groups or flags
+   (``learnplat.adapter.GroupRolesAdapter``, or a host's own adapter).
 
 ``User`` is swappable, so its table exists only where a host chose it.
 """

@@ -24,9 +24,11 @@ from rest_framework import serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
 
 from learnplat.accounts import querysets
+from learnplat.adapter import get_adapter
 from learnplat.conf import settings
 from learnplat.flows import accounts as accounts_flow
-from learnplat.roles import Role, get_role, role_writer
+from learnplat.roles import Role, get_role
+from learnplat.serializers import call_flow
 
 #: Longer passwords are refused (400) before any hashing.
 PASSWORD_MAX_LENGTH = 1024
@@ -80,8 +82,8 @@ def _token_invalid(exc: TokenError | accounts_flow.TokenRejected) -> InvalidToke
 
 
 class RoleField(serializers.ChoiceField):
-    """The platform role of the user, read through ``LEARNPLAT["ROLE_RESOLVER"]``, so it is
-    right for every host shape (a ``role`` field, groups, or the host's own resolver)."""
+    """The platform role of the user, read through the adapter (``LEARNPLAT["ADAPTER"]``), so
+    it is right for every host shape (a ``role`` field, groups, or the host's own rule)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("choices", Role.choices)
@@ -127,7 +129,7 @@ class UserSerializer(serializers.ModelSerializer[Any]):
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
         try:
-            return accounts_flow.update_profile(user=instance, **validated_data)
+            return call_flow(accounts_flow.update_profile, validated_data, user=instance)
         except accounts_flow.DuplicateIdentity as exc:
             raise _duplicate(exc) from exc
 
@@ -158,7 +160,7 @@ class AdminUserSerializer(UserSerializer):
                 _("Superusers are always platform admins; remove the superuser status first."),
                 code="superuser_role",
             )
-        if role_writer() is None:
+        if not get_adapter().can_write_roles():
             raise serializers.ValidationError(
                 _("Platform roles cannot be changed through the API on this site."),
                 code="role_not_writable",
@@ -166,11 +168,11 @@ class AdminUserSerializer(UserSerializer):
         return value
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        return accounts_flow.update_user_access(
+        return call_flow(
+            accounts_flow.update_user_access,
+            validated_data,
             user=instance,
             by=self.context["request"].user,
-            role=validated_data.get("role"),
-            is_active=validated_data.get("is_active"),
         )
 
 
@@ -225,7 +227,7 @@ class RegisterSerializer(serializers.Serializer[Any]):
             validate_password(attrs["password"], user=candidate)
         except DjangoValidationError as exc:
             errors["password"] = list(exc.messages)
-        if attrs["role"] != Role.STUDENT and role_writer() is None:
+        if attrs["role"] != Role.STUDENT and not get_adapter().can_write_roles():
             errors["role"] = [str(_("Platform roles cannot be set on this site."))]
         if errors:
             raise serializers.ValidationError(errors)
@@ -233,7 +235,7 @@ class RegisterSerializer(serializers.Serializer[Any]):
 
     def create(self, validated_data: dict[str, Any]) -> accounts_flow.Registration:
         try:
-            return accounts_flow.register_user(**validated_data)
+            return call_flow(accounts_flow.register_user, validated_data)
         except accounts_flow.DuplicateIdentity as exc:
             raise _duplicate(exc) from exc
 

@@ -39,6 +39,7 @@ from learnplat.serializers import (
     RejectUnknownFieldsMixin,
     UserField,
     UserSummarySerializer,
+    call_flow,
     datetime_json,
 )
 
@@ -199,11 +200,11 @@ class TaskSerializer(
         return data
 
     def create(self, validated_data: dict[str, Any]) -> Task:
-        task = authoring_flow.create_task(course=self.context["course"], **validated_data)
+        task = call_flow(authoring_flow.create_task, validated_data, course=self.context["course"])
         return self._with_prerequisite_ids(task)
 
     def update(self, instance: Task, validated_data: dict[str, Any]) -> Task:
-        task = authoring_flow.update_task(task=instance, **validated_data)
+        task = call_flow(authoring_flow.update_task, validated_data, task=instance)
         # Ids read before the update would answer the old prerequisites.
         return self._with_prerequisite_ids(task)
 
@@ -304,7 +305,7 @@ class CourseSerializer(
         return self._my_role(course)
 
     def update(self, instance: Course, validated_data: dict[str, Any]) -> Course:
-        return authoring_flow.update_course(course=instance, **validated_data)
+        return call_flow(authoring_flow.update_course, validated_data, course=instance)
 
     def to_representation(self, instance: Course) -> dict[str, Any]:
         # The catalog's 20 courses, field by field as DRF writes them but without its
@@ -370,7 +371,7 @@ class CourseCreateSerializer(CourseSerializer):
         return slug
 
     def create(self, validated_data: dict[str, Any]) -> Course:
-        return authoring_flow.create_course(creator=_caller(self), **validated_data)
+        return call_flow(authoring_flow.create_course, validated_data, creator=_caller(self))
 
 
 # -- enrollments -----------------------------------------------------------------------------
@@ -398,8 +399,11 @@ class EnrollmentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serialize
     role = serializers.ChoiceField(choices=CourseRole.choices, default=CourseRole.STUDENT)
 
     def create(self, validated_data: dict[str, Any]) -> Enrollment:
-        return enrollment_flow.add_enrollment(
-            course=self.context["course"], added_by=_caller(self), **validated_data
+        return call_flow(
+            enrollment_flow.add_enrollment,
+            validated_data,
+            course=self.context["course"],
+            added_by=_caller(self),
         )
 
 
@@ -453,6 +457,9 @@ class ExtensionCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer
     reason = DescriptionField(help_text="Why; shown to staff.")
 
     def create(self, validated_data: dict[str, Any]) -> Extension:
-        return deadlines_flow.grant_extension(
-            granted_by=_caller(self), course=self.context["course"], **validated_data
+        return call_flow(
+            deadlines_flow.grant_extension,
+            validated_data,
+            granted_by=_caller(self),
+            course=self.context["course"],
         )

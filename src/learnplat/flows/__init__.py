@@ -19,4 +19,30 @@ through :mod:`learnplat.signals`.
 
 Dependencies between flows run one way: ``progress`` ← ``evaluate`` ← ``submit`` ←
 ``grading``; ``graders`` → ``evaluate``; ``deadlines`` and ``authoring`` → ``progress``.
+
+Flows name every input as a keyword-only parameter, never ``**fields``; updates default each
+one to :data:`NOT_GIVEN` ("leave it as it is"). What a host serializer adds beyond them
+arrives as ``extra`` and goes to the adapter's ``save_extra()`` in the same transaction.
 """
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Final, Literal
+
+
+class _NotGiven(enum.Enum):
+    NOT_GIVEN = "NOT_GIVEN"
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+#: The default of an optional flow argument: "not given", unlike ``None``, a real value.
+NOT_GIVEN: Final = _NotGiven.NOT_GIVEN
+NotGiven = Literal[_NotGiven.NOT_GIVEN]
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The arguments that were given: ``values`` without those left at :data:`NOT_GIVEN`."""
+    return {name: value for name, value in values.items() if value is not NOT_GIVEN}

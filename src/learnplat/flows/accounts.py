@@ -1,9 +1,10 @@
 """Accounts: registration, logging in and out, refresh rotation, password
 changes, revocation and admins' changes to other users.
 
-Settings read: ``LEARNPLAT["REGISTRATION_ROLES"]`` (through the serializer), the role writer
-(``LEARNPLAT["ROLE_WRITER"]``), and simplejwt's ``SIMPLE_JWT`` (lifetimes, ``UPDATE_LAST_LOGIN``,
-claim names). Example::
+Settings read: ``LEARNPLAT["REGISTRATION_ROLES"]`` (through the serializer), the adapter
+(``LEARNPLAT["ADAPTER"]``: roles are written through it, and it receives the extra fields of
+``auth_register``, ``auth_me_update`` and ``user_update`` in ``save_extra()``), and
+simplejwt's ``SIMPLE_JWT`` (lifetimes, ``UPDATE_LAST_LOGIN``, claim names). Example::
 
     user, tokens = register_user(username="ada", email="ada@example.com", password="...")
     revoke_all_refresh_tokens(user=user)  # every refresh token of ada stops working
@@ -14,6 +15,7 @@ their user is deactivated or changes password (see :mod:`learnplat.authenticatio
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,8 +37,10 @@ from learnplat.accounts.tokens import (
     read_any_token,
     read_refresh_token,
 )
+from learnplat.adapter import get_adapter
 from learnplat.authentication import token_user_problem
 from learnplat.exceptions import ServiceError
+from learnplat.flows import NOT_GIVEN, NotGiven, given
 from learnplat.roles import Role, get_role, set_role
 from learnplat.signals import send_on_commit
 
@@ -118,6 +122,7 @@ def register_user(
     first_name: str = "",
     last_name: str = "",
     role: Role | str = Role.STUDENT,
+    extra: Mapping[str, Any] | None = None,
 ) -> Registration:
     """Create a user with ``role`` and a token pair, all or nothing.
 
@@ -138,6 +143,7 @@ def register_user(
     _save_identity(user)
     if get_role(user) != Role(role):
         set_role(user, role)
+    get_adapter().save_extra(key="auth_register", instance=user, data=dict(extra or {}))
     tokens = issue_token_pair(user)
     send_on_commit(user_registered, sender=model, user=user)
     return Registration(user=user, access=tokens.access, refresh=tokens.refresh)
@@ -256,12 +262,16 @@ def revoke_all_refresh_tokens(*, user: Any) -> int:
 
 
 @transaction.atomic
-def update_profile(*, user: Any, **fields: Any) -> Any:
-    """Change the user's own ``email``, ``first_name`` and ``last_name``."""
-    allowed = {"email", "first_name", "last_name"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"update_profile() cannot change {sorted(unknown)}")
+def update_profile(
+    *,
+    user: Any,
+    email: str | NotGiven = NOT_GIVEN,
+    first_name: str | NotGiven = NOT_GIVEN,
+    last_name: str | NotGiven = NOT_GIVEN,
+    extra: Mapping[str, Any] | None = None,
+) -> Any:
+    """Change the user's own ``email``, ``first_name`` and ``last_name`` (those given)."""
+    fields = given(email=email, first_name=first_name, last_name=last_name)
     if "email" in fields:
         fields["email"] = get_user_model()._default_manager.normalize_email(fields["email"])
         _lock_identities()
@@ -270,6 +280,7 @@ def update_profile(*, user: Any, **fields: Any) -> Any:
         setattr(user, name, value)
     if fields:
         _save_identity(user, update_fields=list(fields))
+    get_adapter().save_extra(key="auth_me_update", instance=user, data=dict(extra or {}))
     return user
 
 
@@ -290,7 +301,12 @@ def change_password(*, user: Any, new_password: str) -> None:
 
 @transaction.atomic
 def update_user_access(
-    *, user: Any, by: Any, role: Role | str | None = None, is_active: bool | None = None
+    *,
+    user: Any,
+    by: Any,
+    role: Role | str | None = None,
+    is_active: bool | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Any:
     """A platform admin (``by``) changes ``user``'s role and/or active flag.
 
@@ -320,6 +336,7 @@ def update_user_access(
         user.save(update_fields=["is_active"])
         if not user.is_active:
             revoke_all_refresh_tokens(user=user)
+    get_adapter().save_extra(key="user_update", instance=user, data=dict(extra or {}))
     return user
 
 

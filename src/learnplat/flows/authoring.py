@@ -8,11 +8,17 @@ A change to what a course's tasks are worth (a published task created or deleted
 published or unpublished, its ``max_score``, ``weight`` or ``kind`` changed, the course's
 ``grading_policy`` changed) rebuilds the course's progress in the same transaction
 (:func:`learnplat.flows.progress.refresh_course_totals`).
+
+The adapter (``LEARNPLAT["ADAPTER"]``) chooses the slug of a course created without one
+(``new_course_slug()``) and receives, in the same transaction, the fields a host serializer
+added (``save_extra()`` with the keys ``course_create``, ``course_update``, ``task_create``
+and ``task_update``; the tasks of a nested create are ``task_create`` writes too).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,8 +26,8 @@ from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 
+from learnplat.adapter import get_adapter
 from learnplat.courses.choices import CourseRole, CourseStatus
 from learnplat.courses.models import SLUG_MAX_LENGTH, TASK_AUTHORED_FIELDS, Course, Enrollment, Task
 from learnplat.courses.querysets import forget_course_roles
@@ -32,15 +38,10 @@ from learnplat.courses.validation import (
     indexed_errors,
 )
 from learnplat.exceptions import InvalidInput, ServiceError
-from learnplat.flows import progress
+from learnplat.flows import NOT_GIVEN, NotGiven, given, progress
 
-#: Course fields ``create_course`` and ``update_course`` accept (``slug`` on create only).
-COURSE_FIELDS = frozenset(
-    {"slug", "title", "description", "enrollment_open", "capacity", "grading_policy"}
-)
-
-
-#: Task fields ``create_task`` and ``update_task`` accept besides ``prerequisites``.
+#: Task fields ``create_task`` and ``update_task`` take besides ``prerequisites`` (and the keys
+#: of a nested create's task that are not ``extra``).
 TASK_FIELDS = frozenset(TASK_AUTHORED_FIELDS) - {"prerequisites"}
 
 
@@ -53,12 +54,6 @@ _SLUG_SUFFIX_ROOM = 6
 
 
 _SLUG_ATTEMPTS = 5
-
-
-def _refuse_unknown(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = sorted(set(fields) - allowed)
-    if unknown:
-        raise TypeError(f"Unexpected fields: {', '.join(unknown)}")
 
 
 def _lock(course: Course) -> Course:
@@ -78,7 +73,22 @@ def _free_slug(base: str) -> str:
     return f"{base}-{n}"
 
 
-def _insert_course(*, slug: str | None, fields: dict[str, Any]) -> Course:
+def _slug_base(*, title: str, creator: Any) -> str:
+    """The adapter's slug for a new course, shortened to leave room for ``-<n>``."""
+    adapter = get_adapter()
+    wanted = adapter.new_course_slug(title=title, creator=creator)
+    try:
+        validate_slug(wanted)
+    except DjangoValidationError:
+        # A host bug, not bad input: a 500 that names the culprit.
+        raise ValueError(
+            f"{type(adapter).__qualname__}.new_course_slug() returned {wanted!r}, which is not "
+            "a slug (letters, digits, hyphens and underscores)."
+        ) from None
+    return wanted[: SLUG_MAX_LENGTH - _SLUG_SUFFIX_ROOM].strip("-") or "course"
+
+
+def _insert_course(*, slug: str | None, creator: Any, fields: dict[str, Any]) -> Course:
     if slug:
         try:
             validate_slug(slug)
@@ -91,8 +101,7 @@ def _insert_course(*, slug: str | None, fields: dict[str, Any]) -> Course:
                 return Course.objects.create(slug=slug, **fields)
         except IntegrityError:  # a concurrent request took it between the check and the insert
             raise InvalidInput({"slug": ["A course with this slug already exists."]}) from None
-    base = slugify(fields.get("title", ""))[: SLUG_MAX_LENGTH - _SLUG_SUFFIX_ROOM].strip("-")
-    base = base or "course"
+    base = _slug_base(title=fields["title"], creator=creator)
     for _attempt in range(_SLUG_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -104,15 +113,16 @@ def _insert_course(*, slug: str | None, fields: dict[str, Any]) -> Course:
 
 def _clean_nested_tasks(
     tasks: Sequence[Mapping[str, Any]],
-) -> list[tuple[dict[str, Any], list[int]]]:
+) -> list[tuple[dict[str, Any], list[int], dict[str, Any]]]:
     """Validate every task of a nested create before anything is written; prerequisites are
-    indices into ``tasks``."""
-    cleaned: list[tuple[dict[str, Any], list[int]]] = []
+    indices into ``tasks``. Returns (fields, prerequisites, extra) per task: the keys that
+    are not task fields are the task's ``extra``."""
+    cleaned: list[tuple[dict[str, Any], list[int], dict[str, Any]]] = []
     errors: dict[int, dict[str, Any]] = {}
     for index, raw in enumerate(tasks):
-        data = dict(raw)
-        prerequisites = [int(p) for p in data.pop("prerequisites", ())]
-        _refuse_unknown(data, TASK_FIELDS)
+        data = {key: value for key, value in raw.items() if key in TASK_FIELDS}
+        extra = {key: value for key, value in raw.items() if key not in TASK_FIELDS}
+        prerequisites = [int(p) for p in extra.pop("prerequisites", ())]
         data.setdefault("position", index + 1)
         try:
             data = clean_task(data)
@@ -123,9 +133,9 @@ def _clean_nested_tasks(
             errors.setdefault(index, {})["prerequisites"] = [
                 f"Indices of other tasks in this list (0 to {len(tasks) - 1}); got {bad}."
             ]
-        cleaned.append((data, prerequisites))
+        cleaned.append((data, prerequisites, extra))
     if not errors:
-        cycle = find_cycle({i: prereqs for i, (_, prereqs) in enumerate(cleaned)})
+        cycle = find_cycle({i: prereqs for i, (_, prereqs, _) in enumerate(cleaned)})
         if cycle:
             path = " → ".join(str(i) for i in cycle)
             errors[cycle[0]] = {"prerequisites": [f"Prerequisites form a cycle: {path}."]}
@@ -136,40 +146,75 @@ def _clean_nested_tasks(
 
 @transaction.atomic
 def create_course(
-    *, creator: Any, tasks: Sequence[Mapping[str, Any]] = (), **fields: Any
+    *,
+    creator: Any,
+    title: str = "",
+    slug: str | None = None,
+    description: str | NotGiven = NOT_GIVEN,
+    enrollment_open: bool | NotGiven = NOT_GIVEN,
+    capacity: int | NotGiven | None = NOT_GIVEN,
+    grading_policy: str | NotGiven = NOT_GIVEN,
+    tasks: Sequence[Mapping[str, Any]] = (),
+    extra: Mapping[str, Any] | None = None,
 ) -> Course:
     """Create a draft course, make ``creator`` its instructor, and create ``tasks`` with it.
 
     All or nothing: a bad task leaves no course behind. Each task's ``prerequisites`` are
-    indices into ``tasks``. Without a ``slug`` one is made from the title (``intro``,
-    ``intro-2``, ...).
+    indices into ``tasks``. Without a ``slug`` the adapter's ``new_course_slug()`` makes one
+    from the title (``intro``, ``intro-2``, ...). Fields left out take the model's defaults.
     """
-    _refuse_unknown(fields, COURSE_FIELDS)
-    if not str(fields.get("title") or "").strip():
+    if not str(title or "").strip():
         raise InvalidInput({"title": ["This field is required."]})
+    fields = given(
+        title=title,
+        description=description,
+        enrollment_open=enrollment_open,
+        capacity=capacity,
+        grading_policy=grading_policy,
+    )
     check_description(fields.get("description"))
     cleaned_tasks = _clean_nested_tasks(tasks)
-    slug = fields.pop("slug", None)
-    course = _insert_course(slug=slug, fields=fields)
+    course = _insert_course(slug=slug, creator=creator, fields=fields)
     Enrollment.objects.create(user=creator, course=course, role=CourseRole.INSTRUCTOR)
     forget_course_roles(creator)
-    created = Task.objects.bulk_create([Task(course=course, **data) for data, _ in cleaned_tasks])
+    created = Task.objects.bulk_create(
+        [Task(course=course, **data) for data, _, _ in cleaned_tasks]
+    )
     through = Task.prerequisites.through
     through.objects.bulk_create(
         [
             through(from_task_id=created[i].pk, to_task_id=created[p].pk)
-            for i, (_, prerequisites) in enumerate(cleaned_tasks)
+            for i, (_, prerequisites, _) in enumerate(cleaned_tasks)
             for p in dict.fromkeys(prerequisites)
         ]
     )
+    adapter = get_adapter()
+    adapter.save_extra(key="course_create", instance=course, data=dict(extra or {}))
+    for task, (_, _, task_extra) in zip(created, cleaned_tasks, strict=True):
+        adapter.save_extra(key="task_create", instance=task, data=task_extra)
     return course
 
 
 @transaction.atomic
-def update_course(*, course: Course, **fields: Any) -> Course:
-    """Change a course's catalog fields. The slug never changes; status changes through
-    :func:`publish` and :func:`archive`."""
-    _refuse_unknown(fields, COURSE_FIELDS - {"slug"})
+def update_course(
+    *,
+    course: Course,
+    title: str | NotGiven = NOT_GIVEN,
+    description: str | NotGiven = NOT_GIVEN,
+    enrollment_open: bool | NotGiven = NOT_GIVEN,
+    capacity: int | NotGiven | None = NOT_GIVEN,
+    grading_policy: str | NotGiven = NOT_GIVEN,
+    extra: Mapping[str, Any] | None = None,
+) -> Course:
+    """Change a course's catalog fields (those given). The slug never changes; status
+    changes through :func:`publish` and :func:`archive`."""
+    fields = given(
+        title=title,
+        description=description,
+        enrollment_open=enrollment_open,
+        capacity=capacity,
+        grading_policy=grading_policy,
+    )
     check_description(fields.get("description"))
     policy_changed = (
         "grading_policy" in fields and fields["grading_policy"] != course.grading_policy
@@ -180,6 +225,7 @@ def update_course(*, course: Course, **fields: Any) -> Course:
         course.save(update_fields=[*fields, "modified"])
     if policy_changed:
         progress.refresh_course_totals(course=course)
+    get_adapter().save_extra(key="course_update", instance=course, data=dict(extra or {}))
     return course
 
 
@@ -261,9 +307,42 @@ def _prerequisite_ids(
 
 
 @transaction.atomic
-def create_task(*, course: Course, prerequisites: Iterable[Task | int] = (), **fields: Any) -> Task:
-    """Add a task to ``course``; ``position`` defaults to after the last task."""
-    _refuse_unknown(fields, TASK_FIELDS)
+def create_task(
+    *,
+    course: Course,
+    title: str | NotGiven = NOT_GIVEN,
+    description: str | NotGiven = NOT_GIVEN,
+    kind: str | NotGiven = NOT_GIVEN,
+    position: int | NotGiven | None = NOT_GIVEN,
+    max_score: float | NotGiven = NOT_GIVEN,
+    weight: float | NotGiven = NOT_GIVEN,
+    opens_at: datetime | NotGiven | None = NOT_GIVEN,
+    due_at: datetime | NotGiven | None = NOT_GIVEN,
+    closes_at: datetime | NotGiven | None = NOT_GIVEN,
+    max_attempts: int | NotGiven | None = NOT_GIVEN,
+    late_policy: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+    is_published: bool | NotGiven = NOT_GIVEN,
+    config: Any = NOT_GIVEN,
+    prerequisites: Iterable[Task | int] = (),
+    extra: Mapping[str, Any] | None = None,
+) -> Task:
+    """Add a task to ``course``; ``position`` defaults to after the last task, fields left
+    out to the model's defaults."""
+    fields = given(
+        title=title,
+        description=description,
+        kind=kind,
+        position=position,
+        max_score=max_score,
+        weight=weight,
+        opens_at=opens_at,
+        due_at=due_at,
+        closes_at=closes_at,
+        max_attempts=max_attempts,
+        late_policy=late_policy,
+        is_published=is_published,
+        config=config,
+    )
     cleaned = clean_task(fields)
     prerequisite_ids = _prerequisite_ids(course=course, task=None, prerequisites=prerequisites)
     if cleaned.get("position") is None:
@@ -273,16 +352,47 @@ def create_task(*, course: Course, prerequisites: Iterable[Task | int] = (), **f
     task.prerequisites.set(prerequisite_ids)
     if task.is_published:
         progress.refresh_course_totals(course=course)
+    get_adapter().save_extra(key="task_create", instance=task, data=dict(extra or {}))
     return task
 
 
 @transaction.atomic
 def update_task(
-    *, task: Task, prerequisites: Iterable[Task | int] | None = None, **fields: Any
+    *,
+    task: Task,
+    title: str | NotGiven = NOT_GIVEN,
+    description: str | NotGiven = NOT_GIVEN,
+    kind: str | NotGiven = NOT_GIVEN,
+    position: int | NotGiven | None = NOT_GIVEN,
+    max_score: float | NotGiven = NOT_GIVEN,
+    weight: float | NotGiven = NOT_GIVEN,
+    opens_at: datetime | NotGiven | None = NOT_GIVEN,
+    due_at: datetime | NotGiven | None = NOT_GIVEN,
+    closes_at: datetime | NotGiven | None = NOT_GIVEN,
+    max_attempts: int | NotGiven | None = NOT_GIVEN,
+    late_policy: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+    is_published: bool | NotGiven = NOT_GIVEN,
+    config: Any = NOT_GIVEN,
+    prerequisites: Iterable[Task | int] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Task:
-    """Change a task; ``config`` is validated again whenever ``kind`` or ``config`` change,
-    dates against the values they leave in place."""
-    _refuse_unknown(fields, TASK_FIELDS)
+    """Change the task fields given; ``config`` is validated again whenever ``kind`` or
+    ``config`` change, dates against the values they leave in place."""
+    fields = given(
+        title=title,
+        description=description,
+        kind=kind,
+        position=position,
+        max_score=max_score,
+        weight=weight,
+        opens_at=opens_at,
+        due_at=due_at,
+        closes_at=closes_at,
+        max_attempts=max_attempts,
+        late_policy=late_policy,
+        is_published=is_published,
+        config=config,
+    )
     cleaned = clean_task(fields, current=task)
     grading_changed = any(
         getattr(task, name) != cleaned[name] for name in TASK_GRADING_FIELDS & set(cleaned)
@@ -299,6 +409,7 @@ def update_task(
         task.prerequisites.set(ids)
     if grading_changed:
         progress.refresh_course_totals(course=task.course)
+    get_adapter().save_extra(key="task_update", instance=task, data=dict(extra or {}))
     return task
 
 

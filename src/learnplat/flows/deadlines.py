@@ -2,17 +2,20 @@
 
 Granting, replacing or revoking an extension recomputes ``is_late`` and the late deduction
 of that student's submissions in the same transaction (:func:`recompute_lateness`), which
-updates their progress and tells the host through ``grade_changed`` on commit.
+updates their progress and tells the host through ``grade_changed`` on commit. The
+adapter's ``save_extra()`` receives the extra fields of ``extension_create``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from learnplat.adapter import get_adapter
 from learnplat.courses.deadlines import late_score, window_for
 from learnplat.courses.models import Course, Enrollment, Extension, Task
 from learnplat.courses.validation import check_description
@@ -31,6 +34,7 @@ def grant_extension(
     task: Task | None = None,
     due_at: datetime,
     reason: str = "",
+    extra: Mapping[str, Any] | None = None,
 ) -> Extension:
     """Give ``user`` its own due date for ``task`` (or every task of ``course`` when None).
 
@@ -55,6 +59,7 @@ def grant_extension(
         defaults={"due_at": due_at, "granted_by": granted_by, "reason": reason},
     )
     recompute_lateness(user=user, course=course, task=task)
+    get_adapter().save_extra(key="extension_create", instance=extension, data=dict(extra or {}))
     return extension
 
 

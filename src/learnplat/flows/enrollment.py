@@ -2,14 +2,19 @@
 
 Every function is atomic, takes keyword arguments only and locks the course row first, so
 the capacity and last-instructor checks hold under concurrent requests on PostgreSQL.
+
+The adapter (``LEARNPLAT["ADAPTER"]``) has the last word on self-enrollment
+(``may_enroll()``) and receives the extra fields of ``enrollment_create`` (``save_extra()``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 
+from learnplat.adapter import get_adapter
 from learnplat.courses.choices import STAFF_ROLES, CourseRole, CourseStatus, EnrollmentStatus
 from learnplat.courses.models import Course, Enrollment
 from learnplat.courses.querysets import forget_course_roles
@@ -30,7 +35,8 @@ def enroll(*, user: Any, course: Course) -> Enrollment:
     """Enroll ``user`` as a student, race-free against ``capacity``.
 
     409 codes: ``already_enrolled`` (an active or completed enrollment in any role),
-    ``enrollment_closed`` (course not published or enrollment closed), ``course_full``.
+    ``enrollment_closed`` (course not published or enrollment closed), ``course_full``;
+    then 403 ``enrollment_not_allowed`` when the adapter's ``may_enroll()`` says no.
     A dropped enrollment is reactivated, as a student whatever its old role.
     """
     course = _lock(course)
@@ -41,6 +47,12 @@ def enroll(*, user: Any, course: Course) -> Enrollment:
         raise ServiceError("This course is not open for enrollment.", code="enrollment_closed")
     if course.capacity is not None and _active_student_count(course) >= course.capacity:
         raise ServiceError("This course is full.", code="course_full")
+    if not get_adapter().may_enroll(user, course):
+        raise ServiceError(
+            "You may not enroll in this course.",
+            code="enrollment_not_allowed",
+            status_code=403,
+        )
     forget_course_roles(user)
     if existing is None:
         return Enrollment.objects.create(user=user, course=course, role=CourseRole.STUDENT)
@@ -84,7 +96,12 @@ def drop(*, enrollment: Enrollment) -> Enrollment:
 
 @transaction.atomic
 def add_enrollment(
-    *, course: Course, user: Any, role: str = CourseRole.STUDENT, added_by: Any = None
+    *,
+    course: Course,
+    user: Any,
+    role: str = CourseRole.STUDENT,
+    added_by: Any = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Enrollment:
     """Staff add ``user`` to ``course`` in ``role``, or change the role of a member, or bring
     back one who dropped. Staff additions ignore ``enrollment_open`` and ``capacity``.
@@ -131,6 +148,7 @@ def add_enrollment(
         existing.save(update_fields=["role", "status", "modified"])
         enrollment = existing
     forget_course_roles(user)
+    get_adapter().save_extra(key="enrollment_create", instance=enrollment, data=dict(extra or {}))
     return enrollment
 
 

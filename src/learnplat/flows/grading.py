@@ -1,18 +1,20 @@
 """Grading by staff: a manual grade or override, regrades, and requeues.
 
 Every function runs in one transaction; evaluations are enqueued and the host's signals
-sent on commit.
+sent on commit. The adapter's ``save_extra()`` receives the extra fields of
+``submission_grade`` with the Evaluation row the grade made.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from learnplat.adapter import get_adapter
 from learnplat.courses.models import Task
 from learnplat.flows import evaluate, progress
 from learnplat.flows.submit import grader_queue_for
@@ -23,7 +25,13 @@ from learnplat.submissions.querysets import REGRADE_SCOPES
 
 @transaction.atomic
 def grade(
-    *, submission: Submission, by: Any, score: float, feedback: str = "", reason: str = ""
+    *,
+    submission: Submission,
+    by: Any,
+    score: float,
+    feedback: str = "",
+    reason: str = "",
+    extra: Mapping[str, Any] | None = None,
 ) -> Submission:
     """Grade a submission by hand, or override its grade: the ``score`` given is final.
 
@@ -77,6 +85,7 @@ def grade(
         started_at=now,
         finished_at=now,
     )
+    get_adapter().save_extra(key="submission_grade", instance=evaluation, data=dict(extra or {}))
     progress.record_grade(
         submission=locked, evaluation=evaluation, previous_score=previous_score, always=True
     )

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
+from learnplat.adapter import get_adapter
 from learnplat.courses.models import Course, Task
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.progress.rules import (
@@ -200,10 +201,12 @@ def record_grade(
     evaluated: bool = False,
     always: bool = False,
 ) -> None:
-    """Fold a submission's new status and score into progress (in this transaction) and
-    tell the host, on commit: ``submission_evaluated`` for evaluator runs, ``grade_changed``
-    when the score changed (or ``always``, for staff grades)."""
+    """Fold a submission's new status and score into progress (in this transaction), call
+    the adapter's ``after_grade()``, and tell the host, on commit: ``submission_evaluated``
+    for evaluator runs, ``grade_changed`` when the score changed (or ``always``, for staff
+    grades)."""
     record_result(submission=submission)
+    get_adapter().after_grade(submission=submission, evaluation=evaluation)
     if evaluated:
         send_on_commit(
             submission_evaluated, sender=Submission, submission=submission, evaluation=evaluation

@@ -5,12 +5,15 @@ Settings read: ``LEARNPLAT["MAX_ANSWER_BYTES"]`` (largest answer, JSON-encoded):
     LEARNPLAT = {"MAX_ANSWER_BYTES": 16 * 1024}
 
 ``submit()`` runs in one transaction with the student's enrollment row locked, and defers
-its side effects (enqueueing the evaluation, ``submission_created``) to the commit.
+its side effects (enqueueing the evaluation, ``submission_created``) to the commit. In that
+transaction the adapter (``LEARNPLAT["ADAPTER"]``) receives the extra fields of
+``submission_create`` (``save_extra()``), then ``after_submit()``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from learnplat.adapter import get_adapter
 from learnplat.conf import settings
 from learnplat.courses.choices import CourseStatus
 from learnplat.courses.deadlines import extension_for, window_for
@@ -114,7 +118,12 @@ def _replay(*, user: Any, task: Task, answer: Any, idempotency_key: str) -> Subm
 
 
 def submit(
-    *, user: Any, task: Task, answer: Any, idempotency_key: str | None = None
+    *,
+    user: Any,
+    task: Task,
+    answer: Any,
+    idempotency_key: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> SubmitResult:
     """Store a student's answer to ``task`` and queue its evaluation.
 
@@ -138,7 +147,7 @@ def submit(
             return SubmitResult(replay, created=False)
     try:
         return _create_submission(
-            user=user, task=task, answer=answer, idempotency_key=idempotency_key
+            user=user, task=task, answer=answer, idempotency_key=idempotency_key, extra=extra
         )
     except IntegrityError:
         # The same key raced in through another course's enrollment lock.
@@ -151,7 +160,12 @@ def submit(
 
 @transaction.atomic
 def _create_submission(
-    *, user: Any, task: Task, answer: Any, idempotency_key: str | None
+    *,
+    user: Any,
+    task: Task,
+    answer: Any,
+    idempotency_key: str | None,
+    extra: Mapping[str, Any] | None,
 ) -> SubmitResult:
     enrollment = (
         Enrollment.objects.select_for_update()
@@ -201,6 +215,9 @@ def _create_submission(
         grader_queue=grader_queue_for(task),
     )
     progress.record_submission(submission=submission)
+    adapter = get_adapter()
+    adapter.save_extra(key="submission_create", instance=submission, data=dict(extra or {}))
+    adapter.after_submit(submission=submission)
     if submission.grader_queue is None:
         evaluate.enqueue_on_commit([submission.pk])
     send_on_commit(submission_created, sender=Submission, submission=submission)

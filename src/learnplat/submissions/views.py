@@ -38,6 +38,7 @@ from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
 from learnplat.flows import submit as submit_flow
 from learnplat.schema import error_responses
+from learnplat.serializers import call_flow
 from learnplat.submissions import pipeline
 from learnplat.submissions.authentication import GraderTokenAuthentication
 from learnplat.submissions.filters import SubmissionFilter
@@ -150,12 +151,8 @@ class SubmissionViewSet(
             context={**self.get_serializer_context(), "submission": submission},
         )
         serializer.is_valid(raise_exception=True)
-        graded = grading_flow.grade(
-            submission=submission,
-            by=request.user,
-            score=serializer.validated_data["score"],
-            feedback=serializer.validated_data["feedback"],
-            reason=serializer.validated_data["reason"],
+        graded = call_flow(
+            grading_flow.grade, serializer.validated_data, submission=submission, by=request.user
         )
         return Response(submission_output(graded))
 
@@ -227,10 +224,11 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
                 {"Idempotency-Key": [f"1 to {submit_flow.IDEMPOTENCY_KEY_MAX_LENGTH} characters."]}
             )
         try:
-            result = submit_flow.submit(
+            result = call_flow(
+                submit_flow.submit,
+                serializer.validated_data,
                 user=request.user,
                 task=task,
-                answer=serializer.validated_data["answer"],
                 idempotency_key=key,
             )
         except AnswerError as exc:

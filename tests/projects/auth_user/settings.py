@@ -3,5 +3,5 @@
 from tests.projects.base import *  # noqa: F403
 
 AUTH_USER_MODEL = "auth.User"
-LEARNPLAT = {"ROLE_RESOLVER": "learnplat.roles.group_role_resolver"}
+LEARNPLAT = {"ADAPTER": "learnplat.adapter.GroupRolesAdapter"}
 LEARNPLAT_HOST_SHAPE = "auth_user"
