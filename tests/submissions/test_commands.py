@@ -73,7 +73,7 @@ def test_regrade_a_task_with_a_progress_bar(
     with on_commit():
         output = run("learnplat_regrade", "--task", str(world.task.pk), "--scope", "all")
     assert f"Task {world.task.pk} (2 + 2) [" in output
-    assert "] 2/2" in output
+    assert "] 100% 2/2" in output
     assert output.endswith("Queued 2 submissions for regrading.\n")
     scores = [s.score for s in Submission.objects.order_by("attempt")]
     assert scores == [10.0, 0.0]

@@ -60,10 +60,6 @@ def _caller(serializer: serializers.BaseSerializer[Any]) -> Any:
     return getattr(request, "user", None)
 
 
-def _raise_as_validation_error(exc: InvalidInput) -> None:
-    raise serializers.ValidationError(exc.errors) from None
-
-
 class DescriptionField(serializers.CharField):
     """Markdown, at most ``LEARNPLAT["MAX_DESCRIPTION_LENGTH"]`` characters (read per request)."""
 
@@ -173,10 +169,8 @@ class TaskSerializer(
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         fields = {k: v for k, v in attrs.items() if k != "prerequisites"}
-        try:
-            cleaned = clean_task(fields, current=self.instance)
-        except InvalidInput as exc:
-            _raise_as_validation_error(exc)
+        # InvalidInput is a ValidationError: DRF reports it as these fields' errors.
+        cleaned = clean_task(fields, current=self.instance)
         return {**attrs, **cleaned}
 
     @extend_schema_field(OpenApiTypes.OBJECT)

@@ -2,7 +2,7 @@
 
 Every function is atomic and takes keyword arguments only. Input that breaks a rule raises
 :class:`learnplat.exceptions.InvalidInput` (400) before anything is written; a state
-conflict raises :class:`learnplat.exceptions.ServiceError` with a stable ``code``.
+conflict raises :class:`learnplat.exceptions.Conflict` (409) with a stable ``code``.
 
 A change to what a course's tasks are worth (a published task created or deleted, a task
 published or unpublished, its ``max_score``, ``weight`` or ``kind`` changed, the course's
@@ -31,7 +31,7 @@ from learnplat.courses.validation import (
     find_cycle,
     indexed_errors,
 )
-from learnplat.exceptions import InvalidInput, ServiceError
+from learnplat.exceptions import Conflict, InvalidInput
 from learnplat.flows import progress
 
 #: Course fields ``create_course`` and ``update_course`` accept (``slug`` on create only).
@@ -99,7 +99,7 @@ def _insert_course(*, slug: str | None, fields: dict[str, Any]) -> Course:
                 return Course.objects.create(slug=_free_slug(base), **fields)
         except IntegrityError:
             continue  # a concurrent create took the same free slug: look again
-    raise ServiceError("Could not find a free slug; give one.", code="slug_conflict")
+    raise Conflict("Could not find a free slug; give one.", code="slug_conflict")
 
 
 def _clean_nested_tasks(
@@ -194,7 +194,7 @@ def _transition(course: Course, action: str) -> Course:
     locked = _lock(course)
     sources, target = TRANSITIONS[action]
     if locked.status not in sources:
-        raise ServiceError(
+        raise Conflict(
             f"Cannot {action} a course that is {locked.status}.", code="invalid_transition"
         )
     locked.status = target

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from learnplat.cli import ProgressBar
+from learnplat.console import ProgressBar
 from learnplat.courses.models import Course, Task
 from learnplat.flows import grading as grading_flow
 from learnplat.submissions.models import Submission
@@ -57,14 +57,15 @@ class Command(BaseCommand):
                 raise CommandError(f"No course with slug {slug!r}.")
             tasks += list(course.tasks.order_by("position", "pk"))
         for task in tasks:
-            bar = ProgressBar(self.stdout, f"Task {task.pk} ({task.title})", quiet=quiet)
+            bar = (
+                None if quiet else ProgressBar(f"Task {task.pk} ({task.title})", stream=self.stdout)
+            )
             total += grading_flow.regrade_task(
                 task=task,
                 scope=options["scope"],
                 include_manual=options["include_manual"],
                 batch_size=options["batch_size"],
-                on_progress=bar.update,
+                on_progress=bar,
             )
-            bar.finish()
         if not quiet:
             self.stdout.write(self.style.SUCCESS(f"Queued {total} submissions for regrading."))
