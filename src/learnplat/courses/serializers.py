@@ -20,6 +20,7 @@ from learnplat.courses.choices import STAFF_ROLES, CourseRole, LatePer
 from learnplat.courses.models import (
     SLUG_MAX_LENGTH,
     TASK_AUTHORED_FIELDS,
+    TASK_KIND_MAX_LENGTH,
     Course,
     Enrollment,
     Extension,
@@ -99,6 +100,10 @@ class LatePolicyField(serializers.JSONField):
     """``late_policy``; validated by :func:`learnplat.courses.validation.normalise_late_policy`."""
 
 
+#: The most prerequisites one task may list.
+MAX_PREREQUISITES = 1000
+
+
 @extend_schema_field({"type": "array", "items": {"type": "integer"}})
 class PrerequisitesField(serializers.ListField):
     """Task ids in, task ids out (read from the prefetched relation)."""
@@ -106,7 +111,7 @@ class PrerequisitesField(serializers.ListField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("child", serializers.IntegerField(min_value=1))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 1000)
+        kwargs.setdefault("max_length", MAX_PREREQUISITES)
         super().__init__(**kwargs)
 
     def get_attribute(self, instance: Any) -> Any:
@@ -131,7 +136,7 @@ class TaskSerializer(
     )
     description = DescriptionField()
     kind = serializers.CharField(
-        max_length=50,
+        max_length=TASK_KIND_MAX_LENGTH,
         help_text="A kind of LEARNPLAT['EVALUATORS']; built in: exact, choice, numeric, regex, "
         "manual, external.",
     )
@@ -230,7 +235,7 @@ class CourseTaskInputSerializer(TaskSerializer):
     prerequisites = serializers.ListField(
         child=serializers.IntegerField(min_value=0),
         required=False,
-        max_length=1000,
+        max_length=MAX_PREREQUISITES,
         help_text="Indices (0-based) of other tasks in the same `tasks` list.",
     )
 

@@ -17,7 +17,7 @@ from learnplat.courses.models import Task
 from learnplat.exceptions import InvalidInput
 from learnplat.flows import evaluate, progress
 from learnplat.flows.submit import grader_queue_for
-from learnplat.submissions.choices import EvaluationTrigger, SubmissionStatus
+from learnplat.submissions.choices import EvaluationTrigger, RegradeScope, SubmissionStatus
 from learnplat.submissions.models import Evaluation, Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
@@ -128,7 +128,7 @@ def regrade(*, submission_ids: Sequence[int], by: Any = None) -> int:
 def regrade_task(
     *,
     task: Task,
-    scope: str = "latest",
+    scope: str = RegradeScope.LATEST,
     by: Any = None,
     user: Any = None,
     include_manual: bool = False,

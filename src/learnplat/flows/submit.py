@@ -28,11 +28,8 @@ from learnplat.exceptions import Conflict, Forbidden, InvalidInput
 from learnplat.flows import evaluate, progress
 from learnplat.progress.models import TaskProgress
 from learnplat.signals import send_on_commit
-from learnplat.submissions.models import Submission
+from learnplat.submissions.models import IDEMPOTENCY_KEY_MAX_LENGTH, Submission
 from learnplat.submissions.signals import submission_created
-
-#: The longest ``Idempotency-Key`` accepted (the column's length).
-IDEMPOTENCY_KEY_MAX_LENGTH = Submission._meta.get_field("idempotency_key").max_length or 255
 
 
 @dataclass(frozen=True)

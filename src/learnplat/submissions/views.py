@@ -39,7 +39,7 @@ from learnplat.schema import error_responses
 from learnplat.submissions import pipeline
 from learnplat.submissions.authentication import GraderTokenAuthentication
 from learnplat.submissions.filters import SubmissionFilter
-from learnplat.submissions.models import GraderToken, Submission
+from learnplat.submissions.models import IDEMPOTENCY_KEY_MAX_LENGTH, GraderToken, Submission
 from learnplat.submissions.permissions import IsGrader
 from learnplat.submissions.querysets import submittable_tasks
 from learnplat.submissions.serializers import (
@@ -59,9 +59,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Up to 255 characters. Sending the same key again returns the original "
-    "submission (200) instead of creating another; the same key with a different task or "
-    "answer is 409 `idempotency_key_reused`.",
+    description=f"Up to {IDEMPOTENCY_KEY_MAX_LENGTH} characters. Sending the same key again "
+    "returns the original submission (200) instead of creating another; the same key with a "
+    "different task or answer is 409 `idempotency_key_reused`.",
 )
 
 
