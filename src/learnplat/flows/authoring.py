@@ -220,11 +220,14 @@ def archive(*, course: Course) -> Course:
 # -- tasks -----------------------------------------------------------------------------------
 
 
-def _prerequisite_ids(
+def check_prerequisites(
     *, course: Course, task: Task | None, prerequisites: Iterable[Task | int]
 ) -> list[int]:
     """Check that ``prerequisites`` are other tasks of ``course`` and that making them
-    ``task``'s prerequisites closes no cycle; return their ids."""
+    ``task``'s prerequisites (``None``: a new task) closes no cycle; return their ids.
+
+    The one prerequisite check: the task flows and the admin's task form call it; 400 with
+    the errors on ``prerequisites`` otherwise."""
     ids = list(dict.fromkeys(p.pk if isinstance(p, Task) else int(p) for p in prerequisites))
     ours = set(Task.objects.filter(pk__in=ids, course=course).values_list("pk", flat=True))
     errors: list[str] = []
@@ -255,7 +258,7 @@ def create_task(*, course: Course, prerequisites: Iterable[Task | int] = (), **f
     """Add a task to ``course``; ``position`` defaults to after the last task."""
     _refuse_unknown(fields, TASK_FIELDS)
     cleaned = clean_task(fields)
-    prerequisite_ids = _prerequisite_ids(course=course, task=None, prerequisites=prerequisites)
+    prerequisite_ids = check_prerequisites(course=course, task=None, prerequisites=prerequisites)
     if cleaned.get("position") is None:
         last = course.tasks.order_by("-position").values_list("position", flat=True).first()
         cleaned["position"] = (last or 0) + 1
@@ -280,7 +283,7 @@ def update_task(
     if prerequisites is not None:
         # Two concurrent edits could each close half of a cycle; the course lock orders them.
         _lock(task.course)
-        ids = _prerequisite_ids(course=task.course, task=task, prerequisites=prerequisites)
+        ids = check_prerequisites(course=task.course, task=task, prerequisites=prerequisites)
     for name, value in cleaned.items():
         setattr(task, name, value)
     if cleaned:

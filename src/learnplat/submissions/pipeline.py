@@ -50,6 +50,7 @@ logger = logging.getLogger("learnplat.submissions")
 
 T = TypeVar("T")
 
+
 class EvaluationError(Exception):
     """An evaluator run did not produce a usable result (it raised, hung or returned junk)."""
 
