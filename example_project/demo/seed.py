@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from learnplat.courses.models import Course, Task
-from learnplat.exceptions import ServiceError
+from learnplat.exceptions import Conflict
 from learnplat.flows import authoring, enrollment, evaluate, submit
 from learnplat.roles import Role
 
@@ -265,7 +265,7 @@ def seed_enrollments(data: DemoData) -> None:
     try:
         enrollment.enroll(user=data.users["alice"], course=course)
         data.log.append(f"Enrolled 'alice' in {course.slug!r}")
-    except ServiceError as exc:
+    except Conflict as exc:
         if exc.code != "already_enrolled":
             raise
         data.log.append(f"Kept the enrollment of 'alice' in {course.slug!r}")

@@ -150,8 +150,8 @@ class DefaultAdapter:
 
         Asked after learnplat's own checks passed (not enrolled yet, the course open and not
         full), with the course row locked. ``False`` answers 403 ``enrollment_not_allowed``;
-        raise :class:`~learnplat.exceptions.ServiceError` for a message and code of your
-        own. Default: everyone may.
+        raise :class:`~learnplat.exceptions.Conflict` or ``Forbidden`` for a message and code
+        of your own. Default: everyone may.
         """
         return True
 

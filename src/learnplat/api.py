@@ -19,18 +19,8 @@ defaults (``learnplat.conf.REST_FRAMEWORK_FALLBACKS``)::
 
 from __future__ import annotations
 
-import logging
 from typing import Any, ClassVar
 
-from django.conf import settings as django_settings
-from django.core.exceptions import (
-    ObjectDoesNotExist,
-    RequestDataTooBig,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-)
-from django.db import DatabaseError, InterfaceError, OperationalError
-from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.parsers import JSONParser as DRFJSONParser
 from rest_framework.permissions import BasePermission
@@ -38,11 +28,10 @@ from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.serializers import BaseSerializer
 
 from learnplat.conf import settings
-from learnplat.exceptions import InvalidInput, ServiceError, ServiceUnavailable
+from learnplat.exceptions import NotFound, api_exception
 from learnplat.parsers import JSONParser
 from learnplat.schema import LearnplatAutoSchema
 
-logger = logging.getLogger("learnplat.api")
 _UNSET = object()
 
 
@@ -127,40 +116,8 @@ class LearnplatViewMixin:
         self.__dict__["_pagination_class"] = value
 
     def handle_exception(self, exc: Exception) -> Any:
-        if isinstance(exc, ServiceError):
-            exc = exc.to_api_exception()
-        elif isinstance(exc, InvalidInput):
-            exc = ValidationError(exc.errors)
-        elif isinstance(exc, RequestDataTooBig):
-            # Django raises it while DRF reads the body; unhandled it becomes an HTML 400
-            # page (or a 500 in some servers), not the JSON error clients parse.
-            message = (
-                f"The request body is larger than {django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE} "
-                "bytes."
-            )
-            exc = ParseError({"detail": message, "code": "request_too_large"})
-        elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
-            # Form bodies beyond DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES: the same JSON 400.
-            exc = ParseError({"detail": str(exc), "code": "request_too_large"})
-        elif vanished(exc):
-            # Deleted by another request while this one ran (a PATCH racing a DELETE).
-            logger.warning("The object went away during the request: %s", exc)
-            exc = NotFound()
-        elif isinstance(exc, OperationalError | InterfaceError):
-            # The database went away (restart, failover, network): a 503 the client may
-            # retry, not a 500. Django drops the broken connection when the request ends and
-            # CONN_HEALTH_CHECKS makes the next request open a fresh one.
-            logger.error("Database unavailable: %s", exc, exc_info=exc)
-            exc = ServiceUnavailable()
-        return super().handle_exception(exc)  # type: ignore[misc]
-
-
-def vanished(exc: Exception) -> bool:
-    """Whether ``exc`` says a row was gone: ``DoesNotExist``, or a ``save(update_fields=...)``
-    that updated nothing (``Model.NotUpdated`` on Django 6, a ``DatabaseError`` before)."""
-    if isinstance(exc, ObjectDoesNotExist):
-        return True
-    return isinstance(exc, DatabaseError) and "did not affect any rows" in str(exc)
+        # Every error body in learnplat's shape, whatever EXCEPTION_HANDLER the host uses.
+        return super().handle_exception(api_exception(exc))  # type: ignore[misc]
 
 
 def not_found() -> NotFound:

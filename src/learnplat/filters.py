@@ -1,4 +1,8 @@
-"""The filter backend of learnplat's lists."""
+"""The filter backends of learnplat's lists.
+
+An invalid parameter value answers 400 with the error on that parameter
+(``{"search": ["Null characters are not allowed."]}``), like a serializer's field errors.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
+
+from learnplat.exceptions import InvalidInput
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -25,6 +33,17 @@ class FilterBackend(DjangoFilterBackend):
         ):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+class KeyedSearchFilter(SearchFilter):
+    """DRF's ``SearchFilter`` whose refusal of a value (a NUL character) names the parameter:
+    DRF's own answers a bare list, ``["Null characters are not allowed."]``."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        try:
+            return list(super().get_search_terms(request))
+        except ValidationError as exc:
+            raise InvalidInput({self.search_param: exc.detail}) from exc
 
 
 def _parameter_names(filterset_class: Any) -> set[str]:

@@ -26,6 +26,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.filters import SearchFilter
 
 
 class LearnplatJWTScheme(SimpleJWTScheme):
@@ -120,10 +121,12 @@ class LearnplatAutoSchema(AutoSchema):
         return operation
 
     def _filters_validate(self) -> bool:
-        backends = getattr(self.view, "filter_backends", None) or []
-        django_filters = any(
-            isinstance(b, type) and issubclass(b, DjangoFilterBackend) for b in backends
-        )
+        backends = [
+            b for b in getattr(self.view, "filter_backends", None) or [] if isinstance(b, type)
+        ]
+        if any(issubclass(b, SearchFilter) for b in backends):
+            return True  # ?search= refuses NUL characters
+        django_filters = any(issubclass(b, DjangoFilterBackend) for b in backends)
         return django_filters and bool(
             getattr(self.view, "filterset_class", None)
             or getattr(self.view, "filterset_fields", None)

@@ -4,12 +4,18 @@
 
 URL names are namespaced ``learnplat:`` (``reverse("learnplat:course-list")``). The auth
 endpoints are mounted only when ``learnplat.accounts`` is installed.
+
+The last route matches every other path under the include and answers a JSON 404
+(``{"detail": "Not found.", "code": "not_found"}``), also with ``DEBUG = True``; paths
+outside the include keep the host's own 404 handling.
 """
 
 from __future__ import annotations
 
 from django.apps import apps
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, re_path
+
+from learnplat.handlers import unmatched
 
 app_name = "learnplat"
 
@@ -24,7 +30,9 @@ def _patterns() -> list[URLPattern | URLResolver]:
         from learnplat.accounts.urls import urlpatterns as account_patterns
 
         patterns += account_patterns
-    return patterns + course_patterns + submission_patterns + progress_patterns
+    patterns += course_patterns + submission_patterns + progress_patterns
+    # Last, so it shadows nothing: whatever no route above matched.
+    return [*patterns, re_path(r"^.*$", unmatched, name="unmatched")]
 
 
 urlpatterns = _patterns()

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
@@ -135,3 +136,69 @@ def test_the_admin_class_fits_a_hosts_own_user_with_the_mixin(host_shape: str) -
     model_admin = LearnplatUserAdmin(get_user_model(), site)
 
     assert model_admin.check() == []
+
+
+def _change_data(user: Any, **changes: Any) -> dict[str, Any]:
+    data = {
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_active": "on" if user.is_active else "",
+        "role": user.role,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "initial-date_joined_0": "2026-01-01",
+        "initial-date_joined_1": "00:00:00",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+@pytest.mark.usefixtures("learnplat_user_only")
+def test_deactivating_in_the_admin_revokes_refresh_tokens(
+    admin_client_: Client, student: Any
+) -> None:
+    tokens = login(student)
+    change = reverse("admin:learnplat_accounts_user_change", args=[student.pk])
+
+    response = admin_client_.post(change, _change_data(student, is_active=""))
+
+    assert response.status_code == 302
+    assert get_user_model().objects.get(pk=student.pk).is_active is False
+    assert refresh(tokens["refresh"]).status_code == 401
+
+
+@pytest.mark.usefixtures("learnplat_user_only")
+def test_admins_cannot_lock_themselves_out_in_the_admin(
+    admin_client_: Client, superuser: Any
+) -> None:
+    change = reverse("admin:learnplat_accounts_user_change", args=[superuser.pk])
+
+    response = admin_client_.post(
+        change, _change_data(superuser, is_active="", is_staff="on", is_superuser="on")
+    )
+
+    assert response.status_code == 302
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "You cannot demote or deactivate your own account." in messages
+    assert get_user_model().objects.get(pk=superuser.pk).is_active is True
+
+
+@pytest.mark.usefixtures("learnplat_user_only")
+def test_a_password_set_in_the_admin_revokes_refresh_tokens(
+    admin_client_: Client, student: Any
+) -> None:
+    tokens = login(student)
+    # UserAdmin names this URL auth_user_password_change for any user model: build it.
+    url = reverse("admin:learnplat_accounts_user_change", args=[student.pk]).replace(
+        "/change/", "/password/"
+    )
+
+    response = admin_client_.post(
+        url, {"password1": STRONG_PASSWORD + "!", "password2": STRONG_PASSWORD + "!"}
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert get_user_model().objects.get(pk=student.pk).check_password(STRONG_PASSWORD + "!")
+    assert refresh(tokens["refresh"]).status_code == 401

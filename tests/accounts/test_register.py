@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from learnplat.accounts.signals import user_registered
 from learnplat.adapter import DefaultAdapter
+from learnplat.exceptions import InvalidInput
 from learnplat.flows import accounts as accounts_flow
 from learnplat.roles import Role, get_role
 from tests.accounts.conftest import (
@@ -294,10 +295,11 @@ def test_the_service_reports_a_duplicate_the_serializer_did_not_see() -> None:
     # Another sign-up committed between validation and the INSERT.
     make_user(username="ADA", email="other@example.com")
 
-    with pytest.raises(accounts_flow.DuplicateIdentity) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts_flow.register_user(
             username="ada", email="ada@example.com", password=STRONG_PASSWORD
         )
 
-    assert caught.value.field == "username"
+    assert caught.value.errors == {"username": ["A user with that username already exists."]}
+    assert caught.value.code == "unique"
     assert User().objects.filter(username__iexact="ada").count() == 1

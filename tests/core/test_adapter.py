@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from learnplat.adapter import DefaultAdapter, GroupRolesAdapter, get_adapter
 from learnplat.courses.models import Course, Enrollment
-from learnplat.exceptions import ServiceError
+from learnplat.exceptions import Conflict
 from learnplat.flows import authoring
 from learnplat.roles import Role
 from learnplat.submissions.models import Evaluation, Submission
@@ -77,7 +77,7 @@ class OnlyExampleEdu:
 
 class InvitationOnly:
     def may_enroll(self, user: Any, course: Any) -> bool:
-        raise ServiceError("Ask for an invitation first.", code="invitation_required")
+        raise Conflict("Ask for an invitation first.", code="invitation_required")
 
 
 def _enroll_url(course: Course) -> str:
@@ -237,7 +237,7 @@ class Observer:
 
 class RefusingSubmit:
     def after_submit(self, *, submission: Any) -> None:
-        raise ServiceError("Submissions are paused for the exam.", code="submissions_paused")
+        raise Conflict("Submissions are paused for the exam.", code="submissions_paused")
 
 
 class BrokenGrade:

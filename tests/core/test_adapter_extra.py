@@ -31,7 +31,7 @@ from learnplat.courses.serializers import (
     ExtensionCreateSerializer,
     TaskSerializer,
 )
-from learnplat.exceptions import InvalidInput, ServiceError
+from learnplat.exceptions import Conflict, Forbidden, InvalidInput
 from learnplat.flows import submit as submit_flow
 from learnplat.roles import Role
 from learnplat.submissions.models import Evaluation, Submission
@@ -103,9 +103,9 @@ class Recording:
         )
         note = data.get("note")
         if note == "conflict":
-            raise ServiceError("The department is closed.", code="department_closed")
+            raise Conflict("The department is closed.", code="department_closed")
         if note == "forbidden":
-            raise ServiceError("Not your department.", code="wrong_department", status_code=403)
+            raise Forbidden("Not your department.", code="wrong_department")
         if note == "invalid":
             raise InvalidInput({"note": ["Not a note this site accepts."]})
         if note == "boom":

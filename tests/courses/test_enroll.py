@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from learnplat.courses.models import Course, Enrollment
-from learnplat.exceptions import ServiceError
+from learnplat.exceptions import LearnplatError
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.roles import Role
 from tests.conftest import client_for
@@ -168,7 +168,7 @@ def test_parallel_enrollments_never_exceed_capacity() -> None:
     users = [make_user(Role.STUDENT, username=f"racer{i}") for i in range(20)]
     results = _race(20, lambda i: enrollment_flow.enroll(user=users[i], course=course))
     enrolled = [r for r in results if isinstance(r, Enrollment)]
-    refused = [r for r in results if isinstance(r, ServiceError)]
+    refused = [r for r in results if isinstance(r, LearnplatError)]
     assert len(enrolled) == 5
     assert {r.code for r in refused} == {"course_full"}
     assert len(refused) == 15

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from learnplat.courses.models import Course, Enrollment, Extension, Task
 from learnplat.evaluation.registry import get_evaluator
-from learnplat.exceptions import InvalidInput, ServiceError
+from learnplat.exceptions import InvalidInput, LearnplatError
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
@@ -85,7 +85,7 @@ def test_update_course_never_touches_slug_or_status(world: World) -> None:
 def test_publish_and_archive(world: World) -> None:
     course = authoring_flow.publish(course=world.draft)
     assert (course.status, course.published_at is not None) == ("published", True)
-    with pytest.raises(ServiceError) as info:
+    with pytest.raises(LearnplatError) as info:
         authoring_flow.publish(course=course)
     assert info.value.code == "invalid_transition"
     assert authoring_flow.archive(course=course).status == "archived"
@@ -93,11 +93,11 @@ def test_publish_and_archive(world: World) -> None:
 
 def test_enroll_codes(world: World) -> None:
     outsider = world.users["outsider"]
-    with pytest.raises(ServiceError) as info:
+    with pytest.raises(LearnplatError) as info:
         enrollment_flow.enroll(user=outsider, course=world.draft)
     assert info.value.code == "enrollment_closed"
     enrollment = enrollment_flow.enroll(user=outsider, course=world.course)
-    with pytest.raises(ServiceError) as info:
+    with pytest.raises(LearnplatError) as info:
         enrollment_flow.enroll(user=outsider, course=world.course)
     assert info.value.code == "already_enrolled"
     enrollment_flow.drop(enrollment=enrollment)
@@ -106,19 +106,19 @@ def test_enroll_codes(world: World) -> None:
 
 def test_completed_enrollment_counts_as_enrolled(world: World) -> None:
     Enrollment.objects.filter(user=world.users["student"]).update(status="completed")
-    with pytest.raises(ServiceError) as info:
+    with pytest.raises(LearnplatError) as info:
         enrollment_flow.enroll(user=world.users["student"], course=world.course)
     assert info.value.code == "already_enrolled"
 
 
 def test_drop_codes(world: World) -> None:
     instructor = Enrollment.objects.get(user=world.users["instructor"], course=world.course)
-    with pytest.raises(ServiceError) as info:
+    with pytest.raises(LearnplatError) as info:
         enrollment_flow.drop(enrollment=instructor)
     assert info.value.code == "last_instructor"
     student = Enrollment.objects.get(user=world.users["student"], course=world.course)
     enrollment_flow.drop(enrollment=student)
-    with pytest.raises(ServiceError) as info:
+    with pytest.raises(LearnplatError) as info:
         enrollment_flow.drop(enrollment=student)
     assert info.value.code == "not_enrolled"
 
@@ -129,7 +129,7 @@ def test_add_staff(world: World) -> None:
     assert enrollment.role == "assistant"
     with pytest.raises(InvalidInput):
         enrollment_flow.add_staff(course=world.course, user=helper, role="student")
-    with pytest.raises(ServiceError) as info:
+    with pytest.raises(LearnplatError) as info:
         enrollment_flow.add_staff(
             course=world.course,
             user=make_user(Role.STUDENT),

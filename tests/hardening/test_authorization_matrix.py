@@ -271,6 +271,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("progress-list", "GET"): Row("401  200 200 200 200  200  200  200"),
     ("course-progress", "GET"): Row("401  403 200 200 403  403  403  403", kwargs=course_kwargs),
     ("course-gradebook", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
+    # -- the catch-all: whatever no route matched, for everyone
+    ("unmatched", "GET"): Row("404  404 404 404 404  404  404  404"),
 }
 
 #: Rows for the same operation on another object or with another query.

@@ -34,7 +34,7 @@ def test_unmatched_api_urls_are_json_404s(db: None, url: str) -> None:
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 @override_settings(DEBUG=False)

@@ -39,7 +39,7 @@ def test_a_patch_racing_a_delete_is_404(
     response = client_for(instructor).patch(url, {"title": "Renamed"}, format="json")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_a_lookup_that_finds_nothing_any_more_is_404(

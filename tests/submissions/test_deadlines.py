@@ -9,10 +9,9 @@ import pytest
 
 from learnplat.courses.deadlines import (
     LatePolicy,
-    LatePolicyError,
     effective_window,
+    late_policy_of,
     late_score,
-    parse_late_policy,
     window_for,
 )
 from learnplat.courses.models import Extension, Task
@@ -132,26 +131,13 @@ def test_late_score_uses_the_effective_window() -> None:
 
 
 def test_empty_policy_deducts_nothing() -> None:
-    assert parse_late_policy({}) == LatePolicy()
+    assert late_policy_of(make_task(late_policy={})) == LatePolicy()
     assert LatePolicy().kept_percent(timedelta(days=100)) == 100
 
 
-@pytest.mark.parametrize(
-    ("policy", "field"),
-    [
-        ([], "late_policy"),
-        ({"deduction_percent": 120}, "deduction_percent"),
-        ({"deduction_percent": -1}, "deduction_percent"),
-        ({"deduction_percent": True}, "deduction_percent"),
-        ({"floor_percent": "10"}, "floor_percent"),
-        ({"per": "week"}, "per"),
-        ({"deduction": 10}, "late_policy"),
-    ],
-)
-def test_bad_policies_are_refused_with_field_errors(policy: Any, field: str) -> None:
-    with pytest.raises(LatePolicyError) as info:
-        parse_late_policy(policy)
-    assert field in info.value.errors
+def test_a_stored_policy_is_read_through_the_validator() -> None:
+    task = make_task(late_policy={"deduction_percent": 10, "per": "hour"})
+    assert late_policy_of(task) == LatePolicy(deduction_percent=10, per="hour", floor_percent=0)
 
 
 def test_a_malformed_stored_policy_deducts_nothing() -> None:

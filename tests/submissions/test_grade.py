@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from learnplat.exceptions import InvalidInput
 from learnplat.flows import evaluate as evaluate_flow
+from learnplat.flows import grading as grading_flow
 from learnplat.submissions.models import Evaluation, Submission
 from tests.submissions.conftest import World, queued, set_kind
 
@@ -99,3 +101,17 @@ def test_max_score_is_a_valid_grade(world: World) -> None:
         grade_url(submission), {"score": 10}, format="json"
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("score", [-1.0, 10.5])
+def test_the_grade_flow_refuses_a_score_out_of_range_on_score(world: World, score: float) -> None:
+    submission = queued(world, "4")
+
+    with pytest.raises(InvalidInput) as info:
+        grading_flow.grade(submission=submission, by=world.assistant, score=score)
+
+    assert info.value.status_code == 400
+    assert info.value.errors == {"score": ["Must be between 0 and 10."]}
+    submission.refresh_from_db()
+    assert (submission.score, submission.manually_graded) == (None, False)
+    assert not Evaluation.objects.filter(submission=submission).exists()

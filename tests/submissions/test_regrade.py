@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from learnplat.exceptions import InvalidInput
 from learnplat.flows import evaluate as evaluate_flow
 from learnplat.flows import grading as grading_flow
 from learnplat.submissions.models import Evaluation, Submission
@@ -89,8 +90,11 @@ def test_progress_callback_sees_every_batch(world: World, history: Any) -> None:
 
 
 def test_bad_scope(world: World) -> None:
-    with pytest.raises(ValueError, match="scope"):
+    with pytest.raises(InvalidInput) as info:
         grading_flow.regrade_task(task=world.task, scope="worst")
+
+    assert info.value.status_code == 400
+    assert info.value.errors == {"scope": ["One of latest, best, all."]}
 
 
 def test_regrading_an_external_task_waits_for_graders(world: World, on_commit: Any) -> None:

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from learnplat.compat import TASKS_MODULE
 from learnplat.courses.models import Extension
-from learnplat.evaluation.base import AnswerError
-from learnplat.exceptions import ServiceError
+from learnplat.exceptions import InvalidInput, LearnplatError
 from learnplat.flows.submit import submit
 from learnplat.progress.models import TaskProgress
 from learnplat.submissions.models import Evaluation, Submission
@@ -275,7 +274,7 @@ def test_clock_edges(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     task.save()
     us = timedelta(microseconds=1)
     freeze(monkeypatch, base - us)
-    with pytest.raises(ServiceError) as info:
+    with pytest.raises(LearnplatError) as info:
         submit(user=world.student, task=task, answer="4")
     assert info.value.code == "task_not_open"
     freeze(monkeypatch, base)
@@ -287,14 +286,15 @@ def test_clock_edges(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     freeze(monkeypatch, base + timedelta(hours=2))
     assert submit(user=world.student, task=task, answer="4").submission.is_late is True
     freeze(monkeypatch, base + timedelta(hours=2) + us)
-    with pytest.raises(ServiceError) as info:
+    with pytest.raises(LearnplatError) as info:
         submit(user=world.student, task=task, answer="4")
     assert info.value.code == "task_closed"
 
 
-def test_wrong_shape_raises_answer_error(world: World) -> None:
-    with pytest.raises(AnswerError):
+def test_wrong_shape_is_invalid_input_on_answer(world: World) -> None:
+    with pytest.raises(InvalidInput) as info:
         submit(user=world.student, task=world.task, answer=4)
+    assert list(info.value.errors) == ["answer"]
     assert not Submission.objects.exists()
 
 
@@ -352,7 +352,7 @@ def test_parallel_submits_accept_exactly_max_attempts(world: World) -> None:
             barrier.wait()
             submit(user=world.student, task=world.task, answer="4")
             outcome = "created"
-        except ServiceError as exc:
+        except LearnplatError as exc:
             outcome = exc.code
         finally:
             connection.close()

@@ -21,11 +21,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
+from rest_framework_simplejwt.exceptions import AuthenticationFailed
 
 from learnplat.accounts import querysets
 from learnplat.adapter import get_adapter
 from learnplat.conf import settings
+from learnplat.exceptions import InvalidInput
 from learnplat.flows import accounts as accounts_flow
 from learnplat.roles import Role, get_role
 from learnplat.serializers import call_flow
@@ -69,16 +70,6 @@ def _password_field(**kwargs: Any) -> serializers.CharField:
 
 def _token_field(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(max_length=TOKEN_MAX_LENGTH, **kwargs)
-
-
-def _duplicate(exc: accounts_flow.DuplicateIdentity) -> serializers.ValidationError:
-    return serializers.ValidationError({exc.field: [exc.message]}, code="unique")
-
-
-def _token_invalid(exc: TokenError | accounts_flow.TokenRejected) -> InvalidToken:
-    if isinstance(exc, accounts_flow.TokenRejected):
-        return InvalidToken(exc.message, code=exc.code)
-    return InvalidToken(str(exc.args[0]) if exc.args else None)
 
 
 class RoleField(serializers.ChoiceField):
@@ -128,10 +119,7 @@ class UserSerializer(serializers.ModelSerializer[Any]):
         return value
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        try:
-            return call_flow(accounts_flow.update_profile, validated_data, user=instance)
-        except accounts_flow.DuplicateIdentity as exc:
-            raise _duplicate(exc) from exc
+        return call_flow(accounts_flow.update_profile, validated_data, user=instance)
 
 
 class AdminUserSerializer(UserSerializer):
@@ -208,15 +196,13 @@ class RegisterSerializer(serializers.Serializer[Any]):
         attrs["username"] = model.normalize_username(attrs["username"])
         attrs["email"] = model._default_manager.normalize_email(attrs["email"])
         attrs["role"] = Role(attrs.get("role") or settings.REGISTRATION_ROLES[0])
-        errors: dict[str, list[str]] = {}
-        try:
-            accounts_flow.ensure_identity_free(username=attrs["username"])
-        except accounts_flow.DuplicateIdentity as exc:
-            errors[exc.field] = [exc.message]
-        try:
-            accounts_flow.ensure_identity_free(email=attrs["email"])
-        except accounts_flow.DuplicateIdentity as exc:
-            errors[exc.field] = [exc.message]
+        errors: dict[str, Any] = {}
+        # Each separately, so a sign-up whose username and e-mail are both taken hears of both.
+        for identity in ({"username": attrs["username"]}, {"email": attrs["email"]}):
+            try:
+                accounts_flow.ensure_identity_free(**identity)
+            except InvalidInput as exc:
+                errors.update(exc.errors)
         candidate = model(
             username=attrs["username"],
             email=attrs["email"],
@@ -234,10 +220,7 @@ class RegisterSerializer(serializers.Serializer[Any]):
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> accounts_flow.Registration:
-        try:
-            return call_flow(accounts_flow.register_user, validated_data)
-        except accounts_flow.DuplicateIdentity as exc:
-            raise _duplicate(exc) from exc
+        return call_flow(accounts_flow.register_user, validated_data)
 
 
 class RegistrationSerializer(serializers.Serializer[Any]):
@@ -287,10 +270,7 @@ class TokenRefreshSerializer(serializers.Serializer[Any]):
     refresh = _token_field(write_only=True)
 
     def create(self, validated_data: dict[str, Any]) -> Any:
-        try:
-            return accounts_flow.rotate_refresh_token(raw=validated_data["refresh"])
-        except (TokenError, accounts_flow.TokenRejected) as exc:
-            raise _token_invalid(exc) from exc
+        return accounts_flow.rotate_refresh_token(raw=validated_data["refresh"])
 
 
 class TokenVerifySerializer(serializers.Serializer[Any]):
@@ -299,10 +279,7 @@ class TokenVerifySerializer(serializers.Serializer[Any]):
     token = _token_field(write_only=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        try:
-            accounts_flow.verify_token(raw=attrs["token"])
-        except (TokenError, accounts_flow.TokenRejected) as exc:
-            raise _token_invalid(exc) from exc
+        accounts_flow.verify_token(raw=attrs["token"])
         return attrs
 
 
@@ -313,12 +290,7 @@ class LogoutSerializer(serializers.Serializer[Any]):
 
     def create(self, validated_data: dict[str, Any]) -> Any:
         user = self.context["request"].user
-        try:
-            accounts_flow.log_out(user=user, raw=validated_data["refresh"])
-        except TokenError as exc:
-            raise serializers.ValidationError(
-                {"refresh": [_("Token is invalid or expired")]}, code="token_not_valid"
-            ) from exc
+        accounts_flow.log_out(user=user, raw=validated_data["refresh"])
         return user
 
 

@@ -21,7 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import OrderingFilter
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -44,7 +44,7 @@ from learnplat.accounts.serializers import (
 from learnplat.accounts.throttling import RegisterThrottle, TokenThrottle
 from learnplat.api import LearnplatViewMixin
 from learnplat.authentication import JWTAuthentication
-from learnplat.filters import FilterBackend
+from learnplat.filters import FilterBackend, KeyedSearchFilter
 from learnplat.permissions import IsPlatformAdmin
 from learnplat.schema import error_responses
 
@@ -325,7 +325,7 @@ class UserViewSet(
         "retrieve": AdminUserSerializer,
         "update": AdminUserSerializer,
     }
-    filter_backends = [FilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [FilterBackend, KeyedSearchFilter, OrderingFilter]
     filterset_class = UserFilter
     search_fields = ["username", "email", "first_name", "last_name"]
     ordering_fields = ["id", "username", "email", "first_name", "last_name", "date_joined"]

@@ -1,9 +1,21 @@
 """Django admin for courses, tasks, enrollments and extensions.
 
-Task forms apply the same rules as the API (``courses.validation``: evaluator config, late
-policy, date order) and the prerequisite rules (same course, no cycles), so the admin cannot
-store what the API would refuse. Saves and deletes go through, or end in, the same flows as
-the API (inside the admin's transaction), so progress and lateness follow admin edits too.
+Every save and delete goes through the same flow as the API (inside the admin's
+transaction), so the flows alone decide when progress and lateness follow a change:
+
+- courses: ``authoring.create_course`` (the admin who adds a course becomes its instructor,
+  as every course keeps one), ``update_course``, and the "Publish" and "Archive" actions
+  (``authoring.publish`` / ``archive``); the slug and status are read-only on the form;
+- tasks, on their page and inline: ``authoring.create_task``, ``update_task``,
+  ``delete_task(s)``; a task stays in its course, as in the API;
+- enrollments, on their page and inline: ``enrollment.add_enrollment`` (a new member, a
+  role change, a dropped member back) and the "Drop" action (``enrollment.drop``); rows are
+  never deleted, as in the API;
+- extensions: ``deadlines.grant_extension`` and ``revoke_extension``.
+
+Task forms check the API's rules before saving (``courses.validation.clean_task`` and
+``authoring.check_prerequisites``), so the admin cannot store what the API would refuse; a
+flow's refusal the form could not foresee is shown as a message (:mod:`learnplat.flowadmin`).
 """
 
 from __future__ import annotations
@@ -11,20 +23,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
-from django.forms.models import BaseModelFormSet
+from django.db.models import Model, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from learnplat.courses.choices import CourseRole, EnrollmentStatus
 from learnplat.courses.models import TASK_AUTHORED_FIELDS, Course, Enrollment, Extension, Task
-from learnplat.courses.validation import clean_task, find_cycle
+from learnplat.courses.validation import clean_task
 from learnplat.exceptions import InvalidInput
+from learnplat.flowadmin import FlowAdminMixin
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
-from learnplat.flows import progress as progress_flow
+from learnplat.flows import enrollment as enrollment_flow
 
 
 def _user_search_field(prefix: str = "user__") -> str:
@@ -37,6 +51,24 @@ def _messages(errors: Any) -> list[str]:
     if isinstance(errors, list | tuple):
         return [msg for item in errors for msg in _messages(item)]
     return [str(errors)]
+
+
+def _add_errors(form: forms.BaseForm, exc: InvalidInput) -> None:
+    for field, value in exc.errors.items():
+        form.add_error(field if field in form.fields else None, _messages(value))
+
+
+def _adopt(obj: Model, saved: Model) -> None:
+    """Give the admin's ``obj`` the state of the row a flow saved (its pk, normalised
+    values), for the admin's messages, log entry and redirect."""
+    for field in type(saved)._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+def _changed(form: forms.ModelForm, names: frozenset[str]) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
 
 
 _VALIDATED_FIELDS = (
@@ -64,36 +96,43 @@ class TaskAdminForm(forms.ModelForm):
         try:
             normalised = clean_task(fields, current=current)
         except InvalidInput as exc:
-            for field, value in exc.errors.items():
-                target = field if field in self.fields else None
-                self.add_error(target, _messages(value))
+            _add_errors(self, exc)
             return cleaned
         cleaned.update({k: normalised[k] for k in ("config", "late_policy") if k in normalised})
-        self._check_prerequisites(cleaned)
+        course = cleaned.get("course") or (self.instance.course if current else None)
+        if "prerequisites" in self.fields and course is not None:
+            try:
+                authoring_flow.check_prerequisites(
+                    course=course, task=current, prerequisites=cleaned.get("prerequisites") or ()
+                )
+            except InvalidInput as exc:
+                _add_errors(self, exc)
         return cleaned
 
-    def _check_prerequisites(self, cleaned: dict[str, Any]) -> None:
-        course = cleaned.get("course")
-        prerequisites = list(cleaned.get("prerequisites") or [])
-        if course is None or not prerequisites:
-            return
-        if any(p.course_id != course.pk for p in prerequisites):
-            self.add_error("prerequisites", "Prerequisites must be tasks of the same course.")
-            return
-        if self.instance.pk is None:
-            return
-        if any(p.pk == self.instance.pk for p in prerequisites):
-            self.add_error("prerequisites", "A task cannot be its own prerequisite.")
-            return
-        through = Task.prerequisites.through
-        edges: dict[int, list[int]] = {}
-        for source, target in through.objects.filter(from_task__course=course).values_list(
-            "from_task_id", "to_task_id"
-        ):
-            edges.setdefault(source, []).append(target)
-        edges[self.instance.pk] = [p.pk for p in prerequisites]
-        if find_cycle(edges):
-            self.add_error("prerequisites", ValidationError("These prerequisites form a cycle."))
+
+def _save_task(form: forms.ModelForm, *, course: Course) -> Task:
+    """Create or update the task of ``form`` through the authoring flow."""
+    fields = {
+        name: form.cleaned_data[name]
+        for name in authoring_flow.TASK_FIELDS
+        if name in form.fields or name in ("config", "late_policy")
+        if name in form.cleaned_data
+    }
+    prerequisites = form.cleaned_data.get("prerequisites")
+    if form.instance.pk is None:
+        return authoring_flow.create_task(
+            course=course, prerequisites=list(prerequisites or ()), **fields
+        )
+    changed = _changed(form, authoring_flow.TASK_FIELDS)
+    if "kind" in changed or "config" in changed:
+        changed["config"] = fields["config"]  # normalised by the form's clean()
+    if "late_policy" in changed:
+        changed["late_policy"] = fields["late_policy"]
+    # A fresh row: the form has already written its values onto form.instance.
+    task = Task.objects.select_related("course").get(pk=form.instance.pk)
+    if prerequisites is not None and "prerequisites" in form.changed_data:
+        return authoring_flow.update_task(task=task, prerequisites=list(prerequisites), **changed)
+    return authoring_flow.update_task(task=task, **changed)
 
 
 class TaskInline(admin.TabularInline):
@@ -105,52 +144,130 @@ class TaskInline(admin.TabularInline):
     ordering = ("position", "id")
 
 
+class EnrollmentAdminForm(forms.ModelForm):
+    """An enrollment's role is what changes; it stays with its user and course."""
+
+    class Meta:
+        model = Enrollment
+        fields = ("user", "course", "role")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk is not None:
+            for name in ("user", "course"):
+                if name in self.fields and cleaned.get(name) != getattr(self.instance, name):
+                    self.add_error(name, _("An enrollment stays with its user and course."))
+        return cleaned
+
+
 class EnrollmentInline(admin.TabularInline):
     model = Enrollment
+    form = EnrollmentAdminForm
     fields = ("user", "role", "status")
+    readonly_fields = ("status",)
     raw_id_fields = ("user",)
     extra = 0
+    can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enrollment]:
         return super().get_queryset(request).select_related("user")
 
 
-def _inline_tasks_changed_grading(formset: BaseModelFormSet) -> bool:
-    """Whether a saved task inline added, deleted or changed a task in a way progress sees."""
-    if formset.model is not Task:
-        return False
-    return (
-        any(task.is_published for task in formset.new_objects)
-        or any(task.is_published for task in formset.deleted_objects)
-        or any(
-            authoring_flow.TASK_GRADING_FIELDS & set(fields)
-            for _task, fields in formset.changed_objects
-        )
+def _deleted(formset: Any, form: forms.BaseForm) -> bool:
+    return bool(formset.can_delete and formset._should_delete_form(form))
+
+
+def _save_task_inline(formset: BaseInlineFormSet, course: Course) -> None:
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        if _deleted(formset, form):
+            authoring_flow.delete_task(task=form.instance)
+            formset.deleted_objects.append(form.instance)
+        elif form.has_changed():
+            _adopt(form.instance, _save_task(form, course=course))
+            formset.changed_objects.append((form.instance, form.changed_data))
+    for form in formset.extra_forms:
+        if form.has_changed() and not _deleted(formset, form):
+            _adopt(form.instance, _save_task(form, course=course))
+            formset.new_objects.append(form.instance)
+
+
+def _save_enrollment(form: forms.ModelForm, *, course: Course) -> Enrollment:
+    return enrollment_flow.add_enrollment(
+        course=course, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
     )
 
 
+def _save_enrollment_inline(formset: BaseInlineFormSet, course: Course) -> None:
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        if form.has_changed():
+            _adopt(form.instance, _save_enrollment(form, course=course))
+            formset.changed_objects.append((form.instance, form.changed_data))
+    for form in formset.extra_forms:
+        if form.has_changed():
+            _adopt(form.instance, _save_enrollment(form, course=course))
+            formset.new_objects.append(form.instance)
+
+
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(FlowAdminMixin, admin.ModelAdmin):
     list_display = ("title", "slug", "status", "enrollment_open", "capacity", "created")
     list_filter = ("status", "enrollment_open", "grading_policy")
     search_fields = ("title", "slug", "description")
-    prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("published_at", "created", "modified")
+    readonly_fields = ("status", "published_at", "created", "modified")
     date_hierarchy = "created"
     inlines = (TaskInline, EnrollmentInline)
+    actions = ["publish", "archive"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The slug never changes (API.md); it is chosen when the course is added.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "slug") if obj is not None else readonly
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        return {} if obj is not None else {"slug": ("title",)}
+
+    def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
+        fields = authoring_flow.COURSE_FIELDS
+        if change:
+            course = Course.objects.get(pk=obj.pk)
+            saved = authoring_flow.update_course(course=course, **_changed(form, fields))
+        else:
+            values = {name: form.cleaned_data[name] for name in fields if name in form.fields}
+            saved = authoring_flow.create_course(creator=request.user, **values)
+        _adopt(obj, saved)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        # A new course has no progress yet; one announcement covers every inline change.
-        if change and (
-            "grading_policy" in form.changed_data
-            or any(_inline_tasks_changed_grading(formset) for formset in formsets)
-        ):
-            progress_flow.refresh_course_totals(course=form.instance)
+        # The course has no many-to-many fields of its own: only the inlines.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Task:
+            _save_task_inline(formset, form.instance)
+        elif formset.model is Enrollment:
+            _save_enrollment_inline(formset, form.instance)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    @admin.action(description=_("Publish the selected courses"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        with transaction.atomic():
+            for course in queryset:
+                authoring_flow.publish(course=course)
+        self.message_user(request, _("Published."), messages.SUCCESS)
+
+    @admin.action(description=_("Archive the selected courses"))
+    def archive(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        with transaction.atomic():
+            for course in queryset:
+                authoring_flow.archive(course=course)
+        self.message_user(request, _("Archived."), messages.SUCCESS)
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(FlowAdminMixin, admin.ModelAdmin):
     form = TaskAdminForm
     list_display = ("title", "course", "kind", "position", "max_score", "is_published", "due_at")
     list_filter = ("is_published", "kind", "course__status")
@@ -160,18 +277,19 @@ class TaskAdmin(admin.ModelAdmin):
     filter_horizontal = ("prerequisites",)
     ordering = ("course", "position", "id")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A task stays in its course (as in the API): its submissions and extensions do.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "course") if obj is not None else readonly
+
     def save_model(self, request: HttpRequest, obj: Task, form: Any, change: bool) -> None:
-        before = Task.objects.select_related("course").get(pk=obj.pk) if change else None
-        super().save_model(request, obj, form, change)
-        if before is None:
-            if obj.is_published:
-                progress_flow.refresh_course_totals(course=obj.course)
-        elif before.course_id != obj.course_id:
-            # A task moved to another course changes what both courses are worth.
-            progress_flow.refresh_course_totals(course=before.course)
-            progress_flow.refresh_course_totals(course=obj.course)
-        elif any(getattr(before, f) != getattr(obj, f) for f in authoring_flow.TASK_GRADING_FIELDS):
-            progress_flow.refresh_course_totals(course=obj.course)
+        course = obj.course if change else form.cleaned_data["course"]
+        _adopt(obj, _save_task(form, course=course))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The flow has set the prerequisites, the task's only many-to-many field.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request: HttpRequest, obj: Task) -> None:
         authoring_flow.delete_task(task=obj)
@@ -181,19 +299,45 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(FlowAdminMixin, admin.ModelAdmin):
+    form = EnrollmentAdminForm
     list_display = ("user", "course", "role", "status", "created")
     list_filter = ("role", "status", "course__status")
     list_select_related = ("user", "course")
     raw_id_fields = ("user", "course")
+    readonly_fields = ("status",)
+    actions = ["drop"]
 
     def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
         # The username field differs between user models; read it when the admin asks.
         return (_user_search_field(), "course__title", "course__slug")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "user", "course") if obj is not None else readonly
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Members are dropped, never deleted: their history stays (as in the API).
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Enrollment, form: Any, change: bool) -> None:
+        course = obj.course if change else form.cleaned_data["course"]
+        user = obj.user if change else form.cleaned_data["user"]
+        role = form.cleaned_data.get("role", CourseRole.STUDENT)
+        _adopt(obj, enrollment_flow.add_enrollment(course=course, user=user, role=role))
+
+    @admin.action(description=_("Drop the selected enrollments"))
+    def drop(self, request: HttpRequest, queryset: QuerySet[Enrollment]) -> None:
+        with transaction.atomic():
+            dropped = 0
+            for enrollment in queryset.filter(status=EnrollmentStatus.ACTIVE):
+                enrollment_flow.drop(enrollment=enrollment)
+                dropped += 1
+        self.message_user(request, _("%d dropped.") % dropped, messages.SUCCESS)
+
 
 @admin.register(Extension)
-class ExtensionAdmin(admin.ModelAdmin):
+class ExtensionAdmin(FlowAdminMixin, admin.ModelAdmin):
     list_display = ("user", "course", "task", "due_at", "granted_by", "created")
     list_filter = ("course__status",)
     list_select_related = ("user", "course", "task", "granted_by")
@@ -202,23 +346,24 @@ class ExtensionAdmin(admin.ModelAdmin):
     def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
         return (_user_search_field(), "course__title", "task__title", "reason")
 
+    @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Extension, form: Any, change: bool) -> None:
-        before = (
-            Extension.objects.select_related("user", "course", "task").get(pk=obj.pk)
-            if change
-            else None
+        data = form.cleaned_data
+        key = ("user", "course", "task")
+        if change:
+            before = Extension.objects.select_related(*key).get(pk=obj.pk)
+            if any(getattr(before, f"{name}_id") != getattr(obj, f"{name}_id") for name in key):
+                # Moved to another student or task: the one it covered is revoked.
+                deadlines_flow.revoke_extension(extension=before)
+        granted = deadlines_flow.grant_extension(
+            granted_by=data.get("granted_by") or request.user,
+            course=data["course"],
+            user=data["user"],
+            task=data.get("task"),
+            due_at=data["due_at"],
+            reason=data.get("reason") or "",
         )
-        super().save_model(request, obj, form, change)
-        if before is not None and (before.user_id, before.course_id, before.task_id) != (
-            obj.user_id,
-            obj.course_id,
-            obj.task_id,
-        ):
-            # The extension left the submissions it covered: judge those by their dates again.
-            deadlines_flow.recompute_lateness(
-                user=before.user, course=before.course, task=before.task
-            )
-        deadlines_flow.recompute_lateness(user=obj.user, course=obj.course, task=obj.task)
+        _adopt(obj, granted)
 
     def delete_model(self, request: HttpRequest, obj: Extension) -> None:
         deadlines_flow.revoke_extension(extension=obj)

@@ -16,7 +16,8 @@ The late policy is ``task.late_policy``::
 A submission ``d`` after the effective ``due_at`` is ``units = ceil(d / per)`` periods late
 (one second late is one period), and keeps ``max(floor_percent, 100 - deduction_percent *
 units)`` percent of its raw score. An empty policy deducts nothing. So with the policy above,
-a score of 8 submitted 26 hours late keeps 80 % (2 days): 6.4.
+a score of 8 submitted 26 hours late keeps 80 % (2 days): 6.4. Policies are validated by
+:func:`learnplat.courses.validation.normalise_late_policy`, the one validator of the rule.
 """
 
 from __future__ import annotations
@@ -26,18 +27,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from learnplat.courses.choices import LatePer
+from learnplat.courses.validation import normalise_late_policy
+from learnplat.exceptions import InvalidInput
+
 if TYPE_CHECKING:
     from learnplat.courses.models import Extension, Task
 
-PERIODS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
-
-
-class LatePolicyError(ValueError):
-    """``late_policy`` is malformed; ``errors`` maps field → messages (for a 400)."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+PERIODS: dict[str, timedelta] = {LatePer.HOUR: timedelta(hours=1), LatePer.DAY: timedelta(days=1)}
 
 
 @dataclass(frozen=True)
@@ -45,7 +42,7 @@ class LatePolicy:
     """A validated late policy; percentages are 0 to 100."""
 
     deduction_percent: float = 0.0
-    per: str = "day"
+    per: str = LatePer.DAY
     floor_percent: float = 0.0
 
     @property
@@ -69,41 +66,12 @@ class LatePolicy:
         return raw_score * self.kept_percent(late_by) / 100.0
 
 
-def _percent(value: Any, field: str, errors: dict[str, list[str]]) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-        errors[field] = ["A number from 0 to 100."]
-        return 0.0
-    return float(value)
-
-
-def parse_late_policy(value: Any) -> LatePolicy:
-    """Validate ``task.late_policy``; raise :class:`LatePolicyError` with field errors.
-
-    ``{}`` (or ``None``) is "no deduction". Unknown keys are refused so typos are not ignored.
-    """
-    if value is None or value == {}:
-        return LatePolicy()
-    if not isinstance(value, dict):
-        raise LatePolicyError({"late_policy": ["Must be a JSON object."]})
-    errors: dict[str, list[str]] = {}
-    unknown = sorted(set(value) - {"deduction_percent", "per", "floor_percent"})
-    if unknown:
-        errors["late_policy"] = [f"Unknown keys: {', '.join(unknown)}."]
-    deduction = _percent(value.get("deduction_percent", 0), "deduction_percent", errors)
-    floor = _percent(value.get("floor_percent", 0), "floor_percent", errors)
-    per = value.get("per", "day")
-    if per not in PERIODS:
-        errors["per"] = ['"hour" or "day".']
-    if errors:
-        raise LatePolicyError(errors)
-    return LatePolicy(deduction_percent=deduction, per=per, floor_percent=floor)
-
-
 def late_policy_of(task: Task) -> LatePolicy:
-    """The task's policy; a malformed stored policy deducts nothing rather than failing."""
+    """The task's policy; a malformed stored policy (written around the validator) deducts
+    nothing rather than failing."""
     try:
-        return parse_late_policy(task.late_policy)
-    except LatePolicyError:
+        return LatePolicy(**normalise_late_policy(task.late_policy))
+    except InvalidInput:
         return LatePolicy()
 
 

@@ -27,6 +27,8 @@ from learnplat.courses.querysets import (
 )
 
 SLUG_MAX_LENGTH = 80
+#: The longest task kind (a key of ``LEARNPLAT["EVALUATORS"]``).
+TASK_KIND_MAX_LENGTH = 50
 
 
 class Course(TimeStampedModel):
@@ -129,7 +131,7 @@ class Task(TimeStampedModel):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-    kind = models.CharField(_("kind"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=TASK_KIND_MAX_LENGTH)
     config = models.JSONField(_("config"), default=dict, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     max_score = models.FloatField(_("max score"), default=1.0, validators=[MinValueValidator(0.0)])

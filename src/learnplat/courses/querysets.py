@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from learnplat.courses.choices import STAFF_ROLES, CourseRole, CourseStatus, EnrollmentStatus
 from learnplat.querysets import AttachingQuerySet
 from learnplat.roles import is_platform_admin
 
@@ -27,12 +28,10 @@ if TYPE_CHECKING:
 COURSE_ROLE_CACHE_ATTR = "_learnplat_course_roles"
 
 #: Course statuses in which enrolled students still see a course and its published tasks.
-STUDENT_VISIBLE_STATUSES = ("published", "archived")
+STUDENT_VISIBLE_STATUSES = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)
 
 
 def _staff_roles() -> tuple[str, ...]:
-    from learnplat.courses.choices import STAFF_ROLES
-
     return tuple(str(r) for r in STAFF_ROLES)
 
 
@@ -68,7 +67,7 @@ def sees_all_tasks(user: Any, course: Course | int) -> bool:
 
 class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
     def active(self) -> EnrollmentQuerySet:
-        return self.filter(status="active")
+        return self.filter(status=EnrollmentStatus.ACTIVE)
 
     def staff(self) -> EnrollmentQuerySet:
         """Active instructors and assistants."""
@@ -76,11 +75,11 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
 
     def instructors(self) -> EnrollmentQuerySet:
         """Active instructors."""
-        return self.active().filter(role="instructor")
+        return self.active().filter(role=CourseRole.INSTRUCTOR)
 
     def students(self) -> EnrollmentQuerySet:
         """Student enrollments of any status (chain ``.active()`` for current ones)."""
-        return self.filter(role="student")
+        return self.filter(role=CourseRole.STUDENT)
 
     def for_course(self, course: Course) -> EnrollmentQuerySet:
         """Every enrollment of ``course`` with its user, in the order they joined."""
@@ -119,7 +118,7 @@ def _task_count(**filters: Any) -> Coalesce:
 
 class CourseQuerySet(AttachingQuerySet["Course"]):
     def published(self) -> CourseQuerySet:
-        return self.filter(status="published")
+        return self.filter(status=CourseStatus.PUBLISHED)
 
     def _membership(self, user: Any, roles: tuple[str, ...]) -> Exists:
         from learnplat.courses.models import Enrollment
@@ -138,7 +137,7 @@ class CourseQuerySet(AttachingQuerySet["Course"]):
         """Courses where ``user`` is an active student."""
         if not _is_authenticated(user):
             return self.none()
-        return self.filter(self._membership(user, ("student",)))
+        return self.filter(self._membership(user, (CourseRole.STUDENT,)))
 
     def visible_to(self, user: Any) -> CourseQuerySet:
         """Published courses for everyone (anonymous too), a course's drafts and archives for its
@@ -149,8 +148,10 @@ class CourseQuerySet(AttachingQuerySet["Course"]):
         if not _is_authenticated(user):
             return self.published()
         member = self._membership(user, _staff_roles())
-        student = self._membership(user, ("student",))
-        return self.filter(Q(status="published") | member | (Q(status="archived") & student))
+        student = self._membership(user, (CourseRole.STUDENT,))
+        return self.filter(
+            Q(status=CourseStatus.PUBLISHED) | member | (Q(status=CourseStatus.ARCHIVED) & student)
+        )
 
     def visible_one(self, user: Any, slug: str) -> Course | None:
         """The course ``slug`` if :meth:`visible_to` would list it for ``user``, with
@@ -166,11 +167,11 @@ class CourseQuerySet(AttachingQuerySet["Course"]):
             return None
         role = Enrollment.objects.role_of(user, course.pk)
         course.my_role = role  # type: ignore[attr-defined]
-        course.is_enrolled = role == "student"  # type: ignore[attr-defined]
+        course.is_enrolled = role == CourseRole.STUDENT  # type: ignore[attr-defined]
         visible = (
-            course.status == "published"
+            course.status == CourseStatus.PUBLISHED
             or role in _staff_roles()
-            or (course.status == "archived" and role == "student")
+            or (course.status == CourseStatus.ARCHIVED and role == CourseRole.STUDENT)
             or is_platform_admin(user)
         )
         return course if visible else None
@@ -193,7 +194,7 @@ class CourseQuerySet(AttachingQuerySet["Course"]):
         mine = Enrollment.objects.active().filter(course=OuterRef("pk"), user=user)
         return self.annotate(
             my_role=Subquery(mine.values("role")[:1]),
-            is_enrolled=Exists(mine.filter(role="student")),
+            is_enrolled=Exists(mine.filter(role=CourseRole.STUDENT)),
         )
 
     def with_instructors(self) -> CourseQuerySet:
@@ -328,7 +329,7 @@ class TaskQuerySet(AttachingQuerySet["Task"]):
             return self.none()
         mine = Enrollment.objects.active().filter(course=OuterRef("course_id"), user=user)
         staff = Exists(mine.filter(role__in=_staff_roles()))
-        student = Exists(mine.filter(role="student"))
+        student = Exists(mine.filter(role=CourseRole.STUDENT))
         return self.filter(
             staff
             | (Q(is_published=True) & Q(course__status__in=STUDENT_VISIBLE_STATUSES) & student)

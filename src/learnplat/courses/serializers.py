@@ -20,6 +20,7 @@ from learnplat.courses.choices import STAFF_ROLES, CourseRole, LatePer
 from learnplat.courses.models import (
     SLUG_MAX_LENGTH,
     TASK_AUTHORED_FIELDS,
+    TASK_KIND_MAX_LENGTH,
     Course,
     Enrollment,
     Extension,
@@ -62,10 +63,6 @@ def _caller(serializer: serializers.BaseSerializer[Any]) -> Any:
     return getattr(request, "user", None)
 
 
-def _raise_as_validation_error(exc: InvalidInput) -> None:
-    raise serializers.ValidationError(exc.errors) from None
-
-
 class DescriptionField(serializers.CharField):
     """Markdown, at most ``LEARNPLAT["MAX_DESCRIPTION_LENGTH"]`` characters (read per request)."""
 
@@ -105,6 +102,10 @@ class LatePolicyField(serializers.JSONField):
     """``late_policy``; validated by :func:`learnplat.courses.validation.normalise_late_policy`."""
 
 
+#: The most prerequisites one task may list.
+MAX_PREREQUISITES = 1000
+
+
 @extend_schema_field({"type": "array", "items": {"type": "integer"}})
 class PrerequisitesField(serializers.ListField):
     """Task ids in, task ids out (read from the prefetched relation)."""
@@ -112,7 +113,7 @@ class PrerequisitesField(serializers.ListField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("child", serializers.IntegerField(min_value=1))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 1000)
+        kwargs.setdefault("max_length", MAX_PREREQUISITES)
         super().__init__(**kwargs)
 
     def get_attribute(self, instance: Any) -> Any:
@@ -138,7 +139,7 @@ class TaskSerializer(
     )
     description = DescriptionField()
     kind = serializers.CharField(
-        max_length=50,
+        max_length=TASK_KIND_MAX_LENGTH,
         help_text="A kind of LEARNPLAT['EVALUATORS']; built in: exact, choice, numeric, regex, "
         "manual, external.",
     )
@@ -176,10 +177,8 @@ class TaskSerializer(
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         fields = {k: v for k, v in attrs.items() if k != "prerequisites"}
-        try:
-            cleaned = clean_task(fields, current=self.instance)
-        except InvalidInput as exc:
-            _raise_as_validation_error(exc)
+        # InvalidInput is a ValidationError: DRF reports it as these fields' errors.
+        cleaned = clean_task(fields, current=self.instance)
         return {**attrs, **cleaned}
 
     @extend_schema_field(OpenApiTypes.OBJECT)
@@ -221,7 +220,7 @@ class CourseTaskInputSerializer(TaskSerializer):
     prerequisites = serializers.ListField(
         child=serializers.IntegerField(min_value=0),
         required=False,
-        max_length=1000,
+        max_length=MAX_PREREQUISITES,
         help_text="Indices (0-based) of other tasks in the same `tasks` list.",
     )
 

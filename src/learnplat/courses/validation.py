@@ -24,12 +24,13 @@ from typing import Any
 from rest_framework.settings import api_settings
 
 from learnplat.conf import settings
+from learnplat.courses.choices import LatePer
 from learnplat.evaluation.base import ConfigError
 from learnplat.evaluation.registry import UnknownKind, available_kinds, get_evaluator
 from learnplat.exceptions import InvalidInput
 
 LATE_POLICY_KEYS = ("deduction_percent", "per", "floor_percent")
-LATE_PER_VALUES = ("hour", "day")
+LATE_PER_VALUES = tuple(LatePer.values)
 
 Errors = dict[str, Any]
 
@@ -51,7 +52,10 @@ def _percent(value: Any) -> float | None:
 
 def normalise_late_policy(value: Any) -> dict[str, Any]:
     """``{}`` (no deduction) or ``{deduction_percent, per, floor_percent}`` with defaults
-    ``per="day"`` and ``floor_percent=0``; unknown keys are refused."""
+    ``per="day"`` and ``floor_percent=0``; unknown keys are refused, so typos are not ignored.
+
+    The one validator of late policies: the API, the admin and the flows call it, and
+    :func:`learnplat.courses.deadlines.late_policy_of` reads stored policies through it."""
     if value is None or value == {}:
         return {}
     if not isinstance(value, Mapping):
@@ -68,7 +72,7 @@ def normalise_late_policy(value: Any) -> dict[str, Any]:
     floor = _percent(value.get("floor_percent", 0))
     if floor is None:
         errors["floor_percent"] = ["A number from 0 to 100."]
-    per = value.get("per", "day")
+    per = value.get("per", LatePer.DAY)
     if per not in LATE_PER_VALUES:
         errors["per"] = [f"One of {', '.join(LATE_PER_VALUES)}."]
     if errors:

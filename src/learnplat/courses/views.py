@@ -44,7 +44,7 @@ from learnplat.courses.serializers import (
     ExtensionSerializer,
     TaskSerializer,
 )
-from learnplat.exceptions import ServiceError
+from learnplat.exceptions import Conflict
 from learnplat.filters import FilterBackend
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import enrollment as enrollment_flow
@@ -252,7 +252,7 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
         user: Any = request.user
         enrollment = Enrollment.objects.filter(course=course, user=user).first()
         if enrollment is None:
-            raise ServiceError("You are not enrolled in this course.", code="not_enrolled")
+            raise Conflict("You are not enrolled in this course.", code="not_enrolled")
         enrollment_flow.drop(enrollment=enrollment)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

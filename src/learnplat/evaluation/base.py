@@ -24,6 +24,7 @@ from learnplat.evaluation.validation import ConfigFields, json_problem
 
 __all__ = [
     "NON_FIELD_ERRORS",
+    "SCORE_TOLERANCE",
     "AnswerError",
     "ConfigError",
     "EvaluationResult",
@@ -45,6 +46,12 @@ class TestOutcome:
     passed: bool
     score: float | None = None
     message: str = ""
+
+
+#: Scores this close count as equal (float noise from scaling, or 0.1 + 0.2): a score this far
+#: past a bound is on it, and a raw score this short of the pass mark passes. The one
+#: tolerance of learnplat's score comparisons.
+SCORE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)

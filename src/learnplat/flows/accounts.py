@@ -15,7 +15,7 @@ their user is deactivated or changes password (see :mod:`learnplat.authenticatio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,31 +39,13 @@ from learnplat.accounts.tokens import (
 )
 from learnplat.adapter import get_adapter
 from learnplat.authentication import token_user_problem
-from learnplat.exceptions import ServiceError
+from learnplat.exceptions import Forbidden, InvalidInput, Unauthenticated
 from learnplat.flows import NOT_GIVEN, NotGiven, given
 from learnplat.roles import Role, get_role, set_role
 from learnplat.signals import send_on_commit
 
 # pg_advisory_xact_lock key serialising "is this username/e-mail free? then insert it".
 _IDENTITY_LOCK_KEY = 0x1EA2_0AC7
-
-
-class DuplicateIdentity(Exception):
-    """The username or e-mail address is taken (compared without regard to case)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class TokenRejected(Exception):
-    """A token that decodes but may not be used (revoked, inactive user, password changed)."""
-
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -93,11 +75,16 @@ def _lock_identities() -> None:
 def ensure_identity_free(
     *, username: str | None = None, email: str | None = None, exclude_pk: Any = None
 ) -> None:
-    """Raise :class:`DuplicateIdentity` if another user has this username or e-mail."""
+    """400 with the error on ``username`` or ``email`` (code ``unique``) if another user has
+    this username or e-mail address (compared without regard to case)."""
     if username is not None and querysets.username_taken(username, exclude_pk=exclude_pk):
-        raise DuplicateIdentity("username", "A user with that username already exists.")
+        raise InvalidInput(
+            {"username": ["A user with that username already exists."]}, code="unique"
+        )
     if email and querysets.email_taken(email, exclude_pk=exclude_pk):
-        raise DuplicateIdentity("email", "A user with that email address already exists.")
+        raise InvalidInput(
+            {"email": ["A user with that email address already exists."]}, code="unique"
+        )
 
 
 def _save_identity(user: Any, **save_kwargs: Any) -> None:
@@ -161,6 +148,14 @@ def log_in(*, user: Any) -> TokenPair:
 # -- tokens ----------------------------------------------------------------------------
 
 
+def _decoded(read: Callable[[str], Token], raw: str) -> Token:
+    """``read(raw)``, with simplejwt's error for a forged, expired or mistyped token as a 401."""
+    try:
+        return read(raw)
+    except TokenError as exc:
+        raise Unauthenticated(str(exc.args[0]) if exc.args else None) from exc
+
+
 def _token_user(token: Token) -> Any:
     model = get_user_model()
     try:
@@ -168,7 +163,7 @@ def _token_user(token: Token) -> Any:
             **{jwt_settings().USER_ID_FIELD: token[jwt_settings().USER_ID_CLAIM]}
         )
     except (KeyError, ValueError, TypeError, model.DoesNotExist) as exc:
-        raise TokenRejected(
+        raise Unauthenticated(
             "No active account found for the given token.", code="no_active_account"
         ) from exc
 
@@ -176,7 +171,7 @@ def _token_user(token: Token) -> Any:
 def _check_usable(token: Token, user: Any) -> None:
     problem = token_user_problem(token, user)
     if problem is not None:
-        raise TokenRejected(problem[0], code=problem[1])
+        raise Unauthenticated(problem[0], code=problem[1])
 
 
 def _locked_outstanding(token: Token) -> OutstandingToken:
@@ -198,15 +193,15 @@ def _locked_outstanding(token: Token) -> OutstandingToken:
 def rotate_refresh_token(*, raw: str) -> TokenPair:
     """Exchange a refresh token for a new pair and blacklist it, whatever ``SIMPLE_JWT`` says.
 
-    Raises simplejwt's ``TokenError`` for a forged, expired or mistyped token and
-    :class:`TokenRejected` for a revoked one (a reused refresh token), a deleted or inactive
-    user, or a password changed since. With the outstanding row locked, two requests with
-    the same token cannot both get a new pair.
+    401 (:class:`~learnplat.exceptions.Unauthenticated`) for a forged, expired or mistyped
+    token, a revoked one (a reused refresh token), a deleted or inactive user, or a password
+    changed since. With the outstanding row locked, two requests with the same token cannot
+    both get a new pair.
     """
-    token = read_refresh_token(raw)
+    token = _decoded(read_refresh_token, raw)
     outstanding = _locked_outstanding(token)
     if BlacklistedToken.objects.filter(token=outstanding).exists():
-        raise TokenRejected("Token is blacklisted", code="token_not_valid")
+        raise Unauthenticated("Token is blacklisted", code="token_not_valid")
     user = _token_user(token)
     _check_usable(token, user)
     try:
@@ -214,7 +209,7 @@ def rotate_refresh_token(*, raw: str) -> TokenPair:
         with transaction.atomic():
             BlacklistedToken.objects.create(token=outstanding)
     except IntegrityError as exc:
-        raise TokenRejected("Token is blacklisted", code="token_not_valid") from exc
+        raise Unauthenticated("Token is blacklisted", code="token_not_valid") from exc
     return issue_token_pair(user)
 
 
@@ -222,11 +217,12 @@ def verify_token(*, raw: str) -> None:
     """Check that an access or refresh token would be accepted now.
 
     Beyond signature and expiry: not blacklisted, its user exists, is active and has not
-    changed password since it was issued. Raises ``TokenError`` or :class:`TokenRejected`.
+    changed password since it was issued; 401 (:class:`~learnplat.exceptions.Unauthenticated`)
+    otherwise.
     """
-    token = read_any_token(raw)
+    token = _decoded(read_any_token, raw)
     if querysets.is_blacklisted(token[jwt_settings().JTI_CLAIM]):
-        raise TokenRejected("Token is blacklisted", code="token_not_valid")
+        raise Unauthenticated("Token is blacklisted", code="token_not_valid")
     _check_usable(token, _token_user(token))
 
 
@@ -234,15 +230,18 @@ def verify_token(*, raw: str) -> None:
 def log_out(*, user: Any, raw: str) -> None:
     """Blacklist one refresh token of ``user`` (again: idempotent).
 
-    Raises ``TokenError`` if it does not decode, and a 403 ``token_not_owned``
-    :class:`~learnplat.exceptions.ServiceError` if it belongs to someone else.
+    400 with the error on ``refresh`` if it does not decode (it is the input, not the
+    caller's credentials), 403 ``token_not_owned`` if it belongs to someone else.
     """
-    token = read_refresh_token(raw)
+    try:
+        token = read_refresh_token(raw)
+    except TokenError as exc:
+        raise InvalidInput(
+            {"refresh": ["Token is invalid or expired"]}, code="token_not_valid"
+        ) from exc
     owner = str(token.get(jwt_settings().USER_ID_CLAIM))
     if owner != str(getattr(user, jwt_settings().USER_ID_FIELD)):
-        raise ServiceError(
-            "This refresh token belongs to another user.", code="token_not_owned", status_code=403
-        )
+        raise Forbidden("This refresh token belongs to another user.", code="token_not_owned")
     BlacklistedToken.objects.get_or_create(token=_locked_outstanding(token))
 
 
@@ -318,16 +317,10 @@ def update_user_access(
     role_changes = role is not None and Role(role) != get_role(user)
     active_changes = is_active is not None and is_active != user.is_active
     if user.pk == by.pk and (role_changes or is_active is False):
-        raise ServiceError(
-            "You cannot demote or deactivate your own account.",
-            code="self_lockout",
-            status_code=403,
-        )
+        raise Forbidden("You cannot demote or deactivate your own account.", code="self_lockout")
     if active_changes and user.is_superuser and not by.is_superuser:
-        raise ServiceError(
-            "Only superusers may activate or deactivate a superuser.",
-            code="superuser_protected",
-            status_code=403,
+        raise Forbidden(
+            "Only superusers may activate or deactivate a superuser.", code="superuser_protected"
         )
     if role is not None and role_changes:
         set_role(user, role)
@@ -341,10 +334,7 @@ def update_user_access(
 
 
 __all__ = [
-    "DuplicateIdentity",
     "Registration",
-    "TokenError",
-    "TokenRejected",
     "change_password",
     "ensure_identity_free",
     "log_in",

@@ -2,7 +2,7 @@
 
 Every function is atomic and takes keyword arguments only. Input that breaks a rule raises
 :class:`learnplat.exceptions.InvalidInput` (400) before anything is written; a state
-conflict raises :class:`learnplat.exceptions.ServiceError` with a stable ``code``.
+conflict raises :class:`learnplat.exceptions.Conflict` (409) with a stable ``code``.
 
 A change to what a course's tasks are worth (a published task created or deleted, a task
 published or unpublished, its ``max_score``, ``weight`` or ``kind`` changed, the course's
@@ -37,9 +37,13 @@ from learnplat.courses.validation import (
     find_cycle,
     indexed_errors,
 )
-from learnplat.exceptions import InvalidInput, ServiceError
+from learnplat.exceptions import Conflict, InvalidInput
 from learnplat.flows import NOT_GIVEN, NotGiven, given, progress
 
+#: Course fields ``create_course`` takes (``update_course`` all but ``slug``).
+COURSE_FIELDS = frozenset(
+    {"slug", "title", "description", "enrollment_open", "capacity", "grading_policy"}
+)
 #: Task fields ``create_task`` and ``update_task`` take besides ``prerequisites`` (and the keys
 #: of a nested create's task that are not ``extra``).
 TASK_FIELDS = frozenset(TASK_AUTHORED_FIELDS) - {"prerequisites"}
@@ -108,7 +112,7 @@ def _insert_course(*, slug: str | None, creator: Any, fields: dict[str, Any]) ->
                 return Course.objects.create(slug=_free_slug(base), **fields)
         except IntegrityError:
             continue  # a concurrent create took the same free slug: look again
-    raise ServiceError("Could not find a free slug; give one.", code="slug_conflict")
+    raise Conflict("Could not find a free slug; give one.", code="slug_conflict")
 
 
 def _clean_nested_tasks(
@@ -240,7 +244,7 @@ def _transition(course: Course, action: str) -> Course:
     locked = _lock(course)
     sources, target = TRANSITIONS[action]
     if locked.status not in sources:
-        raise ServiceError(
+        raise Conflict(
             f"Cannot {action} a course that is {locked.status}.", code="invalid_transition"
         )
     locked.status = target
@@ -276,11 +280,14 @@ def archive(*, course: Course) -> Course:
 # -- tasks -----------------------------------------------------------------------------------
 
 
-def _prerequisite_ids(
+def check_prerequisites(
     *, course: Course, task: Task | None, prerequisites: Iterable[Task | int]
 ) -> list[int]:
     """Check that ``prerequisites`` are other tasks of ``course`` and that making them
-    ``task``'s prerequisites closes no cycle; return their ids."""
+    ``task``'s prerequisites (``None``: a new task) closes no cycle; return their ids.
+
+    The one prerequisite check: the task flows and the admin's task form call it; 400 with
+    the errors on ``prerequisites`` otherwise."""
     ids = list(dict.fromkeys(p.pk if isinstance(p, Task) else int(p) for p in prerequisites))
     ours = set(Task.objects.filter(pk__in=ids, course=course).values_list("pk", flat=True))
     errors: list[str] = []
@@ -344,7 +351,7 @@ def create_task(
         config=config,
     )
     cleaned = clean_task(fields)
-    prerequisite_ids = _prerequisite_ids(course=course, task=None, prerequisites=prerequisites)
+    prerequisite_ids = check_prerequisites(course=course, task=None, prerequisites=prerequisites)
     if cleaned.get("position") is None:
         last = course.tasks.order_by("-position").values_list("position", flat=True).first()
         cleaned["position"] = (last or 0) + 1
@@ -400,7 +407,7 @@ def update_task(
     if prerequisites is not None:
         # Two concurrent edits could each close half of a cycle; the course lock orders them.
         _lock(task.course)
-        ids = _prerequisite_ids(course=task.course, task=task, prerequisites=prerequisites)
+        ids = check_prerequisites(course=task.course, task=task, prerequisites=prerequisites)
     for name, value in cleaned.items():
         setattr(task, name, value)
     if cleaned:

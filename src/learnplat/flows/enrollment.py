@@ -18,7 +18,7 @@ from learnplat.adapter import get_adapter
 from learnplat.courses.choices import STAFF_ROLES, CourseRole, CourseStatus, EnrollmentStatus
 from learnplat.courses.models import Course, Enrollment
 from learnplat.courses.querysets import forget_course_roles
-from learnplat.exceptions import InvalidInput, ServiceError
+from learnplat.exceptions import Conflict, Forbidden, InvalidInput
 from learnplat.roles import is_platform_admin
 
 
@@ -42,17 +42,13 @@ def enroll(*, user: Any, course: Course) -> Enrollment:
     course = _lock(course)
     existing = Enrollment.objects.filter(user=user, course=course).first()
     if existing is not None and existing.status != EnrollmentStatus.DROPPED:
-        raise ServiceError("You are already enrolled in this course.", code="already_enrolled")
+        raise Conflict("You are already enrolled in this course.", code="already_enrolled")
     if course.status != CourseStatus.PUBLISHED or not course.enrollment_open:
-        raise ServiceError("This course is not open for enrollment.", code="enrollment_closed")
+        raise Conflict("This course is not open for enrollment.", code="enrollment_closed")
     if course.capacity is not None and _active_student_count(course) >= course.capacity:
-        raise ServiceError("This course is full.", code="course_full")
+        raise Conflict("This course is full.", code="course_full")
     if not get_adapter().may_enroll(user, course):
-        raise ServiceError(
-            "You may not enroll in this course.",
-            code="enrollment_not_allowed",
-            status_code=403,
-        )
+        raise Forbidden("You may not enroll in this course.", code="enrollment_not_allowed")
     forget_course_roles(user)
     if existing is None:
         return Enrollment.objects.create(user=user, course=course, role=CourseRole.STUDENT)
@@ -82,9 +78,9 @@ def drop(*, enrollment: Enrollment) -> Enrollment:
     _lock(enrollment.course)
     enrollment.refresh_from_db()
     if enrollment.status != EnrollmentStatus.ACTIVE:
-        raise ServiceError("You are not enrolled in this course.", code="not_enrolled")
+        raise Conflict("You are not enrolled in this course.", code="not_enrolled")
     if _is_last_instructor(enrollment):
-        raise ServiceError(
+        raise Conflict(
             "The course's last instructor cannot leave it; add another instructor first.",
             code="last_instructor",
         )
@@ -126,20 +122,16 @@ def add_enrollment(
         if adder_role != CourseRole.INSTRUCTOR and (
             role != CourseRole.STUDENT or (active and existing.role != CourseRole.STUDENT)  # type: ignore[union-attr]
         ):
-            raise ServiceError(
-                "Only the course's instructors can add or change staff.",
-                code="permission_denied",
-                status_code=403,
+            raise Forbidden(
+                "Only the course's instructors can add or change staff.", code="permission_denied"
             )
     if existing is None:
         enrollment = Enrollment.objects.create(user=user, course=course, role=role)
     else:
         if active and existing.role == role:
-            raise ServiceError(
-                "This user is already enrolled in this role.", code="already_enrolled"
-            )
+            raise Conflict("This user is already enrolled in this role.", code="already_enrolled")
         if active and role != CourseRole.INSTRUCTOR and _is_last_instructor(existing):
-            raise ServiceError(
+            raise Conflict(
                 "The course's last instructor cannot be demoted; add another instructor first.",
                 code="last_instructor",
             )

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from learnplat.evaluation.base import EvaluationResult, TestOutcome
-from learnplat.exceptions import ServiceError
+from learnplat.exceptions import Conflict, NotFound
 from learnplat.flows import evaluate
 from learnplat.submissions import pipeline
 from learnplat.submissions.choices import SubmissionStatus
@@ -62,8 +62,11 @@ def next_submission(*, queue: str) -> tuple[pipeline.Claim, Submission] | None:
     return pipeline.claim_for_grader(queue)
 
 
-class UnknownSubmissionKey(LookupError):
-    """A ``submission_key`` that names nothing this grader may see (→ 404)."""
+def _unknown_key() -> NotFound:
+    # The same answer for a malformed key, another grader's and another queue's: no hints.
+    return NotFound(
+        "No submission of your queues has this submission_key.", code="unknown_submission_key"
+    )
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,11 @@ def record_grader_result(
     Idempotent per ``submission_key``: posting the same result again returns the first
     outcome; a different result for a finished key is 409 ``already_graded``; a key whose
     lease was lost (expired and handed out again) is 409 ``lease_expired``; a key naming
-    nothing this grader serves raises :class:`UnknownSubmissionKey`.
+    nothing this grader serves is 404 ``unknown_submission_key``.
     """
     parsed = pipeline.Claim.from_key(submission_key)
     if parsed is None:
-        raise UnknownSubmissionKey(submission_key)
+        raise _unknown_key()
     submission_id, token = parsed
     posted = {
         "score": score,
@@ -104,16 +107,16 @@ def record_grader_result(
     previous = Evaluation.objects.filter(submission_id=submission_id, lease_token=token).first()
     if previous is not None and previous.grader_id is not None:
         if previous.grader_id != grader.pk:
-            raise UnknownSubmissionKey(submission_key)
+            raise _unknown_key()
         if previous.result.get("posted") != posted:
-            raise ServiceError(
+            raise Conflict(
                 "A different result was already recorded for this submission_key.",
                 code="already_graded",
             )
         assert submission is not None  # the evaluation cascades with it
         return GraderOutcome(submission, previous, created=False)
     if submission is None or not grader.serves(submission.grader_queue or ""):
-        raise UnknownSubmissionKey(submission_key)
+        raise _unknown_key()
     if submission.lease_token == token and submission.status == SubmissionStatus.EVALUATING:
         result = EvaluationResult(
             score=score,
@@ -143,8 +146,8 @@ def record_grader_result(
             return GraderOutcome(recorded, evaluation, created=True)
         submission.refresh_from_db()
     if submission.status in (SubmissionStatus.GRADED, SubmissionStatus.NEEDS_REVIEW):
-        raise ServiceError("This submission was already graded.", code="already_graded")
-    raise ServiceError(
+        raise Conflict("This submission was already graded.", code="already_graded")
+    raise Conflict(
         "The lease of this submission_key expired; the submission went back to the queue.",
         code="lease_expired",
     )

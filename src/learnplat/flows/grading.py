@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from learnplat.adapter import get_adapter
 from learnplat.courses.models import Task
+from learnplat.exceptions import InvalidInput
 from learnplat.flows import evaluate, progress
 from learnplat.flows.submit import grader_queue_for
-from learnplat.submissions.choices import EvaluationTrigger, SubmissionStatus
+from learnplat.submissions.choices import EvaluationTrigger, RegradeScope, SubmissionStatus
 from learnplat.submissions.models import Evaluation, Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
@@ -35,9 +36,10 @@ def grade(
 ) -> Submission:
     """Grade a submission by hand, or override its grade: the ``score`` given is final.
 
-    No late deduction is applied to it. Any evaluation in flight loses its lease, so its
-    result is discarded. Leaves an Evaluation row (trigger ``manual``) and sends
-    ``grade_changed`` on commit.
+    400 with the error on ``score`` unless it is between 0 and the submission's
+    ``max_score``. No late deduction is applied to it. Any evaluation in flight loses its
+    lease, so its result is discarded. Leaves an Evaluation row (trigger ``manual``) and
+    sends ``grade_changed`` on commit.
     """
     locked = (
         Submission.objects.select_for_update(of=("self",))
@@ -45,7 +47,7 @@ def grade(
         .get(pk=submission.pk)
     )
     if not 0 <= score <= locked.max_score:
-        raise ValueError(f"score must be between 0 and {locked.max_score}.")
+        raise InvalidInput({"score": [f"Must be between 0 and {locked.max_score:g}."]})
     now = timezone.now()
     previous_score = locked.score
     locked.status = SubmissionStatus.GRADED
@@ -135,7 +137,7 @@ def regrade(*, submission_ids: Sequence[int], by: Any = None) -> int:
 def regrade_task(
     *,
     task: Task,
-    scope: str = "latest",
+    scope: str = RegradeScope.LATEST,
     by: Any = None,
     user: Any = None,
     include_manual: bool = False,
@@ -149,7 +151,7 @@ def regrade_task(
     each; returns how many were queued.
     """
     if scope not in REGRADE_SCOPES:
-        raise ValueError(f"scope must be one of {REGRADE_SCOPES}.")
+        raise InvalidInput({"scope": [f"One of {', '.join(REGRADE_SCOPES)}."]})
     targets = Submission.objects.filter(task=task)
     if user is not None:
         targets = targets.filter(user=user)

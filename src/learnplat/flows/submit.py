@@ -23,19 +23,17 @@ from django.utils import timezone
 
 from learnplat.adapter import get_adapter
 from learnplat.conf import settings
-from learnplat.courses.choices import CourseStatus
+from learnplat.courses.choices import CourseRole, CourseStatus, EnrollmentStatus
 from learnplat.courses.deadlines import extension_for, window_for
 from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.evaluation.base import AnswerError, ConfigError, EvaluatorProtocol
 from learnplat.evaluation.registry import get_evaluator
-from learnplat.exceptions import ServiceError
+from learnplat.exceptions import Conflict, Forbidden, InvalidInput
 from learnplat.flows import evaluate, progress
 from learnplat.progress.models import TaskProgress
 from learnplat.signals import send_on_commit
-from learnplat.submissions.models import Submission
+from learnplat.submissions.models import IDEMPOTENCY_KEY_MAX_LENGTH, Submission
 from learnplat.submissions.signals import submission_created
-
-IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,7 @@ def _answer_bytes(answer: Any) -> int:
     try:
         encoded = json.dumps(answer, separators=(",", ":"), ensure_ascii=False)
     except (TypeError, ValueError) as exc:
-        raise AnswerError("The answer must be JSON.") from exc
+        raise InvalidInput({"answer": ["The answer must be JSON."]}) from exc
     return len(encoded.encode())
 
 
@@ -62,13 +60,13 @@ def task_evaluator(task: Task) -> tuple[EvaluatorProtocol, dict[str, Any]]:
     try:
         evaluator = get_evaluator(task.kind)
     except LookupError as exc:
-        raise ServiceError(
+        raise Conflict(
             f"Task kind {task.kind!r} is not available on this site.", code="kind_unavailable"
         ) from exc
     try:
         config = evaluator.validate_config(task.config)
     except ConfigError as exc:
-        raise ServiceError(
+        raise Conflict(
             "This task's configuration is invalid; course staff must fix it.",
             code="task_misconfigured",
         ) from exc
@@ -80,7 +78,7 @@ def grader_queue_for(task: Task) -> str | None:
     (or cannot be evaluated at all: the pipeline then records why)."""
     try:
         evaluator, config = task_evaluator(task)
-    except ServiceError:
+    except Conflict:
         return None
     if not evaluator.is_external:
         return None
@@ -88,12 +86,17 @@ def grader_queue_for(task: Task) -> str | None:
 
 
 def normalise_answer(*, task: Task, answer: Any) -> Any:
-    """Check an answer's size and shape for ``task``; raise AnswerError (→ 400, no attempt used)."""
+    """Check an answer's size and shape for ``task``: 400 ``{"answer": [...]}`` (no attempt
+    used) when the evaluator refuses it."""
     limit = int(settings.MAX_ANSWER_BYTES)
     if _answer_bytes(answer) > limit:
-        raise AnswerError(f"The answer is larger than {limit} bytes.")
+        raise InvalidInput({"answer": [f"The answer is larger than {limit} bytes."]})
     evaluator, config = task_evaluator(task)
-    return evaluator.validate_answer(answer, config)
+    try:
+        return evaluator.validate_answer(answer, config)
+    except AnswerError as exc:
+        # The evaluator protocol's own error (plain Python, no HTTP), as the field error.
+        raise InvalidInput({"answer": [exc.message]}) from exc
 
 
 def _replay(*, user: Any, task: Task, answer: Any, idempotency_key: str) -> Submission | None:
@@ -107,10 +110,10 @@ def _replay(*, user: Any, task: Task, answer: Any, idempotency_key: str) -> Subm
             same = _canonical(normalise_answer(task=task, answer=answer)) == _canonical(
                 original.answer
             )
-        except AnswerError:
+        except InvalidInput:
             same = False
     if not same:
-        raise ServiceError(
+        raise Conflict(
             "This Idempotency-Key was already used for a different submission.",
             code="idempotency_key_reused",
         )
@@ -129,7 +132,7 @@ def submit(
 
     Checks, in order: the Idempotency-Key (a replay returns the original submission, even
     after the task closed), an active *student* enrollment (403 ``not_enrolled``; course
-    staff are not students), the answer's size and shape (``AnswerError``), the course not
+    staff are not students), the answer's size and shape (400 ``answer``), the course not
     archived and the user's window (409 ``task_not_open`` / ``task_closed``), prerequisites
     (409 ``prerequisites_unmet``) and the attempt limit (409 ``attempts_exhausted``).
 
@@ -139,8 +142,8 @@ def submit(
     """
     if idempotency_key is not None:
         if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-            raise AnswerError(
-                f"An Idempotency-Key has 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."
+            raise InvalidInput(
+                {"Idempotency-Key": [f"1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]}
             )
         replay = _replay(user=user, task=task, answer=answer, idempotency_key=idempotency_key)
         if replay is not None:
@@ -169,15 +172,11 @@ def _create_submission(
 ) -> SubmitResult:
     enrollment = (
         Enrollment.objects.select_for_update()
-        .filter(user=user, course_id=task.course_id, status="active")
+        .filter(user=user, course_id=task.course_id, status=EnrollmentStatus.ACTIVE)
         .first()
     )
-    if enrollment is None or enrollment.role != "student":
-        raise ServiceError(
-            "Only students enrolled in this course can submit.",
-            code="not_enrolled",
-            status_code=403,
-        )
+    if enrollment is None or enrollment.role != CourseRole.STUDENT:
+        raise Forbidden("Only students enrolled in this course can submit.", code="not_enrolled")
     if idempotency_key is not None:
         # Under the lock: a parallel request with the same key has committed by now.
         replay = _replay(user=user, task=task, answer=answer, idempotency_key=idempotency_key)
@@ -187,20 +186,20 @@ def _create_submission(
     now = timezone.now()
     course = Course.objects.only("status").get(pk=task.course_id)
     if course.status == CourseStatus.ARCHIVED:
-        raise ServiceError("The course is archived.", code="task_closed")
+        raise Conflict("The course is archived.", code="task_closed")
     window = window_for(task, extension_for(task, user))
     if window.not_open_at(now):
-        raise ServiceError("This task is not open yet.", code="task_not_open")
+        raise Conflict("This task is not open yet.", code="task_not_open")
     if window.closed_at(now):
-        raise ServiceError("This task is closed.", code="task_closed")
+        raise Conflict("This task is closed.", code="task_closed")
     required = set(task.prerequisites.values_list("pk", flat=True))
     if required - TaskProgress.objects.completed_task_ids(user, required):
-        raise ServiceError("Complete this task's prerequisites first.", code="prerequisites_unmet")
+        raise Conflict("Complete this task's prerequisites first.", code="prerequisites_unmet")
     last_attempt = (
         Submission.objects.filter(user=user, task=task).aggregate(last=Max("attempt"))["last"] or 0
     )
     if task.max_attempts is not None and last_attempt >= task.max_attempts:
-        raise ServiceError("No attempts left for this task.", code="attempts_exhausted")
+        raise Conflict("No attempts left for this task.", code="attempts_exhausted")
     submission = Submission.objects.create(
         user=user,
         task=task,

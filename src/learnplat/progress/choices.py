@@ -6,6 +6,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AttemptState(models.TextChoices):
+    """What a pair's last attempt is doing (``TaskProgress.last_state``)."""
+
+    PENDING = "pending", _("Waiting for a first result")
+    NEEDS_REVIEW = "needs_review", _("Waiting for a manual grade")
+    DONE = "done", _("Done")
+
+
 class TaskProgressStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     PENDING = "pending", _("Waiting for a grade")

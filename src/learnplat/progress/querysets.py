@@ -14,12 +14,14 @@ from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from learnplat.courses.choices import EnrollmentStatus
+
 if TYPE_CHECKING:
     from learnplat.courses.models import Course, Enrollment, Task
     from learnplat.progress.models import CourseProgress, TaskProgress  # noqa: F401
 
 #: Enrollment statuses whose students the gradebook lists.
-GRADEBOOK_STATUSES = ("active", "completed")
+GRADEBOOK_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
 
 
 class TaskProgressQuerySet(models.QuerySet["TaskProgress"]):

@@ -24,15 +24,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from learnplat.conf import settings
-from learnplat.progress.choices import TaskProgressStatus
+from learnplat.courses.choices import GradingPolicy
+from learnplat.evaluation.base import SCORE_TOLERANCE
+from learnplat.progress.choices import AttemptState, TaskProgressStatus
 from learnplat.progress.models import POINTS_PER_WEIGHT
+from learnplat.submissions.choices import SubmissionStatus
 
-#: Absorbs float noise such as 0.1 + 0.2 when comparing a score with the pass mark.
-SCORE_EPSILON = 1e-9
-
-#: What the last attempt is doing, as TaskProgress.last_state keeps it.
-PENDING, NEEDS_REVIEW, DONE = "pending", "needs_review", "done"
-_WAITING = ("queued", "evaluating")
+#: Statuses of an attempt that has no result yet (unless a regrade kept its old one).
+_WAITING = (SubmissionStatus.QUEUED, SubmissionStatus.EVALUATING)
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class TaskRule:
             return True
         raw = attempt.raw_score if attempt.raw_score is not None else attempt.score
         assert raw is not None  # is_scored
-        return raw >= self.max_score * self.threshold - SCORE_EPSILON
+        return raw >= self.max_score * self.threshold - SCORE_TOLERANCE
 
     def points(self, counted: float | None) -> int:
         if counted is None or self.max_score <= 0:
@@ -103,7 +102,7 @@ class Attempt:
         keeps it too: the grade stands until a new result replaces it. A ``needs_review``
         score is provisional until course staff grade it.
         """
-        return self.score is not None and self.status != "needs_review"
+        return self.score is not None and self.status != SubmissionStatus.NEEDS_REVIEW
 
     @property
     def state(self) -> str:
@@ -112,11 +111,11 @@ class Attempt:
         Coarse on purpose: the pipeline's own moves (claiming, retrying, re-queueing a
         graded attempt) do not change it, so they need no call to ``record_result``.
         """
-        if self.status == "needs_review":
-            return NEEDS_REVIEW
+        if self.status == SubmissionStatus.NEEDS_REVIEW:
+            return AttemptState.NEEDS_REVIEW
         if self.status in _WAITING and self.score is None:
-            return PENDING
-        return DONE
+            return AttemptState.PENDING
+        return AttemptState.DONE
 
     @classmethod
     def of(cls, submission: Any) -> Attempt:
@@ -206,7 +205,7 @@ class TaskState:
 
     def derive(self, rule: TaskRule) -> None:
         """Set the fields that follow from the kept attempts and the task's rule."""
-        self.score = self.best_score if rule.policy == "best" else self.latest_score
+        self.score = self.best_score if rule.policy == GradingPolicy.BEST else self.latest_score
         self.points = rule.points(self.score)
         self.completed = self.passed_attempt is not None
         if not self.completed:
@@ -215,9 +214,9 @@ class TaskState:
             self.status = TaskProgressStatus.COMPLETED
         elif not self.last_attempt:
             self.status = TaskProgressStatus.NOT_STARTED
-        elif self.last_state == NEEDS_REVIEW:
+        elif self.last_state == AttemptState.NEEDS_REVIEW:
             self.status = TaskProgressStatus.NEEDS_REVIEW
-        elif self.last_state == PENDING:
+        elif self.last_state == AttemptState.PENDING:
             self.status = TaskProgressStatus.PENDING
         else:
             self.status = TaskProgressStatus.ATTEMPTED

@@ -24,8 +24,7 @@ from django.http import HttpResponseBase, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -34,7 +33,8 @@ from rest_framework.response import Response
 from learnplat.api import LearnplatViewMixin, not_found
 from learnplat.courses.models import Course, Enrollment
 from learnplat.courses.permissions import IsCourseStaff
-from learnplat.exceptions import Forbidden
+from learnplat.exceptions import Forbidden, InvalidInput
+from learnplat.filters import KeyedSearchFilter
 from learnplat.pagination import LearnplatPagination
 from learnplat.progress.exports import gradebook_csv
 from learnplat.progress.querysets import (
@@ -123,7 +123,7 @@ class CourseProgressView(CourseScopedView):
             raise not_found()
         # isdecimal, not isdigit: "²" is a digit that int() refuses.
         if not raw.isdecimal():
-            raise ValidationError({"user": ["A valid user id is required."]})
+            raise InvalidInput({"user": ["A valid user id is required."]})
         enrollment = (
             Enrollment.objects.students()
             .filter(course=course, user_id=int(raw))
@@ -207,7 +207,7 @@ class GradebookPagination(LearnplatPagination):
         return paginated
 
 
-class StableOrderingFilter(OrderingFilter):
+class GradebookOrderingFilter(OrderingFilter):
     """``?ordering=`` with username and user id as tie-breakers, so pages never overlap."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
@@ -223,7 +223,7 @@ class GradebookView(CourseScopedView):
     action_permissions = {"retrieve": [IsAuthenticated, IsCourseStaff]}
     action_serializers = {"retrieve": GradebookRowSerializer}
     pagination_class = GradebookPagination
-    filter_backends = [SearchFilter, StableOrderingFilter]
+    filter_backends = [KeyedSearchFilter, GradebookOrderingFilter]
     ordering_fields = ["username", "score", "percent", "tasks_completed", "completed_at"]
 
     @property

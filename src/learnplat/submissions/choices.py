@@ -28,6 +28,14 @@ LTI_GRADING_PROGRESS = {
 }
 
 
+class RegradeScope(models.TextChoices):
+    """Which submissions a task-wide regrade evaluates again."""
+
+    LATEST = "latest", _("Each student's latest")
+    BEST = "best", _("Each student's best")
+    ALL = "all", _("All")
+
+
 class EvaluationTrigger(models.TextChoices):
     """Why an evaluation ran (or why a grade changed)."""
 

@@ -28,6 +28,9 @@ from learnplat.submissions.querysets import (
     SubmissionQuerySet,
 )
 
+#: The longest ``Idempotency-Key`` a submission keeps (the column, the flow and the docs).
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
 
 class Submission(models.Model):
     user = models.ForeignKey(
@@ -57,7 +60,7 @@ class Submission(models.Model):
     manually_graded = models.BooleanField(_("graded manually"), default=False)
     # NULL (not "") means "no key", so the partial unique constraint ignores key-less rows.
     idempotency_key = models.CharField(  # noqa: DJ001
-        _("idempotency key"), max_length=255, null=True, blank=True
+        _("idempotency key"), max_length=IDEMPOTENCY_KEY_MAX_LENGTH, null=True, blank=True
     )
 
     # -- the evaluation outbox ---------------------------------------------------------

@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from learnplat.compat import task_backends
 from learnplat.conf import settings
-from learnplat.evaluation.base import EvaluationResult, EvaluatorProtocol
+from learnplat.evaluation.base import SCORE_TOLERANCE, EvaluationResult, EvaluatorProtocol
 from learnplat.evaluation.registry import get_evaluator
 from learnplat.submissions.choices import SubmissionStatus
 from learnplat.submissions.models import Submission
@@ -49,9 +49,6 @@ from learnplat.submissions.models import Submission
 logger = logging.getLogger("learnplat.submissions")
 
 T = TypeVar("T")
-
-#: Scores within this of a bound count as on it (float noise from scaling).
-SCORE_TOLERANCE = 1e-9
 
 
 class EvaluationError(Exception):

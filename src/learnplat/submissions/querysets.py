@@ -9,12 +9,13 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 
 from learnplat.roles import is_platform_admin
+from learnplat.submissions.choices import RegradeScope, SubmissionStatus
 
 if TYPE_CHECKING:
     from learnplat.submissions.models import Evaluation, GraderToken, Submission  # noqa: F401
 
 #: Scopes of a task-wide regrade: every submission, or each student's latest or best one.
-REGRADE_SCOPES = ("latest", "best", "all")
+REGRADE_SCOPES = tuple(RegradeScope.values)
 
 
 class SubmissionQuerySet(models.QuerySet["Submission"]):
@@ -44,13 +45,13 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 
     def claimable(self, now: datetime) -> SubmissionQuerySet:
         """Queued and past any retry backoff."""
-        return self.filter(status="queued").filter(
+        return self.filter(status=SubmissionStatus.QUEUED).filter(
             Q(not_before__isnull=True) | Q(not_before__lte=now)
         )
 
     def expired_leases(self, now: datetime) -> SubmissionQuerySet:
         """Claimed by a worker or grader that did not finish in time."""
-        return self.filter(status="evaluating", lease_expires_at__lt=now)
+        return self.filter(status=SubmissionStatus.EVALUATING, lease_expires_at__lt=now)
 
     def lost_in_queue(
         self, now: datetime, *, grace: timedelta, due_retries: bool
@@ -65,7 +66,7 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         lost = Q(not_before__isnull=True, queued_at__lt=stale) | Q(not_before__lt=stale)
         if due_retries:
             lost |= Q(not_before__lte=now)
-        return self.in_process().filter(status="queued").filter(lost)
+        return self.in_process().filter(status=SubmissionStatus.QUEUED).filter(lost)
 
     def for_grader_queue(self, queue: str, now: datetime) -> SubmissionQuerySet:
         """What ``grader/next/?queue=`` hands out, oldest first."""
@@ -92,11 +93,11 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         return self.filter(pk=Subquery(best))
 
     def in_regrade_scope(self, scope: str) -> SubmissionQuerySet:
-        if scope == "latest":
+        if scope == RegradeScope.LATEST:
             return self.latest_per_user()
-        if scope == "best":
+        if scope == RegradeScope.BEST:
             return self.best_per_user()
-        if scope == "all":
+        if scope == RegradeScope.ALL:
             return self.all()
         raise ValueError(f"Unknown regrade scope {scope!r}; expected one of {REGRADE_SCOPES}.")
 

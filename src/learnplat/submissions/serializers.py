@@ -12,6 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from learnplat.serializers import datetime_json, float_json
+from learnplat.submissions.choices import RegradeScope
 from learnplat.submissions.models import Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
@@ -102,7 +103,7 @@ class TaskRegradeSerializer(serializers.Serializer[Any]):
 
     scope = serializers.ChoiceField(
         choices=REGRADE_SCOPES,
-        default="latest",
+        default=RegradeScope.LATEST,
         help_text="Each student's latest or best submission, or all of them.",
     )
     user = serializers.IntegerField(

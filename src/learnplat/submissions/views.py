@@ -19,7 +19,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -30,9 +29,8 @@ from learnplat.api import LearnplatViewMixin, not_found
 from learnplat.conf import settings
 from learnplat.courses.models import Task
 from learnplat.courses.permissions import IsCourseStaff, IsOwnerOrCourseStaff
-from learnplat.evaluation.base import AnswerError
 from learnplat.evaluation.builtin import QUEUE_NAME
-from learnplat.exceptions import DomainError, Forbidden
+from learnplat.exceptions import Forbidden, InvalidInput
 from learnplat.filters import FilterBackend
 from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
@@ -42,7 +40,7 @@ from learnplat.serializers import call_flow
 from learnplat.submissions import pipeline
 from learnplat.submissions.authentication import GraderTokenAuthentication
 from learnplat.submissions.filters import SubmissionFilter
-from learnplat.submissions.models import GraderToken, Submission
+from learnplat.submissions.models import IDEMPOTENCY_KEY_MAX_LENGTH, GraderToken, Submission
 from learnplat.submissions.permissions import IsGrader
 from learnplat.submissions.querysets import submittable_tasks
 from learnplat.submissions.serializers import (
@@ -62,9 +60,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Up to 255 characters. Sending the same key again returns the original "
-    "submission (200) instead of creating another; the same key with a different task or "
-    "answer is 409 `idempotency_key_reused`.",
+    description=f"Up to {IDEMPOTENCY_KEY_MAX_LENGTH} characters. Sending the same key again "
+    "returns the original submission (200) instead of creating another; the same key with a "
+    "different task or answer is 409 `idempotency_key_reused`.",
 )
 
 
@@ -218,21 +216,13 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
         task = self.get_task()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key")
-        if key is not None and not 0 < len(key) <= submit_flow.IDEMPOTENCY_KEY_MAX_LENGTH:
-            raise ValidationError(
-                {"Idempotency-Key": [f"1 to {submit_flow.IDEMPOTENCY_KEY_MAX_LENGTH} characters."]}
-            )
-        try:
-            result = call_flow(
-                submit_flow.submit,
-                serializer.validated_data,
-                user=request.user,
-                task=task,
-                idempotency_key=key,
-            )
-        except AnswerError as exc:
-            raise ValidationError({"answer": [exc.message]}) from exc
+        result = call_flow(
+            submit_flow.submit,
+            serializer.validated_data,
+            user=request.user,
+            task=task,
+            idempotency_key=request.headers.get("Idempotency-Key"),
+        )
         submission = result.submission
         # The immediate backend evaluated it on commit: answer with the fresh state.
         submission.refresh_from_db()
@@ -263,12 +253,6 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
         )
         body = {"task": task.pk, "scope": data["scope"], "count": count}
         return Response(TaskRegradeResultSerializer(body).data, status=status.HTTP_202_ACCEPTED)
-
-
-class UnknownSubmissionKey(DomainError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_detail = "No submission of your queues has this submission_key."
-    default_code = "unknown_submission_key"
 
 
 QUEUE_PARAMETER = OpenApiParameter(
@@ -314,10 +298,10 @@ class GraderViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
     def next(self, request: Request) -> Response:
         queue = request.query_params.get("queue", "")
         if not queue:
-            raise ValidationError({"queue": ["This query parameter is required."]})
+            raise InvalidInput({"queue": ["This query parameter is required."]})
         if not QUEUE_NAME.fullmatch(queue):
             # No submission waits in such a queue, and a NUL byte would reach PostgreSQL.
-            raise ValidationError({"queue": ["Not a queue name: letters, digits, _ . - only."]})
+            raise InvalidInput({"queue": ["Not a queue name: letters, digits, _ . - only."]})
         if not self.grader.serves(queue):
             raise Forbidden(
                 f"This grader token does not serve {queue!r}.", code="queue_not_allowed"
@@ -361,17 +345,14 @@ class GraderViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
         serializer: BaseSerializer[Any] = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            outcome = graders_flow.record_grader_result(
-                grader=self.grader,
-                submission_key=data["submission_key"],
-                score=data["score"],
-                max_score=data["max_score"],
-                feedback=data["feedback"],
-                tests=data["tests"],
-            )
-        except graders_flow.UnknownSubmissionKey as exc:
-            raise UnknownSubmissionKey() from exc
+        outcome = graders_flow.record_grader_result(
+            grader=self.grader,
+            submission_key=data["submission_key"],
+            score=data["score"],
+            max_score=data["max_score"],
+            feedback=data["feedback"],
+            tests=data["tests"],
+        )
         evaluation = outcome.evaluation
         body = {
             "submission_key": data["submission_key"],

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from learnplat.console import ProgressBar
 from learnplat.courses.models import Course, Task
 from learnplat.flows import grading as grading_flow
+from learnplat.submissions.choices import RegradeScope
 from learnplat.submissions.models import Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--submission", type=int, action="append", default=[], metavar="ID")
         parser.add_argument("--task", type=int, action="append", default=[], metavar="ID")
         parser.add_argument("--course", action="append", default=[], metavar="SLUG")
-        parser.add_argument("--scope", choices=REGRADE_SCOPES, default="latest")
+        parser.add_argument("--scope", choices=REGRADE_SCOPES, default=RegradeScope.LATEST.value)
         parser.add_argument(
             "--include-manual",
             action="store_true",

@@ -1,0 +1,39 @@
+"""What learnplat's Django admin classes share: their saves go through the flows.
+
+A flow can refuse a save that the form could not foresee (a concurrent change, or a rule
+only the flow knows, such as "a course keeps one instructor"). :class:`FlowAdminMixin`
+shows its message on the page instead of a server error; the admin's transaction is rolled
+back, so nothing of that save is kept::
+
+    class CourseAdmin(FlowAdminMixin, admin.ModelAdmin): ...
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from learnplat.exceptions import LearnplatError
+
+
+class FlowAdminMixin:
+    """Mix into a ``ModelAdmin`` whose saves call flows."""
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
+        except LearnplatError as exc:
+            return self._refused(request, exc)
+
+    def changelist_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Actions (drop, publish, ...) and bulk deletes call flows too.
+        try:
+            return super().changelist_view(request, *args, **kwargs)  # type: ignore[misc]
+        except LearnplatError as exc:
+            return self._refused(request, exc)
+
+    def _refused(self, request: HttpRequest, exc: LearnplatError) -> HttpResponse:
+        self.message_user(request, str(exc), messages.ERROR)  # type: ignore[attr-defined]
+        return HttpResponseRedirect(request.get_full_path())
