@@ -58,3 +58,64 @@ def test_regrade_and_requeue_actions(world: World, admin_client_: Any, on_commit
     assert b"1 submissions requeued." in response.content
     submission.refresh_from_db()
     assert (submission.status, submission.tries) == ("graded", 1)
+
+
+TOKENS = "/admin/learnplat_submissions/gradertoken/"
+
+
+def _shown_secret(response: Any) -> str:
+    import re
+
+    [secret] = [
+        found[1]
+        for message in response.context["messages"]
+        if (found := re.search(r"<code>([^<]+)</code>", str(message)))
+    ]
+    return secret
+
+
+def test_a_grader_token_added_in_the_admin_shows_a_working_secret_once(
+    admin_client_: Any,
+) -> None:
+    from learnplat.submissions.models import GraderToken, hash_grader_secret
+
+    response = admin_client_.post(
+        f"{TOKENS}add/",
+        {"name": "sandbox", "queues": '["python"]', "is_active": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    secret = _shown_secret(response)
+    token = GraderToken.objects.get(name="sandbox")
+    assert (token.queues, token.is_active) == (["python"], True)
+    assert token.token_hash == hash_grader_secret(secret)
+    assert GraderToken.objects.for_secret(secret) == token
+    # Editing keeps the secret; rotating replaces it at once.
+    response = admin_client_.post(
+        f"{TOKENS}{token.pk}/change/", {"name": "box", "queues": '["java"]'}, follow=True
+    )
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert (token.name, token.queues, token.is_active) == ("box", ["java"], False)
+    assert GraderToken.objects.for_secret(secret) is None  # inactive
+    GraderToken.objects.filter(pk=token.pk).update(is_active=True)
+    response = admin_client_.post(
+        TOKENS, {"action": "rotate_secret", "_selected_action": [token.pk]}, follow=True
+    )
+    rotated = _shown_secret(response)
+    assert rotated != secret
+    assert GraderToken.objects.for_secret(secret) is None
+    assert GraderToken.objects.for_secret(rotated) == GraderToken.objects.get(pk=token.pk)
+
+
+def test_a_course_deleted_in_the_admin_goes_with_its_rows(world: World, admin_client_: Any) -> None:
+    from learnplat.courses.models import Course, Enrollment, Task
+
+    queued(world, "4")
+    url = f"/admin/learnplat_courses/course/{world.course.pk}/delete/"
+    response = admin_client_.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Course.objects.filter(pk=world.course.pk).exists()
+    assert not Task.objects.filter(course_id=world.course.pk).exists()
+    assert not Enrollment.objects.filter(course_id=world.course.pk).exists()
+    assert not Submission.objects.filter(course_id=world.course.pk).exists()

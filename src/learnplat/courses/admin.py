@@ -251,6 +251,23 @@ class CourseAdmin(FlowAdminMixin, admin.ModelAdmin):
         else:
             super().save_formset(request, form, formset, change)
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Enrollments and progress rows are never deleted one by one (their admins refuse:
+        # members are dropped, read models rebuilt), but they go with their course, as with
+        # DELETE courses/{slug}/: the right to delete the course is the one that counts.
+        if self.has_delete_permission(request):
+            perms_needed = set()
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request: HttpRequest, obj: Course) -> None:
+        authoring_flow.delete_course(course=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        for course in queryset:
+            authoring_flow.delete_course(course=course)
+
     @admin.action(description=_("Publish the selected courses"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
         with transaction.atomic():

@@ -25,23 +25,38 @@ from learnplat.submissions.models import Evaluation, GraderToken, Submission, ha
 GRADER_SECRET_PREFIX = "lpg_"  # noqa: S105 - a marker, not a secret
 
 
-def create_grader_token(*, name: str, queues: Iterable[str]) -> tuple[GraderToken, str]:
-    """Create a grader token; returns it with its secret, which is never stored or shown again."""
+def _new_secret() -> tuple[str, dict[str, str]]:
+    """A fresh secret and the fields that store it (its hash and a recognisable prefix)."""
     secret = GRADER_SECRET_PREFIX + secrets.token_urlsafe(32)
+    return secret, {"token_hash": hash_grader_secret(secret), "prefix": secret[:12]}
+
+
+def create_grader_token(
+    *, name: str, queues: Iterable[str], is_active: bool = True
+) -> tuple[GraderToken, str]:
+    """Create a grader token; returns it with its secret, which is never stored or shown again."""
+    secret, stored = _new_secret()
     token = GraderToken.objects.create(
-        name=name,
-        queues=list(queues),
-        token_hash=hash_grader_secret(secret),
-        prefix=secret[:12],
+        name=name, queues=list(queues), is_active=is_active, **stored
     )
     return token, secret
 
 
-def set_grader_secret(token: GraderToken) -> str:
-    """Give ``token`` a fresh secret (the admin's "create" and rotation); returns the secret."""
-    secret = GRADER_SECRET_PREFIX + secrets.token_urlsafe(32)
-    token.token_hash = hash_grader_secret(secret)
-    token.prefix = secret[:12]
+def update_grader_token(
+    *, token: GraderToken, name: str, queues: Iterable[str], is_active: bool
+) -> GraderToken:
+    """Rename a token, change the queues it serves, or (de)activate it; the secret stays."""
+    token.name, token.queues, token.is_active = name, list(queues), is_active
+    token.save(update_fields=["name", "queues", "is_active"])
+    return token
+
+
+def rotate_grader_secret(*, token: GraderToken) -> str:
+    """Give ``token`` a fresh secret at once (the old one stops working); returns the secret."""
+    secret, stored = _new_secret()
+    for name, value in stored.items():
+        setattr(token, name, value)
+    token.save(update_fields=list(stored))
     return secret
 
 

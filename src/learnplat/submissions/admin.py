@@ -120,10 +120,15 @@ class GraderTokenAdmin(admin.ModelAdmin):
     actions = ["rotate_secret"]
 
     def save_model(self, request: HttpRequest, obj: GraderToken, form: Any, change: bool) -> None:
-        secret = None if change else graders_flow.set_grader_secret(obj)
-        super().save_model(request, obj, form, change)
-        if secret is not None:
-            self._show_secret(request, obj, secret)
+        values = {name: form.cleaned_data[name] for name in ("name", "queues", "is_active")}
+        if change:
+            graders_flow.update_grader_token(token=obj, **values)
+            return
+        token, secret = graders_flow.create_grader_token(**values)
+        # The admin's messages, log entry and redirect need the saved row's id.
+        obj.pk, obj.token_hash, obj.prefix = token.pk, token.token_hash, token.prefix
+        obj._state.adding = False
+        self._show_secret(request, obj, secret)
 
     def _show_secret(self, request: HttpRequest, token: GraderToken, secret: str) -> None:
         messages.warning(
@@ -139,6 +144,4 @@ class GraderTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Rotate the secret of selected tokens"))
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[GraderToken]) -> None:
         for token in queryset:
-            secret = graders_flow.set_grader_secret(token)
-            token.save(update_fields=["token_hash", "prefix"])
-            self._show_secret(request, token, secret)
+            self._show_secret(request, token, graders_flow.rotate_grader_secret(token=token))
