@@ -13,8 +13,8 @@ from learnplat.flows.progress import recompute_progress, record_result, record_s
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.submissions.models import Submission
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.flows.test_progress_recompute import snapshot
 from tests.progress.factories import SubmissionFactory, submit
-from tests.progress.test_recompute import snapshot
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
