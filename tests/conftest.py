@@ -14,6 +14,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from learnplat.roles import Role
 from tests.factories import make_user
+from tests.overrides import LearnplatSettings
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -32,14 +33,10 @@ def _clear_caches() -> None:
 
 
 @pytest.fixture
-def learnplat_settings(settings: Any) -> Callable[..., None]:
-    """Change ``LEARNPLAT`` keys for one test, keeping the host shape's other keys
-    (``override_settings(LEARNPLAT={...})`` would drop e.g. the auth_user ROLE_RESOLVER)."""
-
-    def apply(**overrides: Any) -> None:
-        settings.LEARNPLAT = {**settings.LEARNPLAT, **overrides}
-
-    return apply
+def learnplat_settings(settings: Any) -> LearnplatSettings:
+    """``learnplat_settings(EVALUATION={"MAX_TRIES": 1})`` deep-merges onto the host shape's
+    ``LEARNPLAT`` for this test (see tests/overrides.py)."""
+    return LearnplatSettings(lambda value: setattr(settings, "LEARNPLAT", value))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.core.checks import run_checks
 from django.test import override_settings
 
 from learnplat.conf import DEFAULTS, settings
+from tests.overrides import override_learnplat
 
 
 def test_defaults_are_returned_when_host_sets_nothing() -> None:
@@ -42,7 +43,7 @@ def test_import_cache_is_cleared_when_settings_change() -> None:
 
 
 def _ids(**overrides: object) -> set[str]:
-    with override_settings(LEARNPLAT=overrides):
+    with override_learnplat(**overrides):
         return {
             m.id
             for m in run_checks(tags=["compatibility", "security"])

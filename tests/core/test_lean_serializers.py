@@ -12,8 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +21,7 @@ from learnplat.roles import Role
 from learnplat.submissions.serializers import SubmissionSerializer
 from tests.conftest import client_for
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.overrides import override_learnplat
 from tests.progress.factories import set_result, submit
 
 
@@ -99,7 +98,7 @@ def world(db: None) -> dict[str, Any]:
 def both_ways(user: Any, url: str) -> tuple[Any, Any]:
     lean = client_for(user).get(url)
     assert lean.status_code == 200, lean.content
-    with override_settings(LEARNPLAT={**settings.LEARNPLAT, "SERIALIZERS": PLAIN}):
+    with override_learnplat(SERIALIZERS=PLAIN):
         plain = client_for(user).get(url)
     return lean.json(), plain.json()
 

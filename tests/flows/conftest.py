@@ -4,7 +4,6 @@ from tests.progress.conftest import course, learner
 from tests.submissions.conftest import (
     _fresh_throttles,
     _release_hanging_evaluators,
-    lp_settings,
     on_commit,
     test_evaluators,
     world,
@@ -15,7 +14,6 @@ __all__ = [
     "_release_hanging_evaluators",
     "course",
     "learner",
-    "lp_settings",
     "on_commit",
     "test_evaluators",
     "world",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from learnplat.flows.submit import submit
 from learnplat.progress.models import TaskProgress
 from learnplat.submissions.models import Evaluation, Submission
 from tests.factories import CourseFactory, TaskFactory, enroll
+from tests.overrides import LearnplatSettings
 from tests.submissions.conftest import World, submit_url
 
 
@@ -193,9 +194,9 @@ def test_null_or_missing_answer_is_400(world: World) -> None:
 
 
 def test_oversized_answer_is_400(
-    world: World, lp_settings: Callable[..., None], on_commit: Any
+    world: World, learnplat_settings: LearnplatSettings, on_commit: Any
 ) -> None:
-    lp_settings(MAX_ANSWER_BYTES=100)
+    learnplat_settings(MAX_ANSWER_BYTES=100)
     world.task.kind = "manual"
     world.task.config = {}
     world.task.save()
@@ -252,8 +253,8 @@ def test_anonymous_is_401(world: World) -> None:
     assert post(world, None, "4").status_code == 401
 
 
-def test_throttled(world: World, lp_settings: Callable[..., None]) -> None:
-    lp_settings(THROTTLE_RATES={"learnplat_submit": "2/min"})
+def test_throttled(world: World, learnplat_settings: LearnplatSettings) -> None:
+    learnplat_settings(THROTTLE_RATES={"learnplat_submit": "2/min"})
     assert post(world, world.student, "4").status_code == 201
     assert post(world, world.student, "4").status_code == 201
     assert post(world, world.student, "4").status_code == 429

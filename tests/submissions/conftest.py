@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from learnplat.roles import Role
 from tests.conftest import client_for
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.overrides import LearnplatSettings
 from tests.submissions import evaluators
 from tests.submissions.kinds import TEST_EVALUATORS
 
@@ -32,24 +33,8 @@ def _release_hanging_evaluators() -> Iterator[None]:
 
 
 @pytest.fixture
-def lp_settings(settings: Any) -> Callable[..., None]:
-    """Merge keys into ``LEARNPLAT`` (keeping the host shape's own, e.g. ROLE_RESOLVER)."""
-
-    def apply(**overrides: Any) -> None:
-        current = dict(settings.LEARNPLAT)
-        for key, value in overrides.items():
-            if isinstance(value, dict) and isinstance(current.get(key), dict):
-                current[key] = {**current[key], **value}
-            else:
-                current[key] = value
-        settings.LEARNPLAT = current
-
-    return apply
-
-
-@pytest.fixture
-def test_evaluators(lp_settings: Callable[..., None]) -> None:
-    lp_settings(EVALUATORS=TEST_EVALUATORS)
+def test_evaluators(learnplat_settings: LearnplatSettings) -> None:
+    learnplat_settings(EVALUATORS=TEST_EVALUATORS)
 
 
 @pytest.fixture
