@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from learnplat.compat import TASKS_MODULE
@@ -20,6 +19,7 @@ from learnplat.progress.models import TaskProgress
 from learnplat.submissions.models import Evaluation, Submission
 from tests.factories import CourseFactory, TaskFactory, enroll
 from tests.overrides import LearnplatSettings
+from tests.race import Outcome, race
 from tests.submissions.conftest import World, submit_url
 
 
@@ -343,28 +343,15 @@ def test_rolled_back_submit_enqueues_nothing(
 def test_parallel_submits_accept_exactly_max_attempts(world: World) -> None:
     world.task.max_attempts = 3
     world.task.save()
-    threads_count = 8
-    barrier = threading.Barrier(threads_count)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def attempt() -> None:
-        try:
-            barrier.wait()
-            submit(user=world.student, task=world.task, answer="4")
-            outcome = "created"
-        except ServiceError as exc:
-            outcome = exc.code
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+    def outcome(result: Outcome) -> str:
+        if isinstance(result.error, ServiceError):
+            return result.error.code
+        result.get()  # any other exception fails the test
+        return "created"
 
-    threads = [threading.Thread(target=attempt) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    racing = race(*[lambda: submit(user=world.student, task=world.task, answer="4")] * 8)
+    outcomes = [outcome(result) for result in racing]
     assert sorted(outcomes) == ["attempts_exhausted"] * 5 + ["created"] * 3
     attempts = sorted(
         Submission.objects.filter(user=world.student).values_list("attempt", flat=True)
