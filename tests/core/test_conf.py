@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
@@ -35,11 +37,21 @@ def test_unknown_attribute_raises() -> None:
         _ = settings.NOT_A_SETTING
 
 
-def test_import_cache_is_cleared_when_settings_change() -> None:
-    with override_settings(LEARNPLAT={"ROLE_RESOLVER": "learnplat.roles.group_role_resolver"}):
-        from learnplat.roles import group_role_resolver
+def cached_target() -> str:
+    return "first"
 
-        assert settings.import_from(settings.ROLE_RESOLVER) is group_role_resolver
+
+def test_import_cache_is_cleared_when_learnplat_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = f"{__name__}.cached_target"
+    first = settings.import_from(path)
+    monkeypatch.setattr(sys.modules[__name__], "cached_target", lambda: "second")
+    # The path is resolved once: a new object at the same path is not seen...
+    assert settings.import_from(path) is first
+    with override_settings(DEBUG=True):
+        assert settings.import_from(path) is first
+    # ...until LEARNPLAT changes (setting_changed runs learnplat.conf._on_setting_changed).
+    with override_learnplat(PAGE_SIZE=7):
+        assert settings.import_from(path)() == "second"
 
 
 def _ids(**overrides: object) -> set[str]:
