@@ -23,6 +23,7 @@ from tests.conftest import client_for
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
 from tests.overrides import override_learnplat
 from tests.progress.factories import set_result, submit
+from tests.world import World
 
 
 class PlainCourse(CourseSerializer):
@@ -57,27 +58,25 @@ PLAIN = {
 
 
 @pytest.fixture
-def world(db: None) -> dict[str, Any]:
-    instructor = make_user(Role.INSTRUCTOR, username="inst", first_name="Ada", last_name="L")
-    assistant = make_user(Role.STUDENT, username="asst")
-    students = [make_user(Role.STUDENT, username=f"s{n}") for n in range(3)]
-    course = CourseFactory(slug="algebra", title="Algebra", capacity=30)
+def world(world: World) -> World:
+    """The shared world with every kind of field filled: a capacity, a choice task, a task
+    with every deadline, a late policy and a prerequisite, graded attempts of two of the
+    three students, a course nobody teaches."""
+    world.course.capacity = 30
+    world.course.save()
     CourseFactory(slug="empty", title="Nobody teaches")
-    CourseFactory(slug="draft", status="draft")
-    enroll(instructor, course, "instructor")
-    enroll(assistant, course, "assistant")
     now = timezone.now().replace(microsecond=123456)
     first = TaskFactory(
-        course=course,
-        position=1,
+        course=world.course,
+        position=3,
         kind="choice",
         max_score=5.0,
         weight=2.0,
         config={"choices": ["a", "b"], "correct": [1], "multiple": False},
     )
     second = TaskFactory(
-        course=course,
-        position=2,
+        course=world.course,
+        position=4,
         opens_at=now - timedelta(days=1),
         due_at=now + timedelta(days=1),
         closes_at=now + timedelta(days=2),
@@ -85,14 +84,11 @@ def world(db: None) -> dict[str, Any]:
         late_policy={"deduction_percent": 10.0, "per": "day", "floor_percent": 50.0},
     )
     second.prerequisites.set([first])
-    TaskFactory(course=course, position=3, is_published=False)
-    for n, student in enumerate(students):
-        enroll(student, course)
-        if n < 2:
-            set_result(submit(student, first, answer=1), status="graded", score=5.0)
-            set_result(submit(student, second, answer="x"), status="graded", score=0.0)
-    return {"course": course, "instructor": instructor, "assistant": assistant,
-            "student": students[0], "admin": make_user(Role.ADMIN, username="adm")}  # fmt: skip
+    enroll(make_user(Role.STUDENT, username="third_student"), world.course)
+    for student in (world.student, world.other_student):
+        set_result(submit(student, first, answer=1), status="graded", score=5.0)
+        set_result(submit(student, second, answer="x"), status="graded", score=0.0)
+    return world
 
 
 def both_ways(user: Any, url: str) -> tuple[Any, Any]:
@@ -104,58 +100,54 @@ def both_ways(user: Any, url: str) -> tuple[Any, Any]:
 
 
 @pytest.mark.parametrize("role", ["anonymous", "student", "instructor", "admin"])
-def test_catalog(world: dict[str, Any], role: str) -> None:
-    lean, plain = both_ways(world.get(role), reverse("learnplat:course-list"))
+def test_catalog(world: World, role: str) -> None:
+    lean, plain = both_ways(world.user(role), reverse("learnplat:course-list"))
     assert lean == plain
     assert lean["count"] >= 2
 
 
 @pytest.mark.parametrize("role", ["student", "assistant", "instructor", "admin"])
-def test_tasks(world: dict[str, Any], role: str) -> None:
-    url = reverse("learnplat:course-tasks", kwargs={"slug": "algebra"})
-    lean, plain = both_ways(world[role], url)
+def test_tasks(world: World, role: str) -> None:
+    url = reverse("learnplat:course-tasks", kwargs={"slug": "intro"})
+    lean, plain = both_ways(world.user(role), url)
     assert lean == plain
     assert ("config" in lean["results"][0]) is (role != "student")
 
 
 @pytest.mark.parametrize("role", ["student", "instructor"])
-def test_submissions(world: dict[str, Any], role: str) -> None:
-    lean, plain = both_ways(world[role], reverse("learnplat:submission-list"))
+def test_submissions(world: World, role: str) -> None:
+    lean, plain = both_ways(world.user(role), reverse("learnplat:submission-list"))
     assert lean == plain
     assert lean["results"]
 
 
-def test_progress(world: dict[str, Any]) -> None:
-    student = world["student"]
-    lean, plain = both_ways(
-        student, reverse("learnplat:course-progress", kwargs={"slug": "algebra"})
-    )
+def test_progress(world: World) -> None:
+    student = world.student
+    lean, plain = both_ways(student, reverse("learnplat:course-progress", kwargs={"slug": "intro"}))
     assert lean == plain
     lean, plain = both_ways(student, reverse("learnplat:progress-list"))
     assert lean == plain
 
 
-def test_gradebook(world: dict[str, Any]) -> None:
-    url = reverse("learnplat:course-gradebook", kwargs={"slug": "algebra"})
-    lean, plain = both_ways(world["instructor"], url)
+def test_gradebook(world: World) -> None:
+    url = reverse("learnplat:course-gradebook", kwargs={"slug": "intro"})
+    lean, plain = both_ways(world.instructor, url)
     assert lean == plain
     assert len(lean["results"]) == 3
 
 
-def test_the_lean_way_skips_drf_fields(
-    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_lean_way_skips_drf_fields(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     from rest_framework import serializers
 
     def refuse(self: Any, instance: Any) -> Any:
         raise AssertionError(f"{type(self).__name__} took DRF's way")
 
     monkeypatch.setattr(serializers.Serializer, "to_representation", refuse)
-    student = world["student"]
+    student = world.student
     for url in (
         reverse("learnplat:course-list"),
-        reverse("learnplat:course-tasks", kwargs={"slug": "algebra"}),
+        reverse("learnplat:course-tasks", kwargs={"slug": "intro"}),
         reverse("learnplat:submission-list"),
-        reverse("learnplat:course-progress", kwargs={"slug": "algebra"}),
+        reverse("learnplat:course-progress", kwargs={"slug": "intro"}),
     ):
         assert client_for(student).get(url).status_code == 200, url

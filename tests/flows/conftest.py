@@ -2,7 +2,6 @@
 
 from tests.progress.conftest import course, learner
 from tests.submissions.conftest import (
-    _fresh_throttles,
     _release_hanging_evaluators,
     on_commit,
     test_evaluators,
@@ -10,7 +9,6 @@ from tests.submissions.conftest import (
 )
 
 __all__ = [
-    "_fresh_throttles",
     "_release_hanging_evaluators",
     "course",
     "learner",

@@ -15,15 +15,10 @@ from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.roles import Role
-from tests.courses import conftest as courses_conftest
-from tests.courses.conftest import World
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
-
-
-# The courses world this file was written with, not the flows one.
-world = courses_conftest.world
 
 
 def exact(title: str, **extra: Any) -> dict[str, Any]:
