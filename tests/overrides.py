@@ -1,7 +1,7 @@
 """Change ``LEARNPLAT`` for a test: deep-merged onto the host shape's own.
 
 ``override_settings(LEARNPLAT={...})`` replaces the whole map and drops the host shape's
-keys (the auth_user shape's ``ROLE_RESOLVER``); ``{**LEARNPLAT, **overrides}`` still drops
+keys (the auth_user shape's role settings); ``{**LEARNPLAT, **overrides}`` still drops
 the other keys of a nested map. Here every nested map (``EVALUATION``, ``PERMISSIONS``,
 ``SERIALIZERS``, ``THROTTLE_RATES``, ``PROGRESS``, ...) merges key by key, at any depth;
 any other value, lists included, replaces what was there::

@@ -14,7 +14,7 @@ from tests.overrides import LearnplatSettings, merge, override_learnplat
 
 #: What a host shape might set: a top-level key and a nested map with two keys.
 HOST = {
-    "ROLE_RESOLVER": "learnplat.roles.group_role_resolver",
+    "MAX_PAGE_SIZE": 40,
     "EVALUATION": {"MAX_TRIES": 5, "LEASE_SECONDS": 77},
     "PERMISSIONS": {"course_create": ["learnplat.permissions.IsPlatformAdmin"]},
 }
@@ -47,7 +47,7 @@ def test_a_nested_key_keeps_the_other_keys_and_the_host_shapes_own(
 ) -> None:
     learnplat_settings(EVALUATION={"MAX_TRIES": 1})
 
-    assert django_settings.LEARNPLAT["ROLE_RESOLVER"] == HOST["ROLE_RESOLVER"]
+    assert django_settings.LEARNPLAT["MAX_PAGE_SIZE"] == 40
     assert django_settings.LEARNPLAT["EVALUATION"] == {"MAX_TRIES": 1, "LEASE_SECONDS": 77}
     assert django_settings.LEARNPLAT["PERMISSIONS"] == HOST["PERMISSIONS"]
     # What learnplat reads: the override, the host's other key, the defaults under both.
@@ -87,7 +87,7 @@ def test_the_fixture_restores_the_settings_after_the_test(
 def test_the_context_manager_merges_the_same_way_and_restores_on_exit(host: Any) -> None:
     with override_learnplat(EVALUATION={"MAX_TRIES": 1}) as more:
         assert django_settings.LEARNPLAT["EVALUATION"] == {"MAX_TRIES": 1, "LEASE_SECONDS": 77}
-        assert django_settings.LEARNPLAT["ROLE_RESOLVER"] == HOST["ROLE_RESOLVER"]
+        assert django_settings.LEARNPLAT["MAX_PAGE_SIZE"] == 40
         more(PAGE_SIZE=3)
         assert lp.PAGE_SIZE == 3
         assert lp.EVALUATION["MAX_TRIES"] == 1
