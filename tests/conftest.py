@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
-from learnplat.roles import Role
-from tests.factories import make_user
+from tests.overrides import LearnplatSettings
+from tests.world import World, build_world, client_for, person
+
+__all__ = ["client_for"]  # imported from here by many tests
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -32,14 +33,10 @@ def _clear_caches() -> None:
 
 
 @pytest.fixture
-def learnplat_settings(settings: Any) -> Callable[..., None]:
-    """Change ``LEARNPLAT`` keys for one test, keeping the host shape's other keys
-    (``override_settings(LEARNPLAT={...})`` would drop e.g. the auth_user ADAPTER)."""
-
-    def apply(**overrides: Any) -> None:
-        settings.LEARNPLAT = {**settings.LEARNPLAT, **overrides}
-
-    return apply
+def learnplat_settings(settings: Any) -> LearnplatSettings:
+    """``learnplat_settings(EVALUATION={"MAX_TRIES": 1})`` deep-merges onto the host shape's
+    ``LEARNPLAT`` for this test (see tests/overrides.py)."""
+    return LearnplatSettings(lambda value: setattr(settings, "LEARNPLAT", value))
 
 
 @pytest.fixture
@@ -52,39 +49,38 @@ def api_client() -> APIClient:
     return APIClient()
 
 
-def client_for(user: Any) -> APIClient:
-    """An APIClient sending a fresh access token of ``user`` as a Bearer header."""
-    client = APIClient()
-    if user is not None:
-        token = RefreshToken.for_user(user).access_token
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
-
-
 @pytest.fixture
 def auth_client() -> Callable[[Any], APIClient]:
     return client_for
 
 
 @pytest.fixture
+def world(db: None) -> World:
+    """The one test world (tests/world.py): every role around a course, a draft, another."""
+    return build_world()
+
+
+# The world's people alone, for tests that count every user: the same rows as the world's
+# when a test asks for both.
+@pytest.fixture
 def student(db: None) -> Any:
-    return make_user(Role.STUDENT, username="stu")
+    return person("student")
 
 
 @pytest.fixture
 def instructor(db: None) -> Any:
-    return make_user(Role.INSTRUCTOR, username="inst")
+    return person("instructor")
 
 
 @pytest.fixture
 def platform_admin(db: None) -> Any:
-    return make_user(Role.ADMIN, username="padmin")
+    return person("admin")
 
 
 @pytest.fixture
 def superuser(db: None) -> Any:
     """A Django superuser with no learnplat role of its own: still a platform admin."""
-    return make_user(Role.STUDENT, username="root", is_superuser=True, is_staff=True)
+    return person("superuser")
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def test_changelist_shows_and_filters_roles(admin_client_: Client, instructor: A
 
     assert everyone.status_code == 200
     assert b"column-role" in everyone.content
-    assert [u.username for u in instructors.context["cl"].result_list] == ["inst"]
+    assert [u.username for u in instructors.context["cl"].result_list] == ["instructor"]
 
 
 @pytest.mark.usefixtures("learnplat_user_only")

@@ -2,46 +2,25 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from tests.accounts.conftest import STRONG_PASSWORD, refresh, tokens_for, url
+from tests.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run ``calls`` in threads released together; their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_one_refresh_token_sent_twice_at_once_rotates_once(student: Any, attempt: int) -> None:
     raw = tokens_for(student).refresh
 
-    statuses = at_once(lambda: refresh(raw).status_code, lambda: refresh(raw).status_code)
+    statuses = race(lambda: refresh(raw).status_code, lambda: refresh(raw).status_code).values()
 
     assert sorted(statuses) == [200, 401]
     # The original and exactly one successor.
@@ -63,7 +42,7 @@ def sign_up(username: str, email: str) -> Callable[[], Any]:
 def test_simultaneous_sign_ups_differing_in_case_create_one_user(
     first: tuple[str, str], second: tuple[str, str], field: str
 ) -> None:
-    responses = at_once(sign_up(*first), sign_up(*second))
+    responses = race(sign_up(*first), sign_up(*second)).values()
 
     assert sorted(r.status_code for r in responses) == [201, 400]
     [refused] = [r for r in responses if r.status_code == 400]

@@ -109,7 +109,7 @@ def test_email_taken_by_another_user_is_refused(student: Any, taken: str) -> Non
     assert response.status_code == 400
     assert list(response.json()) == ["email"]
     student.refresh_from_db()
-    assert student.email == "stu@example.com"
+    assert student.email == "student@example.com"
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def test_the_browsable_api_renders(student: Any) -> None:
     response = client_as(student).get(url("auth-me"), HTTP_ACCEPT="text/html")
 
     assert response.status_code == 200
-    assert b"stu@example.com" in response.content
+    assert b"student@example.com" in response.content
 
 
 def test_deactivated_users_are_refused_at_once(student: Any) -> None:

@@ -61,7 +61,7 @@ def test_the_old_password_no_longer_logs_in(student: Any) -> None:
     change(bearer(login(student)["access"]))
 
     response = APIClient().post(
-        url("auth-token"), {"username": "stu", "password": PASSWORD}, format="json"
+        url("auth-token"), {"username": "student", "password": PASSWORD}, format="json"
     )
 
     assert response.status_code == 401

@@ -21,7 +21,10 @@ def sign_up(n: int, ip: str = "10.0.0.1") -> int:
 
 def log_in(ip: str = "10.0.0.1", password: str = "wrong") -> Any:
     return APIClient().post(
-        url("auth-token"), {"username": "stu", "password": password}, format="json", REMOTE_ADDR=ip
+        url("auth-token"),
+        {"username": "student", "password": password},
+        format="json",
+        REMOTE_ADDR=ip,
     )
 
 

@@ -81,7 +81,7 @@ def test_issued_tokens_carry_the_password_fingerprint(student: Any) -> None:
 
 @pytest.mark.parametrize(
     ("username", "password"),
-    [("stu", "wrong-password"), ("nobody", PASSWORD), ("STU", PASSWORD)],
+    [("student", "wrong-password"), ("nobody", PASSWORD), ("STUDENT", PASSWORD)],
 )
 def test_wrong_credentials_get_the_same_401(student: Any, username: str, password: str) -> None:
     response = obtain(username, password)
@@ -96,7 +96,7 @@ def test_inactive_users_cannot_log_in(student: Any) -> None:
     student.is_active = False
     student.save()
 
-    response = obtain("stu", PASSWORD)
+    response = obtain("student", PASSWORD)
 
     assert response.status_code == 401
     assert response.json()["code"] == "no_active_account"
@@ -107,7 +107,7 @@ def test_a_stale_authorization_header_does_not_block_login(student: Any) -> None
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tampered(tokens_for(student).access)}")
 
     response = client.post(
-        url("auth-token"), {"username": "stu", "password": PASSWORD}, format="json"
+        url("auth-token"), {"username": "student", "password": PASSWORD}, format="json"
     )
 
     assert response.status_code == 200
@@ -117,12 +117,12 @@ def test_a_stale_authorization_header_does_not_block_login(student: Any) -> None
     "body",
     [
         {},
-        {"username": "stu"},
+        {"username": "student"},
         {"password": PASSWORD},
-        {"username": ["stu"], "password": PASSWORD},
-        {"username": "stu", "password": None},
+        {"username": ["student"], "password": PASSWORD},
+        {"username": "student", "password": None},
         {"username": "x" * 151, "password": PASSWORD},
-        {"username": "stu", "password": "x" * 1025},
+        {"username": "student", "password": "x" * 1025},
     ],
 )
 def test_bad_login_bodies_are_field_errors(student: Any, body: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from learnplat.roles import Role
 from learnplat.submissions.models import Evaluation, Submission
 from tests.conftest import client_for
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.overrides import LearnplatSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +29,13 @@ def shape_base(settings: Any) -> type[DefaultAdapter]:
 
 
 @pytest.fixture
-def use_adapter(settings: Any) -> Any:
+def use_adapter(settings: Any, learnplat_settings: LearnplatSettings) -> Any:
     """Install ``hooks`` (a class of adapter methods) over the host shape's adapter."""
 
     def install(hooks: type) -> None:
         adapter = type(hooks.__name__, (hooks, shape_base(settings)), {})
         globals()[hooks.__name__ + "Installed"] = adapter
-        settings.LEARNPLAT = {
-            **settings.LEARNPLAT,
-            "ADAPTER": f"{__name__}.{hooks.__name__}Installed",
-        }
+        learnplat_settings(ADAPTER=f"{__name__}.{hooks.__name__}Installed")
         seen.clear()
 
     return install
@@ -59,8 +57,10 @@ def test_get_adapter_builds_the_configured_class(use_adapter: Any) -> None:
 @pytest.mark.parametrize(
     "path", ["tests.core.test_adapter.nowhere", "learnplat.roles.Role", "no.such.module.Adapter"]
 )
-def test_get_adapter_refuses_what_is_not_an_adapter(settings: Any, path: str) -> None:
-    settings.LEARNPLAT = {**settings.LEARNPLAT, "ADAPTER": path}
+def test_get_adapter_refuses_what_is_not_an_adapter(
+    learnplat_settings: LearnplatSettings, path: str
+) -> None:
+    learnplat_settings(ADAPTER=path)
 
     with pytest.raises(ImproperlyConfigured, match="ADAPTER"):
         get_adapter()

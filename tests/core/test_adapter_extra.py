@@ -39,6 +39,7 @@ from learnplat.submissions.serializers import GradeSerializer, SubmitSerializer
 from tests.accounts.conftest import STRONG_PASSWORD
 from tests.conftest import client_for
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.overrides import LearnplatSettings
 
 # The hooks must run inside the flow's own transaction: no test transaction around it.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -121,18 +122,17 @@ class RecordingGroupRolesAdapter(Recording, GroupRolesAdapter):
 
 
 @pytest.fixture
-def recorded(settings: Any) -> list[Call]:
+def recorded(settings: Any, learnplat_settings: LearnplatSettings) -> list[Call]:
     """Install the recording adapter over the host shape's own (roles keep working)."""
     shape_adapter = settings.LEARNPLAT.get("ADAPTER", "learnplat.adapter.DefaultAdapter")
     recording = {
         "learnplat.adapter.DefaultAdapter": RecordingAdapter,
         "learnplat.adapter.GroupRolesAdapter": RecordingGroupRolesAdapter,
     }[shape_adapter]
-    settings.LEARNPLAT = {
-        **settings.LEARNPLAT,
-        "ADAPTER": f"{__name__}.{recording.__name__}",
-        "SERIALIZERS": {key: f"{__name__}.{key}_serializer" for key in HOST_SERIALIZERS},
-    }
+    learnplat_settings(
+        ADAPTER=f"{__name__}.{recording.__name__}",
+        SERIALIZERS={key: f"{__name__}.{key}_serializer" for key in HOST_SERIALIZERS},
+    )
     calls.clear()
     return calls
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.test import override_settings
 from learnplat.adapter import DefaultAdapter, GroupRolesAdapter
 from learnplat.conf import DEFAULTS, settings
 from learnplat.roles import Role
+from tests.overrides import override_learnplat
 
 
 def test_defaults_are_returned_when_host_sets_nothing() -> None:
@@ -38,17 +40,25 @@ def test_unknown_attribute_raises() -> None:
         _ = settings.NOT_A_SETTING
 
 
-def test_import_cache_is_cleared_when_settings_change() -> None:
-    from learnplat.adapter import DefaultAdapter, GroupRolesAdapter, get_adapter
+def cached_target() -> str:
+    return "first"
 
-    with override_settings(LEARNPLAT={"ADAPTER": "learnplat.adapter.GroupRolesAdapter"}):
-        assert type(get_adapter()) is GroupRolesAdapter
-    with override_settings(LEARNPLAT={}):
-        assert type(get_adapter()) is DefaultAdapter
+
+def test_import_cache_is_cleared_when_learnplat_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = f"{__name__}.cached_target"
+    first = settings.import_from(path)
+    monkeypatch.setattr(sys.modules[__name__], "cached_target", lambda: "second")
+    # The path is resolved once: a new object at the same path is not seen...
+    assert settings.import_from(path) is first
+    with override_settings(DEBUG=True):
+        assert settings.import_from(path) is first
+    # ...until LEARNPLAT changes (setting_changed runs learnplat.conf._on_setting_changed).
+    with override_learnplat(PAGE_SIZE=7):
+        assert settings.import_from(path)() == "second"
 
 
 def _ids(**overrides: object) -> set[str]:
-    with override_settings(LEARNPLAT=overrides):
+    with override_learnplat(**overrides):
         return {
             m.id
             for m in run_checks(tags=["compatibility", "security"])

@@ -13,8 +13,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,7 +29,9 @@ from learnplat.roles import Role, is_platform_admin
 from learnplat.submissions.serializers import SubmissionSerializer
 from tests.conftest import client_for
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.overrides import override_learnplat
 from tests.progress.factories import set_result, submit
+from tests.world import World
 
 
 class PlainCourse(CourseSerializer):
@@ -61,27 +61,25 @@ PLAIN = {
 
 
 @pytest.fixture
-def world(db: None) -> dict[str, Any]:
-    instructor = make_user(Role.INSTRUCTOR, username="inst", first_name="Ada", last_name="L")
-    assistant = make_user(Role.STUDENT, username="asst")
-    students = [make_user(Role.STUDENT, username=f"s{n}") for n in range(3)]
-    course = CourseFactory(slug="algebra", title="Algebra", capacity=30)
+def world(world: World) -> World:
+    """The shared world with every kind of field filled: a capacity, a choice task, a task
+    with every deadline, a late policy and a prerequisite, graded attempts of two of the
+    three students, a course nobody teaches."""
+    world.course.capacity = 30
+    world.course.save()
     CourseFactory(slug="empty", title="Nobody teaches")
-    CourseFactory(slug="draft", status="draft")
-    enroll(instructor, course, "instructor")
-    enroll(assistant, course, "assistant")
     now = timezone.now().replace(microsecond=123456)
     first = TaskFactory(
-        course=course,
-        position=1,
+        course=world.course,
+        position=3,
         kind="choice",
         max_score=5.0,
         weight=2.0,
         config={"choices": ["a", "b"], "correct": [1], "multiple": False},
     )
     second = TaskFactory(
-        course=course,
-        position=2,
+        course=world.course,
+        position=4,
         opens_at=now - timedelta(days=1),
         due_at=now + timedelta(days=1),
         closes_at=now + timedelta(days=2),
@@ -89,74 +87,67 @@ def world(db: None) -> dict[str, Any]:
         late_policy={"deduction_percent": 10.0, "per": "day", "floor_percent": 50.0},
     )
     second.prerequisites.set([first])
-    TaskFactory(course=course, position=3, is_published=False)
-    for n, student in enumerate(students):
-        enroll(student, course)
-        if n < 2:
-            set_result(submit(student, first, answer=1), status="graded", score=5.0)
-            set_result(submit(student, second, answer="x"), status="graded", score=0.0)
-    return {"course": course, "instructor": instructor, "assistant": assistant,
-            "student": students[0], "admin": make_user(Role.ADMIN, username="adm")}  # fmt: skip
+    enroll(make_user(Role.STUDENT, username="third_student"), world.course)
+    for student in (world.student, world.other_student):
+        set_result(submit(student, first, answer=1), status="graded", score=5.0)
+        set_result(submit(student, second, answer="x"), status="graded", score=0.0)
+    return world
 
 
 def both_ways(user: Any, url: str) -> tuple[Any, Any]:
     lean = client_for(user).get(url)
     assert lean.status_code == 200, lean.content
-    with override_settings(LEARNPLAT={**settings.LEARNPLAT, "SERIALIZERS": PLAIN}):
+    with override_learnplat(SERIALIZERS=PLAIN):
         plain = client_for(user).get(url)
     return lean.json(), plain.json()
 
 
 @pytest.mark.parametrize("role", ["anonymous", "student", "instructor", "admin"])
-def test_catalog(world: dict[str, Any], role: str) -> None:
-    lean, plain = both_ways(world.get(role), reverse("learnplat:course-list"))
+def test_catalog(world: World, role: str) -> None:
+    lean, plain = both_ways(world.user(role), reverse("learnplat:course-list"))
     assert lean == plain
     assert lean["count"] >= 2
 
 
 @pytest.mark.parametrize("role", ["student", "instructor"])
-def test_submissions(world: dict[str, Any], role: str) -> None:
-    lean, plain = both_ways(world[role], reverse("learnplat:submission-list"))
+def test_submissions(world: World, role: str) -> None:
+    lean, plain = both_ways(world.user(role), reverse("learnplat:submission-list"))
     assert lean == plain
     assert lean["results"]
 
 
-def test_progress(world: dict[str, Any]) -> None:
-    student = world["student"]
-    lean, plain = both_ways(
-        student, reverse("learnplat:course-progress", kwargs={"slug": "algebra"})
-    )
+def test_progress(world: World) -> None:
+    student = world.student
+    lean, plain = both_ways(student, reverse("learnplat:course-progress", kwargs={"slug": "intro"}))
     assert lean == plain
     lean, plain = both_ways(student, reverse("learnplat:progress-list"))
     assert lean == plain
 
 
-def test_gradebook(world: dict[str, Any]) -> None:
-    url = reverse("learnplat:course-gradebook", kwargs={"slug": "algebra"})
-    lean, plain = both_ways(world["instructor"], url)
+def test_gradebook(world: World) -> None:
+    url = reverse("learnplat:course-gradebook", kwargs={"slug": "intro"})
+    lean, plain = both_ways(world.instructor, url)
     assert lean == plain
     assert len(lean["results"]) == 3
 
 
-def test_the_lean_way_skips_drf_fields(
-    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_lean_way_skips_drf_fields(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     from rest_framework import serializers
 
     def refuse(self: Any, instance: Any) -> Any:
         raise AssertionError(f"{type(self).__name__} took DRF's way")
 
     monkeypatch.setattr(serializers.Serializer, "to_representation", refuse)
-    student = world["student"]
+    student = world.student
     for url in (
         reverse("learnplat:course-list"),
         reverse("learnplat:submission-list"),
-        reverse("learnplat:course-progress", kwargs={"slug": "algebra"}),
+        reverse("learnplat:course-progress", kwargs={"slug": "intro"}),
     ):
         assert client_for(student).get(url).status_code == 200, url
 
 
-def test_tasks_take_drfs_way(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tasks_take_drfs_way(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     # The hand-written task representation was removed: it bought under 10 %.
     from rest_framework import serializers
 
@@ -168,8 +159,8 @@ def test_tasks_take_drfs_way(world: dict[str, Any], monkeypatch: pytest.MonkeyPa
         return original(self, instance)
 
     monkeypatch.setattr(serializers.Serializer, "to_representation", spy)
-    url = reverse("learnplat:course-tasks", kwargs={"slug": "algebra"})
-    assert client_for(world["student"]).get(url).status_code == 200
+    url = reverse("learnplat:course-tasks", kwargs={"slug": "intro"})
+    assert client_for(world.student).get(url).status_code == 200
     assert set(seen) == {"TaskSerializer"}
 
 
@@ -207,15 +198,15 @@ def context_of(user: Any) -> dict[str, Any]:
     ],
 )
 def test_a_course_without_its_annotations_is_refused(
-    world: dict[str, Any],
+    world: World,
     django_assert_num_queries: Any,
     serializer_class: type[Any],
     queryset: Any,
     missing: str,
     provider: str,
 ) -> None:
-    student = world["student"]
-    course = queryset(student).get(slug="algebra")
+    student = world.student
+    course = queryset(student).get(slug="intro")
     assert not is_platform_admin(student)  # the platform role, cached (a query on some hosts)
     with django_assert_num_queries(0), pytest.raises(MissingAnnotation) as raised:
         _ = serializer_class(course, context=context_of(student)).data
@@ -223,18 +214,22 @@ def test_a_course_without_its_annotations_is_refused(
     assert provider in str(raised.value)
 
 
-def test_the_full_listing_queryset_serializes(world: dict[str, Any]) -> None:
-    student = world["student"]
-    course = Course.objects.for_listing(student).get(slug="algebra")
+def test_the_full_listing_queryset_serializes(world: World) -> None:
+    student = world.student
+    course = Course.objects.for_listing(student).get(slug="intro")
     data = CourseSerializer(course, context=context_of(student)).data
-    assert (data["my_role"], data["is_enrolled"], data["task_count"]) == ("student", True, 2)
+    # The student sees the published tasks: the world's task and the two added above.
+    published = Task.objects.filter(course=course, is_published=True).count()
+    assert published == 3
+    assert (data["my_role"], data["is_enrolled"], data["task_count"]) == ("student", True, 3)
 
 
 def test_a_task_without_prerequisite_ids_is_refused(
-    world: dict[str, Any], django_assert_num_queries: Any
+    world: World, django_assert_num_queries: Any
 ) -> None:
-    instructor = world["instructor"]
-    task = Task.objects.select_related("course").get(course__slug="algebra", position=2)
+    instructor = world.instructor
+    # The task with a prerequisite, so the attached ids are not empty.
+    task = Task.objects.select_related("course").get(course=world.course, position=4)
     context = context_of(instructor)
     assert sees_all_tasks(instructor, task.course_id)  # the caller's role, cached
     with django_assert_num_queries(0), pytest.raises(MissingAnnotation) as raised:
@@ -245,8 +240,8 @@ def test_a_task_without_prerequisite_ids_is_refused(
     assert TaskSerializer(task, context=context).data["prerequisites"]
 
 
-def test_a_course_detail_without_its_tasks_is_refused(world: dict[str, Any]) -> None:
-    instructor = world["instructor"]
-    course = Course.objects.for_listing(instructor).get(slug="algebra")
+def test_a_course_detail_without_its_tasks_is_refused(world: World) -> None:
+    instructor = world.instructor
+    course = Course.objects.for_listing(instructor).get(slug="intro")
     with pytest.raises(MissingAnnotation, match=r"Task.objects.for_course\(course, user\)"):
         _ = CourseDetailSerializer(course, context=context_of(instructor)).data

@@ -10,6 +10,7 @@ from learnplat.roles import Role
 from tests.conftest import client_for
 from tests.courses.conftest import World, assert_same_query_count, matrix, url
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.overrides import LearnplatSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -198,8 +199,8 @@ def test_ordering(world: World) -> None:
     assert slugs(client.get(url("course-list"))) == ["other", "intro"]
 
 
-def test_pagination_and_page_size_cap(world: World, settings: Any) -> None:
-    settings.LEARNPLAT = {**settings.LEARNPLAT, "PAGE_SIZE": 1, "MAX_PAGE_SIZE": 2}
+def test_pagination_and_page_size_cap(world: World, learnplat_settings: LearnplatSettings) -> None:
+    learnplat_settings(PAGE_SIZE=1, MAX_PAGE_SIZE=2)
     for n in range(3):
         CourseFactory(slug=f"extra-{n}")
     client = world.client("anonymous")

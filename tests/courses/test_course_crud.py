@@ -12,6 +12,7 @@ import pytest
 from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.evaluation.registry import get_evaluator
 from tests.courses.conftest import World, matrix, url
+from tests.overrides import LearnplatSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -193,8 +194,8 @@ def test_create_bad_input_is_400(world: World, payload: dict[str, Any], field: s
     assert Course.objects.count() == before
 
 
-def test_huge_description_is_400(world: World, settings: Any) -> None:
-    settings.LEARNPLAT = {**settings.LEARNPLAT, "MAX_DESCRIPTION_LENGTH": 50}
+def test_huge_description_is_400(world: World, learnplat_settings: LearnplatSettings) -> None:
+    learnplat_settings(MAX_DESCRIPTION_LENGTH=50)
     client = world.client("instructor")
     response = client.post(url("course-list"), {"title": "Long", "description": "x" * 51})
     assert response.status_code == 400
@@ -210,8 +211,8 @@ def test_huge_description_is_400(world: World, settings: Any) -> None:
     assert not Course.objects.filter(title="Long2").exists()
 
 
-def test_huge_config_is_400(world: World, settings: Any) -> None:
-    settings.LEARNPLAT = {**settings.LEARNPLAT, "MAX_TASK_CONFIG_BYTES": 100}
+def test_huge_config_is_400(world: World, learnplat_settings: LearnplatSettings) -> None:
+    learnplat_settings(MAX_TASK_CONFIG_BYTES=100)
     payload = {"title": "Big", "tasks": [exact_task("t", config={"answers": ["a" * 200]})]}
     response = world.client("instructor").post(url("course-list"), payload)
     assert response.status_code == 400

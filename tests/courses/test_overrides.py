@@ -12,6 +12,7 @@ from rest_framework.permissions import BasePermission
 from learnplat.courses.permissions import IsCourseStaff
 from learnplat.courses.serializers import CourseSerializer
 from tests.courses.conftest import World, url
+from tests.overrides import LearnplatSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -20,40 +21,46 @@ class TitleOnlyCourseSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
 
 
-def _permissions(settings: Any, **keys: str) -> None:
-    settings.LEARNPLAT = {**settings.LEARNPLAT, "PERMISSIONS": keys}
+def _permissions(learnplat_settings: LearnplatSettings, **keys: str) -> None:
+    learnplat_settings(PERMISSIONS=keys)
 
 
-def test_course_create_override(world: World, settings: Any) -> None:
+def test_course_create_override(world: World, learnplat_settings: LearnplatSettings) -> None:
     client = world.client("instructor")
-    _permissions(settings, course_create="learnplat.permissions.IsPlatformAdmin")
+    _permissions(learnplat_settings, course_create="learnplat.permissions.IsPlatformAdmin")
     assert client.post(url("course-list"), {"title": "Nope"}).status_code == 403
     assert world.client("admin").post(url("course-list"), {"title": "Yes"}).status_code == 201
 
 
 @pytest.mark.parametrize("method", ["put", "patch"])
-def test_course_update_key_covers_put_and_patch(world: World, settings: Any, method: str) -> None:
-    _permissions(settings, course_update="learnplat.permissions.IsPlatformAdmin")
+def test_course_update_key_covers_put_and_patch(
+    world: World, learnplat_settings: LearnplatSettings, method: str
+) -> None:
+    _permissions(learnplat_settings, course_update="learnplat.permissions.IsPlatformAdmin")
     response = getattr(world.client("instructor"), method)(
         url("course-detail", "intro"), {"title": "Changed"}
     )
     assert response.status_code == 403
 
 
-def test_course_list_can_require_login(world: World, settings: Any) -> None:
-    _permissions(settings, course_list="learnplat.permissions.IsAuthenticated")
+def test_course_list_can_require_login(world: World, learnplat_settings: LearnplatSettings) -> None:
+    _permissions(learnplat_settings, course_list="learnplat.permissions.IsAuthenticated")
     assert world.client("anonymous").get(url("course-list")).status_code == 401
     assert world.client("student").get(url("course-list")).status_code == 200
 
 
-def test_task_list_can_be_staff_only(world: World, settings: Any) -> None:
-    _permissions(settings, task_list="learnplat.courses.permissions.IsCourseStaff")
+def test_task_list_can_be_staff_only(world: World, learnplat_settings: LearnplatSettings) -> None:
+    _permissions(learnplat_settings, task_list="learnplat.courses.permissions.IsCourseStaff")
     assert world.client("student").get(url("course-tasks", "intro")).status_code == 403
     assert world.client("assistant").get(url("course-tasks", "intro")).status_code == 200
 
 
-def test_extension_create_can_be_instructor_only(world: World, settings: Any) -> None:
-    _permissions(settings, extension_create="learnplat.courses.permissions.IsCourseInstructor")
+def test_extension_create_can_be_instructor_only(
+    world: World, learnplat_settings: LearnplatSettings
+) -> None:
+    _permissions(
+        learnplat_settings, extension_create="learnplat.courses.permissions.IsCourseInstructor"
+    )
     payload = {"user": world.users["student"].pk, "due_at": "2031-01-01T00:00:00Z"}
     assert (
         world.client("assistant").post(url("course-extensions", "intro"), payload).status_code
@@ -65,12 +72,14 @@ def test_extension_create_can_be_instructor_only(world: World, settings: Any) ->
     )
 
 
-def test_serializer_override_is_read_per_request(world: World, settings: Any) -> None:
+def test_serializer_override_is_read_per_request(
+    world: World, learnplat_settings: LearnplatSettings
+) -> None:
     path = f"{__name__}.TitleOnlyCourseSerializer"
-    settings.LEARNPLAT = {**settings.LEARNPLAT, "SERIALIZERS": {"course_list": path}}
+    learnplat_settings(SERIALIZERS={"course_list": path})
     results = world.client("anonymous").get(url("course-list")).json()["results"]
     assert results[0] == {"title": "Other"}
-    settings.LEARNPLAT = {**settings.LEARNPLAT, "SERIALIZERS": {}}
+    learnplat_settings.reset()
     results = world.client("anonymous").get(url("course-list")).json()["results"]
     assert set(results[0]) == set(CourseSerializer.Meta.fields)
 
@@ -83,10 +92,12 @@ class CoursePublished(BasePermission):
 TasksOfPublishedCourses = IsCourseStaff | CoursePublished
 
 
-def test_documented_composition_example(world: World, settings: Any) -> None:
+def test_documented_composition_example(
+    world: World, learnplat_settings: LearnplatSettings
+) -> None:
     """docs/permissions.md: members list tasks, students only of published courses."""
     _permissions(
-        settings,
+        learnplat_settings,
         task_list=[
             "learnplat.courses.permissions.IsCourseMember",
             f"{__name__}.TasksOfPublishedCourses",
@@ -111,10 +122,15 @@ def test_documented_composition_example(world: World, settings: Any) -> None:
     ],
 )
 def test_course_retrieve_serializer_shapes_every_detail_answer(
-    world: World, settings: Any, method: str, name: str, slug: str | None, data: Any
+    world: World,
+    learnplat_settings: LearnplatSettings,
+    method: str,
+    name: str,
+    slug: str | None,
+    data: Any,
 ) -> None:
     path = f"{__name__}.TitleOnlyCourseSerializer"
-    settings.LEARNPLAT = {**settings.LEARNPLAT, "SERIALIZERS": {"course_retrieve": path}}
+    learnplat_settings(SERIALIZERS={"course_retrieve": path})
     target = url(name, slug) if slug else url(name)
     response = getattr(world.client("instructor"), method)(target, data)
     assert response.status_code in (200, 201)

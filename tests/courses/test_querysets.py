@@ -147,4 +147,5 @@ def test_enrollment_querysets(world: World) -> None:
         "instructor",
         "assistant",
         "student",
+        "other_student",
     ]

@@ -10,6 +10,7 @@ from learnplat.courses.models import Course, Task
 from learnplat.evaluation.registry import get_evaluator
 from tests.courses.conftest import World, assert_same_query_count, matrix, url
 from tests.factories import TaskFactory
+from tests.overrides import LearnplatSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -271,8 +272,8 @@ def test_unknown_kind_in_storage_does_not_break_the_list(world: World) -> None:
     assert response.json()["results"][0]["public_config"] == {}
 
 
-def test_huge_task_description_is_400(world: World, settings: Any) -> None:
-    settings.LEARNPLAT = {**settings.LEARNPLAT, "MAX_DESCRIPTION_LENGTH": 10}
+def test_huge_task_description_is_400(world: World, learnplat_settings: LearnplatSettings) -> None:
+    learnplat_settings(MAX_DESCRIPTION_LENGTH=10)
     response = world.client("instructor").post(
         url("course-tasks", "intro"), new_task(description="x" * 11)
     )

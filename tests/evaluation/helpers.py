@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings as django_settings
-from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -26,14 +23,6 @@ json_values = st.recursive(
     ),
     max_leaves=20,
 )
-
-
-@contextmanager
-def learnplat_settings(**overrides: Any) -> Iterator[None]:
-    """``override_settings`` on top of the host shape's own ``LEARNPLAT`` (not replacing it)."""
-    current = dict(getattr(django_settings, "LEARNPLAT", {}))
-    with override_settings(LEARNPLAT={**current, **overrides}):
-        yield
 
 
 def config_errors(kind: str, config: Any) -> dict[str, list[str]]:

@@ -12,9 +12,9 @@ from tests.evaluation.helpers import (
     PROPERTY,
     config_errors,
     grade,
-    learnplat_settings,
     outcome,
 )
+from tests.overrides import override_learnplat
 
 regex_kind = get_evaluator("regex")
 
@@ -73,7 +73,7 @@ def test_invalid_configs_report_the_offending_fields(config: Any, fields: set[st
     ],
 )
 def test_catastrophic_and_ambiguous_patterns_are_rejected(pattern: str, reason: str) -> None:
-    with learnplat_settings(REGEX_MAX_PATTERN_LENGTH=5000):
+    with override_learnplat(REGEX_MAX_PATTERN_LENGTH=5000):
         [message] = config_errors("regex", {"pattern": pattern})["pattern"]
     assert reason in message
 
@@ -98,14 +98,14 @@ def test_safe_patterns_are_accepted(pattern: str) -> None:
 
 
 def test_pattern_length_limit_comes_from_settings() -> None:
-    with learnplat_settings(REGEX_MAX_PATTERN_LENGTH=5):
+    with override_learnplat(REGEX_MAX_PATTERN_LENGTH=5):
         assert list(config_errors("regex", {"pattern": "abcdef"})) == ["pattern"]
         assert regex_kind.validate_config({"pattern": "abcde"})["pattern"] == "abcde"
 
 
 def test_answer_length_limit_comes_from_settings() -> None:
     config = regex_kind.validate_config({"pattern": "a+"})
-    with learnplat_settings(REGEX_MAX_ANSWER_LENGTH=3):
+    with override_learnplat(REGEX_MAX_ANSWER_LENGTH=3):
         assert regex_kind.validate_answer("aaa", config) == "aaa"
         with pytest.raises(AnswerError, match="at most 3 characters"):
             regex_kind.validate_answer("aaaa", config)
@@ -134,7 +134,7 @@ def test_flags_change_the_match() -> None:
 
 
 def test_a_match_that_runs_out_of_time_is_flagged_for_review() -> None:
-    with learnplat_settings(REGEX_TIMEOUT_SECONDS=0.05):
+    with override_learnplat(REGEX_TIMEOUT_SECONDS=0.05):
         result = evaluate(SLOW_ANSWER, pattern=SLOW_PATTERN)
     assert result.score == 0.0
     assert result.needs_review
@@ -144,14 +144,14 @@ def test_a_match_that_runs_out_of_time_is_flagged_for_review() -> None:
 def test_time_limit_also_stops_patterns_that_predate_the_static_check() -> None:
     # A config stored before the check existed is evaluated as stored.
     config = {"pattern": r"(?:(a+)\1)+b", "flags": []}
-    with learnplat_settings(REGEX_TIMEOUT_SECONDS=0.05):
+    with override_learnplat(REGEX_TIMEOUT_SECONDS=0.05):
         result = regex_kind.evaluate("a" * 80, config, max_score=1.0)
     assert (result.score, result.needs_review) == (0.0, True)
 
 
 def test_answer_over_a_lowered_limit_scores_zero_without_matching() -> None:
     config = regex_kind.validate_config({"pattern": "a+"})
-    with learnplat_settings(REGEX_MAX_ANSWER_LENGTH=3):
+    with override_learnplat(REGEX_MAX_ANSWER_LENGTH=3):
         result = regex_kind.evaluate("aaaa", config, max_score=1.0)
     assert (result.score, result.needs_review) == (0.0, False)
     assert "longer than 3" in result.feedback
@@ -187,7 +187,7 @@ adversarial_answers = st.builds(
 def test_evaluation_always_returns_a_result_within_the_time_limit(
     pattern: str, answer: str
 ) -> None:
-    with learnplat_settings(REGEX_TIMEOUT_SECONDS=0.02):
+    with override_learnplat(REGEX_TIMEOUT_SECONDS=0.02):
         try:
             config = regex_kind.validate_config({"pattern": pattern})
         except ConfigError:

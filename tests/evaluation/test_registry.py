@@ -17,7 +17,8 @@ from learnplat.evaluation import (
 )
 from learnplat.evaluation.builtin import ExactEvaluator, RegexEvaluator
 from tests.evaluation.example_evaluators import SetEvaluator
-from tests.evaluation.helpers import BUILTIN_KINDS, learnplat_settings
+from tests.evaluation.helpers import BUILTIN_KINDS
+from tests.overrides import override_learnplat
 
 SET_PATH = "tests.evaluation.example_evaluators.SetEvaluator"
 
@@ -63,7 +64,7 @@ def test_instances_are_shared_per_class() -> None:
 
 
 def test_a_host_adds_a_kind_with_one_settings_line() -> None:
-    with learnplat_settings(EVALUATORS={"set": SET_PATH}):
+    with override_learnplat(EVALUATORS={"set": SET_PATH}):
         assert "set" in available_kinds()
         assert "exact" in available_kinds()
         assert isinstance(get_evaluator("set"), SetEvaluator)
@@ -73,7 +74,7 @@ def test_a_host_adds_a_kind_with_one_settings_line() -> None:
 
 
 def test_a_host_removes_a_builtin_kind_with_none() -> None:
-    with learnplat_settings(EVALUATORS={"regex": None}):
+    with override_learnplat(EVALUATORS={"regex": None}):
         assert "regex" not in available_kinds()
         with pytest.raises(UnknownKind, match="available: choice, exact, external"):
             get_evaluator("regex")
@@ -81,13 +82,13 @@ def test_a_host_removes_a_builtin_kind_with_none() -> None:
 
 
 def test_a_host_replaces_a_builtin_kind() -> None:
-    with learnplat_settings(EVALUATORS={"exact": SET_PATH}):
+    with override_learnplat(EVALUATORS={"exact": SET_PATH}):
         assert isinstance(get_evaluator("exact"), SetEvaluator)
 
 
 def test_a_class_implementing_the_protocol_without_subclassing_works() -> None:
     path = f"{__name__}.ProtocolOnlyEvaluator"
-    with learnplat_settings(EVALUATORS={"always": path}):
+    with override_learnplat(EVALUATORS={"always": path}):
         evaluator = get_evaluator("always")
         assert ("always", "always") in evaluator_choices()
     assert isinstance(evaluator, EvaluatorProtocol)
@@ -103,10 +104,10 @@ def test_unknown_kinds_raise_unknown_kind(kind: Any) -> None:
 
 
 def test_misconfigured_paths_fail_loudly_at_lookup() -> None:
-    with learnplat_settings(EVALUATORS={"gone": "nowhere.Evaluator"}), pytest.raises(ImportError):
+    with override_learnplat(EVALUATORS={"gone": "nowhere.Evaluator"}), pytest.raises(ImportError):
         get_evaluator("gone")
     with (
-        learnplat_settings(EVALUATORS={"odd": f"{__name__}.NotAnEvaluator"}),
+        override_learnplat(EVALUATORS={"odd": f"{__name__}.NotAnEvaluator"}),
         pytest.raises(TypeError, match="no method validate_config"),
     ):
         get_evaluator("odd")
@@ -116,7 +117,7 @@ def test_misconfigured_paths_fail_loudly_at_lookup() -> None:
 
 
 def _check_ids(**overrides: Any) -> list[str]:
-    with learnplat_settings(**overrides):
+    with override_learnplat(**overrides):
         return [message.id or "" for message in check_evaluators()]
 
 
@@ -143,7 +144,7 @@ def test_bad_evaluator_entries_are_reported_as_e020(evaluators: dict[str, Any]) 
 
 def test_unimportable_paths_are_left_to_e003() -> None:
     assert _check_ids(EVALUATORS={"gone": "nowhere.Evaluator"}) == []
-    with learnplat_settings(EVALUATORS={"gone": "nowhere.Evaluator"}):
+    with override_learnplat(EVALUATORS={"gone": "nowhere.Evaluator"}):
         ids = {m.id for m in run_checks(tags=["compatibility"])}
     assert "learnplat.E003" in ids
 
@@ -159,6 +160,6 @@ def test_bad_regex_timeout_is_reported_as_e004(timeout: Any) -> None:
 
 def test_regex_limits_must_be_positive_integers() -> None:
     for key in ("REGEX_MAX_PATTERN_LENGTH", "REGEX_MAX_ANSWER_LENGTH"):
-        with learnplat_settings(**{key: 0}):
+        with override_learnplat(**{key: 0}):
             ids = {m.id for m in run_checks(tags=["compatibility"])}
         assert "learnplat.E004" in ids

@@ -3,12 +3,14 @@
 The operations come from the URL resolver (every pattern under ``learnplat.urls`` and every
 HTTP method its view answers), so a new endpoint fails ``test_every_operation_is_in_the_table``
 until it gets a row in :data:`TABLE`. Each row names the expected status code for each
-role, in :data:`ROLES` order, acting on the objects of :class:`World`:
+role, in :data:`ROLES` order, acting on the objects of :class:`World` (the shared one of
+tests/world.py):
 
 - ``course`` is published; ``instructor`` teaches it, ``assistant`` assists,
   ``student`` and ``other_student`` take it; ``outsider`` is a student in no course;
   ``other_instructor`` teaches ``other_course`` only; ``admin`` is a platform admin.
-- ``draft`` is a draft of ``instructor`` (and ``assistant``): invisible to everyone else.
+- ``draft`` is a draft of ``instructor`` (and ``assistant``): invisible to everyone else,
+  ``student`` too, though enrolled in it.
 - ``submission`` is ``student``'s, on ``task`` of ``course``.
 
 Outsiders get 404 for what they cannot see, 403 for what they see but may not do.
@@ -24,66 +26,35 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 import learnplat.urls
-from learnplat.courses.models import Course, Task
-from learnplat.roles import Role
 from learnplat.submissions.models import Submission
-from tests.conftest import client_for
 from tests.factories import (
     MATRIX_ROLES,
     PASSWORD,
-    CourseFactory,
-    TaskFactory,
-    enroll,
-    make_user,
 )
+from tests.world import World as SharedWorld
 
 ROLES = MATRIX_ROLES
 
 
 @dataclass
-class World:
-    users: dict[str, Any]
-    course: Course
-    draft: Course
-    other_course: Course
-    task: Task
-    submission: Submission
+class World(SharedWorld):
+    """The shared world (tests/world.py), with ``student``'s graded submission and a refresh
+    token of everyone."""
+
+    submission: Submission | None = None
     refresh: dict[str, str] = field(default_factory=dict)
 
-    def client(self, role: str) -> APIClient:
-        return client_for(self.users[role])
 
-
-def build_world() -> World:
-    users: dict[str, Any] = {"anonymous": None}
-    for role, platform_role in (
-        ("outsider", Role.STUDENT),
-        ("student", Role.STUDENT),
-        ("other_student", Role.STUDENT),
-        ("assistant", Role.STUDENT),
-        ("other_instructor", Role.INSTRUCTOR),
-        ("instructor", Role.INSTRUCTOR),
-        ("admin", Role.ADMIN),
-    ):
-        users[role] = make_user(platform_role, username=role.replace("_", "-"))
-    course = CourseFactory(slug="course", title="Course", status="published")
-    draft = CourseFactory(slug="draft", title="Draft", status="draft")
-    other_course = CourseFactory(slug="other-course", title="Other", status="published")
-    for c in (course, draft):
-        enroll(users["instructor"], c, "instructor")
-        enroll(users["assistant"], c, "assistant")
-    enroll(users["student"], course)
-    enroll(users["other_student"], course)
-    enroll(users["other_instructor"], other_course, "instructor")
-    task = TaskFactory(course=course, title="Task", position=1, is_published=True)
+@pytest.fixture
+def world(world: SharedWorld) -> World:
+    task = world.task
     submission = Submission.objects.create(
-        user=users["student"],
+        user=world.student,
         task=task,
-        course=course,
+        course=world.course,
         attempt=1,
         answer="5",
         status="graded",
@@ -92,11 +63,12 @@ def build_world() -> World:
         max_score=task.max_score,
         evaluated_at=timezone.now(),
     )
-    world = World(users, course, draft, other_course, task, submission)
-    world.refresh = {
-        role: str(RefreshToken.for_user(user)) for role, user in users.items() if user is not None
+    refresh = {
+        role: str(RefreshToken.for_user(user))
+        for role, user in world.users.items()
+        if user is not None
     }
-    return world
+    return World(**world.fields(), submission=submission, refresh=refresh)
 
 
 # -- what each operation sends ----------------------------------------------------------------
@@ -118,6 +90,7 @@ def task_kwargs(w: World) -> dict[str, Any]:
 
 
 def submission_kwargs(w: World) -> dict[str, Any]:
+    assert w.submission is not None
     return {"pk": w.submission.pk}
 
 
@@ -368,8 +341,7 @@ def call(world: World, name: str, method: str, row: Row, role: str) -> Any:
 
 @pytest.mark.parametrize(("name", "method", "row", "role", "expected"), list(_cases()))
 def test_operation_as_role(
-    db: None, name: str, method: str, row: Row, role: str, expected: int
+    world: World, name: str, method: str, row: Row, role: str, expected: int
 ) -> None:
-    world = build_world()
     response = call(world, name, method, row, role)
     assert response.status_code == expected, (response.status_code, getattr(response, "data", None))

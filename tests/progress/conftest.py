@@ -1,8 +1,9 @@
-"""Fixtures of the progress tests: a course, its student, and a world of every role."""
+"""Fixtures of the progress tests: a lone course and its student, and the shared world with
+progress recorded."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from learnplat.courses.models import Enrollment
 from learnplat.roles import Role
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
 from tests.progress.factories import graded
+from tests.world import World as SharedWorld
 
 
 @pytest.fixture
@@ -26,50 +28,22 @@ def learner(course: Any) -> Any:
 
 
 @dataclass
-class World:
-    """A published course with every role around it, and some progress recorded."""
+class World(SharedWorld):
+    """The shared world with some progress recorded: ``student`` has 10/10 on the first task
+    and 4/10 on the second; ``dropped`` had 10/10 on the first, then left the course."""
 
-    course: Any
-    tasks: list[Any]  # published, in course order
-    hidden_task: Any
-    learner: Any
-    classmate: Any
-    dropped: Any
-    assistant: Any
-    instructor: Any
-    other_instructor: Any
-    outsider: Any
-    admin: Any
-
-    def user(self, role: str) -> Any:
-        return None if role == "anonymous" else getattr(self, role)
+    tasks: list[Any] = field(default_factory=list)  # published, in course order
+    dropped: Any = None
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    course = CourseFactory(slug="algebra", title="Algebra")
-    second, first = TaskFactory(course=course, position=2), TaskFactory(course=course, position=1)
-    hidden = TaskFactory(course=course, position=0, is_published=False)
-    users = {
-        name: make_user(role, username=name)
-        for name, role in [
-            ("learner", Role.STUDENT),
-            ("classmate", Role.STUDENT),
-            ("dropped", Role.STUDENT),
-            ("assistant", Role.STUDENT),
-            ("instructor", Role.INSTRUCTOR),
-            ("other_instructor", Role.INSTRUCTOR),
-            ("outsider", Role.STUDENT),
-            ("admin", Role.ADMIN),
-        ]
-    }
-    for name in ("learner", "classmate", "dropped"):
-        enroll(users[name], course)
-    enroll(users["assistant"], course, role="assistant")
-    enroll(users["instructor"], course, role="instructor")
-    enroll(users["other_instructor"], CourseFactory(), role="instructor")
-    graded(users["learner"], first, 10)
-    graded(users["learner"], second, 4)
-    graded(users["dropped"], first, 10)
-    Enrollment.objects.filter(user=users["dropped"]).update(status="dropped")
-    return World(course=course, tasks=[first, second], hidden_task=hidden, **users)
+def world(world: SharedWorld) -> World:
+    first = world.task
+    second = TaskFactory(course=world.course, position=3)
+    dropped = make_user(Role.STUDENT, username="dropped")
+    enroll(dropped, world.course)
+    graded(world.student, first, 10)
+    graded(world.student, second, 4)
+    graded(dropped, first, 10)
+    Enrollment.objects.filter(user=dropped).update(status="dropped")
+    return World(**world.fields(), tasks=[first, second], dropped=dropped)

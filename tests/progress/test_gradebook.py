@@ -15,7 +15,7 @@ from tests.progress.factories import graded
 pytestmark = pytest.mark.django_db
 
 
-def url(slug: str = "algebra") -> str:
+def url(slug: str = "intro") -> str:
     return reverse("learnplat:course-gradebook", kwargs={"slug": slug})
 
 
@@ -27,15 +27,17 @@ def test_anonymous_gets_401(world: World) -> None:
     assert get(world, "anonymous").status_code == 401
 
 
-@pytest.mark.parametrize("who", ["outsider", "learner", "classmate", "dropped", "other_instructor"])
+@pytest.mark.parametrize(
+    "who", ["outsider", "student", "other_student", "dropped", "other_instructor"]
+)
 def test_non_staff_who_can_see_the_course_get_403(world: World, who: str) -> None:
     assert get(world, who).status_code == 403
 
 
-@pytest.mark.parametrize("who", ["outsider", "learner", "other_instructor"])
+@pytest.mark.parametrize("who", ["outsider", "student", "other_instructor"])
 def test_a_course_they_cannot_see_is_404(world: World, who: str) -> None:
     draft = CourseFactory(status="draft", slug="draft")
-    enroll(world.learner, draft)
+    enroll(world.student, draft)
     assert client_for(world.user(who)).get(url("draft")).status_code == 404
 
 
@@ -62,7 +64,7 @@ def test_staff_get_students_by_tasks(world: World, who: str) -> None:
     ]
     assert body["count"] == 2  # active students only: staff and dropped students are not rows
     classmate, learner = body["results"]
-    assert learner["user"]["username"] == "learner"
+    assert learner["user"]["username"] == "student"
     assert (learner["score"], learner["max_score"], learner["percent"]) == (1.4, 2.0, 70.0)
     assert (learner["tasks_completed"], learner["tasks_total"], learner["completed_at"]) == (
         1,
@@ -73,7 +75,7 @@ def test_staff_get_students_by_tasks(world: World, who: str) -> None:
         {"task": first.pk, "score": 10.0, "attempts": 1, "status": "completed", "completed": True},
         {"task": second.pk, "score": 4.0, "attempts": 1, "status": "attempted", "completed": False},
     ]
-    assert classmate["user"]["username"] == "classmate"
+    assert classmate["user"]["username"] == "other_student"
     assert (classmate["score"], classmate["max_score"], classmate["tasks_total"]) == (0.0, 2.0, 2)
     assert [c["status"] for c in classmate["cells"]] == ["not_started", "not_started"]
 
@@ -94,12 +96,12 @@ def test_ordering_by_percent_and_search(world: World) -> None:
         r["user"]["username"]
         for r in get(world, "instructor", ordering="-percent").json()["results"]
     ]
-    assert order == ["zoe", "learner", "classmate"]
+    assert order == ["zoe", "student", "other_student"]
     order = [
         r["user"]["username"]
         for r in get(world, "instructor", ordering="percent").json()["results"]
     ]
-    assert order == ["classmate", "learner", "zoe"]
+    assert order == ["other_student", "student", "zoe"]
     found = get(world, "instructor", search="quartz").json()
     assert [r["user"]["username"] for r in found["results"]] == ["zoe"]
     completed = found["results"][0]
@@ -108,11 +110,11 @@ def test_ordering_by_percent_and_search(world: World) -> None:
 
 def test_unknown_ordering_is_ignored(world: World) -> None:
     body = get(world, "instructor", ordering="password").json()
-    assert [r["user"]["username"] for r in body["results"]] == ["classmate", "learner"]
+    assert [r["user"]["username"] for r in body["results"]] == ["other_student", "student"]
 
 
 def test_pages_keep_the_tasks_header(world: World) -> None:
     body = get(world, "instructor", page_size=1, page=2).json()
     assert (body["count"], len(body["results"]), len(body["tasks"])) == (2, 1, 2)
-    assert body["results"][0]["user"]["username"] == "learner"
+    assert body["results"][0]["user"]["username"] == "student"
     assert body["previous"] is not None

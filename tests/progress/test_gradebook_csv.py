@@ -16,7 +16,7 @@ from tests.progress.conftest import World
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("learnplat:course-gradebook", kwargs={"slug": "algebra"})
+URL = reverse("learnplat:course-gradebook", kwargs={"slug": "intro"})
 
 
 def rows(response: Any) -> list[list[str]]:
@@ -30,7 +30,7 @@ def test_staff_get_a_streamed_csv(world: World, who: str) -> None:
     response = client_for(world.user(who)).get(URL, {"format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="algebra-gradebook.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="intro-gradebook.csv"'
     first, second = world.tasks
     header, classmate, learner = rows(response)
     assert header == [
@@ -47,9 +47,9 @@ def test_staff_get_a_streamed_csv(world: World, who: str) -> None:
         "tasks_total",
         "completed_at",
     ]
-    assert learner[:2] == [str(world.learner.pk), "learner"]
+    assert learner[:2] == [str(world.student.pk), "student"]
     assert learner[4:] == ["10.0", "4.0", "1.4", "2.0", "70.0", "1", "2", ""]
-    assert classmate[1] == "classmate"
+    assert classmate[1] == "other_student"
     assert classmate[4:] == ["", "", "0.0", "2.0", "0.0", "0", "2", ""]
 
 
@@ -60,14 +60,14 @@ def test_accept_header_negotiates_csv_too(world: World) -> None:
 
 
 def test_search_applies_to_the_csv(world: World) -> None:
-    response = client_for(world.instructor).get(URL, {"format": "csv", "search": "classm"})
-    assert [row[1] for row in rows(response)[1:]] == ["classmate"]
+    response = client_for(world.instructor).get(URL, {"format": "csv", "search": "other_s"})
+    assert [row[1] for row in rows(response)[1:]] == ["other_student"]
 
 
 def test_completed_at_is_iso_8601(world: World) -> None:
     from tests.progress.factories import graded
 
-    graded(world.learner, world.tasks[1], 10)
+    graded(world.student, world.tasks[1], 10)
     learner = rows(client_for(world.instructor).get(URL, {"format": "csv"}))[2]
     assert learner[-1].endswith("+00:00")
 
@@ -76,8 +76,8 @@ def test_completed_at_is_iso_8601(world: World) -> None:
     ("who", "status"),
     [
         ("anonymous", 401),
-        ("learner", 403),
-        ("classmate", 403),
+        ("student", 403),
+        ("other_student", 403),
         ("outsider", 403),
         ("other_instructor", 403),
     ],
@@ -109,4 +109,4 @@ def test_spreadsheet_formulas_are_neutralised(world: World) -> None:
 def test_streams_outside_a_transaction_with_server_side_cursors(world: World) -> None:
     """Autocommit (no test transaction): the three cursors are held open while streaming."""
     response = client_for(world.instructor).get(URL, {"format": "csv", "page_size": 1})
-    assert [row[1] for row in rows(response)] == ["username", "classmate", "learner"]
+    assert [row[1] for row in rows(response)] == ["username", "other_student", "student"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,6 +10,7 @@ from learnplat.flows import evaluate as evaluate_flow
 from learnplat.flows.graders import create_grader_token
 from learnplat.submissions.models import Submission
 from tests.factories import MATRIX_ROLES as ROLES
+from tests.overrides import LearnplatSettings
 from tests.submissions.conftest import World, queued, set_kind, submit_url
 
 
@@ -150,9 +150,9 @@ def test_task_regrade_of_a_hidden_task_is_404(world: World) -> None:
 
 
 def test_permissions_are_overridable_per_action(
-    world: World, submission: Submission, lp_settings: Callable[..., None]
+    world: World, submission: Submission, learnplat_settings: LearnplatSettings
 ) -> None:
-    lp_settings(PERMISSIONS={"submission_grade": "learnplat.permissions.IsPlatformAdmin"})
+    learnplat_settings(PERMISSIONS={"submission_grade": "learnplat.permissions.IsPlatformAdmin"})
     url = f"/api/submissions/{submission.pk}/grade/"
     assert client(world, "instructor").post(url, {"score": 1}, format="json").status_code == 403
     assert client(world, "admin").post(url, {"score": 1}, format="json").status_code == 200

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from learnplat.checks import check_evaluation
+from tests.overrides import LearnplatSettings
 
 
-def messages(lp_settings: Callable[..., None], **evaluation: Any) -> list[str]:
-    lp_settings(EVALUATION=evaluation)
+def messages(learnplat_settings: LearnplatSettings, **evaluation: Any) -> list[str]:
+    learnplat_settings(EVALUATION=evaluation)
     return [e.msg for e in check_evaluation() if e.id == "learnplat.E030"]
 
 
-def test_defaults_pass(lp_settings: Callable[..., None]) -> None:
-    assert messages(lp_settings) == []
+def test_defaults_pass(learnplat_settings: LearnplatSettings) -> None:
+    assert messages(learnplat_settings) == []
 
 
 @pytest.mark.parametrize(
@@ -32,19 +32,23 @@ def test_defaults_pass(lp_settings: Callable[..., None]) -> None:
     ],
 )
 def test_bad_values(
-    lp_settings: Callable[..., None], evaluation: dict[str, Any], fragment: str
+    learnplat_settings: LearnplatSettings, evaluation: dict[str, Any], fragment: str
 ) -> None:
-    found = messages(lp_settings, **evaluation)
+    found = messages(learnplat_settings, **evaluation)
     assert any(fragment in m for m in found), found
 
 
-def test_queue_must_belong_to_the_backend(lp_settings: Callable[..., None], settings: Any) -> None:
+def test_queue_must_belong_to_the_backend(
+    learnplat_settings: LearnplatSettings, settings: Any
+) -> None:
     settings.TASKS = {
         "default": {**settings.TASKS["default"], "QUEUES": ["default", "evaluation"]},
     }
-    assert messages(lp_settings, QUEUE_NAME="evaluation") == []
-    assert any("'grading' is not a queue" in m for m in messages(lp_settings, QUEUE_NAME="grading"))
+    assert messages(learnplat_settings, QUEUE_NAME="evaluation") == []
+    assert any(
+        "'grading' is not a queue" in m for m in messages(learnplat_settings, QUEUE_NAME="grading")
+    )
 
 
-def test_backoff_may_be_zero_and_times_fractional(lp_settings: Callable[..., None]) -> None:
-    assert messages(lp_settings, RETRY_BACKOFF_SECONDS=0, TIME_LIMIT_SECONDS=0.5) == []
+def test_backoff_may_be_zero_and_times_fractional(learnplat_settings: LearnplatSettings) -> None:
+    assert messages(learnplat_settings, RETRY_BACKOFF_SECONDS=0, TIME_LIMIT_SECONDS=0.5) == []

@@ -77,7 +77,7 @@ def test_regrade_a_task_with_a_progress_bar(
     set_kind(world.task, "exact", {"answers": ["5"]})
     with on_commit():
         output, bar = run_both("learnplat_regrade", "--task", str(world.task.pk), "--scope", "all")
-    assert f"Task {world.task.pk} (2 + 2) [" in bar
+    assert f"Task {world.task.pk} ({world.task.title}) [" in bar
     assert bar.endswith("] 100% 2/2\n")
     assert output == "Queued 2 submissions for regrading.\n"
     scores = [s.score for s in Submission.objects.order_by("attempt")]
@@ -90,7 +90,7 @@ def test_regrade_one_submission_and_a_course(
     output = run("learnplat_regrade", "--submission", str(graded_history[0].pk))
     assert output.endswith("Queued 1 submissions for regrading.\n")
     TaskFactory(course=world.course)  # no submissions: nothing to do, no crash
-    output = run("learnplat_regrade", "--course", "algebra", "--scope", "best", "-v", "0")
+    output = run("learnplat_regrade", "--course", "intro", "--scope", "best", "-v", "0")
     assert output == ""
     assert Submission.objects.filter(status="queued").count() == 2
 

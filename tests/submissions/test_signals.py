@@ -115,9 +115,9 @@ def test_manual_grades_always_send_grade_changed(
 
 
 def test_final_failure_sends_evaluated_only(
-    world: World, received: Any, on_commit: Any, lp_settings: Any
+    world: World, received: Any, on_commit: Any, learnplat_settings: Any
 ) -> None:
-    lp_settings(
+    learnplat_settings(
         EVALUATORS={"raising": "tests.submissions.evaluators.RaisingEvaluator"},
         EVALUATION={"MAX_TRIES": 1},
     )

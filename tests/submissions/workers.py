@@ -22,6 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from tests.overrides import LearnplatSettings
 from tests.submissions.kinds import TEST_EVALUATORS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,13 +110,15 @@ class Workers:
 
 
 @pytest.fixture
-def workers(tmp_path: Path, lp_settings: Callable[..., None]) -> Iterator[Callable[..., Workers]]:
+def workers(
+    tmp_path: Path, learnplat_settings: LearnplatSettings
+) -> Iterator[Callable[..., Workers]]:
     """``workers("db", LEASE_SECONDS=3)``: configure this process and its workers alike."""
     started: list[Workers] = []
 
     def configure(backend: str, **evaluation: Any) -> Workers:
         queue = {"QUEUE_NAME": settings.WORKER_QUEUE}
-        lp_settings(
+        learnplat_settings(
             EVALUATORS=TEST_EVALUATORS,
             EVALUATION={"TASK_BACKEND": backend, **queue, **evaluation},
         )

@@ -2,43 +2,26 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from learnplat.flows.progress import recompute_progress, record_result, record_submission
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.submissions.models import Submission
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.flows.test_progress_recompute import snapshot
 from tests.progress.factories import SubmissionFactory, submit
-from tests.progress.test_recompute import snapshot
+from tests.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run_together(jobs: list[Callable[[], None]]) -> None:
-    """Run each job in its own thread and connection, all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], None]) -> None:
-        try:
-            barrier.wait()
-            job()
-        except BaseException as exc:  # reported to the test below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    """Run the jobs at once; any exception in one fails the test."""
+    race(*jobs).values()
 
 
 def grade_job(submission_id: int, score: float) -> Callable[[], None]:

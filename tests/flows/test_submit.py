@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from learnplat.compat import TASKS_MODULE
@@ -18,6 +17,8 @@ from learnplat.flows.submit import submit
 from learnplat.progress.models import TaskProgress
 from learnplat.submissions.models import Evaluation, Submission
 from tests.factories import CourseFactory, TaskFactory, enroll
+from tests.overrides import LearnplatSettings
+from tests.race import Outcome, race
 from tests.submissions.conftest import World, submit_url
 
 
@@ -192,9 +193,9 @@ def test_null_or_missing_answer_is_400(world: World) -> None:
 
 
 def test_oversized_answer_is_400(
-    world: World, lp_settings: Callable[..., None], on_commit: Any
+    world: World, learnplat_settings: LearnplatSettings, on_commit: Any
 ) -> None:
-    lp_settings(MAX_ANSWER_BYTES=100)
+    learnplat_settings(MAX_ANSWER_BYTES=100)
     world.task.kind = "manual"
     world.task.config = {}
     world.task.save()
@@ -251,8 +252,8 @@ def test_anonymous_is_401(world: World) -> None:
     assert post(world, None, "4").status_code == 401
 
 
-def test_throttled(world: World, lp_settings: Callable[..., None]) -> None:
-    lp_settings(THROTTLE_RATES={"learnplat_submit": "2/min"})
+def test_throttled(world: World, learnplat_settings: LearnplatSettings) -> None:
+    learnplat_settings(THROTTLE_RATES={"learnplat_submit": "2/min"})
     assert post(world, world.student, "4").status_code == 201
     assert post(world, world.student, "4").status_code == 201
     assert post(world, world.student, "4").status_code == 429
@@ -342,28 +343,15 @@ def test_rolled_back_submit_enqueues_nothing(
 def test_parallel_submits_accept_exactly_max_attempts(world: World) -> None:
     world.task.max_attempts = 3
     world.task.save()
-    threads_count = 8
-    barrier = threading.Barrier(threads_count)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def attempt() -> None:
-        try:
-            barrier.wait()
-            submit(user=world.student, task=world.task, answer="4")
-            outcome = "created"
-        except LearnplatError as exc:
-            outcome = exc.code
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+    def outcome(result: Outcome) -> str:
+        if isinstance(result.error, LearnplatError):
+            return result.error.code
+        result.get()  # any other exception fails the test
+        return "created"
 
-    threads = [threading.Thread(target=attempt) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    racing = race(*[lambda: submit(user=world.student, task=world.task, answer="4")] * 8)
+    outcomes = [outcome(result) for result in racing]
     assert sorted(outcomes) == ["attempts_exhausted"] * 5 + ["created"] * 3
     attempts = sorted(
         Submission.objects.filter(user=world.student).values_list("attempt", flat=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +14,7 @@ from learnplat.submissions import pipeline
 from learnplat.submissions.models import Evaluation, Submission
 from learnplat.submissions.signals import submission_evaluated
 from learnplat.submissions.tasks import requeue_stale_submissions
+from tests.overrides import LearnplatSettings
 from tests.submissions.backends import RECORDING_TASKS, RecordingBackend
 from tests.submissions.conftest import World, queued, set_kind
 
@@ -55,9 +56,9 @@ def test_a_live_lease_is_left_alone(world: World) -> None:
 
 
 def test_expired_lease_after_the_last_try_fails(
-    world: World, lp_settings: Callable[..., None], on_commit: Any
+    world: World, learnplat_settings: LearnplatSettings, on_commit: Any
 ) -> None:
-    lp_settings(EVALUATION={"MAX_TRIES": 2})
+    learnplat_settings(EVALUATION={"MAX_TRIES": 2})
     submission = queued(world)
     Submission.objects.filter(pk=submission.pk).update(tries=1)
     assert pipeline.claim(submission.pk) is not None
@@ -79,9 +80,9 @@ def test_expired_lease_after_the_last_try_fails(
 
 
 def test_lost_queue_entries_are_enqueued_again(
-    world: World, lp_settings: Callable[..., None], on_commit: Any
+    world: World, learnplat_settings: LearnplatSettings, on_commit: Any
 ) -> None:
-    lp_settings(EVALUATION={"STALE_QUEUED_SECONDS": 60})
+    learnplat_settings(EVALUATION={"STALE_QUEUED_SECONDS": 60})
     lost = queued(world)
     fresh = queued(world, user=world.other_student)
     Submission.objects.filter(pk=lost.pk).update(queued_at=ago(61))
@@ -108,9 +109,9 @@ def test_without_defer_the_sweeper_drives_due_retries(world: World, on_commit: A
 
 
 def test_with_defer_retries_are_enqueued_with_run_after(
-    world: World, lp_settings: Callable[..., None], recording: list[Any], on_commit: Any
+    world: World, learnplat_settings: LearnplatSettings, recording: list[Any], on_commit: Any
 ) -> None:
-    lp_settings(EVALUATION={"RETRY_BACKOFF_SECONDS": 30})
+    learnplat_settings(EVALUATION={"RETRY_BACKOFF_SECONDS": 30})
     set_kind(world.task, "raising")
     submission = queued(world)
     with on_commit():

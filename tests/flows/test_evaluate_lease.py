@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from learnplat.evaluation.base import EvaluationResult
@@ -15,6 +13,7 @@ from learnplat.flows import evaluate as evaluate_flow
 from learnplat.flows import grading as grading_flow
 from learnplat.submissions import pipeline
 from learnplat.submissions.models import Evaluation, Submission
+from tests.race import race
 from tests.submissions.backends import RECORDING_TASKS
 from tests.submissions.conftest import World, queued
 
@@ -114,25 +113,7 @@ def test_claims_respect_the_backoff(world: World) -> None:
 def test_concurrent_claims_have_one_winner(world: World, settings: Any) -> None:
     settings.TASKS = RECORDING_TASKS  # enqueue nothing: the threads below are the workers
     submission = queued(world)
-    count = 6
-    barrier = threading.Barrier(count)
-    winners: list[Any] = []
-    lock = threading.Lock()
-
-    def attempt() -> None:
-        try:
-            barrier.wait()
-            claim = pipeline.claim(submission.pk)
-            with lock:
-                winners.append(claim)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    winners = race(*[lambda: pipeline.claim(submission.pk)] * 6).values()
     assert len([w for w in winners if w is not None]) == 1
     submission.refresh_from_db()
     assert submission.tries == 1

@@ -16,6 +16,7 @@ from learnplat.flows import evaluate as evaluate_flow
 from learnplat.flows import grading as grading_flow
 from learnplat.flows import progress as progress_flow
 from learnplat.flows import submit as submit_flow
+from tests.overrides import LearnplatSettings
 from tests.submissions.conftest import World, queued, set_kind
 
 
@@ -45,9 +46,9 @@ def test_submit_then_evaluate(world: World, calls: list[Any]) -> None:
 
 
 def test_a_retry_is_silent_and_the_final_failure_is_not(
-    world: World, calls: list[Any], lp_settings: Callable[..., None]
+    world: World, calls: list[Any], learnplat_settings: LearnplatSettings
 ) -> None:
-    lp_settings(
+    learnplat_settings(
         EVALUATORS={"raising": "tests.submissions.evaluators.RaisingEvaluator"},
         EVALUATION={"MAX_TRIES": 2, "RETRY_BACKOFF_SECONDS": 0},
     )

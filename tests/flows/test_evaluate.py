@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ from learnplat.flows import evaluate as evaluate_flow
 from learnplat.submissions import pipeline
 from learnplat.submissions.models import Evaluation, Submission
 from learnplat.submissions.tasks import evaluate_submission
+from tests.overrides import LearnplatSettings
 from tests.submissions.conftest import World, queued, set_kind, submit_url
 
 pytestmark = pytest.mark.usefixtures("test_evaluators")
@@ -50,9 +50,9 @@ def test_manual_kind_needs_review(world: World) -> None:
 
 
 def test_raising_evaluator_retries_with_backoff_then_fails(
-    world: World, lp_settings: Callable[..., None], django_capture_on_commit_callbacks: Any
+    world: World, learnplat_settings: LearnplatSettings, django_capture_on_commit_callbacks: Any
 ) -> None:
-    lp_settings(EVALUATION={"MAX_TRIES": 3, "RETRY_BACKOFF_SECONDS": 4})
+    learnplat_settings(EVALUATION={"MAX_TRIES": 3, "RETRY_BACKOFF_SECONDS": 4})
     set_kind(world.task, "raising")
     submission = queued(world)
     before = timezone.now()
@@ -85,8 +85,8 @@ def test_raising_evaluator_retries_with_backoff_then_fails(
     assert len(callbacks) == 1  # submission_evaluated; the score did not change
 
 
-def test_max_tries_one_fails_at_once(world: World, lp_settings: Callable[..., None]) -> None:
-    lp_settings(EVALUATION={"MAX_TRIES": 1})
+def test_max_tries_one_fails_at_once(world: World, learnplat_settings: LearnplatSettings) -> None:
+    learnplat_settings(EVALUATION={"MAX_TRIES": 1})
     set_kind(world.task, "junk")
     submission = queued(world)
     assert evaluate_flow.run_evaluation(submission.pk) == "failed"
@@ -95,9 +95,9 @@ def test_max_tries_one_fails_at_once(world: World, lp_settings: Callable[..., No
 
 
 def test_hanging_evaluator_hits_the_time_limit(
-    world: World, lp_settings: Callable[..., None]
+    world: World, learnplat_settings: LearnplatSettings
 ) -> None:
-    lp_settings(EVALUATION={"MAX_TRIES": 1, "TIME_LIMIT_SECONDS": 0.2})
+    learnplat_settings(EVALUATION={"MAX_TRIES": 1, "TIME_LIMIT_SECONDS": 0.2})
     set_kind(world.task, "hanging")
     submission = queued(world)
     assert evaluate_flow.run_evaluation(submission.pk) == "failed"
@@ -107,9 +107,9 @@ def test_hanging_evaluator_hits_the_time_limit(
 
 @pytest.mark.django_db(transaction=True)
 def test_hanging_evaluator_never_500s_the_submit(
-    world: World, lp_settings: Callable[..., None]
+    world: World, learnplat_settings: LearnplatSettings
 ) -> None:
-    lp_settings(EVALUATION={"TIME_LIMIT_SECONDS": 0.2})
+    learnplat_settings(EVALUATION={"TIME_LIMIT_SECONDS": 0.2})
     set_kind(world.task, "hanging")
     response = world.client(world.student).post(
         submit_url(world.task), {"answer": "4"}, format="json"
@@ -120,8 +120,8 @@ def test_hanging_evaluator_never_500s_the_submit(
     assert "did not finish within 0.2 s" in Submission.objects.get(pk=body["id"]).last_error
 
 
-def test_unregistered_kind_fails(world: World, lp_settings: Callable[..., None]) -> None:
-    lp_settings(EVALUATION={"MAX_TRIES": 1})
+def test_unregistered_kind_fails(world: World, learnplat_settings: LearnplatSettings) -> None:
+    learnplat_settings(EVALUATION={"MAX_TRIES": 1})
     submission = queued(world)
     set_kind(world.task, "no-such-kind")
     assert evaluate_flow.run_evaluation(submission.pk) == "failed"
@@ -139,9 +139,9 @@ def test_external_submissions_are_not_claimed_by_workers(world: World) -> None:
 
 
 def test_a_kind_that_turned_external_fails_instead_of_hanging(
-    world: World, lp_settings: Callable[..., None]
+    world: World, learnplat_settings: LearnplatSettings
 ) -> None:
-    lp_settings(EVALUATION={"MAX_TRIES": 1})
+    learnplat_settings(EVALUATION={"MAX_TRIES": 1})
     submission = queued(world)
     set_kind(world.task, "external", {"queue": "q"})
     assert evaluate_flow.run_evaluation(submission.pk) == "failed"
@@ -157,8 +157,8 @@ def test_evaluator_sees_the_stored_answer_once_per_run(world: World) -> None:
     assert evaluators.calls == [" 4 "]
 
 
-def test_retry_delay_doubles(lp_settings: Callable[..., None]) -> None:
-    lp_settings(EVALUATION={"RETRY_BACKOFF_SECONDS": 3})
+def test_retry_delay_doubles(learnplat_settings: LearnplatSettings) -> None:
+    learnplat_settings(EVALUATION={"RETRY_BACKOFF_SECONDS": 3})
     assert [pipeline.retry_delay(n).total_seconds() for n in (1, 2, 3)] == [3, 6, 12]
 
 

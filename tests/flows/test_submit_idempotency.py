@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from learnplat.flows.submit import submit
 from learnplat.submissions.models import Submission
 from tests.factories import TaskFactory
+from tests.race import race
 from tests.submissions.conftest import World, submit_url
 
 
@@ -96,24 +95,12 @@ def test_a_refused_submit_does_not_burn_the_key(world: World) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_parallel_replays_make_one_submission(world: World) -> None:
     count = 6
-    barrier = threading.Barrier(count)
-    results: list[tuple[int, bool]] = []
-    lock = threading.Lock()
 
-    def attempt() -> None:
-        try:
-            barrier.wait()
-            result = submit(user=world.student, task=world.task, answer="4", idempotency_key="k")
-            with lock:
-                results.append((result.submission.pk, result.created))
-        finally:
-            connection.close()
+    def attempt() -> tuple[int, bool]:
+        result = submit(user=world.student, task=world.task, answer="4", idempotency_key="k")
+        return result.submission.pk, result.created
 
-    threads = [threading.Thread(target=attempt) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(*[attempt] * count).values()
     assert len(results) == count
     assert len({pk for pk, _ in results}) == 1
     assert sorted(created for _, created in results) == [False] * (count - 1) + [True]

@@ -1,22 +1,17 @@
-"""learnplat.courses.services called directly, as host code and commands would."""
+"""learnplat.flows.authoring called directly, as host code and commands would."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from learnplat.courses.models import Course, Enrollment, Extension, Task
+from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.evaluation.registry import get_evaluator
 from learnplat.exceptions import InvalidInput, LearnplatError
 from learnplat.flows import authoring as authoring_flow
-from learnplat.flows import deadlines as deadlines_flow
-from learnplat.flows import enrollment as enrollment_flow
-from learnplat.roles import Role
-from tests.courses.conftest import World
-from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.factories import TaskFactory
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -91,61 +86,6 @@ def test_publish_and_archive(world: World) -> None:
     assert authoring_flow.archive(course=course).status == "archived"
 
 
-def test_enroll_codes(world: World) -> None:
-    outsider = world.users["outsider"]
-    with pytest.raises(LearnplatError) as info:
-        enrollment_flow.enroll(user=outsider, course=world.draft)
-    assert info.value.code == "enrollment_closed"
-    enrollment = enrollment_flow.enroll(user=outsider, course=world.course)
-    with pytest.raises(LearnplatError) as info:
-        enrollment_flow.enroll(user=outsider, course=world.course)
-    assert info.value.code == "already_enrolled"
-    enrollment_flow.drop(enrollment=enrollment)
-    assert enrollment_flow.enroll(user=outsider, course=world.course).pk == enrollment.pk
-
-
-def test_completed_enrollment_counts_as_enrolled(world: World) -> None:
-    Enrollment.objects.filter(user=world.users["student"]).update(status="completed")
-    with pytest.raises(LearnplatError) as info:
-        enrollment_flow.enroll(user=world.users["student"], course=world.course)
-    assert info.value.code == "already_enrolled"
-
-
-def test_drop_codes(world: World) -> None:
-    instructor = Enrollment.objects.get(user=world.users["instructor"], course=world.course)
-    with pytest.raises(LearnplatError) as info:
-        enrollment_flow.drop(enrollment=instructor)
-    assert info.value.code == "last_instructor"
-    student = Enrollment.objects.get(user=world.users["student"], course=world.course)
-    enrollment_flow.drop(enrollment=student)
-    with pytest.raises(LearnplatError) as info:
-        enrollment_flow.drop(enrollment=student)
-    assert info.value.code == "not_enrolled"
-
-
-def test_add_staff(world: World) -> None:
-    helper = make_user(Role.STUDENT)
-    enrollment = enrollment_flow.add_staff(course=world.course, user=helper)
-    assert enrollment.role == "assistant"
-    with pytest.raises(InvalidInput):
-        enrollment_flow.add_staff(course=world.course, user=helper, role="student")
-    with pytest.raises(LearnplatError) as info:
-        enrollment_flow.add_staff(
-            course=world.course,
-            user=make_user(Role.STUDENT),
-            role="instructor",
-            added_by=world.users["assistant"],
-        )
-    assert (info.value.code, info.value.status_code) == ("permission_denied", 403)
-
-
-def test_add_enrollment_unknown_role(world: World) -> None:
-    with pytest.raises(InvalidInput):
-        enrollment_flow.add_enrollment(
-            course=world.course, user=world.users["outsider"], role="owner"
-        )
-
-
 def test_create_task_defaults_and_rules(world: World) -> None:
     task = authoring_flow.create_task(course=world.course, **exact("t"))
     assert task.position == 3
@@ -177,50 +117,3 @@ def test_update_task_cycle_check_walks_long_chains(world: World) -> None:
     assert "cycle" in info.value.errors["prerequisites"][0]
     authoring_flow.update_task(task=chain[0], prerequisites=[world.hidden_task])
     assert list(chain[0].prerequisites.all()) == [world.hidden_task]
-
-
-def test_grant_extension_upserts(world: World) -> None:
-    due = timezone.now() + timedelta(days=3)
-    first = deadlines_flow.grant_extension(
-        granted_by=world.users["assistant"],
-        course=world.course,
-        user=world.users["student"],
-        task=world.task,
-        due_at=due,
-    )
-    second = deadlines_flow.grant_extension(
-        granted_by=world.users["instructor"],
-        course=world.course,
-        user=world.users["student"],
-        task=world.task,
-        due_at=due + timedelta(days=1),
-        reason="again",
-    )
-    assert first.pk == second.pk
-    stored = Extension.objects.get()
-    assert (stored.granted_by, stored.reason) == (world.users["instructor"], "again")
-
-
-def test_grant_extension_rules(world: World) -> None:
-    due = timezone.now()
-    with pytest.raises(InvalidInput) as info:
-        deadlines_flow.grant_extension(
-            granted_by=None, course=world.course, user=world.users["outsider"], due_at=due
-        )
-    assert "user" in info.value.errors
-    other_task = TaskFactory(course=CourseFactory())
-    with pytest.raises(InvalidInput) as info:
-        deadlines_flow.grant_extension(
-            granted_by=None,
-            course=world.course,
-            user=world.users["student"],
-            task=other_task,
-            due_at=due,
-        )
-    assert "task" in info.value.errors
-    dropped = make_user(Role.STUDENT)
-    enroll(dropped, world.course).__class__.objects.filter(user=dropped).update(status="dropped")
-    with pytest.raises(InvalidInput):
-        deadlines_flow.grant_extension(
-            granted_by=None, course=world.course, user=dropped, due_at=due
-        )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from learnplat.courses.deadlines import (
     LatePolicy,
@@ -15,7 +16,12 @@ from learnplat.courses.deadlines import (
     window_for,
 )
 from learnplat.courses.models import Extension, Task
+from learnplat.exceptions import InvalidInput
+from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import evaluate as evaluate_flow
+from learnplat.roles import Role
+from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.world import World
 
 T0 = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 US = timedelta(microseconds=1)
@@ -287,3 +293,55 @@ def test_a_course_wide_extension_changed_in_the_admin_regrades(world: Any) -> No
     submission.refresh_from_db()
     assert (submission.is_late, submission.score) == (False, 10.0)
     assert CourseProgress.objects.get(user=world.student, course=world.course).percent == 100.0
+
+
+# -- learnplat.flows.deadlines.grant_extension --------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_grant_extension_upserts(world: World) -> None:
+    due = timezone.now() + timedelta(days=3)
+    first = deadlines_flow.grant_extension(
+        granted_by=world.users["assistant"],
+        course=world.course,
+        user=world.users["student"],
+        task=world.task,
+        due_at=due,
+    )
+    second = deadlines_flow.grant_extension(
+        granted_by=world.users["instructor"],
+        course=world.course,
+        user=world.users["student"],
+        task=world.task,
+        due_at=due + timedelta(days=1),
+        reason="again",
+    )
+    assert first.pk == second.pk
+    stored = Extension.objects.get()
+    assert (stored.granted_by, stored.reason) == (world.users["instructor"], "again")
+
+
+@pytest.mark.django_db
+def test_grant_extension_rules(world: World) -> None:
+    due = timezone.now()
+    with pytest.raises(InvalidInput) as info:
+        deadlines_flow.grant_extension(
+            granted_by=None, course=world.course, user=world.users["outsider"], due_at=due
+        )
+    assert "user" in info.value.errors
+    other_task = TaskFactory(course=CourseFactory())
+    with pytest.raises(InvalidInput) as info:
+        deadlines_flow.grant_extension(
+            granted_by=None,
+            course=world.course,
+            user=world.users["student"],
+            task=other_task,
+            due_at=due,
+        )
+    assert "task" in info.value.errors
+    dropped = make_user(Role.STUDENT)
+    enroll(dropped, world.course).__class__.objects.filter(user=dropped).update(status="dropped")
+    with pytest.raises(InvalidInput):
+        deadlines_flow.grant_extension(
+            granted_by=None, course=world.course, user=dropped, due_at=due
+        )
