@@ -229,7 +229,12 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
         request=None,
         responses={
             201: EnrollmentSerializer,
-            **errors(401, 404, conflict="already_enrolled, course_full or enrollment_closed"),
+            **errors(
+                401,
+                404,
+                conflict="already_enrolled, course_full or enrollment_closed",
+                forbidden="enrollment_not_allowed (the site's adapter refused)",
+            ),
         },
     )
     @action(detail=True, methods=["post"])

@@ -1305,7 +1305,7 @@ export interface components {
          * @enum {string}
          */
         ScopeEnum: "latest" | "best" | "all";
-        /** @description A submission as API.md describes it; ``score`` is after any late deduction. */
+        /** @description A submission; ``score`` is after any late deduction. */
         Submission: {
             readonly id: number;
             readonly task: number;
@@ -2334,6 +2334,15 @@ export interface operations {
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed; `code` enrollment_not_allowed (the site's adapter refused). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
