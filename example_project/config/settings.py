@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "learnplat.courses",
     "learnplat.submissions",
     "learnplat.progress",
+    "learnplat.notifications",
     "demo",
 ]
 AUTH_USER_MODEL = "learnplat_accounts.User"
