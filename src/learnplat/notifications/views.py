@@ -36,7 +36,6 @@ from learnplat.notifications.serializers import (
     NotificationSerializer,
 )
 from learnplat.schema import error_responses
-from learnplat.serializers import call_flow
 
 
 class NotificationListView(LearnplatViewMixin, generics.ListAPIView):
@@ -95,7 +94,10 @@ class NotificationReadView(LearnplatViewMixin, generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call_flow(notify_flow.mark_read, serializer.validated_data, user=request.user)
+        data = serializer.validated_data
+        notify_flow.mark_read(
+            user=request.user, ids=data.get("ids"), everything=data.get("everything", False)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
