@@ -18,4 +18,5 @@ ENUM_NAME_OVERRIDES = {
     "LatePerEnum": "learnplat.courses.choices.LatePer",
     "TaskProgressStatusEnum": "learnplat.progress.choices.TaskProgressStatus",
     "SubmissionStatusEnum": "learnplat.submissions.choices.SubmissionStatus",
+    "NotificationKindEnum": "learnplat.notifications.choices.NotificationKind",
 }
