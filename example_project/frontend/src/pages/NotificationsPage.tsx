@@ -7,7 +7,7 @@ import { useDocumentTitle } from "../components/Layout";
 import { NotificationPreferencesForm } from "../components/NotificationPreferencesForm";
 import { Pagination } from "../components/Pagination";
 import { ErrorMessage, QueryView } from "../components/Status";
-import { formatDateTime } from "../format";
+import { formatDateTime, plural } from "../format";
 import { describe, linkOf, notificationsChanged, type AppNotification } from "../notifications/notifications";
 
 const PAGE_SIZE = 20;
@@ -37,7 +37,7 @@ export function NotificationsPage() {
             <section className="stack" aria-labelledby="notifications-heading">
               <div className="row row--between">
                 <h2 id="notifications-heading" style={{ margin: 0, fontSize: "1.1rem" }}>
-                  {data.count === 0 ? "Nothing yet" : `${data.count} notifications`}
+                  {data.count === 0 ? "Nothing yet" : plural(data.count, "notification")}
                 </h2>
                 {unread && (
                   <button
@@ -92,12 +92,12 @@ function NotificationItem({
   const unread = notification.read_at === null;
   return (
     <li className={unread ? "card notification notification--unread" : "card notification"}>
-      <div className="stack" style={{ gap: "0.25rem" }}>
-        <span>
+      <div className="notification__body">
+        <div>
           {unread && <span className="visually-hidden">Unread: </span>}
           {link ? <Link to={link}>{text}</Link> : text}
-        </span>
-        <span className="muted small">{formatDateTime(notification.created)}</span>
+        </div>
+        <div className="muted small">{formatDateTime(notification.created)}</div>
       </div>
       {unread && (
         <button type="button" className="link" disabled={busy} onClick={onRead} aria-label={`Mark read: ${text}`}>
