@@ -22,7 +22,7 @@
 | learnplat.E050 | ``ADAPTER`` is not a dotted path, or it cannot be imported |
 | learnplat.E051 | ``ADAPTER`` names something that is not a ``DefaultAdapter`` subclass |
 | learnplat.W052 | the adapter overrides ``resolve_role`` but inherits role methods that disagree |
-| learnplat.E060 | ``NOTIFICATIONS``: unknown key, kind or channel, bad value, or a backend/queue ``TASKS`` lacks |
+| learnplat.E060 | ``NOTIFICATIONS``: unknown key, kind or channel, bad value, missing backend |
 
 Ids E010 to E019 and W010 to W019 belong to the override keys and the REST framework
 classes (``check_override_keys``, ``check_rest_framework_classes``; the keys come from
@@ -248,7 +248,9 @@ def check_notification_settings(app_configs: Any = None, **kwargs: Any) -> list[
     for kind, chosen in preferences.items():
         name = f"NOTIFICATIONS['DEFAULT_PREFERENCES'][{kind!r}]"
         if kind not in kinds:
-            errors.append(_error(f"{name} is not a notification kind.", _closest(kind, kinds, ""), 60))
+            errors.append(
+                _error(f"{name} is not a notification kind.", _closest(kind, kinds, ""), 60)
+            )
         elif not isinstance(chosen, Mapping) or any(
             channel not in channels or not isinstance(on, bool) for channel, on in chosen.items()
         ):

@@ -51,7 +51,7 @@ class Inbox:
     port: int
     messages: list[Received] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(
             Received(
                 mail_from=envelope.mail_from,

@@ -49,7 +49,9 @@ def test_the_unread_filter_counts_what_a_bell_shows(world: World) -> None:
 
 
 def test_notifications_turned_off_in_app_are_not_listed(world: World) -> None:
-    notify_flow.set_preferences(user=world.student, preferences={"deadline_soon": {"in_app": False}})
+    notify_flow.set_preferences(
+        user=world.student, preferences={"deadline_soon": {"in_app": False}}
+    )
     make(world.student)
     assert world.client("student").get(LIST).json()["count"] == 0
 
@@ -70,7 +72,9 @@ def test_mark_some_then_all_read(world: World) -> None:
     assert Notification.objects.filter(user=world.student, read_at__isnull=True).count() == 0
     a.refresh_from_db()
     assert a.read_at == first_read  # already read ones keep their time
-    assert {b.pk, c.pk} <= set(Notification.objects.exclude(read_at=None).values_list("pk", flat=True))
+    assert {b.pk, c.pk} <= set(
+        Notification.objects.exclude(read_at=None).values_list("pk", flat=True)
+    )
     theirs.refresh_from_db()
     assert theirs.read_at is None
 

@@ -129,9 +129,7 @@ def _was_counted(submission: Submission, evaluation: Evaluation) -> bool:
 
 
 @transaction.atomic
-def mark_read(
-    *, user: Any, ids: Iterable[int] | None = None, everything: bool = False
-) -> int:
+def mark_read(*, user: Any, ids: Iterable[int] | None = None, everything: bool = False) -> int:
     """Mark the user's unread notifications read: those of ``ids``, or all of them.
 
     Ids of notifications that are not the user's (or do not exist) are ignored: nobody
@@ -169,7 +167,9 @@ def set_preferences(
             errors[kind] = ["Must be an object of channels."]
         else:
             bad = {
-                channel: ["Unknown channel."] if channel not in Channel.values else ["Not a boolean."]
+                channel: ["Unknown channel."]
+                if channel not in Channel.values
+                else ["Not a boolean."]
                 for channel, on in channels.items()
                 if channel not in Channel.values or not isinstance(on, bool)
             }

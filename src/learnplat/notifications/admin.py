@@ -49,7 +49,6 @@ class NotificationAdmin(FlowAdminMixin, ReadOnlyAdmin):
         self.message_user(request, f"Marked {changed} notifications read.")
 
 
-
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(ReadOnlyAdmin):
     list_display = ("user", "kind", "in_app", "email")

@@ -17,7 +17,7 @@ from learnplat.notifications.choices import Channel, NotificationKind
 from learnplat.progress.models import TaskProgress
 
 if TYPE_CHECKING:
-    from learnplat.notifications.models import Notification
+    from learnplat.notifications.models import Notification  # noqa: F401
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -17,15 +17,20 @@ MAX_READ_IDS = 1000
 class NotificationSerializer(CompleteResponseMixin, serializers.ModelSerializer[Notification]):
     """One notification; ``data`` depends on ``kind`` (docs/notifications.md)."""
 
-    data = serializers.DictField(
-        read_only=True,
-        help_text="What it is about, by kind: task, course, scores or due date.",
-    )
-
     class Meta:
         model = Notification
         fields = ("id", "kind", "created", "read_at", "data")
         read_only_fields = fields
+
+    def build_field(self, field_name: str, *args: Any, **kwargs: Any) -> Any:
+        # A field attribute named ``data`` would shadow ``Serializer.data``; built here
+        # instead, as a dict (an object in the schema) rather than any JSON.
+        if field_name == "data":
+            return serializers.DictField, {
+                "read_only": True,
+                "help_text": "What it is about, by kind: task, course, scores or due date.",
+            }
+        return super().build_field(field_name, *args, **kwargs)
 
 
 class MarkReadSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):

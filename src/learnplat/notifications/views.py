@@ -121,7 +121,8 @@ class NotificationPreferencesView(LearnplatViewMixin, generics.GenericAPIView):
         responses={200: NotificationPreferencesSerializer, **error_responses(401)},
     )
     def get(self, request: Request) -> Response:
-        return Response(self.get_serializer(preferences_of(request.user.pk)).data)
+        user: Any = request.user
+        return Response(self.get_serializer(preferences_of(user.pk)).data)
 
     @extend_schema(
         summary="Change my notification preferences",
