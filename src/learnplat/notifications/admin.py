@@ -10,30 +10,20 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from learnplat.flowadmin import FlowAdminMixin
+from learnplat.flowadmin import FlowAdminMixin, ReadOnlyAdmin
 from learnplat.flows import notify as notify_flow
 from learnplat.notifications.models import DeadlineReminder, Notification, NotificationPreference
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class UserRowsAdmin(ReadOnlyAdmin):
+    """Rows of one user each, searched by username."""
+
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         return [f"user__{get_user_model().USERNAME_FIELD}"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Notification)
-class NotificationAdmin(FlowAdminMixin, ReadOnlyAdmin):
+class NotificationAdmin(FlowAdminMixin, UserRowsAdmin):
     list_display = ("user", "kind", "created", "read_at", "in_app", "email_sent_at")
     list_select_related = ("user",)
     list_filter = ("kind", "in_app")
@@ -50,13 +40,13 @@ class NotificationAdmin(FlowAdminMixin, ReadOnlyAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(ReadOnlyAdmin):
+class NotificationPreferenceAdmin(UserRowsAdmin):
     list_display = ("user", "kind", "in_app", "email")
     list_select_related = ("user",)
     list_filter = ("kind",)
 
 
 @admin.register(DeadlineReminder)
-class DeadlineReminderAdmin(ReadOnlyAdmin):
+class DeadlineReminderAdmin(UserRowsAdmin):
     list_display = ("user", "task", "due_at", "sent_at")
     list_select_related = ("user", "task")
