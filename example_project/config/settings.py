@@ -147,7 +147,7 @@ elif CACHE_URL.startswith(("redis://", "rediss://")):
 else:
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use locmem:// or redis://host:port/db.")
 
-# -- e-mail (notifications): SMTP when EMAIL_HOST is set, else printed to the console ------
+# -- e-mail (notifications): the demo prints it unless EMAIL_HOST is set; production is SMTP --
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "learnplat@localhost")
 EMAIL_SMTP = {
     "host": env_str("EMAIL_HOST", ""),
@@ -157,7 +157,8 @@ EMAIL_SMTP = {
     "use_tls": env_bool("EMAIL_USE_TLS", True),
     "timeout": 10,
 }
-_email_backend = "smtp" if EMAIL_SMTP["host"] else "console"
+_email_backend = "console" if DEBUG and not EMAIL_SMTP["host"] else "smtp"
+EMAIL_SMTP["host"] = EMAIL_SMTP["host"] or "localhost"
 if django.VERSION >= (6, 1):
     # Django 6.1's mailers; the EMAIL_* settings are deprecated there.
     MAILERS = {
@@ -168,7 +169,7 @@ if django.VERSION >= (6, 1):
     }
 else:
     EMAIL_BACKEND = f"django.core.mail.backends.{_email_backend}.EmailBackend"
-    EMAIL_HOST = EMAIL_SMTP["host"] or "localhost"
+    EMAIL_HOST = EMAIL_SMTP["host"]
     EMAIL_PORT = EMAIL_SMTP["port"]
     EMAIL_HOST_USER = EMAIL_SMTP["username"]
     EMAIL_HOST_PASSWORD = EMAIL_SMTP["password"]
