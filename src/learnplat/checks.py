@@ -200,9 +200,9 @@ def check_evaluation(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
     return errors
 
 
-def tasks_settings_hint(django_version: tuple[int, ...]) -> str:
-    """The settings that give ``django_version`` the tasks API, as a host writes them."""
-    if django_version >= (6, 0):
+def tasks_settings_hint(django_major: int) -> str:
+    """The settings that give Django ``django_major`` (5 or 6) the tasks API, as README.md says."""
+    if django_major >= 6:
         return (
             "Django 6 has the tasks API built in (django.tasks) and needs no app for it; "
             "settings.py: "
@@ -219,7 +219,7 @@ def _check_tasks_module() -> list[CheckMessage]:
     """TASKS and INSTALLED_APPS must use the tasks API of the Django version that runs."""
     from learnplat.compat import TASKS_MODULE, task_backends
 
-    hint = tasks_settings_hint(django.VERSION)
+    hint = tasks_settings_hint(django.VERSION[0])
     other = "django_tasks" if TASKS_MODULE == "django.tasks" else "django.tasks"
     errors: list[CheckMessage] = []
     for alias, params in task_backends.settings.items():
@@ -254,7 +254,7 @@ def _check_task_backend(alias: Any, queue_name: Any) -> list[CheckMessage]:
             _error(
                 f"EVALUATION['TASK_BACKEND'] = {alias!r} is not an alias in TASKS "
                 f"(known aliases: {sorted(task_backends.settings)}).",
-                tasks_settings_hint(django.VERSION),
+                tasks_settings_hint(django.VERSION[0]),
                 30,
             )
         ]
@@ -264,7 +264,7 @@ def _check_task_backend(alias: Any, queue_name: Any) -> list[CheckMessage]:
         return [
             _error(
                 f"The task backend {alias!r} cannot be loaded: {exc}",
-                tasks_settings_hint(django.VERSION),
+                tasks_settings_hint(django.VERSION[0]),
                 30,
             )
         ]
