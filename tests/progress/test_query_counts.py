@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from learnplat.courses.models import Extension
 from learnplat.flows.progress import recompute_progress
 from learnplat.submissions.models import Submission
 from tests.conftest import client_for
@@ -88,4 +91,24 @@ def test_progress_list() -> None:
                 if c % 2:  # half the courses without any submission
                     graded(me, task, t)
         counts.append(queries(me, reverse("learnplat:progress-list")))
+    assert counts[0] == counts[1], counts
+
+
+def test_upcoming() -> None:
+    counts = []
+    for tag, (courses, tasks) in (("s", SMALL), ("l", (12, 10))):
+        me = make_user(username=f"me-{tag}")
+        for c in range(courses):
+            course = CourseFactory()
+            enroll(me, course)
+            Extension.objects.create(user=me, course=course, due_at=timezone.now())
+            for t in range(tasks):
+                task = TaskFactory(course=course, due_at=timezone.now() + timedelta(days=t - 2))
+                if t % 3 == 0:
+                    Extension.objects.create(
+                        user=me, course=course, task=task, due_at=task.due_at + timedelta(days=1)
+                    )
+                if c % 2:
+                    graded(me, task, t)
+        counts.append(queries(me, reverse("learnplat:progress-upcoming"), {"page_size": 100}))
     assert counts[0] == counts[1], counts
