@@ -242,6 +242,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     # -- progress
     ("progress-list", "GET"): Row("401  200 200 200 200  200  200  200"),
+    ("progress-upcoming", "GET"): Row("401  200 200 200 200  200  200  200"),
     ("course-progress", "GET"): Row("401  403 200 200 403  403  403  403", kwargs=course_kwargs),
     ("course-gradebook", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
     # -- the catch-all: whatever no route matched, for everyone

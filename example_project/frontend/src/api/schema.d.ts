@@ -440,6 +440,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/progress/upcoming/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My upcoming and overdue tasks
+         * @description The published, not completed tasks of the published courses the caller takes as an active student (courses they teach or assist do not count) whose effective due date (`effective_due_at`, their extension applied) falls within the next `days` days, and, unless `overdue=false`, those already past it that still accept work (status `overdue`, or `pending` / `needs_review` when an attempt waits for a grade). Soonest effective due date first, so overdue tasks lead.
+         */
+        get: operations["progress_upcoming_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/submissions/": {
         parameters: {
             query?: never;
@@ -1177,6 +1197,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Task"][];
         };
+        PaginatedUpcomingList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Upcoming"][];
+        };
         /** @description Change the caller's password; every refresh and access token issued before stops working. */
         PasswordChangeRequest: {
             old_password: string;
@@ -1510,6 +1545,48 @@ export interface components {
         /** @description Whether an access or refresh token would be accepted now. */
         TokenVerifyRequest: {
             token: string;
+        };
+        /** @description A task on the caller's to-do, with their own due date and standing. */
+        Upcoming: {
+            readonly task: components["schemas"]["UpcomingTaskRef"];
+            readonly course: components["schemas"]["CourseSummary"];
+            /**
+             * Format: date-time
+             * @description The task's own due date, for everyone.
+             */
+            readonly due_at: string | null;
+            /**
+             * Format: date-time
+             * @description The caller's due date: `due_at`, or their extension's when they have one.
+             */
+            readonly effective_due_at: string;
+            /**
+             * @description `not_started`: no submission yet; `attempted`: graded, not completed yet; `pending` / `needs_review`: the latest attempt waits for a result or a manual grade; `overdue`: past `effective_due_at` (still open), nothing waiting for a grade.
+             *
+             *     * `not_started` - Not started
+             *     * `attempted` - Attempted, not completed yet
+             *     * `pending` - Waiting for a grade
+             *     * `needs_review` - Waiting for a manual grade
+             *     * `overdue` - Past the due date, still open
+             */
+            readonly status: components["schemas"]["UpcomingStatusEnum"];
+            /** @description Submissions the caller may still make; null when the task has no limit. */
+            readonly attempts_left: number | null;
+        };
+        /**
+         * @description * `not_started` - Not started
+         *     * `attempted` - Attempted, not completed yet
+         *     * `pending` - Waiting for a grade
+         *     * `needs_review` - Waiting for a manual grade
+         *     * `overdue` - Past the due date, still open
+         * @enum {string}
+         */
+        UpcomingStatusEnum: "not_started" | "attempted" | "pending" | "needs_review" | "overdue";
+        /** @description The task of a to-do entry. */
+        UpcomingTaskRef: {
+            readonly id: number;
+            readonly title: string;
+            readonly kind: string;
         };
         /** @description A user. Its owner may change `email`, `first_name` and `last_name`. */
         User: {
@@ -3138,6 +3215,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedCourseProgressList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    progress_upcoming_list: {
+        parameters: {
+            query?: {
+                /** @description How far ahead to look, in days from now (1 to 365). */
+                days?: number;
+                /** @description Whether to include tasks past their due date that are still open. */
+                overdue?: boolean;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedUpcomingList"];
+                };
+            };
+            /** @description `days` is not a whole number from 1 to 365, or `overdue` not a boolean. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
