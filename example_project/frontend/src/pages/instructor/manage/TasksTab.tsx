@@ -57,16 +57,11 @@ export function TasksTab({ course, reload }: { course: CourseDetail; reload: () 
 
   useLayoutEffect(() => {
     const target = refocus.current;
-    if (!target || !listRef.current) return;
-    const find = (move: string) =>
-      listRef.current?.querySelector<HTMLButtonElement>(`button[data-task="${target.task}"][data-move="${move}"]`);
-    // At the top or bottom the button pressed is disabled: its partner takes the focus.
-    const button = find(target.move);
-    const focusable = button && !button.disabled ? button : find(target.move === "up" ? "down" : "up");
-    if (focusable) {
-      focusable.focus();
-      refocus.current = null;
-    }
+    if (!target) return;
+    refocus.current = null;
+    listRef.current
+      ?.querySelector<HTMLButtonElement>(`button[data-task="${target.task}"][data-move="${target.move}"]`)
+      ?.focus();
   }, [tasks]);
 
   const ids = tasks.map((task) => task.id);

@@ -47,7 +47,10 @@ describe("MoveButtons", () => {
     const onMove = vi.fn();
     const user = userEvent.setup();
     const { rerender } = render(<MoveButtons taskId={1} title="Sum" first last={false} busy={false} onMove={onMove} />);
-    expect(screen.getByRole<HTMLButtonElement>("button", { name: "Move “Sum” up" }).disabled).toBe(true);
+    const up = screen.getByRole("button", { name: "Move “Sum” up" });
+    expect(up.getAttribute("aria-disabled")).toBe("true");
+    await user.click(up);
+    expect(onMove).not.toHaveBeenCalled();
     await user.click(screen.getByRole("button", { name: "Move “Sum” down" }));
     expect(onMove).toHaveBeenCalledWith(1);
     rerender(<MoveButtons taskId={1} title="Sum" first={false} last={false} busy onMove={onMove} />);
@@ -71,10 +74,12 @@ describe("TasksTab reordering", () => {
     expect(document.activeElement).toBe(screen.getByRole("button", { name: "Move “Task 1” down" }));
     expect(reload).toHaveBeenCalled();
 
-    // At the bottom the pressed button is disabled: focus goes to its partner.
+    // At the bottom the pressed button keeps the focus, marked as unable to go further.
     await user.keyboard("{Enter}");
     await waitFor(() => expect(titles()).toEqual(["Task 2", "Task 3", "Task 1"]));
-    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Move “Task 1” up" }));
+    const down = screen.getByRole("button", { name: "Move “Task 1” down" });
+    expect(document.activeElement).toBe(down);
+    expect(down.getAttribute("aria-disabled")).toBe("true");
   });
 
   it("shows the API's refusal and keeps the order", async () => {
