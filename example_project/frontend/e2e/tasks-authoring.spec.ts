@@ -101,6 +101,11 @@ test.describe("task authoring", () => {
     expect(left.count).toBe(2);
     const gone = (await learner.call("GET", `/api/submissions/?task=${gamma.id}`, undefined, 200)) as { count: number };
     expect(gone.count).toBe(0);
+
+    // Drag and drop: Alpha's handle onto Beta's row.
+    const rows = page.locator(".task-list > li");
+    await rows.nth(1).locator(".drag-handle").dragTo(rows.nth(0));
+    await expect(titles).toHaveText(["Alpha", "Beta"]);
   });
 
   test("publishing a course without a visible task is explained before the click and refused", async ({ page, request }) => {
