@@ -371,9 +371,29 @@ export interface paths {
         put?: never;
         /**
          * Add a task to a course
-         * @description ``courses/{slug}/tasks/``: members read a course's tasks, staff add tasks.
+         * @description ``courses/{slug}/tasks/``: members read a course's tasks, staff add and reorder them.
          */
         post: operations["courses_tasks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/tasks/reorder/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a course's tasks in a new order
+         * @description `order` lists every task of the course exactly once; the tasks get the positions 1, 2, ... in that order. Anything else (a task missing, twice, of another course, not an id) is a 400 on `order` and changes nothing. Answers what `GET courses/{slug}/tasks/` then answers: the same page of the tasks, in the new order.
+         */
+        post: operations["courses_tasks_reorder_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1487,6 +1507,11 @@ export interface components {
             scope: components["schemas"]["ScopeEnum"];
             /** @description How many submissions were queued. */
             count: number;
+        };
+        /** @description ``POST courses/{slug}/tasks/reorder/``: every task id of the course, in the new order. */
+        TaskReorderRequest: {
+            /** @description Ids of all the course's tasks, each once, first task first. */
+            order: number[];
         };
         /**
          * @description A task. ``config`` is written by course staff and shown only to them; students read
@@ -2940,7 +2965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The current state does not allow this; `code`: invalid_transition. */
+            /** @description The current state does not allow this; `code`: invalid_transition (checked first), or course_empty when no task of the course is published. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3059,6 +3084,75 @@ export interface operations {
                 };
             };
             /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_tasks_reorder_create: {
+        parameters: {
+            query?: {
+                /** @description A page number within the list. */
+                page?: number;
+                /** @description Tasks per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskReorderRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TaskReorderRequest"];
+                "multipart/form-data": components["schemas"]["TaskReorderRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTaskList"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, or `?page=` names no page: past the last one, or not a page number. */
             404: {
                 headers: {
                     [name: string]: unknown;

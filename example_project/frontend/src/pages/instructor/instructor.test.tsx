@@ -67,11 +67,12 @@ describe("course authoring", () => {
     let published = false;
     mockApi({
       "GET /api/auth/me/": () => json(200, grace),
-      "GET /api/courses/algebra/": () => json(200, makeCourse([], { slug: "algebra", status: "draft", my_role: "instructor" })),
+      "GET /api/courses/algebra/": () =>
+        json(200, makeCourse([makeTask(1)], { slug: "algebra", status: "draft", my_role: "instructor" })),
       "GET /api/courses/algebra/enrollments/": () => json(200, page([])),
       "POST /api/courses/algebra/publish/": () => {
         published = true;
-        return json(200, makeCourse([], { slug: "algebra", status: "published", my_role: "instructor" }));
+        return json(200, makeCourse([makeTask(1)], { slug: "algebra", status: "published", my_role: "instructor" }));
       },
       "POST /api/courses/algebra/archive/": () =>
         json(409, { detail: "Archived courses cannot change.", code: "invalid_transition" }),
