@@ -27,6 +27,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 import learnplat
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "learnplat.courses",
     "learnplat.submissions",
     "learnplat.progress",
+    "learnplat.notifications",
     "demo",
 ]
 AUTH_USER_MODEL = "learnplat_accounts.User"
@@ -144,6 +146,35 @@ elif CACHE_URL.startswith(("redis://", "rediss://")):
     }
 else:
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use locmem:// or redis://host:port/db.")
+
+# -- e-mail (notifications): the demo prints it unless EMAIL_HOST is set; production is SMTP --
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "learnplat@localhost")
+EMAIL_SMTP = {
+    "host": env_str("EMAIL_HOST", ""),
+    "port": env_int("EMAIL_PORT", 587),
+    "username": env_str("EMAIL_HOST_USER", ""),
+    "password": env_str("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", True),
+    "timeout": 10,
+}
+_email_backend = "console" if DEBUG and not EMAIL_SMTP["host"] else "smtp"
+EMAIL_SMTP["host"] = EMAIL_SMTP["host"] or "localhost"
+if django.VERSION >= (6, 1):
+    # Django 6.1's mailers; the EMAIL_* settings are deprecated there.
+    MAILERS = {
+        "default": {
+            "BACKEND": f"django.core.mail.backends.{_email_backend}.EmailBackend",
+            "OPTIONS": EMAIL_SMTP if _email_backend == "smtp" else {},
+        }
+    }
+else:
+    EMAIL_BACKEND = f"django.core.mail.backends.{_email_backend}.EmailBackend"
+    EMAIL_HOST = EMAIL_SMTP["host"]
+    EMAIL_PORT = EMAIL_SMTP["port"]
+    EMAIL_HOST_USER = EMAIL_SMTP["username"]
+    EMAIL_HOST_PASSWORD = EMAIL_SMTP["password"]
+    EMAIL_USE_TLS = EMAIL_SMTP["use_tls"]
+    EMAIL_TIMEOUT = EMAIL_SMTP["timeout"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

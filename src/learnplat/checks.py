@@ -23,12 +23,14 @@
 | learnplat.E050 | ``ADAPTER`` is not a dotted path, or it cannot be imported |
 | learnplat.E051 | ``ADAPTER`` names something that is not a ``DefaultAdapter`` subclass |
 | learnplat.W052 | the adapter overrides ``resolve_role`` but inherits role methods that disagree |
+| learnplat.E060 | ``NOTIFICATIONS``: unknown key, kind or channel, bad value, missing backend |
 
 Ids E010 to E019 and W010 to W019 belong to the override keys and the REST framework
 classes (``check_override_keys``, ``check_rest_framework_classes``; the keys come from
 ``learnplat.keys``); ids from E020 on belong to evaluation (``check_evaluators``), from E030 on
 to the submissions pipeline (``check_evaluation``), from E040 on to progress
-(``check_progress_settings``), from E050 on to the adapter (``check_adapter``).
+(``check_progress_settings``), from E050 on to the adapter (``check_adapter``), from E060 on
+to notifications (``check_notification_settings``).
 """
 
 from __future__ import annotations
@@ -246,16 +248,18 @@ def _check_tasks_module() -> list[CheckMessage]:
     return errors
 
 
-def _check_task_backend(alias: Any, queue_name: Any) -> list[CheckMessage]:
+def _check_task_backend(
+    alias: Any, queue_name: Any, *, setting: str = "EVALUATION", n: int = 30
+) -> list[CheckMessage]:
     from learnplat.compat import task_backends
 
     if not isinstance(alias, str) or alias not in task_backends.settings:
         return [
             _error(
-                f"EVALUATION['TASK_BACKEND'] = {alias!r} is not an alias in TASKS "
+                f"{setting}['TASK_BACKEND'] = {alias!r} is not an alias in TASKS "
                 f"(known aliases: {sorted(task_backends.settings)}).",
                 tasks_settings_hint(django.VERSION[0]),
-                30,
+                n,
             )
         ]
     try:
@@ -265,19 +269,59 @@ def _check_task_backend(alias: Any, queue_name: Any) -> list[CheckMessage]:
             _error(
                 f"The task backend {alias!r} cannot be loaded: {exc}",
                 tasks_settings_hint(django.VERSION[0]),
-                30,
+                n,
             )
         ]
     if not isinstance(queue_name, str) or (backend.queues and queue_name not in backend.queues):
         return [
             _error(
-                f"EVALUATION['QUEUE_NAME'] = {queue_name!r} is not a queue of the task "
+                f"{setting}['QUEUE_NAME'] = {queue_name!r} is not a queue of the task "
                 f"backend {alias!r}.",
                 f'Add it to TASKS[{alias!r}]["QUEUES"].',
-                30,
+                n,
             )
         ]
     return []
+
+
+@register(Tags.compatibility)
+def check_notification_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("NOTIFICATIONS", {}), Mapping):
+        return []  # check_settings reports these
+    defaults = DEFAULTS["NOTIFICATIONS"]
+    errors: list[CheckMessage] = []
+    hint = "See docs/settings.md#notifications."
+    for key in raw.get("NOTIFICATIONS", {}):
+        if key not in defaults:
+            errors.append(_error(f"Unknown key NOTIFICATIONS[{key!r}].", hint, 60))
+    notifications = settings.NOTIFICATIONS
+    hours = notifications["DEADLINE_SOON_HOURS"]
+    if not is_number(hours) or hours <= 0:
+        errors.append(_error("NOTIFICATIONS['DEADLINE_SOON_HOURS'] must be a number > 0.", "", 60))
+    preferences = notifications["DEFAULT_PREFERENCES"]
+    kinds = defaults["DEFAULT_PREFERENCES"]
+    channels = next(iter(kinds.values()))
+    if not isinstance(preferences, Mapping):
+        preferences = {}
+        errors.append(_error("NOTIFICATIONS['DEFAULT_PREFERENCES'] must be a dict.", hint, 60))
+    for kind, chosen in preferences.items():
+        name = f"NOTIFICATIONS['DEFAULT_PREFERENCES'][{kind!r}]"
+        if kind not in kinds:
+            errors.append(
+                _error(f"{name} is not a notification kind.", _closest(kind, kinds, ""), 60)
+            )
+        elif not isinstance(chosen, Mapping) or any(
+            channel not in channels or not isinstance(on, bool) for channel, on in chosen.items()
+        ):
+            errors.append(
+                _error(f"{name} must map the channels in_app and email to booleans.", hint, 60)
+            )
+    if errors:
+        return errors
+    return _check_task_backend(
+        notifications["TASK_BACKEND"], notifications["QUEUE_NAME"], setting="NOTIFICATIONS", n=60
+    )
 
 
 @register(Tags.compatibility)

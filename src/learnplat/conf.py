@@ -118,6 +118,21 @@ DEFAULTS: dict[str, Any] = {
         # A queued submission nobody claimed for this long is enqueued again by the sweeper.
         "STALE_QUEUED_SECONDS": 300,
     },
+    # Notifications (docs/notifications.md), read when learnplat.notifications is installed.
+    "NOTIFICATIONS": {
+        # deadline_soon reminds of effective due dates this many hours ahead.
+        "DEADLINE_SOON_HOURS": 24,
+        # Alias in Django's TASKS setting, and the queue e-mails and reminders are enqueued on.
+        "TASK_BACKEND": "default",
+        "QUEUE_NAME": "default",
+        # kind -> channel -> on/off, for users who have not chosen (every kind, both channels).
+        "DEFAULT_PREFERENCES": {
+            "submission_graded": {"in_app": True, "email": True},
+            "grade_changed": {"in_app": True, "email": True},
+            "deadline_soon": {"in_app": True, "email": True},
+            "regrade_request_resolved": {"in_app": True, "email": True},
+        },
+    },
     # Progress and completion rules (docs/grading.md).
     "PROGRESS": {
         # A task is completed once a graded attempt's raw score reaches this share of max_score.

@@ -1,4 +1,5 @@
-"""What learnplat's Django admin classes share: their saves go through the flows.
+"""What learnplat's Django admin classes share: their saves go through the flows, and the
+rows only flows write are read-only (:class:`ReadOnlyAdmin`).
 
 A flow can refuse a save that the form could not foresee (a concurrent change, or a rule
 only the flow knows, such as "a course keeps one instructor"). :class:`FlowAdminMixin`
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from learnplat.exceptions import LearnplatError
@@ -37,3 +38,20 @@ class FlowAdminMixin:
     def _refused(self, request: HttpRequest, exc: LearnplatError) -> HttpResponse:
         self.message_user(request, str(exc), messages.ERROR)  # type: ignore[attr-defined]
         return HttpResponseRedirect(request.get_full_path())
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that shows rows and changes none: for derived rows and those only flows
+    write (progress, notifications)."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

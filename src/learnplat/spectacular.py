@@ -19,4 +19,5 @@ ENUM_NAME_OVERRIDES = {
     "TaskProgressStatusEnum": "learnplat.progress.choices.TaskProgressStatus",
     "UpcomingStatusEnum": "learnplat.progress.choices.UpcomingStatus",
     "SubmissionStatusEnum": "learnplat.submissions.choices.SubmissionStatus",
+    "NotificationKindEnum": "learnplat.notifications.choices.NotificationKind",
 }

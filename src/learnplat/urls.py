@@ -3,7 +3,8 @@
     urlpatterns = [path("api/", include("learnplat.urls"))]
 
 URL names are namespaced ``learnplat:`` (``reverse("learnplat:course-list")``). The auth
-endpoints are mounted only when ``learnplat.accounts`` is installed.
+endpoints are mounted only when ``learnplat.accounts`` is installed, the ``notifications/``
+ones only when ``learnplat.notifications`` is.
 
 The last route matches every other path under the include and answers a JSON 404
 (``{"detail": "Not found.", "code": "not_found"}``), also with ``DEBUG = True``; paths
@@ -31,6 +32,10 @@ def _patterns() -> list[URLPattern | URLResolver]:
 
         patterns += account_patterns
     patterns += course_patterns + submission_patterns + progress_patterns
+    if apps.is_installed("learnplat.notifications"):
+        from learnplat.notifications.urls import urlpatterns as notification_patterns
+
+        patterns += notification_patterns
     # Last, so it shadows nothing: whatever no route above matched.
     return [*patterns, re_path(r"^.*$", unmatched, name="unmatched")]
 

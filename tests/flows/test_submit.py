@@ -24,14 +24,16 @@ from tests.submissions.conftest import World, submit_url
 
 @pytest.fixture
 def enqueued() -> Iterator[list[Any]]:
-    """Every task enqueued through the tasks API while the test runs."""
+    """Every evaluation enqueued through the tasks API while the test runs (not the
+    notification e-mails a grade enqueues in turn)."""
     import importlib
 
     signals = importlib.import_module(f"{TASKS_MODULE}.signals")
     seen: list[Any] = []
 
     def record(sender: Any, task_result: Any, **kwargs: Any) -> None:
-        seen.append(task_result)
+        if task_result.task.func.__name__ == "evaluate_submission":
+            seen.append(task_result)
 
     signals.task_enqueued.connect(record)
     yield seen

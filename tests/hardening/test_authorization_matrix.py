@@ -253,6 +253,16 @@ TABLE: dict[tuple[str, str], Row] = {
     ("progress-upcoming", "GET"): Row("401  200 200 200 200  200  200  200"),
     ("course-progress", "GET"): Row("401  403 200 200 403  403  403  403", kwargs=course_kwargs),
     ("course-gradebook", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
+    # -- notifications: everyone their own
+    ("notification-list", "GET"): Row("401  200 200 200 200  200  200  200"),
+    ("notification-read", "POST"): Row(
+        "401  204 204 204 204  204  204  204", body=lambda w, role: {"all": True}
+    ),
+    ("notification-preferences", "GET"): Row("401  200 200 200 200  200  200  200"),
+    ("notification-preferences", "PATCH"): Row(
+        "401  200 200 200 200  200  200  200",
+        body=lambda w, role: {"grade_changed": {"email": False}},
+    ),
     # -- the catch-all: whatever no route matched, for everyone
     ("unmatched", "GET"): Row("404  404 404 404 404  404  404  404"),
 }

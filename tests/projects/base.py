@@ -35,6 +35,7 @@ LEARNPLAT_APPS = [
     "learnplat.courses",
     "learnplat.submissions",
     "learnplat.progress",
+    "learnplat.notifications",
 ]
 
 INSTALLED_APPS = [
@@ -116,3 +117,6 @@ SIMPLE_JWT = {
 LEARNPLAT: dict[str, object] = {}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Django 6.1's mailers (earlier versions ignore the setting); the test runner makes every
+# alias the locmem backend, and tests/notifications/smtp.py points one at a real server.
+MAILERS: dict[str, object] = {"default": {}}

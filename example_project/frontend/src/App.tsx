@@ -9,6 +9,7 @@ import { GradingQueuePage } from "./pages/instructor/GradingQueuePage";
 import { ManageCoursePage } from "./pages/instructor/ManageCoursePage";
 import { TeachPage } from "./pages/instructor/TeachPage";
 import { LoginPage } from "./pages/LoginPage";
+import { NotificationsPage } from "./pages/NotificationsPage";
 import { ProgressPage } from "./pages/ProgressPage";
 import { RegisterPage } from "./pages/RegisterPage";
 import { TaskPage } from "./pages/TaskPage";
@@ -38,6 +39,7 @@ export function App() {
           <Route path="/courses/:slug/tasks/:taskId" element={<TaskPage />} />
           <Route path="/home" element={<RequireAuth><HomePage /></RequireAuth>} />
           <Route path="/progress" element={<RequireAuth><ProgressPage /></RequireAuth>} />
+          <Route path="/notifications" element={<RequireAuth><NotificationsPage /></RequireAuth>} />
           <Route path="/teach" element={<RequireAuth instructor><TeachPage /></RequireAuth>} />
           <Route path="/teach/new" element={<RequireAuth instructor><CourseEditorPage /></RequireAuth>} />
           <Route path="/teach/:slug/*" element={<RequireAuth><ManageCoursePage /></RequireAuth>} />

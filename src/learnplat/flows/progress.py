@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from learnplat.adapter import get_adapter
 from learnplat.courses.models import Course, Task
+from learnplat.flows import notify
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.progress.rules import (
     COURSE_FIELDS,
@@ -202,11 +203,15 @@ def record_grade(
     always: bool = False,
 ) -> None:
     """Fold a submission's new status and score into progress (in this transaction), call
-    the adapter's ``after_grade()``, and tell the host, on commit: ``submission_evaluated``
+    the adapter's ``after_grade()``, notify the student (``learnplat.flows.notify``), and
+    tell the host, on commit: ``submission_evaluated``
     for evaluator runs, ``grade_changed`` when the score changed (or ``always``, for staff
     grades)."""
     record_result(submission=submission)
     get_adapter().after_grade(submission=submission, evaluation=evaluation)
+    notify.grade_recorded(
+        submission=submission, evaluation=evaluation, previous_score=previous_score
+    )
     if evaluated:
         send_on_commit(
             submission_evaluated, sender=Submission, submission=submission, evaluation=evaluation

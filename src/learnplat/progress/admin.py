@@ -7,32 +7,19 @@ result or recompute: change grades through the API (``grade``/``regrade``) and r
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
+from learnplat.flowadmin import ReadOnlyAdmin
 from learnplat.progress.models import CourseProgress, TaskProgress
 
 
-class ReadOnlyProgressAdmin(admin.ModelAdmin):
+class ReadOnlyProgressAdmin(ReadOnlyAdmin):
     date_hierarchy = "updated_at"
 
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         return [f"user__{get_user_model().USERNAME_FIELD}", "course__slug", "course__title"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CourseProgress)

@@ -440,6 +440,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications
+         * @description The caller's in-app notifications, newest first. `?unread=true` lists the unread ones only (its `count` is what a bell shows). Kinds: `submission_graded`, `grade_changed`, `deadline_soon`, `regrade_request_resolved`; `data` by kind is in docs/notifications.md.
+         */
+        get: operations["notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notification preferences
+         * @description Every kind with `in_app` and `email`: the caller's choices, or the site's defaults for kinds they never changed. E-mail goes only to users with an address.
+         */
+        get: operations["notifications_preferences_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change my notification preferences
+         * @description Name only the kinds and channels that change: `{"grade_changed": {"email": false}}`. Answers every preference. An unknown kind or channel, or a value that is not a boolean, is a 400 and changes nothing.
+         */
+        patch: operations["notifications_preferences_partial_update"];
+        trace?: never;
+    };
+    "/api/notifications/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark notifications read
+         * @description `{ids: [...]}` marks those of the caller's notifications read, `{all: true}` every one. Ids of other users' notifications, or of none, are ignored: nobody marks another's, and a stale list is not refused. Already read ones keep their `read_at`.
+         */
+        post: operations["notifications_read_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/progress/": {
         parameters: {
             query?: never;
@@ -705,6 +769,16 @@ export interface components {
             is_active?: boolean;
             /** Format: date-time */
             readonly last_login: string | null;
+        };
+        /** @description Whether one kind reaches the user in the app and by e-mail. */
+        ChannelPreference: {
+            in_app: boolean;
+            email: boolean;
+        };
+        /** @description Whether one kind reaches the user in the app and by e-mail. */
+        ChannelPreferenceRequest: {
+            in_app?: boolean;
+            email?: boolean;
         };
         /**
          * @description A course as the catalog shows it. ``status`` changes only through publish/archive,
@@ -1084,6 +1158,45 @@ export interface components {
         LogoutRequest: {
             refresh: string;
         };
+        /** @description ``POST notifications/read/``: ``{ids: [...]}`` or ``{all: true}``. */
+        MarkReadRequest: {
+            /** @description Notifications to mark read; ids that are not the caller's are ignored. */
+            ids?: number[];
+            /** @description true: mark every notification read. */
+            all?: boolean;
+        };
+        /** @description One notification; ``data`` depends on ``kind`` (docs/notifications.md). */
+        Notification: {
+            readonly id: number;
+            readonly kind: components["schemas"]["NotificationKindEnum"];
+            /** Format: date-time */
+            readonly created: string;
+            /** Format: date-time */
+            readonly read_at: string | null;
+            /** @description What it is about, by kind: task, course, scores or due date. */
+            readonly data: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description * `submission_graded` - Submission graded
+         *     * `grade_changed` - Grade changed
+         *     * `deadline_soon` - Deadline soon
+         *     * `regrade_request_resolved` - Regrade request resolved
+         * @enum {string}
+         */
+        NotificationKindEnum: "submission_graded" | "grade_changed" | "deadline_soon" | "regrade_request_resolved";
+        /** @description Every kind with its channels; a PATCH names only what changes. */
+        NotificationPreferences: {
+            /** @description Submission graded */
+            submission_graded: components["schemas"]["ChannelPreference"];
+            /** @description Grade changed */
+            grade_changed: components["schemas"]["ChannelPreference"];
+            /** @description Deadline soon */
+            deadline_soon: components["schemas"]["ChannelPreference"];
+            /** @description Regrade request resolved */
+            regrade_request_resolved: components["schemas"]["ChannelPreference"];
+        };
         /** @enum {unknown} */
         NullEnum: null;
         PaginatedAdminUserList: {
@@ -1187,6 +1300,21 @@ export interface components {
                 weight: number;
             }[];
         };
+        PaginatedNotificationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Notification"][];
+        };
         PaginatedSubmissionList: {
             /** @example 123 */
             count: number;
@@ -1269,6 +1397,17 @@ export interface components {
              */
             capacity?: number | null;
             grading_policy?: components["schemas"]["GradingPolicyEnum"];
+        };
+        /** @description Every kind with its channels; a PATCH names only what changes. */
+        PatchedNotificationPreferencesRequest: {
+            /** @description Submission graded */
+            submission_graded?: components["schemas"]["ChannelPreferenceRequest"];
+            /** @description Grade changed */
+            grade_changed?: components["schemas"]["ChannelPreferenceRequest"];
+            /** @description Deadline soon */
+            deadline_soon?: components["schemas"]["ChannelPreferenceRequest"];
+            /** @description Regrade request resolved */
+            regrade_request_resolved?: components["schemas"]["ChannelPreferenceRequest"];
         };
         /**
          * @description A task. ``config`` is written by course staff and shown only to them; students read
@@ -3280,6 +3419,177 @@ export interface operations {
             };
             /** @description `already_graded`: another result was recorded; `lease_expired`: the lease ended and the submission went back to the queue. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description true: unread only; false: read only.
+                 *
+                 *     * `true` - true
+                 *     * `false` - false
+                 */
+                unread?: "false" | "true";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedNotificationList"];
+                };
+            };
+            /** @description A filter parameter has an invalid value: messages per parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_preferences_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_preferences_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedNotificationPreferencesRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedNotificationPreferencesRequest"];
+                "multipart/form-data": components["schemas"]["PatchedNotificationPreferencesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_read_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MarkReadRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MarkReadRequest"];
+                "multipart/form-data": components["schemas"]["MarkReadRequest"];
+            };
+        };
+        responses: {
+            /** @description Marked read. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Neither or both of ids and all, or ids that are not ids. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from "react";
 import { Link, NavLink, Navigate, useLocation, useNavigate } from "react-router";
 import { homePathOf, isInstructor, useAuth, type LoginLocationState } from "../auth/AuthContext";
+import { NotificationBell } from "./NotificationBell";
 import { Loading } from "./Status";
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -41,6 +42,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <div className="user-menu">
             {checking ? null : user ? (
               <>
+                <NotificationBell />
                 <span>
                   Signed in as <strong>{user.username}</strong>
                 </span>

@@ -1,0 +1,94 @@
+/**
+ * Notifications shared by the bell and the notifications page: their text, and an event the
+ * page fires after marking some read so the bell refetches its count at once.
+ */
+
+import type { components } from "../api/schema";
+import { formatDateTime, formatScore } from "../format";
+
+export type AppNotification = components["schemas"]["Notification"];
+export type NotificationKind = components["schemas"]["NotificationKindEnum"];
+export type NotificationPreferences = components["schemas"]["NotificationPreferences"];
+export type Channel = keyof components["schemas"]["ChannelPreference"];
+
+export const KINDS: readonly NotificationKind[] = [
+  "submission_graded",
+  "grade_changed",
+  "deadline_soon",
+  "regrade_request_resolved",
+];
+export const CHANNELS: readonly Channel[] = ["in_app", "email"];
+
+export const KIND_LABELS: Record<NotificationKind, string> = {
+  submission_graded: "A submission of mine is graded",
+  grade_changed: "A grade of mine changes",
+  deadline_soon: "A deadline is less than a day away",
+  regrade_request_resolved: "A regrade request of mine is answered",
+};
+
+export const CHANNEL_LABELS: Record<Channel, string> = { in_app: "In the app", email: "By e-mail" };
+
+export const notificationEvents = new EventTarget();
+export const NOTIFICATIONS_CHANGED = "notifications-changed";
+
+export function notificationsChanged() {
+  notificationEvents.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
+}
+
+interface About {
+  task?: { id: number; title: string };
+  course?: { slug: string; title: string };
+  score?: number;
+  max_score?: number;
+  previous_score?: number;
+  due_at?: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+const numberOf = (value: unknown) => (typeof value === "number" ? value : undefined);
+const stringOf = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+/** The parts of `data` the text uses, each checked: `data` is free-form JSON in the schema. */
+function about(notification: AppNotification): About {
+  const data = notification.data;
+  const task = isRecord(data.task) ? data.task : undefined;
+  const course = isRecord(data.course) ? data.course : undefined;
+  const taskId = numberOf(task?.id);
+  const taskTitle = stringOf(task?.title);
+  const slug = stringOf(course?.slug);
+  const courseTitle = stringOf(course?.title);
+  return {
+    task: taskId !== undefined && taskTitle !== undefined ? { id: taskId, title: taskTitle } : undefined,
+    course: slug !== undefined && courseTitle !== undefined ? { slug, title: courseTitle } : undefined,
+    score: numberOf(data.score),
+    max_score: numberOf(data.max_score),
+    previous_score: numberOf(data.previous_score),
+    due_at: stringOf(data.due_at),
+  };
+}
+
+/** One line saying what happened, from the notification's kind and data. */
+export function describe(notification: AppNotification): string {
+  const data = about(notification);
+  const task = data.task ? `“${data.task.title}”` : "a task";
+  const course = data.course ? ` in ${data.course.title}` : "";
+  switch (notification.kind) {
+    case "submission_graded":
+      return `Your submission to ${task}${course} was graded: ${formatScore(data.score, data.max_score)}.`;
+    case "grade_changed":
+      return `Your grade for ${task}${course} changed from ${formatScore(data.previous_score)} to ${formatScore(data.score, data.max_score)}.`;
+    case "deadline_soon":
+      return `${task}${course} is due ${formatDateTime(data.due_at)}.`;
+    case "regrade_request_resolved":
+      return `Your regrade request for ${task}${course} was answered.`;
+  }
+}
+
+/** Where a notification leads: its task's page, when it names one. */
+export function linkOf(notification: AppNotification): string | null {
+  const data = about(notification);
+  return data.task && data.course ? `/courses/${data.course.slug}/tasks/${data.task.id}` : null;
+}
