@@ -281,20 +281,8 @@ def seed_submissions(data: DemoData) -> None:
     so they are graded even when ``TASKS_BACKEND`` names a worker that is not running; the
     job the backend runs later finds them graded and leaves them alone.
     """
-    alice = data.users["alice"]
     course = data.courses[PUBLISHED_SLUG]
-    tasks = {t.title: t for t in Task.objects.filter(course=course)}
-    made = 0
-    for index, answer in ALICE_ANSWERS:
-        task = tasks.get(PUBLISHED_TASKS[index]["title"])
-        if task is None:  # removed by someone trying the demo
-            continue
-        result = submit.submit(
-            user=alice, task=task, answer=answer, idempotency_key=f"seed-demo-{task.pk}"
-        )
-        if result.created:
-            evaluate.run_evaluation(result.submission.pk)
-            made += 1
+    made = _submit_answers(data.users["alice"], course, PUBLISHED_TASKS, ALICE_ANSWERS)
     data.log.append(f"Submitted {made} new answer(s) for 'alice' in {course.slug!r}")
 
 
@@ -372,7 +360,6 @@ def seed_grading_course(data: DemoData) -> None:
     except Conflict as exc:
         if exc.code != "already_enrolled":
             raise
-    tasks = {t.title: t for t in Task.objects.filter(course=course)}
     made = 0
     for username, answers in GRADING_ANSWERS.items():
         student = data.users[username]
@@ -381,17 +368,32 @@ def seed_grading_course(data: DemoData) -> None:
         except Conflict as exc:
             if exc.code != "already_enrolled":
                 raise
-        for index, answer in answers:
-            task = tasks.get(GRADING_TASKS[index]["title"])
-            if task is None:  # removed by someone trying the demo
-                continue
-            result = submit.submit(
-                user=student, task=task, answer=answer, idempotency_key=f"seed-demo-{task.pk}"
-            )
-            if result.created:
-                evaluate.run_evaluation(result.submission.pk)
-                made += 1
+        made += _submit_answers(student, course, GRADING_TASKS, answers)
     data.log.append(f"Submitted {made} new answer(s) in {course.slug!r}")
+
+
+def _submit_answers(
+    user: Any,
+    course: Course,
+    specs: Sequence[dict[str, Any]],
+    answers: Sequence[tuple[int, Any]],
+) -> int:
+    """Submit and evaluate ``answers`` (index into ``specs``, answer) once each: a fixed
+    Idempotency-Key per task gives a second run the first run's submission back. Returns
+    how many were new."""
+    tasks = {t.title: t for t in Task.objects.filter(course=course)}
+    made = 0
+    for index, answer in answers:
+        task = tasks.get(specs[index]["title"])
+        if task is None:  # removed by someone trying the demo
+            continue
+        result = submit.submit(
+            user=user, task=task, answer=answer, idempotency_key=f"seed-demo-{task.pk}"
+        )
+        if result.created:
+            evaluate.run_evaluation(result.submission.pk)
+            made += 1
+    return made
 
 
 Part = Callable[[DemoData], None]
