@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { tokenStore } from "../../api/client";
 import { fakeJwt } from "../../test/jwt";
-import { makeCourse, student } from "../../test/fixtures";
+import { makeCourse, makeTask, student } from "../../test/fixtures";
 import { renderApp } from "../../test/render";
 import { json, mockApi, page } from "../../test/server";
 
@@ -67,11 +67,12 @@ describe("course authoring", () => {
     let published = false;
     mockApi({
       "GET /api/auth/me/": () => json(200, grace),
-      "GET /api/courses/algebra/": () => json(200, makeCourse([], { slug: "algebra", status: "draft", my_role: "instructor" })),
+      "GET /api/courses/algebra/": () =>
+        json(200, makeCourse([makeTask(1)], { slug: "algebra", status: "draft", my_role: "instructor" })),
       "GET /api/courses/algebra/enrollments/": () => json(200, page([])),
       "POST /api/courses/algebra/publish/": () => {
         published = true;
-        return json(200, makeCourse([], { slug: "algebra", status: "published" }));
+        return json(200, makeCourse([makeTask(1)], { slug: "algebra", status: "published", my_role: "instructor" }));
       },
       "POST /api/courses/algebra/archive/": () =>
         json(409, { detail: "Archived courses cannot change.", code: "invalid_transition" }),
