@@ -12,7 +12,9 @@ test.describe("grading screens", () => {
     await page.getByRole("button", { name: "Log in" }).click();
     await expect(page.getByText(`Signed in as ${ASSISTANT.username}`)).toBeVisible();
 
-    // From the course page to its grading queue, as an assistant finds it.
+    // From the catalog to the course and its grading queue, as an assistant finds it
+    // (a student on the platform, Tom lands on his home page after logging in).
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalog" }).click();
     await page.getByRole("link", { name: "Writing Readable Code" }).click();
     await page.getByRole("link", { name: "Manage course" }).click();
     await page.getByRole("link", { name: "Grading queue" }).click();
