@@ -262,7 +262,13 @@ def course_tasks(request: HttpRequest, slug: str) -> HttpResponse:
 SUBMISSION_FIELDS = (
     "id",
     "task",
+    "task__title",
+    "course__slug",
+    "course__title",
     "user",
+    "user__username",
+    "user__first_name",
+    "user__last_name",
     "attempt",
     "answer",
     "status",
@@ -277,7 +283,18 @@ SUBMISSION_FIELDS = (
 
 def submission_json(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        **row,
+        "id": row["id"],
+        "task": row["task"],
+        "task_title": row["task__title"],
+        "course": {"slug": row["course__slug"], "title": row["course__title"]},
+        "user": row["user"],
+        "student": {
+            "id": row["user"],
+            "username": row["user__username"],
+            "first_name": row["user__first_name"],
+            "last_name": row["user__last_name"],
+        },
+        **{key: row[key] for key in SUBMISSION_FIELDS[9:]},
         "submitted_at": iso(row["submitted_at"]),
         "evaluated_at": iso(row["evaluated_at"]),
     }

@@ -272,7 +272,11 @@ def cases() -> list[Case]:
         return list(Course.objects.for_listing(anonymous).order_by("-created", "pk")[:20])
 
     def submissions() -> list[Any]:
-        return list(Submission.objects.visible_to(student).order_by("-submitted_at", "-id")[:20])
+        return list(
+            Submission.objects.visible_to(student)
+            .with_summaries()
+            .order_by("-submitted_at", "-id")[:20]
+        )
 
     def progress() -> Any:
         return course_report(course, student)

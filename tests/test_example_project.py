@@ -280,23 +280,23 @@ def test_seed_demo_is_idempotent_and_its_passwords_work(seeded: Seeded) -> None:
         "print(get_user_model().objects.count());"
         "print(*[(u.username, u.role, u.is_superuser) for u in"
         " [authenticate(username=n, password=n + '-demo-pass')"
-        "  for n in ('admin', 'instructor', 'alice', 'bob')]])",
+        "  for n in ('admin', 'instructor', 'tom', 'alice', 'bob')]])",
         **seeded.database,
     )
     assert result.returncode == 0, result.stderr
     count, users = result.stdout.strip().splitlines()
-    assert count == "4"
+    assert count == "5"
     assert users == (
         "('admin', 'admin', True) ('instructor', 'instructor', False) "
-        "('alice', 'student', False) ('bob', 'student', False)"
+        "('tom', 'student', False) ('alice', 'student', False) ('bob', 'student', False)"
     )
 
 
 def test_seed_demo_run_again_changes_no_row(seeded: Seeded) -> None:
     first, second = (json.loads(s) for s in seeded.snapshots)
     assert first == second
-    assert len(first["learnplat_courses.Course"]) == 2
-    assert len(first["learnplat_submissions.Submission"]) == 4
+    assert len(first["learnplat_courses.Course"]) == 3
+    assert len(first["learnplat_submissions.Submission"]) == 4 + 5
     assert "Kept published course 'python-foundations'" in seeded.second.stdout
     assert "Submitted 0 new answer(s)" in seeded.second.stdout
     assert "Kept the due date of 'Square roots'" in seeded.second.stdout
@@ -336,7 +336,9 @@ found = {
     ],
     "alice": [
         (s.task.title, s.attempt, s.status, s.score)
-        for s in Submission.objects.filter(user__username="alice").order_by("task__position")
+        for s in Submission.objects.filter(user__username="alice", course=course).order_by(
+            "task__position"
+        )
     ],
     "progress": [
         (p.score, p.tasks_completed, p.tasks_total)
@@ -396,12 +398,54 @@ def test_seed_demo_sets_up_a_working_course(seeded: Seeded) -> None:
     # Weighted shares (docs/grading.md): 1 + 0 + 0.75/3; the manual answer awaits its grade.
     assert found["progress"] == [[1.25, 1, 6]]
     assert found["bob"] == {
-        "catalog": ["python-foundations"],
+        "catalog": ["readable-code", "python-foundations"],
         "draft": 404,
         "tasks_before": 403,
         "enroll": 201,
         "tasks_after": 6,
     }
+
+
+SEEDED_GRADING = """
+import json
+from django.test import Client
+
+client = Client()
+access = client.post(
+    "/api/auth/token/",
+    {"username": "tom", "password": "tom-demo-pass"},
+    content_type="application/json",
+).json()["access"]
+auth = {"HTTP_AUTHORIZATION": f"Bearer {access}"}
+course = client.get("/api/courses/readable-code/", **auth).json()
+queue = client.get(
+    "/api/submissions/?status=needs_review&ordering=submitted_at", **auth
+).json()
+print(json.dumps({
+    "course": [course["status"], course["my_role"], [t["kind"] for t in course["tasks"]]],
+    "teaching": [
+        c["slug"] for c in client.get("/api/courses/?mine=teaching", **auth).json()["results"]
+    ],
+    "queue": [
+        [s["student"]["first_name"], s["task_title"], s["course"]["title"]]
+        for s in queue["results"]
+    ],
+}))
+"""
+
+
+def test_seed_demo_gives_the_assistant_a_grading_queue_with_names(seeded: Seeded) -> None:
+    result = shell(SEEDED_GRADING, ALLOWED_HOSTS="testserver", **seeded.database)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["course"] == ["published", "assistant", ["manual", "manual", "choice"]]
+    assert found["teaching"] == ["readable-code"]
+    assert sorted(found["queue"]) == [
+        ["Alice", "Explain a review comment", "Writing Readable Code"],
+        ["Alice", "Name the function", "Writing Readable Code"],
+        ["Bob", "Explain a review comment", "Writing Readable Code"],
+        ["Bob", "Name the function", "Writing Readable Code"],
+    ]
 
 
 def test_seed_demo_refuses_to_run_with_debug_off(tmp_path: Path) -> None:

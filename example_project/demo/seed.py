@@ -45,6 +45,8 @@ class DemoAccount:
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("admin", Role.ADMIN, "Ada", "Admin", is_superuser=True),
     DemoAccount("instructor", Role.INSTRUCTOR, "Grace", "Hopper"),
+    # A student on the platform, course staff (assistant) of the grading course only.
+    DemoAccount("tom", Role.STUDENT, "Tom", "Kilburn"),
     DemoAccount("alice", Role.STUDENT, "Alice", "Liddell"),
     DemoAccount("bob", Role.STUDENT, "Bob", "Builder"),
 )
@@ -60,7 +62,7 @@ class DemoData:
 
 
 def seed_users(data: DemoData) -> None:
-    """The admin (a Django superuser), one instructor and two students."""
+    """The admin (a Django superuser), one instructor, an assistant and two students."""
     user_model = get_user_model()
     for account in DEMO_ACCOUNTS:
         user, created = user_model._default_manager.get_or_create(username=account.username)
@@ -279,21 +281,119 @@ def seed_submissions(data: DemoData) -> None:
     so they are graded even when ``TASKS_BACKEND`` names a worker that is not running; the
     job the backend runs later finds them graded and leaves them alone.
     """
-    alice = data.users["alice"]
     course = data.courses[PUBLISHED_SLUG]
+    made = _submit_answers(data.users["alice"], course, PUBLISHED_TASKS, ALICE_ANSWERS)
+    data.log.append(f"Submitted {made} new answer(s) for 'alice' in {course.slug!r}")
+
+
+# -- the grading course: an assistant grades named students' answers -------------------------
+
+GRADING_SLUG = "readable-code"
+
+GRADING_COURSE: dict[str, Any] = {
+    "slug": GRADING_SLUG,
+    "title": "Writing Readable Code",
+    "description": """\
+Three short exercises on names and explanations. Two are graded by hand: the course's
+assistant, **Tom Kilburn**, reads each answer in his grading queue.
+""",
+    "grading_policy": "best",
+}
+
+GRADING_TASKS: tuple[dict[str, Any], ...] = (
+    {
+        "title": "Name the function",
+        "kind": "manual",
+        "max_score": 5,
+        "description": """\
+This function returns the users who have not logged in for a year:
+
+```python
+def f(xs):
+    return [x for x in xs if x.last_login < one_year_ago()]
+```
+
+Give it a better name and say why in one sentence.
+""",
+        "config": {},
+    },
+    {
+        "title": "Explain a review comment",
+        "kind": "manual",
+        "max_score": 10,
+        "description": """\
+A reviewer wrote *"this comment says what, not why"* under `# add 1 to i`.
+Rewrite the comment so it helps the next reader.
+""",
+        "config": {},
+    },
+    {
+        "title": "Pick the clearest name",
+        "kind": "choice",
+        "description": "Which name tells a reader the most about a list of unpaid invoices?",
+        "config": {"choices": ["data", "invoices2", "unpaid_invoices", "lst"], "correct": [2]},
+    },
+)
+
+#: Who answers what in the grading course: username → (task index, answer).
+GRADING_ANSWERS: dict[str, tuple[tuple[int, Any], ...]] = {
+    "alice": (
+        (0, "inactive_users: it names what comes back, not how it is found."),
+        (1, "# i counts the header row too, so the data starts at 1."),
+        (2, 2),
+    ),
+    "bob": (
+        (0, "get_old_users"),
+        (1, "# skip the header"),
+    ),
+}
+
+
+def seed_grading_course(data: DemoData) -> None:
+    """A second published course, taught by the instructor with ``tom`` as its assistant;
+    Alice and Bob answered its manual tasks, so Tom's grading queue names four people's
+    answers waiting for review (``needs_review``)."""
+    course = _course(data, GRADING_COURSE, GRADING_TASKS, publish=True)
+    try:
+        enrollment.add_staff(course=course, user=data.users["tom"], role="assistant")
+        data.log.append(f"Made 'tom' an assistant of {course.slug!r}")
+    except Conflict as exc:
+        if exc.code != "already_enrolled":
+            raise
+    made = 0
+    for username, answers in GRADING_ANSWERS.items():
+        student = data.users[username]
+        try:
+            enrollment.enroll(user=student, course=course)
+        except Conflict as exc:
+            if exc.code != "already_enrolled":
+                raise
+        made += _submit_answers(student, course, GRADING_TASKS, answers)
+    data.log.append(f"Submitted {made} new answer(s) in {course.slug!r}")
+
+
+def _submit_answers(
+    user: Any,
+    course: Course,
+    specs: Sequence[dict[str, Any]],
+    answers: Sequence[tuple[int, Any]],
+) -> int:
+    """Submit and evaluate ``answers`` (index into ``specs``, answer) once each: a fixed
+    Idempotency-Key per task gives a second run the first run's submission back. Returns
+    how many were new."""
     tasks = {t.title: t for t in Task.objects.filter(course=course)}
     made = 0
-    for index, answer in ALICE_ANSWERS:
-        task = tasks.get(PUBLISHED_TASKS[index]["title"])
+    for index, answer in answers:
+        task = tasks.get(specs[index]["title"])
         if task is None:  # removed by someone trying the demo
             continue
         result = submit.submit(
-            user=alice, task=task, answer=answer, idempotency_key=f"seed-demo-{task.pk}"
+            user=user, task=task, answer=answer, idempotency_key=f"seed-demo-{task.pk}"
         )
         if result.created:
             evaluate.run_evaluation(result.submission.pk)
             made += 1
-    data.log.append(f"Submitted {made} new answer(s) for 'alice' in {course.slug!r}")
+    return made
 
 
 #: The task of the published course that always has a deadline ahead, for the student home
@@ -330,6 +430,7 @@ PARTS: list[Part] = [
     seed_enrollments,
     seed_submissions,
     seed_upcoming_deadline,
+    seed_grading_course,
 ]
 
 

@@ -2,6 +2,7 @@
 
 - :class:`UserSummarySerializer`: ``{id, username, first_name, last_name}`` of any
   ``AUTH_USER_MODEL`` (courses' instructors, enrollments, submissions, gradebooks).
+- :class:`CourseSummarySerializer`: ``{slug, title}`` of a course (progress, submissions).
 - :class:`UserField`: a user given by id (active users of any user model).
 - :class:`CompleteResponseMixin`: the OpenAPI schema lists every field of its answers as
   required (they always are present), except ``Meta.response_optional_fields``.
@@ -108,6 +109,18 @@ class UserSummarySerializer(serializers.Serializer[Any]):
 
     def get_last_name(self, user: Any) -> str:
         return str(getattr(user, "last_name", "") or "")
+
+
+class CourseSummarySerializer(serializers.Serializer[Any]):
+    """A course named where another resource points at it: ``{slug, title}``."""
+
+    slug = serializers.SlugField(read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
+def course_summary_json(course: Any) -> dict[str, Any]:
+    """What :class:`CourseSummarySerializer` writes for ``course``."""
+    return {"slug": str(course.slug), "title": str(course.title)}
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -50,7 +50,7 @@ def submissions(db: None) -> tuple[Any, Any]:
         set_result(submit(student, task, answer=answer), status="graded", score=0.25)
 
     def fetch() -> list[Submission]:
-        return list(Submission.objects.filter(user=student).order_by("id"))
+        return list(Submission.objects.with_summaries().filter(user=student).order_by("id"))
 
     return student, fetch
 

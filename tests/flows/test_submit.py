@@ -60,6 +60,9 @@ def test_enrolled_student_submits_and_is_graded_at_once(world: World) -> None:
         "id",
         "task",
         "user",
+        "student",
+        "task_title",
+        "course",
         "attempt",
         "answer",
         "status",
@@ -72,6 +75,8 @@ def test_enrolled_student_submits_and_is_graded_at_once(world: World) -> None:
     }
     assert body["task"] == world.task.pk
     assert body["user"] == world.student.pk
+    assert body["student"]["username"] == "student"
+    assert body["task_title"] == world.task.title
     assert body["attempt"] == 1
     assert body["answer"] == "4"
     assert body["status"] == "graded"

@@ -22,10 +22,64 @@ export function formatRelative(value: string, now: number = Date.now()): string 
   return relative.format(Math.round(seconds), "second");
 }
 
+const round2 = (n: number) => (Math.round(n * 100) / 100).toString();
+
+/** A bare "7 / 10" (or "7"), for cells whose header already says the unit. */
 export function formatScore(score: number | null | undefined, max?: number | null): string {
   if (score === null || score === undefined) return "—";
-  const round = (n: number) => (Math.round(n * 100) / 100).toString();
-  return max === undefined || max === null ? round(score) : `${round(score)} / ${round(max)}`;
+  return max === undefined || max === null ? round2(score) : `${round2(score)} / ${round2(max)}`;
+}
+
+/*
+ * Scores on screen, one unit each (tested in format.test.ts):
+ * - a task's score is in that task's points: formatPoints → "7 / 10 points";
+ * - a course's score is what the API's course figures are (docs/progress.md): today the
+ *   weighted score, Σ weight × (task score / task max), out of Σ weights, so its honest
+ *   unit is the percent; under a points scheme it is task points summed;
+ * - completion is tasks completed of tasks published, never the score.
+ */
+
+/** "7 / 10 points", "1 / 1 point"; "— / 10 points" when there is no score. */
+export function formatPoints(score: number | null | undefined, max: number): string {
+  const unit = max === 1 ? "point" : "points";
+  const value = score === null || score === undefined ? "—" : round2(score);
+  return `${value} / ${round2(max)} ${unit}`;
+}
+
+/** How the API adds up a course score: task weights (today's default) or task points. */
+export type CourseScoreScheme = "weighted" | "points";
+
+export interface CourseFigures {
+  score: number;
+  max_score: number;
+  percent: number;
+  tasks_completed: number;
+  tasks_total: number;
+}
+
+/** The course score with its unit: "70% (weighted)" or "14 / 20 points (70%)". */
+export function formatCourseScore(figures: CourseFigures, scheme: CourseScoreScheme = "weighted"): string {
+  if (scheme === "points") return `${formatPoints(figures.score, figures.max_score)} (${formatPercent(figures.percent)})`;
+  return `${formatPercent(figures.percent)} (weighted)`;
+}
+
+/** What `formatCourseScore` means, for a tooltip or a note under the figure. */
+export function courseScoreExplanation(figures: CourseFigures, scheme: CourseScoreScheme = "weighted"): string {
+  if (scheme === "points") return "The points of every published task added up.";
+  return (
+    `Each task counts by its weight: ${round2(figures.score)} of ${round2(figures.max_score)} ` +
+    "weighted shares, so tasks worth different points can count the same."
+  );
+}
+
+/** "3 of 6 tasks completed". */
+export function formatCompletion(figures: Pick<CourseFigures, "tasks_completed" | "tasks_total">): string {
+  return `${figures.tasks_completed} of ${figures.tasks_total} ${figures.tasks_total === 1 ? "task" : "tasks"} completed`;
+}
+
+/** Tasks completed as a percentage of tasks published (0 for a course without tasks). */
+export function completionPercent(figures: Pick<CourseFigures, "tasks_completed" | "tasks_total">): number {
+  return figures.tasks_total > 0 ? (100 * figures.tasks_completed) / figures.tasks_total : 0;
 }
 
 /** "1 point", "3 points". */

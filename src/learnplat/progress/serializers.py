@@ -14,7 +14,9 @@ from rest_framework import serializers
 
 from learnplat.progress.choices import TaskProgressStatus, UpcomingStatus
 from learnplat.serializers import (
+    CourseSummarySerializer,
     UserSummarySerializer,
+    course_summary_json,
     datetime_json,
     float_json,
     user_summary_json,
@@ -55,11 +57,6 @@ def _cell_json(task_id: int, row: Any) -> dict[str, Any]:
         "status": row.status,
         "completed": row.completed,
     }
-
-
-class CourseSummarySerializer(serializers.Serializer[Any]):
-    slug = serializers.SlugField(read_only=True)
-    title = serializers.CharField(read_only=True)
 
 
 class FiguresMixin(serializers.Serializer[Any]):
@@ -140,10 +137,9 @@ class CourseProgressSerializer(FiguresMixin):
                     "best_score": None if row is None else float_json(row.best_score),
                 }
             )
-        course = instance.course
         return {
             **_figures_json(instance.figures),
-            "course": {"slug": str(course.slug), "title": str(course.title)},
+            "course": course_summary_json(instance.course),
             "user": user_summary_json(instance.user),
             "tasks": tasks,
         }

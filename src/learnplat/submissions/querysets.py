@@ -37,6 +37,11 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
             return self.filter(user=user)
         return self.filter(Q(user=user) | Q(course_id__in=taught))
 
+    def with_summaries(self) -> SubmissionQuerySet:
+        """Joined with what a submission's representation names: its user, task and course
+        (``student``, ``task_title``, ``course``), so a list costs no query per row."""
+        return self.select_related("user", "task", "course")
+
     # -- the evaluation pipeline -------------------------------------------------------
 
     def in_process(self) -> SubmissionQuerySet:

@@ -112,11 +112,8 @@ class SubmissionViewSet(
     ordering = ("-submitted_at", "-id")
 
     def get_queryset(self) -> QuerySet[Submission]:
-        submissions = Submission.objects.visible_to(self.request.user)
-        if self.action != "list":
-            # Object permissions read the course.
-            submissions = submissions.select_related("course")
-        return submissions
+        # The course is also what object permissions read.
+        return Submission.objects.visible_to(self.request.user).with_summaries()
 
     @extend_schema(
         summary="Regrade a submission",

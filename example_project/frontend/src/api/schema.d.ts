@@ -915,6 +915,7 @@ export interface components {
          * @enum {string}
          */
         CourseStatusEnum: "draft" | "published" | "archived";
+        /** @description A course named where another resource points at it: ``{slug, title}``. */
         CourseSummary: {
             readonly slug: string;
             readonly title: string;
@@ -1499,11 +1500,19 @@ export interface components {
          * @enum {string}
          */
         ScopeEnum: "latest" | "best" | "all";
-        /** @description A submission; ``score`` is after any late deduction. */
+        /**
+         * @description A submission; ``score`` is after any late deduction. Besides the ``task`` and
+         *     ``user`` ids it names them (``task_title``, ``student``) and its ``course``, so a
+         *     grading screen needs no request per row.
+         */
         Submission: {
             readonly id: number;
             readonly task: number;
+            readonly task_title: string;
+            readonly course: components["schemas"]["CourseSummary"];
             readonly user: number;
+            /** @description The submitter: the same person as `user`, by name. */
+            readonly student: components["schemas"]["UserSummary"];
             readonly attempt: number;
             readonly answer: unknown;
             readonly status: components["schemas"]["SubmissionStatusEnum"];

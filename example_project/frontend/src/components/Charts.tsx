@@ -22,7 +22,16 @@ function truncate(text: string, length: number) {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
-export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
+/** `columns` name the value and the maximum in the table that reads the chart out. */
+export function BarChart({
+  title,
+  bars,
+  columns = ["Score", "Maximum"],
+}: {
+  title: string;
+  bars: Bar[];
+  columns?: [string, string];
+}) {
   const id = useId();
   const plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
   const height = Math.max(bars.length, 1) * ROW + 8;
@@ -66,8 +75,8 @@ export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
           <thead>
             <tr>
               <th scope="col">Item</th>
-              <th scope="col">Score</th>
-              <th scope="col">Maximum</th>
+              <th scope="col">{columns[0]}</th>
+              <th scope="col">{columns[1]}</th>
             </tr>
           </thead>
           <tbody>

@@ -1,6 +1,6 @@
 import type { Submission } from "../api/types";
 import { isPending, STATUS_LABELS } from "../domain";
-import { formatDateTime, formatScore } from "../format";
+import { formatDateTime, formatPoints } from "../format";
 import { Badge } from "./Status";
 
 export function StatusBadge({ submission }: { submission: Submission }) {
@@ -43,7 +43,7 @@ export function SubmissionList({ submissions, choices }: { submissions: Submissi
             <span className="row">
               {submission.is_late && <Badge tone="warn">Late</Badge>}
               <StatusBadge submission={submission} />
-              {submission.status === "graded" && <strong>{formatScore(submission.score, submission.max_score)}</strong>}
+              {submission.status === "graded" && <strong>{formatPoints(submission.score, submission.max_score)}</strong>}
             </span>
           </div>
           <div className="muted small">

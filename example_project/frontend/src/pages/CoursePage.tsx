@@ -9,7 +9,17 @@ import { Markdown } from "../components/Markdown";
 import { useDocumentTitle } from "../components/Layout";
 import { Badge, ErrorMessage, Loading, Notice, ProgressBar, QueryView } from "../components/Status";
 import { kindLabel, progressByTask, taskState, type TaskState } from "../domain";
-import { formatDateTime, formatPercent, formatRelative, formatScore, fullName, plural } from "../format";
+import {
+  completionPercent,
+  courseScoreExplanation,
+  formatCompletion,
+  formatCourseScore,
+  formatDateTime,
+  formatPoints,
+  formatRelative,
+  fullName,
+  plural,
+} from "../format";
 
 /** Instructors and assistants of the course, and platform admins. */
 export function isCourseStaff(course: Pick<CourseDetail, "my_role">, user: User | null): boolean {
@@ -75,7 +85,7 @@ function TaskRow({
         <div className="task-meta">
           <TaskDeadlines task={task} state={state} />
           {showProgress && <span>{attemptsText(state)}</span>}
-          {showProgress && state.bestScore !== null && <span>Best: {formatScore(state.bestScore, task.max_score)}</span>}
+          {showProgress && state.bestScore !== null && <span>Best: {formatPoints(state.bestScore, task.max_score)}</span>}
           {state.locked && showProgress && <span>Requires: {state.missing.map((t) => t.title).join(", ")}</span>}
         </div>
       </div>
@@ -91,17 +101,20 @@ export function ProgressSummary({ course, progress }: { course: CourseDetail; pr
         <h2 id="progress-heading" style={{ margin: 0 }}>
           Your progress
         </h2>
-        <strong>{formatPercent(progress.percent)}</strong>
+        <strong title={courseScoreExplanation(progress)}>Score {formatCourseScore(progress)}</strong>
       </div>
-      <ProgressBar percent={progress.percent} label={`Progress in ${course.title}`} />
+      <ProgressBar percent={completionPercent(progress)} label={`Tasks completed in ${course.title}`} />
       <p className="muted small" style={{ margin: 0 }}>
-        {progress.tasks_completed} of {progress.tasks_total} tasks completed · score{" "}
-        {formatScore(progress.score, progress.max_score)}
+        {formatCompletion(progress)}
         {progress.completed_at && <> · course completed {formatDateTime(progress.completed_at)}</>}
+      </p>
+      <p className="muted small" style={{ margin: 0 }}>
+        {courseScoreExplanation(progress)}
       </p>
       {course.tasks.length > 0 && (
         <BarChart
-          title="Best score per task"
+          title="Best score per task (share of its points)"
+          columns={["Points", "Out of"]}
           bars={course.tasks.map((task) => ({
             label: task.title,
             value: byTask.get(task.id)?.best_score ?? null,

@@ -4,7 +4,7 @@ import { useQuery } from "../api/hooks";
 import { BarChart } from "../components/Charts";
 import { useDocumentTitle } from "../components/Layout";
 import { ProgressBar, QueryView } from "../components/Status";
-import { formatDateTime, formatPercent, formatScore } from "../format";
+import { completionPercent, courseScoreExplanation, formatCompletion, formatCourseScore, formatDateTime } from "../format";
 
 export function ProgressPage() {
   useDocumentTitle("My progress");
@@ -27,8 +27,13 @@ export function ProgressPage() {
             <div className="stack">
               <div className="card">
                 <BarChart
-                  title="Completion by course"
-                  bars={entries.map((entry) => ({ label: entry.course.title, value: entry.percent, max: 100 }))}
+                  title="Tasks completed by course"
+                  columns={["Tasks completed", "Tasks"]}
+                  bars={entries.map((entry) => ({
+                    label: entry.course.title,
+                    value: entry.tasks_completed,
+                    max: entry.tasks_total,
+                  }))}
                 />
               </div>
               <div className="grid">
@@ -38,13 +43,12 @@ export function ProgressPage() {
                       <h2 style={{ margin: 0, fontSize: "1.1rem" }}>
                         <Link to={`/courses/${entry.course.slug}`}>{entry.course.title}</Link>
                       </h2>
-                      <strong>{formatPercent(entry.percent)}</strong>
+                      <strong title={courseScoreExplanation(entry)}>Score {formatCourseScore(entry)}</strong>
                     </div>
-                    <ProgressBar percent={entry.percent} label={`Progress in ${entry.course.title}`} />
+                    <ProgressBar percent={completionPercent(entry)} label={`Tasks completed in ${entry.course.title}`} />
                     <p className="muted small" style={{ margin: 0 }}>
-                      {entry.tasks_completed} of {entry.tasks_total} tasks · score{" "}
-                      {formatScore(entry.score, entry.max_score)}
-                      {entry.completed_at && <> · completed {formatDateTime(entry.completed_at)}</>}
+                      {formatCompletion(entry)}
+                      {entry.completed_at && <> · course completed {formatDateTime(entry.completed_at)}</>}
                     </p>
                   </article>
                 ))}

@@ -12,7 +12,7 @@ import { Badge, ErrorMessage, Loading, Notice, QueryView } from "../components/S
 import { SubmissionList } from "../components/SubmissionList";
 import { TaskNav } from "../components/TaskNav";
 import { isPending, kindLabel, progressByTask, taskState } from "../domain";
-import { formatScore, plural } from "../format";
+import { formatPoints, plural } from "../format";
 import { TaskDeadlines, TaskStatusBadges, isCourseStaff } from "./CoursePage";
 
 /** How often to ask about submissions still being evaluated (tests shorten it). */
@@ -153,7 +153,7 @@ export function TaskPage() {
               </h2>
               {latest && latest.status === "graded" && (
                 <Notice kind={latest.score !== null && latest.score >= latest.max_score ? "ok" : "warn"}>
-                  Attempt {latest.attempt}: <strong>{formatScore(latest.score, latest.max_score)}</strong>
+                  Attempt {latest.attempt}: <strong>{formatPoints(latest.score, latest.max_score)}</strong>
                   {latest.feedback && <> — {latest.feedback}</>}
                 </Notice>
               )}

@@ -30,8 +30,13 @@ describe("course page", () => {
     const multiply = screen.getByRole("link", { name: "Multiply" }).closest("li")!;
     expect(within(multiply).getByText("Locked")).toBeTruthy();
     expect(within(multiply).getByText("Requires: Add")).toBeTruthy();
-    expect(screen.getByRole("progressbar", { name: "Progress in Arithmetic" })).toBeTruthy();
-    expect(screen.getByRole("img", { name: "Best score per task" })).toBeTruthy();
+    // Completion is tasks completed (0 of 2), the score says what it is.
+    const bar = screen.getByRole("progressbar", { name: "Tasks completed in Arithmetic" });
+    expect(bar.getAttribute("aria-valuenow")).toBe("0");
+    expect(screen.getByText("0 of 2 tasks completed")).toBeTruthy();
+    expect(screen.getByText("Score 0% (weighted)")).toBeTruthy();
+    expect(within(add).getByText("Best: 0 / 1 point")).toBeTruthy();
+    expect(screen.getByRole("img", { name: "Best score per task (share of its points)" })).toBeTruthy();
   });
 
   it("enrolls and then shows the progress", async () => {
@@ -48,7 +53,7 @@ describe("course page", () => {
     const user = userEvent.setup();
     renderApp("/courses/arith");
     await user.click(await screen.findByRole("button", { name: "Enroll" }));
-    expect(await screen.findByText(/0 of 1 tasks completed/)).toBeTruthy();
+    expect(await screen.findByText("0 of 1 task completed")).toBeTruthy();
     expect(calls.filter((c) => c.path === "/api/courses/arith/progress/")).toHaveLength(1);
   });
 
@@ -103,7 +108,7 @@ describe("task page", () => {
     expect(await screen.findByText(/is being evaluated/)).toBeTruthy();
     expect(await screen.findByText("Attempt 1:", { exact: false })).toBeTruthy();
     await waitFor(() => expect(screen.getAllByText(/Correct\./).length).toBeGreaterThan(0));
-    expect(screen.getAllByText("1 / 1").length).toBeGreaterThan(0);
+    expect(screen.getAllByText("1 / 1 point").length).toBeGreaterThan(0);
 
     const post = calls.find((c) => c.method === "POST")!;
     expect(JSON.parse(post.body)).toEqual({ answer: "4" });

@@ -82,7 +82,10 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
   return {
     id,
     task: 1,
+    task_title: "Task 1",
+    course: { slug: "arith", title: "Arithmetic" },
     user: student.id,
+    student: { id: student.id, username: student.username, first_name: student.first_name, last_name: student.last_name },
     attempt: id,
     answer: "5",
     status: "queued",

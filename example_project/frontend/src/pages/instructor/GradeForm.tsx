@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import type { Submission } from "../../api/types";
@@ -6,22 +6,38 @@ import { useMutation } from "../../api/useMutation";
 import { Field } from "../../components/Field";
 import { ErrorMessage } from "../../components/Status";
 import { AnswerText, StatusBadge } from "../../components/SubmissionList";
-import { formatDateTime } from "../../format";
+import { formatDateTime, fullName } from "../../format";
 
-/** One submission with a form to grade it (or override its grade). */
+/** "Alice Liddell (alice) — Explain addition", the name a grading screen gives a submission. */
+export function submissionHeading(submission: Submission): string {
+  return `${fullName(submission.student)} — ${submission.task_title}`;
+}
+
+/**
+ * The grade a form starts from: empty for an answer waiting for review, whose score (0) and
+ * feedback ("Awaiting review by course staff.") are the manual evaluator's placeholders, not
+ * a grade; the current grade when overriding a graded one.
+ */
+function initialGrade(submission: Submission): { score: string; feedback: string } {
+  if (submission.status !== "graded" || submission.score === null) return { score: "", feedback: "" };
+  return { score: String(submission.score), feedback: submission.feedback };
+}
+
+/** One submission with a form to grade it (or override its grade); a score is required. */
 export function GradeForm({
   submission,
-  taskTitle,
-  studentName,
   onGraded,
+  autoFocus = false,
 }: {
   submission: Submission;
-  taskTitle?: string;
-  studentName?: string;
   onGraded: (updated: Submission) => void;
+  /** Focus the score field when the form appears (the queue opening the next submission). */
+  autoFocus?: boolean;
 }) {
-  const [score, setScore] = useState(submission.score === null ? "" : String(submission.score));
-  const [feedback, setFeedback] = useState(submission.feedback ?? "");
+  const hintId = useId();
+  const scoreRef = useRef<HTMLInputElement>(null);
+  const [score, setScore] = useState(() => initialGrade(submission).score);
+  const [feedback, setFeedback] = useState(() => initialGrade(submission).feedback);
   const grade = useMutation(async (body: { score: number; feedback: string; reason: string }) => {
     const updated = await unwrap(
       api.POST("/api/submissions/{id}/grade/", { params: { path: { id: submission.id } }, body }),
@@ -29,31 +45,34 @@ export function GradeForm({
     onGraded(updated);
   });
   const { busy, error, fields } = grade;
+  const empty = score.trim() === "";
   const localScoreError =
-    score.trim() === ""
+    empty || (Number.isFinite(Number(score)) && Number(score) >= 0 && Number(score) <= submission.max_score)
       ? undefined
-      : Number.isFinite(Number(score)) && Number(score) >= 0 && Number(score) <= submission.max_score
-        ? undefined
-        : [`Enter a score from 0 to ${submission.max_score}.`];
+      : [`Enter a score from 0 to ${submission.max_score}.`];
+
+  useEffect(() => {
+    if (autoFocus) scoreRef.current?.focus();
+  }, [autoFocus]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (score.trim() === "" || localScoreError) {
+    if (empty || localScoreError) {
       grade.fail(new ApiError(400, { score: localScoreError ?? ["Enter a score."] }));
       return;
     }
     void grade.run({ score: Number(score), feedback, reason: "" });
   }
 
-  const heading = `${studentName ?? `User ${submission.user}`} — ${taskTitle ?? `task ${submission.task}`}, attempt ${submission.attempt}`;
+  const heading = submissionHeading(submission);
   return (
-    <form className="card stack" onSubmit={submit} noValidate aria-label={`Grade ${heading}`}>
+    <form className="card stack" onSubmit={submit} noValidate aria-label={`Grade ${heading}, attempt ${submission.attempt}`}>
       <div className="row row--between">
         <h3 style={{ margin: 0 }}>{heading}</h3>
         <StatusBadge submission={submission} />
       </div>
       <p className="muted small" style={{ margin: 0 }}>
-        Submitted {formatDateTime(submission.submitted_at)}
+        {submission.course.title} · attempt {submission.attempt} · submitted {formatDateTime(submission.submitted_at)}
         {submission.is_late && " · late"}
       </p>
       <div>
@@ -61,17 +80,30 @@ export function GradeForm({
       </div>
       <ErrorMessage error={error && !(error instanceof ApiError && error.status === 400) ? error : null} />
       <div className="form-grid">
-        <Field label={`Score (0–${submission.max_score})`} errors={localScoreError ?? fields.score}>
-          <input type="text" inputMode="decimal" value={score} onChange={(e) => setScore(e.target.value)} />
+        <Field label={`Score (0–${submission.max_score} points)`} errors={localScoreError ?? fields.score}>
+          <input
+            ref={scoreRef}
+            type="text"
+            inputMode="decimal"
+            required
+            aria-required="true"
+            value={score}
+            onChange={(e) => setScore(e.target.value)}
+          />
         </Field>
       </div>
-      <Field label="Feedback" errors={fields.feedback}>
-        <textarea rows={2} value={feedback} onChange={(e) => setFeedback(e.target.value)} />
+      <Field label="Feedback" hint="Optional; the student sees it with the grade." errors={fields.feedback}>
+        <textarea rows={3} value={feedback} onChange={(e) => setFeedback(e.target.value)} />
       </Field>
       <div className="form-actions">
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy || empty} aria-describedby={empty ? hintId : undefined}>
           {busy ? "Saving…" : "Save grade"}
         </button>
+        {empty && (
+          <span className="muted small" id={hintId}>
+            Enter a score to save.
+          </span>
+        )}
       </div>
     </form>
   );

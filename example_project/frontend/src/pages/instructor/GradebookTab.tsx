@@ -5,7 +5,10 @@ import { useMutation } from "../../api/useMutation";
 import type { CourseDetail, GradebookRow } from "../../api/types";
 import { binScores, Histogram } from "../../components/Charts";
 import { ErrorMessage, QueryView } from "../../components/Status";
-import { formatPercent, formatScore, fullName } from "../../format";
+import { formatPercent, formatPoints, formatScore, fullName, plural } from "../../format";
+
+/** What the weighted total is, said once for the legend and the header's tooltip. */
+const SCORE_NOTE = "weight × task score ÷ task points, added up over the published tasks";
 
 async function downloadCsv(slug: string) {
   const { data, response } = await api.GET("/api/courses/{slug}/gradebook/", {
@@ -65,44 +68,74 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
             {book.results.length === 0 ? (
               <p className="muted">No students yet.</p>
             ) : (
-              <div className="table-wrap">
-                <table>
-                  <caption className="visually-hidden">Gradebook of {course.title}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Student</th>
-                      {book.tasks.map((task) => (
-                        <th scope="col" className="num" key={task.id} title={task.title}>
-                          {task.title.length > 18 ? `${task.title.slice(0, 17)}…` : task.title}
+              <>
+                <p className="muted small" id="gradebook-legend" style={{ margin: 0 }}>
+                  Task columns are each task&rsquo;s points. <strong>Done</strong> counts tasks completed;{" "}
+                  <strong>Weighted</strong> is the course score, where each task counts by its weight (
+                  {SCORE_NOTE}); <strong>Score</strong> is that as a percentage.
+                </p>
+                <div
+                  className="gradebook-scroll"
+                  role="region"
+                  aria-label={`Gradebook of ${course.title}; scroll sideways for more tasks`}
+                  aria-describedby="gradebook-legend"
+                  tabIndex={0}
+                >
+                  <table className="gradebook">
+                    <caption className="visually-hidden">Gradebook of {course.title}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col" className="gradebook__name">
+                          Student
                         </th>
-                      ))}
-                      <th scope="col" className="num">
-                        Total
-                      </th>
-                      <th scope="col" className="num">
-                        %
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {book.results.map((row) => (
-                      <tr key={row.user.id}>
-                        <th scope="row">{fullName(row.user)}</th>
-                        {book.tasks.map((task) => {
-                          const entry = cell(row, task.id);
-                          return (
-                            <td className="num" key={task.id} title={entry ? `${entry.attempts} attempts, ${entry.status.replace("_", " ")}` : undefined}>
-                              {entry?.status === "needs_review" ? "to grade" : formatScore(entry?.score ?? null)}
-                            </td>
-                          );
-                        })}
-                        <td className="num">{formatScore(row.score, row.max_score)}</td>
-                        <td className="num">{formatPercent(row.percent)}</td>
+                        {book.tasks.map((task) => (
+                          <th scope="col" className="num gradebook__task" key={task.id} title={task.title}>
+                            <span className="gradebook__task-title">{task.title}</span>
+                            <span className="gradebook__unit">/ {plural(task.max_score, "pt", "pts")}</span>
+                          </th>
+                        ))}
+                        <th scope="col" className="num gradebook__end gradebook__end--done" title="Tasks completed of published tasks">
+                          Done
+                        </th>
+                        <th scope="col" className="num gradebook__end gradebook__end--total" title={SCORE_NOTE}>
+                          Weighted
+                        </th>
+                        <th scope="col" className="num gradebook__end gradebook__end--percent">
+                          Score
+                        </th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                    </thead>
+                    <tbody>
+                      {book.results.map((row) => (
+                        <tr key={row.user.id}>
+                          <th scope="row" className="gradebook__name" title={fullName(row.user)}>
+                            {fullName(row.user)}
+                          </th>
+                          {book.tasks.map((task) => {
+                            const entry = cell(row, task.id);
+                            return (
+                              <td
+                                className="num"
+                                key={task.id}
+                                title={entry ? `${task.title}: ${formatPoints(entry.score, task.max_score)}, ${plural(entry.attempts, "attempt")}, ${entry.status.replace("_", " ")}` : undefined}
+                              >
+                                {entry?.status === "needs_review" ? "to grade" : formatScore(entry?.score ?? null)}
+                              </td>
+                            );
+                          })}
+                          <td className="num gradebook__end gradebook__end--done">
+                            {row.tasks_completed}/{row.tasks_total}
+                          </td>
+                          <td className="num gradebook__end gradebook__end--total">{formatScore(row.score, row.max_score)}</td>
+                          <td className="num gradebook__end gradebook__end--percent">
+                            <strong>{formatPercent(row.percent)}</strong>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </>
             )}
             {book.count > book.results.length && (
               <p className="muted small">

@@ -6,7 +6,7 @@ export function GradingQueuePage() {
   return (
     <>
       <h1>Grading queue</h1>
-      <p className="muted">Answers to manually graded tasks in every course you teach.</p>
+      <p className="muted">Answers waiting for a grade in every course you teach or assist, oldest first.</p>
       <GradingQueue />
     </>
   );

@@ -4,7 +4,6 @@ import { useQuery } from "../../api/hooks";
 import { useAuth } from "../../auth/AuthContext";
 import { useDocumentTitle } from "../../components/Layout";
 import { Badge, Notice, QueryView } from "../../components/Status";
-import { fullName } from "../../format";
 import { isRecord } from "../../guards";
 import { isCourseStaff } from "../CoursePage";
 import { GradebookTab } from "./GradebookTab";
@@ -13,7 +12,6 @@ import { EnrollmentsTab } from "./manage/EnrollmentsTab";
 import { ExtensionsTab } from "./manage/ExtensionsTab";
 import { StatusActions } from "./manage/StatusActions";
 import { TasksTab } from "./manage/TasksTab";
-import { useEnrollments } from "./manage/useEnrollments";
 
 /** Whether the router state says the course was just created (CourseEditorPage sets it). */
 function justCreated(state: unknown): boolean {
@@ -28,11 +26,8 @@ export function ManageCoursePage() {
     (signal) => unwrap(api.GET("/api/courses/{slug}/", { params: { path: { slug } }, signal })),
     [slug],
   );
-  // Read again on every tab change, so names of students who just enrolled show up.
-  const enrollments = useEnrollments(slug, location.pathname);
   useDocumentTitle(course.data ? `Manage ${course.data.title}` : "Manage course");
   const base = `/teach/${slug}`;
-  const studentNames = new Map((enrollments.data?.results ?? []).map((e) => [e.user.id, fullName(e.user)]));
   const { user } = useAuth();
 
   // Course roles, not the platform role, decide: an assistant who is a student elsewhere gets in.
@@ -70,16 +65,7 @@ export function ManageCoursePage() {
             <Route path="enrollments" element={<EnrollmentsTab course={data} />} />
             <Route path="extensions" element={<ExtensionsTab course={data} />} />
             <Route path="gradebook" element={<GradebookTab course={data} />} />
-            <Route
-              path="grading"
-              element={
-                <GradingQueue
-                  course={data.slug}
-                  taskTitles={new Map(data.tasks.map((t) => [t.id, t.title]))}
-                  studentNames={studentNames}
-                />
-              }
-            />
+            <Route path="grading" element={<GradingQueue course={data.slug} />} />
           </Routes>
         </>
       )}

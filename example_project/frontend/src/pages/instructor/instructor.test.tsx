@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { tokenStore } from "../../api/client";
 import { fakeJwt } from "../../test/jwt";
-import { makeCourse, makeSubmission, makeTask, student } from "../../test/fixtures";
+import { makeCourse, makeTask, student } from "../../test/fixtures";
 import { renderApp } from "../../test/render";
 import { json, mockApi, page } from "../../test/server";
 
@@ -86,40 +86,5 @@ describe("course authoring", () => {
     window.confirm = () => true;
     await user.click(screen.getByRole("button", { name: "Archive" }));
     expect((await screen.findByRole("alert")).textContent).toContain("Archived courses cannot change.");
-  });
-});
-
-describe("grading", () => {
-  it("grades a manual answer and takes it off the queue", async () => {
-    const manual = makeTask(5, { title: "Explain", kind: "manual", max_score: 5 });
-    const waiting = makeSubmission(9, { task: 5, status: "needs_review", answer: "Because.", max_score: 5 });
-    const { calls } = mockApi({
-      "GET /api/auth/me/": () => json(200, grace),
-      "GET /api/courses/arith/": () => json(200, makeCourse([manual], { my_role: "instructor" })),
-      "GET /api/courses/arith/enrollments/": () =>
-        json(200, page([{ id: 1, user: student, course: "arith", role: "student", status: "active", created: "2026-01-01T00:00:00Z" }])),
-      "GET /api/submissions/": () => json(200, page([waiting])),
-      "POST /api/submissions/9/grade/": () => json(200, { ...waiting, status: "graded", score: 4, feedback: "Good." }),
-    });
-    const user = userEvent.setup();
-    renderApp("/teach/arith/grading");
-
-    const form = await screen.findByRole("form", { name: /Alice Liddell \(alice\) — Explain/ });
-    await user.type(within(form).getByLabelText("Score (0–5)"), "7");
-    await user.click(within(form).getByRole("button", { name: "Save grade" }));
-    expect(within(form).getByText("Enter a score from 0 to 5.")).toBeTruthy();
-    expect(calls.some((c) => c.path.endsWith("/grade/"))).toBe(false);
-
-    await user.clear(within(form).getByLabelText("Score (0–5)"));
-    await user.type(within(form).getByLabelText("Score (0–5)"), "4");
-    await user.type(within(form).getByLabelText("Feedback"), "Good.");
-    await user.click(within(form).getByRole("button", { name: "Save grade" }));
-    expect(await screen.findByText("Graded 1 submission.")).toBeTruthy();
-    expect(screen.getByText(/Nothing to grade/)).toBeTruthy();
-    const grade = calls.find((c) => c.path === "/api/submissions/9/grade/")!;
-    expect(JSON.parse(grade.body)).toEqual({ score: 4, feedback: "Good.", reason: "" });
-    const queue = calls.find((c) => c.path === "/api/submissions/")!;
-    expect(queue.url.searchParams.get("status")).toBe("needs_review");
-    expect(queue.url.searchParams.get("course")).toBe("arith");
   });
 });
