@@ -77,3 +77,37 @@ def test_names_follow_renames(world: World, submission: object) -> None:
     body = world.client("instructor").get(f"/api/submissions/{submission.pk}/").json()  # type: ignore[attr-defined]
     assert body["course"] == {"slug": "intro", "title": "Introduction"}
     assert body["student"]["first_name"] == "Augusta"
+
+
+def test_mine_teaching_lists_the_courses_graded_never_the_graders_own_answers(
+    world: World, submission: object
+) -> None:
+    # The assistant of ``intro`` takes ``other`` as a student and has an answer waiting there.
+    from tests.factories import TaskFactory, enroll
+
+    enroll(world.assistant, world.other_course)
+    elsewhere = TaskFactory(course=world.other_course, is_published=True)
+    own = queued(world, "4", user=world.assistant, task=elsewhere)
+    client = world.client("assistant")
+
+    everything = {row["id"] for row in client.get("/api/submissions/").json()["results"]}
+    assert everything == {submission.pk, own.pk}  # type: ignore[attr-defined]
+    teaching = client.get("/api/submissions/?mine=teaching").json()
+    assert [row["id"] for row in teaching["results"]] == [submission.pk]  # type: ignore[attr-defined]
+    assert teaching["count"] == 1
+    own_page = client.get("/api/submissions/?mine=own").json()
+    assert [row["id"] for row in own_page["results"]] == [own.pk]
+
+
+@pytest.mark.parametrize("role", ["student", "outsider"])
+def test_mine_teaching_is_empty_for_people_who_teach_nothing(
+    world: World, submission: object, role: str
+) -> None:
+    body = world.client(role).get("/api/submissions/?mine=teaching").json()
+    assert body["count"] == 0
+
+
+def test_mine_rejects_an_unknown_value(world: World) -> None:
+    response = world.client("instructor").get("/api/submissions/?mine=everything")
+    assert response.status_code == 400
+    assert "mine" in response.json()

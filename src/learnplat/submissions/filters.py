@@ -1,9 +1,12 @@
-"""Filters of ``GET submissions/``: ``task``, ``course`` (slug), ``user``, ``status``."""
+"""Filters of ``GET submissions/``: ``task``, ``course`` (slug), ``user``, ``status``, ``mine``."""
 
 from __future__ import annotations
 
 import django_filters
 
+from django.db.models import QuerySet
+
+from learnplat.courses.models import Enrollment
 from learnplat.submissions.choices import SubmissionStatus
 from learnplat.submissions.models import Submission
 
@@ -13,7 +16,26 @@ class SubmissionFilter(django_filters.FilterSet):
     course = django_filters.CharFilter(field_name="course__slug", help_text="A course's slug.")
     user = django_filters.NumberFilter(field_name="user_id", help_text="A user's id.")
     status = django_filters.ChoiceFilter(choices=SubmissionStatus.choices)
+    # A grading queue must not list the grader's own answers in a course they take as a
+    # student, and a student's history must not mix in the answers they grade elsewhere.
+    mine = django_filters.ChoiceFilter(
+        choices=[("teaching", "teaching"), ("own", "own")],
+        method="filter_mine",
+        label="teaching: submissions of courses you are staff of, never your own; "
+        "own: your own submissions.",
+    )
 
     class Meta:
         model = Submission
-        fields = ("task", "course", "user", "status")
+        fields = ("task", "course", "user", "status", "mine")
+
+    def filter_mine(
+        self, queryset: QuerySet[Submission], name: str, value: str
+    ) -> QuerySet[Submission]:
+        user = self.request.user if self.request is not None else None
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        if value == "own":
+            return queryset.filter(user=user)
+        taught = Enrollment.objects.staff().filter(user=user).values("course_id")
+        return queryset.filter(course_id__in=taught).exclude(user=user)
