@@ -6,6 +6,7 @@
 | ``course-publish``, ``course-archive``, ``course-enroll`` | ``courses/{slug}/<action>/`` |
 | ``course-enrollments``, ``course-tasks``, ``course-extensions`` | ``courses/{slug}/<list>/`` |
 | ``task-detail`` | ``tasks/{id}/`` |
+| ``extension-detail`` | ``extensions/{id}/`` (DELETE only) |
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from learnplat.courses.views import (
     CourseTaskViewSet,
     CourseViewSet,
     EnrollmentViewSet,
+    ExtensionDetailViewSet,
     ExtensionViewSet,
     TaskViewSet,
 )
@@ -26,6 +28,7 @@ from learnplat.courses.views import (
 router = SimpleRouter()
 router.register("courses", CourseViewSet, basename="course")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("extensions", ExtensionDetailViewSet, basename="extension")
 
 _LIST_CREATE: Any = {"get": "list", "post": "create"}
 
