@@ -350,6 +350,17 @@ def test_grant_extension_rules(world: World) -> None:
 # -- learnplat.flows.deadlines.revoke_extension ------------------------------------------------
 
 
+def extend_a_day(world: Any, *, task: Task | None) -> Extension:
+    """``world.student``'s extension of ``task`` (None: the whole course) until tomorrow."""
+    return deadlines_flow.grant_extension(
+        granted_by=world.instructor,
+        course=world.course,
+        user=world.student,
+        task=task,
+        due_at=timezone.now() + timedelta(days=1),
+    )
+
+
 def test_revoking_through_the_api_regrades_and_moves_progress(world: Any) -> None:
     from django.urls import reverse
 
@@ -357,13 +368,7 @@ def test_revoking_through_the_api_regrades_and_moves_progress(world: Any) -> Non
     from learnplat.submissions.models import Evaluation
 
     submission = late_graded(world)
-    extension = deadlines_flow.grant_extension(
-        granted_by=world.instructor,
-        course=world.course,
-        user=world.student,
-        task=world.task,
-        due_at=timezone.now() + timedelta(days=1),
-    )
+    extension = extend_a_day(world, task=world.task)
     submission.refresh_from_db()
     assert (submission.is_late, submission.score) == (False, 10.0)
     assert CourseProgress.objects.get(user=world.student, course=world.course).percent == 100.0
@@ -382,17 +387,8 @@ def test_revoking_through_the_api_regrades_and_moves_progress(world: Any) -> Non
 
 def test_revoking_a_task_extension_falls_back_to_the_course_wide_one(world: Any) -> None:
     submission = late_graded(world)
-    later = timezone.now() + timedelta(days=1)
-    deadlines_flow.grant_extension(
-        granted_by=world.instructor, course=world.course, user=world.student, due_at=later
-    )
-    own = deadlines_flow.grant_extension(
-        granted_by=world.instructor,
-        course=world.course,
-        user=world.student,
-        task=world.task,
-        due_at=later,
-    )
+    extend_a_day(world, task=None)
+    own = extend_a_day(world, task=world.task)
     deadlines_flow.revoke_extension(extension=own)
     submission.refresh_from_db()
     assert (submission.is_late, submission.score) == (False, 10.0)
@@ -418,13 +414,7 @@ def test_parallel_revokes_of_one_extension_delete_it_once(world: World) -> None:
     from tests.race import race
 
     submission = late_graded(world)
-    extension = deadlines_flow.grant_extension(
-        granted_by=world.instructor,
-        course=world.course,
-        user=world.student,
-        task=world.task,
-        due_at=timezone.now() + timedelta(days=1),
-    )
+    extension = extend_a_day(world, task=world.task)
     copies = [Extension.objects.get(pk=extension.pk) for _ in range(4)]
     outcomes = race(*[lambda e=e: deadlines_flow.revoke_extension(extension=e) for e in copies])
     assert sorted(type(o.error).__name__ for o in outcomes) == ["NoneType"] + ["NotFound"] * 3
