@@ -407,6 +407,8 @@ def test_parallel_creates_with_one_title_get_different_slugs(world: World) -> No
     from learnplat.flows import authoring as authoring_flow
     from tests.race import race
 
+    # Six at once: more than the five tries the flow once allowed, which left the last with
+    # a 409 slug_conflict.
     creators = [world.users["instructor"], world.users["other_instructor"]] * 3
     outcomes = race(
         *[lambda c=c: authoring_flow.create_course(creator=c, title="Busy day") for c in creators]
