@@ -299,6 +299,7 @@ def test_seed_demo_run_again_changes_no_row(seeded: Seeded) -> None:
     assert len(first["learnplat_submissions.Submission"]) == 4
     assert "Kept published course 'python-foundations'" in seeded.second.stdout
     assert "Submitted 0 new answer(s)" in seeded.second.stdout
+    assert "Kept the due date of 'Square roots'" in seeded.second.stdout
 
 
 SEEDED_COURSES = """
@@ -383,7 +384,7 @@ def test_seed_demo_sets_up_a_working_course(seeded: Seeded) -> None:
         ["manual", False, False],
     ]
     assert tasks[4]["prerequisites"] == ["Say hello"]
-    assert [t["title"] for t in tasks if t["due"]] == ["Mutable or immutable?"]
+    assert [t["title"] for t in tasks if t["due"]] == ["Square roots", "Mutable or immutable?"]
     assert tasks[5]["late_policy"] == {"deduction_percent": 10, "per": "day", "floor_percent": 50}
     assert found["draft"] == [["draft", ["instructor"], 2]]
     assert found["alice"] == [

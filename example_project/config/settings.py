@@ -220,10 +220,22 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several resources have a "role" or "status" with different choices: learnplat names each.
     "ENUM_NAME_OVERRIDES": {**ENUM_NAME_OVERRIDES},
-    # Swagger UI and Redoc from drf-spectacular-sidecar: the docs work offline.
+    # Swagger UI and Redoc from drf-spectacular-sidecar, and no request leaves the site (e2e
+    # offline-docs.spec.ts): no validator badge from validator.swagger.io, and system fonts in
+    # Redoc, whose page (demo/redoc.html) drops drf-spectacular's Google Fonts link.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', sans-serif"},
+                "code": {"fontFamily": "ui-monospace, 'DejaVu Sans Mono', monospace"},
+            }
+        }
+    },
 }
 if os.environ.get("NUM_PROXIES"):
     # Behind N reverse proxies: throttles count the client's address, not the proxy's.

@@ -6,11 +6,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from demo import views
 
+# The example project names its admin; a host brands its own the same way (learnplat's admin
+# classes register on whichever AdminSite the host uses and never set these).
+admin.site.site_header = "learnplat admin"
+admin.site.site_title = "learnplat admin"
+admin.site.index_title = "Courses, people and submissions"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "api/redoc/",
+        # Without drf-spectacular's Google Fonts link: the docs make no request off the site.
+        SpectacularRedocView.as_view(url_name="schema", template_name="demo/redoc.html"),
+        name="redoc",
+    ),
     path("api/", include("learnplat.urls")),
     path("", views.index, name="index"),
     # Client-side routes of the React app (/courses/intro, ...) load the same index.html.

@@ -296,10 +296,41 @@ def seed_submissions(data: DemoData) -> None:
     data.log.append(f"Submitted {made} new answer(s) for 'alice' in {course.slug!r}")
 
 
+#: The task of the published course that always has a deadline ahead, for the student home
+#: page's "upcoming deadlines", and how far ahead a run puts it.
+UPCOMING_TASK_TITLE = "Square roots"
+UPCOMING_IN_DAYS = 5
+
+
+def seed_upcoming_deadline(data: DemoData) -> None:
+    """Give "Square roots" (which Alice has not answered) a due date a few days ahead when it
+    has none or its date has passed, so Alice's home page always lists an upcoming deadline,
+    however old the demo database is. A date still ahead is kept: a second run changes nothing.
+    """
+    course = data.courses[PUBLISHED_SLUG]
+    task = Task.objects.filter(course=course, title=UPCOMING_TASK_TITLE).first()
+    if task is None:  # removed by someone trying the demo
+        return
+    now = timezone.now()
+    if task.due_at is not None and task.due_at > now:
+        data.log.append(f"Kept the due date of {task.title!r}")
+        return
+    due_at = now + timedelta(days=UPCOMING_IN_DAYS)
+    closes_at = task.closes_at if task.closes_at is None or task.closes_at >= due_at else due_at
+    authoring.update_task(task=task, due_at=due_at, closes_at=closes_at)
+    data.log.append(f"Set the due date of {task.title!r} to {UPCOMING_IN_DAYS} days from now")
+
+
 Part = Callable[[DemoData], None]
 
 #: The parts, in order. Later parts may use what earlier ones put into ``DemoData``.
-PARTS: list[Part] = [seed_users, seed_courses, seed_enrollments, seed_submissions]
+PARTS: list[Part] = [
+    seed_users,
+    seed_courses,
+    seed_enrollments,
+    seed_submissions,
+    seed_upcoming_deadline,
+]
 
 
 def seed_demo(parts: Sequence[Part] | None = None) -> DemoData:

@@ -18,6 +18,7 @@
 | learnplat.W010 | learnplat's views do not accept the JWTs ``learnplat.accounts`` issues |
 | learnplat.E020 | an ``EVALUATORS`` entry is not an evaluator class, or its kind name is invalid |
 | learnplat.E030 | ``EVALUATION``: unknown key, bad number, or a backend/queue ``TASKS`` lacks |
+| learnplat.E031 | the tasks API is set up for the other Django line (``django.tasks`` / backport) |
 | learnplat.E040 | ``PROGRESS`` holds a threshold outside [0, 1] or kinds that are not strings |
 | learnplat.E050 | ``ADAPTER`` is not a dotted path, or it cannot be imported |
 | learnplat.E051 | ``ADAPTER`` names something that is not a ``DefaultAdapter`` subclass |
@@ -36,6 +37,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import django
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, register
@@ -189,7 +191,58 @@ def check_evaluation(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
                 30,
             )
         )
+    other_line = _check_tasks_module()
+    if other_line:
+        # Loading a backend of the other Django line fails or mixes two tasks APIs: the
+        # version message says what to write, the backend errors would only repeat it.
+        return errors + other_line
     errors += _check_task_backend(evaluation["TASK_BACKEND"], evaluation["QUEUE_NAME"])
+    return errors
+
+
+def tasks_settings_hint(django_major: int) -> str:
+    """The settings that give Django ``django_major`` (5 or 6) the tasks API, as README.md says."""
+    if django_major >= 6:
+        return (
+            "Django 6 has the tasks API built in (django.tasks) and needs no app for it; "
+            "settings.py: "
+            'TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}'
+        )
+    return (
+        "Django 5.2 takes the tasks API from the django-tasks backport; settings.py: "
+        'INSTALLED_APPS += ["django_tasks"] and '
+        'TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}'
+    )
+
+
+def _check_tasks_module() -> list[CheckMessage]:
+    """TASKS and INSTALLED_APPS must use the tasks API of the Django version that runs."""
+    from learnplat.compat import TASKS_MODULE, task_backends
+
+    hint = tasks_settings_hint(django.VERSION[0])
+    other = "django_tasks" if TASKS_MODULE == "django.tasks" else "django.tasks"
+    errors: list[CheckMessage] = []
+    for alias, params in task_backends.settings.items():
+        backend = params.get("BACKEND") if isinstance(params, Mapping) else None
+        if isinstance(backend, str) and backend.startswith(f"{other}."):
+            errors.append(
+                _error(
+                    f"TASKS[{alias!r}] uses {backend!r}, which is for Django "
+                    f"{'5.2' if other == 'django_tasks' else '6'}; this is Django "
+                    f"{django.get_version()}.",
+                    hint,
+                    31,
+                )
+            )
+    if TASKS_MODULE == "django_tasks" and not apps.is_installed("django_tasks"):
+        errors.append(
+            _error(
+                "On Django 5.2 learnplat uses the django-tasks backport, which is not in "
+                "INSTALLED_APPS.",
+                hint,
+                31,
+            )
+        )
     return errors
 
 
@@ -199,15 +252,22 @@ def _check_task_backend(alias: Any, queue_name: Any) -> list[CheckMessage]:
     if not isinstance(alias, str) or alias not in task_backends.settings:
         return [
             _error(
-                f"EVALUATION['TASK_BACKEND'] = {alias!r} is not an alias in TASKS.",
-                f"Known aliases: {sorted(task_backends.settings)}.",
+                f"EVALUATION['TASK_BACKEND'] = {alias!r} is not an alias in TASKS "
+                f"(known aliases: {sorted(task_backends.settings)}).",
+                tasks_settings_hint(django.VERSION[0]),
                 30,
             )
         ]
     try:
         backend = task_backends[alias]
     except Exception as exc:
-        return [_error(f"The task backend {alias!r} cannot be loaded: {exc}", "", 30)]
+        return [
+            _error(
+                f"The task backend {alias!r} cannot be loaded: {exc}",
+                tasks_settings_hint(django.VERSION[0]),
+                30,
+            )
+        ]
     if not isinstance(queue_name, str) or (backend.queues and queue_name not in backend.queues):
         return [
             _error(

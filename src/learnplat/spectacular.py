@@ -17,5 +17,6 @@ ENUM_NAME_OVERRIDES = {
     "GradingPolicyEnum": "learnplat.courses.choices.GradingPolicy",
     "LatePerEnum": "learnplat.courses.choices.LatePer",
     "TaskProgressStatusEnum": "learnplat.progress.choices.TaskProgressStatus",
+    "UpcomingStatusEnum": "learnplat.progress.choices.UpcomingStatus",
     "SubmissionStatusEnum": "learnplat.submissions.choices.SubmissionStatus",
 }

@@ -29,6 +29,7 @@ from learnplat.courses.serializers import (
     CourseSerializer,
     EnrollmentCreateSerializer,
     ExtensionCreateSerializer,
+    TaskReorderSerializer,
     TaskSerializer,
 )
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput
@@ -64,6 +65,7 @@ HOST_SERIALIZERS = {
     "course_update": with_note(CourseSerializer),
     "task_create": with_note(TaskSerializer),
     "task_update": with_note(TaskSerializer),
+    "task_reorder": with_note(TaskReorderSerializer),
     "enrollment_create": with_note(EnrollmentCreateSerializer),
     "extension_create": with_note(ExtensionCreateSerializer),
     "submission_create": with_note(SubmitSerializer),
@@ -205,6 +207,16 @@ CASES: dict[str, Case] = {
         lambda: Task,
         lambda w: Request(
             client_for(w["instructor"]), "patch", f"/api/tasks/{w['task'].pk}/", {"title": "Add"}
+        ),
+        200,
+    ),
+    "task_reorder": Case(
+        lambda: Course,
+        lambda w: Request(
+            client_for(w["instructor"]),
+            "post",
+            "/api/courses/intro/tasks/reorder/",
+            {"order": [w["task"].pk]},
         ),
         200,
     ),

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from learnplat.courses.models import Course
+from learnplat.courses.models import Course, Task
 from tests.courses.conftest import World, matrix, url
+from tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def draft_with_a_task(world: World) -> None:
+    """The world's draft has no task; a course needs a published one to be published."""
+    TaskFactory(course=world.draft, is_published=True)
 
 
 @matrix(
@@ -80,3 +87,26 @@ def test_publish_answers_with_the_staff_detail(world: World) -> None:
     assert body["slug"] == "secret"
     assert body["my_role"] == "instructor"
     assert "tasks" in body
+
+
+@pytest.mark.parametrize("status", ["draft", "archived"])
+def test_a_course_without_a_published_task_is_not_published(world: World, status: str) -> None:
+    Course.objects.filter(pk=world.draft.pk).update(status=status)
+    Task.objects.filter(course=world.draft).update(is_published=False)
+    response = world.client("instructor").post(url("course-publish", "secret"))
+    assert response.status_code == 409
+    assert response.json()["code"] == "course_empty"
+    world.draft.refresh_from_db()
+    assert world.draft.status == status
+
+
+def test_a_course_with_no_task_at_all_is_not_published(world: World) -> None:
+    Task.objects.filter(course=world.draft).delete()
+    response = world.client("admin").post(url("course-publish", "secret"))
+    assert (response.status_code, response.json()["code"]) == (409, "course_empty")
+
+
+def test_republishing_a_published_course_says_invalid_transition_first(world: World) -> None:
+    Task.objects.filter(course=world.course).update(is_published=False)
+    response = world.client("instructor").post(url("course-publish", "intro"))
+    assert (response.status_code, response.json()["code"]) == (409, "invalid_transition")

@@ -8,6 +8,9 @@ import pytest
 
 from learnplat.courses.models import Course, Task
 from learnplat.evaluation.registry import get_evaluator
+from learnplat.flows.submit import submit
+from learnplat.progress.models import CourseProgress
+from learnplat.submissions.models import Submission
 from tests.courses.conftest import World, assert_same_query_count, matrix, url
 from tests.factories import TaskFactory
 from tests.overrides import LearnplatSettings
@@ -331,3 +334,21 @@ def test_patch_answers_the_new_prerequisites(world: World) -> None:
     answer = client.patch(target, {"prerequisites": [second.pk, first.pk]}).json()
     assert answer["prerequisites"] == [first.pk, second.pk]
     assert client.get(target).json()["prerequisites"] == [first.pk, second.pk]
+
+
+def test_delete_takes_the_submissions_and_refreshes_progress_totals(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    second = TaskFactory(course=world.course, position=3, is_published=True, max_score=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(user=world.student, task=world.task, answer="4")
+        submit(user=world.student, task=second, answer="4")
+    progress = CourseProgress.objects.get(user=world.student, course=world.course)
+    before = progress.max_score
+    assert progress.tasks_total == 2
+    response = world.client("instructor").delete(url("task-detail", second.pk))
+    assert response.status_code == 204
+    assert not Submission.objects.filter(task_id=second.pk).exists()
+    progress.refresh_from_db()
+    assert progress.tasks_total == 1
+    assert progress.max_score < before

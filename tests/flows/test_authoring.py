@@ -78,12 +78,31 @@ def test_update_course_never_touches_slug_or_status(world: World) -> None:
 
 
 def test_publish_and_archive(world: World) -> None:
+    TaskFactory(course=world.draft, is_published=True)
     course = authoring_flow.publish(course=world.draft)
     assert (course.status, course.published_at is not None) == ("published", True)
     with pytest.raises(LearnplatError) as info:
         authoring_flow.publish(course=course)
     assert info.value.code == "invalid_transition"
     assert authoring_flow.archive(course=course).status == "archived"
+
+
+def test_publish_needs_a_published_task(world: World) -> None:
+    hidden = TaskFactory(course=world.draft, is_published=False)
+    with pytest.raises(LearnplatError) as info:
+        authoring_flow.publish(course=world.draft)
+    assert info.value.code == "course_empty"
+    world.draft.refresh_from_db()
+    assert (world.draft.status, world.draft.published_at) == ("draft", None)
+    authoring_flow.update_task(task=hidden, is_published=True)
+    assert authoring_flow.publish(course=world.draft).status == "published"
+
+
+def test_a_published_course_is_an_invalid_transition_before_it_is_empty(world: World) -> None:
+    Task.objects.filter(course=world.course).update(is_published=False)
+    with pytest.raises(LearnplatError) as info:
+        authoring_flow.publish(course=world.course)
+    assert info.value.code == "invalid_transition"
 
 
 def test_create_task_defaults_and_rules(world: World) -> None:

@@ -34,6 +34,7 @@ from learnplat.submissions.models import Submission
 from tests.factories import (
     MATRIX_ROLES,
     PASSWORD,
+    TaskFactory,
 )
 from tests.world import World as SharedWorld
 
@@ -53,6 +54,8 @@ class World(SharedWorld):
 @pytest.fixture
 def world(world: SharedWorld) -> World:
     task = world.task
+    # A course is published only with a published task (409 course_empty otherwise).
+    TaskFactory(course=world.draft, title="Draft task", is_published=True)
     submission = Submission.objects.create(
         user=world.student,
         task=task,
@@ -202,6 +205,11 @@ TABLE: dict[tuple[str, str], Row] = {
             "config": {"answers": ["4"]},
         },
     ),
+    ("course-tasks-reorder", "POST"): Row(
+        "401  403 403 403 200  403  200  200",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"order": [w.hidden_task.pk, w.task.pk]},
+    ),
     ("course-extensions", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
     ("course-extensions", "POST"): Row(
         "401  403 403 403 201  403  201  201",
@@ -255,6 +263,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     # -- progress
     ("progress-list", "GET"): Row("401  200 200 200 200  200  200  200"),
+    ("progress-upcoming", "GET"): Row("401  200 200 200 200  200  200  200"),
     ("course-progress", "GET"): Row("401  403 200 200 403  403  403  403", kwargs=course_kwargs),
     ("course-gradebook", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
     # -- the catch-all: whatever no route matched, for everyone
@@ -280,6 +289,11 @@ VARIANTS: dict[tuple[str, str, str], Row] = {
     ),
     ("course-gradebook", "GET", "other-course"): Row(
         "401  403 403 403 403  200  403  200", kwargs=lambda w: {"slug": w.other_course.slug}
+    ),
+    ("course-tasks-reorder", "POST", "draft"): Row(
+        "404  404 404 404 200  404  200  200",
+        kwargs=draft_kwargs,
+        body=lambda w, role: {"order": list(w.draft.tasks.values_list("pk", flat=True))},
     ),
     # A draft is invisible to all but its staff and admins.
     ("course-detail", "GET", "draft"): Row(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from learnplat.courses.models import Extension
 from learnplat.flows.progress import recompute_progress
 from learnplat.submissions.models import Submission
 from tests.conftest import client_for
@@ -76,16 +79,37 @@ def test_course_progress_own_and_as_staff() -> None:
     assert counts[0] == counts[1], counts
 
 
-def test_progress_list() -> None:
+def student_in_courses(tag: str, courses: int, tasks: int, *, deadlines: bool = False) -> Any:
+    """A student of ``courses`` courses of ``tasks`` tasks each, graded in every other course.
+
+    With ``deadlines`` the tasks fall due a day apart from two days ago, and the student has
+    a course-wide extension in every course and one of their own on every third task."""
+    me = make_user(username=f"me-{tag}")
+    now = timezone.now()
+    for c in range(courses):
+        course = CourseFactory()
+        enroll(me, course)
+        if deadlines:
+            Extension.objects.create(user=me, course=course, due_at=now)
+        for t in range(tasks):
+            task = TaskFactory(
+                course=course, due_at=now + timedelta(days=t - 2) if deadlines else None
+            )
+            if deadlines and t % 3 == 0:
+                Extension.objects.create(
+                    user=me, course=course, task=task, due_at=now + timedelta(days=t - 1)
+                )
+            if c % 2:  # half the courses without any submission
+                graded(me, task, t)
+    return me
+
+
+@pytest.mark.parametrize(
+    ("url_name", "deadlines"), [("progress-list", False), ("progress-upcoming", True)]
+)
+def test_my_progress_and_to_do(url_name: str, deadlines: bool) -> None:
     counts = []
     for tag, (courses, tasks) in (("s", SMALL), ("l", (12, 10))):
-        me = make_user(username=f"me-{tag}")
-        for c in range(courses):
-            course = CourseFactory()
-            enroll(me, course)
-            for t in range(tasks):
-                task = TaskFactory(course=course)
-                if c % 2:  # half the courses without any submission
-                    graded(me, task, t)
-        counts.append(queries(me, reverse("learnplat:progress-list")))
+        me = student_in_courses(tag, courses, tasks, deadlines=deadlines)
+        counts.append(queries(me, reverse(f"learnplat:{url_name}"), {"page_size": 100}))
     assert counts[0] == counts[1], counts

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from learnplat.flows import evaluate as evaluate_flow
 from learnplat.roles import Role
+from learnplat.submissions.models import Submission
 from tests.factories import TaskFactory, enroll, make_user
 from tests.submissions.conftest import World, queued
 
@@ -80,3 +83,20 @@ def test_ordering_and_pagination(world: World) -> None:
     assert body["next"] is not None
     body = client.get("/api/submissions/?ordering=attempt&page_size=2&page=2").json()
     assert [row["attempt"] for row in body["results"]] == [3, 4]
+
+
+def test_recent_grades_first(world: World) -> None:
+    """What a student's home page asks for: their graded submissions, latest grade first,
+    whatever order they were submitted in."""
+    submissions = [queued(world, "4") for _ in range(3)]
+    for submission in submissions:
+        evaluate_flow.run_evaluation(submission.pk)
+    now = timezone.now()
+    # Graded in the order 2nd, 3rd, 1st.
+    for submission, hours_ago in zip(submissions, (1, 3, 2), strict=True):
+        Submission.objects.filter(pk=submission.pk).update(
+            evaluated_at=now - timedelta(hours=hours_ago)
+        )
+    client = world.client(world.student)
+    body = client.get("/api/submissions/?status=graded&ordering=-evaluated_at").json()
+    assert [row["id"] for row in body["results"]] == [submissions[i].pk for i in (0, 2, 1)]

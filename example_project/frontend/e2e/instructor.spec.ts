@@ -26,8 +26,7 @@ test.describe("an instructor", () => {
     await page.getByRole("button", { name: "Add task" }).click();
     const second = page.getByRole("group", { name: "Task 2" });
     await second.getByLabel("Task title").fill("Show your working");
-    await second.getByText("Scoring, deadlines and prerequisites").click();
-    await second.getByLabel("Points", { exact: true }).fill("5");
+    await second.getByLabel("Max score").fill("5");
     await page.getByRole("button", { name: "Create course" }).click();
     const answers = first.getByLabel("Accepted answers");
     await expect(answers).toHaveAttribute("aria-invalid", "true");

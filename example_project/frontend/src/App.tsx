@@ -3,6 +3,7 @@ import { AuthProvider } from "./auth/AuthContext";
 import { Layout, RequireAuth, useDocumentTitle } from "./components/Layout";
 import { CatalogPage } from "./pages/CatalogPage";
 import { CoursePage } from "./pages/CoursePage";
+import { HomePage } from "./pages/HomePage";
 import { CourseEditorPage } from "./pages/instructor/CourseEditorPage";
 import { GradingQueuePage } from "./pages/instructor/GradingQueuePage";
 import { ManageCoursePage } from "./pages/instructor/ManageCoursePage";
@@ -35,6 +36,7 @@ export function App() {
           <Route path="/register" element={<RegisterPage />} />
           <Route path="/courses/:slug" element={<CoursePage />} />
           <Route path="/courses/:slug/tasks/:taskId" element={<TaskPage />} />
+          <Route path="/home" element={<RequireAuth><HomePage /></RequireAuth>} />
           <Route path="/progress" element={<RequireAuth><ProgressPage /></RequireAuth>} />
           <Route path="/teach" element={<RequireAuth instructor><TeachPage /></RequireAuth>} />
           <Route path="/teach/new" element={<RequireAuth instructor><CourseEditorPage /></RequireAuth>} />

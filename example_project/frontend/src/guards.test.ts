@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loginStateOf } from "./auth/AuthContext";
-import { arrayOr, COURSE_ROLES, displayText, isOneOf, isRecord, recordOr } from "./guards";
+import { arrayOr, COURSE_ROLES, displayText, isOneOf, isRecord, recordOr, safeReturnPath } from "./guards";
 
 describe("guards", () => {
   it("tells plain objects from arrays and null", () => {
@@ -28,5 +28,26 @@ describe("guards", () => {
     expect(loginStateOf(null)).toEqual({});
     expect(loginStateOf({ from: "/courses/arith", expired: true })).toEqual({ from: "/courses/arith", expired: true });
     expect(loginStateOf({ from: 3, expired: "yes" })).toEqual({ from: undefined, expired: false });
+  });
+
+  it("returns after login only to paths of this site", () => {
+    expect(safeReturnPath("/courses/arith/tasks/3?x=1#top")).toBe("/courses/arith/tasks/3?x=1#top");
+    expect(safeReturnPath("/teach/arith/gradebook")).toBe("/teach/arith/gradebook");
+    for (const unsafe of [
+      "https://evil.example/",
+      "//evil.example/path",
+      "/\\evil.example",
+      "/\tevil",
+      "javascript:alert(1)",
+      "courses/arith",
+      "/login",
+      "/register?x=1",
+      "",
+      42,
+      null,
+    ]) {
+      expect(safeReturnPath(unsafe), String(unsafe)).toBeUndefined();
+    }
+    expect(loginStateOf({ from: "//evil.example" })).toEqual({ from: undefined, expired: false });
   });
 });

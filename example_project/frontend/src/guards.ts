@@ -34,3 +34,23 @@ export function isOneOf<T extends string>(options: readonly T[], value: string):
 }
 
 export const COURSE_ROLES = ["student", "assistant", "instructor"] as const satisfies readonly CourseRole[];
+
+/**
+ * `value` if it is a path of this site to return to after logging in, else undefined: only
+ * "/…" paths, never "//host" or "/\host" (which browsers read as another origin), never the
+ * login and sign-up pages themselves.
+ */
+export function safeReturnPath(value: unknown): string | undefined {
+  if (typeof value !== "string" || !value.startsWith("/") || /^\/[/\\]/.test(value)) return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) return undefined;
+  const base = "https://learnplat.invalid";
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== base || url.pathname === "/login" || url.pathname === "/register") return undefined;
+  return url.pathname + url.search + url.hash;
+}

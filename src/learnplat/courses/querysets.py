@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from learnplat.courses.choices import STAFF_ROLES, CourseRole, CourseStatus, EnrollmentStatus
@@ -317,6 +317,31 @@ class TaskQuerySet(AttachingQuerySet["Task"]):
         if Enrollment.objects.role_of(user, course) is None:
             return tasks.none()
         return tasks.published().with_prerequisites(published_only=True)
+
+    def with_effective_dates(self, user: Any) -> TaskQuerySet:
+        """Annotate ``effective_due_at`` and ``effective_closes_at``: the task's due and close
+        moments for ``user`` with their extension applied, as
+        :func:`learnplat.courses.deadlines.window_for` decides them (a task's own extension
+        beats the course-wide one; an extension past ``closes_at`` moves the close out to it;
+        an extension gives a due date to a task that has none). Two correlated subqueries, so
+        a page of tasks is still one query; tests/courses/test_effective_dates.py holds the
+        two implementations equal."""
+        from learnplat.courses.models import Extension
+
+        mine = Extension.objects.filter(user=user, course_id=OuterRef("course_id")).order_by()
+        own = Subquery(mine.filter(task_id=OuterRef("pk")).values("due_at")[:1])
+        course_wide = Subquery(mine.filter(task__isnull=True).values("due_at")[:1])
+        return self.alias(lp_extended_due=Coalesce(own, course_wide)).annotate(
+            effective_due_at=Coalesce(F("lp_extended_due"), F("due_at")),
+            effective_closes_at=Case(
+                When(
+                    closes_at__isnull=False,
+                    lp_extended_due__gt=F("closes_at"),
+                    then=F("lp_extended_due"),
+                ),
+                default=F("closes_at"),
+            ),
+        )
 
     def visible_to(self, user: Any) -> TaskQuerySet:
         """Every task for platform admins; a course's tasks for its staff; published tasks of

@@ -56,6 +56,7 @@ __all__ = [
     "ExtensionCreateSerializer",
     "ExtensionSerializer",
     "LatePolicySerializer",
+    "TaskReorderSerializer",
     "TaskSerializer",
 ]
 
@@ -213,6 +214,21 @@ class TaskSerializer(
         published_only = not sees_all_tasks(_caller(self), task.course_id)
         attach_prerequisite_ids([task], published_only=published_only)
         return task
+
+
+class TaskReorderSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST courses/{slug}/tasks/reorder/``: every task id of the course, in the new order."""
+
+    order = serializers.ListField(
+        child=serializers.IntegerField(),
+        allow_empty=True,
+        help_text="Ids of all the course's tasks, each once, first task first.",
+    )
+
+    def create(self, validated_data: dict[str, Any]) -> Course:
+        return call_flow(
+            authoring_flow.reorder_tasks, validated_data, course=self.context["course"]
+        )
 
 
 class CourseTaskInputSerializer(TaskSerializer):

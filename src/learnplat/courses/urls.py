@@ -5,6 +5,7 @@
 | ``course-list`` / ``course-detail`` | ``courses/``, ``courses/{slug}/`` |
 | ``course-publish``, ``course-archive``, ``course-enroll`` | ``courses/{slug}/<action>/`` |
 | ``course-enrollments``, ``course-tasks``, ``course-extensions`` | ``courses/{slug}/<list>/`` |
+| ``course-tasks-reorder`` | ``courses/{slug}/tasks/reorder/`` |
 | ``task-detail`` | ``tasks/{id}/`` |
 | ``extension-detail`` | ``extensions/{id}/`` (DELETE only) |
 """
@@ -41,6 +42,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path(
         "courses/<slug:slug>/tasks/", CourseTaskViewSet.as_view(_LIST_CREATE), name="course-tasks"
+    ),
+    path(
+        "courses/<slug:slug>/tasks/reorder/",
+        CourseTaskViewSet.as_view({"post": "reorder"}),
+        name="course-tasks-reorder",
     ),
     path(
         "courses/<slug:slug>/extensions/",

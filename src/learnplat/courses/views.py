@@ -42,6 +42,7 @@ from learnplat.courses.serializers import (
     EnrollmentSerializer,
     ExtensionCreateSerializer,
     ExtensionSerializer,
+    TaskReorderSerializer,
     TaskSerializer,
 )
 from learnplat.exceptions import Conflict
@@ -50,7 +51,7 @@ from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.permissions import AllowAny, IsAuthenticated, IsInstructor
-from learnplat.schema import error_responses
+from learnplat.schema import PAGE_NOT_FOUND, error_responses
 
 SLUG_PARAMETER = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The course's slug."
@@ -90,15 +91,19 @@ def errors(
     return error_responses(*sorted(set(codes)), descriptions=descriptions)
 
 
-def _transition_schema(summary: str) -> Any:
+def _transition_schema(summary: str, *, conflict: str = "invalid_transition") -> Any:
     return extend_schema(
         summary=summary,
         request=None,
-        responses={
-            200: CourseDetailSerializer,
-            **errors(*_COURSE_ERRORS, conflict="invalid_transition"),
-        },
+        responses={200: CourseDetailSerializer, **errors(*_COURSE_ERRORS, conflict=conflict)},
     )
+
+
+#: The list's page parameters, for the POST that answers with the list.
+TASK_PAGE_PARAMETERS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="A page number within the list."),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="Tasks per page."),
+]
 
 
 @extend_schema_view(
@@ -214,7 +219,11 @@ class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
         serializer.is_valid(raise_exception=True)
         return self._detail(serializer.save())
 
-    @_transition_schema("Publish a course (draft or archived → published)")
+    @_transition_schema(
+        "Publish a course (draft or archived → published)",
+        conflict="invalid_transition (checked first), or course_empty when no task of the "
+        "course is published",
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, slug: str) -> Response:
         return self._detail(authoring_flow.publish(course=self.get_object()))
@@ -373,17 +382,57 @@ class EnrollmentViewSet(CourseChildViewSet):
     ),
 )
 class CourseTaskViewSet(CourseChildViewSet):
-    """``courses/{slug}/tasks/``: members read a course's tasks, staff add tasks."""
+    """``courses/{slug}/tasks/``: members read a course's tasks, staff add and reorder them."""
 
     permission_resource = "task"
-    action_permissions = {"list": [IsCourseMember], "create": [IsCourseStaff]}
-    action_serializers = {"list": TaskSerializer, "create": TaskSerializer}
+    action_permissions = {
+        "list": [IsCourseMember],
+        "create": [IsCourseStaff],
+        "reorder": [IsCourseStaff],
+    }
+    action_serializers = {
+        "list": TaskSerializer,
+        "create": TaskSerializer,
+        "reorder": TaskReorderSerializer,
+    }
+    # The reorder answers with the list, so LEARNPLAT["SERIALIZERS"]["task_list"] shapes it.
+    response_actions = {"reorder": "list"}
     serializer_class = TaskSerializer
     model = Task
     filter_backends = []
 
     def course_queryset(self, course: Course) -> QuerySet[Task]:
         return Task.objects.for_course(course, self.request.user)
+
+    @extend_schema(
+        summary="Put a course's tasks in a new order",
+        description="`order` lists every task of the course exactly once; the tasks get the "
+        "positions 1, 2, ... in that order. Anything else (a task missing, twice, of "
+        "another course, not an id) is a 400 on `order` and changes nothing. Answers what "
+        "`GET courses/{slug}/tasks/` then answers: the same page of the tasks, in the new "
+        "order.",
+        parameters=[SLUG_PARAMETER, *TASK_PAGE_PARAMETERS],
+        request=TaskReorderSerializer,
+        responses={
+            200: TaskSerializer(many=True),
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                descriptions={404: f"The course is not visible to you, or {PAGE_NOT_FOUND}"},
+            ),
+        },
+    )
+    def reorder(self, request: Request, slug: str) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # A page that does not exist is refused before anything is written; a reorder keeps
+        # the number of tasks, so a page that exists now exists after it too.
+        self.paginate_queryset(self.course_queryset(self.get_course()))
+        course = serializer.save()
+        page = self.paginate_queryset(self.course_queryset(course))
+        return self.get_paginated_response(self.response_serializer(page, many=True).data)
 
 
 @extend_schema_view(

@@ -1,4 +1,4 @@
-"""Authoring courses and tasks: create, change, publish, archive, delete.
+"""Authoring courses and tasks: create, change, reorder, publish, archive, delete.
 
 Every function is atomic and takes keyword arguments only. Input that breaks a rule raises
 :class:`learnplat.exceptions.InvalidInput` (400) before anything is written; a state
@@ -11,12 +11,13 @@ published or unpublished, its ``max_score``, ``weight`` or ``kind`` changed, the
 
 The adapter (``LEARNPLAT["ADAPTER"]``) chooses the slug of a course created without one
 (``new_course_slug()``) and receives, in the same transaction, the fields a host serializer
-added (``save_extra()`` with the keys ``course_create``, ``course_update``, ``task_create``
-and ``task_update``; the tasks of a nested create are ``task_create`` writes too).
+added (``save_extra()`` with the keys ``course_create``, ``course_update``, ``task_create``,
+``task_update`` and ``task_reorder``; the tasks of a nested create are ``task_create`` writes too).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -249,6 +250,12 @@ def _transition(course: Course, action: str) -> Course:
         raise Conflict(
             f"Cannot {action} a course that is {locked.status}.", code="invalid_transition"
         )
+    # After the status check: a course that is already published answers invalid_transition
+    # whatever its tasks, so a client learns the state problem first.
+    if target == CourseStatus.PUBLISHED and not locked.tasks.filter(is_published=True).exists():
+        raise Conflict(
+            "Publish at least one task before publishing the course.", code="course_empty"
+        )
     locked.status = target
     if target == CourseStatus.PUBLISHED and locked.published_at is None:
         locked.published_at = timezone.now()
@@ -259,7 +266,9 @@ def _transition(course: Course, action: str) -> Course:
 @transaction.atomic
 def publish(*, course: Course) -> Course:
     """draft → published, or archived → published (reopen). ``published_at`` keeps the first
-    publication's time."""
+    publication's time. A course without a published task is refused (409 ``course_empty``)
+    after the transition check, so a course in the wrong state still answers
+    ``invalid_transition``."""
     return _transition(course, "publish")
 
 
@@ -355,6 +364,8 @@ def create_task(
     cleaned = clean_task(fields)
     prerequisite_ids = check_prerequisites(course=course, task=None, prerequisites=prerequisites)
     if cleaned.get("position") is None:
+        # Two creates (or a create and a reorder) read "the last position" one at a time.
+        _lock(course)
         last = course.tasks.order_by("-position").values_list("position", flat=True).first()
         cleaned["position"] = (last or 0) + 1
     task = Task.objects.create(course=course, **cleaned)
@@ -420,6 +431,48 @@ def update_task(
         progress.refresh_course_totals(course=task.course)
     get_adapter().save_extra(key="task_update", instance=task, data=dict(extra or {}))
     return task
+
+
+@transaction.atomic
+def reorder_tasks(
+    *, course: Course, order: Sequence[int], extra: Mapping[str, Any] | None = None
+) -> Course:
+    """Give ``course``'s tasks the positions 1, 2, ... in the order of the task ids ``order``.
+
+    ``order`` must hold every task of the course exactly once (400 with the error on
+    ``order`` otherwise, nothing written): a client that missed a task created meanwhile is
+    told, not silently half-applied. The course row is locked first, as :func:`create_task`
+    locks it to give a new task the last position, so concurrent reorders and creates run one
+    after the other. Only tasks whose position changes are written (and get a new
+    ``modified``). Positions carry no unique constraint, so no order of writes collides.
+    Returns the locked course.
+    """
+    locked = _lock(course)
+    tasks = {task.pk: task for task in Task.objects.filter(course=locked).only("pk", "position")}
+    wanted = list(order)
+    problems: list[str] = []
+    duplicates = sorted(pk for pk, times in Counter(wanted).items() if times > 1)
+    if duplicates:
+        problems.append(f"Each task must appear once; {duplicates} appear more than once.")
+    # Unknown ids and tasks of other courses get the same answer: no hint at other courses.
+    strangers = sorted({pk for pk in wanted if pk not in tasks})
+    if strangers:
+        problems.append(f"{strangers} are not tasks of this course.")
+    missing = sorted(set(tasks) - set(wanted))
+    if missing:
+        problems.append(f"Every task of the course must be listed; {missing} are missing.")
+    if problems:
+        raise InvalidInput({"order": problems})
+    now = timezone.now()
+    moved = []
+    for position, pk in enumerate(wanted, start=1):
+        task = tasks[pk]
+        if task.position != position:
+            task.position, task.modified = position, now
+            moved.append(task)
+    Task.objects.bulk_update(moved, ["position", "modified"])
+    get_adapter().save_extra(key="task_reorder", instance=locked, data=dict(extra or {}))
+    return locked
 
 
 @transaction.atomic

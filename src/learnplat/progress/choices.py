@@ -20,3 +20,16 @@ class TaskProgressStatus(models.TextChoices):
     NEEDS_REVIEW = "needs_review", _("Waiting for a manual grade")
     ATTEMPTED = "attempted", _("Attempted")
     COMPLETED = "completed", _("Completed")
+
+
+class UpcomingStatus(models.TextChoices):
+    """Where a student stands on a task of their to-do (``GET progress/upcoming/``).
+
+    Work waiting for a grade says so even past the due date: the student has handed it in.
+    """
+
+    NOT_STARTED = "not_started", _("Not started")
+    ATTEMPTED = "attempted", _("Attempted, not completed yet")
+    PENDING = "pending", _("Waiting for a grade")
+    NEEDS_REVIEW = "needs_review", _("Waiting for a manual grade")
+    OVERDUE = "overdue", _("Past the due date, still open")

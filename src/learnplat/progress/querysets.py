@@ -7,14 +7,16 @@ students, tasks and submissions: the list is one query, its related rows one pre
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import F, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from learnplat.courses.choices import EnrollmentStatus
+from learnplat.courses.choices import CourseStatus, EnrollmentStatus
+from learnplat.progress.choices import TaskProgressStatus, UpcomingStatus
 
 if TYPE_CHECKING:
     from learnplat.courses.models import Course, Enrollment, Task
@@ -84,6 +86,61 @@ def my_course_enrollments(user: Any) -> models.QuerySet[Enrollment]:
             *_progress_rows("course__progress", "course__task_progress", user_id=user.pk),
         )
         .order_by("course__title", "course_id")
+    )
+
+
+# -- the to-do -------------------------------------------------------------------------------
+
+#: Task progress statuses that mean the student's work waits for a grade.
+AWAITING_GRADE = (TaskProgressStatus.PENDING, TaskProgressStatus.NEEDS_REVIEW)
+
+
+def upcoming_tasks(
+    user: Any, *, now: datetime, until: datetime, include_overdue: bool = True
+) -> models.QuerySet[Task]:
+    """``user``'s to-do: the published tasks of the published courses they take as an active
+    student, not completed, whose effective due date (extensions applied) is between ``now``
+    and ``until``, plus with ``include_overdue`` those past it but still open (no close, or
+    an effective close at or after ``now``). Soonest effective due date first.
+
+    One query for any number of courses and tasks. Each task gets ``effective_due_at``,
+    ``effective_closes_at``, ``attempts_used`` (the highest attempt number, as the attempt
+    limit counts) and ``upcoming_status`` (a :class:`UpcomingStatus`).
+    """
+    from learnplat.courses.models import Enrollment, Task
+    from learnplat.progress.models import TaskProgress
+
+    taking = (
+        Enrollment.objects.active().students().filter(user=user, course_id=OuterRef("course_id"))
+    )
+    mine = TaskProgress.objects.filter(user=user, task_id=OuterRef("pk")).order_by()
+    window = Q(effective_due_at__gte=now, effective_due_at__lte=until)
+    if include_overdue:
+        still_open = Q(effective_closes_at__isnull=True) | Q(effective_closes_at__gte=now)
+        window |= Q(effective_due_at__lt=now) & still_open
+    # django-stubs does not see the annotations that with_effective_dates() adds.
+    return (
+        Task.objects.published()  # type: ignore[misc]
+        .filter(Exists(taking), course__status=CourseStatus.PUBLISHED)
+        .exclude(Exists(mine.filter(completed=True)))
+        .with_effective_dates(user)
+        .filter(window)
+        .alias(lp_progress_status=Subquery(mine.values("status")[:1]))
+        .annotate(
+            attempts_used=Coalesce(Subquery(mine.values("last_attempt")[:1]), 0),
+            upcoming_status=Case(
+                When(lp_progress_status__in=AWAITING_GRADE, then=F("lp_progress_status")),
+                When(effective_due_at__lt=now, then=Value(UpcomingStatus.OVERDUE)),
+                When(
+                    lp_progress_status=TaskProgressStatus.ATTEMPTED,
+                    then=Value(UpcomingStatus.ATTEMPTED),
+                ),
+                default=Value(UpcomingStatus.NOT_STARTED),
+                output_field=models.CharField(),
+            ),
+        )
+        .select_related("course")
+        .order_by("effective_due_at", "course__title", "course_id", "position", "id")
     )
 
 

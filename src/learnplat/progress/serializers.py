@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from learnplat.progress.choices import TaskProgressStatus
+from learnplat.progress.choices import TaskProgressStatus, UpcomingStatus
 from learnplat.serializers import (
     UserSummarySerializer,
     datetime_json,
@@ -183,3 +184,57 @@ class GradebookTaskSerializer(serializers.Serializer[Any]):
     position = serializers.IntegerField(read_only=True)
     max_score = serializers.FloatField(read_only=True)
     weight = serializers.FloatField(read_only=True)
+
+
+class UpcomingTaskRefSerializer(serializers.Serializer[Any]):
+    """The task of a to-do entry."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+
+
+class UpcomingSerializer(serializers.Serializer[Any]):
+    """A task on the caller's to-do, with their own due date and standing."""
+
+    task = UpcomingTaskRefSerializer(source="*", read_only=True)
+    course = CourseSummarySerializer(read_only=True)
+    due_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="The task's own due date, for everyone."
+    )
+    effective_due_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="The caller's due date: `due_at`, or their extension's when they have one.",
+    )
+    status = serializers.ChoiceField(
+        source="upcoming_status",
+        choices=UpcomingStatus.choices,
+        read_only=True,
+        help_text="`not_started`: no submission yet; `attempted`: graded, not completed yet; "
+        "`pending` / `needs_review`: the latest attempt waits for a result or a manual "
+        "grade; `overdue`: past `effective_due_at` (still open), nothing waiting for a grade.",
+    )
+    attempts_left = serializers.SerializerMethodField(
+        help_text="Submissions the caller may still make; null when the task has no limit."
+    )
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=0))
+    def get_attempts_left(self, task: Any) -> int | None:
+        if task.max_attempts is None:
+            return None
+        return max(0, int(task.max_attempts) - int(task.attempts_used))
+
+
+class UpcomingQuerySerializer(serializers.Serializer[Any]):
+    """The query parameters of ``GET progress/upcoming/``."""
+
+    days = serializers.IntegerField(
+        default=14,
+        min_value=1,
+        max_value=365,
+        help_text="How far ahead to look, in days from now (1 to 365).",
+    )
+    overdue = serializers.BooleanField(
+        default=True,
+        help_text="Whether to include tasks past their due date that are still open.",
+    )

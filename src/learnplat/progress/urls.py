@@ -2,10 +2,16 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from learnplat.progress.views import CourseProgressView, GradebookView, ProgressListView
+from learnplat.progress.views import (
+    CourseProgressView,
+    GradebookView,
+    ProgressListView,
+    UpcomingView,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("progress/", ProgressListView.as_view(), name="progress-list"),
+    path("progress/upcoming/", UpcomingView.as_view(), name="progress-upcoming"),
     path("courses/<slug:slug>/progress/", CourseProgressView.as_view(), name="course-progress"),
     path("courses/<slug:slug>/gradebook/", GradebookView.as_view(), name="course-gradebook"),
 ]

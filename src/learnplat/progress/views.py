@@ -5,6 +5,7 @@ Permission and serializer keys (docs/permissions.md)::
     LEARNPLAT = {
         "PERMISSIONS": {
             "progress_list": ...,         # GET progress/              default: IsAuthenticated
+            "progress_upcoming": ...,     # GET progress/upcoming/        default: IsAuthenticated
             "progress_course": ...,       # GET courses/{slug}/progress/  default: IsAuthenticated
             "gradebook_retrieve": ...,    # GET courses/{slug}/gradebook/ default: IsCourseStaff
         }
@@ -16,11 +17,13 @@ submissions (tests/progress/test_query_counts.py).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -41,6 +44,7 @@ from learnplat.progress.querysets import (
     gradebook_students,
     my_course_enrollments,
     published_tasks,
+    upcoming_tasks,
 )
 from learnplat.progress.renderers import CSVRenderer
 from learnplat.progress.reports import (
@@ -53,6 +57,8 @@ from learnplat.progress.serializers import (
     CourseProgressSerializer,
     GradebookRowSerializer,
     GradebookTaskSerializer,
+    UpcomingQuerySerializer,
+    UpcomingSerializer,
 )
 from learnplat.schema import error_responses
 
@@ -81,6 +87,54 @@ class ProgressListView(LearnplatViewMixin, generics.ListAPIView):
         page = self.paginate_queryset(self.get_queryset())
         reports = reports_of_enrollments(page or [], request.user)
         return self.get_paginated_response(self.get_serializer(reports, many=True).data)
+
+
+class UpcomingView(LearnplatViewMixin, generics.ListAPIView):
+    """``GET progress/upcoming/``: the caller's to-do across the courses they take."""
+
+    permission_resource = "progress"
+    action = "upcoming"
+    action_permissions = {"upcoming": [IsAuthenticated]}
+    action_serializers = {"upcoming": UpcomingSerializer}
+
+    def get_queryset(self) -> QuerySet[Any]:
+        # A plain dict: DRF reads a missing boolean of a QueryDict as an unticked checkbox.
+        query = UpcomingQuerySerializer(data=self.request.query_params.dict())
+        if not query.is_valid():
+            raise InvalidInput(query.errors)
+        now = timezone.now()
+        return upcoming_tasks(
+            self.request.user,
+            now=now,
+            until=now + timedelta(days=query.validated_data["days"]),
+            include_overdue=query.validated_data["overdue"],
+        )
+
+    @extend_schema(
+        summary="My upcoming and overdue tasks",
+        description=(
+            "The published, not completed tasks of the published courses the caller takes "
+            "as an active student (courses they teach or assist do not count) whose "
+            "effective due date (`effective_due_at`, their extension applied) falls within "
+            "the next `days` days, and, unless `overdue=false`, those already past it that "
+            "still accept work (status `overdue`, or `pending` / `needs_review` when an "
+            "attempt waits for a grade). Soonest effective due date first, so overdue tasks "
+            "lead."
+        ),
+        parameters=[UpcomingQuerySerializer],
+        responses={
+            200: UpcomingSerializer(many=True),
+            **error_responses(
+                400,
+                401,
+                descriptions={
+                    400: "`days` is not a whole number from 1 to 365, or `overdue` not a boolean."
+                },
+            ),
+        },
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class CourseScopedView(LearnplatViewMixin, generics.GenericAPIView):

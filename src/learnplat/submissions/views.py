@@ -108,7 +108,7 @@ class SubmissionViewSet(
     serializer_class = SubmissionSerializer
     filter_backends = [FilterBackend, OrderingFilter]
     filterset_class = SubmissionFilter
-    ordering_fields = ("submitted_at", "score", "attempt", "id")
+    ordering_fields = ("submitted_at", "evaluated_at", "score", "attempt", "id")
     ordering = ("-submitted_at", "-id")
 
     def get_queryset(self) -> QuerySet[Submission]:

@@ -371,9 +371,29 @@ export interface paths {
         put?: never;
         /**
          * Add a task to a course
-         * @description ``courses/{slug}/tasks/``: members read a course's tasks, staff add tasks.
+         * @description ``courses/{slug}/tasks/``: members read a course's tasks, staff add and reorder them.
          */
         post: operations["courses_tasks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/tasks/reorder/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a course's tasks in a new order
+         * @description `order` lists every task of the course exactly once; the tasks get the positions 1, 2, ... in that order. Anything else (a task missing, twice, of another course, not an id) is a 400 on `order` and changes nothing. Answers what `GET courses/{slug}/tasks/` then answers: the same page of the tasks, in the new order.
+         */
+        post: operations["courses_tasks_reorder_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -452,6 +472,26 @@ export interface paths {
          * @description One entry per course the caller is an active student of (courses they can see), ordered by course title. Courses without a submission yet show zeros. `tasks` lists the published tasks in course order.
          */
         get: operations["progress_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/progress/upcoming/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My upcoming and overdue tasks
+         * @description The published, not completed tasks of the published courses the caller takes as an active student (courses they teach or assist do not count) whose effective due date (`effective_due_at`, their extension applied) falls within the next `days` days, and, unless `overdue=false`, those already past it that still accept work (status `overdue`, or `pending` / `needs_review` when an attempt waits for a grade). Soonest effective due date first, so overdue tasks lead.
+         */
+        get: operations["progress_upcoming_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1202,6 +1242,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Task"][];
         };
+        PaginatedUpcomingList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Upcoming"][];
+        };
         /** @description Change the caller's password; every refresh and access token issued before stops working. */
         PasswordChangeRequest: {
             old_password: string;
@@ -1478,6 +1533,11 @@ export interface components {
             /** @description How many submissions were queued. */
             count: number;
         };
+        /** @description ``POST courses/{slug}/tasks/reorder/``: every task id of the course, in the new order. */
+        TaskReorderRequest: {
+            /** @description Ids of all the course's tasks, each once, first task first. */
+            order: number[];
+        };
         /**
          * @description A task. ``config`` is written by course staff and shown only to them; students read
          *     ``public_config``.
@@ -1535,6 +1595,48 @@ export interface components {
         /** @description Whether an access or refresh token would be accepted now. */
         TokenVerifyRequest: {
             token: string;
+        };
+        /** @description A task on the caller's to-do, with their own due date and standing. */
+        Upcoming: {
+            readonly task: components["schemas"]["UpcomingTaskRef"];
+            readonly course: components["schemas"]["CourseSummary"];
+            /**
+             * Format: date-time
+             * @description The task's own due date, for everyone.
+             */
+            readonly due_at: string | null;
+            /**
+             * Format: date-time
+             * @description The caller's due date: `due_at`, or their extension's when they have one.
+             */
+            readonly effective_due_at: string;
+            /**
+             * @description `not_started`: no submission yet; `attempted`: graded, not completed yet; `pending` / `needs_review`: the latest attempt waits for a result or a manual grade; `overdue`: past `effective_due_at` (still open), nothing waiting for a grade.
+             *
+             *     * `not_started` - Not started
+             *     * `attempted` - Attempted, not completed yet
+             *     * `pending` - Waiting for a grade
+             *     * `needs_review` - Waiting for a manual grade
+             *     * `overdue` - Past the due date, still open
+             */
+            readonly status: components["schemas"]["UpcomingStatusEnum"];
+            /** @description Submissions the caller may still make; null when the task has no limit. */
+            readonly attempts_left: number | null;
+        };
+        /**
+         * @description * `not_started` - Not started
+         *     * `attempted` - Attempted, not completed yet
+         *     * `pending` - Waiting for a grade
+         *     * `needs_review` - Waiting for a manual grade
+         *     * `overdue` - Past the due date, still open
+         * @enum {string}
+         */
+        UpcomingStatusEnum: "not_started" | "attempted" | "pending" | "needs_review" | "overdue";
+        /** @description The task of a to-do entry. */
+        UpcomingTaskRef: {
+            readonly id: number;
+            readonly title: string;
+            readonly kind: string;
         };
         /** @description A user. Its owner may change `email`, `first_name` and `last_name`. */
         User: {
@@ -2888,7 +2990,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The current state does not allow this; `code`: invalid_transition. */
+            /** @description The current state does not allow this; `code`: invalid_transition (checked first), or course_empty when no task of the course is published. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3007,6 +3109,75 @@ export interface operations {
                 };
             };
             /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_tasks_reorder_create: {
+        parameters: {
+            query?: {
+                /** @description A page number within the list. */
+                page?: number;
+                /** @description Tasks per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskReorderRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TaskReorderRequest"];
+                "multipart/form-data": components["schemas"]["TaskReorderRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTaskList"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, or `?page=` names no page: past the last one, or not a page number. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3211,6 +3382,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedCourseProgressList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    progress_upcoming_list: {
+        parameters: {
+            query?: {
+                /** @description How far ahead to look, in days from now (1 to 365). */
+                days?: number;
+                /** @description Whether to include tasks past their due date that are still open. */
+                overdue?: boolean;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedUpcomingList"];
+                };
+            };
+            /** @description `days` is not a whole number from 1 to 365, or `overdue` not a boolean. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */

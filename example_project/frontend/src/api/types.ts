@@ -26,3 +26,5 @@ export type CourseProgress = Schemas["CourseProgress"];
 export type TaskProgress = Schemas["TaskProgress"];
 export type Gradebook = Schemas["PaginatedGradebookRowList"];
 export type GradebookRow = Schemas["GradebookRow"];
+export type Upcoming = Schemas["Upcoming"];
+export type UpcomingStatus = Schemas["UpcomingStatusEnum"];

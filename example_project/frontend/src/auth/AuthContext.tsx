@@ -10,7 +10,7 @@ import { useLocation, useNavigate } from "react-router";
 import { api, publicApi, SESSION_EXPIRED, sessionEvents, tokenStore, unwrap } from "../api/client";
 import type { User } from "../api/types";
 import type { components } from "../api/schema";
-import { isRecord } from "../guards";
+import { isRecord, safeReturnPath } from "../guards";
 
 export type RegisterInput = components["schemas"]["RegisterRequest"];
 
@@ -32,11 +32,12 @@ export interface LoginLocationState {
   expired?: boolean;
 }
 
-/** The login page's router state, from whatever `location.state` holds. */
+/** The login page's router state, from whatever `location.state` holds (`from` only when it is
+ * a path of this site: see `safeReturnPath`). */
 export function loginStateOf(state: unknown): LoginLocationState {
   if (!isRecord(state)) return {};
   return {
-    from: typeof state.from === "string" ? state.from : undefined,
+    from: safeReturnPath(state.from),
     expired: state.expired === true,
   };
 }
@@ -131,4 +132,9 @@ export function useAuth(): AuthState {
 
 export function isInstructor(user: User | null): boolean {
   return user?.role === "instructor" || user?.role === "admin";
+}
+
+/** Where a user lands after logging in when no page asked for it: students on their to-do. */
+export function homePathOf(user: User | null): string {
+  return user && !isInstructor(user) ? "/home" : "/";
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from "react";
 import { Link, NavLink, Navigate, useLocation, useNavigate } from "react-router";
-import { isInstructor, useAuth, type LoginLocationState } from "../auth/AuthContext";
+import { homePathOf, isInstructor, useAuth, type LoginLocationState } from "../auth/AuthContext";
 import { Loading } from "./Status";
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -33,6 +33,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink to="/" end>
               Catalog
             </NavLink>
+            {user && <NavLink to="/home">My to-do</NavLink>}
             {user && <NavLink to="/progress">My progress</NavLink>}
             {isInstructor(user) && <NavLink to="/teach">Teaching</NavLink>}
             {isInstructor(user) && <NavLink to="/grading">Grading</NavLink>}
@@ -72,7 +73,8 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-/** Renders children for a logged-in user (of one of `roles`, if given); else sends to login. */
+/** Renders children for a logged-in user; else sends to login, which comes back here. With
+ * `instructor`, someone without the platform instructor role goes to their home instead. */
 export function RequireAuth({ children, instructor = false }: { children: ReactNode; instructor?: boolean }) {
   const { user, checking } = useAuth();
   const location = useLocation();
@@ -81,13 +83,7 @@ export function RequireAuth({ children, instructor = false }: { children: ReactN
     const state: LoginLocationState = { from: location.pathname + location.search };
     return <Navigate to="/login" replace state={state} />;
   }
-  if (instructor && !isInstructor(user)) {
-    return (
-      <div className="alert alert--warn" role="status">
-        This page is for instructors. Ask a platform admin to give your account the instructor role.
-      </div>
-    );
-  }
+  if (instructor && !isInstructor(user)) return <Navigate to={homePathOf(user)} replace />;
   return <>{children}</>;
 }
 

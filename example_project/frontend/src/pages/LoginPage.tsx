@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { ApiError } from "../api/errors";
 import { useMutation } from "../api/useMutation";
-import { loginStateOf, useAuth } from "../auth/AuthContext";
+import { homePathOf, loginStateOf, useAuth } from "../auth/AuthContext";
 import { Field } from "../components/Field";
 import { useDocumentTitle } from "../components/Layout";
 import { ErrorMessage, Notice } from "../components/Status";
@@ -16,8 +16,8 @@ export function LoginPage() {
   const [password, setPassword] = useState("");
   const logIn = useMutation(
     async () => {
-      await login(username.trim(), password);
-      await navigate(state.from && state.from !== "/login" ? state.from : "/", { replace: true });
+      const me = await login(username.trim(), password);
+      await navigate(state.from ?? homePathOf(me), { replace: true });
     },
     {
       mapError: (caught) =>

@@ -10,6 +10,7 @@ import { Markdown } from "../components/Markdown";
 import { useDocumentTitle } from "../components/Layout";
 import { Badge, ErrorMessage, Loading, Notice, QueryView } from "../components/Status";
 import { SubmissionList } from "../components/SubmissionList";
+import { TaskNav } from "../components/TaskNav";
 import { isPending, kindLabel, progressByTask, taskState } from "../domain";
 import { formatScore, plural } from "../format";
 import { TaskDeadlines, TaskStatusBadges, isCourseStaff } from "./CoursePage";
@@ -179,6 +180,7 @@ export function TaskPage() {
                 )}
               </section>
             )}
+            <TaskNav slug={courseData.slug} tasks={courseData.tasks} current={task.id} />
           </>
         );
       }}

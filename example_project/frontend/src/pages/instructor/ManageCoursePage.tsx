@@ -1,10 +1,12 @@
-import { Link, NavLink, Route, Routes, useLocation, useParams } from "react-router";
+import { Link, Navigate, NavLink, Route, Routes, useLocation, useParams } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { useQuery } from "../../api/hooks";
+import { useAuth } from "../../auth/AuthContext";
 import { useDocumentTitle } from "../../components/Layout";
 import { Badge, Notice, QueryView } from "../../components/Status";
 import { fullName } from "../../format";
 import { isRecord } from "../../guards";
+import { isCourseStaff } from "../CoursePage";
 import { GradebookTab } from "./GradebookTab";
 import { GradingQueue } from "./GradingQueue";
 import { EnrollmentsTab } from "./manage/EnrollmentsTab";
@@ -32,6 +34,10 @@ export function ManageCoursePage() {
   useDocumentTitle(course.data ? `Manage ${course.data.title}` : "Manage course");
   const base = `/teach/${slug}`;
   const studentNames = new Map((enrollments.data?.results ?? []).map((e) => [e.user.id, fullName(e.user)]));
+  const { user } = useAuth();
+
+  // Course roles, not the platform role, decide: an assistant who is a student elsewhere gets in.
+  if (course.data && !isCourseStaff(course.data, user)) return <Navigate to={`/courses/${slug}`} replace />;
 
   return (
     <QueryView query={course} loadingLabel="Loading course…">

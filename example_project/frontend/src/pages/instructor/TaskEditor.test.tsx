@@ -44,6 +44,13 @@ describe("draftToRequest", () => {
     });
   });
 
+  it("sends the weight, and names a weight that is no number", () => {
+    expect(draftToRequest({ ...newTaskDraft("manual"), weight: "2.5", max_score: "10" }, 1)).toMatchObject({
+      body: { weight: 2.5, max_score: 10 },
+    });
+    expect(draftToRequest({ ...newTaskDraft("manual"), weight: "heavy" }, 1)).toEqual({ errors: { weight: ["Enter a number."] } });
+  });
+
   it("sends an empty late policy when there is none, which also clears an existing one", () => {
     expect(draftToRequest(newTaskDraft("manual"), 2)).toMatchObject({ body: { late_policy: {}, max_attempts: null, position: 2 } });
   });
@@ -67,7 +74,20 @@ describe("TaskEditor", () => {
   });
 
   it("lists errors for fields it has no control for", () => {
-    render(<Harness errors={{ weight: ["Must be positive."] }} />);
-    expect(screen.getByRole("alert").textContent).toBe("weight: Must be positive.");
+    render(<Harness errors={{ position: ["Must be positive."] }} />);
+    expect(screen.getByRole("alert").textContent).toBe("position: Must be positive.");
+  });
+
+  it("shows max score and weight, with the API's messages on each field", () => {
+    render(<Harness errors={{ max_score: ["Ensure this value is greater than or equal to 0."], weight: ["A valid number is required."] }} />);
+    for (const [label, message] of [
+      ["Max score", "Ensure this value is greater than or equal to 0."],
+      ["Weight", "A valid number is required."],
+    ] as const) {
+      const input = screen.getByLabelText(label);
+      expect(input.getAttribute("aria-invalid")).toBe("true");
+      const described = input.getAttribute("aria-describedby")!.split(" ").map((id) => document.getElementById(id)?.textContent);
+      expect(described).toContain(message);
+    }
   });
 });

@@ -26,6 +26,7 @@ export interface TaskDraft {
   description: string;
   kind: string;
   max_score: string;
+  weight: string;
   max_attempts: string;
   opens_at: string;
   due_at: string;
@@ -58,6 +59,7 @@ export function newTaskDraft(kind: string = "exact"): TaskDraft {
     description: "",
     kind,
     max_score: "1",
+    weight: "1",
     max_attempts: "",
     opens_at: "",
     due_at: "",
@@ -159,6 +161,7 @@ export function draftToRequest(draft: TaskDraft, position: number): { body: Task
     kind: draft.kind,
     position,
     max_score: numberField(draft.max_score, 1, "max_score", errors),
+    weight: numberField(draft.weight, 1, "weight", errors),
     max_attempts: numberField(draft.max_attempts, null, "max_attempts", errors),
     opens_at: fromLocalInput(draft.opens_at),
     due_at: fromLocalInput(draft.due_at),
@@ -190,6 +193,7 @@ export function taskToDraft(task: Task): TaskDraft {
     title: task.title,
     description: task.description,
     max_score: String(task.max_score),
+    weight: String(task.weight),
     max_attempts: task.max_attempts === null ? "" : String(task.max_attempts),
     opens_at: toLocalInput(task.opens_at),
     due_at: toLocalInput(task.due_at),
@@ -224,6 +228,7 @@ const SHOWN = [
   "description",
   "kind",
   "max_score",
+  "weight",
   "max_attempts",
   "opens_at",
   "due_at",
@@ -292,6 +297,14 @@ export function TaskEditor({
       <Field label="Instructions" errors={err("description")}>
         <textarea rows={3} value={draft.description} onChange={(e) => set("description", e.target.value)} />
       </Field>
+      <div className="form-grid">
+        <Field label="Max score" hint="Points for a fully right answer." errors={err("max_score")}>
+          <input type="number" min={0} step="any" value={draft.max_score} onChange={(e) => set("max_score", e.target.value)} />
+        </Field>
+        <Field label="Weight" hint="How much the task counts in a weighted course grade." errors={err("weight")}>
+          <input type="number" min={0} step="any" value={draft.weight} onChange={(e) => set("weight", e.target.value)} />
+        </Field>
+      </div>
 
       <ConfigFields
         id={id}
@@ -303,11 +316,8 @@ export function TaskEditor({
       />
 
       <details>
-        <summary>Scoring, deadlines and prerequisites</summary>
+        <summary>Attempts, deadlines and prerequisites</summary>
         <div className="form-grid" style={{ marginTop: "0.75rem" }}>
-          <Field label="Points" errors={err("max_score")}>
-            <input type="number" min={0} step="any" value={draft.max_score} onChange={(e) => set("max_score", e.target.value)} />
-          </Field>
           <Field label="Attempts allowed" hint="Empty for unlimited." errors={err("max_attempts")}>
             <input type="number" min={1} step={1} value={draft.max_attempts} onChange={(e) => set("max_attempts", e.target.value)} />
           </Field>

@@ -68,11 +68,12 @@ describe("course authoring", () => {
     let published = false;
     mockApi({
       "GET /api/auth/me/": () => json(200, grace),
-      "GET /api/courses/algebra/": () => json(200, makeCourse([], { slug: "algebra", status: "draft", my_role: "instructor" })),
+      "GET /api/courses/algebra/": () =>
+        json(200, makeCourse([makeTask(1)], { slug: "algebra", status: "draft", my_role: "instructor" })),
       "GET /api/courses/algebra/enrollments/": () => json(200, page([])),
       "POST /api/courses/algebra/publish/": () => {
         published = true;
-        return json(200, makeCourse([], { slug: "algebra", status: "published" }));
+        return json(200, makeCourse([makeTask(1)], { slug: "algebra", status: "published", my_role: "instructor" }));
       },
       "POST /api/courses/algebra/archive/": () =>
         json(409, { detail: "Archived courses cannot change.", code: "invalid_transition" }),
@@ -95,7 +96,7 @@ describe("grading", () => {
     const waiting = makeSubmission(9, { task: 5, status: "needs_review", answer: "Because.", max_score: 5 });
     const { calls } = mockApi({
       "GET /api/auth/me/": () => json(200, grace),
-      "GET /api/courses/arith/": () => json(200, makeCourse([manual])),
+      "GET /api/courses/arith/": () => json(200, makeCourse([manual], { my_role: "instructor" })),
       "GET /api/courses/arith/enrollments/": () =>
         json(200, page([{ id: 1, user: student, course: "arith", role: "student", status: "active", created: "2026-01-01T00:00:00Z" }])),
       "GET /api/submissions/": () => json(200, page([waiting])),

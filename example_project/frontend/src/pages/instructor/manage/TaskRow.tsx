@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type LiHTMLAttributes, type ReactNode } from "react";
 import { api, unwrap } from "../../../api/client";
 import { ApiError } from "../../../api/errors";
 import type { CourseDetail, Task, TaskRequest } from "../../../api/types";
@@ -8,14 +8,48 @@ import { kindLabel } from "../../../domain";
 import { formatDateTime, plural } from "../../../format";
 import { TaskEditor, draftToRequest, taskToDraft, type TaskDraft } from "../TaskEditor";
 
-/** One task of the course: its summary, a Hide/Show toggle, and an Edit form that opens in place. */
-export function TaskRow({ task, course, onSaved }: { task: Task; course: CourseDetail; onSaved: () => void }) {
+/** What the confirmation before deleting a task says: the submissions that go with it. */
+export function deleteQuestion(title: string, submissions: number): string {
+  const what =
+    submissions === 0 ? "It has no submissions." : `Its ${plural(submissions, "submission")} will be deleted with it.`;
+  return `Delete “${title}”? ${what} This cannot be undone.`;
+}
+
+/**
+ * One task of the course: its summary, a Hide/Show toggle, Delete (after a confirmation that
+ * counts the task's submissions), and an Edit form that opens in place. `controls` (the
+ * move buttons) and `itemProps` (drag and drop) come from the list that orders the rows.
+ */
+export function TaskRow({
+  task,
+  course,
+  onSaved,
+  controls,
+  itemProps,
+}: {
+  task: Task;
+  course: CourseDetail;
+  onSaved: () => void;
+  controls?: ReactNode;
+  itemProps?: LiHTMLAttributes<HTMLLIElement>;
+}) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<TaskDraft>(() => taskToDraft(task));
   // Saving and hiding share one busy flag and one error: both PATCH the same task.
   const patch = useMutation(async (body: Partial<TaskRequest>, closeEditor: boolean) => {
     await unwrap(api.PATCH("/api/tasks/{id}/", { params: { path: { id: task.id } }, body }));
     if (closeEditor) setEditing(false);
+    onSaved();
+  });
+
+  // The count comes from the staff's submission list (its `count`), read when Delete is
+  // pressed so the number is current.
+  const remove = useMutation(async () => {
+    const submissions = await unwrap(
+      api.GET("/api/submissions/", { params: { query: { task: task.id, page_size: 1 } } }),
+    );
+    if (!window.confirm(deleteQuestion(task.title, submissions.count))) return;
+    await unwrap(api.DELETE("/api/tasks/{id}/", { params: { path: { id: task.id } } }));
     onSaved();
   });
 
@@ -30,18 +64,22 @@ export function TaskRow({ task, course, onSaved }: { task: Task; course: CourseD
   }
 
   return (
-    <li style={{ display: "block" }}>
+    <li style={{ display: "block" }} {...itemProps}>
       <div className="row row--between">
-        <div>
-          <div className="row">
-            <span className="task-title">{task.title}</span>
-            <Badge tone="info">{kindLabel(task.kind)}</Badge>
-            {!task.is_published && <Badge tone="warn">Hidden</Badge>}
-          </div>
-          <div className="task-meta">
-            <span>{plural(task.max_score, "point")}</span>
-            <span>{task.max_attempts === null ? "unlimited attempts" : plural(task.max_attempts, "attempt")}</span>
-            {task.due_at && <span>due {formatDateTime(task.due_at)}</span>}
+        <div className="row">
+          {controls}
+          <div>
+            <div className="row">
+              <span className="task-title">{task.title}</span>
+              <Badge tone="info">{kindLabel(task.kind)}</Badge>
+              {!task.is_published && <Badge tone="warn">Hidden</Badge>}
+            </div>
+            <div className="task-meta">
+              <span>{plural(task.max_score, "point")}</span>
+              <span>{task.max_attempts === null ? "unlimited attempts" : plural(task.max_attempts, "attempt")}</span>
+              {task.weight !== 1 && <span>weight {task.weight}</span>}
+              {task.due_at && <span>due {formatDateTime(task.due_at)}</span>}
+            </div>
           </div>
         </div>
         <div className="row">
@@ -66,8 +104,13 @@ export function TaskRow({ task, course, onSaved }: { task: Task; course: CourseD
             {editing ? "Cancel" : "Edit"}
             <span className="visually-hidden"> {task.title}</span>
           </button>
+          <button type="button" className="danger" disabled={remove.busy} onClick={() => void remove.run()}>
+            Delete
+            <span className="visually-hidden"> {task.title}</span>
+          </button>
         </div>
       </div>
+      <ErrorMessage error={remove.error} />
       {!editing && <ErrorMessage error={patch.error} />}
       {editing && (
         <form onSubmit={save} noValidate style={{ marginTop: "0.75rem" }}>

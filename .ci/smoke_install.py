@@ -1,23 +1,30 @@
 #!/usr/bin/env python3
-"""Packaging smoke test: does a fresh Django site work with nothing but the built package?
+"""Install smoke test: do README.md's install blocks work, as written, on both Django lines?
+
+README.md marks its install instructions with ``<!-- install-block: NAME -->`` before each
+code block; this script runs exactly those blocks, so a README edit that breaks them fails CI.
 
 1. Build the sdist and, from it, the wheel (``python -m build``); check the wheel's contents.
-2. Install the wheel into a new virtual environment (dependencies from the package index).
-3. ``django-admin startproject`` a new host and add learnplat with the settings and URL
-   lines of README.md (the blocks after ``<!-- smoke-test: settings -->`` and
-   ``<!-- smoke-test: urls -->``), so the README's instructions are what is tested.
-4. ``migrate``, start ``runserver`` on a free loopback port, then register, log in and read
-   ``auth/me/`` through HTTP; a wrong password must get 401.
+2. For each Django line (5.2 on Python 3.11, 6.1 on Python 3.13): a new virtual environment
+   with only that Django (the host's), then the ``pip`` block's commands in a shell with the
+   environment first on PATH. Its ``git clone`` line is the one command not run as written:
+   without a network, ``./learnplat`` is a copy of this checkout's files instead.
+3. ``django-admin startproject`` a new host; append the ``settings`` block and the line's
+   ``tasks-*`` block to its settings.py and the ``urls`` block to its urls.py.
+4. ``check --fail-level WARNING``, ``migrate``, start ``runserver`` on a free loopback port,
+   then register, log in and read ``auth/me/`` through HTTP; a wrong password must get 401.
 
-    python .ci/smoke_package.py [--python python3.12] [--pip-arg 'Django<6.1'] [--keep]
+    python .ci/smoke_install.py [--only django52] [--keep]
 
-Needs ``build`` in the running interpreter. Exits non-zero at the first failure.
+Needs ``build`` in the running interpreter, and python3.11 / python3.13 (pyenv's, found from the
+repository root like tox finds them). Exits non-zero at the first failure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import secrets
 import shutil
@@ -31,6 +38,7 @@ import urllib.request
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +48,22 @@ EXPECTED_IN_WHEEL = (
     "learnplat/conf.py",
     "learnplat/accounts/migrations/0001_initial.py",
     "learnplat/courses/migrations/0001_initial.py",
+)
+# README.md's clone line: the one command of the pip block that the script does itself.
+CLONE_LINE = "git clone https://github.com/learnplat/learnplat"
+
+
+@dataclass(frozen=True)
+class DjangoLine:
+    name: str
+    python: str
+    django: str  # what the host had installed before learnplat
+    settings_blocks: tuple[str, ...]
+
+
+LINES = (
+    DjangoLine("django52", "python3.11", "Django>=5.2,<6.0", ("settings", "tasks-django52")),
+    DjangoLine("django61", "python3.13", "Django>=6.1,<6.2", ("settings", "tasks-django6")),
 )
 
 
@@ -55,17 +79,32 @@ def stage(title: str) -> Iterator[None]:
     print(f"--- smoke: {title}: ok ({time.monotonic() - started:.1f}s)", flush=True)
 
 
-def run(*cmd: str | Path, cwd: Path | None = None) -> None:
+def run(*cmd: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
     print("$", " ".join(str(c) for c in cmd), flush=True)
-    subprocess.run([str(c) for c in cmd], cwd=cwd, check=True)  # noqa: S603
+    subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, check=True)  # noqa: S603
 
 
 def readme_block(name: str) -> str:
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    found = re.search(rf"<!-- smoke-test: {name} -->\s*```python\n(.*?)```", text, re.DOTALL)
+    marker = f"<!-- install-block: {re.escape(name)} -->"
+    found = re.search(rf"{marker}\s*```(?:python|console)\n(.*?)```", text, re.DOTALL)
     if found is None:
-        raise SmokeFailure(f"README.md has no python block after '<!-- smoke-test: {name} -->'")
+        raise SmokeFailure(f"README.md has no code block after '<!-- install-block: {name} -->'")
     return found.group(1)
+
+
+def interpreter(name: str) -> str:
+    """The absolute path of ``name`` as the repository root sees it (pyenv's .python-version)."""
+    found = subprocess.run(  # noqa: S603
+        [name, "-c", "import sys; print(sys.executable)"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode != 0:
+        raise SmokeFailure(f"{name} is not available: {found.stderr.strip()}")
+    return found.stdout.strip()
 
 
 def free_port() -> int:
@@ -118,25 +157,53 @@ def build(workdir: Path) -> Path:
         return wheels[0]
 
 
-def install(workdir: Path, wheel: Path, python: str, pip_args: list[str]) -> Path:
-    with stage("install the wheel into a fresh virtual environment"):
-        run(python, "-m", "venv", workdir / "venv")
-        venv_python = workdir / "venv" / "bin" / "python"
-        run(venv_python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-        run(venv_python, "-m", "pip", "install", "--quiet", wheel, *pip_args)
+def checkout_copy(target: Path) -> None:
+    """What ``git clone`` of this repository gives: its tracked and new, unignored files."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    )
+    for name in listed.stdout.decode().split("\0"):
+        source = REPO / name
+        if name and source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+
+
+def install(workdir: Path, line: DjangoLine) -> Path:
+    with stage(f"{line.name}: README.md's pip block in a fresh {line.python} environment"):
+        venv = workdir / "venv"
+        run(interpreter(line.python), "-m", "venv", venv)
+        venv_python = venv / "bin" / "python"
+        run(venv_python, "-m", "pip", "install", "--quiet", line.django)
+        # As in a shell where the host's virtual environment is active.
+        path = f"{venv / 'bin'}:{os.environ['PATH']}"
+        env = {**os.environ, "PATH": path, "VIRTUAL_ENV": str(venv)}
+        commands = [c for c in readme_block("pip").splitlines() if c.strip()]
+        if CLONE_LINE not in commands:
+            raise SmokeFailure(f"the pip block lost its line {CLONE_LINE!r}: update CLONE_LINE")
+        for command in commands:
+            if command == CLONE_LINE:
+                print(f"$ {command}    # no network: a copy of this checkout", flush=True)
+                checkout_copy(workdir / "learnplat")
+            else:
+                run("bash", "-c", command, cwd=workdir, env=env)
         run(venv_python, "-m", "pip", "list")
         return venv_python
 
 
-def make_host(workdir: Path, venv_python: Path) -> Path:
-    with stage("startproject a new host and add learnplat as README.md says"):
+def make_host(workdir: Path, venv_python: Path, line: DjangoLine) -> Path:
+    with stage(f"{line.name}: startproject a new host and add learnplat as README.md says"):
         host = workdir / "host"
         host.mkdir()
         run(venv_python, "-m", "django", "startproject", "smokehost", host)
         with (host / "smokehost" / "settings.py").open("a", encoding="utf-8") as settings:
-            settings.write("\n# learnplat, from README.md\n" + readme_block("settings"))
+            for name in line.settings_blocks:
+                settings.write(f"\n# learnplat, README.md's {name} block\n" + readme_block(name))
         with (host / "smokehost" / "urls.py").open("a", encoding="utf-8") as urls:
-            urls.write("\n# learnplat, from README.md\n" + readme_block("urls"))
+            urls.write("\n# learnplat, README.md's urls block\n" + readme_block("urls"))
         run(venv_python, "manage.py", "check", "--fail-level", "WARNING", cwd=host)
         run(venv_python, "manage.py", "migrate", "--noinput", cwd=host)
         return host
@@ -179,8 +246,8 @@ def server(venv_python: Path, host: Path, workdir: Path) -> Iterator[str]:
             process.wait()
 
 
-def exercise_api(base: str) -> None:
-    with stage("register, log in and read auth/me/ over HTTP"):
+def exercise_api(base: str, name: str) -> None:
+    with stage(f"{name}: register, log in and read auth/me/ over HTTP"):
         username = f"smoke_{secrets.token_hex(4)}"
         password = secrets.token_urlsafe(16)
         status, body = call(
@@ -204,27 +271,34 @@ def exercise_api(base: str) -> None:
         expect("POST auth/token/ with a wrong password", status, body, 401)
 
 
+def smoke_line(workdir: Path, line: DjangoLine) -> None:
+    workdir.mkdir()
+    venv_python = install(workdir, line)
+    host = make_host(workdir, venv_python, line)
+    with server(venv_python, host, workdir) as base:
+        exercise_api(base, line.name)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--python", default=sys.executable, help="interpreter of the new venv")
-    parser.add_argument("--pip-arg", action="append", default=[], help="extra pip install argument")
+    names = [line.name for line in LINES]
+    parser.add_argument("--only", choices=names, action="append", help="one Django line")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="learnplat-smoke-"))
     print(f"work directory: {workdir}")
     try:
-        wheel = build(workdir)
-        venv_python = install(workdir, wheel, args.python, args.pip_arg)
-        host = make_host(workdir, venv_python)
-        with server(venv_python, host, workdir) as base:
-            exercise_api(base)
+        build(workdir)
+        for line in LINES:
+            if not args.only or line.name in args.only:
+                smoke_line(workdir / line.name, line)
     except (SmokeFailure, subprocess.CalledProcessError) as failure:
         print(f"\nsmoke test FAILED: {failure}", file=sys.stderr, flush=True)
         return 1
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    print("\nsmoke test passed: built, installed, migrated, registered and logged in.")
+    print("\nsmoke test passed: README.md's install blocks work on every Django line.")
     return 0
 
 

@@ -1,0 +1,46 @@
+"""``Task.objects.with_effective_dates()`` gives what ``deadlines.effective_window`` gives."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from learnplat.courses.deadlines import effective_window
+from learnplat.courses.models import Extension, Task
+from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sql_and_the_python_rule_agree() -> None:
+    now = timezone.now()
+    at = {name: now + timedelta(days=d) for name, d in (("d1", 1), ("d3", 3), ("d5", 5))}
+    course = CourseFactory()
+    user, other = make_user(username="me"), make_user(username="other")
+    enroll(user, course)
+    enroll(other, course)
+    cases: list[tuple[Task, Any, Any]] = []
+    # Every shape of (due, close) and (own extension, course-wide extension or none).
+    shapes = [(None, None), (at["d1"], None), (None, at["d3"]), (at["d1"], at["d3"])]
+    extensions = [None, at["d1"], at["d5"]]
+    for (due, closes), own in itertools.product(shapes, extensions):
+        task = TaskFactory(course=course, due_at=due, closes_at=closes)
+        if own is not None:
+            Extension.objects.create(user=user, course=course, task=task, due_at=own)
+        cases.append((task, due, closes))
+    # The other user's course-wide extension applies to every task without one of its own.
+    Extension.objects.create(user=other, course=course, due_at=at["d3"])
+    Extension.objects.create(user=other, course=course, task=cases[1][0], due_at=at["d5"])
+    for who in (user, other):
+        annotated = {t.pk: t for t in Task.objects.filter(course=course).with_effective_dates(who)}
+        for task, _, _ in cases:
+            window = effective_window(task, who)
+            row = annotated[task.pk]
+            assert (row.effective_due_at, row.effective_closes_at) == (
+                window.due_at,
+                window.closes_at,
+            ), (who, task.due_at, task.closes_at)
