@@ -3,7 +3,8 @@
 - :class:`UserSummarySerializer`: ``{id, username, first_name, last_name}`` of any
   ``AUTH_USER_MODEL`` (courses' instructors, enrollments, submissions, gradebooks).
 - :class:`CourseSummarySerializer`: ``{slug, title}`` of a course (progress, submissions).
-- :class:`UserField`: a user given by id (active users of any user model).
+- :class:`UserField`: a user given by id (active users of any user model);
+  :class:`UsernameField` and :class:`UserEmailField` by username or e-mail, in any case.
 - :class:`CompleteResponseMixin`: the OpenAPI schema lists every field of its answers as
   required (they always are present), except ``Meta.response_optional_fields``.
 - :class:`RejectUnknownFieldsMixin`: a 400 for keys a serializer does not know, so a typo
@@ -132,13 +133,88 @@ class UserField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self) -> Any:
+        return active_users()
+
+
+def active_users() -> Any:
+    """The users of ``AUTH_USER_MODEL`` that may be named in input (active ones, when the
+    model has ``is_active``)."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    users = model._default_manager.all()
+    if any(f.name == "is_active" for f in model._meta.get_fields()):
+        users = users.filter(is_active=True)
+    return users
+
+
+class _UserLookupField(serializers.CharField):
+    """A user named by one of their fields, compared without regard to case; the value is
+    the user. An exact match wins over others that differ only in case."""
+
+    #: What the error messages call the field.
+    noun = ""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Longer than any username or address (RFC 5321 allows 254 characters).
+        kwargs.setdefault("max_length", 320)
+        super().__init__(**kwargs)
+
+    def lookup_field(self) -> str | None:
+        raise NotImplementedError
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        # The string passes CharField's checks (length, blank) before it is looked up.
+        value = super().run_validation(data)
+        field = self.lookup_field()
+        if field is None:
+            raise serializers.ValidationError(f"Users of this site have no {self.noun}.")
+        matches = list(active_users().filter(**{f"{field}__iexact": value}).order_by("pk")[:5])
+        exact = [user for user in matches if getattr(user, field) == value]
+        if len(exact) == 1 or len(matches) == 1:
+            return exact[0] if exact else matches[0]
+        if not matches:
+            raise serializers.ValidationError(f"No user has this {self.noun}.")
+        raise serializers.ValidationError(
+            f"Several users have this {self.noun}; give the user's id instead."
+        )
+
+
+class UsernameField(_UserLookupField):
+    """A user given by username (``USERNAME_FIELD``), among active users."""
+
+    noun = "username"
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "The user's username (any case).")
+        super().__init__(**kwargs)
+
+    def lookup_field(self) -> str:
         from django.contrib.auth import get_user_model
 
+        return str(get_user_model().USERNAME_FIELD)
+
+
+class UserEmailField(_UserLookupField):
+    """A user given by e-mail address (the model's ``EMAIL_FIELD``), among active users."""
+
+    noun = "e-mail address"
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "The user's e-mail address (any case).")
+        super().__init__(**kwargs)
+
+    def lookup_field(self) -> str | None:
+        from django.contrib.auth import get_user_model
+        from django.core.exceptions import FieldDoesNotExist
+
         model = get_user_model()
-        users = model._default_manager.all()
-        if any(f.name == "is_active" for f in model._meta.get_fields()):
-            users = users.filter(is_active=True)
-        return users
+        name = str(model.get_email_field_name())
+        try:
+            model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        return name
 
 
 # -- lean representations -------------------------------------------------------------------

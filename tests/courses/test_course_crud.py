@@ -342,3 +342,92 @@ def test_documented_nested_create_example_works(world: World) -> None:
     assert [t["position"] for t in body["tasks"]] == [1, 2, 3]
     first, second, _third = (t["id"] for t in body["tasks"])
     assert body["tasks"][2]["prerequisites"] == [first, second]
+
+
+# -- the settings an instructor edits after creation --------------------------------------
+
+
+def test_patch_edits_the_course_settings(world: World) -> None:
+    client = world.client("instructor")
+    settings = {
+        "title": "Intro, second run",
+        "description": "Now with **more** sums.",
+        "capacity": 30,
+        "enrollment_open": False,
+    }
+    response = client.patch(url("course-detail", "intro"), settings, format="json")
+    assert response.status_code == 200, response.json()
+    shown = client.get(url("course-detail", "intro")).json()
+    assert {key: shown[key] for key in settings} == settings
+    cleared = client.patch(url("course-detail", "intro"), {"capacity": None}, format="json")
+    assert cleared.json()["capacity"] is None
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"capacity": -1}, "capacity"),
+        ({"capacity": "many"}, "capacity"),
+        ({"enrollment_open": "maybe"}, "enrollment_open"),
+        ({"title": "Fine", "capacity": -1}, "capacity"),
+    ],
+)
+def test_patch_bad_settings_is_400_and_changes_nothing(
+    world: World, payload: dict[str, Any], field: str
+) -> None:
+    before = Course.objects.filter(slug="intro").values().get()
+    response = world.client("instructor").patch(
+        url("course-detail", "intro"), payload, format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+    assert Course.objects.filter(slug="intro").values().get() == before
+
+
+def test_capacity_below_the_enrolled_students_is_allowed_and_closes_self_enrollment(
+    world: World,
+) -> None:
+    # Two students are enrolled; a capacity of one keeps both and lets nobody else in by
+    # themselves (staff additions ignore capacity, as they always did).
+    client = world.client("instructor")
+    response = client.patch(url("course-detail", "intro"), {"capacity": 1}, format="json")
+    assert (response.status_code, response.json()["capacity"]) == (200, 1)
+    assert Enrollment.objects.students().active().filter(course=world.course).count() == 2
+    refused = world.client("outsider").post(url("course-enroll", "intro"))
+    assert (refused.status_code, refused.json()["code"]) == (409, "course_full")
+    added = client.post(url("course-enrollments", "intro"), {"username": "outsider"})
+    assert added.status_code == 201
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_creates_with_one_title_get_different_slugs(world: World) -> None:
+    from learnplat.flows import authoring as authoring_flow
+    from tests.race import race
+
+    # Six at once: more than the five tries the flow once allowed, which left the last with
+    # a 409 slug_conflict.
+    creators = [world.users["instructor"], world.users["other_instructor"]] * 3
+    outcomes = race(
+        *[lambda c=c: authoring_flow.create_course(creator=c, title="Busy day") for c in creators]
+    )
+    slugs = sorted(outcome.get().slug for outcome in outcomes)
+    assert slugs == ["busy-day", *sorted(f"busy-day-{n}" for n in range(2, 7))]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_creates_with_one_explicit_slug_make_one_course(world: World) -> None:
+    from tests.race import race
+
+    clients = [world.client("instructor"), world.client("other_instructor")] * 2
+    outcomes = race(
+        *[
+            lambda c=c: c.post(url("course-list"), {"title": "Mine", "slug": "mine"}).status_code
+            for c in clients
+        ]
+    )
+    assert sorted(outcome.get() for outcome in outcomes) == [201, 400, 400, 400]
+    assert Course.objects.filter(slug="mine").count() == 1

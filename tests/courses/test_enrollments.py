@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from learnplat.courses.models import Enrollment
 from learnplat.roles import Role
@@ -141,10 +142,79 @@ def test_promote_reactivate_and_conflicts(world: World) -> None:
     assert (demote_self.status_code, demote_self.json()["code"]) == (409, "last_instructor")
 
 
+@pytest.mark.parametrize("key", ["user", "username", "email"])
+def test_add_by_id_username_or_email(world: World, key: str) -> None:
+    newcomer = make_user(Role.STUDENT, username="Newcomer", email="New.Comer@Example.com")
+    value = {"user": newcomer.pk, "username": "newcomer", "email": "new.comer@example.COM"}[key]
+    response = world.client("assistant").post(
+        url("course-enrollments", "intro"), {key: value, "role": "student"}
+    )
+    assert response.status_code == 201, response.json()
+    assert (response.json()["user"]["id"], response.json()["role"]) == (newcomer.pk, "student")
+    again = world.client("instructor").post(url("course-enrollments", "intro"), {key: value})
+    assert (again.status_code, again.json()["code"]) == (409, "already_enrolled")
+    assert Enrollment.objects.filter(user=newcomer, course=world.course).count() == 1
+
+
+def test_a_dropped_member_added_by_username_is_active_again(world: World) -> None:
+    student = world.users["student"]
+    Enrollment.objects.filter(user=student, course=world.course).update(status="dropped")
+    response = world.client("instructor").post(
+        url("course-enrollments", "intro"), {"username": "STUDENT"}
+    )
+    assert (response.status_code, response.json()["status"]) == (201, "active")
+    assert Enrollment.objects.filter(user=student, course=world.course).count() == 1
+
+
+def test_an_exact_username_wins_over_one_that_differs_in_case(world: World) -> None:
+    # learnplat's user model refuses such pairs; the host shapes with their own user model
+    # (custom_user, auth_user) allow them.
+    lower = make_user(Role.STUDENT, username="twin")
+    try:
+        with transaction.atomic():
+            make_user(Role.STUDENT, username="Twin", email="twin2@example.com")
+    except IntegrityError:
+        pytest.skip("this host shape's user model keeps usernames unique in any case")
+    response = world.client("instructor").post(
+        url("course-enrollments", "intro"), {"username": "twin"}
+    )
+    assert (response.status_code, response.json()["user"]["id"]) == (201, lower.pk)
+    ambiguous = world.client("instructor").post(
+        url("course-enrollments", "intro"), {"username": "TWIN"}
+    )
+    assert ambiguous.status_code == 400
+    assert "username" in ambiguous.json()
+
+
+def test_an_e_mail_shared_by_two_users_is_400(world: World) -> None:
+    make_user(Role.STUDENT, email="shared@example.com")
+    try:
+        with transaction.atomic():
+            make_user(Role.STUDENT, email="Shared@example.com")
+    except IntegrityError:
+        pytest.skip("this host shape's user model keeps e-mail addresses unique in any case")
+    response = world.client("instructor").post(
+        url("course-enrollments", "intro"), {"email": "SHARED@example.com"}
+    )
+    assert response.status_code == 400
+    assert "Several users" in response.json()["email"][0]
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({}, "user"),
+        ({}, "non_field_errors"),
+        ({"role": "student"}, "non_field_errors"),
+        ({"user": "STUDENT", "username": "student"}, "non_field_errors"),
+        ({"username": "student", "email": "student@example.com"}, "non_field_errors"),
+        ({"username": "nobody-by-that-name"}, "username"),
+        ({"username": ""}, "username"),
+        ({"username": None}, "username"),
+        ({"username": "x" * 1000}, "username"),
+        ({"email": "nobody@example.com"}, "email"),
+        ({"email": "not an address"}, "email"),
+        ({"email": ["student@example.com"]}, "email"),
+        ({"username": "student", "role": "owner"}, "role"),
         ({"user": 999999}, "user"),
         ({"user": "abc"}, "user"),
         ({"user": None}, "user"),
@@ -153,11 +223,16 @@ def test_promote_reactivate_and_conflicts(world: World) -> None:
     ],
 )
 def test_bad_input_is_400(world: World, payload: dict[str, Any], field: str) -> None:
-    before = Enrollment.objects.count()
-    response = world.client("instructor").post(url("course-enrollments", "intro"), payload)
+    before = Enrollment.objects.values_list("pk", "role", "status").order_by("pk")
+    before = list(before)
+    if payload.get("user") == "STUDENT":
+        payload = {**payload, "user": world.users["student"].pk}
+    response = world.client("instructor").post(
+        url("course-enrollments", "intro"), payload, format="json"
+    )
     assert response.status_code == 400
     assert field in response.json()
-    assert Enrollment.objects.count() == before
+    assert list(Enrollment.objects.values_list("pk", "role", "status").order_by("pk")) == before
 
 
 def test_inactive_users_cannot_be_added(world: World) -> None:

@@ -152,3 +152,67 @@ def test_list_query_count_is_constant(world: World, django_assert_num_queries: A
         assert client.get(url("course-extensions", "intro"), {"page_size": 50}).status_code == 200
 
     assert_same_query_count(django_assert_num_queries, listing, listing, between=more)
+
+
+# -- DELETE extensions/{id}/ ----------------------------------------------------------------
+
+
+def extension_url(extension: Extension) -> str:
+    return url("extension-detail", extension.pk)
+
+
+@matrix(
+    anonymous=401,
+    outsider=404,
+    student=403,
+    assistant=204,
+    other_instructor=404,
+    instructor=204,
+    admin=204,
+)
+def test_revoke_matrix(world: World, role: str, code: int) -> None:
+    extension = Extension.objects.create(
+        user=world.users["student"], course=world.course, task=world.task, due_at=DUE
+    )
+    response = world.client(role).delete(extension_url(extension))
+    assert response.status_code == code
+    assert Extension.objects.filter(pk=extension.pk).exists() is (code != 204)
+
+
+def test_another_students_extension_is_404_to_a_student(world: World) -> None:
+    extension = Extension.objects.create(
+        user=world.users["other_student"], course=world.course, due_at=DUE
+    )
+    assert world.client("student").delete(extension_url(extension)).status_code == 404
+    assert Extension.objects.filter(pk=extension.pk).exists()
+
+
+def test_another_courses_extension_is_404_to_staff(world: World) -> None:
+    theirs = make_user(Role.STUDENT)
+    enroll(theirs, world.other_course)
+    extension = Extension.objects.create(user=theirs, course=world.other_course, due_at=DUE)
+    for role in ("instructor", "assistant"):
+        response = world.client(role).delete(extension_url(extension))
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert Extension.objects.filter(pk=extension.pk).exists()
+
+
+def test_revoking_twice_is_404(world: World) -> None:
+    extension = Extension.objects.create(
+        user=world.users["student"], course=world.course, due_at=DUE
+    )
+    client = world.client("instructor")
+    assert client.delete(extension_url(extension)).status_code == 204
+    second = client.delete(extension_url(extension))
+    assert (second.status_code, second.json()["code"]) == (404, "not_found")
+    assert client.delete(url("extension-detail", 999999)).status_code == 404
+
+
+def test_revoking_leaves_the_other_extensions(world: World) -> None:
+    student = world.users["student"]
+    whole = Extension.objects.create(user=student, course=world.course, due_at=DUE)
+    one = Extension.objects.create(user=student, course=world.course, task=world.task, due_at=DUE)
+    client = world.client("assistant")
+    assert client.delete(extension_url(one)).status_code == 204
+    listed = client.get(url("course-extensions", "intro")).json()["results"]
+    assert [e["id"] for e in listed] == [whole.pk]

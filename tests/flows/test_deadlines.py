@@ -345,3 +345,79 @@ def test_grant_extension_rules(world: World) -> None:
         deadlines_flow.grant_extension(
             granted_by=None, course=world.course, user=dropped, due_at=due
         )
+
+
+# -- learnplat.flows.deadlines.revoke_extension ------------------------------------------------
+
+
+def extend_a_day(world: Any, *, task: Task | None) -> Extension:
+    """``world.student``'s extension of ``task`` (None: the whole course) until tomorrow."""
+    return deadlines_flow.grant_extension(
+        granted_by=world.instructor,
+        course=world.course,
+        user=world.student,
+        task=task,
+        due_at=timezone.now() + timedelta(days=1),
+    )
+
+
+def test_revoking_through_the_api_regrades_and_moves_progress(world: Any) -> None:
+    from django.urls import reverse
+
+    from learnplat.progress.models import CourseProgress
+    from learnplat.submissions.models import Evaluation
+
+    submission = late_graded(world)
+    extension = extend_a_day(world, task=world.task)
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (False, 10.0)
+    assert CourseProgress.objects.get(user=world.student, course=world.course).percent == 100.0
+
+    response = world.client(world.assistant).delete(
+        reverse("learnplat:extension-detail", args=[extension.pk])
+    )
+    assert response.status_code == 204
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (True, 6.0)
+    assert CourseProgress.objects.get(user=world.student, course=world.course).percent == 60.0
+    last = Evaluation.objects.filter(submission=submission).last()
+    assert last is not None
+    assert (last.trigger, last.score) == ("deadline", 6.0)
+
+
+def test_revoking_a_task_extension_falls_back_to_the_course_wide_one(world: Any) -> None:
+    submission = late_graded(world)
+    extend_a_day(world, task=None)
+    own = extend_a_day(world, task=world.task)
+    deadlines_flow.revoke_extension(extension=own)
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (False, 10.0)
+    assert Extension.objects.filter(user=world.student).count() == 1
+
+
+def test_revoking_a_revoked_extension_is_not_found(world: World) -> None:
+    from learnplat.exceptions import NotFound
+
+    extension = Extension.objects.create(
+        user=world.student, course=world.course, due_at=timezone.now()
+    )
+    stale = Extension.objects.get(pk=extension.pk)
+    deadlines_flow.revoke_extension(extension=extension)
+    with pytest.raises(NotFound):
+        deadlines_flow.revoke_extension(extension=stale)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_revokes_of_one_extension_delete_it_once(world: World) -> None:
+    from learnplat.exceptions import NotFound
+    from tests.race import race
+
+    submission = late_graded(world)
+    extension = extend_a_day(world, task=world.task)
+    copies = [Extension.objects.get(pk=extension.pk) for _ in range(4)]
+    outcomes = race(*[lambda e=e: deadlines_flow.revoke_extension(extension=e) for e in copies])
+    assert sorted(type(o.error).__name__ for o in outcomes) == ["NoneType"] + ["NotFound"] * 3
+    assert all(o.error is None or isinstance(o.error, NotFound) for o in outcomes)
+    submission.refresh_from_db()
+    assert (submission.is_late, submission.score) == (True, 6.0)

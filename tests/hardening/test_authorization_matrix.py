@@ -11,7 +11,7 @@ tests/world.py):
   ``other_instructor`` teaches ``other_course`` only; ``admin`` is a platform admin.
 - ``draft`` is a draft of ``instructor`` (and ``assistant``): invisible to everyone else,
   ``student`` too, though enrolled in it.
-- ``submission`` is ``student``'s, on ``task`` of ``course``.
+- ``submission`` is ``student``'s, on ``task`` of ``course``; so is ``extension``.
 
 Outsiders get 404 for what they cannot see, 403 for what they see but may not do.
 """
@@ -29,6 +29,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 import learnplat.urls
+from learnplat.courses.models import Extension
 from learnplat.submissions.models import Submission
 from tests.factories import (
     MATRIX_ROLES,
@@ -46,6 +47,7 @@ class World(SharedWorld):
     token of everyone."""
 
     submission: Submission | None = None
+    extension: Extension | None = None
     refresh: dict[str, str] = field(default_factory=dict)
 
 
@@ -71,7 +73,13 @@ def world(world: SharedWorld) -> World:
         for role, user in world.users.items()
         if user is not None
     }
-    return World(**world.fields(), submission=submission, refresh=refresh)
+    extension = Extension.objects.create(
+        user=world.student,
+        course=world.course,
+        task=task,
+        due_at=timezone.now() + timedelta(days=3),
+    )
+    return World(**world.fields(), submission=submission, extension=extension, refresh=refresh)
 
 
 # -- what each operation sends ----------------------------------------------------------------
@@ -211,6 +219,11 @@ TABLE: dict[tuple[str, str], Row] = {
             "task": w.task.pk,
             "due_at": (timezone.now() + timedelta(days=3)).isoformat(),
         },
+    ),
+    # The student whose extension it is sees it (403); the rest who cannot see it get 404.
+    ("extension-detail", "DELETE"): Row(
+        "401  404 403 404 204  404  204  204",
+        kwargs=lambda w: {"pk": w.extension.pk},  # type: ignore[union-attr]
     ),
     ("task-detail", "GET"): Row("401  404 200 200 200  404  200  200", kwargs=task_kwargs),
     ("task-detail", "PATCH"): Row(

@@ -373,6 +373,18 @@ class ExtensionQuerySet(models.QuerySet["Extension"]):
     def for_user(self, user: Any) -> ExtensionQuerySet:
         return self.filter(user=user)
 
+    def visible_to(self, user: Any) -> ExtensionQuerySet:
+        """A user's own extensions and those of courses they are staff of; every one for
+        platform admins (as submissions are seen)."""
+        if not _is_authenticated(user):
+            return self.none()
+        if is_platform_admin(user):
+            return self.all()
+        from learnplat.courses.models import Enrollment
+
+        taught = Enrollment.objects.staff().filter(user=user).values("course_id")
+        return self.filter(models.Q(user=user) | models.Q(course_id__in=taught))
+
     def for_task(self, task: Task, user: Any) -> ExtensionQuerySet:
         """The user's extensions that may apply to ``task``: its own and the course-wide one."""
         return self.filter(user=user, course_id=task.course_id).filter(

@@ -38,7 +38,9 @@ from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
     CompleteResponseMixin,
     RejectUnknownFieldsMixin,
+    UserEmailField,
     UserField,
+    UsernameField,
     UserSummarySerializer,
     call_flow,
     datetime_json,
@@ -406,12 +408,38 @@ class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
         read_only_fields = fields
 
 
+#: The keys that name the person of ``POST courses/{slug}/enrollments/``; exactly one is given.
+PERSON_KEYS = ("user", "username", "email")
+
+
 class EnrollmentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
     """``POST courses/{slug}/enrollments/``: add a user, change a member's role, or bring
-    back one who dropped."""
+    back one who dropped. Name the person by exactly one of ``user`` (id), ``username`` and
+    ``email``."""
 
-    user = UserField()
+    # validated_data["user"] is the user whichever key named them, so the flow (and a host
+    # serializer's extra fields) never see username or email.
+
+    user = UserField(required=False, help_text="The user's id. Give one of user, username, email.")
+    username = UsernameField(
+        required=False, help_text="The user's username (any case), instead of `user`."
+    )
+    email = UserEmailField(
+        required=False, help_text="The user's e-mail address (any case), instead of `user`."
+    )
     role = serializers.ChoiceField(choices=CourseRole.choices, default=CourseRole.STUDENT)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        named = [key for key in PERSON_KEYS if key in attrs]
+        if len(named) != 1:
+            # A body-wide error: DRF reports it under non_field_errors.
+            raise serializers.ValidationError(
+                "Give exactly one of user (id), username or email"
+                + (f"; got {', '.join(named)}." if named else ".")
+            )
+        person = attrs[named[0]]
+        rest = {key: value for key, value in attrs.items() if key not in PERSON_KEYS}
+        return {**rest, "user": person}
 
     def create(self, validated_data: dict[str, Any]) -> Enrollment:
         return call_flow(

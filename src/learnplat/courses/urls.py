@@ -7,6 +7,7 @@
 | ``course-enrollments``, ``course-tasks``, ``course-extensions`` | ``courses/{slug}/<list>/`` |
 | ``course-tasks-reorder`` | ``courses/{slug}/tasks/reorder/`` |
 | ``task-detail`` | ``tasks/{id}/`` |
+| ``extension-detail`` | ``extensions/{id}/`` (DELETE only) |
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from learnplat.courses.views import (
     CourseTaskViewSet,
     CourseViewSet,
     EnrollmentViewSet,
+    ExtensionDetailViewSet,
     ExtensionViewSet,
     TaskViewSet,
 )
@@ -27,6 +29,7 @@ from learnplat.courses.views import (
 router = SimpleRouter()
 router.register("courses", CourseViewSet, basename="course")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("extensions", ExtensionDetailViewSet, basename="extension")
 
 _LIST_CREATE: Any = {"get": "list", "post": "create"}
 

@@ -48,6 +48,7 @@ from learnplat.courses.serializers import (
 from learnplat.exceptions import Conflict
 from learnplat.filters import FilterBackend
 from learnplat.flows import authoring as authoring_flow
+from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.permissions import AllowAny, IsAuthenticated, IsInstructor
 from learnplat.schema import PAGE_NOT_FOUND, error_responses
@@ -332,8 +333,11 @@ class CourseChildViewSet(
     ),
     create=extend_schema(
         summary="Add a member, change a member's role, or bring back one who dropped",
-        description="Staff additions ignore `enrollment_open` and `capacity`. Assistants may "
-        "add students only.",
+        description="Name the person by exactly one of `user` (id), `username` or `email` "
+        "(both compared without regard to case): an unknown one is a 400 on that key, none or "
+        "more than one a 400 in `non_field_errors`. A member who dropped comes back active in "
+        "`role`; an active member in another role changes role. Staff additions ignore "
+        "`enrollment_open` and `capacity`. Assistants may add students only.",
         parameters=[SLUG_PARAMETER],
         request=EnrollmentCreateSerializer,
         responses={
@@ -459,6 +463,35 @@ class ExtensionViewSet(CourseChildViewSet):
 
     def course_queryset(self, course: Course) -> QuerySet[Extension]:
         return Extension.objects.for_course(course)
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        summary="Revoke a deadline extension",
+        description="Course staff. The student's submissions are judged by the task's own "
+        "dates (or by a course-wide extension) again; their lateness, grades and progress are "
+        "recomputed in the same transaction.",
+        responses={204: None, **errors(401, 403, 404)},
+    ),
+)
+class ExtensionDetailViewSet(
+    CoursesViewMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[Extension]
+):
+    """``extensions/{id}/``: course staff revoke an extension. The student it belongs to
+    sees it (403); everyone else gets 404, as for submissions."""
+
+    permission_resource = "extension"
+    http_method_names = ["delete", "options"]
+    action_permissions = {"destroy": [IsAuthenticated, IsCourseStaff]}
+    serializer_class = ExtensionSerializer
+
+    def get_queryset(self) -> QuerySet[Extension]:
+        return Extension.objects.visible_to(self.request.user).select_related(
+            "user", "course", "task"
+        )
+
+    def perform_destroy(self, instance: Extension) -> None:
+        deadlines_flow.revoke_extension(extension=instance)
 
 
 @extend_schema_view(

@@ -19,7 +19,7 @@ from learnplat.adapter import get_adapter
 from learnplat.courses.deadlines import late_score, window_for
 from learnplat.courses.models import Course, Enrollment, Extension, Task
 from learnplat.courses.validation import check_description
-from learnplat.exceptions import InvalidInput
+from learnplat.exceptions import InvalidInput, NotFound
 from learnplat.flows import progress
 from learnplat.submissions.choices import EvaluationTrigger
 from learnplat.submissions.models import Evaluation, Submission
@@ -66,9 +66,15 @@ def grant_extension(
 @transaction.atomic
 def revoke_extension(*, extension: Extension) -> None:
     """Delete an extension: the user's submissions are judged by the task's own dates (or
-    by a course-wide extension) again."""
+    by a course-wide extension) again, and their grades and progress follow.
+
+    404 ``not_found`` when it is already gone (two revokes at once: one wins).
+    """
+    locked = Extension.objects.select_for_update().filter(pk=extension.pk).first()
+    if locked is None:
+        raise NotFound("No such extension.")
     user, course, task = extension.user, extension.course, extension.task
-    extension.delete()
+    locked.delete()
     recompute_lateness(user=user, course=course, task=task)
 
 

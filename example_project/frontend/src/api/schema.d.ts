@@ -263,7 +263,7 @@ export interface paths {
         put?: never;
         /**
          * Add a member, change a member's role, or bring back one who dropped
-         * @description Staff additions ignore `enrollment_open` and `capacity`. Assistants may add students only.
+         * @description Name the person by exactly one of `user` (id), `username` or `email` (both compared without regard to case): an unknown one is a 400 on that key, none or more than one a 400 in `non_field_errors`. A member who dropped comes back active in `role`; an active member in another role changes role. Staff additions ignore `enrollment_open` and `capacity`. Assistants may add students only.
          */
         post: operations["courses_enrollments_create"];
         delete?: never;
@@ -395,6 +395,26 @@ export interface paths {
          */
         post: operations["courses_tasks_reorder_create"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/extensions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a deadline extension
+         * @description Course staff. The student's submissions are judged by the task's own dates (or by a course-wide extension) again; their lateness, grades and progress are recomputed in the same transaction.
+         */
+        delete: operations["extensions_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -974,11 +994,16 @@ export interface components {
         };
         /**
          * @description ``POST courses/{slug}/enrollments/``: add a user, change a member's role, or bring
-         *     back one who dropped.
+         *     back one who dropped. Name the person by exactly one of ``user`` (id), ``username`` and
+         *     ``email``.
          */
         EnrollmentCreateRequest: {
-            /** @description The user's id. */
-            user: number;
+            /** @description The user's id. Give one of user, username, email. */
+            user?: number;
+            /** @description The user's username (any case), instead of `user`. */
+            username?: string;
+            /** @description The user's e-mail address (any case), instead of `user`. */
+            email?: string;
             /** @default student */
             role?: components["schemas"]["CourseRoleEnum"];
         };
@@ -2752,7 +2777,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["EnrollmentCreateRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["EnrollmentCreateRequest"];
@@ -3301,6 +3326,54 @@ export interface operations {
                 };
             };
             /** @description The course is not visible to you, or `?page=` names no page: past the last one, or not a page number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    extensions_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this extension. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -57,7 +57,9 @@ export function CourseEditorPage() {
     if (Object.keys(local).length) return;
 
     const body: CourseCreateRequest = {
-      slug: slug.trim() || undefined,
+      // Only a slug the instructor typed: the server makes one from the title otherwise, and
+      // picks a free one (algebra-2) when the title's is taken.
+      slug: slugTouched && slug.trim() ? slug.trim() : undefined,
       title: title.trim(),
       description,
       enrollment_open: enrollmentOpen,
@@ -90,12 +92,13 @@ export function CourseEditorPage() {
                 }}
               />
             </Field>
-            <Field label="Web address (slug)" hint="Lowercase letters, digits and hyphens; made from the title when empty." errors={fields.slug}>
+            <Field label="Web address (slug)" hint="Lowercase letters, digits and hyphens. Leave it to be made from the title (with -2, -3… when taken); it never changes later." errors={fields.slug}>
               <input
                 type="text"
                 value={slug}
                 onChange={(e) => {
-                  setSlugTouched(true);
+                  // Emptied again: back to following the title.
+                  setSlugTouched(e.target.value.trim() !== "");
                   setSlug(e.target.value);
                 }}
               />

@@ -10,6 +10,7 @@ import { GradebookTab } from "./GradebookTab";
 import { GradingQueue } from "./GradingQueue";
 import { EnrollmentsTab } from "./manage/EnrollmentsTab";
 import { ExtensionsTab } from "./manage/ExtensionsTab";
+import { SettingsTab } from "./manage/SettingsTab";
 import { StatusActions } from "./manage/StatusActions";
 import { TasksTab } from "./manage/TasksTab";
 
@@ -59,12 +60,14 @@ export function ManageCoursePage() {
             <NavLink to={`${base}/extensions`}>Extensions</NavLink>
             <NavLink to={`${base}/gradebook`}>Gradebook</NavLink>
             <NavLink to={`${base}/grading`}>Grading queue</NavLink>
+            <NavLink to={`${base}/settings`}>Settings</NavLink>
           </nav>
           <Routes>
             <Route index element={<TasksTab course={data} reload={() => void course.reload()} />} />
             <Route path="enrollments" element={<EnrollmentsTab course={data} />} />
             <Route path="extensions" element={<ExtensionsTab course={data} />} />
             <Route path="gradebook" element={<GradebookTab course={data} />} />
+            <Route path="settings" element={<SettingsTab course={data} onSaved={(next) => course.setData(next)} />} />
             <Route path="grading" element={<GradingQueue course={data.slug} />} />
           </Routes>
         </>

@@ -8,25 +8,32 @@ import { formatDateTime, fullName } from "../../../format";
 import { COURSE_ROLES, isOneOf } from "../../../guards";
 import { useEnrollments } from "./useEnrollments";
 
-/** Who is in the course, and a form to add a person (or change a member's role) by user id. */
+/** The request key that names a person typed as `text`: an e-mail address has an "@". */
+export function personKey(text: string): { username: string } | { email: string } {
+  const value = text.trim();
+  return value.includes("@") ? { email: value } : { username: value };
+}
+
+/** Who is in the course, and a form to add a person (or change a member's role) by username or e-mail. */
 export function EnrollmentsTab({ course }: { course: CourseDetail }) {
   const enrollments = useEnrollments(course.slug);
-  const [user, setUser] = useState("");
+  const [person, setPerson] = useState("");
   const [role, setRole] = useState<CourseRole>("student");
   const [added, setAdded] = useState<string | null>(null);
   const add = useMutation(async () => {
     const created = await unwrap(
       api.POST("/api/courses/{slug}/enrollments/", {
         params: { path: { slug: course.slug } },
-        body: { user: Number(user), role },
+        body: { ...personKey(person), role },
       }),
     );
     setAdded(`Added ${fullName(created.user)} as ${created.role}.`);
-    setUser("");
+    setPerson("");
     void enrollments.reload();
   });
   const fields = add.fields;
-
+  // The API names the key it could not resolve; the form has one box for all of them.
+  const personErrors = [...(fields.username ?? []), ...(fields.email ?? []), ...(fields.user ?? []), ...(fields.non_field_errors ?? [])];
   function submit(event: FormEvent) {
     event.preventDefault();
     setAdded(null);
@@ -77,8 +84,8 @@ export function EnrollmentsTab({ course }: { course: CourseDetail }) {
         {added && <Notice kind="ok">{added}</Notice>}
         <ErrorMessage error={add.error} />
         <div className="form-grid">
-          <Field label="User ID" errors={fields.user}>
-            <input type="number" min={1} value={user} onChange={(e) => setUser(e.target.value)} />
+          <Field label="Username or e-mail" hint="Of someone with an account on this site." errors={personErrors}>
+            <input type="text" autoComplete="off" value={person} onChange={(e) => setPerson(e.target.value)} />
           </Field>
           <Field label="Course role" errors={fields.role}>
             <select
@@ -94,7 +101,7 @@ export function EnrollmentsTab({ course }: { course: CourseDetail }) {
           </Field>
         </div>
         <div className="form-actions">
-          <button type="submit" disabled={add.busy || !user}>
+          <button type="submit" disabled={add.busy || !person.trim()}>
             Add
           </button>
         </div>

@@ -1,15 +1,107 @@
 import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../../api/client";
-import type { CourseDetail } from "../../../api/types";
+import { useQuery } from "../../../api/hooks";
+import type { CourseDetail, Extension } from "../../../api/types";
 import { useMutation } from "../../../api/useMutation";
 import { Field } from "../../../components/Field";
-import { ErrorMessage, Notice } from "../../../components/Status";
+import { ErrorMessage, Notice, QueryView } from "../../../components/Status";
 import { formatDateTime, fromLocalInput, fullName } from "../../../format";
 import { useEnrollments } from "./useEnrollments";
 
-/** A form that moves one student's due date, for one task or for the whole course. */
+/** The course's extensions (first 100), by student and task. */
+export function useExtensions(slug: string) {
+  return useQuery(
+    (signal) =>
+      unwrap(api.GET("/api/courses/{slug}/extensions/", { params: { path: { slug }, query: { page_size: 100 } }, signal })),
+    [slug],
+  );
+}
+
+/** What an extension moves: its task's title, or every task of the course. */
+function taskLabel(course: CourseDetail, extension: Extension): string {
+  if (extension.task === null) return "All tasks";
+  return course.tasks.find((t) => t.id === extension.task)?.title ?? `Task ${extension.task}`;
+}
+
+/** The extensions granted so far, each with a button that revokes it after a confirmation. */
+export function ExtensionList({ course, extensions }: { course: CourseDetail; extensions: ReturnType<typeof useExtensions> }) {
+  const [revoked, setRevoked] = useState<string | null>(null);
+  const revoke = useMutation(async (extension: Extension, label: string) => {
+    await unwrap(api.DELETE("/api/extensions/{id}/", { params: { path: { id: extension.id } } }));
+    setRevoked(`Revoked the extension of ${label}.`);
+    await extensions.reload();
+  });
+
+  function confirmRevoke(extension: Extension) {
+    const label = `${fullName(extension.user)} for ${taskLabel(course, extension)}`;
+    const question = `Revoke the extension of ${label}? Their submissions are judged by the task's own due date again.`;
+    if (!window.confirm(question)) return;
+    setRevoked(null);
+    void revoke.run(extension, label);
+  }
+
+  return (
+    <section className="stack" aria-labelledby="extension-list">
+      <h3 id="extension-list" style={{ margin: 0 }}>
+        Extensions granted
+      </h3>
+      {revoked && <Notice kind="ok">{revoked}</Notice>}
+      <ErrorMessage error={revoke.error} />
+      <QueryView query={extensions} loadingLabel="Loading extensions…">
+        {(page) =>
+          page.results.length === 0 ? (
+            <p className="muted">No extensions yet.</p>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Extensions granted</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Student</th>
+                    <th scope="col">Task</th>
+                    <th scope="col">Due</th>
+                    <th scope="col">Reason</th>
+                    <th scope="col">Granted by</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.results.map((extension) => (
+                    <tr key={extension.id}>
+                      <td>{fullName(extension.user)}</td>
+                      <td>{taskLabel(course, extension)}</td>
+                      <td>{formatDateTime(extension.due_at)}</td>
+                      <td>{extension.reason || "—"}</td>
+                      <td>{extension.granted_by ? fullName(extension.granted_by) : "—"}</td>
+                      <td>
+                        <button
+                          type="button"
+                          className="secondary"
+                          disabled={revoke.busy}
+                          aria-label={`Revoke the extension of ${fullName(extension.user)} for ${taskLabel(course, extension)}`}
+                          onClick={() => confirmRevoke(extension)}
+                        >
+                          Revoke
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryView>
+    </section>
+  );
+}
+
+/** The course's extensions, and a form that moves one student's due date, for one task or for the whole course. */
 export function ExtensionsTab({ course }: { course: CourseDetail }) {
   const enrollments = useEnrollments(course.slug);
+  const extensions = useExtensions(course.slug);
   const [user, setUser] = useState("");
   const [task, setTask] = useState("");
   const [dueAt, setDueAt] = useState("");
@@ -25,6 +117,8 @@ export function ExtensionsTab({ course }: { course: CourseDetail }) {
     const created = await unwrap(api.POST("/api/courses/{slug}/extensions/", { params: { path: { slug: course.slug } }, body }));
     const what = course.tasks.find((t) => t.id === created.task)?.title ?? "every task";
     setDone(`Extended ${what} for ${fullName(created.user)} until ${formatDateTime(created.due_at)}.`);
+    // The list shows the new (or replaced) extension.
+    void extensions.reload();
   });
   const fields = grant.fields;
   const students = (enrollments.data?.results ?? []).filter((e) => e.role === "student");
@@ -36,6 +130,8 @@ export function ExtensionsTab({ course }: { course: CourseDetail }) {
   }
 
   return (
+    <div className="stack">
+    <ExtensionList course={course} extensions={extensions} />
     <form className="card" onSubmit={submit} noValidate>
       <h3>Grant a deadline extension</h3>
       <p className="muted small">Moves one student's due date, for one task or for the whole course.</p>
@@ -76,5 +172,6 @@ export function ExtensionsTab({ course }: { course: CourseDetail }) {
         </button>
       </div>
     </form>
+    </div>
   );
 }

@@ -2,21 +2,12 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { tokenStore } from "../../../api/client";
-import type { Enrollment } from "../../../api/types";
-import { makeCourse, makeTask, student } from "../../../test/fixtures";
+import { makeCourse, makeTask } from "../../../test/fixtures";
 import { fakeJwt } from "../../../test/jwt";
-import { json, mockApi, page } from "../../../test/server";
-import { EnrollmentsTab } from "./EnrollmentsTab";
-import { ExtensionsTab } from "./ExtensionsTab";
+import { json, mockApi } from "../../../test/server";
 import { StatusActions } from "./StatusActions";
 import { TaskRow } from "./TaskRow";
 import { TasksTab } from "./TasksTab";
-
-const bob = { id: 8, username: "bob", first_name: "Bob", last_name: "Builder" };
-function enrollment(id: number, user: Enrollment["user"], role: Enrollment["role"]): Enrollment {
-  return { id, user, course: "arith", role, status: "active", created: "2026-01-01T00:00:00Z", modified: "2026-01-01T00:00:00Z" };
-}
-const alice = { id: student.id, username: student.username, first_name: student.first_name, last_name: student.last_name };
 
 beforeEach(() => {
   tokenStore.set({ access: fakeJwt("a", 300), refresh: "r" });
@@ -122,68 +113,5 @@ describe("TasksTab", () => {
     await user.click(screen.getByRole("button", { name: "Remove task" }));
     await user.click(screen.getByRole("button", { name: "Add a task" }));
     expect(screen.queryByText("This field may not be blank.")).toBeNull();
-  });
-});
-
-describe("EnrollmentsTab", () => {
-  it("lists the members and adds a person with a role", async () => {
-    const members = [enrollment(1, alice, "student")];
-    const { calls } = mockApi({
-      "GET /api/courses/arith/enrollments/": () => json(200, page(members)),
-      "POST /api/courses/arith/enrollments/": () => {
-        const created = enrollment(2, bob, "assistant");
-        members.push(created);
-        return json(201, created);
-      },
-    });
-    const user = userEvent.setup();
-    render(<EnrollmentsTab course={makeCourse([])} />);
-    expect(await screen.findByRole("cell", { name: "Alice Liddell (alice)" })).toBeTruthy();
-
-    await user.type(screen.getByLabelText("User ID"), "8");
-    await user.selectOptions(screen.getByLabelText("Course role"), "assistant");
-    await user.click(screen.getByRole("button", { name: "Add" }));
-    expect(await screen.findByText("Added Bob Builder (bob) as assistant.")).toBeTruthy();
-    expect(await screen.findByRole("cell", { name: "Bob Builder (bob)" })).toBeTruthy();
-    expect(JSON.parse(calls.find((c) => c.method === "POST")!.body)).toEqual({ user: 8, role: "assistant" });
-    expect(screen.getByLabelText<HTMLInputElement>("User ID").value).toBe("");
-  });
-
-  it("shows the API's error beside the field", async () => {
-    mockApi({
-      "GET /api/courses/arith/enrollments/": () => json(200, page([])),
-      "POST /api/courses/arith/enrollments/": () => json(400, { user: ["No such user."] }),
-    });
-    const user = userEvent.setup();
-    render(<EnrollmentsTab course={makeCourse([])} />);
-    expect(await screen.findByText("Nobody is enrolled yet.")).toBeTruthy();
-    await user.type(screen.getByLabelText("User ID"), "99");
-    await user.click(screen.getByRole("button", { name: "Add" }));
-    await waitFor(() => expect(screen.getByLabelText("User ID").getAttribute("aria-invalid")).toBe("true"));
-    expect(screen.getByText("No such user.")).toBeTruthy();
-  });
-});
-
-describe("ExtensionsTab", () => {
-  it("offers only students and grants an extension for one task", async () => {
-    const { calls } = mockApi({
-      "GET /api/courses/arith/enrollments/": () =>
-        json(200, page([enrollment(1, alice, "student"), enrollment(2, bob, "assistant")])),
-      "POST /api/courses/arith/extensions/": () =>
-        json(201, { id: 1, user: alice, task: 2, due_at: "2026-04-01T10:00:00Z", reason: "Ill", granted_by: 2, created: "2026-03-01T00:00:00Z" }),
-    });
-    const user = userEvent.setup();
-    render(<ExtensionsTab course={makeCourse([makeTask(1), makeTask(2)])} />);
-    const studentSelect = screen.getByLabelText("Student");
-    await waitFor(() => expect(within(studentSelect).getAllByRole("option")).toHaveLength(2));
-    expect(within(studentSelect).queryByRole("option", { name: "Bob Builder (bob)" })).toBeNull();
-
-    await user.selectOptions(studentSelect, String(student.id));
-    await user.selectOptions(screen.getByLabelText("Task"), "2");
-    await user.type(screen.getByLabelText("New due date"), "2026-04-01T12:00");
-    await user.type(screen.getByLabelText("Reason (optional)"), "Ill");
-    await user.click(screen.getByRole("button", { name: "Grant extension" }));
-    expect(await screen.findByText(/^Extended Task 2 for Alice Liddell \(alice\) until/)).toBeTruthy();
-    expect(JSON.parse(calls.find((c) => c.method === "POST")!.body)).toMatchObject({ user: student.id, task: 2, reason: "Ill" });
   });
 });

@@ -1,0 +1,102 @@
+import { useState, type FormEvent } from "react";
+import { api, unwrap } from "../../../api/client";
+import { useQuery } from "../../../api/hooks";
+import type { CourseDetail, CourseSettingsRequest } from "../../../api/types";
+import { useMutation } from "../../../api/useMutation";
+import { Field } from "../../../components/Field";
+import { ErrorMessage, Notice } from "../../../components/Status";
+import { plural } from "../../../format";
+
+/** How many students are active in the course now (the list's count, one row fetched). */
+function useActiveStudentCount(slug: string) {
+  return useQuery(
+    async (signal) =>
+      (
+        await unwrap(
+          api.GET("/api/courses/{slug}/enrollments/", {
+            params: { path: { slug }, query: { role: "student", status: "active", page_size: 1 } },
+            signal,
+          }),
+        )
+      ).count,
+    [slug],
+  );
+}
+
+/**
+ * The course's title, description, capacity and enrollment switch, edited after creation
+ * (`PATCH courses/{slug}/`). The slug never changes, so it is shown, not edited.
+ */
+export function SettingsTab({ course, onSaved }: { course: CourseDetail; onSaved: (next: CourseDetail) => void }) {
+  const [title, setTitle] = useState(course.title);
+  const [description, setDescription] = useState(course.description);
+  const [capacity, setCapacity] = useState(course.capacity === null ? "" : String(course.capacity));
+  const [enrollmentOpen, setEnrollmentOpen] = useState(course.enrollment_open);
+  const [saved, setSaved] = useState(false);
+  const students = useActiveStudentCount(course.slug);
+  const save = useMutation(async (body: CourseSettingsRequest) => {
+    const next = await unwrap(api.PATCH("/api/courses/{slug}/", { params: { path: { slug: course.slug } }, body }));
+    setSaved(true);
+    onSaved(next);
+  });
+  const fields = save.fields;
+  const wanted = capacity.trim() === "" ? null : Number(capacity);
+  const enrolled = students.data;
+  const overCapacity = wanted !== null && enrolled !== undefined && wanted < enrolled;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    void save.run({ title: title.trim(), description, capacity: wanted, enrollment_open: enrollmentOpen });
+  }
+
+  return (
+    <form className="card stack" onSubmit={submit} noValidate aria-labelledby="course-settings">
+      <h3 id="course-settings" style={{ margin: 0 }}>
+        Course settings
+      </h3>
+      {saved && <Notice kind="ok">Settings saved.</Notice>}
+      <ErrorMessage error={save.error} />
+      <div className="form-grid">
+        <Field label="Title" errors={fields.title}>
+          <input type="text" value={title} onChange={(e) => setTitle(e.target.value)} />
+        </Field>
+        <Field label="Web address (slug)" hint="Fixed once the course exists.">
+          <input type="text" value={course.slug} readOnly />
+        </Field>
+      </div>
+      <Field label="Description" hint="Markdown." errors={fields.description}>
+        <textarea rows={4} value={description} onChange={(e) => setDescription(e.target.value)} />
+      </Field>
+      <div className="form-grid">
+        <Field
+          label="Capacity"
+          hint={
+            enrolled === undefined
+              ? "Most active students; empty for no limit."
+              : `Most active students; empty for no limit. ${plural(enrolled, "student")} enrolled now.`
+          }
+          errors={fields.capacity}
+        >
+          <input type="number" min={0} value={capacity} onChange={(e) => setCapacity(e.target.value)} />
+        </Field>
+      </div>
+      {overCapacity && (
+        <Notice kind="warn">
+          That is fewer than the {plural(enrolled ?? 0, "student")} enrolled now: they all stay, and nobody else can enroll
+          themselves until some leave. Staff can still add people.
+        </Notice>
+      )}
+      <label className="checkbox">
+        <input type="checkbox" checked={enrollmentOpen} onChange={(e) => setEnrollmentOpen(e.target.checked)} />
+        Enrollment open (students may enroll themselves)
+      </label>
+      {fields.enrollment_open && <p className="field-error">{fields.enrollment_open.join(" ")}</p>}
+      <div className="form-actions">
+        <button type="submit" disabled={save.busy}>
+          {save.busy ? "Saving…" : "Save settings"}
+        </button>
+      </div>
+    </form>
+  );
+}
