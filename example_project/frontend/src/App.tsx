@@ -43,7 +43,7 @@ export function App() {
           <Route path="/teach" element={<RequireAuth instructor><TeachPage /></RequireAuth>} />
           <Route path="/teach/new" element={<RequireAuth instructor><CourseEditorPage /></RequireAuth>} />
           <Route path="/teach/:slug/*" element={<RequireAuth><ManageCoursePage /></RequireAuth>} />
-          <Route path="/grading" element={<RequireAuth instructor><GradingQueuePage /></RequireAuth>} />
+          <Route path="/grading" element={<RequireAuth grader><GradingQueuePage /></RequireAuth>} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Layout>

@@ -3783,6 +3783,13 @@ export interface operations {
             query?: {
                 /** @description A course's slug. */
                 course?: string;
+                /**
+                 * @description teaching: submissions of courses you are staff of, never your own; own: your own submissions.
+                 *
+                 *     * `teaching` - teaching
+                 *     * `own` - own
+                 */
+                mine?: "own" | "teaching";
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
                 /** @description A page number within the paginated result set. */

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from "react";
 import { Link, NavLink, Navigate, useLocation, useNavigate } from "react-router";
 import { homePathOf, isInstructor, useAuth, type LoginLocationState } from "../auth/AuthContext";
+import { useGradesAnyCourse } from "../auth/useGradesAnyCourse";
 import { NotificationBell } from "./NotificationBell";
 import { Loading } from "./Status";
 
@@ -9,6 +10,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const navigate = useNavigate();
   const location = useLocation();
   const mainRef = useRef<HTMLElement>(null);
+  const { grades } = useGradesAnyCourse();
 
   // Move focus to the new page on navigation, as a full page load would.
   const first = useRef(true);
@@ -37,7 +39,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {user && <NavLink to="/home">My to-do</NavLink>}
             {user && <NavLink to="/progress">My progress</NavLink>}
             {isInstructor(user) && <NavLink to="/teach">Teaching</NavLink>}
-            {isInstructor(user) && <NavLink to="/grading">Grading</NavLink>}
+            {grades && <NavLink to="/grading">Grading</NavLink>}
           </nav>
           <div className="user-menu">
             {checking ? null : user ? (
@@ -76,16 +78,28 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 /** Renders children for a logged-in user; else sends to login, which comes back here. With
- * `instructor`, someone without the platform instructor role goes to their home instead. */
-export function RequireAuth({ children, instructor = false }: { children: ReactNode; instructor?: boolean }) {
+ * `instructor`, someone without the platform instructor role goes to their home instead; with
+ * `grader`, someone who is neither a platform instructor nor staff of any course does. */
+export function RequireAuth({
+  children,
+  instructor = false,
+  grader = false,
+}: {
+  children: ReactNode;
+  instructor?: boolean;
+  grader?: boolean;
+}) {
   const { user, checking } = useAuth();
   const location = useLocation();
+  const grading = useGradesAnyCourse();
   if (checking) return <Loading label="Checking your session…" />;
   if (!user) {
     const state: LoginLocationState = { from: location.pathname + location.search };
     return <Navigate to="/login" replace state={state} />;
   }
   if (instructor && !isInstructor(user)) return <Navigate to={homePathOf(user)} replace />;
+  if (grader && grading.checking) return <Loading label="Checking your courses…" />;
+  if (grader && !grading.grades) return <Navigate to={homePathOf(user)} replace />;
   return <>{children}</>;
 }
 

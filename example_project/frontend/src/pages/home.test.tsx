@@ -123,9 +123,28 @@ describe("staff routes", () => {
       "GET /api/progress/upcoming/": () => json(200, page([])),
       "GET /api/submissions/": () => json(200, page([])),
       "GET /api/progress/": () => json(200, page([])),
+      // Staff of no course: `mine=teaching` finds nothing.
+      "GET /api/courses/": () => json(200, page([])),
     });
     renderApp(path);
     expect(await screen.findByRole("heading", { name: "Hello, Alice" }, FIRST_RENDER)).toBeTruthy();
+    expect(screen.queryByRole("link", { name: "Grading" })).toBeNull();
+  });
+
+  it("let a student who assists some course into the grading queue", async () => {
+    const { calls } = mockApi({
+      "GET /api/auth/me/": () => json(200, student),
+      "GET /api/courses/": () => json(200, page([makeCourse([makeTask(1)], { my_role: "assistant", is_enrolled: false })])),
+      "GET /api/submissions/": () => json(200, page([])),
+    });
+    renderApp("/grading");
+    expect(await screen.findByRole("heading", { level: 1, name: "Grading queue" }, FIRST_RENDER)).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Grading" })).toBeTruthy();
+    const teaching = calls.find((c) => c.path === "/api/courses/");
+    expect(teaching?.url.searchParams.get("mine")).toBe("teaching");
+    await waitFor(() => expect(calls.some((c) => c.path === "/api/submissions/")).toBe(true));
+    const queue = calls.find((c) => c.path === "/api/submissions/");
+    expect(queue?.url.searchParams.get("mine")).toBe("teaching");
   });
 
   it("send a student of the course from /teach/:slug/... to the course page", async () => {

@@ -26,7 +26,7 @@ export function GradingQueue({ course }: { course?: string }) {
     (signal) =>
       unwrap(
         api.GET("/api/submissions/", {
-          params: { query: { status: "needs_review", course, ordering: "submitted_at", page_size: PAGE_SIZE } },
+          params: { query: { status: "needs_review", mine: "teaching", course, ordering: "submitted_at", page_size: PAGE_SIZE } },
           signal,
         }),
       ),
