@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-
 from django.db.models import QuerySet
 
 from learnplat.courses.models import Enrollment
