@@ -49,7 +49,20 @@ def build() -> dict[str, Any]:
     )
     authoring.publish(course=main)
     doomed = authoring.create_course(creator=instructor, slug="hard-doomed", title="Doomed")
-    archived = authoring.create_course(creator=instructor, slug="hard-archived", title="Old")
+    # Publishing needs a published task (409 course_empty otherwise).
+    archived = authoring.create_course(
+        creator=instructor,
+        slug="hard-archived",
+        title="Old",
+        tasks=[
+            {
+                "title": "An old task",
+                "kind": "exact",
+                "config": TASKS["exact"],
+                "is_published": True,
+            }
+        ],
+    )
     authoring.publish(course=archived)
     authoring.archive(course=archived)
     enrollment.enroll(user=student, course=Course.objects.get(pk=main.pk))
