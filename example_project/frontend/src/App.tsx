@@ -40,7 +40,7 @@ export function App() {
           <Route path="/home" element={<RequireAuth><HomePage /></RequireAuth>} />
           <Route path="/progress" element={<RequireAuth><ProgressPage /></RequireAuth>} />
           <Route path="/notifications" element={<RequireAuth><NotificationsPage /></RequireAuth>} />
-          <Route path="/teach" element={<RequireAuth instructor><TeachPage /></RequireAuth>} />
+          <Route path="/teach" element={<RequireAuth grader><TeachPage /></RequireAuth>} />
           <Route path="/teach/new" element={<RequireAuth instructor><CourseEditorPage /></RequireAuth>} />
           <Route path="/teach/:slug/*" element={<RequireAuth><ManageCoursePage /></RequireAuth>} />
           <Route path="/grading" element={<RequireAuth grader><GradingQueuePage /></RequireAuth>} />

@@ -38,7 +38,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </NavLink>
             {user && <NavLink to="/home">My to-do</NavLink>}
             {user && <NavLink to="/progress">My progress</NavLink>}
-            {isInstructor(user) && <NavLink to="/teach">Teaching</NavLink>}
+            {grades && <NavLink to="/teach">Teaching</NavLink>}
             {grades && <NavLink to="/grading">Grading</NavLink>}
           </nav>
           <div className="user-menu">

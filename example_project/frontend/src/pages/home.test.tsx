@@ -131,6 +131,18 @@ describe("staff routes", () => {
     expect(screen.queryByRole("link", { name: "Grading" })).toBeNull();
   });
 
+  it("show a student who assists some course the courses they assist, without New course", async () => {
+    mockApi({
+      "GET /api/auth/me/": () => json(200, student),
+      "GET /api/courses/": () => json(200, page([makeCourse([makeTask(1)], { my_role: "assistant", is_enrolled: false })])),
+    });
+    renderApp("/teach");
+    expect(await screen.findByRole("heading", { level: 1, name: "Courses you teach or assist" }, FIRST_RENDER)).toBeTruthy();
+    expect((await screen.findByRole("link", { name: "Arithmetic" })).getAttribute("href")).toBe("/teach/arith");
+    expect(screen.queryByRole("link", { name: "New course" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Teaching" })).toBeTruthy();
+  });
+
   it("let a student who assists some course into the grading queue", async () => {
     const { calls } = mockApi({
       "GET /api/auth/me/": () => json(200, student),

@@ -1,12 +1,17 @@
 import { Link } from "react-router";
 import { api, unwrap } from "../../api/client";
+import { isInstructor, useAuth } from "../../auth/AuthContext";
 import { useQuery } from "../../api/hooks";
 import { useDocumentTitle } from "../../components/Layout";
 import { Badge, QueryView } from "../../components/Status";
 import { formatDateTime } from "../../format";
 
+/** The courses the user is staff of. Only platform instructors may create one; an assistant
+ * (a platform student) sees the courses they assist. */
 export function TeachPage() {
   useDocumentTitle("Teaching");
+  const { user } = useAuth();
+  const creates = isInstructor(user);
   const courses = useQuery(
     (signal) =>
       unwrap(api.GET("/api/courses/", { params: { query: { mine: "teaching", page_size: 100 } }, signal })),
@@ -15,10 +20,12 @@ export function TeachPage() {
   return (
     <>
       <div className="page-head">
-        <h1>Courses you teach</h1>
-        <Link className="button" to="/teach/new">
-          New course
-        </Link>
+        <h1>{creates ? "Courses you teach" : "Courses you teach or assist"}</h1>
+        {creates && (
+          <Link className="button" to="/teach/new">
+            New course
+          </Link>
+        )}
       </div>
       <QueryView query={courses} loadingLabel="Loading your courses…">
         {(data) =>
