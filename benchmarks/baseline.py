@@ -532,6 +532,15 @@ def submit(request: HttpRequest, task_id: int) -> HttpResponse:
             finished_at=submission.evaluated_at,
         )
         _update_progress(user, task, score, now)
-    row = {field: getattr(submission, field) for field in SUBMISSION_FIELDS}
-    row.update(task=task.pk, user=user.pk)
+    row = {field: getattr(submission, field) for field in SUBMISSION_FIELDS if "__" not in field}
+    row.update(
+        task=task.pk,
+        task__title=task.title,
+        course__slug=task.course.slug,
+        course__title=task.course.title,
+        user=user.pk,
+        user__username=user.username,
+        user__first_name=user.first_name,
+        user__last_name=user.last_name,
+    )
     return JsonResponse(submission_json(row), status=201)
