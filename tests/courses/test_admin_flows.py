@@ -66,6 +66,7 @@ def test_a_course_added_in_the_admin_gets_its_creator_as_instructor(
             "slug": "new",
             "description": "",
             "grading_policy": "best",
+            "grading_scheme": "points",
             "enrollment_open": "on",
             "tasks-TOTAL_FORMS": "0",
             "tasks-INITIAL_FORMS": "0",

@@ -22,6 +22,21 @@ class GradingPolicy(models.TextChoices):
     LATEST = "latest", _("Latest attempt")
 
 
+class GradingScheme(models.TextChoices):
+    """How a course adds its tasks up (docs/grading.md, "Course score")."""
+
+    POINTS = "points", _("Sum of points")
+    WEIGHTED = "weighted", _("Weighted assignment groups")
+
+
+class ReleaseMode(models.TextChoices):
+    """When students see the scores of a task (docs/grading.md, "Release")."""
+
+    IMMEDIATE = "immediate", _("As soon as graded")
+    AFTER_DUE = "after_due", _("After each student's due date")
+    MANUAL = "manual", _("When staff release it")
+
+
 class CourseRole(models.TextChoices):
     STUDENT = "student", _("Student")
     ASSISTANT = "assistant", _("Assistant")

@@ -7,7 +7,7 @@ The models hold data and invariants only; writes that touch several rows are in
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,8 @@ from learnplat.courses.choices import (
     CourseStatus,
     EnrollmentStatus,
     GradingPolicy,
+    GradingScheme,
+    ReleaseMode,
 )
 from learnplat.courses.querysets import (
     CourseQuerySet,
@@ -54,6 +56,18 @@ class Course(TimeStampedModel):
         max_length=16,
         choices=GradingPolicy.choices,
         default=GradingPolicy.BEST,
+    )
+    grading_scheme = models.CharField(
+        _("grading scheme"),
+        max_length=16,
+        choices=GradingScheme.choices,
+        default=GradingScheme.POINTS,
+    )
+    letter_grades = models.JSONField(
+        _("letter grades"),
+        default=list,
+        blank=True,
+        help_text=_('Cut-offs, highest first: [{"letter": "A", "min_percent": 90}, ...].'),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
@@ -106,6 +120,47 @@ class Enrollment(TimeStampedModel):
         return f"{self.user} in {self.course} ({self.role}, {self.status})"
 
 
+class AssignmentGroup(models.Model):
+    """A weighted group of a course's tasks ("Homework 40%, drop the lowest 2").
+
+    Under the ``weighted`` scheme a group contributes ``weight`` percent of the course from
+    its own percentage; under ``points`` its weight is ignored and only ``drop_lowest``
+    matters. docs/grading.md has the arithmetic.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="assignment_groups")
+    name = models.CharField(_("name"), max_length=100)
+    weight = models.FloatField(
+        _("weight"),
+        default=0.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(100.0)],
+        help_text=_("Percent of the course under the weighted scheme."),
+    )
+    drop_lowest = models.PositiveIntegerField(
+        _("drop lowest"),
+        default=0,
+        help_text=_("How many of each student's lowest task percentages the group drops."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ("course_id", "position", "id")
+        verbose_name = _("assignment group")
+        verbose_name_plural = _("assignment groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "name"], name="lp_assignmentgroup_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=100),
+                name="lp_assignmentgroup_weight_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 #: The fields of a task its authors write, in the order the API shows them.
 TASK_AUTHORED_FIELDS = (
     "title",
@@ -151,6 +206,23 @@ class Task(TimeStampedModel):
         "self", symmetrical=False, related_name="dependents", blank=True
     )
     is_published = models.BooleanField(_("published"), default=False)
+    group = models.ForeignKey(
+        AssignmentGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("assignment group"),
+    )
+    release = models.CharField(
+        _("release"), max_length=16, choices=ReleaseMode.choices, default=ReleaseMode.IMMEDIATE
+    )
+    released_at = models.DateTimeField(
+        _("released at"),
+        null=True,
+        blank=True,
+        help_text=_("When staff released the scores (manual, or early for after_due)."),
+    )
 
     objects = TaskQuerySet.as_manager()
 

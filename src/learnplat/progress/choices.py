@@ -33,3 +33,12 @@ class UpcomingStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a grade")
     NEEDS_REVIEW = "needs_review", _("Waiting for a manual grade")
     OVERDUE = "overdue", _("Past the due date, still open")
+
+
+class RecomputeState(models.TextChoices):
+    """Where a background grading recompute stands (``RecomputeJob.state``)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from learnplat.courses.models import Course, Task
-from learnplat.progress.choices import TaskProgressStatus
+from learnplat.progress.choices import RecomputeState, TaskProgressStatus
 from learnplat.progress.querysets import CourseProgressQuerySet, TaskProgressQuerySet
 
 #: Points per unit of task weight: a task of weight 1 scored 7/10 holds 700_000 points.
@@ -99,6 +99,13 @@ class CourseProgress(models.Model):
     tasks_completed = models.PositiveIntegerField(_("tasks completed"), default=0)
     tasks_total = models.PositiveIntegerField(_("tasks total"), default=0)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    letter = models.CharField(_("letter"), max_length=20, blank=True)
+    groups = models.JSONField(
+        _("assignment groups"),
+        default=list,
+        blank=True,
+        help_text=_("Per-group figures and dropped tasks, as the API shows them."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CourseProgressQuerySet.as_manager()
@@ -113,3 +120,41 @@ class CourseProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.course}: {self.percent:.1f}%"
+
+
+class RecomputeJob(models.Model):
+    """A grading change of a large course, applied with its recompute off the request.
+
+    The API stores the validated ``change`` here and answers 202; a worker applies it and
+    rebuilds the course's progress in one transaction, so readers see the course before or
+    after the change, never a mix (docs/grading.md, "Large changes").
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="recompute_jobs")
+    state = models.CharField(
+        _("state"), max_length=16, choices=RecomputeState.choices, default=RecomputeState.QUEUED
+    )
+    kind = models.CharField(_("kind"), max_length=32, help_text=_("What the change is."))
+    change = models.JSONField(_("change"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    students_total = models.PositiveIntegerField(_("students total"), default=0)
+    students_done = models.PositiveIntegerField(_("students done"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ("-created", "-id")
+        verbose_name = _("recompute job")
+        verbose_name_plural = _("recompute jobs")
+        indexes = [models.Index(fields=["course", "state"], name="lp_recomputejob_course_state")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.course_id} ({self.state})"

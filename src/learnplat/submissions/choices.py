@@ -43,3 +43,21 @@ class EvaluationTrigger(models.TextChoices):
     REGRADE = "regrade", _("Regrade")
     MANUAL = "manual", _("Manual grade")
     DEADLINE = "deadline", _("Deadline change")
+
+
+class GradeChangeKind(models.TextChoices):
+    """What changed a submission's counted score (``GradeChange.kind``, the history's ``kind``)."""
+
+    AUTO = "auto", _("Automatic evaluation")
+    MANUAL = "manual", _("Manual grade")
+    OVERRIDE = "override", _("Override of an earlier grade")
+    REGRADE = "regrade", _("Regrade")
+    LATE_POLICY = "late_policy", _("Deadline or late policy change")
+    EXTENSION = "extension", _("Extension granted or revoked")
+    RELEASE = "release", _("Released to the student")
+
+
+class RegradeRequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")

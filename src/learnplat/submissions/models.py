@@ -15,11 +15,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from model_utils.models import TimeStampedModel
 
 from learnplat.courses.models import Course, Task
 from learnplat.submissions.choices import (
     LTI_GRADING_PROGRESS,
     EvaluationTrigger,
+    GradeChangeKind,
+    RegradeRequestStatus,
     SubmissionStatus,
 )
 from learnplat.submissions.querysets import (
@@ -181,6 +184,95 @@ class Evaluation(models.Model):
     @property
     def succeeded(self) -> bool:
         return not self.error
+
+
+class GradeChange(models.Model):
+    """One change of a submission's counted score, for ``GET submissions/{id}/history/``.
+
+    Written by the flows in the transaction that changes the score; never edited.
+    ``actor`` is None for automatic changes (an evaluator, a deadline recompute).
+    """
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="grade_changes"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=GradeChangeKind.choices)
+    old_score = models.FloatField(_("old score"), null=True, blank=True)
+    new_score = models.FloatField(_("new score"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("submission_id", "at", "id")
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade history")
+        indexes = [models.Index(fields=["submission", "at"], name="lp_gradechange_sub_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.submission_id}: {self.old_score} → {self.new_score}"
+
+
+class RegradeRequest(TimeStampedModel):
+    """A student's request that staff look at a released grade again."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="regrade_requests"
+    )
+    # Denormalised from the submission for the list's filters and visibility.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="learnplat_regrade_requests",
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="regrade_requests")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="regrade_requests")
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RegradeRequestStatus.choices,
+        default=RegradeRequestStatus.OPEN,
+    )
+    response = models.TextField(_("response"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    old_score = models.FloatField(_("score when asked"), null=True, blank=True)
+    new_score = models.FloatField(_("score after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created", "-id")
+        verbose_name = _("regrade request")
+        verbose_name_plural = _("regrade requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission"],
+                condition=Q(status="open"),
+                name="lp_regraderequest_one_open",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course", "status", "-created"], name="lp_regrade_course_status"),
+            models.Index(fields=["user", "-created"], name="lp_regrade_user_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Regrade of {self.submission_id} ({self.status})"
 
 
 def hash_grader_secret(secret: str) -> str:
