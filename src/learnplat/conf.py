@@ -131,7 +131,15 @@ DEFAULTS: dict[str, Any] = {
             "grade_changed": {"in_app": True, "email": True},
             "deadline_soon": {"in_app": True, "email": True},
             "regrade_request_resolved": {"in_app": True, "email": True},
+            "grades_released": {"in_app": True, "email": True},
+            "regrade_request_created": {"in_app": True, "email": False},
         },
+    },
+    # The grading model (docs/grading.md).
+    "GRADING": {
+        # Grading changes on courses with more students than this are applied, with their
+        # recompute, by a background task (202 and a recompute job) instead of in the request.
+        "SYNC_RECOMPUTE_MAX_STUDENTS": 200,
     },
     # Progress and completion rules (docs/grading.md).
     "PROGRESS": {

@@ -114,6 +114,8 @@ def test_preferences_default_then_change(world: World) -> None:
         "grade_changed": on,
         "deadline_soon": on,
         "regrade_request_resolved": on,
+        "grades_released": on,
+        "regrade_request_created": {"in_app": True, "email": False},
     }
     response = client.patch(PREFERENCES, {"grade_changed": {"email": False}}, format="json")
     assert response.status_code == 200

@@ -14,6 +14,8 @@ class NotificationKind(models.TextChoices):
     GRADE_CHANGED = "grade_changed", _("Grade changed")
     DEADLINE_SOON = "deadline_soon", _("Deadline soon")
     REGRADE_REQUEST_RESOLVED = "regrade_request_resolved", _("Regrade request resolved")
+    GRADES_RELEASED = "grades_released", _("Grades released")
+    REGRADE_REQUEST_CREATED = "regrade_request_created", _("Regrade request filed")
 
 
 class Channel(models.TextChoices):
