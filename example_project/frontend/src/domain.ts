@@ -16,6 +16,8 @@ export interface TaskState {
   /** The progress status (`not_started`, `pending`, `needs_review`, …), if any. */
   status: TaskProgress["status"] | null;
   bestScore: number | null;
+  /** false while the task's grade is held back from the student (release control). */
+  released: boolean;
   canSubmit: boolean;
   /** Why the student cannot submit, when they cannot. */
   reason: string | null;
@@ -68,9 +70,27 @@ export function taskState(
     completed: own?.completed ?? false,
     status: own?.status ?? null,
     bestScore: own?.best_score ?? null,
+    released: own?.released ?? true,
     canSubmit: reason === null,
     reason,
   };
+}
+
+/**
+ * Why a task shows no score to its student, or null when it has one to show. Unreleased
+ * tasks report `attempted` for a graded attempt (the API hides `completed` too), so that
+ * status is the graded-but-held-back case.
+ */
+export function missingScoreText(
+  entry: Pick<TaskProgress, "score" | "status"> & { released?: boolean } | undefined,
+): string | null {
+  const status = entry?.status ?? "not_started";
+  if (status === "pending" || status === "needs_review") {
+    if (entry?.released === false || entry?.score === null || entry?.score === undefined) return "Waiting for a grade";
+  }
+  if (entry?.released === false) return status === "not_started" ? "Not attempted" : "Graded — not released yet";
+  if (entry?.score === null || entry?.score === undefined) return "Not attempted";
+  return null;
 }
 
 export const PENDING_STATUSES: ReadonlySet<SubmissionStatus> = new Set(["queued", "evaluating"]);

@@ -8,8 +8,7 @@ import {
   formatScore,
 } from "./format";
 
-// The docs/progress.md example: two tasks of 10 points, weight 1 each, scored 10 and 4.
-const figures = { score: 1.4, max_score: 2, percent: 70, tasks_completed: 1, tasks_total: 2 };
+const figures = { tasks_completed: 1, tasks_total: 2 };
 
 describe("score formatting", () => {
   it("gives a task's score in that task's points", () => {
@@ -25,14 +24,19 @@ describe("score formatting", () => {
     expect(formatScore(null)).toBe("—");
   });
 
-  it("gives today's weighted course score as a percent that says it is weighted", () => {
-    // 10/10 and 4/10 at equal weights: 70%, the same as the task figures give.
-    expect(formatCourseScore(figures)).toBe("70% (weighted)");
-    expect(courseScoreExplanation(figures)).toMatch(/1\.4 of 2 weighted shares/);
+  it("states a weighted course total as the percent it is", () => {
+    // Under weighted the API's score is the percent and max_score is 100.
+    expect(formatCourseScore({ grading_scheme: "weighted", score: 70, max_score: 100, percent: 70 })).toBe("Weighted: 70%");
+    expect(courseScoreExplanation("weighted")).toMatch(/^Each assignment group counts for its weight/);
   });
 
-  it("gives a points course score as points of points with the percent", () => {
-    expect(formatCourseScore({ ...figures, score: 14, max_score: 20 }, "points")).toBe("14 / 20 points (70%)");
+  it("states a points course total as points of points with the percent", () => {
+    expect(formatCourseScore({ grading_scheme: "points", score: 42, max_score: 60, percent: 70 })).toBe("Points: 42 / 60 (70%)");
+    expect(formatCourseScore({ grading_scheme: "points", score: 0.755, max_score: 3, percent: 25.17 })).toBe(
+      "Points: 0.76 / 3 (25%)",
+    );
+    expect(courseScoreExplanation("points")).not.toMatch(/Dropped/);
+    expect(courseScoreExplanation("points", true)).toMatch(/Dropped tasks do not count\.$/);
   });
 
   it("counts completion in tasks, not score", () => {

@@ -33,9 +33,9 @@ export function formatScore(score: number | null | undefined, max?: number | nul
 /*
  * Scores on screen, one unit each (tested in format.test.ts):
  * - a task's score is in that task's points: formatPoints → "7 / 10 points";
- * - a course's score is what the API's course figures are (docs/progress.md): today the
- *   weighted score, Σ weight × (task score / task max), out of Σ weights, so its honest
- *   unit is the percent; under a points scheme it is task points summed;
+ * - a course's score is what the API's course figures are (docs/grading.md, decision 0015):
+ *   under `points` task points (weight × score) summed over the kept tasks, out of what
+ *   they are worth; under `weighted` the percent itself (score = percent, max_score = 100);
  * - completion is tasks completed of tasks published, never the score.
  */
 
@@ -46,10 +46,11 @@ export function formatPoints(score: number | null | undefined, max: number): str
   return `${value} / ${round2(max)} ${unit}`;
 }
 
-/** How the API adds up a course score: task weights (today's default) or task points. */
-export type CourseScoreScheme = "weighted" | "points";
+/** How the API adds up a course score (the course's `grading_scheme`). */
+export type CourseScoreScheme = "points" | "weighted";
 
 export interface CourseFigures {
+  grading_scheme: CourseScoreScheme;
   score: number;
   max_score: number;
   percent: number;
@@ -57,19 +58,19 @@ export interface CourseFigures {
   tasks_total: number;
 }
 
-/** The course score with its unit: "70% (weighted)" or "14 / 20 points (70%)". */
-export function formatCourseScore(figures: CourseFigures, scheme: CourseScoreScheme = "weighted"): string {
-  if (scheme === "points") return `${formatPoints(figures.score, figures.max_score)} (${formatPercent(figures.percent)})`;
-  return `${formatPercent(figures.percent)} (weighted)`;
+/** The course total with its scheme in words: "Points: 42 / 60 (70%)" or "Weighted: 70%". */
+export function formatCourseScore(figures: Omit<CourseFigures, "tasks_completed" | "tasks_total">): string {
+  if (figures.grading_scheme === "weighted") return `Weighted: ${formatPercent(figures.percent)}`;
+  return `Points: ${round2(figures.score)} / ${round2(figures.max_score)} (${formatPercent(figures.percent)})`;
 }
 
 /** What `formatCourseScore` means, for a tooltip or a note under the figure. */
-export function courseScoreExplanation(figures: CourseFigures, scheme: CourseScoreScheme = "weighted"): string {
-  if (scheme === "points") return "The points of every published task added up.";
-  return (
-    `Each task counts by its weight: ${round2(figures.score)} of ${round2(figures.max_score)} ` +
-    "weighted shares, so tasks worth different points can count the same."
-  );
+export function courseScoreExplanation(scheme: CourseScoreScheme, hasDrops = false): string {
+  const base =
+    scheme === "weighted"
+      ? "Each assignment group counts for its weight of the course: your percentage in each group, weighted and added up."
+      : "Your points on the counted tasks added up, out of what those tasks are worth.";
+  return hasDrops ? `${base} Dropped tasks do not count.` : base;
 }
 
 /** "3 of 6 tasks completed". */

@@ -909,6 +909,22 @@ export interface components {
             readonly course: components["schemas"]["CourseSummary"];
             readonly user: components["schemas"]["UserSummary"];
             readonly tasks: components["schemas"]["TaskProgress"][];
+            readonly grading_scheme: "points" | "weighted";
+            /** @description Issue 11 contract, written by hand until the progress API lands: each assignment group's figures (group null = the tasks outside any group). */
+            readonly groups: {
+                group: number | null;
+                name: string;
+                /** Format: double */
+                weight: number | null;
+                /** Format: double */
+                score: number;
+                /** Format: double */
+                max_score: number;
+                /** Format: double */
+                percent: number;
+                dropped: number[];
+            }[];
+            readonly letter: string | null;
         };
         /**
          * @description A course as the catalog shows it. ``status`` changes only through publish/archive,
@@ -1087,6 +1103,21 @@ export interface components {
             readonly completed_at: string | null;
             readonly user: components["schemas"]["UserSummary"];
             readonly cells: components["schemas"]["TaskCell"][];
+            /** @description Issue 11 contract, written by hand until the progress API lands: each assignment group's figures (group null = the tasks outside any group). */
+            readonly groups: {
+                group: number | null;
+                name: string;
+                /** Format: double */
+                weight: number | null;
+                /** Format: double */
+                score: number;
+                /** Format: double */
+                max_score: number;
+                /** Format: double */
+                percent: number;
+                dropped: number[];
+            }[];
+            readonly letter: string | null;
         };
         /** @description What ``grader/next/`` hands an external grader. */
         GraderJob: {
@@ -1324,6 +1355,9 @@ export interface components {
                 max_score: number;
                 /** Format: double */
                 weight: number;
+                group: number | null;
+                /** @enum {string} */
+                release: "immediate" | "after_due" | "manual";
             }[];
         };
         PaginatedNotificationList: {
@@ -1626,6 +1660,7 @@ export interface components {
             readonly attempts: number;
             readonly status: components["schemas"]["TaskProgressStatusEnum"];
             readonly completed: boolean;
+            readonly dropped: boolean;
         };
         /** @description A student's standing on one task, with what a progress page shows beside it. */
         TaskProgress: {
@@ -1646,6 +1681,11 @@ export interface components {
              * @description The highest counting score of any attempt.
              */
             readonly best_score: number | null;
+            readonly group: number | null;
+            /** Format: double */
+            readonly weight: number;
+            readonly released: boolean;
+            readonly dropped: boolean;
         };
         /**
          * @description * `not_started` - Not started

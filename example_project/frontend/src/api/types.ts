@@ -24,7 +24,12 @@ export type Submission = Schemas["Submission"];
 export type SubmissionStatus = Schemas["SubmissionStatusEnum"];
 export type CourseProgress = Schemas["CourseProgress"];
 export type TaskProgress = Schemas["TaskProgress"];
+export type GroupFigures = CourseProgress["groups"][number];
+export type GradingScheme = CourseProgress["grading_scheme"];
 export type Gradebook = Schemas["PaginatedGradebookRowList"];
 export type GradebookRow = Schemas["GradebookRow"];
+export type GradebookTask = Gradebook["tasks"][number];
+export type TaskCell = Schemas["TaskCell"];
 export type Upcoming = Schemas["Upcoming"];
 export type UpcomingStatus = Schemas["UpcomingStatusEnum"];
+

@@ -10,6 +10,8 @@ export interface Bar {
   label: string;
   value: number | null;
   max: number;
+  /** What the table says instead of a null value ("not attempted" unless told). */
+  missing?: string;
 }
 
 // A narrow drawing, so its 11px text stays readable when scaled to a phone's width.
@@ -83,7 +85,7 @@ export function BarChart({
             {bars.map((bar, index) => (
               <tr key={`${bar.label}-${index}`}>
                 <th scope="row">{bar.label}</th>
-                <td>{bar.value ?? "not attempted"}</td>
+                <td>{bar.value ?? bar.missing?.toLowerCase() ?? "not attempted"}</td>
                 <td>{bar.max}</td>
               </tr>
             ))}

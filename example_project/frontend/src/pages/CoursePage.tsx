@@ -7,13 +7,13 @@ import { useAuth } from "../auth/AuthContext";
 import { BarChart } from "../components/Charts";
 import { Markdown } from "../components/Markdown";
 import { useDocumentTitle } from "../components/Layout";
+import { CourseTotal, GradeBreakdown, hasGroups } from "../components/GradeBreakdown";
 import { Badge, ErrorMessage, Loading, Notice, ProgressBar, QueryView } from "../components/Status";
-import { kindLabel, progressByTask, taskState, type TaskState } from "../domain";
+import { kindLabel, missingScoreText, progressByTask, taskState, type TaskState } from "../domain";
 import {
   completionPercent,
   courseScoreExplanation,
   formatCompletion,
-  formatCourseScore,
   formatDateTime,
   formatPoints,
   formatRelative,
@@ -71,6 +71,7 @@ function TaskRow({
   state: TaskState;
   showProgress: boolean;
 }) {
+  const held = showProgress && !state.released ? missingScoreText({ score: null, status: state.status ?? "not_started", released: false }) : null;
   return (
     <li>
       <div>
@@ -86,6 +87,7 @@ function TaskRow({
           <TaskDeadlines task={task} state={state} />
           {showProgress && <span>{attemptsText(state)}</span>}
           {showProgress && state.bestScore !== null && <span>Best: {formatPoints(state.bestScore, task.max_score)}</span>}
+          {held && held !== "Not attempted" && <span>{held}</span>}
           {state.locked && showProgress && <span>Requires: {state.missing.map((t) => t.title).join(", ")}</span>}
         </div>
       </div>
@@ -95,13 +97,14 @@ function TaskRow({
 
 export function ProgressSummary({ course, progress }: { course: CourseDetail; progress: CourseProgress }) {
   const byTask = progressByTask(progress);
+  const grouped = hasGroups(progress);
   return (
     <section className="card stack" aria-labelledby="progress-heading">
       <div className="row row--between">
         <h2 id="progress-heading" style={{ margin: 0 }}>
           Your progress
         </h2>
-        <strong title={courseScoreExplanation(progress)}>Score {formatCourseScore(progress)}</strong>
+        <CourseTotal progress={progress} />
       </div>
       <ProgressBar percent={completionPercent(progress)} label={`Tasks completed in ${course.title}`} />
       <p className="muted small" style={{ margin: 0 }}>
@@ -109,18 +112,26 @@ export function ProgressSummary({ course, progress }: { course: CourseDetail; pr
         {progress.completed_at && <> · course completed {formatDateTime(progress.completed_at)}</>}
       </p>
       <p className="muted small" style={{ margin: 0 }}>
-        {courseScoreExplanation(progress)}
+        {courseScoreExplanation(progress.grading_scheme, progress.groups.some((g) => g.dropped.length > 0))}
       </p>
-      {course.tasks.length > 0 && (
-        <BarChart
-          title="Best score per task (share of its points)"
-          columns={["Points", "Out of"]}
-          bars={course.tasks.map((task) => ({
-            label: task.title,
-            value: byTask.get(task.id)?.best_score ?? null,
-            max: task.max_score,
-          }))}
-        />
+      {grouped ? (
+        <GradeBreakdown progress={progress} caption={`Grade breakdown of ${course.title} by assignment group`} />
+      ) : (
+        course.tasks.length > 0 && (
+          <BarChart
+            title="Best score per task (share of its points)"
+            columns={["Points", "Out of"]}
+            bars={course.tasks.map((task) => {
+              const entry = byTask.get(task.id);
+              return {
+                label: task.title,
+                value: entry?.best_score ?? null,
+                max: task.max_score,
+                missing: missingScoreText(entry) ?? undefined,
+              };
+            })}
+          />
+        )
       )}
     </section>
   );

@@ -3,8 +3,9 @@ import { api, unwrap } from "../api/client";
 import { useQuery } from "../api/hooks";
 import { BarChart } from "../components/Charts";
 import { useDocumentTitle } from "../components/Layout";
+import { CourseTotal, GradeBreakdown, hasGroups } from "../components/GradeBreakdown";
 import { ProgressBar, QueryView } from "../components/Status";
-import { completionPercent, courseScoreExplanation, formatCompletion, formatCourseScore, formatDateTime } from "../format";
+import { completionPercent, formatCompletion, formatDateTime } from "../format";
 
 export function ProgressPage() {
   useDocumentTitle("My progress");
@@ -38,18 +39,27 @@ export function ProgressPage() {
               </div>
               <div className="grid">
                 {entries.map((entry) => (
-                  <article className="card stack" key={entry.course.slug}>
+                  <article className={hasGroups(entry) ? "card stack grid__wide" : "card stack"} key={entry.course.slug}>
                     <div className="row row--between">
                       <h2 style={{ margin: 0, fontSize: "1.1rem" }}>
                         <Link to={`/courses/${entry.course.slug}`}>{entry.course.title}</Link>
                       </h2>
-                      <strong title={courseScoreExplanation(entry)}>Score {formatCourseScore(entry)}</strong>
+                      <CourseTotal progress={entry} />
                     </div>
                     <ProgressBar percent={completionPercent(entry)} label={`Tasks completed in ${entry.course.title}`} />
                     <p className="muted small" style={{ margin: 0 }}>
                       {formatCompletion(entry)}
                       {entry.completed_at && <> · course completed {formatDateTime(entry.completed_at)}</>}
                     </p>
+                    {hasGroups(entry) && (
+                      <details open>
+                        <summary>Grade breakdown</summary>
+                        <GradeBreakdown
+                          progress={entry}
+                          caption={`Grade breakdown of ${entry.course.title} by assignment group`}
+                        />
+                      </details>
+                    )}
                   </article>
                 ))}
               </div>

@@ -34,7 +34,7 @@ describe("course page", () => {
     const bar = screen.getByRole("progressbar", { name: "Tasks completed in Arithmetic" });
     expect(bar.getAttribute("aria-valuenow")).toBe("0");
     expect(screen.getByText("0 of 2 tasks completed")).toBeTruthy();
-    expect(screen.getByText("Score 0% (weighted)")).toBeTruthy();
+    expect(screen.getByText("Points: 0 / 2 (0%)")).toBeTruthy();
     expect(within(add).getByText("Best: 0 / 1 point")).toBeTruthy();
     expect(screen.getByRole("img", { name: "Best score per task (share of its points)" })).toBeTruthy();
   });

@@ -1,5 +1,5 @@
 /** Response bodies shaped like the API's, typed by the generated schema. */
-import type { CourseDetail, CourseProgress, Submission, Task, TaskProgress, User } from "../api/types";
+import type { CourseDetail, CourseProgress, GroupFigures, Submission, Task, TaskProgress, User } from "../api/types";
 
 export const student: User = {
   id: 7,
@@ -58,12 +58,15 @@ export function makeProgress(tasks: (Partial<TaskProgress> & Pick<TaskProgress, 
   return {
     course: { slug: "arith", title: "Arithmetic" },
     user: { id: student.id, username: student.username, first_name: student.first_name, last_name: student.last_name },
+    grading_scheme: "points",
+    letter: null,
     score: 0,
     max_score: 2,
     percent: 0,
     tasks_completed: 0,
     tasks_total: 2,
     completed_at: null,
+    groups: [makeGroup(null, { name: "Tasks outside any group", max_score: 2 })],
     tasks: tasks.map((t) => ({
       title: `Task ${t.task}`,
       max_score: 1,
@@ -72,10 +75,18 @@ export function makeProgress(tasks: (Partial<TaskProgress> & Pick<TaskProgress, 
       attempts: 0,
       status: "not_started",
       completed: false,
+      group: null,
+      weight: 1,
+      released: true,
+      dropped: false,
       ...t,
     })),
     ...extra,
   };
+}
+
+export function makeGroup(group: number | null, extra: Partial<GroupFigures> = {}): GroupFigures {
+  return { group, name: group === null ? "Tasks outside any group" : `Group ${group}`, weight: null, score: 0, max_score: 0, percent: 0, dropped: [], ...extra };
 }
 
 export function makeSubmission(id: number, extra: Partial<Submission> = {}): Submission {

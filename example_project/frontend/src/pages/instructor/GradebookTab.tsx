@@ -1,14 +1,51 @@
+import type { ReactNode } from "react";
 import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import { useQuery } from "../../api/hooks";
 import { useMutation } from "../../api/useMutation";
-import type { CourseDetail, GradebookRow } from "../../api/types";
+import type { CourseDetail, Gradebook, GradebookRow, GradebookTask, GroupFigures, TaskCell } from "../../api/types";
 import { binScores, Histogram } from "../../components/Charts";
 import { ErrorMessage, QueryView } from "../../components/Status";
 import { formatPercent, formatPoints, formatScore, fullName, plural } from "../../format";
 
-/** What the weighted total is, said once for the legend and the header's tooltip. */
-const SCORE_NOTE = "weight × task score ÷ task points, added up over the published tasks";
+/** What the course total is under each scheme, said once for the legend and the header's tooltip. */
+const TOTAL_NOTE = {
+  points: "weight × task score, added up over the counted tasks, out of what they are worth",
+  weighted: "each group's percent times its weight of the course, added up",
+};
+
+const RELEASE_NOTE = { immediate: "", after_due: "released after the due date", manual: "released by hand" };
+
+/** The groups as columns: every group any row has figures for, in the API's order. */
+function groupColumns(book: Gradebook): Pick<GroupFigures, "group" | "name">[] {
+  const seen = new Map<number | null, string>();
+  for (const row of book.results) for (const group of row.groups) if (!seen.has(group.group)) seen.set(group.group, group.name);
+  // Only the implicit group: the course total already is its figure.
+  if ([...seen.keys()].every((id) => id === null)) return [];
+  return [...seen].map(([group, name]) => ({ group, name }));
+}
+
+/** The scheme, read off the figures: a group weighs a percent only under `weighted`. */
+function schemeOf(book: Gradebook): "points" | "weighted" {
+  return book.results.some((row) => row.groups.some((group) => group.weight !== null)) ? "weighted" : "points";
+}
+
+function cellTitle(task: GradebookTask, entry: TaskCell, groupName: string | undefined): string {
+  const parts = [
+    formatPoints(entry.score, task.max_score),
+    plural(entry.attempts, "attempt"),
+    entry.status.replace("_", " "),
+  ];
+  if (entry.dropped) parts.push(`dropped (lowest in ${groupName ?? "its group"})`);
+  return `${task.title}: ${parts.join(", ")}`;
+}
+
+interface EndColumn {
+  key: string;
+  header: string;
+  title?: string;
+  render: (row: GradebookRow) => ReactNode;
+}
 
 async function downloadCsv(slug: string) {
   const { data, response } = await api.GET("/api/courses/{slug}/gradebook/", {
@@ -48,6 +85,33 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
     <QueryView query={gradebook} loadingLabel="Loading the gradebook…">
       {(book) => {
         const cell = (row: GradebookRow, taskId: number) => row.cells.find((c) => c.task === taskId);
+        const groups = groupColumns(book);
+        const groupName = new Map(groups.map((g) => [g.group, g.name]));
+        const scheme = schemeOf(book);
+        const figures = (row: GradebookRow, group: number | null) => row.groups.find((g) => g.group === group);
+        // The columns pinned to the right edge, rightmost last; each sits one column width further left.
+        const ends: EndColumn[] = [
+          {
+            key: "done",
+            header: "Done",
+            title: "Tasks completed of published tasks",
+            render: (row) => `${row.tasks_completed}/${row.tasks_total}`,
+          },
+          ...(scheme === "points"
+            ? [{ key: "total", header: "Points", title: TOTAL_NOTE.points, render: (row: GradebookRow) => formatScore(row.score, row.max_score) }]
+            : []),
+          {
+            key: "percent",
+            header: "Score",
+            title: scheme === "weighted" ? TOTAL_NOTE.weighted : undefined,
+            render: (row) => <strong>{formatPercent(row.percent)}</strong>,
+          },
+          { key: "letter", header: "Letter", title: "Letter grade from the course's scale", render: (row) => row.letter ?? "—" },
+        ];
+        const endProps = (index: number) => ({
+          className: `num gradebook__end gradebook__end--${ends[index]!.key}${index === 0 ? " gradebook__end--first" : ""}`,
+          style: { right: `calc(${ends.length - 1 - index} * var(--gb-end))` },
+        });
         return (
           <div className="stack">
             <div className="row row--between">
@@ -70,9 +134,21 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
             ) : (
               <>
                 <p className="muted small" id="gradebook-legend" style={{ margin: 0 }}>
-                  Task columns are each task&rsquo;s points. <strong>Done</strong> counts tasks completed;{" "}
-                  <strong>Weighted</strong> is the course score, where each task counts by its weight (
-                  {SCORE_NOTE}); <strong>Score</strong> is that as a percentage.
+                  Task columns are each task&rsquo;s points; a struck-through score marked <em>dropped</em> is its
+                  group&rsquo;s lowest and does not count.{" "}
+                  {groups.length > 0 && <>Group columns are each group&rsquo;s percent. </>}
+                  <strong>Done</strong> counts tasks completed;{" "}
+                  {scheme === "points" ? (
+                    <>
+                      <strong>Points</strong> is the course total ({TOTAL_NOTE.points}); <strong>Score</strong> is that as a
+                      percentage;{" "}
+                    </>
+                  ) : (
+                    <>
+                      <strong>Score</strong> is the weighted course percent ({TOTAL_NOTE.weighted});{" "}
+                    </>
+                  )}
+                  <strong>Letter</strong> is its letter grade.
                 </p>
                 <div
                   className="gradebook-scroll"
@@ -89,20 +165,27 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
                           Student
                         </th>
                         {book.tasks.map((task) => (
-                          <th scope="col" className="num gradebook__task" key={task.id} title={task.title}>
+                          <th
+                            scope="col"
+                            className="num gradebook__task"
+                            key={task.id}
+                            title={[task.title, groupName.get(task.group), RELEASE_NOTE[task.release]].filter(Boolean).join(" · ")}
+                          >
                             <span className="gradebook__task-title">{task.title}</span>
                             <span className="gradebook__unit">/ {plural(task.max_score, "pt", "pts")}</span>
                           </th>
                         ))}
-                        <th scope="col" className="num gradebook__end gradebook__end--done" title="Tasks completed of published tasks">
-                          Done
-                        </th>
-                        <th scope="col" className="num gradebook__end gradebook__end--total" title={SCORE_NOTE}>
-                          Weighted
-                        </th>
-                        <th scope="col" className="num gradebook__end gradebook__end--percent">
-                          Score
-                        </th>
+                        {groups.map((group) => (
+                          <th scope="col" className="num gradebook__task gradebook__group" key={group.group ?? "none"} title={group.name}>
+                            <span className="gradebook__task-title">{group.name}</span>
+                            <span className="gradebook__unit">group %</span>
+                          </th>
+                        ))}
+                        {ends.map((end, index) => (
+                          <th scope="col" key={end.key} title={end.title} {...endProps(index)}>
+                            {end.header}
+                          </th>
+                        ))}
                       </tr>
                     </thead>
                     <tbody>
@@ -113,23 +196,45 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
                           </th>
                           {book.tasks.map((task) => {
                             const entry = cell(row, task.id);
+                            const shown = entry?.status === "needs_review" ? "to grade" : formatScore(entry?.score ?? null);
                             return (
                               <td
-                                className="num"
+                                className={entry?.dropped ? "num is-dropped" : "num"}
                                 key={task.id}
-                                title={entry ? `${task.title}: ${formatPoints(entry.score, task.max_score)}, ${plural(entry.attempts, "attempt")}, ${entry.status.replace("_", " ")}` : undefined}
+                                title={entry ? cellTitle(task, entry, groupName.get(task.group)) : undefined}
                               >
-                                {entry?.status === "needs_review" ? "to grade" : formatScore(entry?.score ?? null)}
+                                {entry?.dropped ? (
+                                  <>
+                                    <s>{shown}</s>
+                                    <span className="gradebook__unit">dropped</span>
+                                  </>
+                                ) : (
+                                  shown
+                                )}
                               </td>
                             );
                           })}
-                          <td className="num gradebook__end gradebook__end--done">
-                            {row.tasks_completed}/{row.tasks_total}
-                          </td>
-                          <td className="num gradebook__end gradebook__end--total">{formatScore(row.score, row.max_score)}</td>
-                          <td className="num gradebook__end gradebook__end--percent">
-                            <strong>{formatPercent(row.percent)}</strong>
-                          </td>
+                          {groups.map((group) => {
+                            const own = figures(row, group.group);
+                            return (
+                              <td
+                                className="num gradebook__group"
+                                key={group.group ?? "none"}
+                                title={
+                                  own
+                                    ? `${group.name}: ${formatPoints(own.score, own.max_score)}${own.weight === null ? "" : `, weighs ${formatPercent(own.weight)} of the course`}`
+                                    : undefined
+                                }
+                              >
+                                {formatPercent(own?.percent)}
+                              </td>
+                            );
+                          })}
+                          {ends.map((end, index) => (
+                            <td key={end.key} {...endProps(index)}>
+                              {end.render(row)}
+                            </td>
+                          ))}
                         </tr>
                       ))}
                     </tbody>
