@@ -96,10 +96,10 @@ test.describe("a student", () => {
     await page.getByRole("link", { name: "My progress" }).click();
     await expect(page.getByRole("heading", { name: "My progress" })).toBeVisible();
     await expect(page.getByRole("link", { name: course.title })).toBeVisible();
-    // Completion counts tasks; the score says it is the weighted percent.
+    // Completion counts tasks; the total says its scheme (new courses add points: 10 in all).
     await expect(page.getByRole("img", { name: "Tasks completed by course" })).toBeVisible();
     await expect(page.getByText("3 of 5 tasks completed")).toBeVisible();
-    await expect(page.getByText(/^Score \d+% \(weighted\)$/)).toBeVisible();
+    await expect(page.getByText(/^Points: \d+(\.\d+)? \/ 10 \(\d+%\)$/)).toBeVisible();
     await shot(page, "progress");
   });
 
