@@ -12,6 +12,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from learnplat.courses.choices import GradingScheme, ReleaseMode
 from learnplat.progress.choices import TaskProgressStatus, UpcomingStatus
 from learnplat.serializers import (
     CourseSummarySerializer,
@@ -25,6 +26,18 @@ from learnplat.serializers import (
 NOT_STARTED = TaskProgressStatus.NOT_STARTED.value
 
 
+def _group_json(group: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "group": group["group"],
+        "name": str(group["name"]),
+        "weight": float_json(group["weight"]),
+        "score": float_json(group["score"]),
+        "max_score": float_json(group["max_score"]),
+        "percent": float_json(group["percent"]),
+        "dropped": list(group["dropped"]),
+    }
+
+
 def _figures_json(figures: dict[str, Any]) -> dict[str, Any]:
     """``FiguresMixin``'s fields, as DRF writes them."""
     return {
@@ -34,11 +47,14 @@ def _figures_json(figures: dict[str, Any]) -> dict[str, Any]:
         "tasks_completed": int(figures["tasks_completed"]),
         "tasks_total": int(figures["tasks_total"]),
         "completed_at": datetime_json(figures["completed_at"]),
+        "letter": figures["letter"],
+        "groups": [_group_json(group) for group in figures["groups"]],
     }
 
 
-def _cell_json(task_id: int, row: Any) -> dict[str, Any]:
-    """``TaskCellSerializer``'s fields of a task's progress row (None: not started).
+def _cell_json(task_id: int, row: Any, *, dropped: bool) -> dict[str, Any]:
+    """``TaskCellSerializer``'s fields of a task's progress row (None: not started), as
+    staff see it.
 
     The row's columns already have the types DRF's fields would give (float or None,
     int, str, bool), so they are taken as they are."""
@@ -49,6 +65,7 @@ def _cell_json(task_id: int, row: Any) -> dict[str, Any]:
             "attempts": 0,
             "status": NOT_STARTED,
             "completed": False,
+            "dropped": dropped,
         }
     return {
         "task": task_id,
@@ -56,7 +73,35 @@ def _cell_json(task_id: int, row: Any) -> dict[str, Any]:
         "attempts": row.attempts,
         "status": row.status,
         "completed": row.completed,
+        "dropped": dropped,
     }
+
+
+class GroupFiguresSerializer(serializers.Serializer[Any]):
+    """A student's figures in one assignment group."""
+
+    group = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The group's id; null: the ungrouped tasks."
+    )
+    name = serializers.CharField(read_only=True)
+    weight = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Percent of the course the group weighs under `weighted` (the ungrouped "
+        "tasks weigh what the groups leave of 100); null under `points`.",
+    )
+    score = serializers.FloatField(
+        read_only=True, help_text="Sum of weight * counted score of the tasks it keeps."
+    )
+    max_score = serializers.FloatField(
+        read_only=True, help_text="Sum of weight * max_score of the tasks it keeps."
+    )
+    percent = serializers.FloatField(read_only=True, help_text="100 * score / max_score.")
+    dropped = serializers.ListField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="Ids of the tasks dropped as the student's lowest (`drop_lowest`).",
+    )
 
 
 class FiguresMixin(serializers.Serializer[Any]):
@@ -65,17 +110,19 @@ class FiguresMixin(serializers.Serializer[Any]):
     score = serializers.FloatField(
         source="figures.score",
         read_only=True,
-        help_text="Sum over the published tasks of weight * counted score / max_score.",
+        help_text="`points`: sum of weight * counted score over the published tasks kept "
+        "(not dropped); `weighted`: the percent.",
     )
     max_score = serializers.FloatField(
         source="figures.max_score",
         read_only=True,
-        help_text="Sum of the weights of the published tasks that have a max_score above 0.",
+        help_text="`points`: sum of weight * max_score of those tasks; `weighted`: 100.",
     )
     percent = serializers.FloatField(
         source="figures.percent",
         read_only=True,
-        help_text="100 * score / max_score, rounded to 2 decimals.",
+        help_text="`points`: 100 * score / max_score; `weighted`: the groups' percents "
+        "weighed by their weights. Rounded to 2 decimals.",
     )
     tasks_completed = serializers.IntegerField(source="figures.tasks_completed", read_only=True)
     tasks_total = serializers.IntegerField(
@@ -87,6 +134,13 @@ class FiguresMixin(serializers.Serializer[Any]):
         allow_null=True,
         help_text="When the last published task was completed; null until all are.",
     )
+    letter = serializers.CharField(
+        source="figures.letter",
+        read_only=True,
+        allow_null=True,
+        help_text="The course's letter for the percent; null without a scale or below it.",
+    )
+    groups = GroupFiguresSerializer(source="figures.groups", many=True, read_only=True)
 
 
 class TaskCellSerializer(serializers.Serializer[Any]):
@@ -101,6 +155,9 @@ class TaskCellSerializer(serializers.Serializer[Any]):
     attempts = serializers.IntegerField(read_only=True)
     status = serializers.ChoiceField(choices=TaskProgressStatus.choices, read_only=True)
     completed = serializers.BooleanField(read_only=True)
+    dropped = serializers.BooleanField(
+        read_only=True, help_text="Dropped as one of the student's lowest in its group."
+    )
 
 
 class TaskProgressSerializer(TaskCellSerializer):
@@ -108,8 +165,15 @@ class TaskProgressSerializer(TaskCellSerializer):
 
     title = serializers.CharField(source="task.title", read_only=True)
     max_score = serializers.FloatField(source="task.max_score", read_only=True)
+    weight = serializers.FloatField(source="task.weight", read_only=True)
+    group = serializers.IntegerField(source="task.group_id", read_only=True, allow_null=True)
     best_score = serializers.FloatField(
         read_only=True, allow_null=True, help_text="The highest counting score of any attempt."
+    )
+    released = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether the student sees the task's scores; when false `score` and "
+        "`best_score` are null and `completed` false in the student's own progress.",
     )
 
 
@@ -118,6 +182,9 @@ class CourseProgressSerializer(FiguresMixin):
 
     course = CourseSummarySerializer(read_only=True)
     user = UserSummarySerializer(read_only=True)
+    grading_scheme = serializers.ChoiceField(
+        source="course.grading_scheme", choices=GradingScheme.choices, read_only=True
+    )
     tasks = TaskProgressSerializer(source="cells", many=True, read_only=True)
 
     def to_representation(self, instance: Any) -> Any:
@@ -125,22 +192,28 @@ class CourseProgressSerializer(FiguresMixin):
         # (a host's own serializer) take DRF's way, as they may add fields.
         if type(self) is not CourseProgressSerializer:
             return super().to_representation(instance)
-        rows = instance.task_rows
-        tasks = []
-        for task in instance.tasks:
-            row = rows.get(task.pk)
-            tasks.append(
-                {
-                    **_cell_json(task.pk, row),
-                    "title": str(task.title),
-                    "max_score": float(task.max_score),
-                    "best_score": None if row is None else float_json(row.best_score),
-                }
-            )
+        tasks = [
+            {
+                "task": cell.task.pk,
+                "score": float_json(cell.score),
+                "attempts": cell.attempts,
+                "status": cell.status,
+                "completed": cell.completed,
+                "dropped": cell.dropped,
+                "title": str(cell.task.title),
+                "max_score": float(cell.task.max_score),
+                "weight": float(cell.task.weight),
+                "group": cell.task.group_id,
+                "best_score": float_json(cell.best_score),
+                "released": cell.released,
+            }
+            for cell in instance.cells
+        ]
         return {
             **_figures_json(instance.figures),
             "course": course_summary_json(instance.course),
             "user": user_summary_json(instance.user),
+            "grading_scheme": str(instance.course.grading_scheme),
             "tasks": tasks,
         }
 
@@ -156,11 +229,14 @@ class GradebookRowSerializer(FiguresMixin):
         # Subclasses (a host's own serializer) take DRF's way, as they may add fields.
         if type(self) is not GradebookRowSerializer:
             return super().to_representation(instance)
-        rows = instance.task_rows
+        rows, dropped = instance.task_rows, instance.dropped
         return {
             **_figures_json(instance.figures),
             "user": user_summary_json(instance.user),
-            "cells": [_cell_json(pk, rows.get(pk)) for pk in self._task_ids(instance.tasks)],
+            "cells": [
+                _cell_json(pk, rows.get(pk), dropped=pk in dropped)
+                for pk in self._task_ids(instance.tasks)
+            ],
         }
 
     def _task_ids(self, tasks: list[Any]) -> list[int]:
@@ -180,6 +256,9 @@ class GradebookTaskSerializer(serializers.Serializer[Any]):
     position = serializers.IntegerField(read_only=True)
     max_score = serializers.FloatField(read_only=True)
     weight = serializers.FloatField(read_only=True)
+    group = serializers.IntegerField(source="group_id", read_only=True, allow_null=True)
+    release = serializers.ChoiceField(choices=ReleaseMode.choices, read_only=True)
+    released_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class UpcomingTaskRefSerializer(serializers.Serializer[Any]):

@@ -34,12 +34,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from learnplat.api import LearnplatViewMixin, not_found
+from learnplat.courses.choices import ReleaseMode
 from learnplat.courses.models import Course, Enrollment
 from learnplat.courses.permissions import IsCourseStaff
 from learnplat.exceptions import Forbidden, InvalidInput
 from learnplat.filters import KeyedSearchFilter
 from learnplat.pagination import LearnplatPagination
-from learnplat.progress.exports import gradebook_csv
+from learnplat.progress.exports import csv_groups, gradebook_csv
 from learnplat.progress.querysets import (
     gradebook_students,
     my_course_enrollments,
@@ -49,8 +50,10 @@ from learnplat.progress.querysets import (
 from learnplat.progress.renderers import CSVRenderer
 from learnplat.progress.reports import (
     course_report,
+    empty_figures,
     reports_of_enrollments,
     reports_of_students,
+    rule_of,
     stream_gradebook,
 )
 from learnplat.progress.serializers import (
@@ -220,7 +223,9 @@ class CourseProgressView(CourseScopedView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         course = self.get_course()
-        report = course_report(course, self.target_user(course))
+        user = self.target_user(course)
+        # Course staff looking at a student see every score; a student sees what is released.
+        report = course_report(course, user, student_view=user.pk == request.user.pk)
         return Response(self.get_serializer(report).data)
 
 
@@ -253,8 +258,21 @@ class GradebookPagination(LearnplatPagination):
                     "position": {"type": "integer"},
                     "max_score": {"type": "number", "format": "double"},
                     "weight": {"type": "number", "format": "double"},
+                    "group": {"type": "integer", "nullable": True},
+                    "release": {"type": "string", "enum": [m.value for m in ReleaseMode]},
+                    "released_at": {"type": "string", "format": "date-time", "nullable": True},
                 },
-                "required": ["id", "title", "kind", "position", "max_score", "weight"],
+                "required": [
+                    "id",
+                    "title",
+                    "kind",
+                    "position",
+                    "max_score",
+                    "weight",
+                    "group",
+                    "release",
+                    "released_at",
+                ],
             },
         }
         paginated["required"] = [*paginated.get("required", []), "tasks"]
@@ -347,7 +365,8 @@ class GradebookView(CourseScopedView):
                 OpenApiTypes.STR,
                 description=(
                     "A header row (user_id, username, first_name, last_name, one column per "
-                    "task title, score, max_score, percent, tasks_completed, tasks_total, "
+                    "task title, one per assignment group (`<name> %`, the group's percent), "
+                    "score, max_score, percent, letter, tasks_completed, tasks_total, "
                     "completed_at), then one row per student."
                 ),
             ),
@@ -370,7 +389,11 @@ class GradebookView(CourseScopedView):
         students = self.filter_queryset(self.get_queryset())
         if isinstance(request.accepted_renderer, CSVRenderer):
             response = StreamingHttpResponse(
-                gradebook_csv(stream_gradebook(students, course, tasks), tasks),
+                gradebook_csv(
+                    stream_gradebook(students, course, tasks),
+                    tasks,
+                    csv_groups(empty_figures(course, tasks, rule_of(course))["groups"]),
+                ),
                 content_type="text/csv; charset=utf-8",
             )
             response["Content-Disposition"] = f'attachment; filename="{course.slug}-gradebook.csv"'
