@@ -13,9 +13,19 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from learnplat.courses.choices import GradingScheme, ReleaseMode
+from learnplat.courses.models import AssignmentGroup, Task
+from learnplat.courses.validation import (
+    LETTER_MAX_LENGTH,
+    check_group_weights,
+    clean_letter_grades,
+    normalise_late_policy,
+)
+from learnplat.exceptions import InvalidInput
 from learnplat.progress.choices import TaskProgressStatus, UpcomingStatus
+from learnplat.progress.preview import ProposedGroup
 from learnplat.serializers import (
     CourseSummarySerializer,
+    RejectUnknownFieldsMixin,
     UserSummarySerializer,
     course_summary_json,
     datetime_json,
@@ -313,3 +323,180 @@ class UpcomingQuerySerializer(serializers.Serializer[Any]):
         default=True,
         help_text="Whether to include tasks past their due date that are still open.",
     )
+
+
+# -- the grading preview ----------------------------------------------------------------------
+
+
+class LetterGradeSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    letter = serializers.CharField(max_length=LETTER_MAX_LENGTH)
+    min_percent = serializers.FloatField(min_value=0, max_value=100)
+
+
+class ProposedGroupSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    id = serializers.IntegerField(
+        required=False,
+        help_text="An existing group's id; leave it out, or give a negative number that "
+        "`tasks[].group` can refer to, for a new group.",
+    )
+    name = serializers.CharField(max_length=100)
+    weight = serializers.FloatField(min_value=0, max_value=100, default=0.0)
+    drop_lowest = serializers.IntegerField(min_value=0, default=0)
+    position = serializers.IntegerField(min_value=0, required=False)
+
+
+class ProposedTaskSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    weight = serializers.FloatField(min_value=0, required=False)
+    max_score = serializers.FloatField(min_value=0, required=False)
+    late_policy = serializers.JSONField(required=False)
+    group = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A group id (of the proposal, if it has one)."
+    )
+
+
+class GradingPreviewSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """A proposed grading change; what is left out stays as it is. Needs ``course`` in the
+    context."""
+
+    grading_scheme = serializers.ChoiceField(choices=GradingScheme.choices, required=False)
+    letter_grades = LetterGradeSerializer(many=True, required=False)
+    groups = ProposedGroupSerializer(
+        many=True, required=False, help_text="The full proposed list of groups."
+    )
+    tasks = ProposedTaskSerializer(many=True, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        course = self.context["course"]
+        errors: dict[str, Any] = {}
+        if "letter_grades" in attrs:
+            try:
+                attrs["letter_grades"] = clean_letter_grades(
+                    [dict(entry) for entry in attrs["letter_grades"]]
+                )
+            except InvalidInput as exc:
+                errors.update(exc.errors)
+        current = {g.pk: g for g in AssignmentGroup.objects.filter(course=course)}
+        groups = None
+        if "groups" in attrs:
+            groups, problems = _proposed_groups(attrs["groups"], current)
+            if problems:
+                errors["groups"] = problems
+        scheme = attrs.get("grading_scheme", course.grading_scheme)
+        weights = (
+            [g.weight for g in groups]
+            if groups is not None
+            else [g.weight for g in current.values()]
+        )
+        if scheme == GradingScheme.WEIGHTED and "groups" not in errors:
+            try:
+                check_group_weights(weights, field="groups")
+            except InvalidInput as exc:
+                errors.update(exc.errors)
+        group_ids = {g.id for g in groups} if groups is not None else set(current)
+        tasks, problems = _proposed_tasks(attrs.get("tasks", []), course, group_ids)
+        if problems:
+            errors["tasks"] = problems
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {**attrs, "groups": groups, "tasks": tasks}
+
+
+def _proposed_groups(
+    entries: list[dict[str, Any]], current: dict[int, Any]
+) -> tuple[list[ProposedGroup], list[str]]:
+    problems: list[str] = []
+    groups: list[ProposedGroup] = []
+    seen_ids: set[int] = set()
+    seen_names: set[str] = set()
+    next_new = -1
+    for n, entry in enumerate(entries):
+        group_id = entry.get("id")
+        if group_id is None:
+            while next_new in seen_ids or any(e.get("id") == next_new for e in entries):
+                next_new -= 1
+            group_id = next_new
+        elif group_id > 0 and group_id not in current:
+            problems.append(f"Group {n + 1}: {group_id} is not a group of this course.")
+        if group_id in seen_ids:
+            problems.append(f"Group {n + 1}: the id {group_id} appears twice.")
+        name = entry["name"].strip()
+        if name.casefold() in seen_names:
+            problems.append(f"Group {n + 1}: the name {name!r} appears twice.")
+        seen_ids.add(group_id)
+        seen_names.add(name.casefold())
+        groups.append(
+            ProposedGroup(
+                id=group_id,
+                name=name,
+                weight=float(entry["weight"]),
+                drop_lowest=int(entry["drop_lowest"]),
+                position=int(entry.get("position", n)),
+            )
+        )
+    return groups, problems
+
+
+def _proposed_tasks(
+    entries: list[dict[str, Any]], course: Any, group_ids: set[int]
+) -> tuple[dict[int, dict[str, Any]], list[str]]:
+    problems: list[str] = []
+    known = set(Task.objects.filter(course=course).values_list("pk", flat=True))
+    tasks: dict[int, dict[str, Any]] = {}
+    for n, entry in enumerate(entries):
+        task_id = entry["id"]
+        changes = {key: value for key, value in entry.items() if key != "id"}
+        if task_id not in known:
+            problems.append(f"Task {n + 1}: {task_id} is not a task of this course.")
+        elif task_id in tasks:
+            problems.append(f"Task {n + 1}: the task {task_id} appears twice.")
+        if changes.get("group") is not None and changes["group"] not in group_ids:
+            problems.append(f"Task {n + 1}: {changes['group']} is not a group of the proposal.")
+        if "late_policy" in changes:
+            try:
+                changes["late_policy"] = normalise_late_policy(changes["late_policy"])
+            except InvalidInput as exc:
+                problems.append(f"Task {n + 1}: late_policy: {exc.errors['late_policy']}")
+        tasks[task_id] = changes
+    return tasks, problems
+
+
+class PreviewFiguresSerializer(serializers.Serializer[Any]):
+    score = serializers.FloatField(read_only=True)
+    max_score = serializers.FloatField(read_only=True)
+    percent = serializers.FloatField(read_only=True)
+    letter = serializers.CharField(read_only=True, allow_null=True)
+
+
+class PreviewRowSerializer(serializers.Serializer[Any]):
+    user = UserSummarySerializer(read_only=True)
+    old = PreviewFiguresSerializer(read_only=True)
+    new = PreviewFiguresSerializer(read_only=True)
+
+
+class GradingPreviewResultSerializer(serializers.Serializer[Any]):
+    results = PreviewRowSerializer(many=True, read_only=True)
+    changed = serializers.IntegerField(
+        read_only=True, help_text="How many students' score, percent or letter would change."
+    )
+
+
+def preview_json(results: list[Any]) -> dict[str, Any]:
+    """``GradingPreviewResultSerializer``'s fields, without DRF's per-field cost (2,000
+    students is one answer)."""
+
+    def figures(result: Any) -> dict[str, Any]:
+        return {
+            "score": result.score,
+            "max_score": result.max_score,
+            "percent": result.percent,
+            "letter": result.letter or None,
+        }
+
+    return {
+        "results": [
+            {"user": user_summary_json(r.user), "old": figures(r.old), "new": figures(r.new)}
+            for r in results
+        ],
+        "changed": sum(1 for r in results if r.changed),
+    }

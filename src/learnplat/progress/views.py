@@ -41,6 +41,7 @@ from learnplat.exceptions import Forbidden, InvalidInput
 from learnplat.filters import KeyedSearchFilter
 from learnplat.pagination import LearnplatPagination
 from learnplat.progress.exports import csv_groups, gradebook_csv
+from learnplat.progress.preview import Proposal, preview
 from learnplat.progress.querysets import (
     gradebook_students,
     my_course_enrollments,
@@ -60,8 +61,11 @@ from learnplat.progress.serializers import (
     CourseProgressSerializer,
     GradebookRowSerializer,
     GradebookTaskSerializer,
+    GradingPreviewResultSerializer,
+    GradingPreviewSerializer,
     UpcomingQuerySerializer,
     UpcomingSerializer,
+    preview_json,
 )
 from learnplat.schema import error_responses
 
@@ -403,3 +407,55 @@ class GradebookView(CourseScopedView):
         assert isinstance(self.paginator, GradebookPagination)
         self.paginator.tasks = GradebookTaskSerializer(tasks, many=True).data
         return self.get_paginated_response(self.get_serializer(reports, many=True).data)
+
+
+class GradingPreviewView(CourseScopedView):
+    """``POST courses/{slug}/grading/preview/``: every student's figures before and after a
+    proposed grading change, without writing anything."""
+
+    permission_resource = "grading"
+    action = "preview"
+    action_permissions = {"preview": [IsAuthenticated, IsCourseStaff]}
+    action_serializers = {"preview": GradingPreviewSerializer}
+
+    @extend_schema(
+        summary="Preview a grading change",
+        description=(
+            "Course staff. Takes any of a proposed `grading_scheme`, `letter_grades`, the "
+            "full list of `groups` (existing ones by `id`; new ones without an id, or with "
+            "a negative id that `tasks[].group` refers to) and `tasks` changes (`weight`, "
+            "`max_score`, `late_policy`, `group`), and answers every student's score, "
+            "max_score, percent and letter now (`old`) and under the proposal (`new`), by "
+            "username, with how many would change. Writes nothing. A late policy in the "
+            "proposal recomputes each late submission's deduction as the real change would."
+        ),
+        request=GradingPreviewSerializer,
+        responses={
+            200: GradingPreviewResultSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                descriptions={
+                    400: "An invalid proposal: unknown task or group ids, group weights above "
+                    "100 under `weighted`, a letter scale that is not strictly decreasing "
+                    "within 0 to 100, a bad late policy.",
+                    403: "The caller can see the course but is not its staff.",
+                    404: "No such course visible to the caller.",
+                },
+            ),
+        },
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = self.get_course()
+        serializer = self.get_serializer(data=request.data, context={"course": course})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        proposal = Proposal(
+            grading_scheme=data.get("grading_scheme"),
+            letter_grades=data.get("letter_grades"),
+            groups=data["groups"],
+            tasks=data["tasks"],
+        )
+        return Response(preview_json(preview(course, proposal)))
