@@ -15,7 +15,7 @@ const book: Gradebook = {
   count: 1,
   next: null,
   previous: null,
-  tasks: TASKS.map((t) => ({ id: t.id, title: t.title, kind: t.kind, position: t.position, max_score: 10, weight: 1, group: null, release: "immediate" })),
+  tasks: TASKS.map((t) => ({ id: t.id, title: t.title, kind: t.kind, position: t.position, max_score: 10, weight: 1, group: null, release: "immediate", released_at: null })),
   results: [
     {
       user: { id: student.id, username: "alice", first_name: "Alice", last_name: "Liddell" },
