@@ -25,7 +25,8 @@ describe("course page", () => {
     });
     renderApp("/courses/arith");
 
-    const add = (await screen.findByRole("link", { name: "Add" })).closest("li")!;
+    // The first render of the file also loads the app's modules: allow it more than 1 s.
+    const add = (await screen.findByRole("link", { name: "Add" }, { timeout: 5000 })).closest("li")!;
     expect(await within(add).findByText("2 attempts left")).toBeTruthy();
     const multiply = screen.getByRole("link", { name: "Multiply" }).closest("li")!;
     expect(within(multiply).getByText("Locked")).toBeTruthy();
