@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Task, TaskProgress } from "./api/types";
 import { binScores } from "./components/Charts";
-import { taskPhase, taskState } from "./domain";
+import { missingScoreText, taskPhase, taskState } from "./domain";
 
 const NOW = Date.parse("2026-03-10T12:00:00Z");
 
@@ -92,6 +92,24 @@ describe("taskState", () => {
   it("refuses answers after closes_at", () => {
     const closed = task(3, { closes_at: "2026-03-01T00:00:00Z" });
     expect(taskState(closed, [closed], progress([]), NOW).reason).toBe("This task is closed.");
+  });
+});
+
+describe("missingScoreText", () => {
+  const entry = (extra: Partial<TaskProgress>) => progress([{ task: 1, ...extra }]).get(1)!;
+
+  it("says why a task shows no score: held back, being graded, or not attempted", () => {
+    expect(missingScoreText(entry({ status: "attempted", attempts: 1, released: false }))).toBe("Graded — not released yet");
+    expect(missingScoreText(entry({ status: "pending", attempts: 1, released: false }))).toBe("Waiting for a grade");
+    expect(missingScoreText(entry({ status: "needs_review", attempts: 1 }))).toBe("Waiting for a grade");
+    expect(missingScoreText(entry({ status: "not_started", released: false }))).toBe("Not attempted");
+    expect(missingScoreText(entry({}))).toBe("Not attempted");
+    expect(missingScoreText(undefined)).toBe("Not attempted");
+  });
+
+  it("shows a released score, even while a later attempt is being graded", () => {
+    expect(missingScoreText(entry({ status: "attempted", score: 0 }))).toBeNull();
+    expect(missingScoreText(entry({ status: "pending", score: 4 }))).toBeNull();
   });
 });
 

@@ -76,23 +76,6 @@ export function taskState(
   };
 }
 
-/**
- * Why a task shows no score to its student, or null when it has one to show. Unreleased
- * tasks report `attempted` for a graded attempt (the API hides `completed` too), so that
- * status is the graded-but-held-back case.
- */
-export function missingScoreText(
-  entry: Pick<TaskProgress, "score" | "status"> & { released?: boolean } | undefined,
-): string | null {
-  const status = entry?.status ?? "not_started";
-  if (status === "pending" || status === "needs_review") {
-    if (entry?.released === false || entry?.score === null || entry?.score === undefined) return "Waiting for a grade";
-  }
-  if (entry?.released === false) return status === "not_started" ? "Not attempted" : "Graded — not released yet";
-  if (entry?.score === null || entry?.score === undefined) return "Not attempted";
-  return null;
-}
-
 export const PENDING_STATUSES: ReadonlySet<SubmissionStatus> = new Set(["queued", "evaluating"]);
 
 export function isPending(submission: Pick<Submission, "status">): boolean {
@@ -118,4 +101,17 @@ export const KIND_LABELS: Record<string, string> = {
 
 export function kindLabel(kind: string): string {
   return KIND_LABELS[kind] ?? kind;
+}
+
+/**
+ * Why a task shows no score to its student, or null when it has one to show. Unreleased
+ * tasks report `attempted` for a graded attempt (the API hides `completed` too), so that
+ * status is the graded-but-held-back case.
+ */
+export function missingScoreText(entry: Pick<TaskProgress, "score" | "status" | "released"> | undefined): string | null {
+  if (!entry) return "Not attempted";
+  const waiting = entry.status === "pending" || entry.status === "needs_review";
+  if (waiting && (!entry.released || entry.score === null)) return "Waiting for a grade";
+  if (!entry.released) return entry.status === "not_started" ? "Not attempted" : "Graded — not released yet";
+  return entry.score === null ? "Not attempted" : null;
 }
