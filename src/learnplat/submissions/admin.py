@@ -62,6 +62,9 @@ class GradeChangeInline(admin.TabularInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(GradeChange)
 class GradeChangeAdmin(admin.ModelAdmin):
