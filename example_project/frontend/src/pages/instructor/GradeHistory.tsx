@@ -44,31 +44,21 @@ export function GradeHistory({ submissionId, version = 0 }: { submissionId: numb
               No grade yet.
             </p>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">Grade history, oldest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Score</th>
-                    <th scope="col">Reason</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {entries.map((entry, index) => (
-                    <tr key={`${entry.at}-${index}`}>
-                      <td>{formatDateTime(entry.at)}</td>
-                      <td>{entry.actor ? fullName(entry.actor) : <span className="muted">Automatic</span>}</td>
-                      <td>{GRADE_CHANGE_KINDS[entry.kind]}</td>
-                      <td className="num">{scoreChange(entry)}</td>
-                      <td>{entry.reason || <span className="muted">—</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ol className="grade-history" aria-label="Grade history, oldest first">
+              {entries.map((entry, index) => (
+                <li key={`${entry.at}-${index}`}>
+                  <div className="row row--between">
+                    <strong>{GRADE_CHANGE_KINDS[entry.kind]}</strong>
+                    <span className="num">{scoreChange(entry)}</span>
+                  </div>
+                  <div className="muted small">
+                    <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> ·{" "}
+                    {entry.actor ? fullName(entry.actor) : "automatic"}
+                  </div>
+                  {entry.reason && <p className="grade-history__reason">{entry.reason}</p>}
+                </li>
+              ))}
+            </ol>
           )
         }
       </QueryView>

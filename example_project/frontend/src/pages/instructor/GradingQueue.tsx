@@ -124,8 +124,8 @@ export function GradingQueue({ course }: { course?: string }) {
                           <th scope="col">Student</th>
                           <th scope="col">Task</th>
                           {!course && <th scope="col">Course</th>}
-                          <th scope="col">Submitted</th>
                           {view === "graded" && <th scope="col">Score</th>}
+                          <th scope="col">Submitted</th>
                           <th scope="col">
                             <span className="visually-hidden">Open</span>
                           </th>
@@ -139,11 +139,11 @@ export function GradingQueue({ course }: { course?: string }) {
                               <th scope="row">{fullName(submission.student)}</th>
                               <td>{submission.task_title}</td>
                               {!course && <td>{submission.course.title}</td>}
+                              {view === "graded" && <td>{formatPoints(submission.score, submission.max_score)}</td>}
                               <td>
                                 {formatDateTime(submission.submitted_at)}
                                 {submission.is_late && " · late"}
                               </td>
-                              {view === "graded" && <td>{formatPoints(submission.score, submission.max_score)}</td>}
                               <td>
                                 <button
                                   type="button"
