@@ -140,7 +140,8 @@ def test_grade_history_is_shown_read_only(world: World, admin_client_: Any) -> N
     )
     assert [form.instance.kind for form in inline.formset.forms] == ["auto", "override"]
     assert b"Copied" in detail.content
-    assert not inline.has_add_permission and not inline.has_change_permission
+    assert not inline.has_add_permission
+    assert not inline.has_change_permission
     assert not inline.has_delete_permission
 
     listed = admin_client_.get(HISTORY)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from learnplat.flowadmin import ReadOnlyAdmin
 from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
 from learnplat.submissions.models import Evaluation, GradeChange, GraderToken, Submission
@@ -67,7 +68,7 @@ class GradeChangeInline(admin.TabularInline):
 
 
 @admin.register(GradeChange)
-class GradeChangeAdmin(admin.ModelAdmin):
+class GradeChangeAdmin(ReadOnlyAdmin):
     """Every grade change, filterable by kind; read-only (the history is never rewritten)."""
 
     list_display = ("at", "submission", "kind", "actor", "old_score", "new_score", "reason")
@@ -77,16 +78,6 @@ class GradeChangeAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     ordering = ("-at", "-id")
     fields = ("submission", *GRADE_CHANGE_FIELDS)
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Submission)
