@@ -255,6 +255,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("submission-regrade", "POST"): Row(
         "401  404 403 404 202  404  202  202", kwargs=submission_kwargs
     ),
+    ("submission-history", "GET"): Row(
+        "401  404 403 404 200  404  200  200", kwargs=submission_kwargs
+    ),
     # Users' JWTs are not grader credentials: only "Authorization: Grader <secret>" is.
     ("grader-next", "GET"): Row("401  401 401 401 401  401  401  401", query="?queue=python"),
     ("grader-results", "POST"): Row(
