@@ -12,7 +12,12 @@ from learnplat.roles import is_platform_admin
 from learnplat.submissions.choices import RegradeScope, SubmissionStatus
 
 if TYPE_CHECKING:
-    from learnplat.submissions.models import Evaluation, GraderToken, Submission  # noqa: F401
+    from learnplat.submissions.models import (  # noqa: F401
+        Evaluation,
+        GraderToken,
+        RegradeRequest,
+        Submission,
+    )
 
 #: Scopes of a task-wide regrade: every submission, or each student's latest or best one.
 REGRADE_SCOPES = tuple(RegradeScope.values)
@@ -105,6 +110,29 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         if scope == RegradeScope.ALL:
             return self.all()
         raise ValueError(f"Unknown regrade scope {scope!r}; expected one of {REGRADE_SCOPES}.")
+
+
+class RegradeRequestQuerySet(models.QuerySet["RegradeRequest"]):
+    def visible_to(self, user: Any) -> RegradeRequestQuerySet:
+        """A student's own requests, those of the courses they are staff of; every one for
+        platform admins (as submissions are seen)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_platform_admin(user):
+            return self.all()
+        from learnplat.courses.models import Enrollment
+
+        taught = list(
+            Enrollment.objects.staff().filter(user=user).values_list("course_id", flat=True)
+        )
+        if not taught:
+            return self.filter(user=user)
+        return self.filter(Q(user=user) | Q(course_id__in=taught))
+
+    def with_summaries(self) -> RegradeRequestQuerySet:
+        """Joined with what a request's representation names (its student, resolver, task,
+        course and submission), so a list costs no query per row."""
+        return self.select_related("user", "resolved_by", "task", "course", "submission")
 
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
