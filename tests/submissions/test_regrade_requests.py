@@ -408,7 +408,8 @@ def test_accept_with_a_score_records_a_manual_grade(
     submission.refresh_from_db()
     assert submission.score == 7.5
     assert submission.manually_graded
-    assert submission.feedback == "Expected 4."
+    # The answer explains the new score.
+    assert submission.feedback == "Fair."
     manual = Evaluation.objects.filter(submission=submission, trigger="manual").get()
     assert manual.reason == "My answer is right."
     assert manual.triggered_by == world.instructor
@@ -491,9 +492,13 @@ def test_response_length_is_limited(
     assert "response" in response.json()
 
 
-def test_score_at_max_is_accepted(world: World, open_request: RegradeRequest) -> None:
+def test_score_at_max_is_accepted_and_keeps_feedback_without_response(
+    world: World, open_request: RegradeRequest
+) -> None:
+    Submission.objects.filter(pk=open_request.submission_id).update(feedback="Expected 4.")
     response = world.client("instructor").post(
         resolve_url(open_request), {"accept": True, "score": 10}, format="json"
     )
     assert response.status_code == 200
     assert response.json()["new_score"] == 10.0
+    assert Submission.objects.get(pk=open_request.submission_id).feedback == "Expected 4."

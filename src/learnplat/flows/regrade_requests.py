@@ -145,7 +145,8 @@ def resolve_request(
     extra: Mapping[str, Any] | None = None,
 ) -> RegradeRequest:
     """Answer an open request: accept it (with ``score``, a manual grade of the submission
-    with the request's reason; without, the grade stays) or reject it with a ``response``.
+    with the request's reason, whose feedback is the ``response`` when there is one; without,
+    the grade stays) or reject it with a ``response``.
 
     400 on ``score`` when rejecting with one or when it is outside 0 to ``max_score``, on
     ``response`` when rejecting without one; nothing is written then. The adapter's
@@ -168,7 +169,8 @@ def resolve_request(
             submission=submission,
             by=by,
             score=score,
-            feedback=submission.feedback,
+            # The answer explains the new score; without one the old feedback stays.
+            feedback=text or submission.feedback,
             reason=locked.reason,
         )
     locked.status = RegradeRequestStatus.ACCEPTED if accept else RegradeRequestStatus.REJECTED
