@@ -7,8 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from learnplat.courses.models import Extension
@@ -21,6 +19,7 @@ from tests.factories import MATRIX_ROLES as ROLES
 from tests.factories import TaskFactory, enroll, make_user
 from tests.overrides import LearnplatSettings
 from tests.submissions.conftest import World, queued
+from tests.submissions.test_query_counts import queries
 
 
 def matrix(**expected: int) -> Any:
@@ -325,13 +324,6 @@ def add_requests(world: World, count: int, start: int) -> None:
             )
 
 
-def count_queries(client: Any, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
-
-
 @pytest.mark.parametrize("role", ["instructor", "assistant", "admin", "student"])
 @pytest.mark.parametrize("query", ["", "?course=intro&status=rejected"])
 def test_list_query_count_is_constant(
@@ -348,7 +340,7 @@ def test_list_query_count_is_constant(
             )
     client = world.client(role)
     url = f"/api/regrade-requests/{query}"
-    small = count_queries(client, url)
+    small = queries(client, url)
     add_requests(world, 10, 2)
     for _ in range(5):
         request = regrade_flow.file_request(
