@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { tokenStore } from "../api/client";
 import type { RegradeRequest } from "../api/types";
 import { fakeJwt } from "../test/jwt";
@@ -33,6 +33,10 @@ function makeRequest(id: number, extra: Partial<RegradeRequest> = {}): RegradeRe
   };
 }
 
+// Each page makes several requests before it settles: give a loaded machine time.
+vi.setConfig({ testTimeout: 20_000 });
+const loaded = { timeout: 5_000 };
+
 beforeEach(() => {
   tokenStore.set({ access: fakeJwt("a", 300), refresh: "r" });
 });
@@ -59,7 +63,7 @@ describe("regrade requests on the task page", () => {
     const user = userEvent.setup();
     renderApp("/courses/arith/tasks/1");
 
-    await user.click(await screen.findByRole("button", { name: "Request a regrade" }));
+    await user.click(await screen.findByRole("button", { name: "Request a regrade" }, loaded));
     const form = screen.getByRole("form", { name: "Request a regrade of attempt 1" });
     // A blank reason is refused before anything is sent.
     await user.click(within(form).getByRole("button", { name: "Send request" }));
@@ -84,7 +88,7 @@ describe("regrade requests on the task page", () => {
     });
     const user = userEvent.setup();
     renderApp("/courses/arith/tasks/1");
-    await user.click(await screen.findByRole("button", { name: "Request a regrade" }));
+    await user.click(await screen.findByRole("button", { name: "Request a regrade" }, loaded));
     await user.type(screen.getByLabelText("Why should the grade change?"), "Please.");
     await user.click(screen.getByRole("button", { name: "Send request" }));
     expect((await screen.findByRole("alert")).textContent).toContain("not released yet");
@@ -101,7 +105,7 @@ describe("regrade requests on the task page", () => {
       }),
     ]);
     renderApp("/courses/arith/tasks/1");
-    const summary = await screen.findByRole("group", { name: "Regrade request" });
+    const summary = await screen.findByRole("group", { name: "Regrade request" }, loaded);
     expect(within(summary).getByText("Regrade accepted")).toBeTruthy();
     expect(within(summary).getByText("You are right.")).toBeTruthy();
     expect(within(summary).getByText("10 / 10 points")).toBeTruthy();
@@ -112,7 +116,7 @@ describe("regrade requests on the task page", () => {
   it("offers no button for a submission without a grade", async () => {
     studentApi([], { "GET /api/submissions/": () => json(200, page([makeSubmission(4, { status: "needs_review", score: 0 })])) });
     renderApp("/courses/arith/tasks/1");
-    expect(await screen.findByText(/waiting for a teacher/)).toBeTruthy();
+    expect(await screen.findByText(/waiting for a teacher/, {}, loaded)).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Request a regrade" })).toBeNull();
   });
 });
@@ -143,9 +147,9 @@ describe("regrade requests queue", () => {
     });
     renderApp("/grading");
     const nav = await screen.findByRole("navigation", { name: "Main" });
-    expect((await within(nav).findByRole("link", { name: "Regrade requests" })).getAttribute("href")).toBe("/grading/regrade-requests");
+    expect((await within(nav).findByRole("link", { name: "Regrade requests" }, loaded)).getAttribute("href")).toBe("/grading/regrade-requests");
     const main = screen.getByRole("main");
-    expect((await within(main).findByRole("link", { name: "Regrade requests" })).getAttribute("href")).toBe("/grading/regrade-requests");
+    expect((await within(main).findByRole("link", { name: "Regrade requests" }, loaded)).getAttribute("href")).toBe("/grading/regrade-requests");
   });
 
   it("lists open requests and accepts one with a new score", async () => {
@@ -154,7 +158,7 @@ describe("regrade requests queue", () => {
     const user = userEvent.setup();
     renderApp("/grading/regrade-requests");
 
-    expect(await screen.findByText("2 open")).toBeTruthy();
+    expect(await screen.findByText("2 open", {}, loaded)).toBeTruthy();
     const call = calls.find((c) => c.path === "/api/regrade-requests/")!;
     expect(call.url.searchParams.get("status")).toBe("open");
     const form = screen.getByRole("form", { name: "Regrade request of Alice Liddell (alice) — Add" });
@@ -179,7 +183,7 @@ describe("regrade requests queue", () => {
     const { calls } = staffApi([makeRequest(9)]);
     const user = userEvent.setup();
     renderApp("/grading/regrade-requests");
-    const form = await screen.findByRole("form", { name: /Regrade request of/ });
+    const form = await screen.findByRole("form", { name: /Regrade request of/ }, loaded);
     await user.click(within(form).getByRole("button", { name: "Reject" }));
     expect(within(form).getByText("Say why the grade stays.")).toBeTruthy();
     await user.type(within(form).getByLabelText("Response to the student"), "12 is not 4 + 4.");
