@@ -236,15 +236,19 @@ def record_grade(
 # -- course-level changes and the full recompute ----------------------------------------------
 
 
-def refresh_course_totals(*, course: Course) -> None:
+def refresh_course_totals(*, course: Course, by: Any = None, kind: str = "grading") -> None:
     """Bring every student's progress in ``course`` in line with what its tasks are now.
 
     Call it after publishing, unpublishing, adding or deleting a task, changing a task's
-    ``max_score``, ``weight`` or ``kind``, or the course's ``grading_policy``. It rebuilds the
-    course's rows from its submissions (cost: one pass over the course's submissions, in
-    chunks of students) and sends ``course_completed`` for students it completes.
+    ``max_score``, ``weight``, ``kind`` or group, or the course's grading policy, scheme,
+    letters or groups. It rebuilds the course's rows from its submissions in this
+    transaction, or on a large course in a background job
+    (:func:`learnplat.flows.recompute.refresh_course_totals`), and sends ``course_completed``
+    for students it completes.
     """
-    recompute_progress(course=course, notify=True)
+    from learnplat.flows import recompute
+
+    recompute.refresh_course_totals(course=course, by=by, kind=kind)
 
 
 @dataclass
