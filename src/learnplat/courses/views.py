@@ -504,7 +504,7 @@ class ExtensionDetailViewSet(
         )
 
     def perform_destroy(self, instance: Extension) -> None:
-        deadlines_flow.revoke_extension(extension=instance)
+        deadlines_flow.revoke_extension(extension=instance, by=self.request.user)
 
 
 @extend_schema_view(

@@ -1,4 +1,6 @@
-"""Admin of submissions (read-only answers, regrade/requeue actions) and grader tokens."""
+"""Admin of submissions (read-only answers, regrade/requeue actions), their grade history
+(read-only), regrade requests (read only: they are filed and answered through the API) and
+grader tokens."""
 
 from __future__ import annotations
 
@@ -11,9 +13,16 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from learnplat.flowadmin import ReadOnlyAdmin
 from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
-from learnplat.submissions.models import Evaluation, GraderToken, Submission
+from learnplat.submissions.models import (
+    Evaluation,
+    GradeChange,
+    GraderToken,
+    RegradeRequest,
+    Submission,
+)
 
 
 class EvaluationInline(admin.TabularInline):
@@ -39,6 +48,45 @@ class EvaluationInline(admin.TabularInline):
         return False
 
 
+GRADE_CHANGE_FIELDS = ("at", "kind", "actor", "old_score", "new_score", "reason", "evaluation")
+
+
+class GradeChangeInline(admin.TabularInline):
+    """The submission's grade history: written by the flows only, so never edited here."""
+
+    model = GradeChange
+    extra = 0
+    can_delete = False
+    fields = GRADE_CHANGE_FIELDS
+    readonly_fields = fields
+    ordering = ("at", "id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GradeChange]:
+        return super().get_queryset(request).select_related("actor", "evaluation")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(GradeChange)
+class GradeChangeAdmin(ReadOnlyAdmin):
+    """Every grade change, filterable by kind; read-only (the history is never rewritten)."""
+
+    list_display = ("at", "submission", "kind", "actor", "old_score", "new_score", "reason")
+    list_filter = ("kind",)
+    list_select_related = ("submission__user", "submission__task", "actor")
+    search_fields = ("submission__user__username", "submission__task__title", "reason")
+    date_hierarchy = "at"
+    ordering = ("-at", "-id")
+    fields = ("submission", *GRADE_CHANGE_FIELDS)
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = (
@@ -58,7 +106,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "task__title", "course__slug")
     date_hierarchy = "submitted_at"
     ordering = ("-submitted_at", "-id")
-    inlines = [EvaluationInline]
+    inlines = [GradeChangeInline, EvaluationInline]
     actions = ["regrade_selected", "requeue_selected"]
     fields = (
         "user",
@@ -108,6 +156,51 @@ class SubmissionAdmin(admin.ModelAdmin):
     def requeue_selected(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
         count = grading_flow.requeue(submissions=queryset)
         self.message_user(request, _("%(count)d submissions requeued.") % {"count": count})
+
+
+@admin.register(RegradeRequest)
+class RegradeRequestAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "user",
+        "task",
+        "course",
+        "status",
+        "old_score",
+        "new_score",
+        "created",
+        "resolved_by",
+        "resolved_at",
+    )
+    list_filter = ("status", "course")
+    list_select_related = ("user", "task", "course", "resolved_by")
+    search_fields = ("user__username", "task__title", "course__slug", "reason")
+    date_hierarchy = "created"
+    ordering = ("-created", "-id")
+    fields = (
+        "submission",
+        "user",
+        "task",
+        "course",
+        "reason",
+        "status",
+        "response",
+        "resolved_by",
+        "resolved_at",
+        "old_score",
+        "new_score",
+        "created",
+        "modified",
+    )
+    # Answering goes through the API's resolve, which grades, notifies and keeps one open
+    # request per submission; an admin edit would skip all three.
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(GraderToken)

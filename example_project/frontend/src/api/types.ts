@@ -32,4 +32,7 @@ export type GradebookTask = Gradebook["tasks"][number];
 export type TaskCell = Schemas["TaskCell"];
 export type Upcoming = Schemas["Upcoming"];
 export type UpcomingStatus = Schemas["UpcomingStatusEnum"];
-
+export type GradeChange = Schemas["GradeChange"];
+export type GradeChangeKind = Schemas["GradeChangeKindEnum"];
+export type RegradeRequest = Schemas["RegradeRequest"];
+export type RegradeRequestStatus = Schemas["RegradeStatusEnum"];
