@@ -340,6 +340,7 @@ def create_task(
     max_attempts: int | NotGiven | None = NOT_GIVEN,
     late_policy: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     is_published: bool | NotGiven = NOT_GIVEN,
+    release: str | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
     prerequisites: Iterable[Task | int] = (),
     extra: Mapping[str, Any] | None = None,
@@ -359,6 +360,7 @@ def create_task(
         max_attempts=max_attempts,
         late_policy=late_policy,
         is_published=is_published,
+        release=release,
         config=config,
     )
     cleaned = clean_task(fields)
@@ -392,6 +394,7 @@ def update_task(
     max_attempts: int | NotGiven | None = NOT_GIVEN,
     late_policy: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     is_published: bool | NotGiven = NOT_GIVEN,
+    release: str | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
     prerequisites: Iterable[Task | int] | None = None,
     extra: Mapping[str, Any] | None = None,
@@ -411,6 +414,7 @@ def update_task(
         max_attempts=max_attempts,
         late_policy=late_policy,
         is_published=is_published,
+        release=release,
         config=config,
     )
     cleaned = clean_task(fields, current=task)
