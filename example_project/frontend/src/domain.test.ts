@@ -22,6 +22,8 @@ function task(id: number, extra: Partial<Task> = {}): Task {
     late_policy: {},
     prerequisites: [],
     is_published: true,
+    release: "immediate",
+    released_at: null,
     public_config: {},
     ...extra,
   };

@@ -16,6 +16,8 @@ export const KINDS: readonly NotificationKind[] = [
   "grade_changed",
   "deadline_soon",
   "regrade_request_resolved",
+  "grades_released",
+  "regrade_request_created",
 ];
 export const CHANNELS: readonly Channel[] = ["in_app", "email"];
 
@@ -24,6 +26,8 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   grade_changed: "A grade of mine changes",
   deadline_soon: "A deadline is less than a day away",
   regrade_request_resolved: "A regrade request of mine is answered",
+  grades_released: "The grades of a task are released",
+  regrade_request_created: "A student asks for a regrade",
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { in_app: "In the app", email: "By e-mail" };
@@ -38,6 +42,7 @@ export function notificationsChanged() {
 interface About {
   task?: { id: number; title: string };
   course?: { slug: string; title: string };
+  released: boolean;
   score?: number;
   max_score?: number;
   previous_score?: number;
@@ -63,6 +68,8 @@ function about(notification: AppNotification): About {
   return {
     task: taskId !== undefined && taskTitle !== undefined ? { id: taskId, title: taskTitle } : undefined,
     course: slug !== undefined && courseTitle !== undefined ? { slug, title: courseTitle } : undefined,
+    // Absent in notifications made before release control: those were released.
+    released: data.released !== false,
     score: numberOf(data.score),
     max_score: numberOf(data.max_score),
     previous_score: numberOf(data.previous_score),
@@ -77,6 +84,7 @@ export function describe(notification: AppNotification): string {
   const course = data.course ? ` in ${data.course.title}` : "";
   switch (notification.kind) {
     case "submission_graded":
+      if (!data.released) return `Your submission to ${task}${course} was graded; the score is not released yet.`;
       return `Your submission to ${task}${course} was graded: ${formatScore(data.score, data.max_score)}.`;
     case "grade_changed":
       return `Your grade for ${task}${course} changed from ${formatScore(data.previous_score)} to ${formatScore(data.score, data.max_score)}.`;
@@ -84,6 +92,10 @@ export function describe(notification: AppNotification): string {
       return `${task}${course} is due ${formatDateTime(data.due_at)}.`;
     case "regrade_request_resolved":
       return `Your regrade request for ${task}${course} was answered.`;
+    case "grades_released":
+      return `The grades of ${task}${course} are released.`;
+    case "regrade_request_created":
+      return `A student asked for a regrade of ${task}${course}.`;
   }
 }
 

@@ -28,6 +28,8 @@ export function makeTask(id: number, extra: Partial<Task> = {}): Task {
     late_policy: {},
     prerequisites: [],
     is_published: true,
+    release: "immediate",
+    released_at: null,
     public_config: {},
     ...extra,
   };
@@ -95,6 +97,7 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     max_score: 1,
     feedback: "",
     evaluated_at: null,
+    released: true,
     ...extra,
   };
 }
