@@ -1,4 +1,4 @@
-import { ApiUser, INSTRUCTOR, expect, expectLabelledControls, shot, test, unique } from "./fixtures";
+import { acceptNextDialog, ApiUser, INSTRUCTOR, expect, expectLabelledControls, shot, test, unique } from "./fixtures";
 
 test.describe("release control", () => {
   test("an instructor holds a task's grades back, the student sees them hidden, then released", async ({
@@ -58,12 +58,7 @@ test.describe("release control", () => {
     await shot(studentPage, "release-hidden");
 
     // The instructor releases the grades, after a confirmation.
-    const question = new Promise<string>((resolve) => {
-      page.once("dialog", (dialog) => {
-        resolve(dialog.message());
-        void dialog.accept();
-      });
-    });
+    const question = acceptNextDialog(page);
     await row.getByRole("button", { name: "Release grades of Quiz" }).click();
     expect(await question).toContain("Release the grades of “Quiz”?");
     await expect(row.getByText("Grades released")).toBeVisible();
