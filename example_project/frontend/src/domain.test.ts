@@ -36,11 +36,15 @@ function progress(entries: Partial<TaskProgress>[]): Map<number, TaskProgress> {
         task: 0,
         title: "",
         max_score: 1,
+        weight: 1,
+        group: null,
         score: null,
         best_score: null,
         attempts: 0,
         status: "not_started",
         completed: false,
+        dropped: false,
+        released: true,
         ...e,
       };
       return [entry.task, entry];

@@ -316,6 +316,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/courses/{slug}/grading/preview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a grading change
+         * @description Course staff. Takes any of a proposed `grading_scheme`, `letter_grades`, the full list of `groups` (existing ones by `id`; new ones without an id, or with a negative id that `tasks[].group` refers to) and `tasks` changes (`weight`, `max_score`, `late_policy`, `group`), and answers every student's score, max_score, percent and letter now (`old`) and under the proposal (`new`), by username, with how many would change. Writes nothing. A late policy in the proposal recomputes each late submission's deduction as the real change would.
+         */
+        post: operations["courses_grading_preview_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{slug}/progress/": {
         parameters: {
             query?: never;
@@ -905,17 +925,17 @@ export interface components {
         CourseProgress: {
             /**
              * Format: double
-             * @description Sum over the published tasks of weight * counted score / max_score.
+             * @description `points`: sum of weight * counted score over the published tasks kept (not dropped); `weighted`: the percent.
              */
             readonly score: number;
             /**
              * Format: double
-             * @description Sum of the weights of the published tasks that have a max_score above 0.
+             * @description `points`: sum of weight * max_score of those tasks; `weighted`: 100.
              */
             readonly max_score: number;
             /**
              * Format: double
-             * @description 100 * score / max_score, rounded to 2 decimals.
+             * @description `points`: 100 * score / max_score; `weighted`: the groups' percents weighed by their weights. Rounded to 2 decimals.
              */
             readonly percent: number;
             readonly tasks_completed: number;
@@ -926,8 +946,12 @@ export interface components {
              * @description When the last published task was completed; null until all are.
              */
             readonly completed_at: string | null;
+            /** @description The course's letter for the percent; null without a scale or below it. */
+            readonly letter: string | null;
+            readonly groups: components["schemas"]["GroupFigures"][];
             readonly course: components["schemas"]["CourseSummary"];
             readonly user: components["schemas"]["UserSummary"];
+            readonly grading_scheme: components["schemas"]["GradingSchemeEnum"];
             readonly tasks: components["schemas"]["TaskProgress"][];
         };
         /**
@@ -1092,17 +1116,17 @@ export interface components {
         GradebookRow: {
             /**
              * Format: double
-             * @description Sum over the published tasks of weight * counted score / max_score.
+             * @description `points`: sum of weight * counted score over the published tasks kept (not dropped); `weighted`: the percent.
              */
             readonly score: number;
             /**
              * Format: double
-             * @description Sum of the weights of the published tasks that have a max_score above 0.
+             * @description `points`: sum of weight * max_score of those tasks; `weighted`: 100.
              */
             readonly max_score: number;
             /**
              * Format: double
-             * @description 100 * score / max_score, rounded to 2 decimals.
+             * @description `points`: 100 * score / max_score; `weighted`: the groups' percents weighed by their weights. Rounded to 2 decimals.
              */
             readonly percent: number;
             readonly tasks_completed: number;
@@ -1113,6 +1137,9 @@ export interface components {
              * @description When the last published task was completed; null until all are.
              */
             readonly completed_at: string | null;
+            /** @description The course's letter for the percent; null without a scale or below it. */
+            readonly letter: string | null;
+            readonly groups: components["schemas"]["GroupFigures"][];
             readonly user: components["schemas"]["UserSummary"];
             readonly cells: components["schemas"]["TaskCell"][];
         };
@@ -1165,6 +1192,56 @@ export interface components {
          */
         GradingPolicyEnum: "best" | "latest";
         /**
+         * @description A proposed grading change; what is left out stays as it is. Needs ``course`` in the
+         *     context.
+         */
+        GradingPreviewRequest: {
+            grading_scheme?: components["schemas"]["GradingSchemeEnum"];
+            letter_grades?: components["schemas"]["LetterGradeRequest"][];
+            /** @description The full proposed list of groups. */
+            groups?: components["schemas"]["ProposedGroupRequest"][];
+            tasks?: components["schemas"]["ProposedTaskRequest"][];
+        };
+        GradingPreviewResult: {
+            readonly results: components["schemas"]["PreviewRow"][];
+            /** @description How many students' score, percent or letter would change. */
+            readonly changed: number;
+        };
+        /**
+         * @description * `points` - Sum of points
+         *     * `weighted` - Weighted assignment groups
+         * @enum {string}
+         */
+        GradingSchemeEnum: "points" | "weighted";
+        /** @description A student's figures in one assignment group. */
+        GroupFigures: {
+            /** @description The group's id; null: the ungrouped tasks. */
+            readonly group: number | null;
+            readonly name: string;
+            /**
+             * Format: double
+             * @description Percent of the course the group weighs under `weighted` (the ungrouped tasks weigh what the groups leave of 100); null under `points`.
+             */
+            readonly weight: number | null;
+            /**
+             * Format: double
+             * @description Sum of weight * counted score of the tasks it keeps.
+             */
+            readonly score: number;
+            /**
+             * Format: double
+             * @description Sum of weight * max_score of the tasks it keeps.
+             */
+            readonly max_score: number;
+            /**
+             * Format: double
+             * @description 100 * score / max_score.
+             */
+            readonly percent: number;
+            /** @description Ids of the tasks dropped as the student's lowest (`drop_lowest`). */
+            readonly dropped: number[];
+        };
+        /**
          * @description * `hour` - Hour
          *     * `day` - Day
          * @enum {string}
@@ -1207,6 +1284,15 @@ export interface components {
              * @default 0
              */
             floor_percent?: number;
+        };
+        /**
+         * @description Refuse input keys that are not fields of the serializer (read-only fields are known,
+         *     and ignored as DRF always does, so a client may send back what it read).
+         */
+        LetterGradeRequest: {
+            letter: string;
+            /** Format: double */
+            min_percent: number;
         };
         /** @description Revoke one refresh token of the caller. */
         LogoutRequest: {
@@ -1358,6 +1444,11 @@ export interface components {
                 max_score: number;
                 /** Format: double */
                 weight: number;
+                group: number | null;
+                /** @enum {string} */
+                release: "immediate" | "after_due" | "manual";
+                /** Format: date-time */
+                released_at: string | null;
             }[];
         };
         PaginatedNotificationList: {
@@ -1536,6 +1627,51 @@ export interface components {
          * @enum {string}
          */
         PlatformRoleEnum: "student" | "instructor" | "admin";
+        PreviewFigures: {
+            /** Format: double */
+            readonly score: number;
+            /** Format: double */
+            readonly max_score: number;
+            /** Format: double */
+            readonly percent: number;
+            readonly letter: string | null;
+        };
+        PreviewRow: {
+            readonly user: components["schemas"]["UserSummary"];
+            readonly old: components["schemas"]["PreviewFigures"];
+            readonly new: components["schemas"]["PreviewFigures"];
+        };
+        /**
+         * @description Refuse input keys that are not fields of the serializer (read-only fields are known,
+         *     and ignored as DRF always does, so a client may send back what it read).
+         */
+        ProposedGroupRequest: {
+            /** @description An existing group's id; leave it out, or give a negative number that `tasks[].group` can refer to, for a new group. */
+            id?: number;
+            name: string;
+            /**
+             * Format: double
+             * @default 0
+             */
+            weight?: number;
+            /** @default 0 */
+            drop_lowest?: number;
+            position?: number;
+        };
+        /**
+         * @description Refuse input keys that are not fields of the serializer (read-only fields are known,
+         *     and ignored as DRF always does, so a client may send back what it read).
+         */
+        ProposedTaskRequest: {
+            id: number;
+            /** Format: double */
+            weight?: number;
+            /** Format: double */
+            max_score?: number;
+            late_policy?: unknown;
+            /** @description A group id (of the proposal, if it has one). */
+            group?: number | null;
+        };
         /**
          * @description Sign-up input. `role` is accepted only from `LEARNPLAT["REGISTRATION_ROLES"]`
          *     (by default `["student"]`: nobody can sign up as an instructor or admin).
@@ -1695,6 +1831,8 @@ export interface components {
             readonly attempts: number;
             readonly status: components["schemas"]["TaskProgressStatusEnum"];
             readonly completed: boolean;
+            /** @description Dropped as one of the student's lowest in its group. */
+            readonly dropped: boolean;
         };
         /** @description A student's standing on one task, with what a progress page shows beside it. */
         TaskProgress: {
@@ -1707,14 +1845,21 @@ export interface components {
             readonly attempts: number;
             readonly status: components["schemas"]["TaskProgressStatusEnum"];
             readonly completed: boolean;
+            /** @description Dropped as one of the student's lowest in its group. */
+            readonly dropped: boolean;
             readonly title: string;
             /** Format: double */
             readonly max_score: number;
+            /** Format: double */
+            readonly weight: number;
+            readonly group: number | null;
             /**
              * Format: double
              * @description The highest counting score of any attempt.
              */
             readonly best_score: number | null;
+            /** @description Whether the student sees the task's scores; when false `score` and `best_score` are null and `completed` false in the student's own progress. */
+            readonly released: boolean;
         };
         /**
          * @description * `not_started` - Not started
@@ -3078,6 +3223,69 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedGradebookRowList"];
                     "text/csv": string;
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller can see the course but is not its staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such course visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_grading_preview_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GradingPreviewRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GradingPreviewRequest"];
+                "multipart/form-data": components["schemas"]["GradingPreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradingPreviewResult"];
+                };
+            };
+            /** @description An invalid proposal: unknown task or group ids, group weights above 100 under `weighted`, a letter scale that is not strictly decreasing within 0 to 100, a bad late policy. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
