@@ -218,7 +218,9 @@ class TaskSerializer(
         return self._with_prerequisite_ids(task)
 
     def update(self, instance: Task, validated_data: dict[str, Any]) -> Task:
-        task = call_flow(authoring_flow.update_task, validated_data, task=instance)
+        task = call_flow(
+            authoring_flow.update_task, validated_data, task=instance, by=_caller(self)
+        )
         # Ids read before the update would answer the old prerequisites.
         return self._with_prerequisite_ids(task)
 

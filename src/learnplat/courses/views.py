@@ -51,8 +51,9 @@ from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.flows import release as release_flow
+from learnplat.flows.recompute import RecomputeJobsMixin
 from learnplat.permissions import AllowAny, IsAuthenticated, IsInstructor
-from learnplat.schema import PAGE_NOT_FOUND, error_responses
+from learnplat.schema import PAGE_NOT_FOUND, error_responses, recompute_accepted
 
 SLUG_PARAMETER = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The course's slug."
@@ -129,19 +130,27 @@ TASK_PAGE_PARAMETERS = [
     update=extend_schema(
         summary="Replace a course's editable fields",
         request=CourseSerializer,
-        responses={200: CourseDetailSerializer, **errors(400, *_COURSE_ERRORS)},
+        responses={
+            200: CourseDetailSerializer,
+            202: recompute_accepted(CourseDetailSerializer, "The course, changed."),
+            **errors(400, *_COURSE_ERRORS),
+        },
     ),
     partial_update=extend_schema(
         summary="Change a course",
         request=CourseSerializer,
-        responses={200: CourseDetailSerializer, **errors(400, *_COURSE_ERRORS)},
+        responses={
+            200: CourseDetailSerializer,
+            202: recompute_accepted(CourseDetailSerializer, "The course, changed."),
+            **errors(400, *_COURSE_ERRORS),
+        },
     ),
     destroy=extend_schema(
         summary="Delete a course with its tasks, enrollments and submissions",
         responses={204: None, **errors(*_COURSE_ERRORS)},
     ),
 )
-class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
+class CourseViewSet(RecomputeJobsMixin, CoursesViewMixin, viewsets.ModelViewSet[Course]):
     """Catalog and authoring of courses, looked up by slug."""
 
     permission_resource = "course"
@@ -379,10 +388,14 @@ class EnrollmentViewSet(CourseChildViewSet):
         summary="Add a task to a course",
         parameters=[SLUG_PARAMETER],
         request=TaskSerializer,
-        responses={201: TaskSerializer, **errors(400, 401, 403, 404)},
+        responses={
+            201: TaskSerializer,
+            202: recompute_accepted(TaskSerializer, "The task, created."),
+            **errors(400, 401, 403, 404),
+        },
     ),
 )
-class CourseTaskViewSet(CourseChildViewSet):
+class CourseTaskViewSet(RecomputeJobsMixin, CourseChildViewSet):
     """``courses/{slug}/tasks/``: members read a course's tasks, staff add and reorder them."""
 
     permission_resource = "task"
@@ -492,7 +505,7 @@ class ExtensionDetailViewSet(
         )
 
     def perform_destroy(self, instance: Extension) -> None:
-        deadlines_flow.revoke_extension(extension=instance)
+        deadlines_flow.revoke_extension(extension=instance, by=self.request.user)
 
 
 @extend_schema_view(
@@ -503,14 +516,23 @@ class ExtensionDetailViewSet(
     partial_update=extend_schema(
         summary="Change a task",
         request=TaskSerializer,
-        responses={200: TaskSerializer, **errors(400, 401, 403, 404)},
+        responses={
+            200: TaskSerializer,
+            202: recompute_accepted(TaskSerializer, "The task, changed."),
+            **errors(400, 401, 403, 404),
+        },
     ),
     destroy=extend_schema(
         summary="Delete a task with its submissions",
-        responses={204: None, **errors(401, 403, 404)},
+        responses={
+            204: None,
+            202: recompute_accepted(None, "The task is deleted."),
+            **errors(401, 403, 404),
+        },
     ),
 )
 class TaskViewSet(
+    RecomputeJobsMixin,
     CoursesViewMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,

@@ -644,6 +644,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/submissions/{id}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a submission's grade history
+         * @description Course staff and platform admins: every change of the submission's counted score, oldest first, as a plain list (not paginated). `kind` says what changed it; `actor` is null for automatic changes. The owner gets 403, like for grading; anyone else 404.
+         */
+        get: operations["submissions_history_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/submissions/{id}/regrade/": {
         parameters: {
             query?: never;
@@ -1103,6 +1123,30 @@ export interface components {
             /** @description Why; shown to staff. */
             reason?: string;
         };
+        /** @description One entry of `GET submissions/{id}/history/`: a change of the counted score. */
+        GradeChange: {
+            /** Format: date-time */
+            readonly at: string;
+            /** @description Who made the change; null for automatic ones (an evaluator's result). */
+            readonly actor: components["schemas"]["UserSummary"] | null;
+            readonly kind: components["schemas"]["GradeChangeKindEnum"];
+            /** Format: double */
+            readonly old_score: number | null;
+            /** Format: double */
+            readonly new_score: number | null;
+            readonly reason: string;
+        };
+        /**
+         * @description * `auto` - Automatic evaluation
+         *     * `manual` - Manual grade
+         *     * `override` - Override of an earlier grade
+         *     * `regrade` - Regrade
+         *     * `late_policy` - Deadline or late policy change
+         *     * `extension` - Extension granted or revoked
+         *     * `release` - Released to the student
+         * @enum {string}
+         */
+        GradeChangeKindEnum: "auto" | "manual" | "override" | "regrade" | "late_policy" | "extension" | "release";
         /** @description ``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final. */
         GradeRequest: {
             /** Format: double */
@@ -4210,6 +4254,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submissions_history_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this submission. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradeChange"][];
                 };
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
