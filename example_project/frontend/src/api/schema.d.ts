@@ -316,6 +316,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/courses/{slug}/grading/jobs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course's recompute jobs
+         * @description Course staff. The background rebuilds of the course's progress that grading changes on a large course started, newest first.
+         */
+        get: operations["courses_grading_jobs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/grading/jobs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A recompute job
+         * @description Course staff. `state` is `queued`, `running`, `done` or `failed` (then `error` says why, and `manage.py learnplat_recompute_progress` rebuilds the course).
+         */
+        get: operations["courses_grading_jobs_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{slug}/grading/preview/": {
         parameters: {
             query?: never;
@@ -1510,6 +1550,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Notification"][];
         };
+        PaginatedRecomputeJobList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["RecomputeJob"][];
+        };
         PaginatedSubmissionList: {
             /** @example 123 */
             count: number;
@@ -1716,6 +1771,23 @@ export interface components {
             /** @description A group id (of the proposal, if it has one). */
             group?: number | null;
         };
+        /** @description A background rebuild of a course's progress after a grading change. */
+        RecomputeJob: {
+            readonly id: number;
+            readonly state: components["schemas"]["StateEnum"];
+            /** @description What the change is. */
+            readonly kind: string;
+            readonly requested_by: components["schemas"]["UserSummary"] | null;
+            /** Format: date-time */
+            readonly created: string;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+            readonly students_done: number;
+            readonly students_total: number;
+            readonly error: string;
+        };
         /**
          * @description Sign-up input. `role` is accepted only from `LEARNPLAT["REGISTRATION_ROLES"]`
          *     (by default `["student"]`: nobody can sign up as an instructor or admin).
@@ -1758,6 +1830,14 @@ export interface components {
          * @enum {string}
          */
         ScopeEnum: "latest" | "best" | "all";
+        /**
+         * @description * `queued` - Queued
+         *     * `running` - Running
+         *     * `done` - Done
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        StateEnum: "queued" | "running" | "done" | "failed";
         /**
          * @description A submission; ``score`` is after any late deduction. Besides the ``task`` and
          *     ``user`` ids it names them (``task_title``, ``student``) and its ``course``, so a
@@ -2649,6 +2729,15 @@ export interface operations {
                     "application/json": components["schemas"]["CourseDetail"];
                 };
             };
+            /** @description The course, changed. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
             /** @description Invalid input: field errors. */
             400: {
                 headers: {
@@ -2752,6 +2841,15 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            /** @description The course, changed. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3298,6 +3396,108 @@ export interface operations {
             };
         };
     };
+    courses_grading_jobs_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRecomputeJobList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_grading_jobs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecomputeJob"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     courses_grading_preview_create: {
         parameters: {
             query?: never;
@@ -3551,6 +3751,15 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The task, created. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4435,6 +4644,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The task is deleted. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No response body */
             204: {
                 headers: {
@@ -4490,6 +4706,15 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The task, changed. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
