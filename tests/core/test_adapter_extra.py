@@ -33,10 +33,17 @@ from learnplat.courses.serializers import (
     TaskSerializer,
 )
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput
+from learnplat.flows import evaluate as evaluate_flow
+from learnplat.flows import regrade_requests as regrade_flow
 from learnplat.flows import submit as submit_flow
 from learnplat.roles import Role
-from learnplat.submissions.models import Evaluation, Submission
-from learnplat.submissions.serializers import GradeSerializer, SubmitSerializer
+from learnplat.submissions.models import Evaluation, RegradeRequest, Submission
+from learnplat.submissions.serializers import (
+    GradeSerializer,
+    RegradeRequestCreateSerializer,
+    RegradeRequestResolveSerializer,
+    SubmitSerializer,
+)
 from tests.accounts.conftest import STRONG_PASSWORD
 from tests.conftest import client_for
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
@@ -70,6 +77,8 @@ HOST_SERIALIZERS = {
     "extension_create": with_note(ExtensionCreateSerializer),
     "submission_create": with_note(SubmitSerializer),
     "submission_grade": with_note(GradeSerializer),
+    "regrade_request_create": with_note(RegradeRequestCreateSerializer),
+    "regrade_request_resolve": with_note(RegradeRequestResolveSerializer),
     "user_update": with_note(AdminUserSerializer),
     "auth_me_update": with_note(UserSerializer),
     "auth_register": with_note(RegisterSerializer),
@@ -180,6 +189,16 @@ def _submission(w: dict[str, Any]) -> Submission:
     return submit_flow.submit(user=w["student"], task=w["task"], answer="4").submission
 
 
+def _graded(w: dict[str, Any]) -> Submission:
+    submission = _submission(w)
+    evaluate_flow.run_evaluation(submission.pk)
+    return Submission.objects.get(pk=submission.pk)
+
+
+def _regrade_request(w: dict[str, Any]) -> RegradeRequest:
+    return regrade_flow.file_request(submission=_graded(w), user=w["student"], reason="Look.")
+
+
 CASES: dict[str, Case] = {
     "course_create": Case(
         lambda: Course,
@@ -257,6 +276,26 @@ CASES: dict[str, Case] = {
             "post",
             f"/api/submissions/{_submission(w).pk}/grade/",
             {"score": 5, "feedback": "By hand."},
+        ),
+        200,
+    ),
+    "regrade_request_create": Case(
+        lambda: RegradeRequest,
+        lambda w: Request(
+            client_for(w["student"]),
+            "post",
+            f"/api/submissions/{_graded(w).pk}/regrade-requests/",
+            {"reason": "Look again."},
+        ),
+        201,
+    ),
+    "regrade_request_resolve": Case(
+        lambda: RegradeRequest,
+        lambda w: Request(
+            client_for(w["instructor"]),
+            "post",
+            f"/api/regrade-requests/{_regrade_request(w).pk}/resolve/",
+            {"accept": True, "score": 8},
         ),
         200,
     ),

@@ -30,7 +30,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 import learnplat.urls
 from learnplat.courses.models import Extension
-from learnplat.submissions.models import Submission
+from learnplat.flows.regrade_requests import file_request
+from learnplat.submissions.models import RegradeRequest, Submission
 from tests.factories import (
     MATRIX_ROLES,
     PASSWORD,
@@ -110,6 +111,20 @@ def manual_task_kwargs(w: World) -> dict[str, Any]:
 def submission_kwargs(w: World) -> dict[str, Any]:
     assert w.submission is not None
     return {"pk": w.submission.pk}
+
+
+def own_submission_kwargs(w: World) -> dict[str, Any]:
+    assert w.submission is not None
+    return {"submission_pk": w.submission.pk}
+
+
+def regrade_request_kwargs(w: World) -> dict[str, Any]:
+    """``student``'s open regrade request of ``submission`` (filed on first use)."""
+    assert w.submission is not None
+    request = RegradeRequest.objects.filter(submission=w.submission, status="open").first()
+    if request is None:
+        request = file_request(submission=w.submission, user=w.student, reason="Look again.")
+    return {"pk": request.pk}
 
 
 def own_refresh(w: World, role: str) -> dict[str, Any]:
@@ -265,6 +280,21 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("submission-history", "GET"): Row(
         "401  404 403 404 200  404  200  200", kwargs=submission_kwargs
+    ),
+    # Only the owner asks for a regrade; staff who see the submission get 403.
+    ("submission-regrade-requests", "POST"): Row(
+        "401  404 201 404 403  404  403  403",
+        kwargs=own_submission_kwargs,
+        body=lambda w, role: {"reason": "Look again."},
+    ),
+    ("regrade-request-list", "GET"): Row("401  200 200 200 200  200  200  200"),
+    ("regrade-request-detail", "GET"): Row(
+        "401  404 200 404 200  404  200  200", kwargs=regrade_request_kwargs
+    ),
+    ("regrade-request-resolve", "POST"): Row(
+        "401  404 403 404 200  404  200  200",
+        kwargs=regrade_request_kwargs,
+        body=lambda w, role: {"accept": True},
     ),
     # Users' JWTs are not grader credentials: only "Authorization: Grader <secret>" is.
     ("grader-next", "GET"): Row("401  401 401 401 401  401  401  401", query="?queue=python"),

@@ -156,3 +156,36 @@ def test_grade_history_is_shown_read_only(world: World, admin_client_: Any) -> N
     assert admin_client_.get(f"{HISTORY}add/").status_code == 403
     assert admin_client_.post(f"{HISTORY}{change.pk}/delete/", {"post": "yes"}).status_code == 403
     assert GradeChange.objects.filter(pk=change.pk).exists()
+
+
+def test_regrade_requests_are_listed_and_read_only(world: World, admin_client_: Any) -> None:
+    from learnplat.flows import regrade_requests as regrade_flow
+    from learnplat.submissions.models import RegradeRequest
+
+    def filed(user: Any) -> RegradeRequest:
+        submission = queued(world, "5", user=user)
+        evaluate_flow.run_evaluation(submission.pk)
+        return regrade_flow.file_request(submission=submission, user=user, reason="Look again.")
+
+    mine = filed(world.student)
+    theirs = filed(world.other_student)
+    regrade_flow.resolve_request(
+        regrade_request=theirs, by=world.instructor, accept=False, response="No."
+    )
+    changelist = "/admin/learnplat_submissions/regraderequest/"
+    response = admin_client_.get(changelist, {"status__exact": "open"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [mine]
+    response = admin_client_.get(changelist, {"course__id__exact": world.course.pk})
+    assert len(response.context["cl"].result_list) == 2
+    detail = admin_client_.get(f"{changelist}{mine.pk}/change/")
+    assert detail.status_code == 200
+    assert b"Look again." in detail.content
+    assert b'name="status"' not in detail.content
+    assert (
+        admin_client_.post(f"{changelist}{mine.pk}/change/", {"status": "accepted"}).status_code
+        == 403
+    )
+    mine.refresh_from_db()
+    assert mine.status == "open"
+    assert admin_client_.get(f"{changelist}add/").status_code == 403

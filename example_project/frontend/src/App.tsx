@@ -7,6 +7,7 @@ import { HomePage } from "./pages/HomePage";
 import { CourseEditorPage } from "./pages/instructor/CourseEditorPage";
 import { GradingQueuePage } from "./pages/instructor/GradingQueuePage";
 import { ManageCoursePage } from "./pages/instructor/ManageCoursePage";
+import { RegradeRequestsPage } from "./pages/instructor/RegradeRequestsPage";
 import { TeachPage } from "./pages/instructor/TeachPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotificationsPage } from "./pages/NotificationsPage";
@@ -44,6 +45,7 @@ export function App() {
           <Route path="/teach/new" element={<RequireAuth instructor><CourseEditorPage /></RequireAuth>} />
           <Route path="/teach/:slug/*" element={<RequireAuth><ManageCoursePage /></RequireAuth>} />
           <Route path="/grading" element={<RequireAuth grader><GradingQueuePage /></RequireAuth>} />
+          <Route path="/grading/regrade-requests" element={<RequireAuth grader><RegradeRequestsPage /></RequireAuth>} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Layout>

@@ -13,6 +13,7 @@ through :mod:`learnplat.signals`.
 ``flows.submit``             ``submit()``: a student's answer, checked and queued
 ``flows.evaluate``           enqueue, run the evaluator, record the outcome, retry, sweep
 ``flows.grading``            staff grades and overrides, regrades, requeues
+``flows.regrade_requests``   students asking for a regrade, staff answering (→ ``grading``)
 ``flows.graders``            external graders: tokens, handing out work, recording results
 ``flows.progress``           progress upkeep after every grade, and full recomputes
 ``flows.history``            the grade history: one entry per change of a counted score

@@ -1,5 +1,6 @@
 """Admin of submissions (read-only answers, regrade/requeue actions), their grade history
-(read-only) and grader tokens."""
+(read-only), regrade requests (read only: they are filed and answered through the API) and
+grader tokens."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from learnplat.flowadmin import ReadOnlyAdmin
 from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
-from learnplat.submissions.models import Evaluation, GradeChange, GraderToken, Submission
+from learnplat.submissions.models import (
+    Evaluation,
+    GradeChange,
+    GraderToken,
+    RegradeRequest,
+    Submission,
+)
 
 
 class EvaluationInline(admin.TabularInline):
@@ -149,6 +156,51 @@ class SubmissionAdmin(admin.ModelAdmin):
     def requeue_selected(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
         count = grading_flow.requeue(submissions=queryset)
         self.message_user(request, _("%(count)d submissions requeued.") % {"count": count})
+
+
+@admin.register(RegradeRequest)
+class RegradeRequestAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "user",
+        "task",
+        "course",
+        "status",
+        "old_score",
+        "new_score",
+        "created",
+        "resolved_by",
+        "resolved_at",
+    )
+    list_filter = ("status", "course")
+    list_select_related = ("user", "task", "course", "resolved_by")
+    search_fields = ("user__username", "task__title", "course__slug", "reason")
+    date_hierarchy = "created"
+    ordering = ("-created", "-id")
+    fields = (
+        "submission",
+        "user",
+        "task",
+        "course",
+        "reason",
+        "status",
+        "response",
+        "resolved_by",
+        "resolved_at",
+        "old_score",
+        "new_score",
+        "created",
+        "modified",
+    )
+    # Answering goes through the API's resolve, which grades, notifies and keeps one open
+    # request per submission; an admin edit would skip all three.
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(GraderToken)

@@ -1,4 +1,5 @@
-"""Filters of ``GET submissions/``: ``task``, ``course`` (slug), ``user``, ``status``, ``mine``."""
+"""Filters of ``GET submissions/`` (``task``, ``course`` slug, ``user``, ``status``, ``mine``)
+and of ``GET regrade-requests/`` (``status``, ``course`` slug, ``task``, ``submission``)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import django_filters
 from django.db.models import QuerySet
 
 from learnplat.courses.models import Enrollment
-from learnplat.submissions.choices import SubmissionStatus
-from learnplat.submissions.models import Submission
+from learnplat.submissions.choices import RegradeRequestStatus, SubmissionStatus
+from learnplat.submissions.models import RegradeRequest, Submission
 
 
 class SubmissionFilter(django_filters.FilterSet):
@@ -38,3 +39,16 @@ class SubmissionFilter(django_filters.FilterSet):
             return queryset.filter(user=user)
         taught = Enrollment.objects.staff().filter(user=user).values("course_id")
         return queryset.filter(course_id__in=taught).exclude(user=user)
+
+
+class RegradeRequestFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=RegradeRequestStatus.choices)
+    course = django_filters.CharFilter(field_name="course__slug", help_text="A course's slug.")
+    task = django_filters.NumberFilter(field_name="task_id", help_text="A task's id.")
+    submission = django_filters.NumberFilter(
+        field_name="submission_id", help_text="A submission's id."
+    )
+
+    class Meta:
+        model = RegradeRequest
+        fields = ("status", "course", "task", "submission")

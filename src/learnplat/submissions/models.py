@@ -28,6 +28,7 @@ from learnplat.submissions.choices import (
 from learnplat.submissions.querysets import (
     EvaluationQuerySet,
     GraderTokenQuerySet,
+    RegradeRequestQuerySet,
     SubmissionQuerySet,
 )
 
@@ -254,6 +255,8 @@ class RegradeRequest(TimeStampedModel):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     old_score = models.FloatField(_("score when asked"), null=True, blank=True)
     new_score = models.FloatField(_("score after"), null=True, blank=True)
+
+    objects = RegradeRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ("-created", "-id")

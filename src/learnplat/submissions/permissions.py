@@ -1,6 +1,9 @@
-"""Permission classes of the grader endpoints (``grader_next``, ``grader_results``)."""
+"""Permission classes of the grader endpoints (``grader_next``, ``grader_results``) and of
+filing a regrade request (``regrade_request_create``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -14,3 +17,10 @@ class IsGrader(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return isinstance(request.auth, GraderToken)
+
+
+class IsOwner(BasePermission):
+    """The object's ``user`` only: not its course's staff, not platform admins."""
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        return getattr(obj, "user_id", None) == getattr(request.user, "pk", object())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
@@ -14,30 +14,42 @@ from learnplat.roles import is_platform_admin
 from learnplat.submissions.choices import RegradeScope, SubmissionStatus
 
 if TYPE_CHECKING:
-    from learnplat.submissions.models import Evaluation, GraderToken, Submission  # noqa: F401
+    from learnplat.submissions.models import (  # noqa: F401
+        Evaluation,
+        GraderToken,
+        RegradeRequest,
+        Submission,
+    )
 
 #: Scopes of a task-wide regrade: every submission, or each student's latest or best one.
 REGRADE_SCOPES = tuple(RegradeScope.values)
 
 
+_Rows = TypeVar("_Rows", bound=models.QuerySet[Any])
+
+
+def own_or_taught(rows: _Rows, user: Any) -> _Rows:
+    """The rows of ``rows`` (which have ``user`` and ``course``) that are ``user``'s own or
+    of courses they are staff of; all of them for platform admins, none for anonymous."""
+    if not getattr(user, "is_authenticated", False):
+        return rows.none()
+    if is_platform_admin(user):
+        return rows.all()
+    from learnplat.courses.models import Enrollment
+
+    # The courses first (one small query), so that a student's list is a plain
+    # ``user = ...`` that the (user, -created) indexes serve: an OR with a subquery
+    # makes PostgreSQL read and sort every row, at any page.
+    taught = list(Enrollment.objects.staff().filter(user=user).values_list("course_id", flat=True))
+    if not taught:
+        return rows.filter(user=user)
+    return rows.filter(Q(user=user) | Q(course_id__in=taught))
+
+
 class SubmissionQuerySet(models.QuerySet["Submission"]):
     def visible_to(self, user: Any) -> SubmissionQuerySet:
         """A user's own submissions, those of courses they teach; every one for admins."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if is_platform_admin(user):
-            return self.all()
-        from learnplat.courses.models import Enrollment
-
-        # The courses first (one small query), so that a student's list is a plain
-        # ``user = ...`` that the (user, -submitted_at) index serves: an OR with a subquery
-        # makes PostgreSQL read and sort every submission, at any page.
-        taught = list(
-            Enrollment.objects.staff().filter(user=user).values_list("course_id", flat=True)
-        )
-        if not taught:
-            return self.filter(user=user)
-        return self.filter(Q(user=user) | Q(course_id__in=taught))
+        return own_or_taught(self, user)
 
     def with_summaries(self) -> SubmissionQuerySet:
         """Joined with what a submission's representation names: its user, task and course
@@ -131,6 +143,18 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         if scope == RegradeScope.ALL:
             return self.all()
         raise ValueError(f"Unknown regrade scope {scope!r}; expected one of {REGRADE_SCOPES}.")
+
+
+class RegradeRequestQuerySet(models.QuerySet["RegradeRequest"]):
+    def visible_to(self, user: Any) -> RegradeRequestQuerySet:
+        """A student's own requests, those of the courses they are staff of; every one for
+        platform admins (as submissions are seen)."""
+        return own_or_taught(self, user)
+
+    def with_summaries(self) -> RegradeRequestQuerySet:
+        """Joined with what a request's representation names (its student, resolver, task,
+        course and submission), so a list costs no query per row."""
+        return self.select_related("user", "resolved_by", "task", "course", "submission")
 
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):

@@ -16,7 +16,9 @@ from learnplat.courses.deadlines import effective_window
 from learnplat.courses.release import is_released
 from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
+    CompleteResponseMixin,
     CourseSummarySerializer,
+    RejectUnknownFieldsMixin,
     UserSummarySerializer,
     course_summary_json,
     datetime_json,
@@ -24,7 +26,7 @@ from learnplat.serializers import (
     user_summary_json,
 )
 from learnplat.submissions.choices import GradeChangeKind, RegradeScope
-from learnplat.submissions.models import GradeChange, Submission
+from learnplat.submissions.models import GradeChange, RegradeRequest, Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
 #: What a student does not see of their own submission until its task's scores are released
@@ -184,6 +186,16 @@ class SubmitSerializer(serializers.Serializer[Any]):
         return value
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """true or false only: DRF's BooleanField also takes "yes", "on", 1 and the like, and
+    a resolve that guessed "accept" from a typo would change a grade."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 def _finite(value: float | None) -> None:
     if value is not None and not math.isfinite(value):
         raise serializers.ValidationError("A finite number.")
@@ -272,3 +284,71 @@ class GraderResultResponseSerializer(serializers.Serializer[Any]):
     score = serializers.FloatField(help_text="The recorded score, on the task's scale.")
     max_score = serializers.FloatField()
     feedback = serializers.CharField()
+
+
+class RegradeRequestSerializer(CompleteResponseMixin, serializers.ModelSerializer[RegradeRequest]):
+    """A regrade request, naming its task, course, student and who answered it.
+
+    ``old_score`` is the submission's score when the student asked, ``new_score`` its score
+    once the request was answered (null while open)."""
+
+    # Read from RegradeRequest.objects.with_summaries(), which joins every row named here.
+
+    task_title = serializers.CharField(source="task.title", read_only=True)
+    course = CourseSummarySerializer(read_only=True)
+    student = UserSummarySerializer(source="user", read_only=True)
+    resolved_by = UserSummarySerializer(read_only=True, allow_null=True)
+    max_score = serializers.FloatField(
+        source="submission.max_score", read_only=True, help_text="The submission's max score."
+    )
+
+    class Meta:
+        model = RegradeRequest
+        fields = (
+            "id",
+            "submission",
+            "task",
+            "task_title",
+            "course",
+            "student",
+            "reason",
+            "status",
+            "response",
+            "resolved_by",
+            "resolved_at",
+            "created",
+            "old_score",
+            "new_score",
+            "max_score",
+        )
+        read_only_fields = fields
+
+
+class RegradeRequestCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST submissions/{id}/regrade-requests/``: why the grade should be looked at again."""
+
+    reason = serializers.CharField(
+        help_text="Why the grade should change (Markdown, at most `MAX_DESCRIPTION_LENGTH` "
+        "characters)."
+    )
+
+
+class RegradeRequestResolveSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST regrade-requests/{id}/resolve/``: accept (optionally with a new score) or reject."""
+
+    accept = StrictBooleanField(help_text="true accepts the request, false rejects it.")
+    response = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The answer to the student; required when rejecting.",
+    )
+    score = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        validators=[_finite],
+        help_text="Accepting only: the new score (0 to the submission's `max_score`), "
+        "recorded as a manual grade with the request's reason. Omitted: the grade stays.",
+    )

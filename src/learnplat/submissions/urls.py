@@ -5,11 +5,18 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from learnplat.submissions.views import GraderViewSet, SubmissionViewSet, TaskSubmissionViewSet
+from learnplat.submissions.views import (
+    GraderViewSet,
+    RegradeRequestViewSet,
+    SubmissionRegradeRequestViewSet,
+    SubmissionViewSet,
+    TaskSubmissionViewSet,
+)
 
 router = SimpleRouter()
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("grader", GraderViewSet, basename="grader")
+router.register("regrade-requests", RegradeRequestViewSet, basename="regrade-request")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
@@ -21,6 +28,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "tasks/<int:task_pk>/regrade/",
         TaskSubmissionViewSet.as_view({"post": "task_regrade"}),
         name="task-regrade",
+    ),
+    path(
+        "submissions/<int:submission_pk>/regrade-requests/",
+        SubmissionRegradeRequestViewSet.as_view({"post": "create"}),
+        name="submission-regrade-requests",
     ),
     *router.urls,
 ]

@@ -1,9 +1,11 @@
-"""Submissions API: submit, list, read, regrade, grade; and the external grader protocol.
+"""Submissions API: submit, list, read, regrade, grade; regrade requests; and the external
+grader protocol.
 
 Permission and serializer keys (``LEARNPLAT["PERMISSIONS"]`` / ``["SERIALIZERS"]``):
 ``submission_create``, ``submission_list``, ``submission_retrieve``, ``submission_regrade``,
-``submission_grade``, ``submission_history``, ``submission_task_regrade``, ``grader_next``,
-``grader_results``.
+``submission_grade``, ``submission_history``, ``submission_task_regrade``,
+``regrade_request_create``, ``regrade_request_list``, ``regrade_request_retrieve``,
+``regrade_request_resolve``, ``grader_next``, ``grader_results``.
 """
 
 from __future__ import annotations
@@ -35,19 +37,21 @@ from learnplat.exceptions import Forbidden, InvalidInput
 from learnplat.filters import FilterBackend
 from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
+from learnplat.flows import regrade_requests as regrade_requests_flow
 from learnplat.flows import submit as submit_flow
 from learnplat.schema import error_responses
 from learnplat.serializers import call_flow
 from learnplat.submissions import pipeline
 from learnplat.submissions.authentication import GraderTokenAuthentication
-from learnplat.submissions.filters import SubmissionFilter
+from learnplat.submissions.filters import RegradeRequestFilter, SubmissionFilter
 from learnplat.submissions.models import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     GradeChange,
     GraderToken,
+    RegradeRequest,
     Submission,
 )
-from learnplat.submissions.permissions import IsGrader
+from learnplat.submissions.permissions import IsGrader, IsOwner
 from learnplat.submissions.querysets import submittable_tasks
 from learnplat.submissions.serializers import (
     GradeChangeSerializer,
@@ -55,6 +59,9 @@ from learnplat.submissions.serializers import (
     GraderResultResponseSerializer,
     GraderResultSerializer,
     GradeSerializer,
+    RegradeRequestCreateSerializer,
+    RegradeRequestResolveSerializer,
+    RegradeRequestSerializer,
     RegradeSerializer,
     SubmissionSerializer,
     SubmitSerializer,
@@ -391,3 +398,141 @@ class GraderViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
             "feedback": evaluation.feedback,
         }
         return Response(GraderResultResponseSerializer(body).data)
+
+
+def regrade_request_output(request: RegradeRequest) -> dict[str, Any]:
+    """The body of a regrade request (``LEARNPLAT["SERIALIZERS"]["regrade_request_retrieve"]``)."""
+    serializer_class = settings.serializer_class(
+        "regrade_request_retrieve", RegradeRequestSerializer
+    )
+    data: dict[str, Any] = serializer_class(request).data
+    return data
+
+
+class SubmissionRegradeRequestViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submission]):
+    """``submissions/{id}/regrade-requests/``: the owner files a regrade request."""
+
+    permission_resource = "regrade_request"
+    action_permissions = {"create": [IsAuthenticated, IsOwner]}
+    action_serializers = {"create": RegradeRequestCreateSerializer}
+    serializer_class = RegradeRequestCreateSerializer
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        return Submission.objects.visible_to(self.request.user).select_related("course")
+
+    @extend_schema(
+        summary="Ask for a regrade",
+        description="The submission's owner only (its course's staff and platform admins: "
+        "403), once its grade is released, with a `reason`. One open request per "
+        "submission. Staff of the course are notified (`regrade_request_created`).",
+        request=RegradeRequestCreateSerializer,
+        responses={
+            201: RegradeRequestSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                descriptions={
+                    409: "`not_graded`: the submission has no standing grade (queued, "
+                    "evaluating, needs review or failed); `not_released`: its task's grades "
+                    "are not released to you yet; `regrade_request_open`: a request of this "
+                    "submission is open.",
+                },
+            ),
+        },
+    )
+    def create(self, request: Request, submission_pk: int) -> Response:
+        submission = self.get_queryset().filter(pk=submission_pk).first()
+        if submission is None:
+            raise not_found()
+        self.check_object_permissions(request, submission)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        filed = call_flow(
+            regrade_requests_flow.file_request,
+            serializer.validated_data,
+            submission=submission,
+            user=request.user,
+        )
+        filed = RegradeRequest.objects.with_summaries().get(pk=filed.pk)
+        return Response(regrade_request_output(filed), status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List regrade requests",
+        description="Students see their own requests; course staff those of their courses; "
+        "platform admins every one. Newest first. `course` filters by course slug.",
+        responses={200: RegradeRequestSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        summary="Read a regrade request",
+        description="The student who filed it, the course's staff and platform admins; "
+        "anyone else gets 404.",
+        responses={200: RegradeRequestSerializer, **error_responses(401, 404)},
+    ),
+)
+class RegradeRequestViewSet(
+    LearnplatViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[RegradeRequest],
+):
+    permission_resource = "regrade_request"
+    action_permissions = {
+        "list": [IsAuthenticated],
+        "retrieve": [IsAuthenticated, IsOwnerOrCourseStaff],
+        "resolve": [IsAuthenticated, IsCourseStaff],
+    }
+    action_serializers = {
+        "list": RegradeRequestSerializer,
+        "retrieve": RegradeRequestSerializer,
+        "resolve": RegradeRequestResolveSerializer,
+    }
+    serializer_class = RegradeRequestSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = RegradeRequestFilter
+
+    def get_queryset(self) -> QuerySet[RegradeRequest]:
+        return (
+            RegradeRequest.objects.visible_to(self.request.user)
+            .with_summaries()
+            .order_by("-created", "-id")
+        )
+
+    @extend_schema(
+        summary="Answer a regrade request",
+        description="Course staff: `accept` true, optionally with a new `score` (0 to the "
+        "submission's `max_score`), recorded as a manual grade whose reason is the "
+        "request's; without `score` the grade stays. `accept` false rejects the request and "
+        "needs a `response`. The student is notified (`regrade_request_resolved`).",
+        request=RegradeRequestResolveSerializer,
+        responses={
+            200: RegradeRequestSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                descriptions={
+                    409: "`regrade_request_closed`: the request was already answered.",
+                },
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str | None = None) -> Response:
+        regrade_request = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        resolved = call_flow(
+            regrade_requests_flow.resolve_request,
+            serializer.validated_data,
+            regrade_request=regrade_request,
+            by=request.user,
+        )
+        resolved = RegradeRequest.objects.with_summaries().get(pk=resolved.pk)
+        return Response(regrade_request_output(resolved))

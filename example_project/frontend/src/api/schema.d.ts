@@ -624,6 +624,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regrade-requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List regrade requests
+         * @description Students see their own requests; course staff those of their courses; platform admins every one. Newest first. `course` filters by course slug.
+         */
+        get: operations["regrade_requests_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regrade-requests/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a regrade request
+         * @description The student who filed it, the course's staff and platform admins; anyone else gets 404.
+         */
+        get: operations["regrade_requests_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regrade-requests/{id}/resolve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a regrade request
+         * @description Course staff: `accept` true, optionally with a new `score` (0 to the submission's `max_score`), recorded as a manual grade whose reason is the request's; without `score` the grade stays. `accept` false rejects the request and needs a `response`. The student is notified (`regrade_request_resolved`).
+         */
+        post: operations["regrade_requests_resolve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/submissions/": {
         parameters: {
             query?: never;
@@ -718,6 +778,26 @@ export interface paths {
          * @description Course staff: evaluate the submission again with the task's current config and deadlines. Answers at once with the submission; the new result lands asynchronously (at once with the immediate backend).
          */
         post: operations["submissions_regrade_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/submissions/{submission_pk}/regrade-requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a regrade
+         * @description The submission's owner only (its course's staff and platform admins: 403), once its grade is released, with a `reason`. One open request per submission. Staff of the course are notified (`regrade_request_created`).
+         */
+        post: operations["submissions_regrade_requests_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1565,6 +1645,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["RecomputeJob"][];
         };
+        PaginatedRegradeRequestList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["RegradeRequest"][];
+        };
         PaginatedSubmissionList: {
             /** @example 123 */
             count: number;
@@ -1816,6 +1911,71 @@ export interface components {
             readonly access: string;
             readonly refresh: string;
         };
+        /**
+         * @description A regrade request, naming its task, course, student and who answered it.
+         *
+         *     ``old_score`` is the submission's score when the student asked, ``new_score`` its score
+         *     once the request was answered (null while open).
+         */
+        RegradeRequest: {
+            readonly id: number;
+            readonly submission: number;
+            readonly task: number;
+            readonly task_title: string;
+            readonly course: components["schemas"]["CourseSummary"];
+            readonly student: components["schemas"]["UserSummary"];
+            readonly reason: string;
+            /** @default open */
+            readonly status: components["schemas"]["RegradeStatusEnum"];
+            readonly response: string;
+            readonly resolved_by: components["schemas"]["UserSummary"] | null;
+            /** Format: date-time */
+            readonly resolved_at: string | null;
+            /** Format: date-time */
+            readonly created: string;
+            /**
+             * Score when asked
+             * Format: double
+             */
+            readonly old_score: number | null;
+            /**
+             * Score after
+             * Format: double
+             */
+            readonly new_score: number | null;
+            /**
+             * Format: double
+             * @description The submission's max score.
+             */
+            readonly max_score: number;
+        };
+        /** @description ``POST submissions/{id}/regrade-requests/``: why the grade should be looked at again. */
+        RegradeRequestCreateRequest: {
+            /** @description Why the grade should change (Markdown, at most `MAX_DESCRIPTION_LENGTH` characters). */
+            reason: string;
+        };
+        /** @description ``POST regrade-requests/{id}/resolve/``: accept (optionally with a new score) or reject. */
+        RegradeRequestResolveRequest: {
+            /** @description true accepts the request, false rejects it. */
+            accept: boolean;
+            /**
+             * @description The answer to the student; required when rejecting.
+             * @default
+             */
+            response?: string;
+            /**
+             * Format: double
+             * @description Accepting only: the new score (0 to the submission's `max_score`), recorded as a manual grade with the request's reason. Omitted: the grade stays.
+             */
+            score?: number | null;
+        };
+        /**
+         * @description * `open` - Open
+         *     * `accepted` - Accepted
+         *     * `rejected` - Rejected
+         * @enum {string}
+         */
+        RegradeStatusEnum: "open" | "accepted" | "rejected";
         /**
          * @description * `immediate` - As soon as graded
          *     * `after_due` - After each student's due date
@@ -4316,6 +4476,182 @@ export interface operations {
             };
         };
     };
+    regrade_requests_list: {
+        parameters: {
+            query?: {
+                /** @description A course's slug. */
+                course?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description * `open` - Open
+                 *     * `accepted` - Accepted
+                 *     * `rejected` - Rejected
+                 */
+                status?: "accepted" | "open" | "rejected";
+                /** @description A submission's id. */
+                submission?: number;
+                /** @description A task's id. */
+                task?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRegradeRequestList"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    regrade_requests_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this regrade request. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegradeRequest"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    regrade_requests_resolve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this regrade request. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegradeRequestResolveRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RegradeRequestResolveRequest"];
+                "multipart/form-data": components["schemas"]["RegradeRequestResolveRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegradeRequest"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `regrade_request_closed`: the request was already answered. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     submissions_list: {
         parameters: {
             query?: {
@@ -4583,6 +4919,78 @@ export interface operations {
             };
             /** @description Not found, or not visible to you. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submissions_regrade_requests_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegradeRequestCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RegradeRequestCreateRequest"];
+                "multipart/form-data": components["schemas"]["RegradeRequestCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegradeRequest"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_graded`: the submission has no standing grade (queued, evaluating, needs review or failed); `not_released`: its task's grades are not released to you yet; `regrade_request_open`: a request of this submission is open. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -31,3 +31,5 @@ export type Upcoming = Schemas["Upcoming"];
 export type UpcomingStatus = Schemas["UpcomingStatusEnum"];
 export type GradeChange = Schemas["GradeChange"];
 export type GradeChangeKind = Schemas["GradeChangeKindEnum"];
+export type RegradeRequest = Schemas["RegradeRequest"];
+export type RegradeRequestStatus = Schemas["RegradeStatusEnum"];

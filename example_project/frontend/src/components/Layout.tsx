@@ -39,7 +39,12 @@ export function Layout({ children }: { children: ReactNode }) {
             {user && <NavLink to="/home">My to-do</NavLink>}
             {user && <NavLink to="/progress">My progress</NavLink>}
             {grades && <NavLink to="/teach">Teaching</NavLink>}
-            {grades && <NavLink to="/grading">Grading</NavLink>}
+            {grades && (
+              <NavLink to="/grading" end>
+                Grading
+              </NavLink>
+            )}
+            {grades && <NavLink to="/grading/regrade-requests">Regrade requests</NavLink>}
           </nav>
           <div className="user-menu">
             {checking ? null : user ? (

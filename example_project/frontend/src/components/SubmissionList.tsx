@@ -1,6 +1,7 @@
-import type { Submission } from "../api/types";
+import type { RegradeRequest, Submission } from "../api/types";
 import { isGradeHidden, isPending, NOT_RELEASED_LABEL, STATUS_LABELS } from "../domain";
 import { formatDateTime, formatPoints } from "../format";
+import { RegradeRequestPanel } from "./RegradeRequestPanel";
 import { Badge } from "./Status";
 
 export function StatusBadge({ submission }: { submission: Submission }) {
@@ -30,7 +31,19 @@ export function AnswerText({ answer, choices }: { answer: unknown; choices?: str
   return json && json.includes("\n") ? <pre className="answer">{json}</pre> : <span className="answer">{json}</span>;
 }
 
-export function SubmissionList({ submissions, choices }: { submissions: Submission[]; choices?: string[] }) {
+export function SubmissionList({
+  submissions,
+  choices,
+  regradeRequests,
+  onRegradeFiled,
+}: {
+  submissions: Submission[];
+  choices?: string[];
+  /** The student's own list: each submission's latest regrade request (by submission id). */
+  regradeRequests?: Map<number, RegradeRequest>;
+  /** Given on the student's own list: offers "Request a regrade" under graded submissions. */
+  onRegradeFiled?: (created: RegradeRequest) => void;
+}) {
   if (submissions.length === 0) return <p className="muted">No submissions yet.</p>;
   return (
     <ol className="submission-list" aria-live="polite">
@@ -54,6 +67,13 @@ export function SubmissionList({ submissions, choices }: { submissions: Submissi
             Submitted {formatDateTime(submission.submitted_at)}
             {submission.feedback && <> · {submission.feedback}</>}
           </div>
+          {onRegradeFiled && (
+            <RegradeRequestPanel
+              submission={submission}
+              request={regradeRequests?.get(submission.id)}
+              onFiled={onRegradeFiled}
+            />
+          )}
         </li>
       ))}
     </ol>

@@ -16,8 +16,8 @@ export const KINDS: readonly NotificationKind[] = [
   "grade_changed",
   "deadline_soon",
   "regrade_request_resolved",
-  "grades_released",
   "regrade_request_created",
+  "grades_released",
 ];
 export const CHANNELS: readonly Channel[] = ["in_app", "email"];
 
@@ -26,8 +26,8 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   grade_changed: "A grade of mine changes",
   deadline_soon: "A deadline is less than a day away",
   regrade_request_resolved: "A regrade request of mine is answered",
+  regrade_request_created: "A student asks for a regrade in a course I teach",
   grades_released: "Grades of a task are released",
-  regrade_request_created: "A student asks for a regrade (course staff)",
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { in_app: "In the app", email: "By e-mail" };
@@ -47,6 +47,8 @@ interface About {
   max_score?: number;
   previous_score?: number;
   due_at?: string;
+  status?: string;
+  student?: string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -74,6 +76,8 @@ function about(notification: AppNotification): About {
     max_score: numberOf(data.max_score),
     previous_score: numberOf(data.previous_score),
     due_at: stringOf(data.due_at),
+    status: stringOf(data.status),
+    student: isRecord(data.student) ? stringOf(data.student.username) : undefined,
   };
 }
 
@@ -91,16 +95,19 @@ export function describe(notification: AppNotification): string {
     case "deadline_soon":
       return `${task}${course} is due ${formatDateTime(data.due_at)}.`;
     case "regrade_request_resolved":
-      return `Your regrade request for ${task}${course} was answered.`;
-    case "grades_released":
-      return `Grades for ${task}${course} are released.`;
+      return data.status === "accepted" || data.status === "rejected"
+        ? `Your regrade request for ${task}${course} was ${data.status}.`
+        : `Your regrade request for ${task}${course} was answered.`;
     case "regrade_request_created":
-      return `A regrade of ${task}${course} was requested.`;
+      return `${data.student ?? "A student"} asks for a regrade of ${task}${course}.`;
+    case "grades_released":
+      return `Grades of ${task}${course} are released.`;
   }
 }
 
-/** Where a notification leads: its task's page, when it names one. */
+/** Where a notification leads: staff to the regrade queue, else its task's page, when it names one. */
 export function linkOf(notification: AppNotification): string | null {
+  if (notification.kind === "regrade_request_created") return "/grading/regrade-requests";
   const data = about(notification);
   return data.task && data.course ? `/courses/${data.course.slug}/tasks/${data.task.id}` : null;
 }

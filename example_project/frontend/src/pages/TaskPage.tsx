@@ -3,7 +3,7 @@ import { Link, useParams } from "react-router";
 import { api, unwrap } from "../api/client";
 import { ApiError } from "../api/errors";
 import { useInterval, useQuery } from "../api/hooks";
-import type { Submission } from "../api/types";
+import type { RegradeRequest, Submission } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { AnswerForm, choiceConfig } from "../components/AnswerForm";
 import { Markdown } from "../components/Markdown";
@@ -47,6 +47,29 @@ export function TaskPage() {
         : [],
     [id, user?.id],
   );
+
+  // The student's regrade requests of this task, newest first: the first per submission is its latest.
+  const regrades = useQuery(
+    async (signal) =>
+      user
+        ? (
+            await unwrap(
+              api.GET("/api/regrade-requests/", {
+                params: { query: { task: id, page_size: 100 } },
+                signal,
+              }),
+            )
+          ).results.filter((r) => r.student.id === user.id)
+        : [],
+    [id, user?.id],
+  );
+  const latestRegrades = new Map<number, RegradeRequest>();
+  for (const request of regrades.data ?? []) {
+    if (!latestRegrades.has(request.submission)) latestRegrades.set(request.submission, request);
+  }
+  function onRegradeFiled(created: RegradeRequest) {
+    regrades.setData((current) => [created, ...(current ?? [])]);
+  }
 
   const pending = (submissions.data ?? []).some(isPending);
   const wasPending = useRef(false);
@@ -180,7 +203,12 @@ export function TaskPage() {
                   <ErrorMessage error={submissions.error} onRetry={() => void submissions.reload()} />
                 ) : (
                   <div className="card">
-                    <SubmissionList submissions={own} choices={choices} />
+                    <SubmissionList
+                      submissions={own}
+                      choices={choices}
+                      regradeRequests={latestRegrades}
+                      onRegradeFiled={enrolled ? onRegradeFiled : undefined}
+                    />
                   </div>
                 )}
               </section>
