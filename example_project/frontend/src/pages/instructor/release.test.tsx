@@ -110,6 +110,6 @@ describe("notifications of unreleased grades", () => {
     expect(
       text({ ...base, kind: "submission_graded", data: { ...about, released: false, score: null, max_score: 1 } }),
     ).toBe("Your submission to “Quiz” in Arithmetic was graded; the score is not released yet.");
-    expect(text({ ...base, kind: "grades_released", data: about })).toBe("Grades for “Quiz” in Arithmetic are released.");
+    expect(text({ ...base, kind: "grades_released", data: about })).toBe("Grades of “Quiz” in Arithmetic are released.");
   });
 });
