@@ -60,6 +60,7 @@ def _task_form(world: World, **overrides: Any) -> dict[str, Any]:
         "weight": 1,
         "late_policy": "{}",
         "is_published": "on",
+        "release": "immediate",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -33,6 +33,8 @@ TASK_KEYS = {
     "late_policy",
     "prerequisites",
     "is_published",
+    "release",
+    "released_at",
     "public_config",
 }
 

@@ -58,6 +58,7 @@ def test_a_first_grade_notifies_and_emails_the_student(world: World, on_commit: 
         "attempt": 1,
         "task": {"id": world.task.pk, "title": world.task.title},
         "course": {"slug": world.course.slug, "title": world.course.title},
+        "released": True,
         "score": 7.5,
         "max_score": 10.0,
         "previous_score": None,

@@ -72,6 +72,7 @@ def test_enrolled_student_submits_and_is_graded_at_once(world: World) -> None:
         "max_score",
         "feedback",
         "evaluated_at",
+        "released",
     }
     assert body["task"] == world.task.pk
     assert body["user"] == world.student.pk

@@ -101,6 +101,13 @@ def task_kwargs(w: World) -> dict[str, Any]:
     return {"pk": w.task.pk}
 
 
+def manual_task_kwargs(w: World) -> dict[str, Any]:
+    """``task`` set to manual release first, so a release by staff succeeds (200, not 409)."""
+    w.task.release = "manual"
+    w.task.save(update_fields=["release"])
+    return {"pk": w.task.pk}
+
+
 def submission_kwargs(w: World) -> dict[str, Any]:
     assert w.submission is not None
     return {"pk": w.submission.pk}
@@ -247,6 +254,7 @@ TABLE: dict[tuple[str, str], Row] = {
         body=lambda w, role: {"title": "Renamed"},
     ),
     ("task-detail", "DELETE"): Row("401  404 403 403 204  404  204  204", kwargs=task_kwargs),
+    ("task-release", "POST"): Row("401  404 403 403 200  404  200  200", kwargs=manual_task_kwargs),
     # -- submissions
     ("task-submissions", "POST"): Row(
         "401  403 201 201 403  403  403  403",

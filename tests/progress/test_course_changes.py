@@ -188,6 +188,7 @@ def _task_form(task: Any, **overrides: Any) -> dict[str, Any]:
         "weight": task.weight,
         "late_policy": "{}",
         "is_published": "on" if task.is_published else "",
+        "release": task.release,
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v != ""}

@@ -92,6 +92,16 @@ export async function createPublishedCourse(instructor: ApiUser, title: string) 
   return { slug, title };
 }
 
+/** The message of the next dialog (a confirmation) `page` opens, which is accepted. */
+export function acceptNextDialog(page: Page): Promise<string> {
+  return new Promise<string>((resolve) => {
+    page.once("dialog", (dialog) => {
+      resolve(dialog.message());
+      void dialog.accept();
+    });
+  });
+}
+
 /** Every visible form control has an accessible name (a <label>, aria-label or aria-labelledby). */
 export async function expectLabelledControls(page: Page) {
   const unlabelled = await page.evaluate(() =>

@@ -1,4 +1,4 @@
-import { ApiUser, INSTRUCTOR, expect, expectLabelledControls, shot, test, unique } from "./fixtures";
+import { acceptNextDialog, ApiUser, INSTRUCTOR, expect, expectLabelledControls, shot, test, unique } from "./fixtures";
 
 const exact = (title: string, position: number) => ({
   title,
@@ -88,12 +88,7 @@ test.describe("task authoring", () => {
     await shot(page, "tasks-authoring-tasks-tab");
 
     // Delete, after a confirmation that counts the submissions.
-    const question = new Promise<string>((resolve) => {
-      page.once("dialog", (dialog) => {
-        resolve(dialog.message());
-        void dialog.accept();
-      });
-    });
+    const question = acceptNextDialog(page);
     await page.getByRole("button", { name: "Delete Gamma" }).click();
     expect(await question).toBe("Delete “Gamma”? Its 2 submissions will be deleted with it. This cannot be undone.");
     await expect(titles).toHaveText(["Beta", "Alpha"]);

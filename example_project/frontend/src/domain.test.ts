@@ -22,6 +22,8 @@ function task(id: number, extra: Partial<Task> = {}): Task {
     late_policy: {},
     prerequisites: [],
     is_published: true,
+    release: "immediate",
+    released_at: null,
     public_config: {},
     ...extra,
   };
@@ -34,6 +36,8 @@ function progress(entries: Partial<TaskProgress>[]): Map<number, TaskProgress> {
         task: 0,
         title: "",
         max_score: 1,
+        weight: 1,
+        group: null,
         score: null,
         best_score: null,
         attempts: 0,

@@ -78,6 +78,14 @@ export function taskState(
 
 export const PENDING_STATUSES: ReadonlySet<SubmissionStatus> = new Set(["queued", "evaluating"]);
 
+/** A grade the student may not see yet: graded, but the task's scores are not released. */
+export function isGradeHidden(submission: Pick<Submission, "status" | "released" | "score">): boolean {
+  return submission.status === "graded" && !submission.released && submission.score === null;
+}
+
+/** What the student's views show instead of the score of a grade not released yet. */
+export const NOT_RELEASED_LABEL = "Graded — score not released yet";
+
 export function isPending(submission: Pick<Submission, "status">): boolean {
   return PENDING_STATUSES.has(submission.status);
 }

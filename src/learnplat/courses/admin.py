@@ -31,7 +31,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from learnplat.courses.choices import CourseRole, EnrollmentStatus
+from learnplat.courses.choices import CourseRole, EnrollmentStatus, ReleaseMode
 from learnplat.courses.models import TASK_AUTHORED_FIELDS, Course, Enrollment, Extension, Task
 from learnplat.courses.validation import clean_task
 from learnplat.exceptions import InvalidInput
@@ -39,6 +39,7 @@ from learnplat.flowadmin import FlowAdminMixin
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
+from learnplat.flows import release as release_flow
 
 
 def _user_search_field(prefix: str = "user__") -> str:
@@ -289,9 +290,21 @@ class CourseAdmin(FlowAdminMixin, admin.ModelAdmin):
 @admin.register(Task)
 class TaskAdmin(FlowAdminMixin, admin.ModelAdmin):
     form = TaskAdminForm
-    list_display = ("title", "course", "kind", "position", "max_score", "is_published", "due_at")
-    list_filter = ("is_published", "kind", "course__status")
+    list_display = (
+        "title",
+        "course",
+        "kind",
+        "position",
+        "max_score",
+        "is_published",
+        "due_at",
+        "release",
+        "released_at",
+    )
+    list_filter = ("is_published", "kind", "release", "course__status")
     list_select_related = ("course",)
+    readonly_fields = ("released_at",)
+    actions = ["release_scores"]
     search_fields = ("title", "description", "course__title", "course__slug")
     raw_id_fields = ("course",)
     filter_horizontal = ("prerequisites",)
@@ -316,6 +329,17 @@ class TaskAdmin(FlowAdminMixin, admin.ModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
         authoring_flow.delete_tasks(tasks=queryset)
+
+    @admin.action(description=_("Release the scores of the selected tasks"))
+    def release_scores(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        # Tasks already released are left alone (the API's 409 already_released).
+        pending = queryset.exclude(release=ReleaseMode.IMMEDIATE).filter(released_at__isnull=True)
+        with transaction.atomic():
+            released = 0
+            for task in pending:
+                release_flow.release_task(task=task, by=request.user)
+                released += 1
+        self.message_user(request, _("%d released.") % released, messages.SUCCESS)
 
 
 @admin.register(Enrollment)

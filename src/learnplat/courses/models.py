@@ -176,6 +176,7 @@ TASK_AUTHORED_FIELDS = (
     "late_policy",
     "prerequisites",
     "is_published",
+    "release",
     "config",
 )
 

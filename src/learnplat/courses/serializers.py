@@ -161,14 +161,26 @@ class TaskSerializer(
 
     class Meta:
         model = Task
-        fields: tuple[str, ...] = ("id", "course", *TASK_AUTHORED_FIELDS, "public_config")
-        read_only_fields: tuple[str, ...] = ("id", "course")
+        fields: tuple[str, ...] = (
+            "id",
+            "course",
+            *TASK_AUTHORED_FIELDS,
+            "released_at",
+            "public_config",
+        )
+        read_only_fields: tuple[str, ...] = ("id", "course", "released_at")
         response_optional_fields = ("config",)
         extra_kwargs = {
             "position": {"required": False, "help_text": "Order in the course; default: last."},
             "max_score": {"min_value": 0},
             "weight": {"min_value": 0},
             "max_attempts": {"min_value": 1},
+            "release": {
+                "help_text": "When students see the scores: `immediate` (default), "
+                "`after_due` (at each student's due date, extensions included; without a due "
+                "date it waits for a manual release) or `manual` (POST tasks/{id}/release/)."
+            },
+            "released_at": {"help_text": "When staff released the scores, or null."},
         }
 
     def validate_kind(self, kind: str) -> str:
@@ -246,7 +258,9 @@ class CourseTaskInputSerializer(TaskSerializer):
 
     class Meta(TaskSerializer.Meta):
         fields = tuple(
-            f for f in TaskSerializer.Meta.fields if f not in {"id", "course", "public_config"}
+            f
+            for f in TaskSerializer.Meta.fields
+            if f not in {"id", "course", "released_at", "public_config"}
         )
         read_only_fields = ()
 

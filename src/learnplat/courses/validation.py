@@ -25,7 +25,7 @@ from typing import Any
 from rest_framework.settings import api_settings
 
 from learnplat.conf import settings
-from learnplat.courses.choices import LatePer
+from learnplat.courses.choices import LatePer, ReleaseMode
 from learnplat.evaluation.base import ConfigError
 from learnplat.evaluation.registry import UnknownKind, available_kinds, get_evaluator
 from learnplat.exceptions import InvalidInput
@@ -142,6 +142,8 @@ def clean_task(fields: Mapping[str, Any], *, current: Any = None) -> dict[str, A
         number = fields.get(name)
         if number is not None and (not math.isfinite(number) or number < 0):
             errors[name] = ["Must be a finite number of at least 0."]
+    if "release" in fields and fields["release"] not in ReleaseMode.values:
+        errors["release"] = [f"One of {', '.join(ReleaseMode.values)}."]
     if "late_policy" in fields:
         try:
             cleaned["late_policy"] = normalise_late_policy(fields["late_policy"])

@@ -50,6 +50,7 @@ from learnplat.filters import FilterBackend
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
+from learnplat.flows import release as release_flow
 from learnplat.flows.recompute import RecomputeJobsMixin
 from learnplat.permissions import AllowAny, IsAuthenticated, IsInstructor
 from learnplat.schema import PAGE_NOT_FOUND, error_responses, recompute_accepted
@@ -541,7 +542,7 @@ class TaskViewSet(
     """``tasks/{id}/``: members read a task they can see, course staff change it."""
 
     permission_resource = "task"
-    http_method_names = ["get", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     action_aliases = {"partial_update": "update"}
     # Anonymous callers see no task at all: a 401 says "log in", as on every endpoint that
     # needs an account (a 404 would say "no such task").
@@ -549,8 +550,13 @@ class TaskViewSet(
         "retrieve": [IsAuthenticated, IsCourseMember],
         "update": [IsAuthenticated, IsCourseStaff],
         "destroy": [IsAuthenticated, IsCourseStaff],
+        "release": [IsAuthenticated, IsCourseStaff],
     }
-    action_serializers = {"retrieve": TaskSerializer, "update": TaskSerializer}
+    action_serializers = {
+        "retrieve": TaskSerializer,
+        "update": TaskSerializer,
+        "release": TaskSerializer,
+    }
     serializer_class = TaskSerializer
 
     def get_queryset(self) -> QuerySet[Task]:
@@ -566,3 +572,30 @@ class TaskViewSet(
 
     def perform_destroy(self, instance: Task) -> None:
         authoring_flow.delete_task(task=instance)
+
+    @extend_schema(
+        summary="Release a task's scores to its students",
+        description="Course staff. Sets `released_at`: from now on every student sees the "
+        "scores, feedback and evaluation details of their submissions to the task (an "
+        "`after_due` task is released early, also to students whose extension still runs). "
+        "Records a `release` entry in each graded submission's history and sends each "
+        "student with a graded submission one `grades_released` notification.",
+        request=None,
+        responses={
+            200: TaskSerializer,
+            **errors(
+                401,
+                403,
+                404,
+                conflict="`already_released` (the task is `immediate` or was released before)",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def release(self, request: Request, pk: str | None = None) -> Response:
+        task = self.get_object()
+        released = release_flow.release_task(task=task, by=request.user)
+        attach_prerequisite_ids(
+            [released], published_only=not sees_all_tasks(request.user, released.course_id)
+        )
+        return Response(self.response_serializer(released).data)

@@ -17,12 +17,14 @@ through :mod:`learnplat.signals`.
 ``flows.graders``            external graders: tokens, handing out work, recording results
 ``flows.progress``           progress upkeep after every grade, and full recomputes
 ``flows.history``            the grade history: one entry per change of a counted score
+``flows.release``            releasing a task's scores to its students
 ``flows.notify``             notifications of grades and deadlines, preferences, their e-mail
 ==========================  ===============================================================
 
 Dependencies between flows run one way: ``progress`` ← ``evaluate`` ← ``submit`` ←
 ``grading``; ``graders`` → ``evaluate``; ``authoring`` → ``deadlines``; ``deadlines`` and
-``authoring`` → ``progress``; ``progress`` → ``history`` and ``notify``.
+``authoring`` → ``progress``; ``progress`` → ``history`` and ``notify``; ``release`` →
+``notify``.
 
 Flows name every input as a keyword-only parameter, never ``**fields``; updates default each
 one to :data:`NOT_GIVEN` ("leave it as it is"). What a host serializer adds beyond them

@@ -344,6 +344,7 @@ def create_task(
     max_attempts: int | NotGiven | None = NOT_GIVEN,
     late_policy: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     is_published: bool | NotGiven = NOT_GIVEN,
+    release: str | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
     prerequisites: Iterable[Task | int] = (),
     extra: Mapping[str, Any] | None = None,
@@ -363,6 +364,7 @@ def create_task(
         max_attempts=max_attempts,
         late_policy=late_policy,
         is_published=is_published,
+        release=release,
         config=config,
     )
     cleaned = clean_task(fields)
@@ -396,6 +398,7 @@ def update_task(
     max_attempts: int | NotGiven | None = NOT_GIVEN,
     late_policy: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     is_published: bool | NotGiven = NOT_GIVEN,
+    release: str | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
     prerequisites: Iterable[Task | int] | None = None,
     by: Any = None,
@@ -421,6 +424,7 @@ def update_task(
         max_attempts=max_attempts,
         late_policy=late_policy,
         is_published=is_published,
+        release=release,
         config=config,
     )
     cleaned = clean_task(fields, current=task)

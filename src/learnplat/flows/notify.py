@@ -9,7 +9,8 @@ Called directly by the other flows, never through signals (decision 0005, decisi
   periodic task ``learnplat.notifications.tasks.send_deadline_reminders``: ``deadline_soon``,
   once per (user, task);
 - :func:`notify` makes one notification of any kind (``regrade_request_resolved`` will come
-  from the regrade-request flow).
+  from the regrade-request flow), :func:`notify_many` the same one for many users
+  (``grades_released``, from :func:`learnplat.flows.release.release_task`).
 
 A notification is a row written in the caller's transaction; its e-mail is enqueued on
 commit through the tasks API (``LEARNPLAT["NOTIFICATIONS"]["TASK_BACKEND"]`` and
@@ -73,6 +74,29 @@ def notify(*, user_id: int, kind: str, data: Mapping[str, Any]) -> Notification 
     return notification
 
 
+def notify_many(
+    *, user_ids: Iterable[int], kind: str, data: Mapping[str, Any]
+) -> list[Notification]:
+    """:func:`notify` for many users at once with the same ``data``: one query for their
+    preferences and one insert, whatever their number (a task's release tells a course)."""
+    from learnplat.notifications.models import Notification
+    from learnplat.notifications.querysets import preferences_of_many
+
+    users = list(user_ids)
+    if not installed() or not users:
+        return []
+    wanted = preferences_of_many(users, kind)
+    made = Notification.objects.bulk_create(
+        Notification(user_id=user_id, kind=kind, data=dict(data), in_app=wanted[user_id]["in_app"])
+        for user_id in users
+        if wanted[user_id]["in_app"] or wanted[user_id]["email"]
+    )
+    for notification in made:
+        if wanted[notification.user_id]["email"]:
+            _email_on_commit(notification.pk)
+    return made
+
+
 def grade_recorded(
     *, submission: Submission, evaluation: Evaluation, previous_score: float | None
 ) -> None:
@@ -81,6 +105,11 @@ def grade_recorded(
 
     A score counts once a grade stands (status ``graded``): the 0 a submission holds while it
     waits for review, or a failed run, never did, so the grade that follows is its first.
+
+    While the task's scores are not released to the student (decision 0017) the first grade
+    is a ``submission_graded`` with ``released: false`` and ``score`` null: the student
+    learns that the work was graded, not how. A change of a grade they never saw tells them
+    nothing new and sends nothing; the release itself sends ``grades_released``.
     """
     from learnplat.notifications.choices import NotificationKind
     from learnplat.submissions.choices import SubmissionStatus
@@ -95,6 +124,9 @@ def grade_recorded(
         else NotificationKind.SUBMISSION_GRADED
     )
     task, course = submission.task, submission.course
+    released = _released_to_owner(submission)
+    if not released and kind == NotificationKind.GRADE_CHANGED:
+        return
     notify(
         user_id=submission.user_id,
         kind=kind,
@@ -103,11 +135,22 @@ def grade_recorded(
             "attempt": submission.attempt,
             "task": {"id": task.pk, "title": task.title},
             "course": {"slug": course.slug, "title": course.title},
-            "score": submission.score,
+            "released": released,
+            "score": submission.score if released else None,
             "max_score": submission.max_score,
             "previous_score": previous_score if kind == NotificationKind.GRADE_CHANGED else None,
         },
     )
+
+
+def _released_to_owner(submission: Submission) -> bool:
+    from learnplat.courses.deadlines import effective_window
+    from learnplat.courses.release import is_released
+
+    task = submission.task
+    if is_released(task, effective_due_at=None):
+        return True  # no query: immediate, or released by staff
+    return is_released(task, effective_due_at=effective_window(task, submission.user_id).due_at)
 
 
 def _was_counted(submission: Submission, evaluation: Evaluation) -> bool:

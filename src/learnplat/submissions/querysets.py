@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 
+from learnplat.courses.choices import ReleaseMode
 from learnplat.roles import is_platform_admin
 from learnplat.submissions.choices import RegradeScope, SubmissionStatus
 
@@ -53,6 +55,30 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         """Joined with what a submission's representation names: its user, task and course
         (``student``, ``task_title``, ``course``), so a list costs no query per row."""
         return self.select_related("user", "task", "course")
+
+    def with_release_dates(self) -> SubmissionQuerySet:
+        """Annotate ``release_due_at``: the owner's effective due date of the task
+        (extensions applied, as ``Task.objects.with_effective_dates`` decides it) where
+        whether the score is released depends on it, an ``after_due`` task nobody released
+        yet; None elsewhere. Correlated subqueries, so a page is still one query, and only
+        evaluated for rows of such tasks."""
+        from learnplat.courses.models import Extension
+
+        theirs = Extension.objects.filter(
+            user_id=OuterRef("user_id"), course_id=OuterRef("course_id")
+        ).order_by()
+        own = Subquery(theirs.filter(task_id=OuterRef("task_id")).values("due_at")[:1])
+        course_wide = Subquery(theirs.filter(task__isnull=True).values("due_at")[:1])
+        return self.annotate(
+            release_due_at=Case(
+                When(
+                    task__release=ReleaseMode.AFTER_DUE,
+                    task__released_at__isnull=True,
+                    then=Coalesce(own, course_wide, F("task__due_at")),
+                ),
+                default=None,
+            )
+        )
 
     # -- the evaluation pipeline -------------------------------------------------------
 

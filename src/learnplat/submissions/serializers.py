@@ -12,6 +12,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from learnplat.courses.deadlines import effective_window
+from learnplat.courses.release import is_released
+from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
     CompleteResponseMixin,
     CourseSummarySerializer,
@@ -26,6 +29,34 @@ from learnplat.submissions.choices import GradeChangeKind, RegradeScope
 from learnplat.submissions.models import GradeChange, RegradeRequest, Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
+#: What a student does not see of their own submission until its task's scores are released
+#: (decision 0017): the score and everything that tells it. Fields a subclass adds under
+#: these names are hidden too.
+UNRELEASED_HIDDEN_FIELDS = ("score", "raw_score", "feedback", "result", "evaluations", "tests")
+
+
+def released_to_owner(submission: Submission) -> bool:
+    """Whether the owner of ``submission`` may see its score, by the one rule
+    (:func:`learnplat.courses.release.is_released`). Reads ``release_due_at`` from
+    ``Submission.objects.with_release_dates()`` when the row has it, else asks the database
+    for the owner's extension (one query, only for an unreleased ``after_due`` task)."""
+    task = submission.task
+    if is_released(task, effective_due_at=None):
+        return True
+    if hasattr(submission, "release_due_at"):
+        due_at = submission.release_due_at
+    else:
+        due_at = effective_window(task, submission.user_id).due_at
+    return is_released(task, effective_due_at=due_at)
+
+
+def hides_score_from(viewer: Any, submission: Submission) -> bool:
+    """Whether ``viewer`` sees ``submission`` as its owner does before release: the owner
+    (or a caller the serializer was not told of). Staff and platform admins see everything."""
+    if viewer is not None and is_platform_admin(viewer):
+        return False
+    return viewer is None or getattr(viewer, "pk", None) == submission.user_id
+
 
 class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     """A submission; ``score`` is after any late deduction. Besides the ``task`` and
@@ -39,6 +70,16 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     )
     task_title = serializers.CharField(source="task.title", read_only=True)
     course = CourseSummarySerializer(read_only=True)
+    feedback = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Null for the student while the task's scores are not released.",
+    )
+    released = serializers.SerializerMethodField(
+        help_text="Whether the student sees the score: false while the task's scores are "
+        "not released to them, and then `score`, `feedback` and evaluation details are null "
+        "in the student's own answers (staff see them, and this tells them the student's view)."
+    )
 
     class Meta:
         model = Submission
@@ -58,8 +99,12 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             "max_score",
             "feedback",
             "evaluated_at",
+            "released",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "score": {"help_text": "After any late deduction; null for the student until released."}
+        }
 
     @extend_schema_field(UserSummarySerializer)
     def get_student(self, instance: Submission) -> dict[str, Any]:
@@ -68,28 +113,45 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
         the student for staff by changing this method alone."""
         return user_summary_json(instance.user)
 
+    def get_released(self, instance: Submission) -> bool:
+        return released_to_owner(instance)
+
     def to_representation(self, instance: Submission) -> dict[str, Any]:
         # Lists of submissions: the fields as DRF writes them, without its per-field
         # machinery; subclasses (a host's own serializer) take DRF's way.
         if type(self) is not SubmissionSerializer:
-            return super().to_representation(instance)
-        return {
-            "id": instance.pk,
-            "task": instance.task_id,
-            "task_title": str(instance.task.title),
-            "course": course_summary_json(instance.course),
-            "user": instance.user_id,
-            "student": self.get_student(instance),
-            "attempt": instance.attempt,
-            "answer": instance.answer,
-            "status": instance.status,
-            "submitted_at": datetime_json(instance.submitted_at),
-            "is_late": instance.is_late,
-            "score": float_json(instance.score),
-            "max_score": float(instance.max_score),
-            "feedback": instance.feedback,
-            "evaluated_at": datetime_json(instance.evaluated_at),
-        }
+            data = super().to_representation(instance)
+        else:
+            data = {
+                "id": instance.pk,
+                "task": instance.task_id,
+                "task_title": str(instance.task.title),
+                "course": course_summary_json(instance.course),
+                "user": instance.user_id,
+                "student": self.get_student(instance),
+                "attempt": instance.attempt,
+                "answer": instance.answer,
+                "status": instance.status,
+                "submitted_at": datetime_json(instance.submitted_at),
+                "is_late": instance.is_late,
+                "score": float_json(instance.score),
+                "max_score": float(instance.max_score),
+                "feedback": instance.feedback,
+                "evaluated_at": datetime_json(instance.evaluated_at),
+                "released": self.get_released(instance),
+            }
+        released = data["released"] if "released" in data else self.get_released(instance)
+        if not released and hides_score_from(self._viewer(), instance):
+            for name in UNRELEASED_HIDDEN_FIELDS:
+                if name in data:
+                    data[name] = None
+        return data
+
+    def _viewer(self) -> Any:
+        request = self.context.get("request")
+        if request is not None:
+            return request.user
+        return self.context.get("viewer")
 
 
 class GradeChangeSerializer(serializers.ModelSerializer[GradeChange]):

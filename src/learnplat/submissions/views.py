@@ -80,10 +80,11 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-def submission_output(submission: Submission) -> dict[str, Any]:
-    """The response body of a submission (``LEARNPLAT["SERIALIZERS"]["submission_retrieve"]``)."""
+def submission_output(submission: Submission, *, viewer: Any) -> dict[str, Any]:
+    """The response body of a submission (``LEARNPLAT["SERIALIZERS"]["submission_retrieve"]``)
+    as ``viewer`` may see it (a student's own unreleased score is hidden)."""
     serializer_class = settings.serializer_class("submission_retrieve", SubmissionSerializer)
-    data: dict[str, Any] = serializer_class(submission).data
+    data: dict[str, Any] = serializer_class(submission, context={"viewer": viewer}).data
     return data
 
 
@@ -129,7 +130,9 @@ class SubmissionViewSet(
 
     def get_queryset(self) -> QuerySet[Submission]:
         # The course is also what object permissions read.
-        return Submission.objects.visible_to(self.request.user).with_summaries()
+        return (
+            Submission.objects.visible_to(self.request.user).with_summaries().with_release_dates()
+        )
 
     @extend_schema(
         summary="Regrade a submission",
@@ -144,7 +147,9 @@ class SubmissionViewSet(
         submission = self.get_object()
         grading_flow.regrade(submission_ids=[submission.pk], by=request.user)
         submission.refresh_from_db()
-        return Response(submission_output(submission), status=status.HTTP_202_ACCEPTED)
+        return Response(
+            submission_output(submission, viewer=request.user), status=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(
         summary="Grade a submission by hand",
@@ -165,7 +170,7 @@ class SubmissionViewSet(
         graded = call_flow(
             grading_flow.grade, serializer.validated_data, submission=submission, by=request.user
         )
-        return Response(submission_output(graded))
+        return Response(submission_output(graded, viewer=request.user))
 
     @extend_schema(
         summary="Read a submission's grade history",
@@ -258,7 +263,7 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
         # The immediate backend evaluated it on commit: answer with the fresh state.
         submission.refresh_from_db()
         return Response(
-            submission_output(submission),
+            submission_output(submission, viewer=request.user),
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 

@@ -832,6 +832,26 @@ export interface paths {
         patch: operations["tasks_partial_update"];
         trace?: never;
     };
+    "/api/tasks/{id}/release/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a task's scores to its students
+         * @description Course staff. Sets `released_at`: from now on every student sees the scores, feedback and evaluation details of their submissions to the task (an `after_due` task is released early, also to students whose extension still runs). Records a `release` entry in each graded submission's history and sends each student with a graded submission one `grades_released` notification.
+         */
+        post: operations["tasks_release_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{task_pk}/regrade/": {
         parameters: {
             query?: never;
@@ -1139,6 +1159,14 @@ export interface components {
             prerequisites?: number[];
             /** Published */
             is_published?: boolean;
+            /**
+             * @description When students see the scores: `immediate` (default), `after_due` (at each student's due date, extensions included; without a due date it waits for a manual release) or `manual` (POST tasks/{id}/release/).
+             *
+             *     * `immediate` - As soon as graded
+             *     * `after_due` - After each student's due date
+             *     * `manual` - When staff release it
+             */
+            release?: components["schemas"]["ReleaseEnum"];
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -1765,6 +1793,14 @@ export interface components {
             prerequisites?: number[];
             /** Published */
             is_published?: boolean;
+            /**
+             * @description When students see the scores: `immediate` (default), `after_due` (at each student's due date, extensions included; without a due date it waits for a manual release) or `manual` (POST tasks/{id}/release/).
+             *
+             *     * `immediate` - As soon as graded
+             *     * `after_due` - After each student's due date
+             *     * `manual` - When staff release it
+             */
+            release?: components["schemas"]["ReleaseEnum"];
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -1941,6 +1977,13 @@ export interface components {
          */
         RegradeStatusEnum: "open" | "accepted" | "rejected";
         /**
+         * @description * `immediate` - As soon as graded
+         *     * `after_due` - After each student's due date
+         *     * `manual` - When staff release it
+         * @enum {string}
+         */
+        ReleaseEnum: "immediate" | "after_due" | "manual";
+        /**
          * @description * `latest` - latest
          *     * `best` - best
          *     * `all` - all
@@ -1977,14 +2020,17 @@ export interface components {
             readonly is_late: boolean;
             /**
              * Format: double
-             * @description After any late deduction.
+             * @description After any late deduction; null for the student until released.
              */
             readonly score: number | null;
             /** Format: double */
             readonly max_score: number;
-            readonly feedback: string;
+            /** @description Null for the student while the task's scores are not released. */
+            readonly feedback: string | null;
             /** Format: date-time */
             readonly evaluated_at: string | null;
+            /** @description Whether the student sees the score: false while the task's scores are not released to them, and then `score`, `feedback` and evaluation details are null in the student's own answers (staff see them, and this tells them the student's view). */
+            readonly released: boolean;
         };
         /**
          * @description * `queued` - Queued
@@ -2038,8 +2084,21 @@ export interface components {
             prerequisites: number[];
             /** Published */
             is_published: boolean;
+            /**
+             * @description When students see the scores: `immediate` (default), `after_due` (at each student's due date, extensions included; without a due date it waits for a manual release) or `manual` (POST tasks/{id}/release/).
+             *
+             *     * `immediate` - As soon as graded
+             *     * `after_due` - After each student's due date
+             *     * `manual` - When staff release it
+             */
+            release: components["schemas"]["ReleaseEnum"];
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
+            /**
+             * Format: date-time
+             * @description When staff released the scores, or null.
+             */
+            readonly released_at: string | null;
             /** @description The part of config students may see (choices, ...). */
             readonly public_config: {
                 [key: string]: unknown;
@@ -2160,6 +2219,14 @@ export interface components {
             prerequisites?: number[];
             /** Published */
             is_published?: boolean;
+            /**
+             * @description When students see the scores: `immediate` (default), `after_due` (at each student's due date, extensions included; without a due date it waits for a manual release) or `manual` (POST tasks/{id}/release/).
+             *
+             *     * `immediate` - As soon as graded
+             *     * `after_due` - After each student's due date
+             *     * `manual` - When staff release it
+             */
+            release?: components["schemas"]["ReleaseEnum"];
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -5092,6 +5159,64 @@ export interface operations {
             };
             /** @description Not found, or not visible to you. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_release_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this task. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `already_released` (the task is `immediate` or was released before). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

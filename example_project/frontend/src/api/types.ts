@@ -16,6 +16,7 @@ export type CourseStatus = Schemas["CourseStatusEnum"];
 export type CourseRole = Schemas["CourseRoleEnum"];
 export type Task = Schemas["Task"];
 export type TaskRequest = Schemas["TaskRequest"];
+export type ReleaseMode = Schemas["ReleaseEnum"];
 export type CourseTaskInputRequest = Schemas["CourseTaskInputRequest"];
 export type Enrollment = Schemas["Enrollment"];
 export type Extension = Schemas["Extension"];

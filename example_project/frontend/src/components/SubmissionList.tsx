@@ -1,5 +1,5 @@
 import type { RegradeRequest, Submission } from "../api/types";
-import { isPending, STATUS_LABELS } from "../domain";
+import { isGradeHidden, isPending, NOT_RELEASED_LABEL, STATUS_LABELS } from "../domain";
 import { formatDateTime, formatPoints } from "../format";
 import { RegradeRequestPanel } from "./RegradeRequestPanel";
 import { Badge } from "./Status";
@@ -56,7 +56,11 @@ export function SubmissionList({
             <span className="row">
               {submission.is_late && <Badge tone="warn">Late</Badge>}
               <StatusBadge submission={submission} />
-              {submission.status === "graded" && <strong>{formatPoints(submission.score, submission.max_score)}</strong>}
+              {isGradeHidden(submission) ? (
+                <span className="muted">{NOT_RELEASED_LABEL}</span>
+              ) : (
+                submission.status === "graded" && <strong>{formatPoints(submission.score, submission.max_score)}</strong>
+              )}
             </span>
           </div>
           <div className="muted small">

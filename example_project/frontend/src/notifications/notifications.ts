@@ -42,6 +42,7 @@ export function notificationsChanged() {
 interface About {
   task?: { id: number; title: string };
   course?: { slug: string; title: string };
+  released: boolean;
   score?: number;
   max_score?: number;
   previous_score?: number;
@@ -69,6 +70,8 @@ function about(notification: AppNotification): About {
   return {
     task: taskId !== undefined && taskTitle !== undefined ? { id: taskId, title: taskTitle } : undefined,
     course: slug !== undefined && courseTitle !== undefined ? { slug, title: courseTitle } : undefined,
+    // Absent in notifications made before release control: those were released.
+    released: data.released !== false,
     score: numberOf(data.score),
     max_score: numberOf(data.max_score),
     previous_score: numberOf(data.previous_score),
@@ -85,6 +88,7 @@ export function describe(notification: AppNotification): string {
   const course = data.course ? ` in ${data.course.title}` : "";
   switch (notification.kind) {
     case "submission_graded":
+      if (!data.released) return `Your submission to ${task}${course} was graded; the score is not released yet.`;
       return `Your submission to ${task}${course} was graded: ${formatScore(data.score, data.max_score)}.`;
     case "grade_changed":
       return `Your grade for ${task}${course} changed from ${formatScore(data.previous_score)} to ${formatScore(data.score, data.max_score)}.`;

@@ -11,7 +11,7 @@ import { useDocumentTitle } from "../components/Layout";
 import { Badge, ErrorMessage, Loading, Notice, QueryView } from "../components/Status";
 import { SubmissionList } from "../components/SubmissionList";
 import { TaskNav } from "../components/TaskNav";
-import { isPending, kindLabel, progressByTask, taskState } from "../domain";
+import { isGradeHidden, isPending, kindLabel, NOT_RELEASED_LABEL, progressByTask, taskState } from "../domain";
 import { formatPoints, plural } from "../format";
 import { TaskDeadlines, TaskStatusBadges, isCourseStaff } from "./CoursePage";
 
@@ -174,7 +174,12 @@ export function TaskPage() {
               <h2 id="answer-heading" style={{ marginTop: 0 }}>
                 Answer
               </h2>
-              {latest && latest.status === "graded" && (
+              {latest && isGradeHidden(latest) && (
+                <Notice>
+                  Attempt {latest.attempt}: {NOT_RELEASED_LABEL}.
+                </Notice>
+              )}
+              {latest && latest.status === "graded" && !isGradeHidden(latest) && (
                 <Notice kind={latest.score !== null && latest.score >= latest.max_score ? "ok" : "warn"}>
                   Attempt {latest.attempt}: <strong>{formatPoints(latest.score, latest.max_score)}</strong>
                   {latest.feedback && <> — {latest.feedback}</>}

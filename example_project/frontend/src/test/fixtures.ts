@@ -28,6 +28,8 @@ export function makeTask(id: number, extra: Partial<Task> = {}): Task {
     late_policy: {},
     prerequisites: [],
     is_published: true,
+    release: "immediate",
+    released_at: null,
     public_config: {},
     ...extra,
   };
@@ -70,6 +72,8 @@ export function makeProgress(tasks: (Partial<TaskProgress> & Pick<TaskProgress, 
     tasks: tasks.map((t) => ({
       title: `Task ${t.task}`,
       max_score: 1,
+      weight: 1,
+      group: null,
       score: t.best_score ?? null,
       best_score: null,
       attempts: 0,
@@ -106,6 +110,7 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     max_score: 1,
     feedback: "",
     evaluated_at: null,
+    released: true,
     ...extra,
   };
 }

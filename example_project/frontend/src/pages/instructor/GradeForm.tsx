@@ -21,7 +21,7 @@ export function submissionHeading(submission: Submission): string {
  */
 function initialGrade(submission: Submission): { score: string; feedback: string } {
   if (submission.status !== "graded" || submission.score === null) return { score: "", feedback: "" };
-  return { score: String(submission.score), feedback: submission.feedback };
+  return { score: String(submission.score), feedback: submission.feedback ?? "" };
 }
 
 /**

@@ -8,7 +8,7 @@
 
 import { useId } from "react";
 import { errorMessage, type FieldErrors as FieldErrorMap } from "../../api/errors";
-import type { Task, TaskRequest } from "../../api/types";
+import type { ReleaseMode, Task, TaskRequest } from "../../api/types";
 import { Field, FieldErrors } from "../../components/Field";
 import { KIND_LABELS } from "../../domain";
 import { fromLocalInput, toLocalInput } from "../../format";
@@ -32,6 +32,7 @@ export interface TaskDraft {
   due_at: string;
   closes_at: string;
   is_published: boolean;
+  release: ReleaseMode;
   prerequisites: number[];
   late: { enabled: boolean; deduction_percent: string; per: LatePer; floor_percent: string };
   // Config forms, one set of fields per built-in kind; `raw` is JSON for any other kind.
@@ -46,6 +47,18 @@ export interface TaskDraft {
 }
 
 export type LatePer = "hour" | "day";
+
+/** What students see of a grade under each release mode (docs/grading.md, "Release"). */
+export const RELEASE_HINTS: Record<ReleaseMode, string> = {
+  immediate: "Students see their score as soon as it is graded.",
+  after_due:
+    "Students see their score after their due date (extensions included). Without a due date it waits for a manual release.",
+  manual: "Students see that it is graded, not the score, until you release the grades.",
+};
+
+function releaseMode(value: string): ReleaseMode {
+  return value === "after_due" || value === "manual" ? value : "immediate";
+}
 
 export const BUILTIN_KINDS = ["exact", "choice", "numeric", "regex", "manual"] as const;
 
@@ -65,6 +78,7 @@ export function newTaskDraft(kind: string = "exact"): TaskDraft {
     due_at: "",
     closes_at: "",
     is_published: true,
+    release: "immediate",
     prerequisites: [],
     late: { enabled: false, deduction_percent: "10", per: "day", floor_percent: "0" },
     answers: "",
@@ -167,6 +181,7 @@ export function draftToRequest(draft: TaskDraft, position: number): { body: Task
     due_at: fromLocalInput(draft.due_at),
     closes_at: fromLocalInput(draft.closes_at),
     is_published: draft.is_published,
+    release: draft.release,
     prerequisites: draft.prerequisites,
     // `{}` is "no deduction"; it also clears the policy of an existing task.
     late_policy: draft.late.enabled
@@ -199,6 +214,7 @@ export function taskToDraft(task: Task): TaskDraft {
     due_at: toLocalInput(task.due_at),
     closes_at: toLocalInput(task.closes_at),
     is_published: task.is_published,
+    release: task.release,
     prerequisites: task.prerequisites,
     late: {
       enabled: Object.keys(late).length > 0,
@@ -233,6 +249,7 @@ const SHOWN = [
   "opens_at",
   "due_at",
   "closes_at",
+  "release",
   "prerequisites",
   "late_policy",
   "config",
@@ -303,6 +320,13 @@ export function TaskEditor({
         </Field>
         <Field label="Weight" hint="How much the task counts in a weighted course grade." errors={err("weight")}>
           <input type="number" min={0} step="any" value={draft.weight} onChange={(e) => set("weight", e.target.value)} />
+        </Field>
+        <Field label="Release" hint={RELEASE_HINTS[draft.release]} errors={err("release")}>
+          <select value={draft.release} onChange={(e) => set("release", releaseMode(e.target.value))}>
+            <option value="immediate">As soon as graded</option>
+            <option value="after_due">After the due date</option>
+            <option value="manual">When staff release it</option>
+          </select>
         </Field>
       </div>
 

@@ -15,7 +15,17 @@ const book: Gradebook = {
   count: 1,
   next: null,
   previous: null,
-  tasks: TASKS.map((t) => ({ id: t.id, title: t.title, kind: t.kind, position: t.position, max_score: 10, weight: 1, group: null, release: "immediate", released_at: null })),
+  tasks: TASKS.map((t) => ({
+    id: t.id,
+    title: t.title,
+    kind: t.kind,
+    position: t.position,
+    max_score: 10,
+    weight: 1,
+    group: null,
+    release: "immediate" as const,
+    released_at: null,
+  })),
   results: [
     {
       user: { id: student.id, username: "alice", first_name: "Alice", last_name: "Liddell" },
@@ -27,6 +37,8 @@ const book: Gradebook = {
       tasks_completed: 1,
       tasks_total: 14,
       completed_at: null,
+      letter: null,
+      groups: [],
       cells: TASKS.map((t) => ({
         task: t.id,
         score: t.id === 1 ? 10 : t.id === 2 ? 4 : null,

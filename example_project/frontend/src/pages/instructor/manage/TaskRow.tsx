@@ -15,6 +15,16 @@ export function deleteQuestion(title: string, submissions: number): string {
   return `Delete “${title}”? ${what} This cannot be undone.`;
 }
 
+/** What the confirmation before releasing a task's grades says. */
+export function releaseQuestion(title: string): string {
+  return `Release the grades of “${title}”? Every student will see their score and feedback. This cannot be undone.`;
+}
+
+/** Whether staff can still release the task's grades (an immediate task is always released). */
+export function canRelease(task: Pick<Task, "release" | "released_at">): boolean {
+  return task.release !== "immediate" && task.released_at === null;
+}
+
 /**
  * One task of the course: its summary, a Hide/Show toggle, Delete (after a confirmation that
  * counts the task's submissions), and an Edit form that opens in place. `controls` (the
@@ -53,6 +63,12 @@ export function TaskRow({
     onSaved();
   });
 
+  const release = useMutation(async () => {
+    if (!window.confirm(releaseQuestion(task.title))) return;
+    await unwrap(api.POST("/api/tasks/{id}/release/", { params: { path: { id: task.id } } }));
+    onSaved();
+  });
+
   function save(event: FormEvent) {
     event.preventDefault();
     const result = draftToRequest(draft, task.position);
@@ -73,6 +89,12 @@ export function TaskRow({
               <span className="task-title">{task.title}</span>
               <Badge tone="info">{kindLabel(task.kind)}</Badge>
               {!task.is_published && <Badge tone="warn">Hidden</Badge>}
+              {task.release !== "immediate" &&
+                (task.released_at ? (
+                  <Badge tone="ok">Grades released</Badge>
+                ) : (
+                  <Badge tone="warn">{task.release === "manual" ? "Grades not released" : "Grades released after due"}</Badge>
+                ))}
             </div>
             <div className="task-meta">
               <span>{plural(task.max_score, "point")}</span>
@@ -83,6 +105,12 @@ export function TaskRow({
           </div>
         </div>
         <div className="row">
+          {canRelease(task) && (
+            <button type="button" className="secondary" disabled={release.busy} onClick={() => void release.run()}>
+              Release grades
+              <span className="visually-hidden"> of {task.title}</span>
+            </button>
+          )}
           <button
             type="button"
             className="secondary"
@@ -111,6 +139,7 @@ export function TaskRow({
         </div>
       </div>
       <ErrorMessage error={remove.error} />
+      <ErrorMessage error={release.error} />
       {!editing && <ErrorMessage error={patch.error} />}
       {editing && (
         <form onSubmit={save} noValidate style={{ marginTop: "0.75rem" }}>
