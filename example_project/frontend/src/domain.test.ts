@@ -43,8 +43,6 @@ function progress(entries: Partial<TaskProgress>[]): Map<number, TaskProgress> {
         attempts: 0,
         status: "not_started",
         completed: false,
-        group: null,
-        weight: 1,
         released: true,
         dropped: false,
         ...e,

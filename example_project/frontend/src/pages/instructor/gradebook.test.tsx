@@ -37,8 +37,6 @@ const book: Gradebook = {
       tasks_completed: 1,
       tasks_total: 14,
       completed_at: null,
-      letter: null,
-      groups: [],
       cells: TASKS.map((t) => ({
         task: t.id,
         score: t.id === 1 ? 10 : t.id === 2 ? 4 : null,
