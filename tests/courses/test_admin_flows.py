@@ -68,6 +68,8 @@ def test_a_course_added_in_the_admin_gets_its_creator_as_instructor(
             "grading_policy": "best",
             "grading_scheme": "points",
             "enrollment_open": "on",
+            "assignment_groups-TOTAL_FORMS": "0",
+            "assignment_groups-INITIAL_FORMS": "0",
             "tasks-TOTAL_FORMS": "0",
             "tasks-INITIAL_FORMS": "0",
             "enrollments-TOTAL_FORMS": "0",
@@ -170,7 +172,7 @@ def test_inline_tasks_go_through_the_authoring_flow(
     assert response.status_code == 302
     assert sorted(name for name, _ in calls) == ["create_task", "delete_task", "update_task"]
     update = next(kwargs for name, kwargs in calls if name == "update_task")
-    assert set(update) == {"task", "max_score"}
+    assert set(update) == {"task", "max_score", "by"}
     assert update["max_score"] == 40
     assert Task.objects.get(course=world.course, title="Essay").max_score == 5
     assert not Task.objects.filter(pk=world.hidden_task.pk).exists()
