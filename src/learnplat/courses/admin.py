@@ -183,6 +183,11 @@ class AssignmentGroupAdminForm(forms.ModelForm):
         model = AssignmentGroup
         fields = _GROUP_FIELDS
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Empty: after the course's last group, as in the API.
+        self.fields["position"].required = False
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         given = {
