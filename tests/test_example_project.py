@@ -395,8 +395,8 @@ def test_seed_demo_sets_up_a_working_course(seeded: Seeded) -> None:
         ["Spot the falsy values", 1, "graded", 0.75],
         ["Mutable or immutable?", 1, "needs_review", 0.0],
     ]
-    # Weighted shares (docs/grading.md): 1 + 0 + 0.75/3; the manual answer awaits its grade.
-    assert found["progress"] == [[1.25, 1, 6]]
+    # Points (docs/grading.md): 1 + 0 + 0.75; the manual answer awaits its grade.
+    assert found["progress"] == [[1.75, 1, 6]]
     assert found["bob"] == {
         "catalog": ["readable-code", "python-foundations"],
         "draft": 404,

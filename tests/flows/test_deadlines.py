@@ -247,7 +247,7 @@ def test_an_extension_granted_through_the_api_regrades_and_moves_progress(world:
     submission.refresh_from_db()
     assert (submission.is_late, submission.score) == (False, 10.0)
     on_time = progress()
-    assert (on_time[0], on_time[2], on_time[3]) == (10.0, 1.0, 100.0)
+    assert (on_time[0], on_time[2], on_time[3]) == (10.0, 10.0, 100.0)
 
     # Revoking it in the admin judges the submission by the task's own due date again.
     admin = Client()

@@ -39,7 +39,7 @@ def test_first_submission_creates_pending_rows(learner: Any, task: Any, course: 
     assert (row.score, row.best_score, row.completed) == (None, None, False)
     crow = course_row(learner, course)
     assert (crow.tasks_total, crow.tasks_completed) == (2, 0)
-    assert (crow.score, crow.max_score, crow.percent) == (0.0, 3.0, 0.0)
+    assert (crow.score, crow.max_score, crow.percent) == (0.0, 20.0, 0.0)
 
 
 def test_each_submission_counts_an_attempt(learner: Any, task: Any) -> None:
@@ -67,7 +67,7 @@ def test_partial_score_is_attempted_not_completed(learner: Any, task: Any, cours
     row = task_row(learner, task)
     assert (row.score, row.completed, row.status) == (4, False, "attempted")
     crow = course_row(learner, course)
-    assert (crow.score, crow.percent, crow.completed_at) == (0.4, 40.0, None)
+    assert (crow.score, crow.percent, crow.completed_at) == (4.0, 40.0, None)
 
 
 def test_best_attempt_survives_a_worse_later_one(learner: Any, task: Any) -> None:
@@ -96,7 +96,7 @@ def test_lowering_the_best_rereads_that_pair(learner: Any, task: Any, course: An
 
     row = task_row(learner, task)
     assert (row.best_attempt, row.best_score, row.score) == (3, 8, 8)
-    assert course_row(learner, course).score == 0.8
+    assert course_row(learner, course).score == 8.0
 
 
 def test_best_attempt_losing_its_score_falls_back_to_the_next_best(learner: Any, task: Any) -> None:
@@ -187,7 +187,7 @@ def test_recording_the_same_result_twice_changes_nothing(learner: Any, task: Any
     record_result(submission=sub)
     after = TaskProgress.objects.values().get(user=learner, task=task)
     assert before == after
-    assert course_row(learner, (task.course)).score == 0.7
+    assert course_row(learner, (task.course)).score == 7.0
 
 
 def _queries_to_grade(user: Any, task: Any, past: int) -> int:

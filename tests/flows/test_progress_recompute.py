@@ -140,7 +140,7 @@ def test_command_shows_a_progress_bar_and_reports(course: Any, learner: Any) -> 
     assert "Recomputing progress [" in err.getvalue()
     assert "100% 1/1" in err.getvalue()
     assert "1 updated" in out.getvalue()
-    assert TaskProgress.objects.get().points == 1_000_000
+    assert TaskProgress.objects.get().points == 10_000_000
 
 
 def test_command_is_quiet_at_verbosity_zero(course: Any, learner: Any) -> None:

@@ -300,6 +300,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("progress-upcoming", "GET"): Row("401  200 200 200 200  200  200  200"),
     ("course-progress", "GET"): Row("401  403 200 200 403  403  403  403", kwargs=course_kwargs),
     ("course-gradebook", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
+    ("course-grading-preview", "POST"): Row(
+        "401  403 403 403 200  403  200  200", kwargs=course_kwargs, body=lambda w, role: {}
+    ),
     # -- notifications: everyone their own
     ("notification-list", "GET"): Row("401  200 200 200 200  200  200  200"),
     ("notification-read", "POST"): Row(
@@ -330,6 +333,9 @@ VARIANTS: dict[tuple[str, str, str], Row] = {
         "401  403 403 403 403  201  403  201",
         kwargs=lambda w: {"slug": w.other_course.slug},
         body=lambda w, role: {"title": "New", "kind": "exact", "config": {"answers": ["4"]}},
+    ),
+    ("course-grading-preview", "POST", "draft"): Row(
+        "401  404 404 404 200  404  200  200", kwargs=draft_kwargs, body=lambda w, role: {}
     ),
     ("course-gradebook", "GET", "other-course"): Row(
         "401  403 403 403 403  200  403  200", kwargs=lambda w: {"slug": w.other_course.slug}

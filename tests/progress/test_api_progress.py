@@ -33,12 +33,25 @@ def expected_learner_body(world: World) -> dict[str, Any]:
             "first_name": world.student.first_name,
             "last_name": world.student.last_name,
         },
-        "score": 1.4,
-        "max_score": 2.0,
+        "score": 14.0,
+        "max_score": 20.0,
         "percent": 70.0,
         "tasks_completed": 1,
         "tasks_total": 2,
         "completed_at": None,
+        "letter": None,
+        "grading_scheme": "points",
+        "groups": [
+            {
+                "group": None,
+                "name": "Other tasks",
+                "weight": None,
+                "score": 14.0,
+                "max_score": 20.0,
+                "percent": 70.0,
+                "dropped": [],
+            }
+        ],
         "tasks": [
             {
                 "task": first.pk,
@@ -49,6 +62,10 @@ def expected_learner_body(world: World) -> dict[str, Any]:
                 "attempts": 1,
                 "status": "completed",
                 "completed": True,
+                "dropped": False,
+                "weight": 1.0,
+                "group": None,
+                "released": True,
             },
             {
                 "task": second.pk,
@@ -59,6 +76,10 @@ def expected_learner_body(world: World) -> dict[str, Any]:
                 "attempts": 1,
                 "status": "attempted",
                 "completed": False,
+                "dropped": False,
+                "weight": 1.0,
+                "group": None,
+                "released": True,
             },
         ],
     }
@@ -84,7 +105,8 @@ def test_list_shows_the_students_courses_with_zeros_before_any_submission(world:
     algebra, biology = body["results"]
     assert algebra == expected_learner_body(world)
     assert biology["course"] == {"slug": "zoology", "title": "Zoology"}
-    assert (biology["score"], biology["max_score"], biology["percent"]) == (0.0, 2.0, 0.0)
+    assert (biology["score"], biology["max_score"], biology["percent"]) == (0.0, 20.0, 0.0)
+    assert biology["groups"][0]["max_score"] == 20.0
     assert (biology["tasks_completed"], biology["tasks_total"]) == (0, 1)
     assert biology["tasks"][0]["status"] == "not_started"
     assert biology["tasks"][0]["attempts"] == 0

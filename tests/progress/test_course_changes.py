@@ -78,7 +78,7 @@ def announcements(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 def test_adding_a_published_task_lowers_percent_and_uncompletes_the_course(s: Setup) -> None:
     s.add_task()
     row = s.row()
-    assert (row.tasks_total, row.tasks_completed, row.max_score, row.percent) == (2, 1, 2.0, 50.0)
+    assert (row.tasks_total, row.tasks_completed, row.max_score, row.percent) == (2, 1, 20.0, 50.0)
     assert row.completed_at is None
 
 
@@ -109,8 +109,8 @@ def test_changing_a_weight_changes_the_course_score(s: Setup) -> None:
     assert s.row().percent == 50.0
     assert s.api.patch(task_url(s.task), {"weight": 3}).status_code == 200
     row = s.row()
-    # (3 * 1.0 + 1 * 0.0) / (3 + 1)
-    assert (row.max_score, row.score, row.percent) == (4.0, 3.0, 75.0)
+    # (3 * 10 + 1 * 0) / (3 * 10 + 1 * 10)
+    assert (row.max_score, row.score, row.percent) == (40.0, 30.0, 75.0)
 
 
 def test_switching_grading_policy_changes_the_counted_score(s: Setup) -> None:
@@ -123,7 +123,7 @@ def test_switching_grading_policy_changes_the_counted_score(s: Setup) -> None:
     task_row = TaskProgress.objects.get(user=s.learner, task=s.task)
     # The score is the latest attempt's; completion stays, as the first attempt passed.
     assert (task_row.score, task_row.latest_attempt, task_row.completed) == (4, 2, True)
-    assert (s.row().score, s.row().percent) == (0.4, 40.0)
+    assert (s.row().score, s.row().percent) == (4.0, 40.0)
 
 
 def test_deleting_a_task_updates_tasks_total(s: Setup) -> None:

@@ -59,24 +59,43 @@ def test_staff_get_students_by_tasks(world: World, who: str) -> None:
             "position": t.position,
             "max_score": 10.0,
             "weight": 1.0,
+            "group": None,
+            "release": "immediate",
+            "released_at": None,
         }
         for t in (first, second)
     ]
     assert body["count"] == 2  # active students only: staff and dropped students are not rows
     classmate, learner = body["results"]
     assert learner["user"]["username"] == "student"
-    assert (learner["score"], learner["max_score"], learner["percent"]) == (1.4, 2.0, 70.0)
+    assert (learner["score"], learner["max_score"], learner["percent"]) == (14.0, 20.0, 70.0)
+    assert learner["letter"] is None
+    assert [g["percent"] for g in learner["groups"]] == [70.0]
     assert (learner["tasks_completed"], learner["tasks_total"], learner["completed_at"]) == (
         1,
         2,
         None,
     )
     assert learner["cells"] == [
-        {"task": first.pk, "score": 10.0, "attempts": 1, "status": "completed", "completed": True},
-        {"task": second.pk, "score": 4.0, "attempts": 1, "status": "attempted", "completed": False},
+        {
+            "task": first.pk,
+            "score": 10.0,
+            "attempts": 1,
+            "status": "completed",
+            "completed": True,
+            "dropped": False,
+        },
+        {
+            "task": second.pk,
+            "score": 4.0,
+            "attempts": 1,
+            "status": "attempted",
+            "completed": False,
+            "dropped": False,
+        },
     ]
     assert classmate["user"]["username"] == "other_student"
-    assert (classmate["score"], classmate["max_score"], classmate["tasks_total"]) == (0.0, 2.0, 2)
+    assert (classmate["score"], classmate["max_score"], classmate["tasks_total"]) == (0.0, 20.0, 2)
     assert [c["status"] for c in classmate["cells"]] == ["not_started", "not_started"]
 
 

@@ -43,14 +43,15 @@ def test_staff_get_a_streamed_csv(world: World, who: str) -> None:
         "score",
         "max_score",
         "percent",
+        "letter",
         "tasks_completed",
         "tasks_total",
         "completed_at",
     ]
     assert learner[:2] == [str(world.student.pk), "student"]
-    assert learner[4:] == ["10.0", "4.0", "1.4", "2.0", "70.0", "1", "2", ""]
+    assert learner[4:] == ["10.0", "4.0", "14.0", "20.0", "70.0", "", "1", "2", ""]
     assert classmate[1] == "other_student"
-    assert classmate[4:] == ["", "", "0.0", "2.0", "0.0", "0", "2", ""]
+    assert classmate[4:] == ["", "", "0.0", "20.0", "0.0", "", "0", "2", ""]
 
 
 def test_accept_header_negotiates_csv_too(world: World) -> None:

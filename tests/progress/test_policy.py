@@ -1,4 +1,5 @@
-"""Which attempt counts (Course.grading_policy) and how task grades add up to a course score."""
+"""Which attempt counts (Course.grading_policy) and how task grades add up to a course score
+under the default ``points`` scheme (a task is worth weight x max_score)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_latest_policy_counts_the_latest_graded_attempt(learner: Any) -> None:
     graded(learner, task, 8)
     graded(learner, task, 2)
     assert counted(learner, task) == 2
-    assert CourseProgress.objects.get(user=learner, course=course).score == 0.2
+    assert CourseProgress.objects.get(user=learner, course=course).score == 2
 
 
 def test_latest_policy_ignores_pending_and_failed_attempts(learner: Any) -> None:
@@ -78,7 +79,17 @@ def test_counted_score_is_after_late_deduction(learner: Any) -> None:
     assert (row.best_attempt, row.score) == (2, 9)
 
 
-def test_course_score_weights_each_task_share(learner: Any) -> None:
+def test_course_score_is_a_sum_of_points(learner: Any) -> None:
+    course = CourseFactory()
+    enroll(learner, course)
+    tasks = [TaskFactory(course=course, max_score=m) for m in (10, 5, 5)]
+    for task in tasks:
+        graded(learner, task, task.max_score)
+    row = CourseProgress.objects.get(user=learner, course=course)
+    assert (row.score, row.max_score, row.percent) == (20.0, 20.0, 100.0)
+
+
+def test_course_score_multiplies_points_by_weight(learner: Any) -> None:
     course = CourseFactory()
     enroll(learner, course)
     quiz = TaskFactory(course=course, max_score=100, weight=1)
@@ -86,8 +97,8 @@ def test_course_score_weights_each_task_share(learner: Any) -> None:
     graded(learner, quiz, 50)
     graded(learner, project, 10)
     row = CourseProgress.objects.get(user=learner, course=course)
-    # (1 * 0.5 + 3 * 1.0) / (1 + 3)
-    assert (row.score, row.max_score, row.percent) == (3.5, 4.0, 87.5)
+    # (1 * 50 + 3 * 10) / (1 * 100 + 3 * 10)
+    assert (row.score, row.max_score, row.percent) == (80.0, 130.0, 61.54)
 
 
 def test_task_share_is_capped_at_its_weight(learner: Any) -> None:
@@ -96,7 +107,7 @@ def test_task_share_is_capped_at_its_weight(learner: Any) -> None:
     graded(learner, task, 15)
     graded(learner, other, -3)
     row = CourseProgress.objects.get(user=learner, course=course)
-    assert (row.score, row.max_score, row.percent) == (1.0, 2.0, 50.0)
+    assert (row.score, row.max_score, row.percent) == (10.0, 20.0, 50.0)
 
 
 def test_zero_max_score_tasks_count_for_completion_only(learner: Any) -> None:
@@ -105,7 +116,7 @@ def test_zero_max_score_tasks_count_for_completion_only(learner: Any) -> None:
     graded(learner, survey, 0)
     graded(learner, task, 5)
     row = CourseProgress.objects.get(user=learner, course=course)
-    assert (row.max_score, row.score, row.percent, row.tasks_completed) == (1.0, 0.5, 50.0, 1)
+    assert (row.max_score, row.score, row.percent, row.tasks_completed) == (10.0, 5.0, 50.0, 1)
 
 
 def test_policy_change_applies_after_refresh(learner: Any) -> None:
@@ -127,12 +138,12 @@ def test_task_changes_apply_after_refresh(learner: Any) -> None:
     new_task = TaskFactory(course=course, max_score=10, weight=3)
     refresh_course_totals(course=course)
     row.refresh_from_db()
-    assert (row.tasks_total, row.max_score, row.percent, row.completed_at) == (2, 4.0, 25.0, None)
+    assert (row.tasks_total, row.max_score, row.percent, row.completed_at) == (2, 40.0, 25.0, None)
     new_task.is_published = False
     new_task.save()
     task.weight = 2
     task.save()
     refresh_course_totals(course=course)
     row.refresh_from_db()
-    assert (row.tasks_total, row.max_score, row.percent) == (1, 2.0, 100.0)
+    assert (row.tasks_total, row.max_score, row.percent) == (1, 20.0, 100.0)
     assert row.completed_at is not None

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from learnplat.courses.models import Extension
+from learnplat.courses.models import AssignmentGroup, Extension
 from learnplat.flows.progress import recompute_progress
 from learnplat.submissions.models import Submission
 from tests.conftest import client_for
@@ -33,12 +33,31 @@ def queries(user: Any, url: str, params: dict[str, Any] | None = None) -> int:
     return len(ctx.captured_queries)
 
 
-def course_with(students: int, tasks: int, tag: str) -> tuple[Any, Any, Any]:
-    """A course with its instructor, ``students`` students and ``tasks`` tasks, mostly graded."""
+def course_with(
+    students: int, tasks: int, tag: str, *, groups: bool = False
+) -> tuple[Any, Any, Any]:
+    """A course with its instructor, ``students`` students and ``tasks`` tasks, mostly graded.
+
+    With ``groups`` the course is weighted, with a letter scale and two assignment groups
+    (one dropping each student's lowest task) holding all but the last task."""
     course = CourseFactory(slug=f"course-{tag}")
     instructor = make_user("instructor", username=f"inst-{tag}")
     enroll(instructor, course, role="instructor")
     all_tasks = [TaskFactory(course=course) for _ in range(tasks)]
+    if groups:
+        course.grading_scheme = "weighted"
+        course.letter_grades = [
+            {"letter": "A", "min_percent": 50},
+            {"letter": "B", "min_percent": 0},
+        ]
+        course.save()
+        homework = AssignmentGroup.objects.create(
+            course=course, name="Homework", weight=40, drop_lowest=1
+        )
+        exams = AssignmentGroup.objects.create(course=course, name="Exams", weight=50, position=1)
+        for i, task in enumerate(all_tasks[:-1]):
+            task.group = homework if i % 2 == 0 else exams
+            task.save()
     TaskFactory(course=course, is_published=False)
     users = [make_user(username=f"{tag}-student-{n}") for n in range(students)]
     subs = []
@@ -112,4 +131,21 @@ def test_my_progress_and_to_do(url_name: str, deadlines: bool) -> None:
     for tag, (courses, tasks) in (("s", SMALL), ("l", (12, 10))):
         me = student_in_courses(tag, courses, tasks, deadlines=deadlines)
         counts.append(queries(me, reverse(f"learnplat:{url_name}"), {"page_size": 100}))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_gradebook_and_progress_with_groups_and_drops_at_2x2_and_200x30(fmt: str) -> None:
+    counts = []
+    for tag, (students, tasks) in (("s", SMALL), ("l", (200, 30))):
+        course, instructor, student = course_with(students, tasks, f"g{tag}{fmt}", groups=True)
+        gradebook = reverse("learnplat:course-gradebook", kwargs={"slug": course.slug})
+        progress = reverse("learnplat:course-progress", kwargs={"slug": course.slug})
+        counts.append(
+            (
+                queries(instructor, gradebook, {"format": fmt, "page_size": 100}),
+                queries(student, progress),
+                queries(instructor, progress, {"user": student.pk}),
+            )
+        )
     assert counts[0] == counts[1], counts

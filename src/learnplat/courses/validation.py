@@ -15,6 +15,7 @@ Settings read::
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -295,3 +296,50 @@ def indexed_errors(count: int, errors: Mapping[int, Errors]) -> dict[int, Errors
     if getattr(api_settings, "LIST_SERIALIZER_ERRORS_AS_DICT", False):
         return {i: dict(errors[i]) for i in sorted(errors)}
     return [dict(errors.get(i, {})) for i in range(count)]
+
+
+#: The longest letter of a course's letter scale (e.g. "A+", "Pass").
+LETTER_MAX_LENGTH = 20
+
+
+def clean_letter_grades(value: Any) -> list[dict[str, Any]]:
+    """A letter scale: ``[{letter, min_percent}]``, highest first, ``min_percent`` strictly
+    decreasing within 0 to 100, letters non-blank, unique and at most 20 characters. An
+    empty list is no scale. Errors are on ``letter_grades``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidInput({"letter_grades": ["Must be a list of {letter, min_percent}."]})
+    cleaned: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for n, entry in enumerate(value):
+        if not isinstance(entry, Mapping) or set(entry) != {"letter", "min_percent"}:
+            problems.append(f"Entry {n + 1}: must be an object with letter and min_percent.")
+            continue
+        letter, min_percent = entry["letter"], _percent(entry["min_percent"])
+        if not isinstance(letter, str) or not letter.strip():
+            problems.append(f"Entry {n + 1}: the letter must be a non-blank string.")
+        elif len(letter.strip()) > LETTER_MAX_LENGTH:
+            problems.append(f"Entry {n + 1}: at most {LETTER_MAX_LENGTH} characters.")
+        if min_percent is None:
+            problems.append(f"Entry {n + 1}: min_percent must be a number from 0 to 100.")
+        if not problems:
+            cleaned.append({"letter": letter.strip(), "min_percent": min_percent})
+    if not problems:
+        letters = [e["letter"] for e in cleaned]
+        if len(set(letters)) != len(letters):
+            problems.append("Each letter may appear once.")
+        cut_offs = [e["min_percent"] for e in cleaned]
+        if any(a <= b for a, b in itertools.pairwise(cut_offs)):
+            problems.append("min_percent must be strictly decreasing, highest first.")
+    if problems:
+        raise InvalidInput({"letter_grades": problems})
+    return cleaned
+
+
+def check_group_weights(weights: Iterable[float], *, field: str = "weight") -> None:
+    """Under the weighted scheme a course's group weights add up to at most 100 (what is
+    left weighs the tasks outside any group)."""
+    total = sum(weights)
+    if total > 100 + 1e-9:
+        raise InvalidInput({field: [f"Group weights add up to {total:g}; at most 100."]})

@@ -28,22 +28,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from learnplat.adapter import get_adapter
-from learnplat.courses.models import Course, Task
+from learnplat.courses.models import AssignmentGroup, Course, Task
 from learnplat.flows import notify
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.progress.rules import (
-    COURSE_FIELDS,
     STATE_FIELDS,
     Attempt,
-    CourseTotals,
+    CourseRule,
+    TaskMark,
     TaskRule,
     TaskState,
-    course_values,
+    course_rule,
     fold,
+    standing,
     task_rule,
 )
 from learnplat.progress.signals import course_completed
@@ -52,7 +52,7 @@ from learnplat.submissions.models import Evaluation, Submission
 from learnplat.submissions.signals import grade_changed, submission_evaluated
 
 if TYPE_CHECKING:
-    import datetime as dt
+    pass
 
 #: Students handled per transaction by the recompute.
 RECOMPUTE_CHUNK = 500
@@ -96,7 +96,7 @@ def _record(submission: Submission, *, new_attempt: bool) -> None:
             setattr(row, name, getattr(after, name))
         row.save(update_fields=[*changed, "updated_at"])
     if rule.is_published:
-        _fold_into_course(submission.user_id, rule, before, after)
+        _fold_into_course(submission.user_id, task.course, rule, before, after)
 
 
 def _fold_pair(user_id: int, rule: TaskRule) -> TaskState:
@@ -131,51 +131,56 @@ def _locked_task_progress(user_id: int, rule: TaskRule) -> TaskProgress:
 def _ensure_course_progress(user_id: int, course: Course) -> None:
     if CourseProgress.objects.filter(user_id=user_id, course_id=course.pk).exists():
         return
-    totals = course_totals(course)
-    values = _course_values_from_rows(user_id, course.pk, totals)
+    rule, rules = course_rules(course)
+    values = standing(rule, rules.values(), _marks(user_id, course.pk)).values()
     CourseProgress.objects.bulk_create(
         [CourseProgress(user_id=user_id, course_id=course.pk, **values)], ignore_conflicts=True
     )
 
 
-def course_totals(course: Course) -> CourseTotals:
-    """Tasks total and max points of ``course`` as they are now."""
-    tasks = Task.objects.filter(course=course, is_published=True).only(
-        "id", "kind", "max_score", "weight", "is_published", "course_id"
+def course_rules(course: Course) -> tuple[CourseRule, dict[int, TaskRule]]:
+    """The course's grading rule and its tasks' rules, by task id, as they are now."""
+    tasks = Task.objects.filter(course=course).only(*_TASK_RULE_FIELDS)
+    groups = AssignmentGroup.objects.filter(course=course)
+    return course_rule(course, groups), {t.pk: task_rule(t, course) for t in tasks}
+
+
+_TASK_RULE_FIELDS = ("id", "kind", "max_score", "weight", "is_published", "course_id", "group_id")
+
+
+def _marks(user_id: int, course_id: int) -> dict[int, TaskMark]:
+    """A student's stored task standings in a course, as the course figures read them."""
+    rows = TaskProgress.objects.filter(user_id=user_id, course_id=course_id).values_list(
+        "task_id", "points", "completed", "completed_at"
     )
-    return CourseTotals.of(task_rule(task, course) for task in tasks)
+    return {task: TaskMark(points, completed, at) for task, points, completed, at in rows}
 
 
-def _course_values_from_rows(user_id: int, course_id: int, totals: CourseTotals) -> dict[str, Any]:
-    """The course fields of a student from the stored TaskProgress of published tasks."""
-    agg = TaskProgress.objects.filter(
-        user_id=user_id, course_id=course_id, task__is_published=True
-    ).aggregate(
-        sum_points=Sum("points"),
-        n_completed=Count("pk", filter=Q(completed=True)),
-        last=Max("completed_at", filter=Q(completed=True)),
-    )
-    return course_values(totals, agg["sum_points"] or 0, agg["n_completed"], agg["last"])
+def _fold_into_course(
+    user_id: int, course: Course, rule: TaskRule, before: TaskState, after: TaskState
+) -> None:
+    """Refold the student's course figures after one task's standing changed.
 
-
-def _fold_into_course(user_id: int, rule: TaskRule, before: TaskState, after: TaskState) -> None:
-    d_points = after.points - before.points
-    d_completed = int(after.completed) - int(before.completed)
-    if not d_points and not d_completed and before.completed_at == after.completed_at:
+    Drops and group weights make the figures a function of every task of the course, so
+    they are recomputed from the student's task rows (O(tasks of the course), never
+    O(submissions)); nothing is read when the task's points and completion did not move.
+    """
+    if (
+        after.points == before.points
+        and after.completed == before.completed
+        and before.completed_at == after.completed_at
+    ):
         return
     row = CourseProgress.objects.select_for_update().get(user_id=user_id, course_id=rule.course_id)
     was_completed = row.completed_at is not None
-    totals = CourseTotals(row.tasks_total, row.max_points)
-    tasks_completed = row.tasks_completed + d_completed
-    last_completed_at: dt.datetime | None = None
-    if totals.tasks_total and tasks_completed >= totals.tasks_total:
-        last_completed_at = TaskProgress.objects.filter(
-            user_id=user_id, course_id=rule.course_id, task__is_published=True, completed=True
-        ).aggregate(last=Max("completed_at"))["last"]
-    values = course_values(totals, row.points + d_points, tasks_completed, last_completed_at)
-    for name, value in values.items():
-        setattr(row, name, value)
-    row.save(update_fields=[*COURSE_FIELDS, "updated_at"])
+    course_rule_, rules = course_rules(course)
+    values = standing(course_rule_, rules.values(), _marks(user_id, rule.course_id)).values()
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if not changed:
+        return
+    for name in changed:
+        setattr(row, name, values[name])
+    row.save(update_fields=[*changed, "updated_at"])
     if not was_completed and row.completed_at is not None:
         _notify_completed([row])
 
@@ -277,11 +282,10 @@ def recompute_progress(
     for current, users in plan:
         if not users:
             continue
-        rules = {t.pk: task_rule(t, current) for t in Task.objects.filter(course=current)}
-        totals = CourseTotals.of(rules.values())
+        rule, rules = course_rules(current)
         for chunk in _chunks(users, RECOMPUTE_CHUNK):
             with transaction.atomic():
-                _recompute_chunk(current, chunk, rules, totals, result, notify=notify)
+                _recompute_chunk(current, chunk, rule, rules, result, notify=notify)
             result.students += len(chunk)
             if on_progress:
                 on_progress(result.students, total)
@@ -311,8 +315,8 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
 def _recompute_chunk(
     course: Course,
     users: list[int],
+    rule: CourseRule,
     rules: dict[int, TaskRule],
-    totals: CourseTotals,
     result: RecomputeResult,
     *,
     notify: bool,
@@ -347,20 +351,12 @@ def _recompute_chunk(
         result,
     )
 
-    per_user: dict[int, list[TaskState]] = {}
+    marks: dict[int, dict[int, TaskMark]] = {}
     for (user, task), state in states.items():
-        bucket = per_user.setdefault(user, [])
-        if rules[task].is_published:
-            bucket.append(state)
-    desired: dict[int, dict[str, Any]] = {}
-    for user, published in per_user.items():
-        done = [s.completed_at for s in published if s.completed and s.completed_at]
-        desired[user] = course_values(
-            totals,
-            sum(s.points for s in published),
-            sum(1 for s in published if s.completed),
-            max(done, default=None),
+        marks.setdefault(user, {})[task] = TaskMark(
+            state.points, state.completed, state.completed_at
         )
+    desired = {user: standing(rule, rules.values(), mine).values() for user, mine in marks.items()}
     was_completed = {user for user, row in cp_rows.items() if row.completed_at is not None}
     written = _sync(
         CourseProgress,

@@ -14,7 +14,9 @@ from learnplat.courses.models import Task
 from learnplat.progress.reports import ProgressReport
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-FIGURE_COLUMNS = ("score", "max_score", "percent", "tasks_completed", "tasks_total", "completed_at")
+FIGURE_COLUMNS = (
+    "score", "max_score", "percent", "letter", "tasks_completed", "tasks_total", "completed_at",
+)  # fmt: skip
 
 
 class _Echo:
@@ -35,8 +37,19 @@ def _number(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def gradebook_csv(reports: Iterable[ProgressReport], tasks: list[Task]) -> Iterator[str]:
-    """Lines of the CSV, one per yield (the header first)."""
+def csv_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The group columns of a course's CSV: none for a course without assignment groups
+    (its one implicit group would repeat ``percent``)."""
+    return groups if any(group["group"] is not None for group in groups) else []
+
+
+def gradebook_csv(
+    reports: Iterable[ProgressReport], tasks: list[Task], groups: list[dict[str, Any]]
+) -> Iterator[str]:
+    """Lines of the CSV, one per yield (the header first): the task scores, each assignment
+    group's percent (``groups``: the course's, in order, as the figures list them), then
+    the course figures."""
+    group_ids = [group["group"] for group in groups]
     writer = csv.writer(_Echo())
     yield writer.writerow(
         [
@@ -45,12 +58,14 @@ def gradebook_csv(reports: Iterable[ProgressReport], tasks: list[Task]) -> Itera
             "first_name",
             "last_name",
             *(safe_text(task.title) for task in tasks),
+            *(safe_text(f"{group['name']} %") for group in groups),
             *FIGURE_COLUMNS,
         ]
     )
     for report in reports:
         user = report.user
         figures = report.figures
+        percents = {group["group"]: group["percent"] for group in figures["groups"]}
         yield writer.writerow(
             [
                 user.pk,
@@ -58,6 +73,7 @@ def gradebook_csv(reports: Iterable[ProgressReport], tasks: list[Task]) -> Itera
                 safe_text(getattr(user, "first_name", "")),
                 safe_text(getattr(user, "last_name", "")),
                 *(_number(cell.score) for cell in report.cells),
+                *(_number(percents.get(group)) for group in group_ids),
                 *(_number(figures[name]) for name in FIGURE_COLUMNS),
             ]
         )

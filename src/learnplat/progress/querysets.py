@@ -16,6 +16,7 @@ from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, V
 from django.db.models.functions import Coalesce
 
 from learnplat.courses.choices import CourseStatus, EnrollmentStatus
+from learnplat.courses.querysets import TaskQuerySet
 from learnplat.progress.choices import TaskProgressStatus, UpcomingStatus
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class CourseProgressQuerySet(models.QuerySet["CourseProgress"]):
     pass
 
 
-def published_tasks(course: Course | None = None) -> models.QuerySet[Task]:
+def published_tasks(course: Course | None = None) -> TaskQuerySet:
     """The tasks progress counts (of ``course``, or of every course), in course order."""
     from learnplat.courses.models import Task
 
@@ -82,7 +83,12 @@ def my_course_enrollments(user: Any) -> models.QuerySet[Enrollment]:
         .filter(user=user, course__in=Course.objects.visible_to(user))
         .select_related("course")
         .prefetch_related(
-            Prefetch("course__tasks", published_tasks(), to_attr="lp_published_tasks"),
+            Prefetch(
+                "course__tasks",
+                published_tasks().with_effective_dates(user),
+                to_attr="lp_published_tasks",
+            ),
+            Prefetch("course__assignment_groups", to_attr="lp_groups"),
             *_progress_rows("course__progress", "course__task_progress", user_id=user.pk),
         )
         .order_by("course__title", "course_id")
@@ -193,6 +199,7 @@ GRADEBOOK_TASK_FIELDS = (
 )
 GRADEBOOK_COURSE_FIELDS = (
     "user_id", "score", "max_score", "percent", "tasks_completed", "tasks_total", "completed_at",
+    "letter", "groups",
 )  # fmt: skip
 
 

@@ -5,34 +5,65 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
 
-from learnplat.courses.models import Course, Enrollment, Task
+from learnplat.courses.models import AssignmentGroup, Course, Enrollment, Task
+from learnplat.courses.release import is_released
 from learnplat.progress.choices import TaskProgressStatus
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.progress.querysets import gradebook_rows, published_tasks, username_field
-from learnplat.progress.rules import CourseTotals, course_values, task_rule
+from learnplat.progress.rules import (
+    CourseRule,
+    Standing,
+    TaskMark,
+    TaskRule,
+    course_rule,
+    standing,
+    task_rule,
+)
 
 #: The CourseProgress fields the API shows.
-FIGURES = ("score", "max_score", "percent", "tasks_completed", "tasks_total", "completed_at")
+FIGURES = (
+    "score",
+    "max_score",
+    "percent",
+    "tasks_completed",
+    "tasks_total",
+    "completed_at",
+    "letter",
+    "groups",
+)
+
+
+def released_to_student(task: Task) -> bool:
+    """Whether the student of the report sees ``task``'s scores (their effective due date is
+    annotated on ``task`` by ``with_effective_dates``; the task's own when it is not)."""
+    due = getattr(task, "effective_due_at", task.due_at)
+    return is_released(task, effective_due_at=due)
 
 
 @dataclass(frozen=True)
 class TaskCell:
-    """A student's standing on one task; ``row`` is None before their first submission."""
+    """A student's standing on one task; ``row`` is None before their first submission.
+
+    ``released`` False hides the score and the completion, as the student would see them.
+    """
 
     task: Task
     row: TaskProgress | None
+    released: bool = True
+    dropped: bool = False
 
     @property
     def score(self) -> float | None:
-        return self.row.score if self.row else None
+        return self.row.score if self.row and self.released else None
 
     @property
     def best_score(self) -> float | None:
-        return self.row.best_score if self.row else None
+        return self.row.best_score if self.row and self.released else None
 
     @property
     def attempts(self) -> int:
@@ -40,20 +71,26 @@ class TaskCell:
 
     @property
     def status(self) -> str:
-        return self.row.status if self.row else TaskProgressStatus.NOT_STARTED
+        if self.row is None:
+            return TaskProgressStatus.NOT_STARTED
+        if not self.released and self.row.status == TaskProgressStatus.COMPLETED:
+            return TaskProgressStatus.ATTEMPTED
+        return str(self.row.status)
 
     @property
     def completed(self) -> bool:
-        return self.row.completed if self.row else False
+        return bool(self.row.completed) if self.row and self.released else False
 
 
 @dataclass
 class ProgressReport:
     """One student's progress in one course.
 
-    ``row`` is None until the student's first submission in the course; the figures are
-    then zeros out of what the published ``tasks`` are worth (``totals``, computed when
-    not given).
+    Staff reads (``student_view`` False) show the stored ``row``, which counts every score;
+    before the student's first submission the figures are zeros out of what the published
+    ``tasks`` are worth. The student's own reads (``student_view``) are computed from the
+    task rows with the tasks not released to them counted as not graded yet
+    (docs/grading.md, "Release").
     """
 
     course: Course
@@ -61,36 +98,66 @@ class ProgressReport:
     row: CourseProgress | None
     tasks: list[Task]
     task_rows: dict[int, TaskProgress] = field(default_factory=dict)
-    totals: CourseTotals | None = None
+    rule: CourseRule = field(default_factory=CourseRule)
+    student_view: bool = False
+    empty: dict[str, Any] | None = None
 
-    @property
+    @cached_property
+    def hidden(self) -> frozenset[int]:
+        """Tasks whose scores the student does not see yet (empty for staff reads)."""
+        if not self.student_view:
+            return frozenset()
+        return frozenset(task.pk for task in self.tasks if not released_to_student(task))
+
+    @cached_property
     def figures(self) -> dict[str, Any]:
+        if self.student_view:
+            marks = {
+                task: TaskMark.of(row)
+                for task, row in self.task_rows.items()
+                if task not in self.hidden
+            }
+            return api_figures(standing(self.rule, task_rules_of(self.course, self.tasks), marks))
         if self.row is not None:
-            return {name: getattr(self.row, name) for name in FIGURES}
-        totals = self.totals or course_totals_of(self.course, self.tasks)
-        return course_values(totals, 0, 0, None)
+            figures = {name: getattr(self.row, name) for name in FIGURES}
+            return {**figures, "letter": figures["letter"] or None}
+        if self.empty is not None:
+            return self.empty
+        return empty_figures(self.course, self.tasks, self.rule)
+
+    @cached_property
+    def dropped(self) -> frozenset[int]:
+        return frozenset(task for group in self.figures["groups"] for task in group["dropped"])
 
     @property
     def cells(self) -> list[TaskCell]:
-        return [TaskCell(task, self.task_rows.get(task.pk)) for task in self.tasks]
+        hidden, dropped = self.hidden, self.dropped
+        return [
+            TaskCell(task, self.task_rows.get(task.pk), task.pk not in hidden, task.pk in dropped)
+            for task in self.tasks
+        ]
 
 
-def course_totals_of(course: Course, tasks: Iterable[Task]) -> CourseTotals:
-    return CourseTotals.of(task_rule(task, course) for task in tasks)
+def task_rules_of(course: Course, tasks: Iterable[Task]) -> list[TaskRule]:
+    return [task_rule(task, course) for task in tasks]
 
 
-def _prefetched(
-    course: Course, user: Any, holder: Any, tasks: list[Task], totals: CourseTotals | None = None
-) -> ProgressReport:
-    """A report from the ``lp_course_rows`` / ``lp_task_rows`` prefetched onto ``holder``."""
-    return ProgressReport(
-        course=course,
-        user=user,
-        row=next(iter(holder.lp_course_rows), None),
-        tasks=tasks,
-        task_rows={row.task_id: row for row in holder.lp_task_rows},
-        totals=totals,
-    )
+def api_figures(result: Standing) -> dict[str, Any]:
+    """The figures as the API and the stored row hold them (no letter: None)."""
+    values = result.values()
+    return {**{name: values[name] for name in FIGURES}, "letter": values["letter"] or None}
+
+
+def empty_figures(course: Course, tasks: Iterable[Task], rule: CourseRule) -> dict[str, Any]:
+    """The figures of a student with nothing graded yet."""
+    return api_figures(standing(rule, task_rules_of(course, tasks), {}))
+
+
+def rule_of(course: Course, groups: Iterable[AssignmentGroup] | None = None) -> CourseRule:
+    """The course's grading rule; its groups are read unless given (prefetched)."""
+    if groups is None:
+        groups = AssignmentGroup.objects.filter(course=course)
+    return course_rule(course, groups)
 
 
 def reports_of_enrollments(enrollments: Iterable[Enrollment], user: Any) -> list[ProgressReport]:
@@ -98,19 +165,32 @@ def reports_of_enrollments(enrollments: Iterable[Enrollment], user: Any) -> list
     reports = []
     for enrollment in enrollments:
         course: Any = enrollment.course
-        reports.append(_prefetched(course, user, course, course.lp_published_tasks))
+        reports.append(
+            ProgressReport(
+                course=course,
+                user=user,
+                row=next(iter(course.lp_course_rows), None),
+                tasks=course.lp_published_tasks,
+                task_rows={row.task_id: row for row in course.lp_task_rows},
+                rule=rule_of(course, course.lp_groups),
+                student_view=True,
+            )
+        )
     return reports
 
 
-def course_report(course: Course, user: Any) -> ProgressReport:
-    """``user``'s progress in ``course`` (three queries)."""
+def course_report(course: Course, user: Any, *, student_view: bool = True) -> ProgressReport:
+    """``user``'s progress in ``course`` (four queries), as they see it (``student_view``)
+    or as course staff do."""
     rows = TaskProgress.objects.filter(user=user, course=course).of_published_tasks()
     return ProgressReport(
         course=course,
         user=user,
         row=CourseProgress.objects.filter(user=user, course=course).first(),
-        tasks=list(published_tasks(course)),
+        tasks=list(published_tasks(course).with_effective_dates(user)),
         task_rows={row.task_id: row for row in rows},
+        rule=rule_of(course),
+        student_view=student_view,
     )
 
 
@@ -120,7 +200,7 @@ def reports_of_students(
     """Reports of a page of :func:`~learnplat.progress.querysets.gradebook_students`, their
     progress rows read in two queries as named tuples (they read like the model rows)."""
     page = list(enrollments)
-    totals = course_totals_of(course, tasks)
+    empty = empty_figures(course, tasks, rule_of(course))
     course_rows, task_rows = gradebook_rows(course, [e.user_id for e in page])
     figures = {row.user_id: row for row in course_rows}
     cells: dict[int, dict[int, Any]] = {}
@@ -133,7 +213,7 @@ def reports_of_students(
             row=figures.get(e.user_id),
             tasks=tasks,
             task_rows=cells.get(e.user_id, {}),
-            totals=totals,
+            empty=empty,
         )
         for e in page
     ]
@@ -160,11 +240,11 @@ def stream_gradebook(
         .order_by(*order, "task_id")
         .iterator(chunk_size=chunk_size)
     )
-    totals = course_totals_of(course, tasks)
+    empty = empty_figures(course, tasks, rule_of(course))
     next_course_row = next(course_rows, None)
     next_task_row = next(task_rows, None)
     for enrollment in students.order_by(*order).iterator(chunk_size=chunk_size):
-        report = ProgressReport(course, enrollment.user, None, tasks, totals=totals)
+        report = ProgressReport(course, enrollment.user, None, tasks, empty=empty)
         # Rows of students not yet reached stay at the head: same order, same student set.
         if next_course_row is not None and next_course_row.user_id == enrollment.user_id:
             report.row, next_course_row = next_course_row, next(course_rows, None)

@@ -19,12 +19,12 @@ docs/grading.md states the rules in prose.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from learnplat.conf import settings
-from learnplat.courses.choices import GradingPolicy
+from learnplat.courses.choices import GradingPolicy, GradingScheme
 from learnplat.evaluation.base import SCORE_TOLERANCE
 from learnplat.progress.choices import AttemptState, TaskProgressStatus
 from learnplat.progress.models import POINTS_PER_WEIGHT
@@ -46,11 +46,13 @@ class TaskRule:
     policy: str
     complete_when_graded: bool
     threshold: float
+    group_id: int | None = None
 
     @property
-    def weight_points(self) -> int:
-        """The points a full score on this task is worth in the course total."""
-        return round(self.weight * POINTS_PER_WEIGHT) if self.max_score > 0 else 0
+    def worth_points(self) -> int:
+        """What a full score on this task is worth in the course: weight x max_score, in
+        millionths of a point."""
+        return round(self.weight * self.max_score * POINTS_PER_WEIGHT) if self.max_score > 0 else 0
 
     def passes(self, attempt: Attempt) -> bool:
         if not attempt.is_scored:
@@ -62,10 +64,10 @@ class TaskRule:
         return raw >= self.max_score * self.threshold - SCORE_TOLERANCE
 
     def points(self, counted: float | None) -> int:
+        """weight x the counted score (kept within 0 and max_score), in millionths."""
         if counted is None or self.max_score <= 0:
             return 0
-        fraction = min(max(counted / self.max_score, 0.0), 1.0)
-        return round(self.weight_points * fraction)
+        return round(self.weight * min(max(counted, 0.0), self.max_score) * POINTS_PER_WEIGHT)
 
 
 def task_rule(task: Any, course: Any | None = None) -> TaskRule:
@@ -81,6 +83,7 @@ def task_rule(task: Any, course: Any | None = None) -> TaskRule:
         policy=str(course.grading_policy),
         complete_when_graded=task.kind in progress["COMPLETE_WHEN_GRADED_KINDS"],
         threshold=float(progress["COMPLETION_THRESHOLD"]),
+        group_id=task.group_id,
     )
 
 
@@ -233,19 +236,6 @@ def fold(rule: TaskRule, attempts: Iterable[Attempt]) -> TaskState:
     return state
 
 
-@dataclass(frozen=True)
-class CourseTotals:
-    """What a course offers: its published tasks and the points they are worth."""
-
-    tasks_total: int
-    max_points: int
-
-    @classmethod
-    def of(cls, rules: Iterable[TaskRule]) -> CourseTotals:
-        published = [r for r in rules if r.is_published]
-        return cls(len(published), sum(r.weight_points for r in published))
-
-
 #: CourseProgress fields that the rules own.
 COURSE_FIELDS = (
     "points",
@@ -256,32 +246,224 @@ COURSE_FIELDS = (
     "tasks_completed",
     "tasks_total",
     "completed_at",
+    "letter",
+    "groups",
 )
 
 
-def course_figures(points: int, max_points: int) -> dict[str, float]:
-    """score, max_score and percent, all functions of the two integers."""
-    return {
-        "score": points / POINTS_PER_WEIGHT,
-        "max_score": max_points / POINTS_PER_WEIGHT,
-        "percent": round(100.0 * points / max_points, 2) if max_points else 0.0,
-    }
+@dataclass(frozen=True)
+class GroupRule:
+    """What the rules need to know about an assignment group."""
+
+    group_id: int
+    name: str
+    weight: float
+    drop_lowest: int
+    position: int
 
 
-def course_values(
-    totals: CourseTotals, points: int, tasks_completed: int, last_completed_at: dt.datetime | None
-) -> dict[str, Any]:
-    """Every CourseProgress field the rules own.
+def group_rule(group: Any) -> GroupRule:
+    return GroupRule(
+        group_id=group.pk,
+        name=str(group.name),
+        weight=float(group.weight),
+        drop_lowest=int(group.drop_lowest),
+        position=int(group.position),
+    )
 
-    A course is completed when it has published tasks and every one is completed; it was
-    completed when the last of them was (``last_completed_at``).
+
+@dataclass(frozen=True)
+class CourseRule:
+    """A course's grading scheme, letter scale and assignment groups."""
+
+    scheme: str = GradingScheme.POINTS
+    letters: tuple[tuple[str, float], ...] = ()
+    groups: tuple[GroupRule, ...] = ()
+
+    def letter(self, percent: float) -> str:
+        """The first letter, highest cut-off first, whose ``min_percent`` the percent reaches
+        ("" when none does)."""
+        for letter, min_percent in self.letters:
+            if percent >= min_percent - SCORE_TOLERANCE:
+                return letter
+        return ""
+
+
+def course_rule(course: Any, groups: Iterable[Any]) -> CourseRule:
+    """The rule of ``course`` with its assignment ``groups`` (model rows)."""
+    letters = tuple(
+        (str(entry["letter"]), float(entry["min_percent"])) for entry in course.letter_grades or ()
+    )
+    ordered = sorted((group_rule(g) for g in groups), key=lambda g: (g.position, g.group_id))
+    return CourseRule(scheme=str(course.grading_scheme), letters=letters, groups=tuple(ordered))
+
+
+@dataclass(frozen=True)
+class TaskMark:
+    """What a student's standing on a task adds to the course: its points and completion."""
+
+    points: int = 0
+    completed: bool = False
+    completed_at: dt.datetime | None = None
+
+    @classmethod
+    def of(cls, row: Any) -> TaskMark:
+        return cls(int(row.points), bool(row.completed), row.completed_at)
+
+
+#: The name the figures give the tasks outside any assignment group.
+OTHER_TASKS = "Other tasks"
+
+
+def _percent(points: int, max_points: int) -> float:
+    return round(100.0 * points / max_points, 2) if max_points else 0.0
+
+
+@dataclass(frozen=True)
+class GroupStanding:
+    """A student's figures in one assignment group (``group`` None: the ungrouped tasks)."""
+
+    group: int | None
+    name: str
+    weight: float | None
+    points: int
+    max_points: int
+    percent: float
+    dropped: tuple[int, ...]
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "name": self.name,
+            "weight": self.weight,
+            "score": self.points / POINTS_PER_WEIGHT,
+            "max_score": self.max_points / POINTS_PER_WEIGHT,
+            "percent": self.percent,
+            "dropped": list(self.dropped),
+        }
+
+
+def _group_standing(
+    group: GroupRule | None,
+    rules: list[TaskRule],
+    marks: Mapping[int, TaskMark],
+    weight: float | None,
+) -> GroupStanding:
+    """Drop the group's lowest task percentages, then add up what is kept."""
+    candidates = [r for r in rules if r.worth_points > 0]
+    to_drop = min(group.drop_lowest, len(candidates) - 1) if group is not None else 0
+    dropped: tuple[int, ...] = ()
+    if to_drop > 0:
+        # Lowest share of the task's worth first; a tie drops the older task (lower id).
+        ranked = sorted(
+            candidates,
+            key=lambda r: (marks.get(r.task_id, NO_MARK).points / r.worth_points, r.task_id),
+        )
+        dropped = tuple(sorted(r.task_id for r in ranked[:to_drop]))
+    kept = [r for r in rules if r.task_id not in dropped]
+    points = sum(marks.get(r.task_id, NO_MARK).points for r in kept)
+    max_points = sum(r.worth_points for r in kept)
+    return GroupStanding(
+        group=group.group_id if group is not None else None,
+        name=group.name if group is not None else OTHER_TASKS,
+        weight=weight,
+        points=points,
+        max_points=max_points,
+        percent=_percent(points, max_points),
+        dropped=dropped,
+    )
+
+
+NO_MARK = TaskMark()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A student's course figures: every CourseProgress field the rules own."""
+
+    points: int
+    max_points: int
+    score: float
+    max_score: float
+    percent: float
+    tasks_completed: int
+    tasks_total: int
+    completed_at: dt.datetime | None
+    letter: str
+    groups: tuple[GroupStanding, ...]
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "points": self.points,
+            "max_points": self.max_points,
+            "score": self.score,
+            "max_score": self.max_score,
+            "percent": self.percent,
+            "tasks_completed": self.tasks_completed,
+            "tasks_total": self.tasks_total,
+            "completed_at": self.completed_at,
+            "letter": self.letter,
+            "groups": [g.json() for g in self.groups],
+        }
+
+    @property
+    def dropped(self) -> set[int]:
+        return {task for g in self.groups for task in g.dropped}
+
+
+def standing(
+    course: CourseRule, rules: Iterable[TaskRule], marks: Mapping[int, TaskMark]
+) -> Standing:
+    """A student's course figures from their ``marks`` (by task id; missing = nothing yet).
+
+    Only published tasks count. docs/grading.md ("Course score") and decision 0015 state the
+    arithmetic: drops per group, then a sum of points (``points``) or a weighted mean of
+    the groups' percentages (``weighted``), then the letter.
     """
-    done = totals.tasks_total > 0 and tasks_completed >= totals.tasks_total
-    return {
-        "points": points,
-        "max_points": totals.max_points,
-        **course_figures(points, totals.max_points),
-        "tasks_completed": tasks_completed,
-        "tasks_total": totals.tasks_total,
-        "completed_at": last_completed_at if done else None,
-    }
+    published = [r for r in rules if r.is_published]
+    known = {g.group_id for g in course.groups}
+    by_group: dict[int | None, list[TaskRule]] = {}
+    for rule in published:
+        key = rule.group_id if rule.group_id in known else None
+        by_group.setdefault(key, []).append(rule)
+    weighted = course.scheme == GradingScheme.WEIGHTED
+    rest = max(0.0, 100.0 - sum(g.weight for g in course.groups))
+    groups = [
+        _group_standing(g, by_group[g.group_id], marks, g.weight if weighted else None)
+        for g in course.groups
+        if g.group_id in by_group
+    ]
+    if None in by_group:
+        groups.append(_group_standing(None, by_group[None], marks, rest if weighted else None))
+    points = sum(g.points for g in groups)
+    max_points = sum(g.max_points for g in groups)
+    if weighted:
+        # A group with nothing to count, or no weight, shares its weight out among the rest.
+        counted = [g for g in groups if g.max_points > 0 and (g.weight or 0) > 0]
+        total_weight = sum(g.weight or 0.0 for g in counted)
+        mean = (
+            sum((g.weight or 0.0) * g.points / g.max_points for g in counted) / total_weight
+            if total_weight
+            else 0.0
+        )
+        percent = round(100.0 * mean, 2)
+        score, max_score = percent, 100.0
+    else:
+        percent = _percent(points, max_points)
+        score, max_score = points / POINTS_PER_WEIGHT, max_points / POINTS_PER_WEIGHT
+    done = [marks[r.task_id] for r in published if marks.get(r.task_id, NO_MARK).completed]
+    complete = bool(published) and len(done) >= len(published)
+    return Standing(
+        points=points,
+        max_points=max_points,
+        score=score,
+        max_score=max_score,
+        percent=percent,
+        tasks_completed=len(done),
+        tasks_total=len(published),
+        completed_at=max((m.completed_at for m in done if m.completed_at), default=None)
+        if complete
+        else None,
+        letter=course.letter(percent) if course.letters else "",
+        groups=tuple(groups),
+    )

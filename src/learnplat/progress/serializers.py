@@ -12,9 +12,20 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from learnplat.courses.choices import GradingScheme, ReleaseMode
+from learnplat.courses.models import AssignmentGroup, Task
+from learnplat.courses.validation import (
+    LETTER_MAX_LENGTH,
+    check_group_weights,
+    clean_letter_grades,
+    normalise_late_policy,
+)
+from learnplat.exceptions import InvalidInput
 from learnplat.progress.choices import TaskProgressStatus, UpcomingStatus
+from learnplat.progress.preview import ProposedGroup
 from learnplat.serializers import (
     CourseSummarySerializer,
+    RejectUnknownFieldsMixin,
     UserSummarySerializer,
     course_summary_json,
     datetime_json,
@@ -23,6 +34,18 @@ from learnplat.serializers import (
 )
 
 NOT_STARTED = TaskProgressStatus.NOT_STARTED.value
+
+
+def _group_json(group: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "group": group["group"],
+        "name": str(group["name"]),
+        "weight": float_json(group["weight"]),
+        "score": float_json(group["score"]),
+        "max_score": float_json(group["max_score"]),
+        "percent": float_json(group["percent"]),
+        "dropped": list(group["dropped"]),
+    }
 
 
 def _figures_json(figures: dict[str, Any]) -> dict[str, Any]:
@@ -34,11 +57,14 @@ def _figures_json(figures: dict[str, Any]) -> dict[str, Any]:
         "tasks_completed": int(figures["tasks_completed"]),
         "tasks_total": int(figures["tasks_total"]),
         "completed_at": datetime_json(figures["completed_at"]),
+        "letter": figures["letter"],
+        "groups": [_group_json(group) for group in figures["groups"]],
     }
 
 
-def _cell_json(task_id: int, row: Any) -> dict[str, Any]:
-    """``TaskCellSerializer``'s fields of a task's progress row (None: not started).
+def _cell_json(task_id: int, row: Any, *, dropped: bool) -> dict[str, Any]:
+    """``TaskCellSerializer``'s fields of a task's progress row (None: not started), as
+    staff see it.
 
     The row's columns already have the types DRF's fields would give (float or None,
     int, str, bool), so they are taken as they are."""
@@ -49,6 +75,7 @@ def _cell_json(task_id: int, row: Any) -> dict[str, Any]:
             "attempts": 0,
             "status": NOT_STARTED,
             "completed": False,
+            "dropped": dropped,
         }
     return {
         "task": task_id,
@@ -56,7 +83,35 @@ def _cell_json(task_id: int, row: Any) -> dict[str, Any]:
         "attempts": row.attempts,
         "status": row.status,
         "completed": row.completed,
+        "dropped": dropped,
     }
+
+
+class GroupFiguresSerializer(serializers.Serializer[Any]):
+    """A student's figures in one assignment group."""
+
+    group = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The group's id; null: the ungrouped tasks."
+    )
+    name = serializers.CharField(read_only=True)
+    weight = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Percent of the course the group weighs under `weighted` (the ungrouped "
+        "tasks weigh what the groups leave of 100); null under `points`.",
+    )
+    score = serializers.FloatField(
+        read_only=True, help_text="Sum of weight * counted score of the tasks it keeps."
+    )
+    max_score = serializers.FloatField(
+        read_only=True, help_text="Sum of weight * max_score of the tasks it keeps."
+    )
+    percent = serializers.FloatField(read_only=True, help_text="100 * score / max_score.")
+    dropped = serializers.ListField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="Ids of the tasks dropped as the student's lowest (`drop_lowest`).",
+    )
 
 
 class FiguresMixin(serializers.Serializer[Any]):
@@ -65,17 +120,19 @@ class FiguresMixin(serializers.Serializer[Any]):
     score = serializers.FloatField(
         source="figures.score",
         read_only=True,
-        help_text="Sum over the published tasks of weight * counted score / max_score.",
+        help_text="`points`: sum of weight * counted score over the published tasks kept "
+        "(not dropped); `weighted`: the percent.",
     )
     max_score = serializers.FloatField(
         source="figures.max_score",
         read_only=True,
-        help_text="Sum of the weights of the published tasks that have a max_score above 0.",
+        help_text="`points`: sum of weight * max_score of those tasks; `weighted`: 100.",
     )
     percent = serializers.FloatField(
         source="figures.percent",
         read_only=True,
-        help_text="100 * score / max_score, rounded to 2 decimals.",
+        help_text="`points`: 100 * score / max_score; `weighted`: the groups' percents "
+        "weighed by their weights. Rounded to 2 decimals.",
     )
     tasks_completed = serializers.IntegerField(source="figures.tasks_completed", read_only=True)
     tasks_total = serializers.IntegerField(
@@ -87,6 +144,13 @@ class FiguresMixin(serializers.Serializer[Any]):
         allow_null=True,
         help_text="When the last published task was completed; null until all are.",
     )
+    letter = serializers.CharField(
+        source="figures.letter",
+        read_only=True,
+        allow_null=True,
+        help_text="The course's letter for the percent; null without a scale or below it.",
+    )
+    groups = GroupFiguresSerializer(source="figures.groups", many=True, read_only=True)
 
 
 class TaskCellSerializer(serializers.Serializer[Any]):
@@ -101,6 +165,9 @@ class TaskCellSerializer(serializers.Serializer[Any]):
     attempts = serializers.IntegerField(read_only=True)
     status = serializers.ChoiceField(choices=TaskProgressStatus.choices, read_only=True)
     completed = serializers.BooleanField(read_only=True)
+    dropped = serializers.BooleanField(
+        read_only=True, help_text="Dropped as one of the student's lowest in its group."
+    )
 
 
 class TaskProgressSerializer(TaskCellSerializer):
@@ -108,8 +175,15 @@ class TaskProgressSerializer(TaskCellSerializer):
 
     title = serializers.CharField(source="task.title", read_only=True)
     max_score = serializers.FloatField(source="task.max_score", read_only=True)
+    weight = serializers.FloatField(source="task.weight", read_only=True)
+    group = serializers.IntegerField(source="task.group_id", read_only=True, allow_null=True)
     best_score = serializers.FloatField(
         read_only=True, allow_null=True, help_text="The highest counting score of any attempt."
+    )
+    released = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether the student sees the task's scores; when false `score` and "
+        "`best_score` are null and `completed` false in the student's own progress.",
     )
 
 
@@ -118,6 +192,9 @@ class CourseProgressSerializer(FiguresMixin):
 
     course = CourseSummarySerializer(read_only=True)
     user = UserSummarySerializer(read_only=True)
+    grading_scheme = serializers.ChoiceField(
+        source="course.grading_scheme", choices=GradingScheme.choices, read_only=True
+    )
     tasks = TaskProgressSerializer(source="cells", many=True, read_only=True)
 
     def to_representation(self, instance: Any) -> Any:
@@ -125,22 +202,28 @@ class CourseProgressSerializer(FiguresMixin):
         # (a host's own serializer) take DRF's way, as they may add fields.
         if type(self) is not CourseProgressSerializer:
             return super().to_representation(instance)
-        rows = instance.task_rows
-        tasks = []
-        for task in instance.tasks:
-            row = rows.get(task.pk)
-            tasks.append(
-                {
-                    **_cell_json(task.pk, row),
-                    "title": str(task.title),
-                    "max_score": float(task.max_score),
-                    "best_score": None if row is None else float_json(row.best_score),
-                }
-            )
+        tasks = [
+            {
+                "task": cell.task.pk,
+                "score": float_json(cell.score),
+                "attempts": cell.attempts,
+                "status": cell.status,
+                "completed": cell.completed,
+                "dropped": cell.dropped,
+                "title": str(cell.task.title),
+                "max_score": float(cell.task.max_score),
+                "weight": float(cell.task.weight),
+                "group": cell.task.group_id,
+                "best_score": float_json(cell.best_score),
+                "released": cell.released,
+            }
+            for cell in instance.cells
+        ]
         return {
             **_figures_json(instance.figures),
             "course": course_summary_json(instance.course),
             "user": user_summary_json(instance.user),
+            "grading_scheme": str(instance.course.grading_scheme),
             "tasks": tasks,
         }
 
@@ -156,11 +239,14 @@ class GradebookRowSerializer(FiguresMixin):
         # Subclasses (a host's own serializer) take DRF's way, as they may add fields.
         if type(self) is not GradebookRowSerializer:
             return super().to_representation(instance)
-        rows = instance.task_rows
+        rows, dropped = instance.task_rows, instance.dropped
         return {
             **_figures_json(instance.figures),
             "user": user_summary_json(instance.user),
-            "cells": [_cell_json(pk, rows.get(pk)) for pk in self._task_ids(instance.tasks)],
+            "cells": [
+                _cell_json(pk, rows.get(pk), dropped=pk in dropped)
+                for pk in self._task_ids(instance.tasks)
+            ],
         }
 
     def _task_ids(self, tasks: list[Any]) -> list[int]:
@@ -180,6 +266,9 @@ class GradebookTaskSerializer(serializers.Serializer[Any]):
     position = serializers.IntegerField(read_only=True)
     max_score = serializers.FloatField(read_only=True)
     weight = serializers.FloatField(read_only=True)
+    group = serializers.IntegerField(source="group_id", read_only=True, allow_null=True)
+    release = serializers.ChoiceField(choices=ReleaseMode.choices, read_only=True)
+    released_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class UpcomingTaskRefSerializer(serializers.Serializer[Any]):
@@ -234,3 +323,180 @@ class UpcomingQuerySerializer(serializers.Serializer[Any]):
         default=True,
         help_text="Whether to include tasks past their due date that are still open.",
     )
+
+
+# -- the grading preview ----------------------------------------------------------------------
+
+
+class LetterGradeSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    letter = serializers.CharField(max_length=LETTER_MAX_LENGTH)
+    min_percent = serializers.FloatField(min_value=0, max_value=100)
+
+
+class ProposedGroupSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    id = serializers.IntegerField(
+        required=False,
+        help_text="An existing group's id; leave it out, or give a negative number that "
+        "`tasks[].group` can refer to, for a new group.",
+    )
+    name = serializers.CharField(max_length=100)
+    weight = serializers.FloatField(min_value=0, max_value=100, default=0.0)
+    drop_lowest = serializers.IntegerField(min_value=0, default=0)
+    position = serializers.IntegerField(min_value=0, required=False)
+
+
+class ProposedTaskSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    weight = serializers.FloatField(min_value=0, required=False)
+    max_score = serializers.FloatField(min_value=0, required=False)
+    late_policy = serializers.JSONField(required=False)
+    group = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A group id (of the proposal, if it has one)."
+    )
+
+
+class GradingPreviewSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """A proposed grading change; what is left out stays as it is. Needs ``course`` in the
+    context."""
+
+    grading_scheme = serializers.ChoiceField(choices=GradingScheme.choices, required=False)
+    letter_grades = LetterGradeSerializer(many=True, required=False)
+    groups = ProposedGroupSerializer(
+        many=True, required=False, help_text="The full proposed list of groups."
+    )
+    tasks = ProposedTaskSerializer(many=True, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        course = self.context["course"]
+        errors: dict[str, Any] = {}
+        if "letter_grades" in attrs:
+            try:
+                attrs["letter_grades"] = clean_letter_grades(
+                    [dict(entry) for entry in attrs["letter_grades"]]
+                )
+            except InvalidInput as exc:
+                errors.update(exc.errors)
+        current = {g.pk: g for g in AssignmentGroup.objects.filter(course=course)}
+        groups = None
+        if "groups" in attrs:
+            groups, problems = _proposed_groups(attrs["groups"], current)
+            if problems:
+                errors["groups"] = problems
+        scheme = attrs.get("grading_scheme", course.grading_scheme)
+        weights = (
+            [g.weight for g in groups]
+            if groups is not None
+            else [g.weight for g in current.values()]
+        )
+        if scheme == GradingScheme.WEIGHTED and "groups" not in errors:
+            try:
+                check_group_weights(weights, field="groups")
+            except InvalidInput as exc:
+                errors.update(exc.errors)
+        group_ids = {g.id for g in groups} if groups is not None else set(current)
+        tasks, problems = _proposed_tasks(attrs.get("tasks", []), course, group_ids)
+        if problems:
+            errors["tasks"] = problems
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {**attrs, "groups": groups, "tasks": tasks}
+
+
+def _proposed_groups(
+    entries: list[dict[str, Any]], current: dict[int, Any]
+) -> tuple[list[ProposedGroup], list[str]]:
+    problems: list[str] = []
+    groups: list[ProposedGroup] = []
+    seen_ids: set[int] = set()
+    seen_names: set[str] = set()
+    next_new = -1
+    for n, entry in enumerate(entries):
+        group_id = entry.get("id")
+        if group_id is None:
+            while next_new in seen_ids or any(e.get("id") == next_new for e in entries):
+                next_new -= 1
+            group_id = next_new
+        elif group_id > 0 and group_id not in current:
+            problems.append(f"Group {n + 1}: {group_id} is not a group of this course.")
+        if group_id in seen_ids:
+            problems.append(f"Group {n + 1}: the id {group_id} appears twice.")
+        name = entry["name"].strip()
+        if name.casefold() in seen_names:
+            problems.append(f"Group {n + 1}: the name {name!r} appears twice.")
+        seen_ids.add(group_id)
+        seen_names.add(name.casefold())
+        groups.append(
+            ProposedGroup(
+                id=group_id,
+                name=name,
+                weight=float(entry["weight"]),
+                drop_lowest=int(entry["drop_lowest"]),
+                position=int(entry.get("position", n)),
+            )
+        )
+    return groups, problems
+
+
+def _proposed_tasks(
+    entries: list[dict[str, Any]], course: Any, group_ids: set[int]
+) -> tuple[dict[int, dict[str, Any]], list[str]]:
+    problems: list[str] = []
+    known = set(Task.objects.filter(course=course).values_list("pk", flat=True))
+    tasks: dict[int, dict[str, Any]] = {}
+    for n, entry in enumerate(entries):
+        task_id = entry["id"]
+        changes = {key: value for key, value in entry.items() if key != "id"}
+        if task_id not in known:
+            problems.append(f"Task {n + 1}: {task_id} is not a task of this course.")
+        elif task_id in tasks:
+            problems.append(f"Task {n + 1}: the task {task_id} appears twice.")
+        if changes.get("group") is not None and changes["group"] not in group_ids:
+            problems.append(f"Task {n + 1}: {changes['group']} is not a group of the proposal.")
+        if "late_policy" in changes:
+            try:
+                changes["late_policy"] = normalise_late_policy(changes["late_policy"])
+            except InvalidInput as exc:
+                problems.append(f"Task {n + 1}: late_policy: {exc.errors['late_policy']}")
+        tasks[task_id] = changes
+    return tasks, problems
+
+
+class PreviewFiguresSerializer(serializers.Serializer[Any]):
+    score = serializers.FloatField(read_only=True)
+    max_score = serializers.FloatField(read_only=True)
+    percent = serializers.FloatField(read_only=True)
+    letter = serializers.CharField(read_only=True, allow_null=True)
+
+
+class PreviewRowSerializer(serializers.Serializer[Any]):
+    user = UserSummarySerializer(read_only=True)
+    old = PreviewFiguresSerializer(read_only=True)
+    new = PreviewFiguresSerializer(read_only=True)
+
+
+class GradingPreviewResultSerializer(serializers.Serializer[Any]):
+    results = PreviewRowSerializer(many=True, read_only=True)
+    changed = serializers.IntegerField(
+        read_only=True, help_text="How many students' score, percent or letter would change."
+    )
+
+
+def preview_json(results: list[Any]) -> dict[str, Any]:
+    """``GradingPreviewResultSerializer``'s fields, without DRF's per-field cost (2,000
+    students is one answer)."""
+
+    def figures(result: Any) -> dict[str, Any]:
+        return {
+            "score": result.score,
+            "max_score": result.max_score,
+            "percent": result.percent,
+            "letter": result.letter or None,
+        }
+
+    return {
+        "results": [
+            {"user": user_summary_json(r.user), "old": figures(r.old), "new": figures(r.new)}
+            for r in results
+        ],
+        "changed": sum(1 for r in results if r.changed),
+    }

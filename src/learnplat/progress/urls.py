@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 from learnplat.progress.views import (
     CourseProgressView,
     GradebookView,
+    GradingPreviewView,
     ProgressListView,
     UpcomingView,
 )
@@ -14,4 +15,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("progress/upcoming/", UpcomingView.as_view(), name="progress-upcoming"),
     path("courses/<slug:slug>/progress/", CourseProgressView.as_view(), name="course-progress"),
     path("courses/<slug:slug>/gradebook/", GradebookView.as_view(), name="course-gradebook"),
+    path(
+        "courses/<slug:slug>/grading/preview/",
+        GradingPreviewView.as_view(),
+        name="course-grading-preview",
+    ),
 ]

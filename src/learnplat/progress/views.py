@@ -34,12 +34,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from learnplat.api import LearnplatViewMixin, not_found
+from learnplat.courses.choices import ReleaseMode
 from learnplat.courses.models import Course, Enrollment
 from learnplat.courses.permissions import IsCourseStaff
 from learnplat.exceptions import Forbidden, InvalidInput
 from learnplat.filters import KeyedSearchFilter
 from learnplat.pagination import LearnplatPagination
-from learnplat.progress.exports import gradebook_csv
+from learnplat.progress.exports import csv_groups, gradebook_csv
+from learnplat.progress.preview import Proposal, preview
 from learnplat.progress.querysets import (
     gradebook_students,
     my_course_enrollments,
@@ -49,16 +51,21 @@ from learnplat.progress.querysets import (
 from learnplat.progress.renderers import CSVRenderer
 from learnplat.progress.reports import (
     course_report,
+    empty_figures,
     reports_of_enrollments,
     reports_of_students,
+    rule_of,
     stream_gradebook,
 )
 from learnplat.progress.serializers import (
     CourseProgressSerializer,
     GradebookRowSerializer,
     GradebookTaskSerializer,
+    GradingPreviewResultSerializer,
+    GradingPreviewSerializer,
     UpcomingQuerySerializer,
     UpcomingSerializer,
+    preview_json,
 )
 from learnplat.schema import error_responses
 
@@ -220,7 +227,9 @@ class CourseProgressView(CourseScopedView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         course = self.get_course()
-        report = course_report(course, self.target_user(course))
+        user = self.target_user(course)
+        # Course staff looking at a student see every score; a student sees what is released.
+        report = course_report(course, user, student_view=user.pk == request.user.pk)
         return Response(self.get_serializer(report).data)
 
 
@@ -253,8 +262,21 @@ class GradebookPagination(LearnplatPagination):
                     "position": {"type": "integer"},
                     "max_score": {"type": "number", "format": "double"},
                     "weight": {"type": "number", "format": "double"},
+                    "group": {"type": "integer", "nullable": True},
+                    "release": {"type": "string", "enum": [m.value for m in ReleaseMode]},
+                    "released_at": {"type": "string", "format": "date-time", "nullable": True},
                 },
-                "required": ["id", "title", "kind", "position", "max_score", "weight"],
+                "required": [
+                    "id",
+                    "title",
+                    "kind",
+                    "position",
+                    "max_score",
+                    "weight",
+                    "group",
+                    "release",
+                    "released_at",
+                ],
             },
         }
         paginated["required"] = [*paginated.get("required", []), "tasks"]
@@ -347,7 +369,8 @@ class GradebookView(CourseScopedView):
                 OpenApiTypes.STR,
                 description=(
                     "A header row (user_id, username, first_name, last_name, one column per "
-                    "task title, score, max_score, percent, tasks_completed, tasks_total, "
+                    "task title, one per assignment group (`<name> %`, the group's percent), "
+                    "score, max_score, percent, letter, tasks_completed, tasks_total, "
                     "completed_at), then one row per student."
                 ),
             ),
@@ -370,7 +393,11 @@ class GradebookView(CourseScopedView):
         students = self.filter_queryset(self.get_queryset())
         if isinstance(request.accepted_renderer, CSVRenderer):
             response = StreamingHttpResponse(
-                gradebook_csv(stream_gradebook(students, course, tasks), tasks),
+                gradebook_csv(
+                    stream_gradebook(students, course, tasks),
+                    tasks,
+                    csv_groups(empty_figures(course, tasks, rule_of(course))["groups"]),
+                ),
                 content_type="text/csv; charset=utf-8",
             )
             response["Content-Disposition"] = f'attachment; filename="{course.slug}-gradebook.csv"'
@@ -380,3 +407,55 @@ class GradebookView(CourseScopedView):
         assert isinstance(self.paginator, GradebookPagination)
         self.paginator.tasks = GradebookTaskSerializer(tasks, many=True).data
         return self.get_paginated_response(self.get_serializer(reports, many=True).data)
+
+
+class GradingPreviewView(CourseScopedView):
+    """``POST courses/{slug}/grading/preview/``: every student's figures before and after a
+    proposed grading change, without writing anything."""
+
+    permission_resource = "grading"
+    action = "preview"
+    action_permissions = {"preview": [IsAuthenticated, IsCourseStaff]}
+    action_serializers = {"preview": GradingPreviewSerializer}
+
+    @extend_schema(
+        summary="Preview a grading change",
+        description=(
+            "Course staff. Takes any of a proposed `grading_scheme`, `letter_grades`, the "
+            "full list of `groups` (existing ones by `id`; new ones without an id, or with "
+            "a negative id that `tasks[].group` refers to) and `tasks` changes (`weight`, "
+            "`max_score`, `late_policy`, `group`), and answers every student's score, "
+            "max_score, percent and letter now (`old`) and under the proposal (`new`), by "
+            "username, with how many would change. Writes nothing. A late policy in the "
+            "proposal recomputes each late submission's deduction as the real change would."
+        ),
+        request=GradingPreviewSerializer,
+        responses={
+            200: GradingPreviewResultSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                descriptions={
+                    400: "An invalid proposal: unknown task or group ids, group weights above "
+                    "100 under `weighted`, a letter scale that is not strictly decreasing "
+                    "within 0 to 100, a bad late policy.",
+                    403: "The caller can see the course but is not its staff.",
+                    404: "No such course visible to the caller.",
+                },
+            ),
+        },
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = self.get_course()
+        serializer = self.get_serializer(data=request.data, context={"course": course})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        proposal = Proposal(
+            grading_scheme=data.get("grading_scheme"),
+            letter_grades=data.get("letter_grades"),
+            groups=data["groups"],
+            tasks=data["tasks"],
+        )
+        return Response(preview_json(preview(course, proposal)))
