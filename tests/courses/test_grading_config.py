@@ -122,10 +122,10 @@ def test_the_instructor_changes_scheme_and_letters_and_progress_follows(
         ([{"letter": "A", "min_percent": -1}], "from 0 to 100"),
         ([{"letter": "A", "min_percent": "90"}], "from 0 to 100"),
         ([{"letter": "A", "min_percent": True}], "from 0 to 100"),
-        ([{"letter": "A"}], "from 0 to 100"),
+        ([{"letter": "A"}], "must be an object with letter and min_percent"),
         (
             [{"letter": "A", "min_percent": 90}, {"letter": "A", "min_percent": 80}],
-            "more than once",
+            "Each letter may appear once",
         ),
         (
             [{"letter": "A", "min_percent": 80}, {"letter": "B", "min_percent": 80}],
@@ -135,7 +135,7 @@ def test_the_instructor_changes_scheme_and_letters_and_progress_follows(
             [{"letter": "B", "min_percent": 80}, {"letter": "A", "min_percent": 90}],
             "strictly decreasing",
         ),
-        ([{"letter": "A", "min_percent": 90, "colour": "red"}], "unknown field colour"),
+        ([{"letter": "A", "min_percent": 90, "colour": "red"}], "must be an object"),
         (["A"], "must be an object"),
     ],
 )

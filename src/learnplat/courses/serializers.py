@@ -66,7 +66,7 @@ __all__ = [
     "ExtensionCreateSerializer",
     "ExtensionSerializer",
     "LatePolicySerializer",
-    "LetterGradeSerializer",
+    "LetterCutOffSerializer",
     "TaskReorderSerializer",
     "TaskSerializer",
 ]
@@ -290,14 +290,14 @@ class CourseTaskInputSerializer(TaskSerializer):
 # -- courses ---------------------------------------------------------------------------------
 
 
-class LetterGradeSerializer(serializers.Serializer[Any]):
+class LetterCutOffSerializer(serializers.Serializer[Any]):
     """One cut-off of a letter scale: percents from ``min_percent`` up earn ``letter``."""
 
     letter = serializers.CharField(max_length=LETTER_MAX_LENGTH)
     min_percent = serializers.FloatField(min_value=0, max_value=100)
 
 
-@extend_schema_field(LetterGradeSerializer(many=True))
+@extend_schema_field(LetterCutOffSerializer(many=True))
 class LetterGradesField(serializers.JSONField):
     """``letter_grades``; validated by :func:`learnplat.courses.validation.clean_letter_grades`."""
 

@@ -25,22 +25,14 @@ from typing import Any
 from rest_framework.settings import api_settings
 
 from learnplat.conf import settings
-from learnplat.courses.choices import GradingScheme, LatePer
+from learnplat.courses.choices import LatePer
 from learnplat.evaluation.base import ConfigError
 from learnplat.evaluation.registry import UnknownKind, available_kinds, get_evaluator
 from learnplat.exceptions import InvalidInput
 
 LATE_POLICY_KEYS = ("deduction_percent", "per", "floor_percent")
-#: The longest letter of a letter-grade scale ("A+", "Pass with merit").
-LETTER_MAX_LENGTH = 20
-#: The most cut-offs one scale may have.
-MAX_LETTER_GRADES = 50
 #: The longest assignment group name (``AssignmentGroup.name``).
 GROUP_NAME_MAX_LENGTH = 100
-#: Group weights may add up to this (percent of the course).
-MAX_WEIGHT_TOTAL = 100.0
-# Weights are floats: 33.3 + 33.3 + 33.4 must not count as above 100.
-_WEIGHT_SLACK = 1e-9
 LATE_PER_VALUES = tuple(LatePer.values)
 
 Errors = dict[str, Any]
@@ -167,52 +159,6 @@ def clean_task(fields: Mapping[str, Any], *, current: Any = None) -> dict[str, A
     return cleaned
 
 
-def clean_letter_grades(value: Any) -> list[dict[str, Any]]:
-    """A letter scale: ``[{letter, min_percent}]``, highest first, possibly empty.
-
-    Letters are non-blank strings of at most :data:`LETTER_MAX_LENGTH` characters, each
-    once; ``min_percent`` numbers from 0 to 100, strictly decreasing. Returns the scale
-    with letters stripped and percents as floats; 400 on ``letter_grades`` naming the
-    problem otherwise. The one validator of letter scales (API, admin, flows)."""
-
-    def refuse(message: str) -> InvalidInput:
-        return InvalidInput({"letter_grades": [message]})
-
-    if value is None:
-        return []
-    if not isinstance(value, list | tuple):
-        raise refuse("Must be a list of {letter, min_percent} objects.")
-    if len(value) > MAX_LETTER_GRADES:
-        raise refuse(f"At most {MAX_LETTER_GRADES} letters ({len(value)}).")
-    cleaned: list[dict[str, Any]] = []
-    for index, item in enumerate(value):
-        where = f"Item {index + 1}"
-        if not isinstance(item, Mapping):
-            raise refuse(f"{where}: must be an object with letter and min_percent.")
-        unknown = sorted(set(item) - {"letter", "min_percent"})
-        if unknown:
-            raise refuse(f"{where}: unknown field {', '.join(map(str, unknown))}.")
-        letter = item.get("letter")
-        if not isinstance(letter, str) or not letter.strip():
-            raise refuse(f"{where}: letter must be a non-blank string.")
-        letter = letter.strip()
-        if len(letter) > LETTER_MAX_LENGTH:
-            raise refuse(f"{where}: letter must have at most {LETTER_MAX_LENGTH} characters.")
-        percent = _percent(item.get("min_percent"))
-        if percent is None:
-            raise refuse(f"{where} ({letter}): min_percent must be a number from 0 to 100.")
-        if any(other["letter"] == letter for other in cleaned):
-            raise refuse(f"Letter {letter!r} appears more than once.")
-        if cleaned and percent >= cleaned[-1]["min_percent"]:
-            previous = cleaned[-1]
-            raise refuse(
-                f"Cut-offs must be strictly decreasing, highest first: {letter} "
-                f"({percent:g}) is not below {previous['letter']} ({previous['min_percent']:g})."
-            )
-        cleaned.append({"letter": letter, "min_percent": percent})
-    return cleaned
-
-
 def check_group_fields(
     *, name: Any = None, weight: Any = None, drop_lowest: Any = None
 ) -> dict[str, Any]:
@@ -244,19 +190,6 @@ def check_group_fields(
     if errors:
         raise InvalidInput(errors)
     return cleaned
-
-
-def check_weight_total(scheme: str, weights: Iterable[float], *, field: str) -> None:
-    """Under the ``weighted`` scheme the groups' weights add up to at most 100 (what is left
-    weighs the tasks outside any group); 400 on ``field`` with the sum otherwise. Under
-    ``points`` weights are ignored, so any total is fine."""
-    if scheme != GradingScheme.WEIGHTED:
-        return
-    total = math.fsum(weights)
-    if total > MAX_WEIGHT_TOTAL + _WEIGHT_SLACK:
-        raise InvalidInput(
-            {field: [f"Group weights add up to {round(total, 6):g}; at most {MAX_WEIGHT_TOTAL:g}."]}
-        )
 
 
 def find_cycle(edges: Mapping[Any, Iterable[Any]]) -> list[Any] | None:

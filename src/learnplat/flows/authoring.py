@@ -42,7 +42,7 @@ from learnplat.courses.models import (
 from learnplat.courses.querysets import forget_course_roles
 from learnplat.courses.validation import (
     check_description,
-    check_weight_total,
+    check_group_weights,
     clean_letter_grades,
     clean_task,
     find_cycle,
@@ -292,10 +292,10 @@ def update_course(
         for name in COURSE_GRADING_FIELDS & set(fields)
         if fields[name] != getattr(course, name)
     }
-    if "grading_scheme" in changed:
+    if "grading_scheme" in changed and fields["grading_scheme"] == GradingScheme.WEIGHTED:
         _lock(course)
         weights = AssignmentGroup.objects.filter(course=course).values_list("weight", flat=True)
-        check_weight_total(fields["grading_scheme"], weights, field="grading_scheme")
+        check_group_weights(weights, field="grading_scheme")
     for name, value in fields.items():
         setattr(course, name, value)
     if fields:

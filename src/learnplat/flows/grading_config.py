@@ -24,9 +24,9 @@ from typing import Any
 from django.db import transaction
 
 from learnplat.adapter import get_adapter
-from learnplat.courses.choices import GradingChangeKind
+from learnplat.courses.choices import GradingChangeKind, GradingScheme
 from learnplat.courses.models import AssignmentGroup, Course
-from learnplat.courses.validation import check_group_fields, check_weight_total
+from learnplat.courses.validation import check_group_fields, check_group_weights
 from learnplat.exceptions import InvalidInput
 from learnplat.flows import NOT_GIVEN, NotGiven, given, progress
 
@@ -58,11 +58,13 @@ def _check_name_free(course: Course, name: str, *, group: AssignmentGroup | None
 
 
 def _check_weights(course: Course, weight: float, *, group: AssignmentGroup | None) -> None:
+    if course.grading_scheme != GradingScheme.WEIGHTED:
+        return  # under points group weights count for nothing
     others = AssignmentGroup.objects.filter(course=course)
     if group is not None:
         others = others.exclude(pk=group.pk)
     weights = [*others.values_list("weight", flat=True), weight]
-    check_weight_total(course.grading_scheme, weights, field="weight")
+    check_group_weights(weights, field="weight")
 
 
 @transaction.atomic
