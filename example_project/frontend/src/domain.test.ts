@@ -15,6 +15,7 @@ function task(id: number, extra: Partial<Task> = {}): Task {
     position: id,
     max_score: 1,
     weight: 1,
+    group: null,
     opens_at: null,
     due_at: null,
     closes_at: null,
@@ -39,6 +40,10 @@ function progress(entries: Partial<TaskProgress>[]): Map<number, TaskProgress> {
         attempts: 0,
         status: "not_started",
         completed: false,
+        dropped: false,
+        weight: 1,
+        group: null,
+        released: true,
         ...e,
       };
       return [entry.task, entry];

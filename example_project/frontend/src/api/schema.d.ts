@@ -316,6 +316,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/courses/{slug}/grading/preview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a grading change
+         * @description Course staff. Takes any of a proposed `grading_scheme`, `letter_grades`, the full list of `groups` (existing ones by `id`; new ones without an id, or with a negative id that `tasks[].group` refers to) and `tasks` changes (`weight`, `max_score`, `late_policy`, `group`), and answers every student's score, max_score, percent and letter now (`old`) and under the proposal (`new`), by username, with how many would change. Writes nothing. A late policy in the proposal recomputes each late submission's deduction as the real change would.
+         */
+        post: operations["courses_grading_preview_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/groups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course's assignment groups, in order
+         * @description Members of the course (students read, staff write). Under the `weighted` scheme each group weighs `weight` percent of the course; tasks outside any group share what the weights leave below 100.
+         */
+        get: operations["courses_groups_list"];
+        put?: never;
+        /**
+         * Add an assignment group to a course
+         * @description Course staff. The course's progress is recomputed in the same transaction.
+         */
+        post: operations["courses_groups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/groups/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An assignment group
+         * @description ``courses/{slug}/groups/`` and ``courses/{slug}/groups/{id}/``: course staff manage
+         *     a course's assignment groups, its students read them. Callers who are not members of
+         *     the course get 404, as for an object they cannot see.
+         */
+        get: operations["courses_groups_retrieve"];
+        /**
+         * Replace an assignment group's fields
+         * @description ``courses/{slug}/groups/`` and ``courses/{slug}/groups/{id}/``: course staff manage
+         *     a course's assignment groups, its students read them. Callers who are not members of
+         *     the course get 404, as for an object they cannot see.
+         */
+        put: operations["courses_groups_update"];
+        post?: never;
+        /**
+         * Delete an assignment group
+         * @description Course staff. Its tasks stay, outside any group.
+         */
+        delete: operations["courses_groups_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an assignment group
+         * @description Course staff. A change of `weight` or `drop_lowest` recomputes the course's progress in the same transaction.
+         */
+        patch: operations["courses_groups_partial_update"];
+        trace?: never;
+    };
     "/api/courses/{slug}/progress/": {
         parameters: {
             query?: never;
@@ -790,6 +870,53 @@ export interface components {
             /** Format: date-time */
             readonly last_login: string | null;
         };
+        /**
+         * @description An assignment group of a course: under ``weighted`` it weighs ``weight`` percent of
+         *     the course; under both schemes it drops each student's ``drop_lowest`` lowest task
+         *     percentages (never its last task).
+         */
+        AssignmentGroup: {
+            readonly id: number;
+            name: string;
+            /**
+             * Format: double
+             * @description Percent of the course under the weighted scheme (0 to 100; the groups' weights add up to at most 100, what is left weighs the tasks outside any group). Default 0.
+             */
+            weight: number;
+            /**
+             * Format: int64
+             * @description How many of each student's lowest task percentages the group drops (never its last task). Default 0.
+             */
+            drop_lowest: number;
+            /**
+             * Format: int64
+             * @description Order in the course; default: last.
+             */
+            position: number;
+        };
+        /**
+         * @description An assignment group of a course: under ``weighted`` it weighs ``weight`` percent of
+         *     the course; under both schemes it drops each student's ``drop_lowest`` lowest task
+         *     percentages (never its last task).
+         */
+        AssignmentGroupRequest: {
+            name: string;
+            /**
+             * Format: double
+             * @description Percent of the course under the weighted scheme (0 to 100; the groups' weights add up to at most 100, what is left weighs the tasks outside any group). Default 0.
+             */
+            weight?: number;
+            /**
+             * Format: int64
+             * @description How many of each student's lowest task percentages the group drops (never its last task). Default 0.
+             */
+            drop_lowest?: number;
+            /**
+             * Format: int64
+             * @description Order in the course; default: last.
+             */
+            position?: number;
+        };
         /** @description Whether one kind reaches the user in the app and by e-mail. */
         ChannelPreference: {
             in_app: boolean;
@@ -818,6 +945,9 @@ export interface components {
              */
             capacity: number | null;
             grading_policy: components["schemas"]["GradingPolicyEnum"];
+            grading_scheme: components["schemas"]["GradingSchemeEnum"];
+            /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
+            letter_grades: components["schemas"]["LetterCutOff"][];
             /** Format: date-time */
             readonly published_at: string | null;
             readonly instructors: components["schemas"]["UserSummary"][];
@@ -846,6 +976,9 @@ export interface components {
              */
             capacity?: number | null;
             grading_policy?: components["schemas"]["GradingPolicyEnum"];
+            grading_scheme?: components["schemas"]["GradingSchemeEnum"];
+            /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
+            letter_grades?: components["schemas"]["LetterCutOffRequest"][];
             tasks?: components["schemas"]["CourseTaskInputRequest"][];
         };
         /**
@@ -866,6 +999,9 @@ export interface components {
              */
             capacity: number | null;
             grading_policy: components["schemas"]["GradingPolicyEnum"];
+            grading_scheme: components["schemas"]["GradingSchemeEnum"];
+            /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
+            letter_grades: components["schemas"]["LetterCutOff"][];
             /** Format: date-time */
             readonly published_at: string | null;
             readonly instructors: components["schemas"]["UserSummary"][];
@@ -885,17 +1021,17 @@ export interface components {
         CourseProgress: {
             /**
              * Format: double
-             * @description Sum over the published tasks of weight * counted score / max_score.
+             * @description `points`: sum of weight * counted score over the published tasks kept (not dropped); `weighted`: the percent.
              */
             readonly score: number;
             /**
              * Format: double
-             * @description Sum of the weights of the published tasks that have a max_score above 0.
+             * @description `points`: sum of weight * max_score of those tasks; `weighted`: 100.
              */
             readonly max_score: number;
             /**
              * Format: double
-             * @description 100 * score / max_score, rounded to 2 decimals.
+             * @description `points`: 100 * score / max_score; `weighted`: the groups' percents weighed by their weights. Rounded to 2 decimals.
              */
             readonly percent: number;
             readonly tasks_completed: number;
@@ -906,8 +1042,12 @@ export interface components {
              * @description When the last published task was completed; null until all are.
              */
             readonly completed_at: string | null;
+            /** @description The course's letter for the percent; null without a scale or below it. */
+            readonly letter: string | null;
+            readonly groups: components["schemas"]["GroupFigures"][];
             readonly course: components["schemas"]["CourseSummary"];
             readonly user: components["schemas"]["UserSummary"];
+            readonly grading_scheme: components["schemas"]["GradingSchemeEnum"];
             readonly tasks: components["schemas"]["TaskProgress"][];
         };
         /**
@@ -925,6 +1065,9 @@ export interface components {
              */
             capacity?: number | null;
             grading_policy?: components["schemas"]["GradingPolicyEnum"];
+            grading_scheme?: components["schemas"]["GradingSchemeEnum"];
+            /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
+            letter_grades?: components["schemas"]["LetterCutOffRequest"][];
         };
         /** @enum {string} */
         CourseRoleEnum: "student" | "assistant" | "instructor";
@@ -1064,17 +1207,17 @@ export interface components {
         GradebookRow: {
             /**
              * Format: double
-             * @description Sum over the published tasks of weight * counted score / max_score.
+             * @description `points`: sum of weight * counted score over the published tasks kept (not dropped); `weighted`: the percent.
              */
             readonly score: number;
             /**
              * Format: double
-             * @description Sum of the weights of the published tasks that have a max_score above 0.
+             * @description `points`: sum of weight * max_score of those tasks; `weighted`: 100.
              */
             readonly max_score: number;
             /**
              * Format: double
-             * @description 100 * score / max_score, rounded to 2 decimals.
+             * @description `points`: 100 * score / max_score; `weighted`: the groups' percents weighed by their weights. Rounded to 2 decimals.
              */
             readonly percent: number;
             readonly tasks_completed: number;
@@ -1085,6 +1228,9 @@ export interface components {
              * @description When the last published task was completed; null until all are.
              */
             readonly completed_at: string | null;
+            /** @description The course's letter for the percent; null without a scale or below it. */
+            readonly letter: string | null;
+            readonly groups: components["schemas"]["GroupFigures"][];
             readonly user: components["schemas"]["UserSummary"];
             readonly cells: components["schemas"]["TaskCell"][];
         };
@@ -1137,6 +1283,56 @@ export interface components {
          */
         GradingPolicyEnum: "best" | "latest";
         /**
+         * @description A proposed grading change; what is left out stays as it is. Needs ``course`` in the
+         *     context.
+         */
+        GradingPreviewRequest: {
+            grading_scheme?: components["schemas"]["GradingSchemeEnum"];
+            letter_grades?: components["schemas"]["LetterGradeRequest"][];
+            /** @description The full proposed list of groups. */
+            groups?: components["schemas"]["ProposedGroupRequest"][];
+            tasks?: components["schemas"]["ProposedTaskRequest"][];
+        };
+        GradingPreviewResult: {
+            readonly results: components["schemas"]["PreviewRow"][];
+            /** @description How many students' score, percent or letter would change. */
+            readonly changed: number;
+        };
+        /**
+         * @description * `points` - Sum of points
+         *     * `weighted` - Weighted assignment groups
+         * @enum {string}
+         */
+        GradingSchemeEnum: "points" | "weighted";
+        /** @description A student's figures in one assignment group. */
+        GroupFigures: {
+            /** @description The group's id; null: the ungrouped tasks. */
+            readonly group: number | null;
+            readonly name: string;
+            /**
+             * Format: double
+             * @description Percent of the course the group weighs under `weighted` (the ungrouped tasks weigh what the groups leave of 100); null under `points`.
+             */
+            readonly weight: number | null;
+            /**
+             * Format: double
+             * @description Sum of weight * counted score of the tasks it keeps.
+             */
+            readonly score: number;
+            /**
+             * Format: double
+             * @description Sum of weight * max_score of the tasks it keeps.
+             */
+            readonly max_score: number;
+            /**
+             * Format: double
+             * @description 100 * score / max_score.
+             */
+            readonly percent: number;
+            /** @description Ids of the tasks dropped as the student's lowest (`drop_lowest`). */
+            readonly dropped: number[];
+        };
+        /**
          * @description * `hour` - Hour
          *     * `day` - Day
          * @enum {string}
@@ -1180,6 +1376,27 @@ export interface components {
              */
             floor_percent?: number;
         };
+        /** @description One cut-off of a letter scale: percents from ``min_percent`` up earn ``letter``. */
+        LetterCutOff: {
+            letter: string;
+            /** Format: double */
+            min_percent: number;
+        };
+        /** @description One cut-off of a letter scale: percents from ``min_percent`` up earn ``letter``. */
+        LetterCutOffRequest: {
+            letter: string;
+            /** Format: double */
+            min_percent: number;
+        };
+        /**
+         * @description Refuse input keys that are not fields of the serializer (read-only fields are known,
+         *     and ignored as DRF always does, so a client may send back what it read).
+         */
+        LetterGradeRequest: {
+            letter: string;
+            /** Format: double */
+            min_percent: number;
+        };
         /** @description Revoke one refresh token of the caller. */
         LogoutRequest: {
             refresh: string;
@@ -1209,9 +1426,11 @@ export interface components {
          *     * `grade_changed` - Grade changed
          *     * `deadline_soon` - Deadline soon
          *     * `regrade_request_resolved` - Regrade request resolved
+         *     * `grades_released` - Grades released
+         *     * `regrade_request_created` - Regrade request filed
          * @enum {string}
          */
-        NotificationKindEnum: "submission_graded" | "grade_changed" | "deadline_soon" | "regrade_request_resolved";
+        NotificationKindEnum: "submission_graded" | "grade_changed" | "deadline_soon" | "regrade_request_resolved" | "grades_released" | "regrade_request_created";
         /** @description Every kind with its channels; a PATCH names only what changes. */
         NotificationPreferences: {
             /** @description Submission graded */
@@ -1222,6 +1441,10 @@ export interface components {
             deadline_soon: components["schemas"]["ChannelPreference"];
             /** @description Regrade request resolved */
             regrade_request_resolved: components["schemas"]["ChannelPreference"];
+            /** @description Grades released */
+            grades_released: components["schemas"]["ChannelPreference"];
+            /** @description Regrade request filed */
+            regrade_request_created: components["schemas"]["ChannelPreference"];
         };
         /** @enum {unknown} */
         NullEnum: null;
@@ -1324,6 +1547,11 @@ export interface components {
                 max_score: number;
                 /** Format: double */
                 weight: number;
+                group: number | null;
+                /** @enum {string} */
+                release: "immediate" | "after_due" | "manual";
+                /** Format: date-time */
+                released_at: string | null;
             }[];
         };
         PaginatedNotificationList: {
@@ -1409,6 +1637,29 @@ export interface components {
             is_active?: boolean;
         };
         /**
+         * @description An assignment group of a course: under ``weighted`` it weighs ``weight`` percent of
+         *     the course; under both schemes it drops each student's ``drop_lowest`` lowest task
+         *     percentages (never its last task).
+         */
+        PatchedAssignmentGroupRequest: {
+            name?: string;
+            /**
+             * Format: double
+             * @description Percent of the course under the weighted scheme (0 to 100; the groups' weights add up to at most 100, what is left weighs the tasks outside any group). Default 0.
+             */
+            weight?: number;
+            /**
+             * Format: int64
+             * @description How many of each student's lowest task percentages the group drops (never its last task). Default 0.
+             */
+            drop_lowest?: number;
+            /**
+             * Format: int64
+             * @description Order in the course; default: last.
+             */
+            position?: number;
+        };
+        /**
          * @description A course as the catalog shows it. ``status`` changes only through publish/archive,
          *     ``instructors`` through enrollments, and the slug never changes.
          */
@@ -1423,6 +1674,9 @@ export interface components {
              */
             capacity?: number | null;
             grading_policy?: components["schemas"]["GradingPolicyEnum"];
+            grading_scheme?: components["schemas"]["GradingSchemeEnum"];
+            /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
+            letter_grades?: components["schemas"]["LetterCutOffRequest"][];
         };
         /** @description Every kind with its channels; a PATCH names only what changes. */
         PatchedNotificationPreferencesRequest: {
@@ -1434,6 +1688,10 @@ export interface components {
             deadline_soon?: components["schemas"]["ChannelPreferenceRequest"];
             /** @description Regrade request resolved */
             regrade_request_resolved?: components["schemas"]["ChannelPreferenceRequest"];
+            /** @description Grades released */
+            grades_released?: components["schemas"]["ChannelPreferenceRequest"];
+            /** @description Regrade request filed */
+            regrade_request_created?: components["schemas"]["ChannelPreferenceRequest"];
         };
         /**
          * @description A task. ``config`` is written by course staff and shown only to them; students read
@@ -1454,6 +1712,8 @@ export interface components {
             max_score?: number;
             /** Format: double */
             weight?: number;
+            /** @description The id of the course's assignment group the task counts in; null: none. */
+            group?: number | null;
             /** Format: date-time */
             opens_at?: string | null;
             /** Format: date-time */
@@ -1490,6 +1750,51 @@ export interface components {
          * @enum {string}
          */
         PlatformRoleEnum: "student" | "instructor" | "admin";
+        PreviewFigures: {
+            /** Format: double */
+            readonly score: number;
+            /** Format: double */
+            readonly max_score: number;
+            /** Format: double */
+            readonly percent: number;
+            readonly letter: string | null;
+        };
+        PreviewRow: {
+            readonly user: components["schemas"]["UserSummary"];
+            readonly old: components["schemas"]["PreviewFigures"];
+            readonly new: components["schemas"]["PreviewFigures"];
+        };
+        /**
+         * @description Refuse input keys that are not fields of the serializer (read-only fields are known,
+         *     and ignored as DRF always does, so a client may send back what it read).
+         */
+        ProposedGroupRequest: {
+            /** @description An existing group's id; leave it out, or give a negative number that `tasks[].group` can refer to, for a new group. */
+            id?: number;
+            name: string;
+            /**
+             * Format: double
+             * @default 0
+             */
+            weight?: number;
+            /** @default 0 */
+            drop_lowest?: number;
+            position?: number;
+        };
+        /**
+         * @description Refuse input keys that are not fields of the serializer (read-only fields are known,
+         *     and ignored as DRF always does, so a client may send back what it read).
+         */
+        ProposedTaskRequest: {
+            id: number;
+            /** Format: double */
+            weight?: number;
+            /** Format: double */
+            max_score?: number;
+            late_policy?: unknown;
+            /** @description A group id (of the proposal, if it has one). */
+            group?: number | null;
+        };
         /**
          * @description Sign-up input. `role` is accepted only from `LEARNPLAT["REGISTRATION_ROLES"]`
          *     (by default `["student"]`: nobody can sign up as an instructor or admin).
@@ -1592,6 +1897,8 @@ export interface components {
             max_score: number;
             /** Format: double */
             weight: number;
+            /** @description The id of the course's assignment group the task counts in; null: none. */
+            group: number | null;
             /** Format: date-time */
             opens_at: string | null;
             /** Format: date-time */
@@ -1626,6 +1933,8 @@ export interface components {
             readonly attempts: number;
             readonly status: components["schemas"]["TaskProgressStatusEnum"];
             readonly completed: boolean;
+            /** @description Dropped as one of the student's lowest in its group. */
+            readonly dropped: boolean;
         };
         /** @description A student's standing on one task, with what a progress page shows beside it. */
         TaskProgress: {
@@ -1638,14 +1947,21 @@ export interface components {
             readonly attempts: number;
             readonly status: components["schemas"]["TaskProgressStatusEnum"];
             readonly completed: boolean;
+            /** @description Dropped as one of the student's lowest in its group. */
+            readonly dropped: boolean;
             readonly title: string;
             /** Format: double */
             readonly max_score: number;
+            /** Format: double */
+            readonly weight: number;
+            readonly group: number | null;
             /**
              * Format: double
              * @description The highest counting score of any attempt.
              */
             readonly best_score: number | null;
+            /** @description Whether the student sees the task's scores; when false `score` and `best_score` are null and `completed` false in the student's own progress. */
+            readonly released: boolean;
         };
         /**
          * @description * `not_started` - Not started
@@ -1705,6 +2021,8 @@ export interface components {
             max_score?: number;
             /** Format: double */
             weight?: number;
+            /** @description The id of the course's assignment group the task counts in; null: none. */
+            group?: number | null;
             /** Format: date-time */
             opens_at?: string | null;
             /** Format: date-time */
@@ -3022,6 +3340,397 @@ export interface operations {
                 };
             };
             /** @description No such course visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_grading_preview_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GradingPreviewRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GradingPreviewRequest"];
+                "multipart/form-data": components["schemas"]["GradingPreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradingPreviewResult"];
+                };
+            };
+            /** @description An invalid proposal: unknown task or group ids, group weights above 100 under `weighted`, a letter scale that is not strictly decreasing within 0 to 100, a bad late policy. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller can see the course but is not its staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such course visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"][];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AssignmentGroupRequest"];
+                "multipart/form-data": components["schemas"]["AssignmentGroupRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description Invalid input: a field out of range (`weight` 0 to 100, `drop_lowest` at least 0), a `name` the course already has, or, under the `weighted` scheme, group weights that would add up to more than 100 (on `weight`, naming the sum). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The assignment group's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The assignment group's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AssignmentGroupRequest"];
+                "multipart/form-data": components["schemas"]["AssignmentGroupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description Invalid input: a field out of range (`weight` 0 to 100, `drop_lowest` at least 0), a `name` the course already has, or, under the `weighted` scheme, group weights that would add up to more than 100 (on `weight`, naming the sum). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The assignment group's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The assignment group's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAssignmentGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAssignmentGroupRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAssignmentGroupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description Invalid input: a field out of range (`weight` 0 to 100, `drop_lowest` at least 0), a `name` the course already has, or, under the `weighted` scheme, group weights that would add up to more than 100 (on `weight`, naming the sum). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -16,6 +16,8 @@ export const KINDS: readonly NotificationKind[] = [
   "grade_changed",
   "deadline_soon",
   "regrade_request_resolved",
+  "grades_released",
+  "regrade_request_created",
 ];
 export const CHANNELS: readonly Channel[] = ["in_app", "email"];
 
@@ -24,6 +26,8 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   grade_changed: "A grade of mine changes",
   deadline_soon: "A deadline is less than a day away",
   regrade_request_resolved: "A regrade request of mine is answered",
+  grades_released: "Grades of a task of mine are released",
+  regrade_request_created: "A student asks for a regrade (staff)",
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { in_app: "In the app", email: "By e-mail" };
@@ -84,6 +88,10 @@ export function describe(notification: AppNotification): string {
       return `${task}${course} is due ${formatDateTime(data.due_at)}.`;
     case "regrade_request_resolved":
       return `Your regrade request for ${task}${course} was answered.`;
+    case "grades_released":
+      return `Grades for ${task}${course} are released.`;
+    case "regrade_request_created":
+      return `A student asked for a regrade of ${task}${course}.`;
   }
 }
 

@@ -35,6 +35,8 @@ const defaults: NotificationPreferences = {
   grade_changed: on,
   deadline_soon: on,
   regrade_request_resolved: on,
+  grades_released: on,
+  regrade_request_created: on,
 };
 
 beforeEach(() => {

@@ -15,7 +15,7 @@ const book: Gradebook & { tasks: unknown[] } = {
   count: 1,
   next: null,
   previous: null,
-  tasks: TASKS.map((t) => ({ id: t.id, title: t.title, kind: t.kind, position: t.position, max_score: 10, weight: 1 })),
+  tasks: TASKS.map((t) => ({ id: t.id, title: t.title, kind: t.kind, position: t.position, max_score: 10, weight: 1, group: null, release: "immediate" as const, released_at: null })),
   results: [
     {
       user: { id: student.id, username: "alice", first_name: "Alice", last_name: "Liddell" },
@@ -25,12 +25,15 @@ const book: Gradebook & { tasks: unknown[] } = {
       tasks_completed: 1,
       tasks_total: 14,
       completed_at: null,
+      letter: null,
+      groups: [],
       cells: TASKS.map((t) => ({
         task: t.id,
         score: t.id === 1 ? 10 : t.id === 2 ? 4 : null,
         attempts: t.id <= 2 ? 1 : t.id === 3 ? 1 : 0,
         status: t.id === 1 ? "completed" : t.id === 2 ? "attempted" : t.id === 3 ? "needs_review" : "not_started",
         completed: t.id === 1,
+        dropped: false,
       })),
     },
   ],
