@@ -61,7 +61,7 @@ export function ManageCoursePage() {
             <NavLink to={`${base}/extensions`}>Extensions</NavLink>
             <NavLink to={`${base}/gradebook`}>Gradebook</NavLink>
             <NavLink to={`${base}/grading`}>Grading queue</NavLink>
-            <NavLink to={`${base}/grading-settings`}>Grading</NavLink>
+            <NavLink to={`${base}/grading-settings`}>Grading settings</NavLink>
             <NavLink to={`${base}/settings`}>Settings</NavLink>
           </nav>
           <Routes>

@@ -40,6 +40,8 @@ export function GradingTab({ course, onSaved }: { course: CourseDetail; onSaved:
     (signal) => unwrap(api.GET("/api/courses/{slug}/groups/", { params: { path: { slug: course.slug } }, signal })),
     [course.slug, course.modified],
   );
+  // Kept here: the form starts afresh from what the API has once a change is applied.
+  const [applied, setApplied] = useState(false);
   return (
     <QueryView query={groups} loadingLabel="Loading grading settings…">
       {(list) => (
@@ -52,6 +54,8 @@ export function GradingTab({ course, onSaved }: { course: CourseDetail; onSaved:
             letters: course.letter_grades,
             tasks: course.tasks.map((t) => ({ id: t.id, group: t.group })),
           }}
+          applied={applied}
+          setApplied={setApplied}
           onSaved={() => {
             void groups.reload();
             onSaved();
@@ -62,11 +66,22 @@ export function GradingTab({ course, onSaved }: { course: CourseDetail; onSaved:
   );
 }
 
-function GradingForm({ course, current, onSaved }: { course: CourseDetail; current: Current; onSaved: () => void }) {
+function GradingForm({
+  course,
+  current,
+  applied,
+  setApplied,
+  onSaved,
+}: {
+  course: CourseDetail;
+  current: Current;
+  applied: boolean;
+  setApplied: (applied: boolean) => void;
+  onSaved: () => void;
+}) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(current));
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [job, setJob] = useState<RecomputeJob | null>(null);
-  const [applied, setApplied] = useState(false);
   const slug = course.slug;
   const dirty = isDirty(draft, current);
 
