@@ -235,15 +235,9 @@ def _save_group_inline(formset: BaseInlineFormSet, course: Course, by: Any) -> N
 class CourseAdminForm(forms.ModelForm):
     class Meta:
         model = Course
-        fields = (
-            "slug",
-            "title",
-            "description",
-            "enrollment_open",
-            "capacity",
-            "grading_policy",
-            "grading_scheme",
-            "letter_grades",
+        # The fields the authoring flows take, in the model's order.
+        fields = tuple(
+            f.name for f in Course._meta.fields if f.name in authoring_flow.COURSE_FIELDS
         )
 
     def clean_letter_grades(self) -> Any:

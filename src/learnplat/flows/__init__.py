@@ -20,8 +20,8 @@ through :mod:`learnplat.signals`.
 ==========================  ===============================================================
 
 Dependencies between flows run one way: ``progress`` ← ``evaluate`` ← ``submit`` ←
-``grading``; ``graders`` → ``evaluate``; ``authoring`` → ``grading_config`` → ``progress``; ``deadlines`` → ``progress``;
-``progress`` → ``notify``.
+``grading``; ``graders`` → ``evaluate``; ``authoring`` → ``grading_config`` → ``progress``;
+``deadlines`` → ``progress``; ``progress`` → ``notify``.
 
 Flows name every input as a keyword-only parameter, never ``**fields``; updates default each
 one to :data:`NOT_GIVEN` ("leave it as it is"). What a host serializer adds beyond them
