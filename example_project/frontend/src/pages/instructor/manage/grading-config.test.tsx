@@ -52,6 +52,7 @@ describe("summarise", () => {
   });
 });
 
+// Typing a whole set-up takes seconds when the suite runs in parallel on a busy machine.
 describe("GradingTab", () => {
   it("previews a change, shows who moves, and applies it in an order the API accepts", async () => {
     let created = 10;
@@ -123,7 +124,7 @@ describe("GradingTab", () => {
       'PATCH /api/tasks/2/ {"group":12}',
       'PATCH /api/courses/arith/ {"grading_scheme":"weighted"}',
     ]);
-  });
+  }, 20_000);
 
   it("cancels a preview without writing, and shows a refusal of the preview", async () => {
     let previews = 0;
@@ -149,7 +150,7 @@ describe("GradingTab", () => {
     await user.click(screen.getByRole("button", { name: "Preview changes" }));
     expect(await screen.findByText("min_percent must be strictly decreasing, highest first.")).toBeTruthy();
     expect(calls.filter((c) => c.method !== "GET" && !c.path.endsWith("/preview/"))).toHaveLength(0);
-  });
+  }, 20_000);
 
   it("uses a letter preset and waits for a recompute job the API answers 202 with", async () => {
     let polls = 0;
@@ -176,5 +177,5 @@ describe("GradingTab", () => {
     await waitFor(() => expect(screen.getByText("Grading settings applied.")).toBeTruthy(), { timeout: 5000 });
     expect(polls).toBe(2);
     expect(onSaved).toHaveBeenCalled();
-  });
+  }, 20_000);
 });
