@@ -176,7 +176,7 @@ def _visible_course(user: Any, slug: str) -> dict[str, Any] | None:
             | Exists(mine.filter(role__in=STAFF))
             | (Q(status="archived") & Exists(mine.filter(role="student")))
         )
-        .values("id", "slug", "title", "status", "grading_policy")
+        .values("id", "slug", "title", "status", "grading_policy", "grading_scheme")
         .first()
     )
 
@@ -318,31 +318,39 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 
 # -- GET courses/{slug}/progress/ (the student) ----------------------------------------------
 
-FIGURES = ("score", "max_score", "percent", "tasks_completed", "tasks_total", "completed_at")
+FIGURES = (
+    "score", "max_score", "percent", "tasks_completed", "tasks_total", "completed_at", "letter",
+    "groups",
+)  # fmt: skip
 
 
 def _published_tasks(course_id: int) -> list[dict[str, Any]]:
     return list(
         Task.objects.filter(course_id=course_id, is_published=True)
         .order_by("position", "id")
-        .values("id", "title", "kind", "position", "max_score", "weight")
-    )
+        .values(
+            "id", "title", "kind", "position", "max_score", "weight", "group", "release",
+            "released_at",
+        )
+    )  # fmt: skip
 
 
 def _figures(row: dict[str, Any] | None, tasks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The stored figures (the benchmark's students all have a row once seeded)."""
     if row is None:
-        row = {
-            "score": 0.0,
-            "max_score": float(sum(t["weight"] for t in tasks if t["max_score"] > 0)),
-            "percent": 0.0,
-            "tasks_completed": 0,
-            "tasks_total": len(tasks),
-            "completed_at": None,
-        }
-    return {**{name: row[name] for name in FIGURES}, "completed_at": iso(row["completed_at"])}
+        return {"error": "the baseline expects every student to have a progress row"}
+    return {
+        **{name: row[name] for name in FIGURES},
+        "completed_at": iso(row["completed_at"]),
+        "letter": row["letter"] or None,
+    }
 
 
-def _cell(task_id: int, row: dict[str, Any] | None) -> dict[str, Any]:
+def _dropped(row: dict[str, Any] | None) -> set[int]:
+    return {task for group in (row or {}).get("groups", ()) for task in group["dropped"]}
+
+
+def _cell(task_id: int, row: dict[str, Any] | None, dropped: set[int]) -> dict[str, Any]:
     if row is None:
         return {
             "task": task_id,
@@ -350,6 +358,7 @@ def _cell(task_id: int, row: dict[str, Any] | None) -> dict[str, Any]:
             "attempts": 0,
             "status": "not_started",
             "completed": False,
+            "dropped": task_id in dropped,
         }
     return {
         "task": task_id,
@@ -357,6 +366,7 @@ def _cell(task_id: int, row: dict[str, Any] | None) -> dict[str, Any]:
         "attempts": row["attempts"],
         "status": row["status"],
         "completed": row["completed"],
+        "dropped": task_id in dropped,
     }
 
 
@@ -381,14 +391,19 @@ def course_progress(request: HttpRequest, slug: str) -> HttpResponse:
         ).values("task_id", "score", "best_score", "attempts", "status", "completed")
     }
     cells = []
+    dropped = _dropped(course_row)
     for task in tasks:
         row = task_rows.get(task["id"])
         cells.append(
             {
-                **_cell(task["id"], row),
+                **_cell(task["id"], row, dropped),
                 "title": task["title"],
                 "max_score": task["max_score"],
+                "weight": task["weight"],
+                "group": task["group"],
                 "best_score": row["best_score"] if row else None,
+                # The benchmark's tasks release at once (release "immediate").
+                "released": True,
             }
         )
     return JsonResponse(
@@ -401,6 +416,7 @@ def course_progress(request: HttpRequest, slug: str) -> HttpResponse:
                 "first_name": user.first_name,
                 "last_name": user.last_name,
             },
+            "grading_scheme": course["grading_scheme"],
             "tasks": cells,
         }
     )
@@ -438,11 +454,18 @@ def gradebook(request: HttpRequest, slug: str) -> HttpResponse:
         {
             **_figures(figures.get(row["user__id"]), tasks),
             "user": user_summary(row),
-            "cells": [_cell(t["id"], cells.get(row["user__id"], {}).get(t["id"])) for t in tasks],
+            "cells": [
+                _cell(
+                    t["id"],
+                    cells.get(row["user__id"], {}).get(t["id"]),
+                    _dropped(figures.get(row["user__id"])),
+                )
+                for t in tasks
+            ],
         }
         for row in users
     ]
-    envelope["tasks"] = tasks
+    envelope["tasks"] = [{**t, "released_at": iso(t["released_at"])} for t in tasks]
     return JsonResponse(envelope)
 
 

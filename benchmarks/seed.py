@@ -287,6 +287,28 @@ def seed(plan: Plan, *, log: Any = print) -> Seeded:
         tasks_of.setdefault(obj.course_id, []).append(task_id)
     step(f"{len(task_ids)} tasks")
 
+    # -- the gradebook course grades by weighted groups, one dropping each student's lowest
+    from learnplat.courses.models import AssignmentGroup
+
+    Course.objects.filter(pk=bench_course_id).update(
+        grading_scheme="weighted",
+        letter_grades=[
+            {"letter": "A", "min_percent": 90},
+            {"letter": "B", "min_percent": 75},
+            {"letter": "C", "min_percent": 50},
+            {"letter": "F", "min_percent": 0},
+        ],
+    )
+    homework, exams = AssignmentGroup.objects.bulk_create(
+        [
+            AssignmentGroup(course_id=bench_course_id, name="Homework", weight=40, drop_lowest=2),
+            AssignmentGroup(course_id=bench_course_id, name="Exams", weight=50, position=1),
+        ]
+    )
+    bench_tasks = tasks_of[bench_course_id]
+    Task.objects.filter(pk__in=bench_tasks[: GRADEBOOK_TASKS // 2]).update(group=homework)
+    Task.objects.filter(pk__in=bench_tasks[GRADEBOOK_TASKS // 2 : -2]).update(group=exams)
+
     # -- enrollments
     enrollments: list[Enrollment] = []
     pairs: list[tuple[int, int]] = []

@@ -24,13 +24,15 @@
 | learnplat.E051 | ``ADAPTER`` names something that is not a ``DefaultAdapter`` subclass |
 | learnplat.W052 | the adapter overrides ``resolve_role`` but inherits role methods that disagree |
 | learnplat.E060 | ``NOTIFICATIONS``: unknown key, kind or channel, bad value, missing backend |
+| learnplat.E070 | ``GRADING``: unknown key, bad threshold, missing backend |
 
 Ids E010 to E019 and W010 to W019 belong to the override keys and the REST framework
 classes (``check_override_keys``, ``check_rest_framework_classes``; the keys come from
 ``learnplat.keys``); ids from E020 on belong to evaluation (``check_evaluators``), from E030 on
 to the submissions pipeline (``check_evaluation``), from E040 on to progress
 (``check_progress_settings``), from E050 on to the adapter (``check_adapter``), from E060 on
-to notifications (``check_notification_settings``).
+to notifications (``check_notification_settings``), from E070 on to grading
+(``check_grading_settings``).
 """
 
 from __future__ import annotations
@@ -321,6 +323,29 @@ def check_notification_settings(app_configs: Any = None, **kwargs: Any) -> list[
         return errors
     return _check_task_backend(
         notifications["TASK_BACKEND"], notifications["QUEUE_NAME"], setting="NOTIFICATIONS", n=60
+    )
+
+
+@register(Tags.compatibility)
+def check_grading_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("GRADING", {}), Mapping):
+        return []  # check_settings reports these
+    errors: list[CheckMessage] = []
+    hint = "See docs/settings.md#grading."
+    for key in raw.get("GRADING", {}):
+        if key not in DEFAULTS["GRADING"]:
+            errors.append(_error(f"Unknown key GRADING[{key!r}].", hint, 70))
+    grading = settings.GRADING
+    limit = grading["SYNC_RECOMPUTE_MAX_STUDENTS"]
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+        errors.append(
+            _error("GRADING['SYNC_RECOMPUTE_MAX_STUDENTS'] must be an integer >= 0.", hint, 70)
+        )
+    if errors:
+        return errors
+    return _check_task_backend(
+        grading["TASK_BACKEND"], grading["QUEUE_NAME"], setting="GRADING", n=70
     )
 
 

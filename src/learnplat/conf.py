@@ -140,6 +140,9 @@ DEFAULTS: dict[str, Any] = {
         # Grading changes on courses with more students than this are applied, with their
         # recompute, by a background task (202 and a recompute job) instead of in the request.
         "SYNC_RECOMPUTE_MAX_STUDENTS": 200,
+        # Alias in Django's TASKS setting, and the queue recompute jobs are enqueued on.
+        "TASK_BACKEND": "default",
+        "QUEUE_NAME": "default",
     },
     # Progress and completion rules (docs/grading.md).
     "PROGRESS": {

@@ -131,3 +131,14 @@ class LearnplatAutoSchema(AutoSchema):
             getattr(self.view, "filterset_class", None)
             or getattr(self.view, "filterset_fields", None)
         )
+
+
+def recompute_accepted(body: Any, what: str) -> OpenApiResponse:
+    """The 202 of a write whose progress recompute went to a background job."""
+    return OpenApiResponse(
+        body,
+        description=f"{what} The course is large, so its students' figures are rebuilt by "
+        "a background job: the header `Location` is the job "
+        "(`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is "
+        "done; students' own progress follows the change at once.",
+    )

@@ -174,6 +174,7 @@ def test_inline_tasks_go_through_the_authoring_flow(
     update = next(kwargs for name, kwargs in calls if name == "update_task")
     assert set(update) == {"task", "max_score", "by"}
     assert update["max_score"] == 40
+    assert update["by"].is_superuser
     assert Task.objects.get(course=world.course, title="Essay").max_score == 5
     assert not Task.objects.filter(pk=world.hidden_task.pk).exists()
 

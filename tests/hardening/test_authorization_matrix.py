@@ -289,6 +289,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("submission-regrade", "POST"): Row(
         "401  404 403 404 202  404  202  202", kwargs=submission_kwargs
     ),
+    ("submission-history", "GET"): Row(
+        "401  404 403 404 200  404  200  200", kwargs=submission_kwargs
+    ),
     # Users' JWTs are not grader credentials: only "Authorization: Grader <secret>" is.
     ("grader-next", "GET"): Row("401  401 401 401 401  401  401  401", query="?queue=python"),
     ("grader-results", "POST"): Row(
@@ -300,6 +303,13 @@ TABLE: dict[tuple[str, str], Row] = {
     ("progress-upcoming", "GET"): Row("401  200 200 200 200  200  200  200"),
     ("course-progress", "GET"): Row("401  403 200 200 403  403  403  403", kwargs=course_kwargs),
     ("course-gradebook", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
+    ("course-grading-jobs", "GET"): Row(
+        "401  403 403 403 200  403  200  200", kwargs=course_kwargs
+    ),
+    ("course-grading-job", "GET"): Row(
+        "401  403 403 403 404  403  404  404",
+        kwargs=lambda w: {"slug": w.course.slug, "pk": 999999},
+    ),
     ("course-grading-preview", "POST"): Row(
         "401  403 403 403 200  403  200  200", kwargs=course_kwargs, body=lambda w, role: {}
     ),

@@ -119,3 +119,40 @@ def test_a_course_deleted_in_the_admin_goes_with_its_rows(world: World, admin_cl
     assert not Task.objects.filter(course_id=world.course.pk).exists()
     assert not Enrollment.objects.filter(course_id=world.course.pk).exists()
     assert not Submission.objects.filter(course_id=world.course.pk).exists()
+
+
+HISTORY = "/admin/learnplat_submissions/gradechange/"
+
+
+def test_grade_history_is_shown_read_only(world: World, admin_client_: Any) -> None:
+    from learnplat.flows import grading as grading_flow
+    from learnplat.submissions.models import GradeChange
+
+    submission = queued(world, "4")
+    evaluate_flow.run_evaluation(submission.pk)
+    grading_flow.grade(submission=submission, by=world.instructor, score=3, reason="Copied")
+    other = queued(world, "4", user=world.other_student)
+    evaluate_flow.run_evaluation(other.pk)
+
+    detail = admin_client_.get(f"{CHANGELIST}{submission.pk}/change/")
+    inline = next(
+        f for f in detail.context["inline_admin_formsets"] if f.formset.model is GradeChange
+    )
+    assert [form.instance.kind for form in inline.formset.forms] == ["auto", "override"]
+    assert b"Copied" in detail.content
+    assert not inline.has_add_permission
+    assert not inline.has_change_permission
+    assert not inline.has_delete_permission
+
+    listed = admin_client_.get(HISTORY)
+    assert listed.status_code == 200
+    assert len(listed.context["cl"].result_list) == 3
+    overrides = admin_client_.get(HISTORY, {"kind__exact": "override"})
+    assert [c.reason for c in overrides.context["cl"].result_list] == ["Copied"]
+    change = GradeChange.objects.get(kind="override")
+    page = admin_client_.get(f"{HISTORY}{change.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="reason"' not in page.content
+    assert admin_client_.get(f"{HISTORY}add/").status_code == 403
+    assert admin_client_.post(f"{HISTORY}{change.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert GradeChange.objects.filter(pk=change.pk).exists()

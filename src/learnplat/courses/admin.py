@@ -137,7 +137,8 @@ class TaskAdminForm(forms.ModelForm):
 
 
 def _save_task(form: forms.ModelForm, *, course: Course, by: Any = None) -> Task:
-    """Create or update the task of ``form`` through the authoring flow."""
+    """Create or update the task of ``form`` through the authoring flow (``by``: who, for
+    the grade history a date or late-policy change writes)."""
     fields = {
         name: form.cleaned_data[name]
         for name in authoring_flow.TASK_FIELDS
@@ -280,18 +281,18 @@ def _deleted(formset: Any, form: forms.BaseForm) -> bool:
     return bool(formset.can_delete and formset._should_delete_form(form))
 
 
-def _save_task_inline(formset: BaseInlineFormSet, course: Course) -> None:
+def _save_task_inline(formset: BaseInlineFormSet, course: Course, by: Any) -> None:
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.initial_forms:
         if _deleted(formset, form):
             authoring_flow.delete_task(task=form.instance)
             formset.deleted_objects.append(form.instance)
         elif form.has_changed():
-            _adopt(form.instance, _save_task(form, course=course))
+            _adopt(form.instance, _save_task(form, course=course, by=by))
             formset.changed_objects.append((form.instance, form.changed_data))
     for form in formset.extra_forms:
         if form.has_changed() and not _deleted(formset, form):
-            _adopt(form.instance, _save_task(form, course=course))
+            _adopt(form.instance, _save_task(form, course=course, by=by))
             formset.new_objects.append(form.instance)
 
 
@@ -352,7 +353,7 @@ class CourseAdmin(FlowAdminMixin, admin.ModelAdmin):
         if formset.model is AssignmentGroup:
             _save_group_inline(formset, form.instance, request.user)
         elif formset.model is Task:
-            _save_task_inline(formset, form.instance)
+            _save_task_inline(formset, form.instance, request.user)
         elif formset.model is Enrollment:
             _save_enrollment_inline(formset, form.instance)
         else:
@@ -408,7 +409,7 @@ class TaskAdmin(FlowAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Task, form: Any, change: bool) -> None:
         course = obj.course if change else form.cleaned_data["course"]
-        _adopt(obj, _save_task(form, course=course))
+        _adopt(obj, _save_task(form, course=course, by=request.user))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # The flow has set the prerequisites, the task's only many-to-many field.
@@ -478,7 +479,7 @@ class ExtensionAdmin(FlowAdminMixin, admin.ModelAdmin):
             before = Extension.objects.select_related(*key).get(pk=obj.pk)
             if any(getattr(before, f"{name}_id") != getattr(obj, f"{name}_id") for name in key):
                 # Moved to another student or task: the one it covered is revoked.
-                deadlines_flow.revoke_extension(extension=before)
+                deadlines_flow.revoke_extension(extension=before, by=request.user)
         granted = deadlines_flow.grant_extension(
             granted_by=data.get("granted_by") or request.user,
             course=data["course"],
@@ -490,9 +491,9 @@ class ExtensionAdmin(FlowAdminMixin, admin.ModelAdmin):
         _adopt(obj, granted)
 
     def delete_model(self, request: HttpRequest, obj: Extension) -> None:
-        deadlines_flow.revoke_extension(extension=obj)
+        deadlines_flow.revoke_extension(extension=obj, by=request.user)
 
     @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Extension]) -> None:
         for extension in queryset.select_related("user", "course", "task"):
-            deadlines_flow.revoke_extension(extension=extension)
+            deadlines_flow.revoke_extension(extension=extension, by=request.user)

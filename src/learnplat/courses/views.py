@@ -52,9 +52,10 @@ from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.flows import grading_config as grading_config_flow
+from learnplat.flows.recompute import RecomputeJobsMixin
 from learnplat.permissions import AllowAny, IsAuthenticated, IsInstructor
 from learnplat.roles import is_platform_admin
-from learnplat.schema import PAGE_NOT_FOUND, error_responses
+from learnplat.schema import PAGE_NOT_FOUND, error_responses, recompute_accepted
 
 SLUG_PARAMETER = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The course's slug."
@@ -131,19 +132,27 @@ TASK_PAGE_PARAMETERS = [
     update=extend_schema(
         summary="Replace a course's editable fields",
         request=CourseSerializer,
-        responses={200: CourseDetailSerializer, **errors(400, *_COURSE_ERRORS)},
+        responses={
+            200: CourseDetailSerializer,
+            202: recompute_accepted(CourseDetailSerializer, "The course, changed."),
+            **errors(400, *_COURSE_ERRORS),
+        },
     ),
     partial_update=extend_schema(
         summary="Change a course",
         request=CourseSerializer,
-        responses={200: CourseDetailSerializer, **errors(400, *_COURSE_ERRORS)},
+        responses={
+            200: CourseDetailSerializer,
+            202: recompute_accepted(CourseDetailSerializer, "The course, changed."),
+            **errors(400, *_COURSE_ERRORS),
+        },
     ),
     destroy=extend_schema(
         summary="Delete a course with its tasks, enrollments and submissions",
         responses={204: None, **errors(*_COURSE_ERRORS)},
     ),
 )
-class CourseViewSet(CoursesViewMixin, viewsets.ModelViewSet[Course]):
+class CourseViewSet(RecomputeJobsMixin, CoursesViewMixin, viewsets.ModelViewSet[Course]):
     """Catalog and authoring of courses, looked up by slug."""
 
     permission_resource = "course"
@@ -381,10 +390,14 @@ class EnrollmentViewSet(CourseChildViewSet):
         summary="Add a task to a course",
         parameters=[SLUG_PARAMETER],
         request=TaskSerializer,
-        responses={201: TaskSerializer, **errors(400, 401, 403, 404)},
+        responses={
+            201: TaskSerializer,
+            202: recompute_accepted(TaskSerializer, "The task, created."),
+            **errors(400, 401, 403, 404),
+        },
     ),
 )
-class CourseTaskViewSet(CourseChildViewSet):
+class CourseTaskViewSet(RecomputeJobsMixin, CourseChildViewSet):
     """``courses/{slug}/tasks/``: members read a course's tasks, staff add and reorder them."""
 
     permission_resource = "task"
@@ -472,7 +485,11 @@ def _group_errors(*codes: int) -> dict[int, Any]:
         description="Course staff. The course's progress is recomputed in the same transaction.",
         parameters=[SLUG_PARAMETER],
         request=AssignmentGroupSerializer,
-        responses={201: AssignmentGroupSerializer, **_group_errors(400, 401, 403, 404)},
+        responses={
+            201: AssignmentGroupSerializer,
+            202: recompute_accepted(AssignmentGroupSerializer, "The group, created."),
+            **_group_errors(400, 401, 403, 404),
+        },
     ),
     retrieve=extend_schema(
         summary="An assignment group",
@@ -483,7 +500,11 @@ def _group_errors(*codes: int) -> dict[int, Any]:
         summary="Replace an assignment group's fields",
         parameters=[SLUG_PARAMETER, GROUP_ID_PARAMETER],
         request=AssignmentGroupSerializer,
-        responses={200: AssignmentGroupSerializer, **_group_errors(400, 401, 403, 404)},
+        responses={
+            200: AssignmentGroupSerializer,
+            202: recompute_accepted(AssignmentGroupSerializer, "The group, changed."),
+            **_group_errors(400, 401, 403, 404),
+        },
     ),
     partial_update=extend_schema(
         summary="Change an assignment group",
@@ -491,16 +512,25 @@ def _group_errors(*codes: int) -> dict[int, Any]:
         "course's progress in the same transaction.",
         parameters=[SLUG_PARAMETER, GROUP_ID_PARAMETER],
         request=AssignmentGroupSerializer,
-        responses={200: AssignmentGroupSerializer, **_group_errors(400, 401, 403, 404)},
+        responses={
+            200: AssignmentGroupSerializer,
+            202: recompute_accepted(AssignmentGroupSerializer, "The group, changed."),
+            **_group_errors(400, 401, 403, 404),
+        },
     ),
     destroy=extend_schema(
         summary="Delete an assignment group",
         description="Course staff. Its tasks stay, outside any group.",
         parameters=[SLUG_PARAMETER, GROUP_ID_PARAMETER],
-        responses={204: None, **_group_errors(401, 403, 404)},
+        responses={
+            204: None,
+            202: recompute_accepted(None, "The group is deleted."),
+            **_group_errors(401, 403, 404),
+        },
     ),
 )
 class AssignmentGroupViewSet(
+    RecomputeJobsMixin,
     CourseChildViewMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -622,7 +652,7 @@ class ExtensionDetailViewSet(
         )
 
     def perform_destroy(self, instance: Extension) -> None:
-        deadlines_flow.revoke_extension(extension=instance)
+        deadlines_flow.revoke_extension(extension=instance, by=self.request.user)
 
 
 @extend_schema_view(
@@ -633,14 +663,23 @@ class ExtensionDetailViewSet(
     partial_update=extend_schema(
         summary="Change a task",
         request=TaskSerializer,
-        responses={200: TaskSerializer, **errors(400, 401, 403, 404)},
+        responses={
+            200: TaskSerializer,
+            202: recompute_accepted(TaskSerializer, "The task, changed."),
+            **errors(400, 401, 403, 404),
+        },
     ),
     destroy=extend_schema(
         summary="Delete a task with its submissions",
-        responses={204: None, **errors(401, 403, 404)},
+        responses={
+            204: None,
+            202: recompute_accepted(None, "The task is deleted."),
+            **errors(401, 403, 404),
+        },
     ),
 )
 class TaskViewSet(
+    RecomputeJobsMixin,
     CoursesViewMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,

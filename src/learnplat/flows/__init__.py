@@ -10,18 +10,20 @@ through :mod:`learnplat.signals`.
 ``flows.enrollment``         enroll, drop, staff adding or changing members
 ``flows.authoring``          courses and tasks: create, change, publish, archive, delete
 ``flows.grading_config``     assignment groups, and ``grading_changed`` after any grading change
-``flows.deadlines``          extensions, and the lateness of past work when they change
+``flows.deadlines``          extensions, and the lateness of past work when deadlines change
 ``flows.submit``             ``submit()``: a student's answer, checked and queued
 ``flows.evaluate``           enqueue, run the evaluator, record the outcome, retry, sweep
 ``flows.grading``            staff grades and overrides, regrades, requeues
 ``flows.graders``            external graders: tokens, handing out work, recording results
 ``flows.progress``           progress upkeep after every grade, and full recomputes
+``flows.history``            the grade history: one entry per change of a counted score
 ``flows.notify``             notifications of grades and deadlines, preferences, their e-mail
 ==========================  ===============================================================
 
 Dependencies between flows run one way: ``progress`` ← ``evaluate`` ← ``submit`` ←
-``grading``; ``graders`` → ``evaluate``; ``authoring`` → ``grading_config`` → ``progress``;
-``deadlines`` → ``progress``; ``progress`` → ``notify``.
+``grading``; ``graders`` → ``evaluate``; ``authoring`` → ``deadlines``; ``authoring`` →
+``grading_config`` → ``progress``; ``deadlines`` → ``progress``; ``progress`` → ``history``
+and ``notify``.
 
 Flows name every input as a keyword-only parameter, never ``**fields``; updates default each
 one to :data:`NOT_GIVEN` ("leave it as it is"). What a host serializer adds beyond them

@@ -8,7 +8,9 @@ A change to what a course's tasks are worth (a published task created or deleted
 published or unpublished, its ``max_score``, ``weight``, ``group`` or ``kind`` changed, the
 course's ``grading_policy``, ``grading_scheme`` or ``letter_grades`` changed) rebuilds the
 course's progress in the same transaction, through
-:func:`learnplat.flows.grading_config.grading_changed`.
+:func:`learnplat.flows.grading_config.grading_changed`; a change to a task's ``due_at``,
+``closes_at`` or ``late_policy`` re-applies them to its past submissions
+(:func:`learnplat.flows.deadlines.recompute_task_lateness`).
 
 The adapter (``LEARNPLAT["ADAPTER"]``) chooses the slug of a course created without one
 (``new_course_slug()``) and receives, in the same transaction, the fields a host serializer
@@ -49,7 +51,7 @@ from learnplat.courses.validation import (
     indexed_errors,
 )
 from learnplat.exceptions import Conflict, InvalidInput
-from learnplat.flows import NOT_GIVEN, NotGiven, given
+from learnplat.flows import NOT_GIVEN, NotGiven, deadlines, given
 from learnplat.flows.grading_config import grading_changed, lock_course
 
 #: Course fields ``create_course`` takes (``update_course`` all but ``slug``).
@@ -74,6 +76,8 @@ TASK_FIELDS = frozenset(TASK_AUTHORED_FIELDS) - {"prerequisites"}
 
 #: Task fields that change what a task is worth in its course's progress.
 TASK_GRADING_FIELDS = frozenset({"is_published", "max_score", "weight", "kind", "group"})
+#: Task fields that change the lateness of work already submitted.
+TASK_DEADLINE_FIELDS = frozenset({"due_at", "closes_at", "late_policy"})
 
 
 # Room kept at the end of a generated slug for "-<n>".
@@ -480,7 +484,12 @@ def update_task(
     extra: Mapping[str, Any] | None = None,
 ) -> Task:
     """Change the task fields given; ``config`` is validated again whenever ``kind`` or
-    ``config`` change, dates against the values they leave in place."""
+    ``config`` change, dates against the values they leave in place.
+
+    A changed ``due_at``, ``closes_at`` or ``late_policy`` re-applies the deadlines to the
+    task's past submissions in this transaction
+    (:func:`learnplat.flows.deadlines.recompute_task_lateness`; ``by`` is the grade
+    history's actor)."""
     fields = given(
         title=title,
         description=description,
@@ -500,8 +509,9 @@ def update_task(
     cleaned = clean_task(fields, current=task)
     if "group" in cleaned:
         cleaned["group"] = course_group(task.course, cleaned["group"])
-    worth_changed = any(
-        getattr(task, name) != cleaned[name] for name in TASK_GRADING_FIELDS & set(cleaned)
+    worth_changed, deadlines_changed = (
+        any(getattr(task, name) != cleaned[name] for name in names & set(cleaned))
+        for names in (TASK_GRADING_FIELDS, TASK_DEADLINE_FIELDS)
     )
     if prerequisites is not None:
         # Two concurrent edits could each close half of a cycle; the course lock orders them.
@@ -513,6 +523,8 @@ def update_task(
         task.save(update_fields=[*cleaned, "modified"])
     if prerequisites is not None:
         task.prerequisites.set(ids)
+    if deadlines_changed:
+        deadlines.recompute_task_lateness(task=task, by=by)
     if worth_changed:
         grading_changed(course=task.course, by=by, kind=GradingChangeKind.TASK)
     get_adapter().save_extra(key="task_update", instance=task, data=dict(extra or {}))

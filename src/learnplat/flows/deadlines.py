@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from learnplat.adapter import get_adapter
@@ -21,7 +22,7 @@ from learnplat.courses.models import Course, Enrollment, Extension, Task
 from learnplat.courses.validation import check_description
 from learnplat.exceptions import InvalidInput, NotFound
 from learnplat.flows import progress
-from learnplat.submissions.choices import EvaluationTrigger
+from learnplat.submissions.choices import EvaluationTrigger, GradeChangeKind
 from learnplat.submissions.models import Evaluation, Submission
 
 
@@ -58,15 +59,16 @@ def grant_extension(
         task=task,
         defaults={"due_at": due_at, "granted_by": granted_by, "reason": reason},
     )
-    recompute_lateness(user=user, course=course, task=task)
+    recompute_lateness(user=user, course=course, task=task, by=granted_by)
     get_adapter().save_extra(key="extension_create", instance=extension, data=dict(extra or {}))
     return extension
 
 
 @transaction.atomic
-def revoke_extension(*, extension: Extension) -> None:
+def revoke_extension(*, extension: Extension, by: Any = None) -> None:
     """Delete an extension: the user's submissions are judged by the task's own dates (or
-    by a course-wide extension) again, and their grades and progress follow.
+    by a course-wide extension) again, and their grades and progress follow (``by``, who
+    revoked it, is the grade history's actor).
 
     404 ``not_found`` when it is already gone (two revokes at once: one wins).
     """
@@ -75,33 +77,83 @@ def revoke_extension(*, extension: Extension) -> None:
         raise NotFound("No such extension.")
     user, course, task = extension.user, extension.course, extension.task
     locked.delete()
-    recompute_lateness(user=user, course=course, task=task)
+    recompute_lateness(user=user, course=course, task=task, by=by)
 
 
 @transaction.atomic
-def recompute_lateness(*, user: Any, course: Course, task: Task | None = None) -> int:
+def recompute_lateness(
+    *,
+    user: Any,
+    course: Course,
+    task: Task | None = None,
+    by: Any = None,
+    kind: str = GradeChangeKind.EXTENSION,
+) -> int:
     """Re-apply deadlines after a user's extension changed; returns how many grades changed.
 
     Call it after creating, changing or deleting an Extension (of ``task``, or course-wide
     when ``task`` is None). ``is_late`` and the late deduction are recomputed from the
     stored raw score; manual grades keep their score. Each changed grade leaves an
-    Evaluation row (trigger ``deadline``) and sends ``grade_changed`` on commit.
+    Evaluation row (trigger ``deadline``, triggered by ``by``), a grade history entry of
+    ``kind`` and sends ``grade_changed`` on commit.
     """
-    submissions = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("task", "course")
-        .filter(user=user, course=course)
-        .order_by("pk")
-    )
+    submissions = Submission.objects.filter(user=user, course=course)
     if task is not None:
         submissions = submissions.filter(task=task)
-    extensions = list(Extension.objects.filter(user=user, course=course))
-    course_wide = next((e for e in extensions if e.task_id is None), None)
-    by_task = {e.task_id: e for e in extensions if e.task_id is not None}
+    extensions = Extension.objects.filter(user=user, course=course)
+    return _reapply_deadlines(submissions, extensions, by=by, kind=kind)
+
+
+@transaction.atomic
+def recompute_task_lateness(*, task: Task, by: Any = None) -> int:
+    """Re-apply ``task``'s dates and late policy to every student's past submissions of it;
+    returns how many grades changed.
+
+    :func:`learnplat.flows.authoring.update_task` calls it when ``due_at``, ``closes_at``
+    or ``late_policy`` changed. The same rule as :func:`recompute_lateness` (extensions
+    respected, manual grades keep their score), with ``late_policy`` history entries. One
+    query reads the task's submissions and one its extensions, whatever the number of
+    students; each changed grade then costs its own writes and progress upkeep.
+    """
+    submissions = Submission.objects.filter(task=task)
+    extensions = Extension.objects.filter(course_id=task.course_id).filter(
+        Q(task=task) | Q(task__isnull=True)
+    )
+    return _reapply_deadlines(
+        submissions, extensions, by=by, kind=GradeChangeKind.LATE_POLICY, task=task
+    )
+
+
+_REASONS: dict[str, str] = {
+    GradeChangeKind.EXTENSION: "The student's extension changed.",
+    GradeChangeKind.LATE_POLICY: "The task's due date, close date or late policy changed.",
+}
+
+
+def _reapply_deadlines(
+    submissions: QuerySet[Submission],
+    extensions: QuerySet[Extension],
+    *,
+    by: Any,
+    kind: str,
+    task: Task | None = None,
+) -> int:
+    """The one rule of both recomputes: each submission judged by its own effective window."""
+    rows = submissions.select_for_update(of=("self",)).select_related("course").order_by("pk")
+    if task is None:
+        rows = rows.select_related("task")
+    chosen: dict[tuple[int, int | None], Extension] = {
+        (e.user_id, e.task_id): e for e in extensions
+    }
     now = timezone.now()
     changed = 0
-    for submission in submissions:
-        window = window_for(submission.task, by_task.get(submission.task_id, course_wide))
+    for submission in rows:
+        if task is not None:
+            submission.task = task
+        extension = chosen.get((submission.user_id, submission.task_id)) or chosen.get(
+            (submission.user_id, None)
+        )
+        window = window_for(submission.task, extension)
         is_late = window.is_late(submission.submitted_at)
         score = submission.score
         if submission.raw_score is not None and not submission.manually_graded:
@@ -122,8 +174,9 @@ def recompute_lateness(*, user: Any, course: Course, task: Task | None = None) -
         evaluation = Evaluation.objects.create(
             submission=submission,
             trigger=EvaluationTrigger.DEADLINE,
+            triggered_by=by,
             evaluator="deadline",
-            reason="The deadline changed.",
+            reason=_REASONS.get(kind, "The deadline changed."),
             raw_score=submission.raw_score,
             score=score,
             max_score=submission.max_score,
@@ -132,6 +185,10 @@ def recompute_lateness(*, user: Any, course: Course, task: Task | None = None) -
             finished_at=now,
         )
         progress.record_grade(
-            submission=submission, evaluation=evaluation, previous_score=previous_score
+            submission=submission,
+            evaluation=evaluation,
+            previous_score=previous_score,
+            previous_status=submission.status,
+            history_kind=kind,
         )
     return changed

@@ -38,8 +38,9 @@ def grade(
 
     400 with the error on ``score`` unless it is between 0 and the submission's
     ``max_score``. No late deduction is applied to it. Any evaluation in flight loses its
-    lease, so its result is discarded. Leaves an Evaluation row (trigger ``manual``) and
-    sends ``grade_changed`` on commit.
+    lease, so its result is discarded. Leaves an Evaluation row (trigger ``manual``) and a
+    grade history entry (``manual``, or ``override`` of a counted score, with ``reason``),
+    and sends ``grade_changed`` on commit.
     """
     locked = (
         Submission.objects.select_for_update(of=("self",))
@@ -49,7 +50,7 @@ def grade(
     if not 0 <= score <= locked.max_score:
         raise InvalidInput({"score": [f"Must be between 0 and {locked.max_score:g}."]})
     now = timezone.now()
-    previous_score = locked.score
+    previous_score, previous_status = locked.score, locked.status
     locked.status = SubmissionStatus.GRADED
     locked.raw_score = score
     locked.score = score
@@ -89,7 +90,11 @@ def grade(
     )
     get_adapter().save_extra(key="submission_grade", instance=evaluation, data=dict(extra or {}))
     progress.record_grade(
-        submission=locked, evaluation=evaluation, previous_score=previous_score, always=True
+        submission=locked,
+        evaluation=evaluation,
+        previous_score=previous_score,
+        previous_status=previous_status,
+        always=True,
     )
     return locked
 

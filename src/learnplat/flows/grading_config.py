@@ -38,10 +38,10 @@ def grading_changed(*, course: Course, by: Any, kind: GradingChangeKind | str) -
     """Bring the course's progress in line with a grading change just written (``kind``,
     by ``by``, a user or None), in the caller's transaction.
 
-    The one place that decides how such a change is recomputed, so a large course can be
-    sent to a background job here without touching the flows that call it.
+    The one place the configuration flows hand such a change on from: on a large course
+    the recompute becomes a background job (:mod:`learnplat.flows.recompute`).
     """
-    progress.refresh_course_totals(course=course)
+    progress.refresh_course_totals(course=course, by=by, kind=str(kind))
 
 
 def lock_course(course: Course) -> Course:

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from learnplat.adapter import get_adapter
 from learnplat.courses.models import AssignmentGroup, Course, Task
-from learnplat.flows import notify
+from learnplat.flows import history, notify
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.progress.rules import (
     STATE_FIELDS,
@@ -206,13 +206,27 @@ def record_grade(
     previous_score: float | None,
     evaluated: bool = False,
     always: bool = False,
+    previous_status: str | None = None,
+    history_kind: str | None = None,
 ) -> None:
-    """Fold a submission's new status and score into progress (in this transaction), call
-    the adapter's ``after_grade()``, notify the student (``learnplat.flows.notify``), and
-    tell the host, on commit: ``submission_evaluated``
-    for evaluator runs, ``grade_changed`` when the score changed (or ``always``, for staff
-    grades)."""
+    """Fold a submission's new status and score into progress (in this transaction), write
+    the grade history (``learnplat.flows.history``), call the adapter's ``after_grade()``,
+    notify the student (``learnplat.flows.notify``), and tell the host, on commit:
+    ``submission_evaluated`` for evaluator runs, ``grade_changed`` when the score changed (or
+    ``always``, for staff grades).
+
+    ``previous_status`` is the status before the grade when it may have been
+    ``needs_review`` (whose score did not count); ``history_kind`` names the history entry's
+    kind where the evaluation's trigger does not tell it (``extension``, ``late_policy``).
+    """
     record_result(submission=submission)
+    history.grade_recorded(
+        submission=submission,
+        evaluation=evaluation,
+        previous_score=previous_score,
+        previous_status=previous_status,
+        kind=history_kind,
+    )
     get_adapter().after_grade(submission=submission, evaluation=evaluation)
     notify.grade_recorded(
         submission=submission, evaluation=evaluation, previous_score=previous_score
@@ -236,15 +250,19 @@ def record_grade(
 # -- course-level changes and the full recompute ----------------------------------------------
 
 
-def refresh_course_totals(*, course: Course) -> None:
+def refresh_course_totals(*, course: Course, by: Any = None, kind: str = "grading") -> None:
     """Bring every student's progress in ``course`` in line with what its tasks are now.
 
     Call it after publishing, unpublishing, adding or deleting a task, changing a task's
-    ``max_score``, ``weight`` or ``kind``, or the course's ``grading_policy``. It rebuilds the
-    course's rows from its submissions (cost: one pass over the course's submissions, in
-    chunks of students) and sends ``course_completed`` for students it completes.
+    ``max_score``, ``weight``, ``kind`` or group, or the course's grading policy, scheme,
+    letters or groups. It rebuilds the course's rows from its submissions in this
+    transaction, or on a large course in a background job
+    (:func:`learnplat.flows.recompute.refresh_course_totals`), and sends ``course_completed``
+    for students it completes.
     """
-    recompute_progress(course=course, notify=True)
+    from learnplat.flows import recompute
+
+    recompute.refresh_course_totals(course=course, by=by, kind=kind)
 
 
 @dataclass

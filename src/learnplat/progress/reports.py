@@ -112,12 +112,15 @@ class ProgressReport:
     @cached_property
     def figures(self) -> dict[str, Any]:
         if self.student_view:
+            # Points from the counted score under the task's rule as it is now: a weight or
+            # max_score change shows at once, before a background recompute reaches the rows.
+            rules = {r.task_id: r for r in task_rules_of(self.course, self.tasks)}
             marks = {
-                task: TaskMark.of(row)
+                task: TaskMark(rules[task].points(row.score), row.completed, row.completed_at)
                 for task, row in self.task_rows.items()
-                if task not in self.hidden
+                if task not in self.hidden and task in rules
             }
-            return api_figures(standing(self.rule, task_rules_of(self.course, self.tasks), marks))
+            return api_figures(standing(self.rule, rules.values(), marks))
         if self.row is not None:
             figures = {name: getattr(self.row, name) for name in FIGURES}
             return {**figures, "letter": figures["letter"] or None}

@@ -22,6 +22,7 @@ from learnplat.courses.validation import (
 )
 from learnplat.exceptions import InvalidInput
 from learnplat.progress.choices import TaskProgressStatus, UpcomingStatus
+from learnplat.progress.models import RecomputeJob
 from learnplat.progress.preview import ProposedGroup
 from learnplat.serializers import (
     CourseSummarySerializer,
@@ -500,3 +501,25 @@ def preview_json(results: list[Any]) -> dict[str, Any]:
         ],
         "changed": sum(1 for r in results if r.changed),
     }
+
+
+class RecomputeJobSerializer(serializers.ModelSerializer[Any]):
+    """A background rebuild of a course's progress after a grading change."""
+
+    requested_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = RecomputeJob
+        fields = (
+            "id",
+            "state",
+            "kind",
+            "requested_by",
+            "created",
+            "started_at",
+            "finished_at",
+            "students_done",
+            "students_total",
+            "error",
+        )
+        read_only_fields = fields

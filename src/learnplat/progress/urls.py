@@ -7,6 +7,8 @@ from learnplat.progress.views import (
     GradebookView,
     GradingPreviewView,
     ProgressListView,
+    RecomputeJobDetailView,
+    RecomputeJobListView,
     UpcomingView,
 )
 
@@ -19,5 +21,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "courses/<slug:slug>/grading/preview/",
         GradingPreviewView.as_view(),
         name="course-grading-preview",
+    ),
+    path(
+        "courses/<slug:slug>/grading/jobs/",
+        RecomputeJobListView.as_view(),
+        name="course-grading-jobs",
+    ),
+    path(
+        "courses/<slug:slug>/grading/jobs/<int:pk>/",
+        RecomputeJobDetailView.as_view(),
+        name="course-grading-job",
     ),
 ]

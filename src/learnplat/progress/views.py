@@ -41,6 +41,7 @@ from learnplat.exceptions import Forbidden, InvalidInput
 from learnplat.filters import KeyedSearchFilter
 from learnplat.pagination import LearnplatPagination
 from learnplat.progress.exports import csv_groups, gradebook_csv
+from learnplat.progress.models import RecomputeJob
 from learnplat.progress.preview import Proposal, preview
 from learnplat.progress.querysets import (
     gradebook_students,
@@ -63,6 +64,7 @@ from learnplat.progress.serializers import (
     GradebookTaskSerializer,
     GradingPreviewResultSerializer,
     GradingPreviewSerializer,
+    RecomputeJobSerializer,
     UpcomingQuerySerializer,
     UpcomingSerializer,
     preview_json,
@@ -459,3 +461,55 @@ class GradingPreviewView(CourseScopedView):
             tasks=data["tasks"],
         )
         return Response(preview_json(preview(course, proposal)))
+
+
+# -- recompute jobs ---------------------------------------------------------------------------
+
+
+class RecomputeJobListView(CourseScopedView, generics.ListAPIView):
+    """``GET courses/{slug}/grading/jobs/``: the course's recompute jobs, newest first."""
+
+    permission_resource = "grading"
+    action = "jobs"
+    action_permissions = {"jobs": [IsAuthenticated, IsCourseStaff]}
+    action_serializers = {"jobs": RecomputeJobSerializer}
+
+    def get_queryset(self) -> QuerySet[RecomputeJob]:
+        return RecomputeJob.objects.filter(course=self.get_course()).select_related("requested_by")
+
+    @extend_schema(
+        summary="A course's recompute jobs",
+        description="Course staff. The background rebuilds of the course's progress that "
+        "grading changes on a large course started, newest first.",
+        responses={200: RecomputeJobSerializer(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class RecomputeJobDetailView(CourseScopedView, generics.RetrieveAPIView):
+    """``GET courses/{slug}/grading/jobs/{id}/``: one recompute job."""
+
+    permission_resource = "grading"
+    action = "job"
+    action_permissions = {"job": [IsAuthenticated, IsCourseStaff]}
+    action_serializers = {"job": RecomputeJobSerializer}
+
+    def get_object(self) -> RecomputeJob:
+        job = (
+            RecomputeJob.objects.filter(course=self.get_course(), pk=self.kwargs["pk"])
+            .select_related("requested_by")
+            .first()
+        )
+        if job is None:
+            raise not_found()
+        return job
+
+    @extend_schema(
+        summary="A recompute job",
+        description="Course staff. `state` is `queued`, `running`, `done` or `failed` (then "
+        "`error` says why, and `manage.py learnplat_recompute_progress` rebuilds the course).",
+        responses={200: RecomputeJobSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)

@@ -1,4 +1,5 @@
-"""Admin of submissions (read-only answers, regrade/requeue actions) and grader tokens."""
+"""Admin of submissions (read-only answers, regrade/requeue actions), their grade history
+(read-only) and grader tokens."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from learnplat.flowadmin import ReadOnlyAdmin
 from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
-from learnplat.submissions.models import Evaluation, GraderToken, Submission
+from learnplat.submissions.models import Evaluation, GradeChange, GraderToken, Submission
 
 
 class EvaluationInline(admin.TabularInline):
@@ -39,6 +41,45 @@ class EvaluationInline(admin.TabularInline):
         return False
 
 
+GRADE_CHANGE_FIELDS = ("at", "kind", "actor", "old_score", "new_score", "reason", "evaluation")
+
+
+class GradeChangeInline(admin.TabularInline):
+    """The submission's grade history: written by the flows only, so never edited here."""
+
+    model = GradeChange
+    extra = 0
+    can_delete = False
+    fields = GRADE_CHANGE_FIELDS
+    readonly_fields = fields
+    ordering = ("at", "id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GradeChange]:
+        return super().get_queryset(request).select_related("actor", "evaluation")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(GradeChange)
+class GradeChangeAdmin(ReadOnlyAdmin):
+    """Every grade change, filterable by kind; read-only (the history is never rewritten)."""
+
+    list_display = ("at", "submission", "kind", "actor", "old_score", "new_score", "reason")
+    list_filter = ("kind",)
+    list_select_related = ("submission__user", "submission__task", "actor")
+    search_fields = ("submission__user__username", "submission__task__title", "reason")
+    date_hierarchy = "at"
+    ordering = ("-at", "-id")
+    fields = ("submission", *GRADE_CHANGE_FIELDS)
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = (
@@ -58,7 +99,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "task__title", "course__slug")
     date_hierarchy = "submitted_at"
     ordering = ("-submitted_at", "-id")
-    inlines = [EvaluationInline]
+    inlines = [GradeChangeInline, EvaluationInline]
     actions = ["regrade_selected", "requeue_selected"]
     fields = (
         "user",

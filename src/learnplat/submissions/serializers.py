@@ -20,8 +20,8 @@ from learnplat.serializers import (
     float_json,
     user_summary_json,
 )
-from learnplat.submissions.choices import RegradeScope
-from learnplat.submissions.models import Submission
+from learnplat.submissions.choices import GradeChangeKind, RegradeScope
+from learnplat.submissions.models import GradeChange, Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
 
@@ -88,6 +88,24 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             "feedback": instance.feedback,
             "evaluated_at": datetime_json(instance.evaluated_at),
         }
+
+
+class GradeChangeSerializer(serializers.ModelSerializer[GradeChange]):
+    """One entry of `GET submissions/{id}/history/`: a change of the counted score."""
+
+    actor = serializers.SerializerMethodField(
+        help_text="Who made the change; null for automatic ones (an evaluator's result)."
+    )
+    kind = serializers.ChoiceField(choices=GradeChangeKind.choices, read_only=True)
+
+    class Meta:
+        model = GradeChange
+        fields = ("at", "actor", "kind", "old_score", "new_score", "reason")
+        read_only_fields = fields
+
+    @extend_schema_field(UserSummarySerializer(allow_null=True))
+    def get_actor(self, instance: GradeChange) -> dict[str, Any] | None:
+        return None if instance.actor is None else user_summary_json(instance.actor)
 
 
 class SubmitSerializer(serializers.Serializer[Any]):

@@ -2,7 +2,8 @@
 
 Permission and serializer keys (``LEARNPLAT["PERMISSIONS"]`` / ``["SERIALIZERS"]``):
 ``submission_create``, ``submission_list``, ``submission_retrieve``, ``submission_regrade``,
-``submission_grade``, ``submission_task_regrade``, ``grader_next``, ``grader_results``.
+``submission_grade``, ``submission_history``, ``submission_task_regrade``, ``grader_next``,
+``grader_results``.
 """
 
 from __future__ import annotations
@@ -40,10 +41,16 @@ from learnplat.serializers import call_flow
 from learnplat.submissions import pipeline
 from learnplat.submissions.authentication import GraderTokenAuthentication
 from learnplat.submissions.filters import SubmissionFilter
-from learnplat.submissions.models import IDEMPOTENCY_KEY_MAX_LENGTH, GraderToken, Submission
+from learnplat.submissions.models import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    GradeChange,
+    GraderToken,
+    Submission,
+)
 from learnplat.submissions.permissions import IsGrader
 from learnplat.submissions.querysets import submittable_tasks
 from learnplat.submissions.serializers import (
+    GradeChangeSerializer,
     GraderJobSerializer,
     GraderResultResponseSerializer,
     GraderResultSerializer,
@@ -98,12 +105,14 @@ class SubmissionViewSet(
         "retrieve": [IsAuthenticated, IsOwnerOrCourseStaff],
         "regrade": [IsAuthenticated, IsCourseStaff],
         "grade": [IsAuthenticated, IsCourseStaff],
+        "history": [IsAuthenticated, IsCourseStaff],
     }
     action_serializers = {
         "list": SubmissionSerializer,
         "retrieve": SubmissionSerializer,
         "regrade": RegradeSerializer,
         "grade": GradeSerializer,
+        "history": GradeChangeSerializer,
     }
     serializer_class = SubmissionSerializer
     filter_backends = [FilterBackend, OrderingFilter]
@@ -150,6 +159,24 @@ class SubmissionViewSet(
             grading_flow.grade, serializer.validated_data, submission=submission, by=request.user
         )
         return Response(submission_output(graded))
+
+    @extend_schema(
+        summary="Read a submission's grade history",
+        description="Course staff and platform admins: every change of the submission's "
+        "counted score, oldest first, as a plain list (not paginated). `kind` says what "
+        "changed it; `actor` is null for automatic changes. The owner gets 403, like for "
+        "grading; anyone else 404.",
+        responses={200: GradeChangeSerializer(many=True), **error_responses(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        submission = self.get_object()
+        entries = (
+            GradeChange.objects.filter(submission=submission)
+            .select_related("actor")
+            .order_by("at", "id")
+        )
+        return Response(self.get_serializer(entries, many=True).data)
 
 
 class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):

@@ -316,6 +316,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/courses/{slug}/grading/jobs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course's recompute jobs
+         * @description Course staff. The background rebuilds of the course's progress that grading changes on a large course started, newest first.
+         */
+        get: operations["courses_grading_jobs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/grading/jobs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A recompute job
+         * @description Course staff. `state` is `queued`, `running`, `done` or `failed` (then `error` says why, and `manage.py learnplat_recompute_progress` rebuilds the course).
+         */
+        get: operations["courses_grading_jobs_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{slug}/grading/preview/": {
         parameters: {
             query?: never;
@@ -698,6 +738,26 @@ export interface paths {
          * @description Course staff: set the final score (0 to `max_score`, no late deduction) and feedback, with an optional reason kept in the grade history. Overrides any automatic grade; bulk regrades leave it alone.
          */
         post: operations["submissions_grade_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/submissions/{id}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a submission's grade history
+         * @description Course staff and platform admins: every change of the submission's counted score, oldest first, as a plain list (not paginated). `kind` says what changed it; `actor` is null for automatic changes. The owner gets 403, like for grading; anyone else 404.
+         */
+        get: operations["submissions_history_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1194,6 +1254,30 @@ export interface components {
             /** @description Why; shown to staff. */
             reason?: string;
         };
+        /** @description One entry of `GET submissions/{id}/history/`: a change of the counted score. */
+        GradeChange: {
+            /** Format: date-time */
+            readonly at: string;
+            /** @description Who made the change; null for automatic ones (an evaluator's result). */
+            readonly actor: components["schemas"]["UserSummary"] | null;
+            readonly kind: components["schemas"]["GradeChangeKindEnum"];
+            /** Format: double */
+            readonly old_score: number | null;
+            /** Format: double */
+            readonly new_score: number | null;
+            readonly reason: string;
+        };
+        /**
+         * @description * `auto` - Automatic evaluation
+         *     * `manual` - Manual grade
+         *     * `override` - Override of an earlier grade
+         *     * `regrade` - Regrade
+         *     * `late_policy` - Deadline or late policy change
+         *     * `extension` - Extension granted or revoked
+         *     * `release` - Released to the student
+         * @enum {string}
+         */
+        GradeChangeKindEnum: "auto" | "manual" | "override" | "regrade" | "late_policy" | "extension" | "release";
         /** @description ``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final. */
         GradeRequest: {
             /** Format: double */
@@ -1569,6 +1653,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Notification"][];
         };
+        PaginatedRecomputeJobList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["RecomputeJob"][];
+        };
         PaginatedSubmissionList: {
             /** @example 123 */
             count: number;
@@ -1795,6 +1894,23 @@ export interface components {
             /** @description A group id (of the proposal, if it has one). */
             group?: number | null;
         };
+        /** @description A background rebuild of a course's progress after a grading change. */
+        RecomputeJob: {
+            readonly id: number;
+            readonly state: components["schemas"]["StateEnum"];
+            /** @description What the change is. */
+            readonly kind: string;
+            readonly requested_by: components["schemas"]["UserSummary"] | null;
+            /** Format: date-time */
+            readonly created: string;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+            readonly students_done: number;
+            readonly students_total: number;
+            readonly error: string;
+        };
         /**
          * @description Sign-up input. `role` is accepted only from `LEARNPLAT["REGISTRATION_ROLES"]`
          *     (by default `["student"]`: nobody can sign up as an instructor or admin).
@@ -1830,6 +1946,14 @@ export interface components {
          * @enum {string}
          */
         ScopeEnum: "latest" | "best" | "all";
+        /**
+         * @description * `queued` - Queued
+         *     * `running` - Running
+         *     * `done` - Done
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        StateEnum: "queued" | "running" | "done" | "failed";
         /**
          * @description A submission; ``score`` is after any late deduction. Besides the ``task`` and
          *     ``user`` ids it names them (``task_title``, ``student``) and its ``course``, so a
@@ -2701,6 +2825,15 @@ export interface operations {
                     "application/json": components["schemas"]["CourseDetail"];
                 };
             };
+            /** @description The course, changed. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
             /** @description Invalid input: field errors. */
             400: {
                 headers: {
@@ -2804,6 +2937,15 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            /** @description The course, changed. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3350,6 +3492,108 @@ export interface operations {
             };
         };
     };
+    courses_grading_jobs_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRecomputeJobList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_grading_jobs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecomputeJob"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     courses_grading_preview_create: {
         parameters: {
             query?: never;
@@ -3479,6 +3723,15 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentGroup"];
                 };
             };
+            /** @description The group, created. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
             /** @description Invalid input: a field out of range (`weight` 0 to 100, `drop_lowest` at least 0), a `name` the course already has, or, under the `weighted` scheme, group weights that would add up to more than 100 (on `weight`, naming the sum). */
             400: {
                 headers: {
@@ -3587,6 +3840,15 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentGroup"];
                 };
             };
+            /** @description The group, changed. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
             /** @description Invalid input: a field out of range (`weight` 0 to 100, `drop_lowest` at least 0), a `name` the course already has, or, under the `weighted` scheme, group weights that would add up to more than 100 (on `weight`, naming the sum). */
             400: {
                 headers: {
@@ -3639,6 +3901,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The group is deleted. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No response body */
             204: {
                 headers: {
@@ -3696,6 +3965,15 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description The group, changed. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3931,6 +4209,15 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The task, created. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4665,6 +4952,55 @@ export interface operations {
             };
         };
     };
+    submissions_history_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this submission. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradeChange"][];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     submissions_regrade_create: {
         parameters: {
             query?: never;
@@ -4766,6 +5102,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The task is deleted. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No response body */
             204: {
                 headers: {
@@ -4821,6 +5164,15 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The task, changed. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,3 +28,5 @@ export type Gradebook = Schemas["PaginatedGradebookRowList"];
 export type GradebookRow = Schemas["GradebookRow"];
 export type Upcoming = Schemas["Upcoming"];
 export type UpcomingStatus = Schemas["UpcomingStatusEnum"];
+export type GradeChange = Schemas["GradeChange"];
+export type GradeChangeKind = Schemas["GradeChangeKindEnum"];

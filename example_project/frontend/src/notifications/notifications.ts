@@ -26,8 +26,8 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   grade_changed: "A grade of mine changes",
   deadline_soon: "A deadline is less than a day away",
   regrade_request_resolved: "A regrade request of mine is answered",
-  grades_released: "Grades of a task of mine are released",
-  regrade_request_created: "A student asks for a regrade (staff)",
+  grades_released: "Grades of a task are released",
+  regrade_request_created: "A student asks for a regrade (course staff)",
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { in_app: "In the app", email: "By e-mail" };
@@ -91,7 +91,7 @@ export function describe(notification: AppNotification): string {
     case "grades_released":
       return `Grades for ${task}${course} are released.`;
     case "regrade_request_created":
-      return `A student asked for a regrade of ${task}${course}.`;
+      return `A regrade of ${task}${course} was requested.`;
   }
 }
 

@@ -7,6 +7,7 @@ import { Field } from "../../components/Field";
 import { ErrorMessage } from "../../components/Status";
 import { AnswerText, StatusBadge } from "../../components/SubmissionList";
 import { formatDateTime, fullName } from "../../format";
+import { GradeHistory } from "./GradeHistory";
 
 /** "Alice Liddell (alice) — Explain addition", the name a grading screen gives a submission. */
 export function submissionHeading(submission: Submission): string {
@@ -23,7 +24,10 @@ function initialGrade(submission: Submission): { score: string; feedback: string
   return { score: String(submission.score), feedback: submission.feedback };
 }
 
-/** One submission with a form to grade it (or override its grade); a score is required. */
+/**
+ * One submission with a form to grade it (or override its grade; a score is required), and
+ * its grade history below, read again after each save.
+ */
 export function GradeForm({
   submission,
   onGraded,
@@ -38,10 +42,14 @@ export function GradeForm({
   const scoreRef = useRef<HTMLInputElement>(null);
   const [score, setScore] = useState(() => initialGrade(submission).score);
   const [feedback, setFeedback] = useState(() => initialGrade(submission).feedback);
+  const [reason, setReason] = useState("");
+  const [saved, setSaved] = useState(0);
   const grade = useMutation(async (body: { score: number; feedback: string; reason: string }) => {
     const updated = await unwrap(
       api.POST("/api/submissions/{id}/grade/", { params: { path: { id: submission.id } }, body }),
     );
+    setReason("");
+    setSaved((n) => n + 1);
     onGraded(updated);
   });
   const { busy, error, fields } = grade;
@@ -61,50 +69,60 @@ export function GradeForm({
       grade.fail(new ApiError(400, { score: localScoreError ?? ["Enter a score."] }));
       return;
     }
-    void grade.run({ score: Number(score), feedback, reason: "" });
+    void grade.run({ score: Number(score), feedback, reason });
   }
 
   const heading = submissionHeading(submission);
   return (
-    <form className="card stack" onSubmit={submit} noValidate aria-label={`Grade ${heading}, attempt ${submission.attempt}`}>
-      <div className="row row--between">
-        <h3 style={{ margin: 0 }}>{heading}</h3>
-        <StatusBadge submission={submission} />
-      </div>
-      <p className="muted small" style={{ margin: 0 }}>
-        {submission.course.title} · attempt {submission.attempt} · submitted {formatDateTime(submission.submitted_at)}
-        {submission.is_late && " · late"}
-      </p>
-      <div>
-        <AnswerText answer={submission.answer} />
-      </div>
-      <ErrorMessage error={error && !(error instanceof ApiError && error.status === 400) ? error : null} />
-      <div className="form-grid">
-        <Field label={`Score (0–${submission.max_score} points)`} errors={localScoreError ?? fields.score}>
-          <input
-            ref={scoreRef}
-            type="text"
-            inputMode="decimal"
-            required
-            aria-required="true"
-            value={score}
-            onChange={(e) => setScore(e.target.value)}
-          />
+    <div className="stack">
+      <form className="card stack" onSubmit={submit} noValidate aria-label={`Grade ${heading}, attempt ${submission.attempt}`}>
+        <div className="row row--between">
+          <h3 style={{ margin: 0 }}>{heading}</h3>
+          <StatusBadge submission={submission} />
+        </div>
+        <p className="muted small" style={{ margin: 0 }}>
+          {submission.course.title} · attempt {submission.attempt} · submitted {formatDateTime(submission.submitted_at)}
+          {submission.is_late && " · late"}
+        </p>
+        <div>
+          <AnswerText answer={submission.answer} />
+        </div>
+        <ErrorMessage error={error && !(error instanceof ApiError && error.status === 400) ? error : null} />
+        <div className="form-grid">
+          <Field label={`Score (0–${submission.max_score} points)`} errors={localScoreError ?? fields.score}>
+            <input
+              ref={scoreRef}
+              type="text"
+              inputMode="decimal"
+              required
+              aria-required="true"
+              value={score}
+              onChange={(e) => setScore(e.target.value)}
+            />
+          </Field>
+        </div>
+        <Field label="Feedback" hint="Optional; the student sees it with the grade." errors={fields.feedback}>
+          <textarea rows={3} value={feedback} onChange={(e) => setFeedback(e.target.value)} />
         </Field>
-      </div>
-      <Field label="Feedback" hint="Optional; the student sees it with the grade." errors={fields.feedback}>
-        <textarea rows={3} value={feedback} onChange={(e) => setFeedback(e.target.value)} />
-      </Field>
-      <div className="form-actions">
-        <button type="submit" disabled={busy || empty} aria-describedby={empty ? hintId : undefined}>
-          {busy ? "Saving…" : "Save grade"}
-        </button>
-        {empty && (
-          <span className="muted small" id={hintId}>
-            Enter a score to save.
-          </span>
-        )}
-      </div>
-    </form>
+        <Field
+          label="Reason"
+          hint="Optional; kept in the grade history, which only course staff see."
+          errors={fields.reason}
+        >
+          <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} />
+        </Field>
+        <div className="form-actions">
+          <button type="submit" disabled={busy || empty} aria-describedby={empty ? hintId : undefined}>
+            {busy ? "Saving…" : "Save grade"}
+          </button>
+          {empty && (
+            <span className="muted small" id={hintId}>
+              Enter a score to save.
+            </span>
+          )}
+        </div>
+      </form>
+      <GradeHistory submissionId={submission.id} version={saved} />
+    </div>
   );
 }

@@ -3,7 +3,7 @@ import { api, unwrap } from "../../api/client";
 import { useQuery } from "../../api/hooks";
 import type { Submission } from "../../api/types";
 import { Notice, QueryView } from "../../components/Status";
-import { formatDateTime, fullName } from "../../format";
+import { formatDateTime, formatPoints, fullName } from "../../format";
 import { GradeForm, submissionHeading } from "./GradeForm";
 
 const PAGE_SIZE = 50;
@@ -15,27 +15,53 @@ function nextAfter(before: Submission[], graded: number): Submission | undefined
   return rest[Math.max(index, 0)] ?? rest[0];
 }
 
+type View = "waiting" | "graded";
+
+const VIEWS: Record<View, { label: string; status: "needs_review" | "graded"; ordering: string; caption: string }> = {
+  waiting: { label: "Waiting", status: "needs_review", ordering: "submitted_at", caption: "Submissions waiting for a grade" },
+  graded: { label: "Graded", status: "graded", ordering: "-evaluated_at", caption: "Graded submissions" },
+};
+
+const VIEW_NAMES: readonly View[] = ["waiting", "graded"];
+
 /**
  * Submissions waiting for a person to grade them, oldest first: of one course, or of every
- * course taught. The oldest opens in a grade form; saving opens the next one.
+ * course taught. The oldest opens in a grade form; saving opens the next one. The "Graded"
+ * view lists graded ones, latest first, to override a grade and read its history.
  */
 export function GradingQueue({ course }: { course?: string }) {
+  const [view, setView] = useState<View>("waiting");
   const [graded, setGraded] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
+  const [overridden, setOverridden] = useState<Submission | null>(null);
+  const { status, ordering, caption } = VIEWS[view];
   const queue = useQuery(
     (signal) =>
       unwrap(
         api.GET("/api/submissions/", {
-          params: { query: { status: "needs_review", mine: "teaching", course, ordering: "submitted_at", page_size: PAGE_SIZE } },
+          params: { query: { status, mine: "teaching", course, ordering, page_size: PAGE_SIZE } },
           signal,
         }),
       ),
-    [course],
+    [course, status, ordering],
   );
+
+  function show(next: View) {
+    setView(next);
+    setSelected(null);
+    setGraded(0);
+    setOverridden(null);
+  }
 
   function onGraded(updated: Submission) {
     const current = queue.data;
     if (!current) return;
+    if (view === "graded") {
+      // A graded answer stays open, so its history shows the change just made.
+      setOverridden(updated);
+      queue.setData({ ...current, results: current.results.map((s) => (s.id === updated.id ? updated : s)) });
+      return;
+    }
     const next = nextAfter(current.results, updated.id);
     const results = current.results.filter((s) => s.id !== updated.id);
     setGraded((n) => n + 1);
@@ -54,6 +80,20 @@ export function GradingQueue({ course }: { course?: string }) {
         const open = page.results.find((s) => s.id === selected) ?? page.results[0];
         return (
           <div className="stack">
+            <div className="row" role="group" aria-label="Show">
+              {VIEW_NAMES.map((name) => (
+                <button
+                  key={name}
+                  type="button"
+                  className={name === view ? "small" : "secondary small"}
+                  aria-pressed={name === view}
+                  onClick={() => show(name)}
+                >
+                  {VIEWS[name].label}
+                </button>
+              ))}
+            </div>
+            {overridden && <Notice kind="ok">Saved the grade of {submissionHeading(overridden)}.</Notice>}
             {graded > 0 && (
               <Notice kind="ok">
                 Graded {graded} {graded === 1 ? "submission" : "submissions"}.
@@ -61,25 +101,30 @@ export function GradingQueue({ course }: { course?: string }) {
             )}
             {!open ? (
               <div className="card empty-state" role="status">
-                <h3 style={{ margin: 0 }}>Queue empty</h3>
+                <h3 style={{ margin: 0 }}>{view === "graded" ? "Nothing graded yet" : "Queue empty"}</h3>
                 <p className="muted" style={{ margin: 0 }}>
-                  {graded > 0 ? "You graded everything that was waiting." : "No answer is waiting for a grade."}
+                  {view === "graded"
+                    ? "Graded answers appear here, latest first."
+                    : graded > 0
+                      ? "You graded everything that was waiting."
+                      : "No answer is waiting for a grade."}
                 </p>
               </div>
             ) : (
               <div className="grading-layout">
                 <section aria-labelledby="queue-heading">
                   <h2 id="queue-heading" className="small-heading">
-                    {page.count} waiting, oldest first
+                    {view === "graded" ? `${page.count} graded, latest first` : `${page.count} waiting, oldest first`}
                   </h2>
                   <div className="table-wrap">
                     <table>
-                      <caption className="visually-hidden">Submissions waiting for a grade</caption>
+                      <caption className="visually-hidden">{caption}</caption>
                       <thead>
                         <tr>
                           <th scope="col">Student</th>
                           <th scope="col">Task</th>
                           {!course && <th scope="col">Course</th>}
+                          {view === "graded" && <th scope="col">Score</th>}
                           <th scope="col">Submitted</th>
                           <th scope="col">
                             <span className="visually-hidden">Open</span>
@@ -94,6 +139,7 @@ export function GradingQueue({ course }: { course?: string }) {
                               <th scope="row">{fullName(submission.student)}</th>
                               <td>{submission.task_title}</td>
                               {!course && <td>{submission.course.title}</td>}
+                              {view === "graded" && <td>{formatPoints(submission.score, submission.max_score)}</td>}
                               <td>
                                 {formatDateTime(submission.submitted_at)}
                                 {submission.is_late && " · late"}
@@ -106,7 +152,7 @@ export function GradingQueue({ course }: { course?: string }) {
                                   aria-label={`Open ${submissionHeading(submission)}`}
                                   onClick={() => setSelected(submission.id)}
                                 >
-                                  {current ? "Open" : "Grade"}
+                                  {current ? "Open" : view === "graded" ? "Review" : "Grade"}
                                 </button>
                               </td>
                             </tr>
@@ -117,7 +163,9 @@ export function GradingQueue({ course }: { course?: string }) {
                   </div>
                   {page.count > page.results.length && (
                     <p className="muted small">
-                      Showing the oldest {page.results.length}; the rest appear as you grade.
+                      {view === "graded"
+                        ? `Showing the latest ${page.results.length}.`
+                        : `Showing the oldest ${page.results.length}; the rest appear as you grade.`}
                     </p>
                   )}
                 </section>

@@ -35,6 +35,7 @@ function mockQueue(queue: Submission[]) {
     "GET /api/auth/me/": () => json(200, grace),
     "GET /api/courses/arith/": () => json(200, makeCourse([manual], { my_role: "instructor" })),
     "GET /api/submissions/": () => json(200, page(queue)),
+    "GET /api/submissions/(\\d+)/history/": () => json(200, []),
     "POST /api/submissions/(\\d+)/grade/": async (request, match) => {
       const body = (await request.json()) as { score: number; feedback: string };
       const graded = queue.find((s) => s.id === Number(match[1]))!;

@@ -1,9 +1,11 @@
-"""``manage.py learnplat_recompute_progress [--course SLUG] [--user ID]``
+"""``manage.py learnplat_recompute_progress [--course SLUG] [--user ID] | --jobs``
 
 Rebuilds TaskProgress and CourseProgress from the submissions, in chunks of students, and
 writes only the rows that differ. The incremental path keeps them right; run this after
 restoring data, importing submissions, or to prove nothing drifted (it reports the rows it
-had to change). It sends no ``course_completed`` signals.
+had to change). It sends no ``course_completed`` signals. ``--jobs`` runs the queued
+recompute jobs of large courses instead (their enqueue was lost, or no worker serves their
+queue), each in one transaction as a worker would.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from learnplat.console import ProgressBar
 from learnplat.courses.models import Course
 from learnplat.flows.progress import recompute_progress
+from learnplat.flows.recompute import run_pending_jobs
 
 
 class Command(BaseCommand):
@@ -24,8 +27,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--course", metavar="SLUG", help="Only this course.")
         parser.add_argument("--user", metavar="ID", type=int, help="Only this user (by id).")
+        parser.add_argument(
+            "--jobs", action="store_true", help="Run the queued recompute jobs and stop."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["jobs"]:
+            ran = run_pending_jobs()
+            self.stdout.write(f"Ran {ran} queued recompute job(s).")
+            return
         course = None
         if options["course"]:
             course = Course.objects.filter(slug=options["course"]).first()

@@ -158,10 +158,10 @@ describe("GradingTab", () => {
     mockApi({
       "GET /api/courses/arith/groups/": () => json(200, []),
       "POST /api/courses/arith/grading/preview/": () => json(200, PREVIEW),
-      "PATCH /api/courses/arith/": () => json(202, { ...job, state: "queued", students_done: 0 }),
+      "PATCH /api/courses/arith/": () => json(202, course(), { Location: "http://localhost/api/courses/arith/grading/jobs/5/" }),
       "GET /api/courses/arith/grading/jobs/5/": () => {
         polls += 1;
-        return json(200, { ...job, state: polls < 2 ? "running" : "done", students_done: polls < 2 ? 120 : 300 });
+        return json(200, { ...job, state: polls < 3 ? "running" : "done", students_done: polls < 3 ? 120 : 300 });
       },
     });
     const onSaved = vi.fn();
@@ -175,7 +175,7 @@ describe("GradingTab", () => {
 
     expect(await screen.findByText(/Recomputing…/)).toBeTruthy();
     await waitFor(() => expect(screen.getByText("Grading settings applied.")).toBeTruthy(), { timeout: 5000 });
-    expect(polls).toBe(2);
+    expect(polls).toBe(3);
     expect(onSaved).toHaveBeenCalled();
   }, 20_000);
 });

@@ -190,39 +190,37 @@ export function jobOf(value: unknown): RecomputeJob {
   };
 }
 
-/** Waits for a recompute job to finish; throws when it failed. */
-export async function waitForJob(
-  slug: string,
-  job: RecomputeJob,
-  onJob: (job: RecomputeJob | null) => void,
-  intervalMs = 1000,
-): Promise<void> {
-  let current = job;
+/** Polls the recompute job at `location` until it has finished; throws when it failed. */
+export async function waitForJob(location: string, onJob: (job: RecomputeJob | null) => void, intervalMs = 1000): Promise<void> {
+  const read = async () => {
+    const response = await authFetch(new Request(new URL(location, window.location.origin)));
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, body);
+    return jobOf(body);
+  };
+  let current = await read();
   onJob(current);
   while (current.state === "queued" || current.state === "running") {
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    const response = await authFetch(new Request(new URL(`/api/courses/${slug}/grading/jobs/${current.id}/`, window.location.origin)));
-    const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) throw new ApiError(response.status, body);
-    current = jobOf(body);
+    current = await read();
     onJob(current);
   }
   onJob(null);
   if (current.state === "failed") throw new Error(`The recompute failed: ${current.error || "unknown error"}.`);
 }
 
-/** The data of a write, or null when the API answered 202 and its recompute job is done. */
+/**
+ * The data of a write; when the API answered 202 (a large course), after the recompute job
+ * named by `Location` is done.
+ */
 async function settle<T>(
-  slug: string,
   call: Promise<{ data?: T; error?: unknown; response: Response }>,
   onJob: (job: RecomputeJob | null) => void,
 ): Promise<T | null> {
   const result = await call;
   if (!result.response.ok) throw new ApiError(result.response.status, result.error);
-  if (result.response.status === 202) {
-    await waitForJob(slug, jobOf(result.data), onJob);
-    return null;
-  }
+  const location = result.response.headers.get("Location");
+  if (result.response.status === 202 && location) await waitForJob(location, onJob);
   return result.data ?? null;
 }
 
@@ -243,13 +241,13 @@ export async function applyDraft(
   onJob: (job: RecomputeJob | null) => void,
 ): Promise<void> {
   const patchCourse = (body: { grading_scheme?: GradingScheme; letter_grades?: LetterGrade[] }) =>
-    settle(slug, api.PATCH("/api/courses/{slug}/", { params: { path: { slug } }, body }), onJob);
+    settle(api.PATCH("/api/courses/{slug}/", { params: { path: { slug } }, body }), onJob);
   const schemeChanges = draft.scheme !== current.scheme;
   if (schemeChanges && draft.scheme === "points") await patchCourse({ grading_scheme: "points" });
 
   const kept = new Set(draft.groups.flatMap((g) => (g.id === undefined ? [] : [g.id])));
   for (const group of current.groups.filter((g) => !kept.has(g.id))) {
-    await settle(slug, api.DELETE("/api/courses/{slug}/groups/{id}/", { params: { path: { slug, id: group.id } } }), onJob);
+    await settle(api.DELETE("/api/courses/{slug}/groups/{id}/", { params: { path: { slug, id: group.id } } }), onJob);
   }
   const before = new Map(current.groups.map((g) => [g.id, g]));
   const updates = draft.groups
@@ -259,7 +257,6 @@ export async function applyDraft(
     .sort((a, b) => number(a.draft.weight) - a.old.weight - (number(b.draft.weight) - b.old.weight));
   for (const { draft: g } of updates) {
     await settle(
-      slug,
       api.PATCH("/api/courses/{slug}/groups/{id}/", {
         params: { path: { slug, id: g.id! } },
         body: { name: g.name.trim(), weight: number(g.weight), drop_lowest: number(g.dropLowest) },
@@ -270,14 +267,13 @@ export async function applyDraft(
   const ids = new Map(draft.groups.flatMap((g) => (g.id === undefined ? [] : [[g.key, g.id] as const])));
   for (const g of draft.groups.filter((group) => group.id === undefined)) {
     const created = await settle(
-      slug,
       api.POST("/api/courses/{slug}/groups/", {
         params: { path: { slug } },
         body: { name: g.name.trim(), weight: number(g.weight), drop_lowest: number(g.dropLowest) },
       }),
       onJob,
     );
-    // A group created through a recompute job is found by its name, unique in the course.
+    // An answer without a body (a host serializer may give none) is found by the unique name.
     const id = created?.id ?? (await groupIdByName(slug, g.name.trim()));
     if (id !== undefined) ids.set(g.key, id);
   }
@@ -285,7 +281,7 @@ export async function applyDraft(
     const key = draft.taskGroups[task.id] ?? "";
     const group = key === "" ? null : (ids.get(key) ?? null);
     if (group !== task.group) {
-      await settle(slug, api.PATCH("/api/tasks/{id}/", { params: { path: { id: task.id } }, body: { group } }), onJob);
+      await settle(api.PATCH("/api/tasks/{id}/", { params: { path: { id: task.id } }, body: { group } }), onJob);
     }
   }
   const letters = draftLetters(draft);
