@@ -41,7 +41,8 @@ def grading_changed(*, course: Course, by: Any, kind: GradingChangeKind | str) -
     The one place the configuration flows hand such a change on from: on a large course
     the recompute becomes a background job (:mod:`learnplat.flows.recompute`).
     """
-    progress.refresh_course_totals(course=course, by=by, kind=str(kind))
+    # The request's user becomes the job's requester in RecomputeJobsMixin.
+    progress.refresh_course_totals(course=course)
 
 
 def lock_course(course: Course) -> Course:
