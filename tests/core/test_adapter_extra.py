@@ -23,8 +23,9 @@ from rest_framework.test import APIClient
 from learnplat.accounts.serializers import AdminUserSerializer, RegisterSerializer, UserSerializer
 from learnplat.adapter import DefaultAdapter, GroupRolesAdapter
 from learnplat.api import LearnplatViewMixin
-from learnplat.courses.models import Course, Enrollment, Extension, Task
+from learnplat.courses.models import AssignmentGroup, Course, Enrollment, Extension, Task
 from learnplat.courses.serializers import (
+    AssignmentGroupSerializer,
     CourseCreateSerializer,
     CourseSerializer,
     EnrollmentCreateSerializer,
@@ -73,6 +74,8 @@ HOST_SERIALIZERS = {
     "task_create": with_note(TaskSerializer),
     "task_update": with_note(TaskSerializer),
     "task_reorder": with_note(TaskReorderSerializer),
+    "assignment_group_create": with_note(AssignmentGroupSerializer),
+    "assignment_group_update": with_note(AssignmentGroupSerializer),
     "enrollment_create": with_note(EnrollmentCreateSerializer),
     "extension_create": with_note(ExtensionCreateSerializer),
     "submission_create": with_note(SubmitSerializer),
@@ -236,6 +239,24 @@ CASES: dict[str, Case] = {
             "post",
             "/api/courses/intro/tasks/reorder/",
             {"order": [w["task"].pk]},
+        ),
+        200,
+    ),
+    "assignment_group_create": Case(
+        lambda: AssignmentGroup,
+        lambda w: Request(
+            client_for(w["instructor"]), "post", "/api/courses/intro/groups/", {"name": "Quizzes"}
+        ),
+        201,
+    ),
+    "assignment_group_update": Case(
+        lambda: AssignmentGroup,
+        lambda w: Request(
+            client_for(w["instructor"]),
+            "patch",
+            "/api/courses/intro/groups/"
+            f"{AssignmentGroup.objects.create(course=w['course'], name='Labs').pk}/",
+            {"weight": 10},
         ),
         200,
     ),

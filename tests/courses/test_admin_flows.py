@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from learnplat.courses.models import Course, Enrollment, Extension, Task
+from learnplat.courses.models import AssignmentGroup, Course, Enrollment, Extension, Task
 from learnplat.flows import authoring as authoring_flow
 from learnplat.roles import Role
 from tests.courses.conftest import World
@@ -68,6 +68,8 @@ def test_a_course_added_in_the_admin_gets_its_creator_as_instructor(
             "grading_policy": "best",
             "grading_scheme": "points",
             "enrollment_open": "on",
+            "assignment_groups-TOTAL_FORMS": "0",
+            "assignment_groups-INITIAL_FORMS": "0",
             "tasks-TOTAL_FORMS": "0",
             "tasks-INITIAL_FORMS": "0",
             "enrollments-TOTAL_FORMS": "0",
@@ -232,3 +234,81 @@ def test_a_task_stays_in_its_course(site: Client, world: World) -> None:
     assert response.status_code == 302
     world.task.refresh_from_db()
     assert world.task.course == world.course
+
+
+def test_inline_groups_go_through_the_grading_config_flows(
+    site: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learnplat.flows import grading_config as grading_config_flow
+
+    calls: list[str] = []
+    for name in ("create_group", "update_group", "delete_group"):
+        real = getattr(grading_config_flow, name)
+
+        def spy(*, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            calls.append(_name)
+            return _real(**kwargs)
+
+        monkeypatch.setattr(grading_config_flow, name, spy)
+    kept = AssignmentGroup.objects.create(course=world.course, name="Homework", weight=40)
+    gone = AssignmentGroup.objects.create(course=world.course, name="Old", weight=5)
+    page = site.get(reverse("admin:learnplat_courses_course_change", args=[world.course.pk]))
+    [formset] = [
+        f.formset
+        for f in page.context["inline_admin_formsets"]
+        if f.formset.model is AssignmentGroup
+    ]
+    index = {f.instance.pk: i for i, f in enumerate(formset.forms)}
+
+    response = _course_change(
+        site,
+        world.course,
+        **{
+            f"assignment_groups-{index[kept.pk]}-weight": "45",
+            f"assignment_groups-{index[gone.pk]}-DELETE": "on",
+            "assignment_groups-TOTAL_FORMS": "3",
+            "assignment_groups-2-name": "Exams",
+            "assignment_groups-2-weight": "50",
+            "assignment_groups-2-drop_lowest": "0",
+            "assignment_groups-2-position": "",
+            "grading_scheme": "weighted",
+            "letter_grades": '[{"letter": "A", "min_percent": 90}]',
+        },
+    )
+
+    assert response.status_code == 302
+    assert sorted(calls) == ["create_group", "delete_group", "update_group"]
+    assert sorted(
+        AssignmentGroup.objects.filter(course=world.course).values_list("name", "weight")
+    ) == [("Exams", 50.0), ("Homework", 45.0)]
+    world.course.refresh_from_db()
+    assert world.course.grading_scheme == "weighted"
+    assert world.course.letter_grades == [{"letter": "A", "min_percent": 90.0}]
+
+
+def test_the_admin_refuses_a_bad_letter_scale_and_heavy_groups(site: Client, world: World) -> None:
+    bad = _course_change(site, world.course, letter_grades='[{"letter": "A", "min_percent": 190}]')
+    assert bad.status_code == 200
+    assert "letter_grades" in bad.context["adminform"].form.errors
+    Course.objects.filter(pk=world.course.pk).update(grading_scheme="weighted")
+    AssignmentGroup.objects.create(course=world.course, name="Homework", weight=80)
+    heavy = _course_change(
+        site,
+        world.course,
+        **{
+            "assignment_groups-TOTAL_FORMS": "2",
+            "assignment_groups-1-name": "Exams",
+            "assignment_groups-1-weight": "30",
+            "assignment_groups-1-drop_lowest": "0",
+        },
+    )
+    assert any("add up to 110" in m for m in _messages(heavy))
+    assert not AssignmentGroup.objects.filter(name="Exams").exists()
+
+
+def test_the_task_form_offers_only_the_course_groups(site: Client, world: World) -> None:
+    ours = AssignmentGroup.objects.create(course=world.course, name="Ours")
+    AssignmentGroup.objects.create(course=world.other_course, name="Theirs")
+    page = site.get(reverse("admin:learnplat_courses_task_change", args=[world.task.pk]))
+    offered = page.context["adminform"].form.fields["group"].queryset
+    assert list(offered) == [ours]

@@ -87,6 +87,8 @@ def test_representation(world: World) -> None:
         "enrollment_open",
         "capacity",
         "grading_policy",
+        "grading_scheme",
+        "letter_grades",
         "published_at",
         "instructors",
         "task_count",

@@ -26,6 +26,7 @@ TASK_KEYS = {
     "position",
     "max_score",
     "weight",
+    "group",
     "opens_at",
     "due_at",
     "closes_at",

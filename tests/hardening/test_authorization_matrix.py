@@ -29,7 +29,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 import learnplat.urls
-from learnplat.courses.models import Extension
+from learnplat.courses.models import AssignmentGroup, Extension
 from learnplat.flows.regrade_requests import file_request
 from learnplat.submissions.models import RegradeRequest, Submission
 from tests.factories import (
@@ -49,6 +49,7 @@ class World(SharedWorld):
 
     submission: Submission | None = None
     extension: Extension | None = None
+    group: AssignmentGroup | None = None
     refresh: dict[str, str] = field(default_factory=dict)
 
 
@@ -80,7 +81,14 @@ def world(world: SharedWorld) -> World:
         task=task,
         due_at=timezone.now() + timedelta(days=3),
     )
-    return World(**world.fields(), submission=submission, extension=extension, refresh=refresh)
+    group = AssignmentGroup.objects.create(course=world.course, name="Homework", weight=40)
+    return World(
+        **world.fields(),
+        submission=submission,
+        extension=extension,
+        group=group,
+        refresh=refresh,
+    )
 
 
 # -- what each operation sends ----------------------------------------------------------------
@@ -106,6 +114,11 @@ def manual_task_kwargs(w: World) -> dict[str, Any]:
     w.task.release = "manual"
     w.task.save(update_fields=["release"])
     return {"pk": w.task.pk}
+
+
+def group_kwargs(w: World) -> dict[str, Any]:
+    assert w.group is not None
+    return {"slug": w.course.slug, "pk": w.group.pk}
 
 
 def submission_kwargs(w: World) -> dict[str, Any]:
@@ -232,6 +245,27 @@ TABLE: dict[tuple[str, str], Row] = {
         kwargs=course_kwargs,
         body=lambda w, role: {"order": [w.hidden_task.pk, w.task.pk]},
     ),
+    # Assignment groups: members read, staff write, non-members of the course get 404.
+    ("course-groups", "GET"): Row("401  404 200 200 200  404  200  200", kwargs=course_kwargs),
+    ("course-groups", "POST"): Row(
+        "401  404 403 403 201  404  201  201",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"name": f"Group of {role}", "weight": 10},
+    ),
+    ("course-group-detail", "GET"): Row("401  404 200 200 200  404  200  200", kwargs=group_kwargs),
+    ("course-group-detail", "PUT"): Row(
+        "401  404 403 403 200  404  200  200",
+        kwargs=group_kwargs,
+        body=lambda w, role: {"name": "Quizzes", "weight": 30, "drop_lowest": 1, "position": 1},
+    ),
+    ("course-group-detail", "PATCH"): Row(
+        "401  404 403 403 200  404  200  200",
+        kwargs=group_kwargs,
+        body=lambda w, role: {"drop_lowest": 2},
+    ),
+    ("course-group-detail", "DELETE"): Row(
+        "401  404 403 403 204  404  204  204", kwargs=group_kwargs
+    ),
     ("course-extensions", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
     ("course-extensions", "POST"): Row(
         "401  403 403 403 201  403  201  201",
@@ -353,6 +387,24 @@ VARIANTS: dict[tuple[str, str, str], Row] = {
     ),
     ("course-gradebook", "GET", "other-course"): Row(
         "401  403 403 403 403  200  403  200", kwargs=lambda w: {"slug": w.other_course.slug}
+    ),
+    # A draft's groups: its staff only; its enrolled student cannot see the draft at all.
+    ("course-groups", "GET", "draft"): Row(
+        "404  404 404 404 200  404  200  200", kwargs=draft_kwargs
+    ),
+    # Another instructor's course: its groups are not theirs to read or change.
+    ("course-groups", "POST", "other-course"): Row(
+        "401  404 404 404 404  201  404  201",
+        kwargs=lambda w: {"slug": w.other_course.slug},
+        body=lambda w, role: {"name": f"Group of {role}"},
+    ),
+    # A group of another course under this course's slug: not found, for everyone.
+    ("course-group-detail", "GET", "wrong-course"): Row(
+        "401  404 404 404 404  404  404  404",
+        kwargs=lambda w: {
+            "slug": w.course.slug,
+            "pk": AssignmentGroup.objects.create(course=w.other_course, name="Theirs").pk,
+        },
     ),
     ("course-tasks-reorder", "POST", "draft"): Row(
         "404  404 404 404 200  404  200  200",

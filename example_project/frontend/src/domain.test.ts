@@ -15,6 +15,7 @@ function task(id: number, extra: Partial<Task> = {}): Task {
     position: id,
     max_score: 1,
     weight: 1,
+    group: null,
     opens_at: null,
     due_at: null,
     closes_at: null,

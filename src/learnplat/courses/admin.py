@@ -4,8 +4,11 @@ Every save and delete goes through the same flow as the API (inside the admin's
 transaction), so the flows alone decide when progress and lateness follow a change:
 
 - courses: ``authoring.create_course`` (the admin who adds a course becomes its instructor,
-  as every course keeps one), ``update_course``, and the "Publish" and "Archive" actions
-  (``authoring.publish`` / ``archive``); the slug and status are read-only on the form;
+  as every course keeps one), ``update_course`` (grading scheme and letter grades too), and
+  the "Publish" and "Archive" actions (``authoring.publish`` / ``archive``); the slug and
+  status are read-only on the form;
+- assignment groups, inline on their course: ``grading_config.create_group``,
+  ``update_group``, ``delete_group``; a task's form offers only its course's groups;
 - tasks, on their page and inline: ``authoring.create_task``, ``update_task``,
   ``delete_task(s)``; a task stays in its course, as in the API;
 - enrollments, on their page and inline: ``enrollment.add_enrollment`` (a new member, a
@@ -32,13 +35,21 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from learnplat.courses.choices import CourseRole, EnrollmentStatus, ReleaseMode
-from learnplat.courses.models import TASK_AUTHORED_FIELDS, Course, Enrollment, Extension, Task
-from learnplat.courses.validation import clean_task
+from learnplat.courses.models import (
+    TASK_AUTHORED_FIELDS,
+    AssignmentGroup,
+    Course,
+    Enrollment,
+    Extension,
+    Task,
+)
+from learnplat.courses.validation import check_group_fields, clean_letter_grades, clean_task
 from learnplat.exceptions import InvalidInput
 from learnplat.flowadmin import FlowAdminMixin
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
+from learnplat.flows import grading_config as grading_config_flow
 from learnplat.flows import release as release_flow
 
 
@@ -90,8 +101,23 @@ class TaskAdminForm(forms.ModelForm):
         model = Task
         fields = ("course", *TASK_AUTHORED_FIELDS)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A task counts only in a group of its own course (a new task on the task page
+        # picks its course in the same form: clean() checks the pair).
+        course_id = self.instance.course_id if self.instance.course_id else None
+        if "group" in self.fields and course_id is not None:
+            group_field: Any = self.fields["group"]
+            group_field.queryset = AssignmentGroup.objects.filter(course_id=course_id)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        course_for_group = cleaned.get("course") or getattr(self.instance, "course", None)
+        if cleaned.get("group") is not None and course_for_group is not None:
+            try:
+                authoring_flow.course_group(course_for_group, cleaned["group"])
+            except InvalidInput as exc:
+                _add_errors(self, exc)
         fields = {name: cleaned[name] for name in _VALIDATED_FIELDS if name in cleaned}
         current = self.instance if self.instance.pk else None
         try:
@@ -123,7 +149,7 @@ def _save_task(form: forms.ModelForm, *, course: Course, by: Any = None) -> Task
     prerequisites = form.cleaned_data.get("prerequisites")
     if form.instance.pk is None:
         return authoring_flow.create_task(
-            course=course, prerequisites=list(prerequisites or ()), **fields
+            course=course, prerequisites=list(prerequisites or ()), by=by, **fields
         )
     changed = _changed(form, authoring_flow.TASK_FIELDS)
     if "kind" in changed or "config" in changed:
@@ -142,10 +168,85 @@ def _save_task(form: forms.ModelForm, *, course: Course, by: Any = None) -> Task
 class TaskInline(admin.TabularInline):
     model = Task
     form = TaskAdminForm
-    fields = ("position", "title", "kind", "max_score", "is_published")
+    fields = ("position", "title", "kind", "max_score", "group", "is_published")
     extra = 0
     show_change_link = True
     ordering = ("position", "id")
+
+
+_GROUP_FIELDS = ("name", "weight", "drop_lowest", "position")
+
+
+class AssignmentGroupAdminForm(forms.ModelForm):
+    """Checks a group's own fields by the API's rule; the flows check the name and the
+    weight total against the course's other groups."""
+
+    class Meta:
+        model = AssignmentGroup
+        fields = _GROUP_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Empty: after the course's last group, as in the API.
+        self.fields["position"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        given = {
+            name: cleaned[name] for name in ("name", "weight", "drop_lowest") if name in cleaned
+        }
+        try:
+            cleaned.update(check_group_fields(**given))
+        except InvalidInput as exc:
+            _add_errors(self, exc)
+        return cleaned
+
+    def validate_unique(self) -> None:
+        # Under the course lock, by the flow: two saves cannot both pass a check made here.
+        return
+
+
+class AssignmentGroupInline(admin.TabularInline):
+    model = AssignmentGroup
+    form = AssignmentGroupAdminForm
+    fields = _GROUP_FIELDS
+    extra = 0
+    ordering = ("position", "id")
+
+
+def _save_group_inline(formset: BaseInlineFormSet, course: Course, by: Any) -> None:
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        if _deleted(formset, form):
+            grading_config_flow.delete_group(group=form.instance, by=by)
+            formset.deleted_objects.append(form.instance)
+        elif form.has_changed():
+            group = AssignmentGroup.objects.select_related("course").get(pk=form.instance.pk)
+            changed = _changed(form, frozenset(_GROUP_FIELDS))
+            _adopt(form.instance, grading_config_flow.update_group(group=group, by=by, **changed))
+            formset.changed_objects.append((form.instance, form.changed_data))
+    for form in formset.extra_forms:
+        if form.has_changed() and not _deleted(formset, form):
+            values = {name: form.cleaned_data[name] for name in _GROUP_FIELDS}
+            if values["position"] is None:
+                del values["position"]
+            _adopt(form.instance, grading_config_flow.create_group(course=course, by=by, **values))
+            formset.new_objects.append(form.instance)
+
+
+class CourseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        # The fields the authoring flows take, in the model's order.
+        fields = tuple(
+            f.name for f in Course._meta.fields if f.name in authoring_flow.COURSE_FIELDS
+        )
+
+    def clean_letter_grades(self) -> Any:
+        try:
+            return clean_letter_grades(self.cleaned_data.get("letter_grades"))
+        except InvalidInput as exc:
+            raise forms.ValidationError(_messages(exc.errors["letter_grades"])) from None
 
 
 class EnrollmentAdminForm(forms.ModelForm):
@@ -216,12 +317,13 @@ def _save_enrollment_inline(formset: BaseInlineFormSet, course: Course) -> None:
 
 @admin.register(Course)
 class CourseAdmin(FlowAdminMixin, admin.ModelAdmin):
-    list_display = ("title", "slug", "status", "enrollment_open", "capacity", "created")
-    list_filter = ("status", "enrollment_open", "grading_policy")
+    form = CourseAdminForm
+    list_display = ("title", "slug", "status", "grading_scheme", "enrollment_open", "created")
+    list_filter = ("status", "enrollment_open", "grading_policy", "grading_scheme")
     search_fields = ("title", "slug", "description")
     readonly_fields = ("status", "published_at", "created", "modified")
     date_hierarchy = "created"
-    inlines = (TaskInline, EnrollmentInline)
+    inlines = (TaskInline, EnrollmentInline, AssignmentGroupInline)
     actions = ["publish", "archive"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -236,7 +338,8 @@ class CourseAdmin(FlowAdminMixin, admin.ModelAdmin):
         fields = authoring_flow.COURSE_FIELDS
         if change:
             course = Course.objects.get(pk=obj.pk)
-            saved = authoring_flow.update_course(course=course, **_changed(form, fields))
+            changed = _changed(form, fields)
+            saved = authoring_flow.update_course(course=course, by=request.user, **changed)
         else:
             values = {name: form.cleaned_data[name] for name in fields if name in form.fields}
             saved = authoring_flow.create_course(creator=request.user, **values)
@@ -248,7 +351,9 @@ class CourseAdmin(FlowAdminMixin, admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        if formset.model is Task:
+        if formset.model is AssignmentGroup:
+            _save_group_inline(formset, form.instance, request.user)
+        elif formset.model is Task:
             _save_task_inline(formset, form.instance, request.user)
         elif formset.model is Enrollment:
             _save_enrollment_inline(formset, form.instance)

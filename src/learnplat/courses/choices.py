@@ -56,3 +56,15 @@ class EnrollmentStatus(models.TextChoices):
 class LatePer(models.TextChoices):
     HOUR = "hour", _("Hour")
     DAY = "day", _("Day")
+
+
+class GradingChangeKind(models.TextChoices):
+    """What a grading-relevant change was (``flows.grading_config.grading_changed``)."""
+
+    SCHEME = "scheme", _("Grading scheme")
+    POLICY = "policy", _("Grading policy (best or latest attempt)")
+    LETTERS = "letters", _("Letter grades")
+    GROUP_CREATED = "group_created", _("Assignment group created")
+    GROUP_UPDATED = "group_updated", _("Assignment group changed")
+    GROUP_DELETED = "group_deleted", _("Assignment group deleted")
+    TASK = "task", _("Task's worth or group")

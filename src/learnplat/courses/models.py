@@ -169,6 +169,7 @@ TASK_AUTHORED_FIELDS = (
     "position",
     "max_score",
     "weight",
+    "group",
     "opens_at",
     "due_at",
     "closes_at",

@@ -21,18 +21,27 @@ from learnplat.courses.models import (
     SLUG_MAX_LENGTH,
     TASK_AUTHORED_FIELDS,
     TASK_KIND_MAX_LENGTH,
+    AssignmentGroup,
     Course,
     Enrollment,
     Extension,
     Task,
 )
 from learnplat.courses.querysets import attach_prerequisite_ids, sees_all_tasks
-from learnplat.courses.validation import check_description, clean_task
+from learnplat.courses.validation import (
+    GROUP_NAME_MAX_LENGTH,
+    LETTER_MAX_LENGTH,
+    check_description,
+    check_group_fields,
+    clean_letter_grades,
+    clean_task,
+)
 from learnplat.evaluation.registry import UnknownKind, available_kinds, get_evaluator
 from learnplat.exceptions import InvalidInput
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
+from learnplat.flows import grading_config as grading_config_flow
 from learnplat.querysets import annotation
 from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
@@ -47,6 +56,7 @@ from learnplat.serializers import (
 )
 
 __all__ = [
+    "AssignmentGroupSerializer",
     "CourseCreateSerializer",
     "CourseDetailSerializer",
     "CourseSerializer",
@@ -56,6 +66,7 @@ __all__ = [
     "ExtensionCreateSerializer",
     "ExtensionSerializer",
     "LatePolicySerializer",
+    "LetterCutOffSerializer",
     "TaskReorderSerializer",
     "TaskSerializer",
 ]
@@ -131,6 +142,18 @@ class PrerequisitesField(serializers.ListField):
         return list(data)
 
 
+@extend_schema_field({"type": "integer", "nullable": True})
+class TaskGroupField(serializers.PrimaryKeyRelatedField):
+    """An assignment group of the task's course by id, or null; groups of other courses
+    are "not found", as unknown ids are."""
+
+    def get_queryset(self) -> Any:
+        parent: Any = self.parent
+        instance = getattr(parent, "instance", None)
+        course = instance.course if isinstance(instance, Task) else self.context.get("course")
+        return AssignmentGroup.objects.filter(course=course)
+
+
 class TaskSerializer(
     CompleteResponseMixin, RejectUnknownFieldsMixin, serializers.ModelSerializer[Task]
 ):
@@ -155,6 +178,11 @@ class TaskSerializer(
         help_text="The part of config students may see (choices, ...)."
     )
     late_policy = LatePolicyField(required=False)
+    group = TaskGroupField(
+        required=False,
+        allow_null=True,
+        help_text="The id of the course's assignment group the task counts in; null: none.",
+    )
     prerequisites: serializers.ListField = PrerequisitesField(
         help_text="Ids of tasks of the same course to complete first (no cycles)."
     )
@@ -214,7 +242,12 @@ class TaskSerializer(
         return data
 
     def create(self, validated_data: dict[str, Any]) -> Task:
-        task = call_flow(authoring_flow.create_task, validated_data, course=self.context["course"])
+        task = call_flow(
+            authoring_flow.create_task,
+            validated_data,
+            course=self.context["course"],
+            by=_caller(self),
+        )
         return self._with_prerequisite_ids(task)
 
     def update(self, instance: Task, validated_data: dict[str, Any]) -> Task:
@@ -257,15 +290,34 @@ class CourseTaskInputSerializer(TaskSerializer):
     )
 
     class Meta(TaskSerializer.Meta):
+        # A new course has no assignment groups yet.
         fields = tuple(
             f
             for f in TaskSerializer.Meta.fields
-            if f not in {"id", "course", "released_at", "public_config"}
+            if f not in {"id", "course", "released_at", "public_config", "group"}
         )
         read_only_fields = ()
 
 
 # -- courses ---------------------------------------------------------------------------------
+
+
+class LetterCutOffSerializer(serializers.Serializer[Any]):
+    """One cut-off of a letter scale: percents from ``min_percent`` up earn ``letter``."""
+
+    letter = serializers.CharField(max_length=LETTER_MAX_LENGTH)
+    min_percent = serializers.FloatField(min_value=0, max_value=100)
+
+
+@extend_schema_field(LetterCutOffSerializer(many=True))
+class LetterGradesField(serializers.JSONField):
+    """``letter_grades``; validated by :func:`learnplat.courses.validation.clean_letter_grades`."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return clean_letter_grades(super().to_internal_value(data))
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.errors["letter_grades"]) from None
 
 
 class CourseSerializer(
@@ -285,6 +337,11 @@ class CourseSerializer(
     my_role = serializers.SerializerMethodField(
         help_text="The caller's active role in the course, or null."
     )
+    letter_grades = LetterGradesField(
+        required=False,
+        help_text="Letter cut-offs, highest first (strictly decreasing min_percent from 0 to "
+        "100, each letter once); [] for none.",
+    )
 
     class Meta:
         model = Course
@@ -296,6 +353,8 @@ class CourseSerializer(
             "enrollment_open",
             "capacity",
             "grading_policy",
+            "grading_scheme",
+            "letter_grades",
             "published_at",
             "instructors",
             "task_count",
@@ -338,7 +397,9 @@ class CourseSerializer(
         return self._my_role(course)
 
     def update(self, instance: Course, validated_data: dict[str, Any]) -> Course:
-        return call_flow(authoring_flow.update_course, validated_data, course=instance)
+        return call_flow(
+            authoring_flow.update_course, validated_data, course=instance, by=_caller(self)
+        )
 
     def to_representation(self, instance: Course) -> dict[str, Any]:
         # The catalog's 20 courses, field by field as DRF writes them but without its
@@ -354,6 +415,8 @@ class CourseSerializer(
             "enrollment_open": course.enrollment_open,
             "capacity": course.capacity,
             "grading_policy": course.grading_policy,
+            "grading_scheme": course.grading_scheme,
+            "letter_grades": course.letter_grades,
             "published_at": datetime_json(course.published_at),
             "instructors": self.get_instructors(course),
             "task_count": self.get_task_count(course),
@@ -405,6 +468,60 @@ class CourseCreateSerializer(CourseSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Course:
         return call_flow(authoring_flow.create_course, validated_data, creator=_caller(self))
+
+
+# -- assignment groups -----------------------------------------------------------------------
+
+
+class AssignmentGroupSerializer(
+    CompleteResponseMixin, RejectUnknownFieldsMixin, serializers.ModelSerializer[AssignmentGroup]
+):
+    """An assignment group of a course: under ``weighted`` it weighs ``weight`` percent of
+    the course; under both schemes it drops each student's ``drop_lowest`` lowest task
+    percentages (never its last task)."""
+
+    name = serializers.CharField(max_length=GROUP_NAME_MAX_LENGTH)
+
+    class Meta:
+        model = AssignmentGroup
+        fields = ("id", "name", "weight", "drop_lowest", "position")
+        read_only_fields = ("id",)
+        extra_kwargs = {
+            "weight": {
+                "required": False,
+                "help_text": "Percent of the course under the weighted scheme (0 to 100; the "
+                "groups' weights add up to at most 100, what is left weighs the tasks outside "
+                "any group). Default 0.",
+            },
+            "drop_lowest": {
+                "required": False,
+                "help_text": "How many of each student's lowest task percentages the group "
+                "drops (never its last task). Default 0.",
+            },
+            "position": {"required": False, "help_text": "Order in the course; default: last."},
+        }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        checked = {k: attrs[k] for k in ("name", "weight", "drop_lowest") if k in attrs}
+        # InvalidInput is a ValidationError: DRF reports it as these fields' errors.
+        return {**attrs, **check_group_fields(**checked)}
+
+    def get_validators(self) -> list[Any]:
+        # The unique (course, name) constraint is checked by the flow under the course lock.
+        return []
+
+    def create(self, validated_data: dict[str, Any]) -> AssignmentGroup:
+        return call_flow(
+            grading_config_flow.create_group,
+            validated_data,
+            course=self.context["course"],
+            by=_caller(self),
+        )
+
+    def update(self, instance: AssignmentGroup, validated_data: dict[str, Any]) -> AssignmentGroup:
+        return call_flow(
+            grading_config_flow.update_group, validated_data, group=instance, by=_caller(self)
+        )
 
 
 # -- enrollments -----------------------------------------------------------------------------

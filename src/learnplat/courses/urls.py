@@ -6,6 +6,7 @@
 | ``course-publish``, ``course-archive``, ``course-enroll`` | ``courses/{slug}/<action>/`` |
 | ``course-enrollments``, ``course-tasks``, ``course-extensions`` | ``courses/{slug}/<list>/`` |
 | ``course-tasks-reorder`` | ``courses/{slug}/tasks/reorder/`` |
+| ``course-groups`` / ``course-group-detail`` | ``courses/{slug}/groups/``, ``.../groups/{id}/`` |
 | ``task-detail`` | ``tasks/{id}/`` |
 | ``extension-detail`` | ``extensions/{id}/`` (DELETE only) |
 """
@@ -18,6 +19,7 @@ from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
 from learnplat.courses.views import (
+    AssignmentGroupViewSet,
     CourseTaskViewSet,
     CourseViewSet,
     EnrollmentViewSet,
@@ -47,6 +49,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "courses/<slug:slug>/tasks/reorder/",
         CourseTaskViewSet.as_view({"post": "reorder"}),
         name="course-tasks-reorder",
+    ),
+    path(
+        "courses/<slug:slug>/groups/",
+        AssignmentGroupViewSet.as_view(_LIST_CREATE),
+        name="course-groups",
+    ),
+    path(
+        "courses/<slug:slug>/groups/<int:pk>/",
+        AssignmentGroupViewSet.as_view(
+            {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="course-group-detail",
     ),
     path(
         "courses/<slug:slug>/extensions/",

@@ -31,6 +31,8 @@ from learnplat.evaluation.registry import UnknownKind, available_kinds, get_eval
 from learnplat.exceptions import InvalidInput
 
 LATE_POLICY_KEYS = ("deduction_percent", "per", "floor_percent")
+#: The longest assignment group name (``AssignmentGroup.name``).
+GROUP_NAME_MAX_LENGTH = 100
 LATE_PER_VALUES = tuple(LatePer.values)
 
 Errors = dict[str, Any]
@@ -154,6 +156,39 @@ def clean_task(fields: Mapping[str, Any], *, current: Any = None) -> dict[str, A
             cleaned["config"] = clean_config(value("kind", ""), value("config", {}))
         except InvalidInput as exc:
             errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return cleaned
+
+
+def check_group_fields(
+    *, name: Any = None, weight: Any = None, drop_lowest: Any = None
+) -> dict[str, Any]:
+    """The fields of an assignment group that are given (not None): a non-blank ``name`` of
+    at most :data:`GROUP_NAME_MAX_LENGTH` characters, a ``weight`` from 0 to 100, a whole
+    ``drop_lowest`` of at least 0. Returns them cleaned; 400 on each bad field otherwise.
+    Uniqueness and the weight total need the database: ``flows.grading_config`` checks
+    them."""
+    errors: Errors = {}
+    cleaned: dict[str, Any] = {}
+    if name is not None:
+        text = name.strip() if isinstance(name, str) else ""
+        if not text:
+            errors["name"] = ["This field may not be blank."]
+        elif len(text) > GROUP_NAME_MAX_LENGTH:
+            errors["name"] = [
+                f"Ensure this field has no more than {GROUP_NAME_MAX_LENGTH} characters."
+            ]
+        cleaned["name"] = text
+    if weight is not None:
+        percent = _percent(weight)
+        if percent is None:
+            errors["weight"] = ["A number from 0 to 100 (percent of the course)."]
+        cleaned["weight"] = percent
+    if drop_lowest is not None:
+        if isinstance(drop_lowest, bool) or not isinstance(drop_lowest, int) or drop_lowest < 0:
+            errors["drop_lowest"] = ["A whole number of at least 0."]
+        cleaned["drop_lowest"] = drop_lowest
     if errors:
         raise InvalidInput(errors)
     return cleaned

@@ -8,7 +8,7 @@ lists every key with its default. Objects a caller may not see answer 404.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -27,7 +27,7 @@ from rest_framework.serializers import BaseSerializer
 from learnplat.api import LearnplatViewMixin
 from learnplat.conf import settings
 from learnplat.courses.filters import CourseFilter, EnrollmentFilter, ExtensionFilter
-from learnplat.courses.models import Course, Enrollment, Extension, Task
+from learnplat.courses.models import AssignmentGroup, Course, Enrollment, Extension, Task
 from learnplat.courses.permissions import IsCourseInstructor, IsCourseMember, IsCourseStaff
 from learnplat.courses.querysets import (
     attach_prerequisite_ids,
@@ -35,6 +35,7 @@ from learnplat.courses.querysets import (
     sees_all_tasks,
 )
 from learnplat.courses.serializers import (
+    AssignmentGroupSerializer,
     CourseCreateSerializer,
     CourseDetailSerializer,
     CourseSerializer,
@@ -50,9 +51,11 @@ from learnplat.filters import FilterBackend
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
+from learnplat.flows import grading_config as grading_config_flow
 from learnplat.flows import release as release_flow
 from learnplat.flows.recompute import RecomputeJobsMixin
 from learnplat.permissions import AllowAny, IsAuthenticated, IsInstructor
+from learnplat.roles import is_platform_admin
 from learnplat.schema import PAGE_NOT_FOUND, error_responses, recompute_accepted
 
 SLUG_PARAMETER = OpenApiParameter(
@@ -447,6 +450,151 @@ class CourseTaskViewSet(RecomputeJobsMixin, CourseChildViewSet):
         course = serializer.save()
         page = self.paginate_queryset(self.course_queryset(course))
         return self.get_paginated_response(self.response_serializer(page, many=True).data)
+
+
+GROUP_ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The assignment group's id."
+)
+_GROUP_WRITE_400 = (
+    "Invalid input: a field out of range (`weight` 0 to 100, `drop_lowest` at least 0), a "
+    "`name` the course already has, or, under the `weighted` scheme, group weights that "
+    "would add up to more than 100 (on `weight`, naming the sum)."
+)
+
+
+def _group_errors(*codes: int) -> dict[int, Any]:
+    descriptions = {
+        404: "The course is not visible to you, you are not a member of it, or it has no such "
+        "group."
+    }
+    if 400 in codes:
+        descriptions[400] = _GROUP_WRITE_400
+    return error_responses(*codes, descriptions=descriptions)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A course's assignment groups, in order",
+        description="Members of the course (students read, staff write). Under the "
+        "`weighted` scheme each group weighs `weight` percent of the course; tasks outside "
+        "any group share what the weights leave below 100.",
+        parameters=[SLUG_PARAMETER],
+        responses={200: AssignmentGroupSerializer(many=True), **_group_errors(401, 404)},
+    ),
+    create=extend_schema(
+        summary="Add an assignment group to a course",
+        description="Course staff. The course's progress is recomputed in the same transaction.",
+        parameters=[SLUG_PARAMETER],
+        request=AssignmentGroupSerializer,
+        responses={
+            201: AssignmentGroupSerializer,
+            202: recompute_accepted(AssignmentGroupSerializer, "The group, created."),
+            **_group_errors(400, 401, 403, 404),
+        },
+    ),
+    retrieve=extend_schema(
+        summary="An assignment group",
+        parameters=[SLUG_PARAMETER, GROUP_ID_PARAMETER],
+        responses={200: AssignmentGroupSerializer, **_group_errors(401, 404)},
+    ),
+    update=extend_schema(
+        summary="Replace an assignment group's fields",
+        parameters=[SLUG_PARAMETER, GROUP_ID_PARAMETER],
+        request=AssignmentGroupSerializer,
+        responses={
+            200: AssignmentGroupSerializer,
+            202: recompute_accepted(AssignmentGroupSerializer, "The group, changed."),
+            **_group_errors(400, 401, 403, 404),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Change an assignment group",
+        description="Course staff. A change of `weight` or `drop_lowest` recomputes the "
+        "course's progress in the same transaction.",
+        parameters=[SLUG_PARAMETER, GROUP_ID_PARAMETER],
+        request=AssignmentGroupSerializer,
+        responses={
+            200: AssignmentGroupSerializer,
+            202: recompute_accepted(AssignmentGroupSerializer, "The group, changed."),
+            **_group_errors(400, 401, 403, 404),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Delete an assignment group",
+        description="Course staff. Its tasks stay, outside any group.",
+        parameters=[SLUG_PARAMETER, GROUP_ID_PARAMETER],
+        responses={
+            204: None,
+            202: recompute_accepted(None, "The group is deleted."),
+            **_group_errors(401, 403, 404),
+        },
+    ),
+)
+class AssignmentGroupViewSet(
+    RecomputeJobsMixin,
+    CourseChildViewMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[AssignmentGroup],
+):
+    """``courses/{slug}/groups/`` and ``courses/{slug}/groups/{id}/``: course staff manage
+    a course's assignment groups, its students read them. Callers who are not members of
+    the course get 404, as for an object they cannot see."""
+
+    permission_resource = "assignment_group"
+    action_aliases = {"partial_update": "update"}
+    action_permissions = {
+        "list": [IsCourseMember],
+        "retrieve": [IsCourseMember],
+        "create": [IsCourseStaff],
+        "update": [IsCourseStaff],
+        "destroy": [IsCourseStaff],
+    }
+    action_serializers = {
+        "list": AssignmentGroupSerializer,
+        "retrieve": AssignmentGroupSerializer,
+        "create": AssignmentGroupSerializer,
+        "update": AssignmentGroupSerializer,
+    }
+    response_actions = {"create": "retrieve", "update": "retrieve"}
+    serializer_class = AssignmentGroupSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[AssignmentGroup]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no course
+            return AssignmentGroup.objects.none()
+        return AssignmentGroup.objects.filter(course=self.get_course()).order_by("position", "id")
+
+    def permission_denied(
+        self, request: Request, message: Any = None, code: Any = None
+    ) -> NoReturn:
+        # Non-members of a published course may see the course but not its grading set-up:
+        # no answer tells them whether a group exists.
+        course = (
+            getattr(self, "_course", None)
+            or Course.objects.filter(slug=self.kwargs.get("slug")).first()
+        )
+        user = request.user
+        if (
+            user.is_authenticated
+            and course is not None
+            and not is_platform_admin(user)
+            and Enrollment.objects.role_of(user, course.pk) is None
+        ):
+            raise Http404
+        super().permission_denied(request, message=message, code=code)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return Response(self.response_serializer(serializer.save()).data)
+
+    def perform_destroy(self, instance: AssignmentGroup) -> None:
+        grading_config_flow.delete_group(group=instance, by=self.request.user)
 
 
 @extend_schema_view(

@@ -9,6 +9,7 @@ through :mod:`learnplat.signals`.
 ``flows.accounts``           registration, logging in and out, tokens, profile, password, access
 ``flows.enrollment``         enroll, drop, staff adding or changing members
 ``flows.authoring``          courses and tasks: create, change, publish, archive, delete
+``flows.grading_config``     assignment groups, and ``grading_changed`` after any grading change
 ``flows.deadlines``          extensions, and the lateness of past work when deadlines change
 ``flows.submit``             ``submit()``: a student's answer, checked and queued
 ``flows.evaluate``           enqueue, run the evaluator, record the outcome, retry, sweep
@@ -22,9 +23,9 @@ through :mod:`learnplat.signals`.
 ==========================  ===============================================================
 
 Dependencies between flows run one way: ``progress`` ← ``evaluate`` ← ``submit`` ←
-``grading``; ``graders`` → ``evaluate``; ``authoring`` → ``deadlines``; ``deadlines`` and
-``authoring`` → ``progress``; ``progress`` → ``history`` and ``notify``; ``release`` →
-``notify``.
+``grading``; ``graders`` → ``evaluate``; ``authoring`` → ``deadlines``; ``authoring`` →
+``grading_config`` → ``progress``; ``deadlines`` → ``progress``; ``progress`` → ``history``
+and ``notify``; ``release`` → ``notify``.
 
 Flows name every input as a keyword-only parameter, never ``**fields``; updates default each
 one to :data:`NOT_GIVEN` ("leave it as it is"). What a host serializer adds beyond them

@@ -5,9 +5,10 @@ Every function is atomic and takes keyword arguments only. Input that breaks a r
 conflict raises :class:`learnplat.exceptions.Conflict` (409) with a stable ``code``.
 
 A change to what a course's tasks are worth (a published task created or deleted, a task
-published or unpublished, its ``max_score``, ``weight`` or ``kind`` changed, the course's
-``grading_policy`` changed) rebuilds the course's progress in the same transaction
-(:func:`learnplat.flows.progress.refresh_course_totals`); a change to a task's ``due_at``,
+published or unpublished, its ``max_score``, ``weight``, ``group`` or ``kind`` changed, the
+course's ``grading_policy``, ``grading_scheme`` or ``letter_grades`` changed) rebuilds the
+course's progress in the same transaction, through
+:func:`learnplat.flows.grading_config.grading_changed`; a change to a task's ``due_at``,
 ``closes_at`` or ``late_policy`` re-applies them to its past submissions
 (:func:`learnplat.flows.deadlines.recompute_task_lateness`).
 
@@ -31,29 +32,50 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from learnplat.adapter import get_adapter
-from learnplat.courses.choices import CourseRole, CourseStatus
-from learnplat.courses.models import SLUG_MAX_LENGTH, TASK_AUTHORED_FIELDS, Course, Enrollment, Task
+from learnplat.courses.choices import CourseRole, CourseStatus, GradingChangeKind, GradingScheme
+from learnplat.courses.models import (
+    SLUG_MAX_LENGTH,
+    TASK_AUTHORED_FIELDS,
+    AssignmentGroup,
+    Course,
+    Enrollment,
+    Task,
+)
 from learnplat.courses.querysets import forget_course_roles
 from learnplat.courses.validation import (
     check_description,
+    check_group_weights,
+    clean_letter_grades,
     clean_task,
     find_cycle,
     indexed_errors,
 )
 from learnplat.exceptions import Conflict, InvalidInput
-from learnplat.flows import NOT_GIVEN, NotGiven, deadlines, given, progress
+from learnplat.flows import NOT_GIVEN, NotGiven, deadlines, given
+from learnplat.flows.grading_config import grading_changed, lock_course
 
 #: Course fields ``create_course`` takes (``update_course`` all but ``slug``).
 COURSE_FIELDS = frozenset(
-    {"slug", "title", "description", "enrollment_open", "capacity", "grading_policy"}
+    {
+        "slug",
+        "title",
+        "description",
+        "enrollment_open",
+        "capacity",
+        "grading_policy",
+        "grading_scheme",
+        "letter_grades",
+    }
 )
+#: Course fields that change how its tasks add up.
+COURSE_GRADING_FIELDS = frozenset({"grading_policy", "grading_scheme", "letter_grades"})
 #: Task fields ``create_task`` and ``update_task`` take besides ``prerequisites`` (and the keys
 #: of a nested create's task that are not ``extra``).
 TASK_FIELDS = frozenset(TASK_AUTHORED_FIELDS) - {"prerequisites"}
 
 
 #: Task fields that change what a task is worth in its course's progress.
-TASK_GRADING_FIELDS = frozenset({"is_published", "max_score", "weight", "kind"})
+TASK_GRADING_FIELDS = frozenset({"is_published", "max_score", "weight", "kind", "group"})
 #: Task fields that change the lateness of work already submitted.
 TASK_DEADLINE_FIELDS = frozenset({"due_at", "closes_at", "late_policy"})
 
@@ -67,8 +89,29 @@ _SLUG_SUFFIX_ROOM = 6
 _SLUG_ATTEMPTS = 10
 
 
-def _lock(course: Course) -> Course:
-    return Course.objects.select_for_update().get(pk=course.pk)
+_lock = lock_course
+
+
+def _clean_course_grading(fields: dict[str, Any]) -> None:
+    """Check and normalise ``grading_scheme`` and ``letter_grades`` in ``fields``."""
+    if "grading_scheme" in fields and fields["grading_scheme"] not in GradingScheme.values:
+        raise InvalidInput({"grading_scheme": [f"One of {', '.join(GradingScheme.values)}."]})
+    if "letter_grades" in fields:
+        fields["letter_grades"] = clean_letter_grades(fields["letter_grades"])
+
+
+def course_group(course: Course, group: AssignmentGroup | int | None) -> AssignmentGroup | None:
+    """``group`` (an assignment group or its id) if it is a group of ``course``; 400 on
+    ``group`` otherwise. The one check of a task's group: the task flows and the admin's task
+    form call it."""
+    if group is None:
+        return None
+    pk = group.pk if isinstance(group, AssignmentGroup) else group
+    found = AssignmentGroup.objects.filter(pk=pk, course=course).first()
+    if found is None:
+        # Unknown ids and groups of other courses get the same answer.
+        raise InvalidInput({"group": ["Must be an assignment group of the task's course."]})
+    return found
 
 
 # -- courses ---------------------------------------------------------------------------------
@@ -135,10 +178,16 @@ def _clean_nested_tasks(
         extra = {key: value for key, value in raw.items() if key not in TASK_FIELDS}
         prerequisites = [int(p) for p in extra.pop("prerequisites", ())]
         data.setdefault("position", index + 1)
+        # A new course has no groups yet: its tasks start outside any.
+        group = data.pop("group", None)
         try:
             data = clean_task(data)
         except InvalidInput as exc:
             errors[index] = dict(exc.errors)
+        if group is not None:
+            errors.setdefault(index, {})["group"] = [
+                "A new course has no assignment groups yet; add the task to one later."
+            ]
         bad = [p for p in prerequisites if not 0 <= p < len(tasks) or p == index]
         if bad:
             errors.setdefault(index, {})["prerequisites"] = [
@@ -165,6 +214,8 @@ def create_course(
     enrollment_open: bool | NotGiven = NOT_GIVEN,
     capacity: int | NotGiven | None = NOT_GIVEN,
     grading_policy: str | NotGiven = NOT_GIVEN,
+    grading_scheme: str | NotGiven = NOT_GIVEN,
+    letter_grades: Sequence[Mapping[str, Any]] | NotGiven = NOT_GIVEN,
     tasks: Sequence[Mapping[str, Any]] = (),
     extra: Mapping[str, Any] | None = None,
 ) -> Course:
@@ -182,8 +233,11 @@ def create_course(
         enrollment_open=enrollment_open,
         capacity=capacity,
         grading_policy=grading_policy,
+        grading_scheme=grading_scheme,
+        letter_grades=letter_grades,
     )
     check_description(fields.get("description"))
+    _clean_course_grading(fields)
     cleaned_tasks = _clean_nested_tasks(tasks)
     course = _insert_course(slug=slug, creator=creator, fields=fields)
     Enrollment.objects.create(user=creator, course=course, role=CourseRole.INSTRUCTOR)
@@ -215,27 +269,49 @@ def update_course(
     enrollment_open: bool | NotGiven = NOT_GIVEN,
     capacity: int | NotGiven | None = NOT_GIVEN,
     grading_policy: str | NotGiven = NOT_GIVEN,
+    grading_scheme: str | NotGiven = NOT_GIVEN,
+    letter_grades: Sequence[Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+    by: Any = None,
     extra: Mapping[str, Any] | None = None,
 ) -> Course:
-    """Change a course's catalog fields (those given). The slug never changes; status
-    changes through :func:`publish` and :func:`archive`."""
+    """Change a course's catalog and grading fields (those given). The slug never changes;
+    status changes through :func:`publish` and :func:`archive`.
+
+    Switching to ``weighted`` checks that the course's group weights add up to at most 100
+    (400 on ``grading_scheme`` naming the sum), under the course lock that the group flows
+    take too, so a group created meanwhile cannot slip past the check."""
     fields = given(
         title=title,
         description=description,
         enrollment_open=enrollment_open,
         capacity=capacity,
         grading_policy=grading_policy,
+        grading_scheme=grading_scheme,
+        letter_grades=letter_grades,
     )
     check_description(fields.get("description"))
-    policy_changed = (
-        "grading_policy" in fields and fields["grading_policy"] != course.grading_policy
-    )
+    _clean_course_grading(fields)
+    changed = {
+        name
+        for name in COURSE_GRADING_FIELDS & set(fields)
+        if fields[name] != getattr(course, name)
+    }
+    if "grading_scheme" in changed and fields["grading_scheme"] == GradingScheme.WEIGHTED:
+        _lock(course)
+        weights = AssignmentGroup.objects.filter(course=course).values_list("weight", flat=True)
+        check_group_weights(weights, field="grading_scheme")
     for name, value in fields.items():
         setattr(course, name, value)
     if fields:
         course.save(update_fields=[*fields, "modified"])
-    if policy_changed:
-        progress.refresh_course_totals(course=course)
+    if changed:
+        if "grading_scheme" in changed:
+            kind = GradingChangeKind.SCHEME
+        elif "grading_policy" in changed:
+            kind = GradingChangeKind.POLICY
+        else:
+            kind = GradingChangeKind.LETTERS
+        grading_changed(course=course, by=by, kind=kind)
     get_adapter().save_extra(key="course_update", instance=course, data=dict(extra or {}))
     return course
 
@@ -338,6 +414,7 @@ def create_task(
     position: int | NotGiven | None = NOT_GIVEN,
     max_score: float | NotGiven = NOT_GIVEN,
     weight: float | NotGiven = NOT_GIVEN,
+    group: AssignmentGroup | int | NotGiven | None = NOT_GIVEN,
     opens_at: datetime | NotGiven | None = NOT_GIVEN,
     due_at: datetime | NotGiven | None = NOT_GIVEN,
     closes_at: datetime | NotGiven | None = NOT_GIVEN,
@@ -347,6 +424,7 @@ def create_task(
     release: str | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
     prerequisites: Iterable[Task | int] = (),
+    by: Any = None,
     extra: Mapping[str, Any] | None = None,
 ) -> Task:
     """Add a task to ``course``; ``position`` defaults to after the last task, fields left
@@ -358,6 +436,7 @@ def create_task(
         position=position,
         max_score=max_score,
         weight=weight,
+        group=group,
         opens_at=opens_at,
         due_at=due_at,
         closes_at=closes_at,
@@ -368,6 +447,8 @@ def create_task(
         config=config,
     )
     cleaned = clean_task(fields)
+    if "group" in cleaned:
+        cleaned["group"] = course_group(course, cleaned["group"])
     prerequisite_ids = check_prerequisites(course=course, task=None, prerequisites=prerequisites)
     if cleaned.get("position") is None:
         # Two creates (or a create and a reorder) read "the last position" one at a time.
@@ -377,7 +458,7 @@ def create_task(
     task = Task.objects.create(course=course, **cleaned)
     task.prerequisites.set(prerequisite_ids)
     if task.is_published:
-        progress.refresh_course_totals(course=course)
+        grading_changed(course=course, by=by, kind=GradingChangeKind.TASK)
     get_adapter().save_extra(key="task_create", instance=task, data=dict(extra or {}))
     return task
 
@@ -392,6 +473,7 @@ def update_task(
     position: int | NotGiven | None = NOT_GIVEN,
     max_score: float | NotGiven = NOT_GIVEN,
     weight: float | NotGiven = NOT_GIVEN,
+    group: AssignmentGroup | int | NotGiven | None = NOT_GIVEN,
     opens_at: datetime | NotGiven | None = NOT_GIVEN,
     due_at: datetime | NotGiven | None = NOT_GIVEN,
     closes_at: datetime | NotGiven | None = NOT_GIVEN,
@@ -418,6 +500,7 @@ def update_task(
         position=position,
         max_score=max_score,
         weight=weight,
+        group=group,
         opens_at=opens_at,
         due_at=due_at,
         closes_at=closes_at,
@@ -428,7 +511,9 @@ def update_task(
         config=config,
     )
     cleaned = clean_task(fields, current=task)
-    grading_changed, deadlines_changed = (
+    if "group" in cleaned:
+        cleaned["group"] = course_group(task.course, cleaned["group"])
+    worth_changed, deadlines_changed = (
         any(getattr(task, name) != cleaned[name] for name in names & set(cleaned))
         for names in (TASK_GRADING_FIELDS, TASK_DEADLINE_FIELDS)
     )
@@ -444,8 +529,8 @@ def update_task(
         task.prerequisites.set(ids)
     if deadlines_changed:
         deadlines.recompute_task_lateness(task=task, by=by)
-    if grading_changed:
-        progress.refresh_course_totals(course=task.course)
+    if worth_changed:
+        grading_changed(course=task.course, by=by, kind=GradingChangeKind.TASK)
     get_adapter().save_extra(key="task_update", instance=task, data=dict(extra or {}))
     return task
 
@@ -493,14 +578,14 @@ def reorder_tasks(
 
 
 @transaction.atomic
-def delete_task(*, task: Task) -> None:
+def delete_task(*, task: Task, by: Any = None) -> None:
     """Delete a task with its submissions, extensions and progress rows; the course's
     progress is rebuilt without it when it was published."""
-    delete_tasks(tasks=Task.objects.filter(pk=task.pk))
+    delete_tasks(tasks=Task.objects.filter(pk=task.pk), by=by)
 
 
 @transaction.atomic
-def delete_tasks(*, tasks: QuerySet[Task]) -> None:
+def delete_tasks(*, tasks: QuerySet[Task], by: Any = None) -> None:
     """Delete ``tasks`` like :func:`delete_task`, rebuilding each affected course's progress
     once however many of its tasks go."""
     courses = list(
@@ -508,4 +593,4 @@ def delete_tasks(*, tasks: QuerySet[Task]) -> None:
     )
     tasks.delete()
     for course in courses:
-        progress.refresh_course_totals(course=course)
+        grading_changed(course=course, by=by, kind=GradingChangeKind.TASK)

@@ -376,6 +376,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/courses/{slug}/groups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course's assignment groups, in order
+         * @description Members of the course (students read, staff write). Under the `weighted` scheme each group weighs `weight` percent of the course; tasks outside any group share what the weights leave below 100.
+         */
+        get: operations["courses_groups_list"];
+        put?: never;
+        /**
+         * Add an assignment group to a course
+         * @description Course staff. The course's progress is recomputed in the same transaction.
+         */
+        post: operations["courses_groups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/groups/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An assignment group
+         * @description ``courses/{slug}/groups/`` and ``courses/{slug}/groups/{id}/``: course staff manage
+         *     a course's assignment groups, its students read them. Callers who are not members of
+         *     the course get 404, as for an object they cannot see.
+         */
+        get: operations["courses_groups_retrieve"];
+        /**
+         * Replace an assignment group's fields
+         * @description ``courses/{slug}/groups/`` and ``courses/{slug}/groups/{id}/``: course staff manage
+         *     a course's assignment groups, its students read them. Callers who are not members of
+         *     the course get 404, as for an object they cannot see.
+         */
+        put: operations["courses_groups_update"];
+        post?: never;
+        /**
+         * Delete an assignment group
+         * @description Course staff. Its tasks stay, outside any group.
+         */
+        delete: operations["courses_groups_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an assignment group
+         * @description Course staff. A change of `weight` or `drop_lowest` recomputes the course's progress in the same transaction.
+         */
+        patch: operations["courses_groups_partial_update"];
+        trace?: never;
+    };
     "/api/courses/{slug}/progress/": {
         parameters: {
             query?: never;
@@ -970,6 +1030,53 @@ export interface components {
             /** Format: date-time */
             readonly last_login: string | null;
         };
+        /**
+         * @description An assignment group of a course: under ``weighted`` it weighs ``weight`` percent of
+         *     the course; under both schemes it drops each student's ``drop_lowest`` lowest task
+         *     percentages (never its last task).
+         */
+        AssignmentGroup: {
+            readonly id: number;
+            name: string;
+            /**
+             * Format: double
+             * @description Percent of the course under the weighted scheme (0 to 100; the groups' weights add up to at most 100, what is left weighs the tasks outside any group). Default 0.
+             */
+            weight: number;
+            /**
+             * Format: int64
+             * @description How many of each student's lowest task percentages the group drops (never its last task). Default 0.
+             */
+            drop_lowest: number;
+            /**
+             * Format: int64
+             * @description Order in the course; default: last.
+             */
+            position: number;
+        };
+        /**
+         * @description An assignment group of a course: under ``weighted`` it weighs ``weight`` percent of
+         *     the course; under both schemes it drops each student's ``drop_lowest`` lowest task
+         *     percentages (never its last task).
+         */
+        AssignmentGroupRequest: {
+            name: string;
+            /**
+             * Format: double
+             * @description Percent of the course under the weighted scheme (0 to 100; the groups' weights add up to at most 100, what is left weighs the tasks outside any group). Default 0.
+             */
+            weight?: number;
+            /**
+             * Format: int64
+             * @description How many of each student's lowest task percentages the group drops (never its last task). Default 0.
+             */
+            drop_lowest?: number;
+            /**
+             * Format: int64
+             * @description Order in the course; default: last.
+             */
+            position?: number;
+        };
         /** @description Whether one kind reaches the user in the app and by e-mail. */
         ChannelPreference: {
             in_app: boolean;
@@ -998,6 +1105,9 @@ export interface components {
              */
             capacity: number | null;
             grading_policy: components["schemas"]["GradingPolicyEnum"];
+            grading_scheme: components["schemas"]["GradingSchemeEnum"];
+            /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
+            letter_grades: components["schemas"]["LetterCutOff"][];
             /** Format: date-time */
             readonly published_at: string | null;
             readonly instructors: components["schemas"]["UserSummary"][];
@@ -1026,6 +1136,9 @@ export interface components {
              */
             capacity?: number | null;
             grading_policy?: components["schemas"]["GradingPolicyEnum"];
+            grading_scheme?: components["schemas"]["GradingSchemeEnum"];
+            /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
+            letter_grades?: components["schemas"]["LetterCutOffRequest"][];
             tasks?: components["schemas"]["CourseTaskInputRequest"][];
         };
         /**
@@ -1046,6 +1159,9 @@ export interface components {
              */
             capacity: number | null;
             grading_policy: components["schemas"]["GradingPolicyEnum"];
+            grading_scheme: components["schemas"]["GradingSchemeEnum"];
+            /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
+            letter_grades: components["schemas"]["LetterCutOff"][];
             /** Format: date-time */
             readonly published_at: string | null;
             readonly instructors: components["schemas"]["UserSummary"][];
@@ -1109,6 +1225,9 @@ export interface components {
              */
             capacity?: number | null;
             grading_policy?: components["schemas"]["GradingPolicyEnum"];
+            grading_scheme?: components["schemas"]["GradingSchemeEnum"];
+            /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
+            letter_grades?: components["schemas"]["LetterCutOffRequest"][];
         };
         /** @enum {string} */
         CourseRoleEnum: "student" | "assistant" | "instructor";
@@ -1449,6 +1568,18 @@ export interface components {
              */
             floor_percent?: number;
         };
+        /** @description One cut-off of a letter scale: percents from ``min_percent`` up earn ``letter``. */
+        LetterCutOff: {
+            letter: string;
+            /** Format: double */
+            min_percent: number;
+        };
+        /** @description One cut-off of a letter scale: percents from ``min_percent`` up earn ``letter``. */
+        LetterCutOffRequest: {
+            letter: string;
+            /** Format: double */
+            min_percent: number;
+        };
         /**
          * @description Refuse input keys that are not fields of the serializer (read-only fields are known,
          *     and ignored as DRF always does, so a client may send back what it read).
@@ -1728,6 +1859,29 @@ export interface components {
             is_active?: boolean;
         };
         /**
+         * @description An assignment group of a course: under ``weighted`` it weighs ``weight`` percent of
+         *     the course; under both schemes it drops each student's ``drop_lowest`` lowest task
+         *     percentages (never its last task).
+         */
+        PatchedAssignmentGroupRequest: {
+            name?: string;
+            /**
+             * Format: double
+             * @description Percent of the course under the weighted scheme (0 to 100; the groups' weights add up to at most 100, what is left weighs the tasks outside any group). Default 0.
+             */
+            weight?: number;
+            /**
+             * Format: int64
+             * @description How many of each student's lowest task percentages the group drops (never its last task). Default 0.
+             */
+            drop_lowest?: number;
+            /**
+             * Format: int64
+             * @description Order in the course; default: last.
+             */
+            position?: number;
+        };
+        /**
          * @description A course as the catalog shows it. ``status`` changes only through publish/archive,
          *     ``instructors`` through enrollments, and the slug never changes.
          */
@@ -1742,6 +1896,9 @@ export interface components {
              */
             capacity?: number | null;
             grading_policy?: components["schemas"]["GradingPolicyEnum"];
+            grading_scheme?: components["schemas"]["GradingSchemeEnum"];
+            /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
+            letter_grades?: components["schemas"]["LetterCutOffRequest"][];
         };
         /** @description Every kind with its channels; a PATCH names only what changes. */
         PatchedNotificationPreferencesRequest: {
@@ -1777,6 +1934,8 @@ export interface components {
             max_score?: number;
             /** Format: double */
             weight?: number;
+            /** @description The id of the course's assignment group the task counts in; null: none. */
+            group?: number | null;
             /** Format: date-time */
             opens_at?: string | null;
             /** Format: date-time */
@@ -2068,6 +2227,8 @@ export interface components {
             max_score: number;
             /** Format: double */
             weight: number;
+            /** @description The id of the course's assignment group the task counts in; null: none. */
+            group: number | null;
             /** Format: date-time */
             opens_at: string | null;
             /** Format: date-time */
@@ -2203,6 +2364,8 @@ export interface components {
             max_score?: number;
             /** Format: double */
             weight?: number;
+            /** @description The id of the course's assignment group the task counts in; null: none. */
+            group?: number | null;
             /** Format: date-time */
             opens_at?: string | null;
             /** Format: date-time */
@@ -3711,6 +3874,368 @@ export interface operations {
                 };
             };
             /** @description No such course visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"][];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AssignmentGroupRequest"];
+                "multipart/form-data": components["schemas"]["AssignmentGroupRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description The group, created. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description Invalid input: a field out of range (`weight` 0 to 100, `drop_lowest` at least 0), a `name` the course already has, or, under the `weighted` scheme, group weights that would add up to more than 100 (on `weight`, naming the sum). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The assignment group's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The assignment group's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AssignmentGroupRequest"];
+                "multipart/form-data": components["schemas"]["AssignmentGroupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description The group, changed. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description Invalid input: a field out of range (`weight` 0 to 100, `drop_lowest` at least 0), a `name` the course already has, or, under the `weighted` scheme, group weights that would add up to more than 100 (on `weight`, naming the sum). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The assignment group's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group is deleted. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_groups_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The assignment group's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAssignmentGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAssignmentGroupRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAssignmentGroupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description The group, changed. The course is large, so its students' figures are rebuilt by a background job: the header `Location` is the job (`GET courses/{slug}/grading/jobs/{id}/`). Gradebook figures change when it is done; students' own progress follows the change at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroup"];
+                };
+            };
+            /** @description Invalid input: a field out of range (`weight` 0 to 100, `drop_lowest` at least 0), a `name` the course already has, or, under the `weighted` scheme, group weights that would add up to more than 100 (on `weight`, naming the sum). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group. */
             404: {
                 headers: {
                     [name: string]: unknown;

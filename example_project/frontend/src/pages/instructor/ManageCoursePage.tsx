@@ -10,6 +10,7 @@ import { GradebookTab } from "./GradebookTab";
 import { GradingQueue } from "./GradingQueue";
 import { EnrollmentsTab } from "./manage/EnrollmentsTab";
 import { ExtensionsTab } from "./manage/ExtensionsTab";
+import { GradingTab } from "./manage/GradingTab";
 import { SettingsTab } from "./manage/SettingsTab";
 import { StatusActions } from "./manage/StatusActions";
 import { TasksTab } from "./manage/TasksTab";
@@ -60,6 +61,7 @@ export function ManageCoursePage() {
             <NavLink to={`${base}/extensions`}>Extensions</NavLink>
             <NavLink to={`${base}/gradebook`}>Gradebook</NavLink>
             <NavLink to={`${base}/grading`}>Grading queue</NavLink>
+            <NavLink to={`${base}/grading-settings`}>Grading settings</NavLink>
             <NavLink to={`${base}/settings`}>Settings</NavLink>
           </nav>
           <Routes>
@@ -69,6 +71,7 @@ export function ManageCoursePage() {
             <Route path="gradebook" element={<GradebookTab course={data} />} />
             <Route path="settings" element={<SettingsTab course={data} onSaved={(next) => course.setData(next)} />} />
             <Route path="grading" element={<GradingQueue course={data.slug} />} />
+            <Route path="grading-settings" element={<GradingTab course={data} onSaved={() => void course.reload()} />} />
           </Routes>
         </>
       )}
