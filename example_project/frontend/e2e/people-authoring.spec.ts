@@ -12,7 +12,7 @@ test.describe("an instructor running a course", () => {
     // Settings: title, description, capacity and enrollment after creation.
     const renamed = `${course.title} (spring)`;
     await page.goto(`/teach/${course.slug}`);
-    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
     await expect(page.getByLabel("Web address (slug)")).toHaveValue(course.slug);
     await page.getByLabel("Title").fill(renamed);
     await page.getByLabel("Description").fill("Sums, now in the spring.");
