@@ -342,6 +342,10 @@ def check_grading_settings(app_configs: Any = None, **kwargs: Any) -> list[Check
         errors.append(
             _error("GRADING['SYNC_RECOMPUTE_MAX_STUDENTS'] must be an integer >= 0.", hint, 70)
         )
+    for key in ("IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS"):
+        value = grading[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            errors.append(_error(f"GRADING[{key!r}] must be an integer >= 1.", hint, 70))
     if errors:
         return errors
     return _check_task_backend(

@@ -133,6 +133,8 @@ DEFAULTS: dict[str, Any] = {
             "regrade_request_resolved": {"in_app": True, "email": True},
             "grades_released": {"in_app": True, "email": True},
             "regrade_request_created": {"in_app": True, "email": False},
+            "comment_created": {"in_app": True, "email": True},
+            "grading_assigned": {"in_app": True, "email": False},
         },
     },
     # The grading model (docs/grading.md).
@@ -143,6 +145,10 @@ DEFAULTS: dict[str, Any] = {
         # Alias in Django's TASKS setting, and the queue recompute jobs are enqueued on.
         "TASK_BACKEND": "default",
         "QUEUE_NAME": "default",
+        # The largest gradebook CSV ``courses/{slug}/gradebook/import/`` accepts (413 above).
+        "IMPORT_MAX_BYTES": 2 * 1024 * 1024,
+        # Rows a gradebook import may hold; more is a 400 before any row is read.
+        "IMPORT_MAX_ROWS": 20_000,
     },
     # Progress and completion rules (docs/grading.md).
     "PROGRESS": {

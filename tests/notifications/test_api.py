@@ -116,6 +116,8 @@ def test_preferences_default_then_change(world: World) -> None:
         "regrade_request_resolved": on,
         "grades_released": on,
         "regrade_request_created": {"in_app": True, "email": False},
+        "comment_created": on,
+        "grading_assigned": {"in_app": True, "email": False},
     }
     response = client.patch(PREFERENCES, {"grade_changed": {"email": False}}, format="json")
     assert response.status_code == 200

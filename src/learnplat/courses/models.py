@@ -161,6 +161,79 @@ class AssignmentGroup(models.Model):
         return self.name
 
 
+class Rubric(TimeStampedModel):
+    """A course's scoring guide: criteria, each with levels worth points.
+
+    A rubric that has graded a submission is never edited in place: an edit makes a new
+    version (a new row whose ``supersedes`` is the old one) and moves the tasks to it, so
+    every stored assessment keeps pointing at the criteria and levels it was graded with
+    (decision 0020). ``is_current`` is false on the versions that were replaced.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="rubrics")
+    title = models.CharField(_("title"), max_length=200)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("replaces version"),
+    )
+    is_current = models.BooleanField(_("current version"), default=True)
+
+    class Meta:
+        ordering = ("course_id", "title", "id")
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+        indexes = [models.Index(fields=["course", "is_current"], name="lp_rubric_course_current")]
+
+    def __str__(self) -> str:
+        return self.title if self.version == 1 else f"{self.title} (v{self.version})"
+
+
+class RubricCriterion(models.Model):
+    """One row of a rubric ("Style"), scored by picking one of its levels."""
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ("rubric_id", "position", "id")
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RubricLevel(models.Model):
+    """One choosable level of a criterion ("Clear, idiomatic code": 4 points)."""
+
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="levels")
+    title = models.CharField(_("title"), max_length=200)
+    points = models.FloatField(_("points"), validators=[MinValueValidator(0.0)])
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ("criterion_id", "position", "id")
+        verbose_name = _("rubric level")
+        verbose_name_plural = _("rubric levels")
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gte=0), name="lp_rubriclevel_points_gte_0"),
+            models.UniqueConstraint(
+                fields=["criterion", "points"], name="lp_rubriclevel_unique_points"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.points:g})"
+
+
 #: The fields of a task its authors write, in the order the API shows them.
 TASK_AUTHORED_FIELDS = (
     "title",
@@ -224,6 +297,19 @@ class Task(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("When staff released the scores (manual, or early for after_due)."),
+    )
+    rubric = models.ForeignKey(
+        Rubric,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("rubric"),
+    )
+    anonymous_grading = models.BooleanField(
+        _("anonymous grading"),
+        default=False,
+        help_text=_("Staff see pseudonyms instead of students until the grade is released."),
     )
 
     objects = TaskQuerySet.as_manager()

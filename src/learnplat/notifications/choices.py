@@ -16,6 +16,8 @@ class NotificationKind(models.TextChoices):
     REGRADE_REQUEST_RESOLVED = "regrade_request_resolved", _("Regrade request resolved")
     GRADES_RELEASED = "grades_released", _("Grades released")
     REGRADE_REQUEST_CREATED = "regrade_request_created", _("Regrade request filed")
+    COMMENT_CREATED = "comment_created", _("New comment on a submission")
+    GRADING_ASSIGNED = "grading_assigned", _("Submissions assigned to you for grading")
 
 
 class Channel(models.TextChoices):

@@ -55,6 +55,7 @@ class GradeChangeKind(models.TextChoices):
     LATE_POLICY = "late_policy", _("Deadline or late policy change")
     EXTENSION = "extension", _("Extension granted or revoked")
     RELEASE = "release", _("Released to the student")
+    IMPORT = "import", _("Gradebook import")
 
 
 class RegradeRequestStatus(models.TextChoices):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 
-from learnplat.courses.models import Course, Task
+from learnplat.courses.models import Course, RubricCriterion, RubricLevel, Task
 from learnplat.submissions.choices import (
     LTI_GRADING_PROGRESS,
     EvaluationTrigger,
@@ -96,6 +96,27 @@ class Submission(models.Model):
     tries = models.PositiveSmallIntegerField(_("evaluation tries"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
 
+    # -- human grading -----------------------------------------------------------------
+    # Who is meant to grade it (round-robin assignment), and who is grading it right now
+    # (a claim): a claim is taken by a conditional UPDATE, so only one grader holds it.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claimed by"),
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
@@ -121,6 +142,7 @@ class Submission(models.Model):
             models.Index(
                 fields=["grader_queue", "status", "queued_at"], name="lp_sub_grader_queue"
             ),
+            models.Index(fields=["assigned_to", "status"], name="lp_sub_assigned_status"),
         ]
 
     def __str__(self) -> str:
@@ -221,6 +243,93 @@ class GradeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.submission_id}: {self.old_score} → {self.new_score}"
+
+
+class RubricAssessment(models.Model):
+    """The level a grader picked for one criterion of a submission's rubric.
+
+    One row per (submission, criterion), replaced when the submission is graded again;
+    ``points`` is copied from the level so the grade reads the same whatever happens to the
+    rubric later. The history of earlier picks is in the Evaluation rows' ``result``.
+    """
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="rubric_assessments"
+    )
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, related_name="+")
+    points = models.FloatField(_("points"))
+    comment = models.TextField(_("comment"), blank=True)
+    grader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    graded_at = models.DateTimeField(_("graded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ("submission_id", "criterion__position", "criterion_id")
+        verbose_name = _("rubric assessment")
+        verbose_name_plural = _("rubric assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "criterion"], name="lp_rubricassessment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.criterion_id} → {self.level_id}"
+
+
+class SubmissionComment(models.Model):
+    """One message of the thread between a submission's owner and the course staff."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    body = models.TextField(_("body"))
+    # Staff comments stay hidden from the student until the grade is released, unless set.
+    visible_before_release = models.BooleanField(_("visible before release"), default=False)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ("submission_id", "created", "id")
+        verbose_name = _("submission comment")
+        verbose_name_plural = _("submission comments")
+        indexes = [models.Index(fields=["submission", "created"], name="lp_comment_sub_created")]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.submission_id} by {self.author_id}"
+
+
+class Pseudonym(models.Model):
+    """The stable "Student N" that stands for a student on an anonymously graded task.
+
+    Numbers are handed out per task in the order students first need one; the unique
+    constraints make two concurrent requests agree on one number per student.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="pseudonyms")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField(_("number"))
+
+    class Meta:
+        ordering = ("task_id", "number")
+        verbose_name = _("pseudonym")
+        verbose_name_plural = _("pseudonyms")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "user"], name="lp_pseudonym_unique_user"),
+            models.UniqueConstraint(fields=["task", "number"], name="lp_pseudonym_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Student {self.number}"
 
 
 class RegradeRequest(TimeStampedModel):

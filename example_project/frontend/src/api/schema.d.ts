@@ -1383,9 +1383,10 @@ export interface components {
          *     * `late_policy` - Deadline or late policy change
          *     * `extension` - Extension granted or revoked
          *     * `release` - Released to the student
+         *     * `import` - Gradebook import
          * @enum {string}
          */
-        GradeChangeKindEnum: "auto" | "manual" | "override" | "regrade" | "late_policy" | "extension" | "release";
+        GradeChangeKindEnum: "auto" | "manual" | "override" | "regrade" | "late_policy" | "extension" | "release" | "import";
         /** @description ``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final. */
         GradeRequest: {
             /** Format: double */
@@ -1620,9 +1621,11 @@ export interface components {
          *     * `regrade_request_resolved` - Regrade request resolved
          *     * `grades_released` - Grades released
          *     * `regrade_request_created` - Regrade request filed
+         *     * `comment_created` - New comment on a submission
+         *     * `grading_assigned` - Submissions assigned to you for grading
          * @enum {string}
          */
-        NotificationKindEnum: "submission_graded" | "grade_changed" | "deadline_soon" | "regrade_request_resolved" | "grades_released" | "regrade_request_created";
+        NotificationKindEnum: "submission_graded" | "grade_changed" | "deadline_soon" | "regrade_request_resolved" | "grades_released" | "regrade_request_created" | "comment_created" | "grading_assigned";
         /** @description Every kind with its channels; a PATCH names only what changes. */
         NotificationPreferences: {
             /** @description Submission graded */
@@ -1637,6 +1640,10 @@ export interface components {
             grades_released: components["schemas"]["ChannelPreference"];
             /** @description Regrade request filed */
             regrade_request_created: components["schemas"]["ChannelPreference"];
+            /** @description New comment on a submission */
+            comment_created: components["schemas"]["ChannelPreference"];
+            /** @description Submissions assigned to you for grading */
+            grading_assigned: components["schemas"]["ChannelPreference"];
         };
         /** @enum {unknown} */
         NullEnum: null;
@@ -1914,6 +1921,10 @@ export interface components {
             grades_released?: components["schemas"]["ChannelPreferenceRequest"];
             /** @description Regrade request filed */
             regrade_request_created?: components["schemas"]["ChannelPreferenceRequest"];
+            /** @description New comment on a submission */
+            comment_created?: components["schemas"]["ChannelPreferenceRequest"];
+            /** @description Submissions assigned to you for grading */
+            grading_assigned?: components["schemas"]["ChannelPreferenceRequest"];
         };
         /**
          * @description A task. ``config`` is written by course staff and shown only to them; students read
