@@ -33,7 +33,8 @@ function mockImport(answer: (dryRun: string) => Response) {
     "GET /api/courses/arith/": () => json(200, makeCourse(TASKS, { my_role: "instructor" })),
     "POST /api/courses/arith/gradebook/import/": async (request) => {
       const form = await request.formData();
-      const dryRun = String(form.get("dry_run"));
+      const value = form.get("dry_run");
+      const dryRun = typeof value === "string" ? value : "";
       // jsdom's File does not survive Node's FormData, so only its presence is checked here
       // (the e2e spec uploads a real one).
       const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!;
@@ -57,7 +58,7 @@ describe("gradebook import", () => {
   it("is a tab of the course area next to the gradebook", async () => {
     mockImport(() => json(200, diff));
     renderApp("/teach/arith/import-grades");
-    const nav = await screen.findByRole("navigation", { name: "Course management" });
+    const nav = await screen.findByRole("navigation", { name: "Course management" }, { timeout: 5000 });
     const names = within(nav).getAllByRole("link").map((link) => link.textContent);
     expect(names.indexOf("Import grades")).toBe(names.indexOf("Gradebook") + 1);
     expect(screen.getByRole("heading", { name: "Import grades" })).toBeTruthy();
@@ -89,7 +90,7 @@ describe("gradebook import", () => {
     const problems = await screen.findByRole("table", { name: "Problems in the file" });
     expect(within(problems).getAllByRole("row")[1]!.textContent).toBe("3Quiz: 'ten' is not a number.");
     expect(screen.getByRole("alert").textContent).toContain("1 problem in the file. Nothing can be applied");
-    expect((screen.getByRole("button", { name: "Apply 1 change" }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>("button", { name: "Apply 1 change" }).disabled).toBe(true);
   });
 
   it("says so when the file changes nothing", async () => {
@@ -124,6 +125,6 @@ describe("gradebook import applies only the checked file", () => {
     const user = await chooseAndCheck();
     await user.click(await screen.findByRole("button", { name: "Apply 2 changes" }));
     await waitFor(() => expect(screen.getByRole("table", { name: "Problems in the file" })).toBeTruthy());
-    expect((screen.getByRole("button", { name: "Apply 2 changes" }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>("button", { name: "Apply 2 changes" }).disabled).toBe(true);
   });
 });
