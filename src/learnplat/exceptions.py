@@ -15,6 +15,7 @@ class                    status  body
 :class:`Forbidden`       403     ``{"detail": "...", "code": "not_enrolled"}``
 :class:`NotFound`        404     ``{"detail": "Not found.", "code": "not_found"}``
 :class:`Conflict`        409     ``{"detail": "...", "code": "attempts_exhausted"}``
+:class:`PayloadTooLarge` 413     ``{"detail": "...", "code": "file_too_large"}``
 :class:`ServiceUnavailable` 503  ``{"detail": "...", "code": "service_unavailable"}``, with
                                  ``Retry-After``
 =======================  ======  ===========================================================
@@ -147,6 +148,15 @@ class Conflict(LearnplatError):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state."
     default_code = "conflict"
+
+
+class PayloadTooLarge(LearnplatError):
+    """413: an upload over a limit of its own (a gradebook CSV over
+    ``LEARNPLAT["GRADING"]["IMPORT_MAX_BYTES"]``)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The file is too large."
+    default_code = "file_too_large"
 
 
 class ServiceUnavailable(LearnplatError):

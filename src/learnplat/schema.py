@@ -76,6 +76,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     403: "Authenticated but not allowed.",
     404: "Not found, or not visible to you.",
     409: "The current state does not allow this (see `code`).",
+    413: "The uploaded file is over its size limit (`file_too_large`).",
     429: "Too many requests: throttled (see the Retry-After header).",
 }
 

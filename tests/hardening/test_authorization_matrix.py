@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -153,6 +154,7 @@ class Row:
     kwargs: Kwargs | None = None
     body: Body | None = None
     query: str = ""
+    format: str = "json"
 
     def expected(self) -> dict[str, int]:
         codes = [int(c) for c in self.expect.split()]
@@ -341,6 +343,12 @@ TABLE: dict[tuple[str, str], Row] = {
     ("progress-upcoming", "GET"): Row("401  200 200 200 200  200  200  200"),
     ("course-progress", "GET"): Row("401  403 200 200 403  403  403  403", kwargs=course_kwargs),
     ("course-gradebook", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
+    ("course-gradebook-import", "POST"): Row(
+        "401  403 403 403 200  403  200  200",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"file": SimpleUploadedFile("g.csv", b"user_id\n", "text/csv")},
+        format="multipart",
+    ),
     ("course-grading-jobs", "GET"): Row(
         "401  403 403 403 200  403  200  200", kwargs=course_kwargs
     ),
@@ -384,6 +392,12 @@ VARIANTS: dict[tuple[str, str, str], Row] = {
     ),
     ("course-grading-preview", "POST", "draft"): Row(
         "401  404 404 404 200  404  200  200", kwargs=draft_kwargs, body=lambda w, role: {}
+    ),
+    ("course-gradebook-import", "POST", "draft"): Row(
+        "401  404 404 404 200  404  200  200",
+        kwargs=draft_kwargs,
+        body=lambda w, role: {"file": SimpleUploadedFile("g.csv", b"user_id\n", "text/csv")},
+        format="multipart",
     ),
     ("course-gradebook", "GET", "other-course"): Row(
         "401  403 403 403 403  200  403  200", kwargs=lambda w: {"slug": w.other_course.slug}
@@ -479,7 +493,7 @@ def call(world: World, name: str, method: str, row: Row, role: str) -> Any:
     url += row.query.format(**{r: u.pk for r, u in world.users.items() if u is not None})
     body = row.body(world, role) if row.body else None
     client = world.client(role)
-    return getattr(client, method.lower())(url, body, format="json")
+    return getattr(client, method.lower())(url, body, format=row.format)
 
 
 @pytest.mark.parametrize(("name", "method", "row", "role", "expected"), list(_cases()))

@@ -30,9 +30,10 @@ def grade(
     submission: Submission,
     by: Any,
     score: float,
-    feedback: str = "",
+    feedback: str | None = "",
     reason: str = "",
     extra: Mapping[str, Any] | None = None,
+    history_kind: str | None = None,
 ) -> Submission:
     """Grade a submission by hand, or override its grade: the ``score`` given is final.
 
@@ -40,7 +41,9 @@ def grade(
     ``max_score``. No late deduction is applied to it. Any evaluation in flight loses its
     lease, so its result is discarded. Leaves an Evaluation row (trigger ``manual``) and a
     grade history entry (``manual``, or ``override`` of a counted score, with ``reason``),
-    and sends ``grade_changed`` on commit.
+    and sends ``grade_changed`` on commit. ``feedback=None`` keeps the submission's
+    feedback; ``history_kind`` names the history entry's kind where ``manual``/``override``
+    would not tell it (``import``, by :mod:`learnplat.flows.gradebook_import`).
     """
     locked = (
         Submission.objects.select_for_update(of=("self",))
@@ -51,6 +54,8 @@ def grade(
         raise InvalidInput({"score": [f"Must be between 0 and {locked.max_score:g}."]})
     now = timezone.now()
     previous_score, previous_status = locked.score, locked.status
+    if feedback is None:
+        feedback = locked.feedback
     locked.status = SubmissionStatus.GRADED
     locked.raw_score = score
     locked.score = score
@@ -95,6 +100,7 @@ def grade(
         previous_score=previous_score,
         previous_status=previous_status,
         always=True,
+        history_kind=history_kind,
     )
     return locked
 

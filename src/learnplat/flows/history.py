@@ -16,7 +16,7 @@ trigger ``deadline``                 ``extension`` or ``late_policy``, as the de
 
 A score *counts* as progress counts it (``learnplat.progress.rules.Attempt.is_scored``): a
 score that waits for review does not. An entry is written only when the counted score
-changed, except staff grades (manual and override), which are always written: re-saving the
+changed, except staff grades (manual, override and import), which are always written: re-saving the
 same score with a reason is a decision worth keeping.
 
 Other flows write their own kinds (``release``, a regrade request's acceptance) through
@@ -38,7 +38,7 @@ _KIND_OF_TRIGGER: dict[str, str] = {
     # A deadline recompute that did not say why is a change of the task's own dates.
     EvaluationTrigger.DEADLINE: GradeChangeKind.LATE_POLICY,
 }
-_STAFF_KINDS = frozenset({GradeChangeKind.MANUAL, GradeChangeKind.OVERRIDE})
+_STAFF_KINDS = frozenset({GradeChangeKind.MANUAL, GradeChangeKind.OVERRIDE, GradeChangeKind.IMPORT})
 
 
 @transaction.atomic

@@ -43,6 +43,21 @@ def csv_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups if any(group["group"] is not None for group in groups) else []
 
 
+#: The student columns that open every row (the gradebook import reads the first two).
+STUDENT_COLUMNS = ("user_id", "username", "first_name", "last_name")
+
+
+def gradebook_header(tasks: list[Task], groups: list[dict[str, Any]]) -> list[str]:
+    """The CSV's header row: the student columns, one per task title, one per assignment
+    group, then the course figures (the import demands exactly this row)."""
+    return [
+        *STUDENT_COLUMNS,
+        *(safe_text(task.title) for task in tasks),
+        *(safe_text(f"{group['name']} %") for group in groups),
+        *FIGURE_COLUMNS,
+    ]
+
+
 def gradebook_csv(
     reports: Iterable[ProgressReport], tasks: list[Task], groups: list[dict[str, Any]]
 ) -> Iterator[str]:
@@ -51,17 +66,7 @@ def gradebook_csv(
     the course figures."""
     group_ids = [group["group"] for group in groups]
     writer = csv.writer(_Echo())
-    yield writer.writerow(
-        [
-            "user_id",
-            "username",
-            "first_name",
-            "last_name",
-            *(safe_text(task.title) for task in tasks),
-            *(safe_text(f"{group['name']} %") for group in groups),
-            *FIGURE_COLUMNS,
-        ]
-    )
+    yield writer.writerow(gradebook_header(tasks, groups))
     for report in reports:
         user = report.user
         figures = report.figures

@@ -523,3 +523,79 @@ class RecomputeJobSerializer(serializers.ModelSerializer[Any]):
             "error",
         )
         read_only_fields = fields
+
+
+# -- gradebook import -------------------------------------------------------------------------
+
+
+class _DryRunField(serializers.BooleanField):
+    """A boolean that stays true when a form body leaves it out (DRF's reads a missing
+    checkbox as false, which would apply an import nobody asked to apply)."""
+
+    default_empty_html = True
+
+
+class GradebookImportSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(
+        help_text="The gradebook CSV (`GET courses/{slug}/gradebook/?format=csv`), edited: "
+        "UTF-8, at most `LEARNPLAT['GRADING']['IMPORT_MAX_BYTES']` bytes and "
+        "`IMPORT_MAX_ROWS` students.",
+        allow_empty_file=True,
+    )
+    dry_run = _DryRunField(
+        default=True,
+        help_text="True (the default): answer the changes and errors, write nothing. False: "
+        "apply them, unless any row has an error.",
+    )
+
+
+class GradebookImportTaskSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
+class GradebookImportChangeSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField(read_only=True, help_text="The CSV line (the header is 1).")
+    user = UserSummarySerializer(read_only=True)
+    task = GradebookImportTaskSerializer(read_only=True)
+    old_score = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="The counted score now (null: none)."
+    )
+    new_score = serializers.FloatField(read_only=True)
+    creates_submission = serializers.BooleanField(
+        read_only=True,
+        help_text="The student has no submission: one is made for the grade (an empty answer).",
+    )
+
+
+class GradebookImportErrorSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField(read_only=True, help_text="The CSV line (the header is 1).")
+    detail = serializers.CharField(read_only=True)
+
+
+class GradebookImportResultSerializer(serializers.Serializer[Any]):
+    changes = GradebookImportChangeSerializer(many=True, read_only=True)
+    # The metaclass moves declared fields off the class, so ``Serializer.errors`` stays.
+    errors = GradebookImportErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    applied = serializers.BooleanField(
+        read_only=True, help_text="Whether the changes were written (never on a dry run)."
+    )
+
+
+def gradebook_import_json(result: Any) -> dict[str, Any]:
+    """``GradebookImportResultSerializer``'s fields for a flow's ``ImportResult``."""
+    return {
+        "changes": [
+            {
+                "row": change.row,
+                "user": user_summary_json(change.user),
+                "task": {"id": change.task.pk, "title": change.task.title},
+                "old_score": change.old_score,
+                "new_score": change.new_score,
+                "creates_submission": change.submission_id is None,
+            }
+            for change in result.changes
+        ],
+        "errors": [{"row": error.row, "detail": error.detail} for error in result.errors],
+        "applied": result.applied,
+    }

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from learnplat.progress.views import (
     CourseProgressView,
+    GradebookImportView,
     GradebookView,
     GradingPreviewView,
     ProgressListView,
@@ -17,6 +18,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("progress/upcoming/", UpcomingView.as_view(), name="progress-upcoming"),
     path("courses/<slug:slug>/progress/", CourseProgressView.as_view(), name="course-progress"),
     path("courses/<slug:slug>/gradebook/", GradebookView.as_view(), name="course-gradebook"),
+    path(
+        "courses/<slug:slug>/gradebook/import/",
+        GradebookImportView.as_view(),
+        name="course-gradebook-import",
+    ),
     path(
         "courses/<slug:slug>/grading/preview/",
         GradingPreviewView.as_view(),

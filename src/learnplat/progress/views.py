@@ -8,6 +8,8 @@ Permission and serializer keys (docs/permissions.md)::
             "progress_upcoming": ...,     # GET progress/upcoming/        default: IsAuthenticated
             "progress_course": ...,       # GET courses/{slug}/progress/  default: IsAuthenticated
             "gradebook_retrieve": ...,    # GET courses/{slug}/gradebook/ default: IsCourseStaff
+            "gradebook_import": ...,      # POST courses/{slug}/gradebook/import/
+                                          #                                default: IsCourseStaff
         }
     }
 
@@ -34,11 +36,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from learnplat.api import LearnplatViewMixin, not_found
+from learnplat.conf import settings
 from learnplat.courses.choices import ReleaseMode
 from learnplat.courses.models import Course, Enrollment
 from learnplat.courses.permissions import IsCourseStaff
-from learnplat.exceptions import Forbidden, InvalidInput
+from learnplat.exceptions import Forbidden, InvalidInput, PayloadTooLarge
 from learnplat.filters import KeyedSearchFilter
+from learnplat.flows import gradebook_import
 from learnplat.pagination import LearnplatPagination
 from learnplat.progress.exports import csv_groups, gradebook_csv
 from learnplat.progress.models import RecomputeJob
@@ -60,6 +64,8 @@ from learnplat.progress.reports import (
 )
 from learnplat.progress.serializers import (
     CourseProgressSerializer,
+    GradebookImportResultSerializer,
+    GradebookImportSerializer,
     GradebookRowSerializer,
     GradebookTaskSerializer,
     GradingPreviewResultSerializer,
@@ -67,6 +73,7 @@ from learnplat.progress.serializers import (
     RecomputeJobSerializer,
     UpcomingQuerySerializer,
     UpcomingSerializer,
+    gradebook_import_json,
     preview_json,
 )
 from learnplat.schema import error_responses
@@ -409,6 +416,77 @@ class GradebookView(CourseScopedView):
         assert isinstance(self.paginator, GradebookPagination)
         self.paginator.tasks = GradebookTaskSerializer(tasks, many=True).data
         return self.get_paginated_response(self.get_serializer(reports, many=True).data)
+
+
+#: What a multipart body may carry beyond the CSV itself (boundaries, headers, ``dry_run``).
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+class GradebookImportView(CourseScopedView):
+    """``POST courses/{slug}/gradebook/import/``: the gradebook CSV back, as grades."""
+
+    permission_resource = "gradebook"
+    action = "import"
+    action_permissions = {"import": [IsAuthenticated, IsCourseStaff]}
+    action_serializers = {"import": GradebookImportSerializer}
+
+    @extend_schema(
+        summary="Import the gradebook CSV",
+        description=(
+            "Course staff. A multipart body with the CSV `file` in the export's format "
+            "(`GET courses/{slug}/gradebook/?format=csv`) and `dry_run` (default true). "
+            "Answers every change (`old_score` → `new_score` per student and task) and "
+            "every row error (`row` is the CSV line; the header is 1): a header that is not "
+            "the course's current one, an unknown student, a non-numeric score or one out "
+            "of 0..max_score, a task graded with a rubric, an anonymous task not released. "
+            "Empty cells and unchanged scores are no change; only the task columns are read. "
+            "With `dry_run=false` and no errors the changes are applied in one transaction, "
+            "each recorded in the grade history with kind `import` (`applied: true`). "
+            "Nothing is written on a dry run or when any row has an error."
+        ),
+        request={"multipart/form-data": GradebookImportSerializer},
+        responses={
+            200: GradebookImportResultSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                413,
+                descriptions={
+                    400: "No `file`, or a file that is not UTF-8 CSV (`invalid_file`), or "
+                    "with more than `IMPORT_MAX_ROWS` students (`too_many_rows`).",
+                    403: "The caller can see the course but is not its staff.",
+                    404: "No such course visible to the caller.",
+                    413: "The file is larger than `IMPORT_MAX_BYTES` (`file_too_large`).",
+                },
+            ),
+        },
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = self.get_course()
+        limit = int(settings.GRADING["IMPORT_MAX_BYTES"])
+        too_large = PayloadTooLarge(f"The file is larger than {limit} bytes.")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit + MULTIPART_OVERHEAD:
+            # Refused before the body is parsed or spooled.
+            raise too_large
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size is not None and upload.size > limit:
+            raise too_large
+        rows = gradebook_import.read_csv(upload)
+        result = gradebook_import.import_gradebook(
+            course=course,
+            by=request.user,
+            rows=rows,
+            dry_run=serializer.validated_data["dry_run"],
+        )
+        return Response(gradebook_import_json(result))
 
 
 class GradingPreviewView(CourseScopedView):

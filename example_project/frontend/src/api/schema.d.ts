@@ -316,6 +316,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/courses/{slug}/gradebook/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the gradebook CSV
+         * @description Course staff. A multipart body with the CSV `file` in the export's format (`GET courses/{slug}/gradebook/?format=csv`) and `dry_run` (default true). Answers every change (`old_score` → `new_score` per student and task) and every row error (`row` is the CSV line; the header is 1): a header that is not the course's current one, an unknown student, a non-numeric score or one out of 0..max_score, a task graded with a rubric, an anonymous task not released. Empty cells and unchanged scores are no change; only the task columns are read. With `dry_run=false` and no errors the changes are applied in one transaction, each recorded in the grade history with kind `import` (`applied: true`). Nothing is written on a dry run or when any row has an error.
+         */
+        post: operations["courses_gradebook_import_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{slug}/grading/jobs/": {
         parameters: {
             query?: never;
@@ -1395,6 +1415,48 @@ export interface components {
             feedback?: string;
             /** @default  */
             reason?: string;
+        };
+        GradebookImportChange: {
+            /** @description The CSV line (the header is 1). */
+            readonly row: number;
+            readonly user: components["schemas"]["UserSummary"];
+            readonly task: components["schemas"]["GradebookImportTask"];
+            /**
+             * Format: double
+             * @description The counted score now (null: none).
+             */
+            readonly old_score: number | null;
+            /** Format: double */
+            readonly new_score: number;
+            /** @description The student has no submission: one is made for the grade (an empty answer). */
+            readonly creates_submission: boolean;
+        };
+        GradebookImportError: {
+            /** @description The CSV line (the header is 1). */
+            readonly row: number;
+            readonly detail: string;
+        };
+        GradebookImportRequest: {
+            /**
+             * Format: binary
+             * @description The gradebook CSV (`GET courses/{slug}/gradebook/?format=csv`), edited: UTF-8, at most `LEARNPLAT['GRADING']['IMPORT_MAX_BYTES']` bytes and `IMPORT_MAX_ROWS` students.
+             */
+            file: string;
+            /**
+             * @description True (the default): answer the changes and errors, write nothing. False: apply them, unless any row has an error.
+             * @default true
+             */
+            dry_run?: boolean;
+        };
+        GradebookImportResult: {
+            readonly changes: components["schemas"]["GradebookImportChange"][];
+            readonly errors: components["schemas"]["GradebookImportError"][];
+            /** @description Whether the changes were written (never on a dry run). */
+            readonly applied: boolean;
+        };
+        GradebookImportTask: {
+            readonly id: number;
+            readonly title: string;
         };
         /** @description One student's row of the gradebook; ``cells`` follow the order of the ``tasks`` header. */
         GradebookRow: {
@@ -3721,6 +3783,76 @@ export interface operations {
             };
             /** @description No such course visible to the caller. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_gradebook_import_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["GradebookImportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradebookImportResult"];
+                };
+            };
+            /** @description No `file`, or a file that is not UTF-8 CSV (`invalid_file`), or with more than `IMPORT_MAX_ROWS` students (`too_many_rows`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller can see the course but is not its staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such course visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The file is larger than `IMPORT_MAX_BYTES` (`file_too_large`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -37,3 +37,5 @@ export type GradeChange = Schemas["GradeChange"];
 export type GradeChangeKind = Schemas["GradeChangeKindEnum"];
 export type RegradeRequest = Schemas["RegradeRequest"];
 export type RegradeRequestStatus = Schemas["RegradeStatusEnum"];
+export type GradebookImportResult = Schemas["GradebookImportResult"];
+export type GradebookImportChange = Schemas["GradebookImportChange"];

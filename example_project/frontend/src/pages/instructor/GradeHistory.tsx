@@ -10,6 +10,7 @@ export const GRADE_CHANGE_KINDS: Record<GradeChangeKind, string> = {
   manual: "Graded by hand",
   override: "Grade overridden",
   regrade: "Regraded",
+  import: "Imported from the gradebook CSV",
   late_policy: "Due date or late policy changed",
   extension: "Extension changed",
   release: "Released to the student",

@@ -6,6 +6,7 @@ import { useDocumentTitle } from "../../components/Layout";
 import { Badge, Notice, QueryView } from "../../components/Status";
 import { isRecord } from "../../guards";
 import { isCourseStaff } from "../CoursePage";
+import { GradebookImportTab } from "./GradebookImportTab";
 import { GradebookTab } from "./GradebookTab";
 import { GradingQueue } from "./GradingQueue";
 import { EnrollmentsTab } from "./manage/EnrollmentsTab";
@@ -60,6 +61,7 @@ export function ManageCoursePage() {
             <NavLink to={`${base}/enrollments`}>Enrollments</NavLink>
             <NavLink to={`${base}/extensions`}>Extensions</NavLink>
             <NavLink to={`${base}/gradebook`}>Gradebook</NavLink>
+            <NavLink to={`${base}/import-grades`}>Import grades</NavLink>
             <NavLink to={`${base}/grading`}>Grading queue</NavLink>
             <NavLink to={`${base}/grading-settings`}>Grading settings</NavLink>
             <NavLink to={`${base}/settings`}>Settings</NavLink>
@@ -69,6 +71,7 @@ export function ManageCoursePage() {
             <Route path="enrollments" element={<EnrollmentsTab course={data} />} />
             <Route path="extensions" element={<ExtensionsTab course={data} />} />
             <Route path="gradebook" element={<GradebookTab course={data} />} />
+            <Route path="import-grades" element={<GradebookImportTab course={data} />} />
             <Route path="settings" element={<SettingsTab course={data} onSaved={(next) => course.setData(next)} />} />
             <Route path="grading" element={<GradingQueue course={data.slug} />} />
             <Route path="grading-settings" element={<GradingTab course={data} onSaved={() => void course.reload()} />} />
