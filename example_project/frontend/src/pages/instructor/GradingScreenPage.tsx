@@ -149,7 +149,9 @@ export function GradingScreenPage() {
   const later = index >= 0 ? order.slice(index + 1) : order.filter((s) => s.id !== id);
   const next = later[0];
   const previous = index > 0 ? order[index - 1] : undefined;
-  const nextToGrade = later.find((s) => !graded.has(s.id));
+  // After saving: the next one not graded here yet, after this one or else before it.
+  const nextToGrade =
+    later.find((s) => !graded.has(s.id)) ?? order.find((s) => s.id !== id && !graded.has(s.id) && !later.includes(s));
 
   const open = useCallback(
     (target: GradingSubmission | undefined) => {
@@ -160,9 +162,10 @@ export function GradingScreenPage() {
 
   function onSaved(updated: GradingSubmission) {
     setGraded((before) => new Set(before).add(updated.id));
-    if (nextToGrade) {
-      setAnnouncement(`Saved, next: ${submissionHeading(nextToGrade)}`);
-      open(nextToGrade);
+    const target = nextToGrade && nextToGrade.id !== updated.id ? nextToGrade : undefined;
+    if (target) {
+      setAnnouncement(`Saved, next: ${submissionHeading(target)}`);
+      open(target);
     } else {
       setAnnouncement("Saved. Nothing else waits in this queue.");
     }
