@@ -237,7 +237,19 @@ function GradingSubmission({
   useDocumentTitle(loaded.data ? `Grade ${submissionHeading(loaded.data.submission)}` : "Grade");
   return (
     <QueryView query={loaded} loadingLabel="Loading the submission…">
-      {(data) => <GradingWorkspace {...data} claim={claim} onSaved={onSaved} onNext={onNext} onPrevious={onPrevious} />}
+      {(data) => (
+        <GradingWorkspace
+          {...data}
+          claim={claim}
+          onSaved={(updated) => {
+            // The screen may stay on it (nothing left to grade): show its new status.
+            loaded.setData({ ...data, submission: updated });
+            onSaved(updated);
+          }}
+          onNext={onNext}
+          onPrevious={onPrevious}
+        />
+      )}
     </QueryView>
   );
 }

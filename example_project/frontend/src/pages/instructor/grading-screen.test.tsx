@@ -165,6 +165,26 @@ describe("keyboard grading screen", () => {
     expect(calls.some((c) => c.path.endsWith("/grade/"))).toBe(false);
   });
 
+  it("after the last of the queue, saving opens an earlier one not graded yet, then says the queue is done", async () => {
+    mockScreen();
+    const user = userEvent.setup();
+    const grade = async () => {
+      await waitFor(() => expect(screen.getByRole("form").contains(document.activeElement)).toBe(true));
+      await user.keyboard("1j1{Control>}{Enter}{/Control}");
+    };
+    await openScreen(10);
+    await grade();
+    expect(await screen.findByRole("heading", { level: 1, name: "Student 3 — Essay" })).toBeTruthy();
+    await grade();
+    expect(await screen.findByRole("heading", { level: 1, name: "Student 1 — Essay" })).toBeTruthy();
+    expect(screen.getByText("Saved, next: Student 1 — Essay")).toBeTruthy();
+    await grade();
+    expect(await screen.findByText("Saved. Nothing else waits in this queue.")).toBeTruthy();
+    // It stays on the one just graded, which now says so.
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Student 1 — Essay");
+    expect(screen.getByText("Graded")).toBeTruthy();
+  });
+
   it("moves to the next and previous submission in queue order with n, p, ] and [", async () => {
     mockScreen();
     const user = userEvent.setup();
