@@ -6,6 +6,7 @@ import { CoursePage } from "./pages/CoursePage";
 import { HomePage } from "./pages/HomePage";
 import { CourseEditorPage } from "./pages/instructor/CourseEditorPage";
 import { GradingQueuePage } from "./pages/instructor/GradingQueuePage";
+import { GradingScreenPage } from "./pages/instructor/GradingScreenPage";
 import { ManageCoursePage } from "./pages/instructor/ManageCoursePage";
 import { RegradeRequestsPage } from "./pages/instructor/RegradeRequestsPage";
 import { TeachPage } from "./pages/instructor/TeachPage";
@@ -45,6 +46,7 @@ export function App() {
           <Route path="/teach/new" element={<RequireAuth instructor><CourseEditorPage /></RequireAuth>} />
           <Route path="/teach/:slug/*" element={<RequireAuth><ManageCoursePage /></RequireAuth>} />
           <Route path="/grading" element={<RequireAuth grader><GradingQueuePage /></RequireAuth>} />
+          <Route path="/grading/submissions/:id" element={<RequireAuth grader><GradingScreenPage /></RequireAuth>} />
           <Route path="/grading/regrade-requests" element={<RequireAuth grader><RegradeRequestsPage /></RequireAuth>} />
           <Route path="*" element={<NotFound />} />
         </Routes>

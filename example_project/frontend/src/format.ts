@@ -98,6 +98,16 @@ export function fullName(user: { username: string; first_name?: string; last_nam
   return name ? `${name} (${user.username})` : user.username;
 }
 
+/**
+ * The submitter as course staff see them: "Alice Liddell (alice)", or the task's pseudonym
+ * ("Student 3") while it grades anonymously (docs/grading.md, "Anonymous grading").
+ */
+export function studentName(
+  student: { pseudonym: string } | { username: string; first_name?: string; last_name?: string },
+): string {
+  return "pseudonym" in student ? student.pseudonym : fullName(student);
+}
+
 /** A URL slug from a title: "Intro to Python!" → "intro-to-python". */
 export function slugify(text: string): string {
   return text

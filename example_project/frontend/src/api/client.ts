@@ -18,7 +18,7 @@ export const sessionEvents = new EventTarget();
 export const SESSION_EXPIRED = "session-expired";
 
 // Absolute, because a Request needs a full URL outside a page (tests, workers).
-const baseUrl = import.meta.env.VITE_API_ORIGIN ?? window.location.origin;
+export const baseUrl = import.meta.env.VITE_API_ORIGIN ?? window.location.origin;
 
 /** A client without the auth layer, for the token endpoints themselves. */
 // `fetch` is looked up per call (not captured once) so tests can stub it.

@@ -4,7 +4,7 @@ import { formatDateTime, formatPoints } from "../format";
 import { RegradeRequestPanel } from "./RegradeRequestPanel";
 import { Badge } from "./Status";
 
-export function StatusBadge({ submission }: { submission: Submission }) {
+export function StatusBadge({ submission }: { submission: Pick<Submission, "status" | "score" | "max_score"> }) {
   const tone =
     submission.status === "graded"
       ? submission.score !== null && submission.score >= submission.max_score

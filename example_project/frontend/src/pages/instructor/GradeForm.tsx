@@ -6,12 +6,13 @@ import { useMutation } from "../../api/useMutation";
 import { Field } from "../../components/Field";
 import { ErrorMessage } from "../../components/Status";
 import { AnswerText, StatusBadge } from "../../components/SubmissionList";
-import { formatDateTime, fullName } from "../../format";
+import type { SubmissionStudent } from "../../api/humanGrading";
+import { formatDateTime, studentName } from "../../format";
 import { GradeHistory } from "./GradeHistory";
 
 /** "Alice Liddell (alice) — Explain addition", the name a grading screen gives a submission. */
-export function submissionHeading(submission: Submission): string {
-  return `${fullName(submission.student)} — ${submission.task_title}`;
+export function submissionHeading(submission: Pick<Submission, "task_title"> & { student: SubmissionStudent }): string {
+  return `${studentName(submission.student)} — ${submission.task_title}`;
 }
 
 /**

@@ -1,12 +1,18 @@
 import { useState } from "react";
+import { Link } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { useQuery } from "../../api/hooks";
 import type { Submission } from "../../api/types";
 import { Notice, QueryView } from "../../components/Status";
-import { formatDateTime, formatPoints, fullName } from "../../format";
+import { formatDateTime, formatPoints, studentName } from "../../format";
 import { GradeForm, submissionHeading } from "./GradeForm";
 
 const PAGE_SIZE = 50;
+
+/** The keyboard grading screen of one submission, in the queue of `course` (or of every course). */
+export function gradingScreenPath(id: number, course?: string): string {
+  return `/grading/submissions/${id}${course ? `?${new URLSearchParams({ course })}` : ""}`;
+}
 
 /** The submission to open after `graded` left the list: the one after it, else the first. */
 function nextAfter(before: Submission[], graded: number): Submission | undefined {
@@ -136,7 +142,7 @@ export function GradingQueue({ course }: { course?: string }) {
                           const current = submission.id === open.id;
                           return (
                             <tr key={submission.id} className={current ? "is-current" : undefined} aria-current={current || undefined}>
-                              <th scope="row">{fullName(submission.student)}</th>
+                              <th scope="row">{studentName(submission.student)}</th>
                               <td>{submission.task_title}</td>
                               {!course && <td>{submission.course.title}</td>}
                               {view === "graded" && <td>{formatPoints(submission.score, submission.max_score)}</td>}
@@ -153,7 +159,16 @@ export function GradingQueue({ course }: { course?: string }) {
                                   onClick={() => setSelected(submission.id)}
                                 >
                                   {current ? "Open" : view === "graded" ? "Review" : "Grade"}
-                                </button>
+                                </button>{" "}
+                                {view === "waiting" && (
+                                  <Link
+                                    className="small"
+                                    to={gradingScreenPath(submission.id, course)}
+                                    aria-label={`Grade ${submissionHeading(submission)} from the keyboard`}
+                                  >
+                                    Keyboard
+                                  </Link>
+                                )}
                               </td>
                             </tr>
                           );
