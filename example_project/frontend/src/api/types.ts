@@ -37,3 +37,4 @@ export type GradeChange = Schemas["GradeChange"];
 export type GradeChangeKind = Schemas["GradeChangeKindEnum"];
 export type RegradeRequest = Schemas["RegradeRequest"];
 export type RegradeRequestStatus = Schemas["RegradeStatusEnum"];
+export type SubmissionComment = Schemas["SubmissionComment"];

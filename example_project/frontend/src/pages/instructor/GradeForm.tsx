@@ -7,6 +7,7 @@ import { Field } from "../../components/Field";
 import { ErrorMessage } from "../../components/Status";
 import { AnswerText, StatusBadge } from "../../components/SubmissionList";
 import { formatDateTime, fullName } from "../../format";
+import { CommentsDisclosure } from "../../components/CommentThread";
 import { GradeHistory } from "./GradeHistory";
 
 /** "Alice Liddell (alice) — Explain addition", the name a grading screen gives a submission. */
@@ -123,6 +124,7 @@ export function GradeForm({
         </div>
       </form>
       <GradeHistory submissionId={submission.id} version={saved} />
+      <CommentsDisclosure key={submission.id} submissionId={submission.id} staff />
     </div>
   );
 }
