@@ -48,7 +48,8 @@ export function CommentThread({ submissionId, staff = false }: { submissionId: n
         body: staff ? { body: text, visible_before_release: visible } : { body: text },
       }),
     );
-    setBody("");
+    // Keep whatever was typed meanwhile; clear only the text just sent.
+    setBody((current) => (current.trim() === text ? "" : current));
     setEarly(false);
     thread.setData((current) => [...(current ?? []), created]);
   });
