@@ -323,6 +323,14 @@ TABLE: dict[tuple[str, str], Row] = {
         kwargs=own_submission_kwargs,
         body=lambda w, role: {"reason": "Look again."},
     ),
+    ("submission-comments", "GET"): Row(
+        "401  404 200 404 200  404  200  200", kwargs=own_submission_kwargs
+    ),
+    ("submission-comments", "POST"): Row(
+        "401  404 201 404 201  404  201  201",
+        kwargs=own_submission_kwargs,
+        body=lambda w, role: {"body": "A question."},
+    ),
     ("regrade-request-list", "GET"): Row("401  200 200 200 200  200  200  200"),
     ("regrade-request-detail", "GET"): Row(
         "401  404 200 404 200  404  200  200", kwargs=regrade_request_kwargs

@@ -189,3 +189,28 @@ def test_regrade_requests_are_listed_and_read_only(world: World, admin_client_: 
     mine.refresh_from_db()
     assert mine.status == "open"
     assert admin_client_.get(f"{changelist}add/").status_code == 403
+
+
+def test_the_comment_thread_is_a_read_only_inline(world: World, admin_client_: Any) -> None:
+    from learnplat.flows import comments as comments_flow
+    from learnplat.submissions.models import SubmissionComment
+
+    submission = queued(world, "4")
+    evaluate_flow.run_evaluation(submission.pk)
+    comments_flow.post_comment(submission=submission, author=world.student, body="Why 10?")
+    comments_flow.post_comment(
+        submission=submission,
+        author=world.instructor,
+        body="Read line 2.",
+        visible_before_release=True,
+    )
+    detail = admin_client_.get(f"{CHANGELIST}{submission.pk}/change/")
+    assert detail.status_code == 200
+    content = detail.content.decode()
+    assert "Why 10?" in content
+    assert content.index("Why 10?") < content.index("Read line 2.")
+    # Shown, not editable: no body field, no blank row to add one; deleting is offered.
+    assert 'name="comments-0-body"' not in content
+    assert 'name="comments-__prefix__-body"' not in content
+    assert 'name="comments-0-DELETE"' in content
+    assert SubmissionComment.objects.count() == 2

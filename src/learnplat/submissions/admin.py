@@ -1,6 +1,6 @@
 """Admin of submissions (read-only answers, regrade/requeue actions), their grade history
 (read-only), regrade requests (read only: they are filed and answered through the API) and
-grader tokens."""
+grader tokens; comments are an inline of their submission (read-only but deletable)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from learnplat.submissions.models import (
     GraderToken,
     RegradeRequest,
     Submission,
+    SubmissionComment,
 )
 
 
@@ -74,6 +75,27 @@ class GradeChangeInline(admin.TabularInline):
         return False
 
 
+class SubmissionCommentInline(admin.TabularInline):
+    """The submission's comment thread, oldest first. Comments are written through the API
+    (which sends their notifications), so none is added or edited here; an admin may delete
+    one (moderation)."""
+
+    model = SubmissionComment
+    extra = 0
+    fields = ("created", "author", "body", "visible_before_release")
+    readonly_fields = fields
+    ordering = ("created", "id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SubmissionComment]:
+        return super().get_queryset(request).select_related("author")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(GradeChange)
 class GradeChangeAdmin(ReadOnlyAdmin):
     """Every grade change, filterable by kind; read-only (the history is never rewritten)."""
@@ -106,7 +128,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "task__title", "course__slug")
     date_hierarchy = "submitted_at"
     ordering = ("-submitted_at", "-id")
-    inlines = [GradeChangeInline, EvaluationInline]
+    inlines = [GradeChangeInline, EvaluationInline, SubmissionCommentInline]
     actions = ["regrade_selected", "requeue_selected"]
     fields = (
         "user",

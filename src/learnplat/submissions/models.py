@@ -29,6 +29,7 @@ from learnplat.submissions.querysets import (
     EvaluationQuerySet,
     GraderTokenQuerySet,
     RegradeRequestQuerySet,
+    SubmissionCommentQuerySet,
     SubmissionQuerySet,
 )
 
@@ -283,6 +284,10 @@ class RubricAssessment(models.Model):
         return f"{self.submission_id}: {self.criterion_id} → {self.level_id}"
 
 
+#: The longest comment body, in characters (after trimming).
+COMMENT_MAX_LENGTH = 10_000
+
+
 class SubmissionComment(models.Model):
     """One message of the thread between a submission's owner and the course staff."""
 
@@ -297,6 +302,8 @@ class SubmissionComment(models.Model):
     # Staff comments stay hidden from the student until the grade is released, unless set.
     visible_before_release = models.BooleanField(_("visible before release"), default=False)
     created = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = SubmissionCommentQuerySet.as_manager()
 
     class Meta:
         ordering = ("submission_id", "created", "id")

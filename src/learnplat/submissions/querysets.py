@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         GraderToken,
         RegradeRequest,
         Submission,
+        SubmissionComment,
     )
 
 #: Scopes of a task-wide regrade: every submission, or each student's latest or best one.
@@ -155,6 +156,23 @@ class RegradeRequestQuerySet(models.QuerySet["RegradeRequest"]):
         """Joined with what a request's representation names (its student, resolver, task,
         course and submission), so a list costs no query per row."""
         return self.select_related("user", "resolved_by", "task", "course", "submission")
+
+
+class SubmissionCommentQuerySet(models.QuerySet["SubmissionComment"]):
+    def thread_of(
+        self, submission: Submission, *, viewer: Any, released: bool
+    ) -> SubmissionCommentQuerySet:
+        """The comments of ``submission`` that ``viewer`` reads, oldest first, with their
+        authors joined (a page is one query).
+
+        Anyone but the owner (the course's staff, platform admins: whoever the view let in)
+        reads every comment. The owner reads their own always, and the others' once the
+        grade is ``released`` to them or when staff set ``visible_before_release``.
+        """
+        rows = self.filter(submission_id=submission.pk)
+        if getattr(viewer, "pk", None) == submission.user_id and not released:
+            rows = rows.filter(Q(author_id=submission.user_id) | Q(visible_before_release=True))
+        return rows.select_related("author").order_by("created", "id")
 
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):

@@ -26,7 +26,13 @@ from learnplat.serializers import (
     user_summary_json,
 )
 from learnplat.submissions.choices import GradeChangeKind, RegradeScope
-from learnplat.submissions.models import GradeChange, RegradeRequest, Submission
+from learnplat.submissions.models import (
+    COMMENT_MAX_LENGTH,
+    GradeChange,
+    RegradeRequest,
+    Submission,
+    SubmissionComment,
+)
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
 #: What a student does not see of their own submission until its task's scores are released
@@ -351,4 +357,68 @@ class RegradeRequestResolveSerializer(RejectUnknownFieldsMixin, serializers.Seri
         validators=[_finite],
         help_text="Accepting only: the new score (0 to the submission's `max_score`), "
         "recorded as a manual grade with the request's reason. Omitted: the grade stays.",
+    )
+
+
+class SubmissionCommentSerializer(CompleteResponseMixin, serializers.Serializer[SubmissionComment]):
+    """A comment of a submission's thread. ``visible_before_release`` is in staff answers
+    only (the owner's list already leaves out what they may not read).
+
+    Context: ``submission`` (the thread's) and the viewer (``request`` or ``viewer``)."""
+
+    # Read from SubmissionComment.objects.thread_of(), which joins the author.
+
+    id = serializers.IntegerField(read_only=True)
+    author = serializers.SerializerMethodField(
+        help_text="Who wrote it (null once their account is deleted)."
+    )
+    body = serializers.CharField(read_only=True)
+    created = serializers.DateTimeField(read_only=True)
+    visible_before_release = serializers.BooleanField(
+        read_only=True,
+        help_text="Staff answers only: whether the owner reads it before the grade is released.",
+    )
+
+    class Meta:
+        response_optional_fields = ("visible_before_release",)
+
+    @extend_schema_field(UserSummarySerializer(allow_null=True))
+    def get_author(self, instance: SubmissionComment) -> dict[str, Any] | None:
+        """The author as the caller may see them: the one place a comment shows who wrote
+        it, so anonymous grading can mask a student author for staff by changing this
+        method alone."""
+        if instance.author is None:
+            return None
+        return user_summary_json(instance.author)
+
+    def to_representation(self, instance: SubmissionComment) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": instance.pk,
+            "author": self.get_author(instance),
+            "body": instance.body,
+            "created": datetime_json(instance.created),
+        }
+        if not self._owner_views():
+            data["visible_before_release"] = instance.visible_before_release
+        return data
+
+    def _owner_views(self) -> bool:
+        request = self.context.get("request")
+        viewer = request.user if request is not None else self.context.get("viewer")
+        submission = self.context["submission"]
+        return getattr(viewer, "pk", None) == submission.user_id
+
+
+class SubmissionCommentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST submissions/{id}/comments/``: a message to the thread."""
+
+    body = serializers.CharField(
+        max_length=COMMENT_MAX_LENGTH,
+        help_text=f"The message (trimmed; at most {COMMENT_MAX_LENGTH} characters).",
+    )
+    visible_before_release = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Course staff only: show the comment to the owner before the grade is "
+        "released. The owner sending true gets 400.",
     )

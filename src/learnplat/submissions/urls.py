@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from learnplat.submissions.views import (
     GraderViewSet,
     RegradeRequestViewSet,
+    SubmissionCommentViewSet,
     SubmissionRegradeRequestViewSet,
     SubmissionViewSet,
     TaskSubmissionViewSet,
@@ -33,6 +34,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "submissions/<int:submission_pk>/regrade-requests/",
         SubmissionRegradeRequestViewSet.as_view({"post": "create"}),
         name="submission-regrade-requests",
+    ),
+    path(
+        "submissions/<int:submission_pk>/comments/",
+        SubmissionCommentViewSet.as_view({"get": "list", "post": "create"}),
+        name="submission-comments",
     ),
     *router.urls,
 ]

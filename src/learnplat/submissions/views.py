@@ -5,7 +5,8 @@ Permission and serializer keys (``LEARNPLAT["PERMISSIONS"]`` / ``["SERIALIZERS"]
 ``submission_create``, ``submission_list``, ``submission_retrieve``, ``submission_regrade``,
 ``submission_grade``, ``submission_history``, ``submission_task_regrade``,
 ``regrade_request_create``, ``regrade_request_list``, ``regrade_request_retrieve``,
-``regrade_request_resolve``, ``grader_next``, ``grader_results``.
+``regrade_request_resolve``, ``submission_comment_list``, ``submission_comment_create``,
+``grader_next``, ``grader_results``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from learnplat.courses.permissions import IsCourseStaff, IsOwnerOrCourseStaff
 from learnplat.evaluation.builtin import QUEUE_NAME
 from learnplat.exceptions import Forbidden, InvalidInput
 from learnplat.filters import FilterBackend
+from learnplat.flows import comments as comments_flow
 from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
 from learnplat.flows import regrade_requests as regrade_requests_flow
@@ -50,6 +52,7 @@ from learnplat.submissions.models import (
     GraderToken,
     RegradeRequest,
     Submission,
+    SubmissionComment,
 )
 from learnplat.submissions.permissions import IsGrader, IsOwner
 from learnplat.submissions.querysets import submittable_tasks
@@ -63,10 +66,13 @@ from learnplat.submissions.serializers import (
     RegradeRequestResolveSerializer,
     RegradeRequestSerializer,
     RegradeSerializer,
+    SubmissionCommentCreateSerializer,
+    SubmissionCommentSerializer,
     SubmissionSerializer,
     SubmitSerializer,
     TaskRegradeResultSerializer,
     TaskRegradeSerializer,
+    released_to_owner,
 )
 from learnplat.submissions.throttling import SubmitRateThrottle
 
@@ -536,3 +542,90 @@ class RegradeRequestViewSet(
         )
         resolved = RegradeRequest.objects.with_summaries().get(pk=resolved.pk)
         return Response(regrade_request_output(resolved))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List a submission's comments",
+        description="The thread between the submission's owner and its course's staff, "
+        "oldest first. Staff and platform admins read every comment (with "
+        "`visible_before_release`); the owner reads their own, and staff comments once the "
+        "grade is released to them or when staff marked them `visible_before_release`. "
+        "Anyone else gets 404.",
+        responses={200: SubmissionCommentSerializer(many=True), **error_responses(401, 404)},
+    ),
+    create=extend_schema(
+        summary="Comment on a submission",
+        description="The owner, the course's staff and platform admins add a `body` (trimmed, "
+        "at most 10,000 characters). Only staff may set `visible_before_release` (the owner "
+        "sending true gets 400). The owner's comment notifies the submission's assigned "
+        "grader, else the course's instructors and assistants; a staff comment notifies the "
+        "owner when they can read it now (`comment_created`).",
+        request=SubmissionCommentCreateSerializer,
+        responses={201: SubmissionCommentSerializer, **error_responses(400, 401, 404)},
+    ),
+)
+class SubmissionCommentViewSet(LearnplatViewMixin, viewsets.GenericViewSet[SubmissionComment]):
+    """``submissions/{id}/comments/``: read and add to a submission's thread."""
+
+    permission_resource = "submission_comment"
+    action_permissions = {
+        "list": [IsAuthenticated, IsOwnerOrCourseStaff],
+        "create": [IsAuthenticated, IsOwnerOrCourseStaff],
+    }
+    action_serializers = {
+        "list": SubmissionCommentSerializer,
+        "create": SubmissionCommentCreateSerializer,
+    }
+    serializer_class = SubmissionCommentSerializer
+    queryset = SubmissionComment.objects.none()
+
+    def get_submission(self) -> Submission:
+        submission = (
+            Submission.objects.visible_to(self.request.user)
+            .with_summaries()
+            .with_release_dates()
+            .filter(pk=self.kwargs["submission_pk"])
+            .first()
+        )
+        if submission is None:
+            raise not_found()
+        self.check_object_permissions(self.request, submission)
+        return submission
+
+    def comment_output(self, comments: Any, *, submission: Submission, many: bool) -> Any:
+        serializer_class = settings.serializer_class(
+            "submission_comment_list", SubmissionCommentSerializer
+        )
+        context = {**self.get_serializer_context(), "submission": submission}
+        return serializer_class(comments, many=many, context=context).data
+
+    def list(self, request: Request, submission_pk: int) -> Response:
+        submission = self.get_submission()
+        comments = SubmissionComment.objects.thread_of(
+            submission,
+            viewer=request.user,
+            released=released_to_owner(submission),
+        )
+        page = self.paginate_queryset(comments)
+        if page is not None:
+            return self.get_paginated_response(
+                self.comment_output(page, submission=submission, many=True)
+            )
+        return Response(self.comment_output(comments, submission=submission, many=True))
+
+    def create(self, request: Request, submission_pk: int) -> Response:
+        submission = self.get_submission()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = call_flow(
+            comments_flow.post_comment,
+            serializer.validated_data,
+            submission=submission,
+            author=request.user,
+        )
+        comment = SubmissionComment.objects.select_related("author").get(pk=comment.pk)
+        return Response(
+            self.comment_output(comment, submission=submission, many=False),
+            status=status.HTTP_201_CREATED,
+        )

@@ -864,6 +864,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/submissions/{submission_pk}/comments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a submission's comments
+         * @description The thread between the submission's owner and its course's staff, oldest first. Staff and platform admins read every comment (with `visible_before_release`); the owner reads their own, and staff comments once the grade is released to them or when staff marked them `visible_before_release`. Anyone else gets 404.
+         */
+        get: operations["submissions_comments_list"];
+        put?: never;
+        /**
+         * Comment on a submission
+         * @description The owner, the course's staff and platform admins add a `body` (trimmed, at most 10,000 characters). Only staff may set `visible_before_release` (the owner sending true gets 400). The owner's comment notifies the submission's assigned grader, else the course's instructors and assistants; a staff comment notifies the owner when they can read it now (`comment_created`).
+         */
+        post: operations["submissions_comments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/submissions/{submission_pk}/regrade-requests/": {
         parameters: {
             query?: never;
@@ -1860,6 +1884,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["RegradeRequest"][];
         };
+        PaginatedSubmissionCommentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SubmissionComment"][];
+        };
         PaginatedSubmissionList: {
             /** @example 123 */
             count: number;
@@ -2263,6 +2302,32 @@ export interface components {
             readonly evaluated_at: string | null;
             /** @description Whether the student sees the score: false while the task's scores are not released to them, and then `score`, `feedback` and evaluation details are null in the student's own answers (staff see them, and this tells them the student's view). */
             readonly released: boolean;
+        };
+        /**
+         * @description A comment of a submission's thread. ``visible_before_release`` is in staff answers
+         *     only (the owner's list already leaves out what they may not read).
+         *
+         *     Context: ``submission`` (the thread's) and the viewer (``request`` or ``viewer``).
+         */
+        SubmissionComment: {
+            readonly id: number;
+            /** @description Who wrote it (null once their account is deleted). */
+            readonly author: components["schemas"]["UserSummary"] | null;
+            readonly body: string;
+            /** Format: date-time */
+            readonly created: string;
+            /** @description Staff answers only: whether the owner reads it before the grade is released. */
+            readonly visible_before_release?: boolean;
+        };
+        /** @description ``POST submissions/{id}/comments/``: a message to the thread. */
+        SubmissionCommentCreateRequest: {
+            /** @description The message (trimmed; at most 10000 characters). */
+            body: string;
+            /**
+             * @description Course staff only: show the comment to the owner before the grade is released. The owner sending true gets 400.
+             * @default false
+             */
+            visible_before_release?: boolean;
         };
         /**
          * @description * `queued` - Queued
@@ -5578,6 +5643,104 @@ export interface operations {
             };
             /** @description Authenticated but not allowed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submissions_comments_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                submission_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSubmissionCommentList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submissions_comments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionCommentCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SubmissionCommentCreateRequest"];
+                "multipart/form-data": components["schemas"]["SubmissionCommentCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmissionComment"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

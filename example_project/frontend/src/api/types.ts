@@ -39,3 +39,4 @@ export type RegradeRequest = Schemas["RegradeRequest"];
 export type RegradeRequestStatus = Schemas["RegradeStatusEnum"];
 export type GradebookImportResult = Schemas["GradebookImportResult"];
 export type GradebookImportChange = Schemas["GradebookImportChange"];
+export type SubmissionComment = Schemas["SubmissionComment"];

@@ -1,6 +1,7 @@
 import type { RegradeRequest, Submission } from "../api/types";
 import { isGradeHidden, isPending, NOT_RELEASED_LABEL, STATUS_LABELS } from "../domain";
 import { formatDateTime, formatPoints } from "../format";
+import { CommentsDisclosure } from "./CommentThread";
 import { RegradeRequestPanel } from "./RegradeRequestPanel";
 import { Badge } from "./Status";
 
@@ -74,6 +75,7 @@ export function SubmissionList({
               onFiled={onRegradeFiled}
             />
           )}
+          {onRegradeFiled && <CommentsDisclosure submissionId={submission.id} />}
         </li>
       ))}
     </ol>

@@ -18,6 +18,8 @@ export const KINDS: readonly NotificationKind[] = [
   "regrade_request_resolved",
   "regrade_request_created",
   "grades_released",
+  "comment_created",
+  "grading_assigned",
 ];
 export const CHANNELS: readonly Channel[] = ["in_app", "email"];
 
@@ -28,7 +30,7 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   regrade_request_resolved: "A regrade request of mine is answered",
   regrade_request_created: "A student asks for a regrade in a course I teach",
   grades_released: "Grades of a task are released",
-  comment_created: "Someone comments on a submission",
+  comment_created: "Someone comments on a submission of mine or one I grade",
   grading_assigned: "Submissions are assigned to me for grading",
 };
 
@@ -51,6 +53,8 @@ interface About {
   due_at?: string;
   status?: string;
   student?: string;
+  author?: string;
+  fromStaff: boolean;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -80,6 +84,8 @@ function about(notification: AppNotification): About {
     due_at: stringOf(data.due_at),
     status: stringOf(data.status),
     student: isRecord(data.student) ? stringOf(data.student.username) : undefined,
+    author: isRecord(data.author) ? stringOf(data.author.username) : undefined,
+    fromStaff: data.from_staff === true,
   };
 }
 
@@ -105,9 +111,11 @@ export function describe(notification: AppNotification): string {
     case "grades_released":
       return `Grades of ${task}${course} are released.`;
     case "comment_created":
-      return `New comment on a submission to ${task}${course}.`;
+      return data.fromStaff
+        ? `${data.author ?? "Course staff"} commented on your submission to ${task}${course}.`
+        : `${data.author ?? "A student"} commented on a submission to ${task}${course}.`;
     case "grading_assigned":
-      return `Submissions to ${task}${course} are assigned to you for grading.`;
+      return `Submissions of ${task}${course} are assigned to you for grading.`;
   }
 }
 
@@ -115,5 +123,7 @@ export function describe(notification: AppNotification): string {
 export function linkOf(notification: AppNotification): string | null {
   if (notification.kind === "regrade_request_created") return "/grading/regrade-requests";
   const data = about(notification);
+  // A student's comment: staff answer it from the course's grading screen.
+  if (notification.kind === "comment_created" && !data.fromStaff && data.course) return `/teach/${data.course.slug}/grading`;
   return data.task && data.course ? `/courses/${data.course.slug}/tasks/${data.task.id}` : null;
 }

@@ -8,6 +8,7 @@ import { ErrorMessage } from "../../components/Status";
 import { AnswerText, StatusBadge } from "../../components/SubmissionList";
 import type { SubmissionStudent } from "../../api/humanGrading";
 import { formatDateTime, studentName } from "../../format";
+import { CommentsDisclosure } from "../../components/CommentThread";
 import { GradeHistory } from "./GradeHistory";
 
 /** "Alice Liddell (alice) — Explain addition", the name a grading screen gives a submission. */
@@ -124,6 +125,7 @@ export function GradeForm({
         </div>
       </form>
       <GradeHistory submissionId={submission.id} version={saved} />
+      <CommentsDisclosure key={submission.id} submissionId={submission.id} staff />
     </div>
   );
 }

@@ -21,6 +21,7 @@ import { AnswerText, StatusBadge } from "../../components/SubmissionList";
 import { formatDateTime, formatScore, studentName } from "../../format";
 import { isRecord } from "../../guards";
 import { submissionHeading } from "./GradeForm";
+import { CommentThread } from "../../components/CommentThread";
 import { GradeHistory } from "./GradeHistory";
 
 /** The shortcuts of the grading screen, as the help dialog and docs/frontend.md list them. */
@@ -588,15 +589,11 @@ function GradingWorkspace({
 
         <div className="stack">
           <GradeHistory submissionId={submission.id} version={saved} />
-          {/*
-            MERGE(comments): mount the comments helper's thread here, e.g.
-            <CommentThread submissionId={submission.id} />
-            in place of nothing; the section, its heading and its place in the layout stay.
-          */}
           <section className="card stack grading-screen__comments" aria-labelledby="grading-comments-heading" data-region="comments">
             <h2 id="grading-comments-heading" className="small-heading">
               Comments
             </h2>
+            <CommentThread key={submission.id} submissionId={submission.id} staff />
           </section>
         </div>
       </div>
