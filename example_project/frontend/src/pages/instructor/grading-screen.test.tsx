@@ -79,6 +79,7 @@ function mockScreen({
     "GET /api/tasks/5/": () => json(200, task),
     "GET /api/courses/arith/rubrics/3/": () => json(200, rubric),
     "GET /api/submissions/(\\d+)/history/": () => json(200, []),
+    "GET /api/submissions/(\\d+)/comments/": () => json(200, page([])),
     "POST /api/submissions/(\\d+)/claim/":
       claim ?? ((_request, match) => json(200, { ...queue.find((s) => s.id === Number(match[1])), claimed_by: grace })),
     "DELETE /api/submissions/(\\d+)/claim/": () => json(204, null),
@@ -160,7 +161,7 @@ describe("keyboard grading screen", () => {
     const form = await openScreen(9);
     await waitFor(() => expect(form.contains(document.activeElement)).toBe(true));
     await user.keyboard("2{Control>}{Enter}{/Control}");
-    expect(screen.getByRole("alert").textContent).toBe("Pick a level for every criterion; still open: Style.");
+    expect(within(form).getByRole("alert").textContent).toBe("Pick a level for every criterion; still open: Style.");
     expect(within(form).getByRole("group", { name: /^Style/ }).contains(document.activeElement)).toBe(true);
     expect(calls.some((c) => c.path.endsWith("/grade/"))).toBe(false);
   });
@@ -169,7 +170,9 @@ describe("keyboard grading screen", () => {
     mockScreen();
     const user = userEvent.setup();
     const grade = async () => {
-      await waitFor(() => expect(screen.getByRole("form").contains(document.activeElement)).toBe(true));
+      await waitFor(() =>
+        expect(screen.getByRole("form", { name: /^Grade / }).contains(document.activeElement)).toBe(true),
+      );
       await user.keyboard("1j1{Control>}{Enter}{/Control}");
     };
     await openScreen(10);
