@@ -243,7 +243,8 @@ def test_after_release_the_real_identity_shows(world: World, secret: Any, who: s
     gradebook = client.get("/api/courses/intro/gradebook/").json()
     row = next(r for r in gradebook["results"] if r["user"]["id"] == secret.pk)
     cell = next(c for c in row["cells"] if c["task"] == world.task.pk)
-    assert cell["score"] == 10 and cell["attempts"] == 1
+    assert cell["score"] == 10
+    assert cell["attempts"] == 1
     assert gradebook["tasks"][0]["scores_hidden"] is False
 
 
@@ -330,7 +331,8 @@ def test_list_query_count_does_not_grow_with_anonymous_tasks(
     if who == "admin":
         assert pseudonyms == {None}
     else:
-        assert len(pseudonyms) == 10 and None not in pseudonyms
+        assert len(pseudonyms) == 10
+        assert None not in pseudonyms
 
 
 @pytest.mark.parametrize("who", ["assistant", "admin"])
