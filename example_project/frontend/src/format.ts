@@ -123,3 +123,16 @@ export function fromLocalInput(value: string): string | null {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
+
+/** A student as a submission names them: a user, or a pseudonym under anonymous grading. */
+export type StudentRef = { username: string; first_name?: string; last_name?: string } | { pseudonym: string };
+
+/** Whether the API sent a pseudonym ("Student 3") instead of the student (decision 0021). */
+export function isPseudonym(student: StudentRef): student is { pseudonym: string } {
+  return "pseudonym" in student;
+}
+
+/** "Alice Liddell (alice)", or the pseudonym ("Student 3") when the student is masked. */
+export function studentName(student: StudentRef): string {
+  return isPseudonym(student) ? student.pseudonym : fullName(student);
+}

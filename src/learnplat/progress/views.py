@@ -271,6 +271,13 @@ class GradebookPagination(LearnplatPagination):
                     "group": {"type": "integer", "nullable": True},
                     "release": {"type": "string", "enum": [m.value for m in ReleaseMode]},
                     "released_at": {"type": "string", "format": "date-time", "nullable": True},
+                    "anonymous_grading": {"type": "boolean"},
+                    "scores_hidden": {
+                        "type": "boolean",
+                        "description": "True while the task is graded anonymously and not "
+                        "released: its cells and its points in the figures are hidden from "
+                        "course staff (decision 0021).",
+                    },
                 },
                 "required": [
                     "id",
@@ -282,6 +289,8 @@ class GradebookPagination(LearnplatPagination):
                     "group",
                     "release",
                     "released_at",
+                    "anonymous_grading",
+                    "scores_hidden",
                 ],
             },
         }

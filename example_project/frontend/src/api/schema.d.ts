@@ -1286,6 +1286,8 @@ export interface components {
              *     * `manual` - When staff release it
              */
             release?: components["schemas"]["ReleaseEnum"];
+            /** @description Staff see pseudonyms instead of students until the grade is released. */
+            anonymous_grading?: boolean;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -1366,8 +1368,8 @@ export interface components {
         GradeChange: {
             /** Format: date-time */
             readonly at: string;
-            /** @description Who made the change; null for automatic ones (an evaluator's result). */
-            readonly actor: components["schemas"]["UserSummary"] | null;
+            /** @description Who made the change; null for automatic ones (an evaluator's result). Graders always show as themselves; the submission's own student (never an actor of the built-in changes) would show under their pseudonym while it is masked. */
+            readonly actor: components["schemas"]["GradeChangeActor"] | null;
             readonly kind: components["schemas"]["GradeChangeKindEnum"];
             /** Format: double */
             readonly old_score: number | null;
@@ -1375,6 +1377,7 @@ export interface components {
             readonly new_score: number | null;
             readonly reason: string;
         };
+        GradeChangeActor: components["schemas"]["UserSummary"] | components["schemas"]["Pseudonym"];
         /**
          * @description * `auto` - Automatic evaluation
          *     * `manual` - Manual grade
@@ -1751,6 +1754,9 @@ export interface components {
                 release: "immediate" | "after_due" | "manual";
                 /** Format: date-time */
                 released_at: string | null;
+                anonymous_grading: boolean;
+                /** @description True while the task is graded anonymously and not released: its cells and its points in the figures are hidden from course staff (decision 0021). */
+                scores_hidden: boolean;
             }[];
         };
         PaginatedNotificationList: {
@@ -1971,6 +1977,8 @@ export interface components {
              *     * `manual` - When staff release it
              */
             release?: components["schemas"]["ReleaseEnum"];
+            /** @description Staff see pseudonyms instead of students until the grade is released. */
+            anonymous_grading?: boolean;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -2035,6 +2043,11 @@ export interface components {
             late_policy?: unknown;
             /** @description A group id (of the proposal, if it has one). */
             group?: number | null;
+        };
+        /** @description A student shown under a pseudonym (anonymous grading, grade not released). */
+        Pseudonym: {
+            /** @description "Student N", stable per task (or "Anonymous student"). */
+            readonly pseudonym: string;
         };
         /** @description A background rebuild of a course's progress after a grading change. */
         RecomputeJob: {
@@ -2178,9 +2191,10 @@ export interface components {
             readonly task: number;
             readonly task_title: string;
             readonly course: components["schemas"]["CourseSummary"];
-            readonly user: number;
-            /** @description The submitter: the same person as `user`, by name. */
-            readonly student: components["schemas"]["UserSummary"];
+            /** @description The submitter's id; null where `student` is a pseudonym. */
+            readonly user: number | null;
+            /** @description The submitter: the same person as `user`, by name; `{"pseudonym": "Student N"}` instead for course staff while the task is graded anonymously and the grade is not released (docs/grading.md, "Anonymous grading"). */
+            readonly student: components["schemas"]["SubmissionStudent"];
             readonly attempt: number;
             readonly answer: unknown;
             readonly status: components["schemas"]["SubmissionStatusEnum"];
@@ -2211,6 +2225,7 @@ export interface components {
          * @enum {string}
          */
         SubmissionStatusEnum: "queued" | "evaluating" | "graded" | "needs_review" | "failed";
+        SubmissionStudent: components["schemas"]["UserSummary"] | components["schemas"]["Pseudonym"];
         /** @description ``POST tasks/{id}/submissions/``: the answer, any JSON value but null. */
         SubmitRequest: {
             /** @description The answer; its shape depends on the task's kind (see docs/evaluators.md). */
@@ -2264,6 +2279,8 @@ export interface components {
              *     * `manual` - When staff release it
              */
             release: components["schemas"]["ReleaseEnum"];
+            /** @description Staff see pseudonyms instead of students until the grade is released. */
+            anonymous_grading: boolean;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
             /**
@@ -2401,6 +2418,8 @@ export interface components {
              *     * `manual` - When staff release it
              */
             release?: components["schemas"]["ReleaseEnum"];
+            /** @description Staff see pseudonyms instead of students until the grade is released. */
+            anonymous_grading?: boolean;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -5216,7 +5235,7 @@ export interface operations {
                 status?: "evaluating" | "failed" | "graded" | "needs_review" | "queued";
                 /** @description A task's id. */
                 task?: number;
-                /** @description A user's id. */
+                /** @description A user's id. Submissions the caller sees under a pseudonym (anonymous grading, grade not released) are left out: this filter cannot unmask them. */
                 user?: number;
             };
             header?: never;

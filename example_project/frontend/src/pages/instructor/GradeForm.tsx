@@ -5,13 +5,14 @@ import type { Submission } from "../../api/types";
 import { useMutation } from "../../api/useMutation";
 import { Field } from "../../components/Field";
 import { ErrorMessage } from "../../components/Status";
+import { StudentName } from "../../components/StudentName";
 import { AnswerText, StatusBadge } from "../../components/SubmissionList";
-import { formatDateTime, fullName } from "../../format";
+import { formatDateTime, studentName } from "../../format";
 import { GradeHistory } from "./GradeHistory";
 
 /** "Alice Liddell (alice) — Explain addition", the name a grading screen gives a submission. */
 export function submissionHeading(submission: Submission): string {
-  return `${fullName(submission.student)} — ${submission.task_title}`;
+  return `${studentName(submission.student)} — ${submission.task_title}`;
 }
 
 /**
@@ -77,7 +78,9 @@ export function GradeForm({
     <div className="stack">
       <form className="card stack" onSubmit={submit} noValidate aria-label={`Grade ${heading}, attempt ${submission.attempt}`}>
         <div className="row row--between">
-          <h3 style={{ margin: 0 }}>{heading}</h3>
+          <h3 style={{ margin: 0 }}>
+            <StudentName student={submission.student} /> — {submission.task_title}
+          </h3>
           <StatusBadge submission={submission} />
         </div>
         <p className="muted small" style={{ margin: 0 }}>

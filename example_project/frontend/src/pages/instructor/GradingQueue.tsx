@@ -3,7 +3,8 @@ import { api, unwrap } from "../../api/client";
 import { useQuery } from "../../api/hooks";
 import type { Submission } from "../../api/types";
 import { Notice, QueryView } from "../../components/Status";
-import { formatDateTime, formatPoints, fullName } from "../../format";
+import { StudentName } from "../../components/StudentName";
+import { formatDateTime, formatPoints } from "../../format";
 import { GradeForm, submissionHeading } from "./GradeForm";
 
 const PAGE_SIZE = 50;
@@ -136,7 +137,9 @@ export function GradingQueue({ course }: { course?: string }) {
                           const current = submission.id === open.id;
                           return (
                             <tr key={submission.id} className={current ? "is-current" : undefined} aria-current={current || undefined}>
-                              <th scope="row">{fullName(submission.student)}</th>
+                              <th scope="row">
+                                <StudentName student={submission.student} />
+                              </th>
                               <td>{submission.task_title}</td>
                               {!course && <td>{submission.course.title}</td>}
                               {view === "graded" && <td>{formatPoints(submission.score, submission.max_score)}</td>}

@@ -25,6 +25,8 @@ const book: Gradebook = {
     group: null,
     release: "immediate" as const,
     released_at: null,
+    anonymous_grading: false,
+    scores_hidden: false,
   })),
   results: [
     {
