@@ -108,6 +108,23 @@ describe("gradebook", () => {
     expect(cells[1]!.title).toBe("Exercise number 2: 4 / 10 points, 1 attempt, attempted");
   });
 
+  it("hides an anonymous task's column until release, with an Anonymous badge", async () => {
+    const anonymous: Gradebook = {
+      ...book,
+      tasks: book.tasks.map((t) => (t.id === 2 ? { ...t, release: "manual" as const, anonymous_grading: true, scores_hidden: true } : t)),
+    };
+    mockGradebook(anonymous);
+    renderApp("/teach/arith/gradebook");
+    const table = await screen.findByRole("table", { name: "Gradebook of Arithmetic" });
+    const [header, row] = within(table).getAllByRole("row");
+    const headers = within(header!).getAllByRole("columnheader");
+    expect(headers[2]!.textContent).toBe("Exercise number 2/ 10 ptsAnonymous");
+    expect(headers[1]!.textContent).toBe("Exercise number 1/ 10 pts");
+    const cells = within(row!).getAllByRole("cell");
+    expect(cells.slice(0, 3).map((c) => c.textContent)).toEqual(["10", "hidden", "to grade"]);
+    expect(cells[1]!.title).toContain("Anonymous grading");
+  });
+
   it("adds a percent column per group, the letter, and marks dropped cells under weighted", async () => {
     // Tasks 1–2 homework (drop lowest 1), 3–4 exams, the rest outside any group.
     const groupOf = (id: number) => (id <= 2 ? 1 : id <= 4 ? 2 : null);
