@@ -67,6 +67,8 @@ def leaks(body: Any, user: Any) -> list[str]:
         ("anonymous", 401),
         ("outsider", 404),
         ("student", 403),
+        ("other_student", 403),
+        ("assistant", 200),
         ("other_instructor", 404),
         ("instructor", 200),
         ("admin", 200),
