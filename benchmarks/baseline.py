@@ -224,6 +224,7 @@ def course_tasks(request: HttpRequest, slug: str) -> HttpResponse:
             "config",
             "group",
             "release",
+            "anonymous_grading",
             "released_at",
         )[offset : offset + limit]
     )
@@ -257,6 +258,7 @@ def course_tasks(request: HttpRequest, slug: str) -> HttpResponse:
             "is_published": row["is_published"],
             "group": row["group"],
             "release": row["release"],
+            "anonymous_grading": row["anonymous_grading"],
             "released_at": iso(row["released_at"]),
             "public_config": get_evaluator(row["kind"]).public_config(row["config"]),
         }
@@ -307,7 +309,8 @@ def submission_json(row: dict[str, Any]) -> dict[str, Any]:
         **{key: row[key] for key in SUBMISSION_FIELDS[9:]},
         "submitted_at": iso(row["submitted_at"]),
         "evaluated_at": iso(row["evaluated_at"]),
-        # The benchmark's tasks release their scores at once ("immediate").
+        # The benchmark's tasks release their scores at once ("immediate"), so no student
+        # is ever shown under a pseudonym (anonymous grading needs a release that waits).
         "released": True,
     }
 
@@ -342,7 +345,7 @@ def _published_tasks(course_id: int) -> list[dict[str, Any]]:
         .order_by("position", "id")
         .values(
             "id", "title", "kind", "position", "max_score", "weight", "group", "release",
-            "released_at",
+            "released_at", "anonymous_grading",
         )
     )  # fmt: skip
 
@@ -477,7 +480,16 @@ def gradebook(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for row in users
     ]
-    envelope["tasks"] = [{**t, "released_at": iso(t["released_at"])} for t in tasks]
+    # The benchmark's tasks are released at once: none hides its scores (anonymous grading).
+    envelope["tasks"] = [
+        {
+            **{k: v for k, v in t.items() if k != "anonymous_grading"},
+            "released_at": iso(t["released_at"]),
+            "anonymous_grading": t["anonymous_grading"],
+            "scores_hidden": False,
+        }
+        for t in tasks
+    ]
     return JsonResponse(envelope)
 
 

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 TASK_KEYS = {
     "id",
+    "anonymous_grading",
     "course",
     "title",
     "description",

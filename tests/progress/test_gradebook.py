@@ -62,6 +62,8 @@ def test_staff_get_students_by_tasks(world: World, who: str) -> None:
             "group": None,
             "release": "immediate",
             "released_at": None,
+            "anonymous_grading": False,
+            "scores_hidden": False,
         }
         for t in (first, second)
     ]

@@ -24,6 +24,7 @@ function task(id: number, extra: Partial<Task> = {}): Task {
     prerequisites: [],
     is_published: true,
     release: "immediate",
+    anonymous_grading: false,
     released_at: null,
     public_config: {},
     ...extra,

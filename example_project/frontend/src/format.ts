@@ -98,16 +98,6 @@ export function fullName(user: { username: string; first_name?: string; last_nam
   return name ? `${name} (${user.username})` : user.username;
 }
 
-/**
- * The submitter as course staff see them: "Alice Liddell (alice)", or the task's pseudonym
- * ("Student 3") while it grades anonymously (docs/grading.md, "Anonymous grading").
- */
-export function studentName(
-  student: { pseudonym: string } | { username: string; first_name?: string; last_name?: string },
-): string {
-  return "pseudonym" in student ? student.pseudonym : fullName(student);
-}
-
 /** A URL slug from a title: "Intro to Python!" → "intro-to-python". */
 export function slugify(text: string): string {
   return text
@@ -132,4 +122,17 @@ export function fromLocalInput(value: string): string | null {
   if (!value) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** A student as a submission names them: a user, or a pseudonym under anonymous grading. */
+export type StudentRef = { username: string; first_name?: string; last_name?: string } | { pseudonym: string };
+
+/** Whether the API sent a pseudonym ("Student 3") instead of the student (decision 0021). */
+export function isPseudonym(student: StudentRef): student is { pseudonym: string } {
+  return "pseudonym" in student;
+}
+
+/** "Alice Liddell (alice)", or the pseudonym ("Student 3") when the student is masked. */
+export function studentName(student: StudentRef): string {
+  return isPseudonym(student) ? student.pseudonym : fullName(student);
 }

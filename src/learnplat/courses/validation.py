@@ -146,6 +146,16 @@ def clean_task(fields: Mapping[str, Any], *, current: Any = None) -> dict[str, A
             errors[name] = ["Must be a finite number of at least 0."]
     if "release" in fields and fields["release"] not in ReleaseMode.values:
         errors["release"] = [f"One of {', '.join(ReleaseMode.values)}."]
+    if (
+        value("anonymous_grading", False)
+        and value("release", ReleaseMode.IMMEDIATE) == ReleaseMode.IMMEDIATE
+        and "release" not in errors
+    ):
+        # Anonymity lasts until the grade is released: an immediate task would never hide.
+        errors["anonymous_grading"] = [
+            "Anonymous grading needs release `manual` or `after_due` (an immediate task's "
+            "grades are released at once)."
+        ]
     if "late_policy" in fields:
         try:
             cleaned["late_policy"] = normalise_late_policy(fields["late_policy"])

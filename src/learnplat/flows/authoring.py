@@ -51,7 +51,7 @@ from learnplat.courses.validation import (
     indexed_errors,
 )
 from learnplat.exceptions import Conflict, InvalidInput
-from learnplat.flows import NOT_GIVEN, NotGiven, deadlines, given
+from learnplat.flows import NOT_GIVEN, NotGiven, anonymity, deadlines, given
 from learnplat.flows.grading_config import grading_changed, lock_course
 
 #: Course fields ``create_course`` takes (``update_course`` all but ``slug``).
@@ -422,6 +422,7 @@ def create_task(
     late_policy: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     is_published: bool | NotGiven = NOT_GIVEN,
     release: str | NotGiven = NOT_GIVEN,
+    anonymous_grading: bool | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
     prerequisites: Iterable[Task | int] = (),
     by: Any = None,
@@ -444,6 +445,7 @@ def create_task(
         late_policy=late_policy,
         is_published=is_published,
         release=release,
+        anonymous_grading=anonymous_grading,
         config=config,
     )
     cleaned = clean_task(fields)
@@ -457,6 +459,8 @@ def create_task(
         cleaned["position"] = (last or 0) + 1
     task = Task.objects.create(course=course, **cleaned)
     task.prerequisites.set(prerequisite_ids)
+    if task.anonymous_grading:
+        anonymity.anonymity_switched_on(task=task)
     if task.is_published:
         grading_changed(course=course, by=by, kind=GradingChangeKind.TASK)
     get_adapter().save_extra(key="task_create", instance=task, data=dict(extra or {}))
@@ -481,6 +485,7 @@ def update_task(
     late_policy: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     is_published: bool | NotGiven = NOT_GIVEN,
     release: str | NotGiven = NOT_GIVEN,
+    anonymous_grading: bool | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
     prerequisites: Iterable[Task | int] | None = None,
     by: Any = None,
@@ -508,6 +513,7 @@ def update_task(
         late_policy=late_policy,
         is_published=is_published,
         release=release,
+        anonymous_grading=anonymous_grading,
         config=config,
     )
     cleaned = clean_task(fields, current=task)
@@ -521,10 +527,13 @@ def update_task(
         # Two concurrent edits could each close half of a cycle; the course lock orders them.
         _lock(task.course)
         ids = check_prerequisites(course=task.course, task=task, prerequisites=prerequisites)
+    switched_on = cleaned.get("anonymous_grading") is True and not task.anonymous_grading
     for name, value in cleaned.items():
         setattr(task, name, value)
     if cleaned:
         task.save(update_fields=[*cleaned, "modified"])
+    if switched_on:
+        anonymity.anonymity_switched_on(task=task)
     if prerequisites is not None:
         task.prerequisites.set(ids)
     if deadlines_changed:

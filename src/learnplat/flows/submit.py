@@ -29,7 +29,7 @@ from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.evaluation.base import AnswerError, ConfigError, EvaluatorProtocol
 from learnplat.evaluation.registry import get_evaluator
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput
-from learnplat.flows import evaluate, progress
+from learnplat.flows import anonymity, evaluate, progress
 from learnplat.progress.models import TaskProgress
 from learnplat.signals import send_on_commit
 from learnplat.submissions.models import IDEMPOTENCY_KEY_MAX_LENGTH, Submission
@@ -138,7 +138,9 @@ def submit(
 
     The user's enrollment row is locked for the transaction, so parallel submits by one
     user are serialised and ``max_attempts`` holds exactly; the unique (user, task, attempt)
-    constraint backs it. Evaluation is enqueued and ``submission_created`` sent on commit.
+    constraint backs it. On an anonymously graded task the student gets their pseudonym
+    (``flows.anonymity.ensure_pseudonym``) in the same transaction. Evaluation is enqueued
+    and ``submission_created`` sent on commit.
     """
     if idempotency_key is not None:
         if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
@@ -214,6 +216,8 @@ def _create_submission(
         grader_queue=grader_queue_for(task),
     )
     progress.record_submission(submission=submission)
+    if task.anonymous_grading:
+        anonymity.ensure_pseudonym(task=task, user=user)
     adapter = get_adapter()
     adapter.save_extra(key="submission_create", instance=submission, data=dict(extra or {}))
     adapter.after_submit(submission=submission)

@@ -196,6 +196,8 @@ GRADEBOOK_TASK_FIELDS = (
     "attempts",
     "status",
     "completed",
+    # For the figures of rows that leave a masked task out (anonymous grading).
+    "completed_at",
 )
 GRADEBOOK_COURSE_FIELDS = (
     "user_id", "score", "max_score", "percent", "tasks_completed", "tasks_total", "completed_at",

@@ -24,6 +24,7 @@ from learnplat.progress.rules import (
     standing,
     task_rule,
 )
+from learnplat.submissions.anonymity import masked_task_ids
 
 #: The CourseProgress fields the API shows.
 FIGURES = (
@@ -101,17 +102,28 @@ class ProgressReport:
     rule: CourseRule = field(default_factory=CourseRule)
     student_view: bool = False
     empty: dict[str, Any] | None = None
+    #: Tasks whose cells a staff read hides (anonymous grading, not released: decision
+    #: 0021): left out of the cells and of the figures, as if not graded yet.
+    masked: frozenset[int] = frozenset()
 
     @cached_property
     def hidden(self) -> frozenset[int]:
-        """Tasks whose scores the student does not see yet (empty for staff reads)."""
+        """Tasks whose scores the reader does not see yet: the student's unreleased ones,
+        or for staff the masked ones."""
         if not self.student_view:
-            return frozenset()
+            return self.masked
         return frozenset(task.pk for task in self.tasks if not released_to_student(task))
+
+    @property
+    def visible_task_rows(self) -> dict[int, Any]:
+        """``task_rows`` without the masked tasks' rows."""
+        if not self.masked:
+            return self.task_rows
+        return {pk: row for pk, row in self.task_rows.items() if pk not in self.masked}
 
     @cached_property
     def figures(self) -> dict[str, Any]:
-        if self.student_view:
+        if self.student_view or self.masked:
             # Points from the counted score under the task's rule as it is now: a weight or
             # max_score change shows at once, before a background recompute reaches the rows.
             rules = {r.task_id: r for r in task_rules_of(self.course, self.tasks)}
@@ -134,9 +146,9 @@ class ProgressReport:
 
     @property
     def cells(self) -> list[TaskCell]:
-        hidden, dropped = self.hidden, self.dropped
+        hidden, dropped, rows = self.hidden, self.dropped, self.visible_task_rows
         return [
-            TaskCell(task, self.task_rows.get(task.pk), task.pk not in hidden, task.pk in dropped)
+            TaskCell(task, rows.get(task.pk), task.pk not in hidden, task.pk in dropped)
             for task in self.tasks
         ]
 
@@ -182,23 +194,31 @@ def reports_of_enrollments(enrollments: Iterable[Enrollment], user: Any) -> list
     return reports
 
 
-def course_report(course: Course, user: Any, *, student_view: bool = True) -> ProgressReport:
+def course_report(
+    course: Course, user: Any, *, student_view: bool = True, viewer: Any = None
+) -> ProgressReport:
     """``user``'s progress in ``course`` (four queries), as they see it (``student_view``)
-    or as course staff do."""
+    or as course staff (``viewer``) do."""
     rows = TaskProgress.objects.filter(user=user, course=course).of_published_tasks()
+    tasks = list(published_tasks(course).with_effective_dates(user))
     return ProgressReport(
         course=course,
         user=user,
         row=CourseProgress.objects.filter(user=user, course=course).first(),
-        tasks=list(published_tasks(course).with_effective_dates(user)),
+        tasks=tasks,
         task_rows={row.task_id: row for row in rows},
         rule=rule_of(course),
         student_view=student_view,
+        masked=frozenset() if student_view else masked_task_ids(tasks, viewer),
     )
 
 
 def reports_of_students(
-    enrollments: Iterable[Enrollment], course: Course, tasks: list[Task]
+    enrollments: Iterable[Enrollment],
+    course: Course,
+    tasks: list[Task],
+    *,
+    masked: frozenset[int] = frozenset(),
 ) -> list[ProgressReport]:
     """Reports of a page of :func:`~learnplat.progress.querysets.gradebook_students`, their
     progress rows read in two queries as named tuples (they read like the model rows)."""
@@ -217,13 +237,19 @@ def reports_of_students(
             tasks=tasks,
             task_rows=cells.get(e.user_id, {}),
             empty=empty,
+            masked=masked,
         )
         for e in page
     ]
 
 
 def stream_gradebook(
-    students: QuerySet[Enrollment], course: Course, tasks: list[Task], *, chunk_size: int = 1000
+    students: QuerySet[Enrollment],
+    course: Course,
+    tasks: list[Task],
+    *,
+    chunk_size: int = 1000,
+    masked: frozenset[int] = frozenset(),
 ) -> Iterator[ProgressReport]:
     """Every student's report, streamed: three queries in all, whatever the size.
 
@@ -247,7 +273,7 @@ def stream_gradebook(
     next_course_row = next(course_rows, None)
     next_task_row = next(task_rows, None)
     for enrollment in students.order_by(*order).iterator(chunk_size=chunk_size):
-        report = ProgressReport(course, enrollment.user, None, tasks, empty=empty)
+        report = ProgressReport(course, enrollment.user, None, tasks, empty=empty, masked=masked)
         # Rows of students not yet reached stay at the head: same order, same student set.
         if next_course_row is not None and next_course_row.user_id == enrollment.user_id:
             report.row, next_course_row = next_course_row, next(course_rows, None)

@@ -240,7 +240,7 @@ class GradebookRowSerializer(FiguresMixin):
         # Subclasses (a host's own serializer) take DRF's way, as they may add fields.
         if type(self) is not GradebookRowSerializer:
             return super().to_representation(instance)
-        rows, dropped = instance.task_rows, instance.dropped
+        rows, dropped = instance.visible_task_rows, instance.dropped
         return {
             **_figures_json(instance.figures),
             "user": user_summary_json(instance.user),
@@ -270,6 +270,15 @@ class GradebookTaskSerializer(serializers.Serializer[Any]):
     group = serializers.IntegerField(source="group_id", read_only=True, allow_null=True)
     release = serializers.ChoiceField(choices=ReleaseMode.choices, read_only=True)
     released_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    anonymous_grading = serializers.BooleanField(read_only=True)
+    scores_hidden = serializers.SerializerMethodField(
+        help_text="True while this task is graded anonymously and not released: its cells "
+        "(score null, no attempts) and its points in every row's figures are hidden from "
+        "course staff; its submissions are graded under pseudonyms (`submissions/?task=`)."
+    )
+
+    def get_scores_hidden(self, task: Any) -> bool:
+        return task.pk in self.context.get("masked", frozenset())
 
 
 class UpcomingTaskRefSerializer(serializers.Serializer[Any]):

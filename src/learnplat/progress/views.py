@@ -77,6 +77,7 @@ from learnplat.progress.serializers import (
     preview_json,
 )
 from learnplat.schema import error_responses
+from learnplat.submissions.anonymity import masked_task_ids
 
 
 class ProgressListView(LearnplatViewMixin, generics.ListAPIView):
@@ -238,7 +239,10 @@ class CourseProgressView(CourseScopedView):
         course = self.get_course()
         user = self.target_user(course)
         # Course staff looking at a student see every score; a student sees what is released.
-        report = course_report(course, user, student_view=user.pk == request.user.pk)
+        # Staff do not see the tasks graded anonymously and not released (decision 0021).
+        report = course_report(
+            course, user, student_view=user.pk == request.user.pk, viewer=request.user
+        )
         return Response(self.get_serializer(report).data)
 
 
@@ -274,6 +278,13 @@ class GradebookPagination(LearnplatPagination):
                     "group": {"type": "integer", "nullable": True},
                     "release": {"type": "string", "enum": [m.value for m in ReleaseMode]},
                     "released_at": {"type": "string", "format": "date-time", "nullable": True},
+                    "anonymous_grading": {"type": "boolean"},
+                    "scores_hidden": {
+                        "type": "boolean",
+                        "description": "True while the task is graded anonymously and not "
+                        "released: its cells and its points in the figures are hidden from "
+                        "course staff (decision 0021).",
+                    },
                 },
                 "required": [
                     "id",
@@ -285,6 +296,8 @@ class GradebookPagination(LearnplatPagination):
                     "group",
                     "release",
                     "released_at",
+                    "anonymous_grading",
+                    "scores_hidden",
                 ],
             },
         }
@@ -297,6 +310,10 @@ class GradebookOrderingFilter(OrderingFilter):
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
         ordering = self.get_ordering(request, queryset, view) or []
+        if getattr(view, "masked_tasks", None):
+            # The stored totals count the masked tasks: ordering by them would rank
+            # students by their anonymous grades (decision 0021).
+            ordering = [name for name in ordering if name.lstrip("-") == "username"]
         return queryset.order_by(*ordering, "username", "user_id")
 
 
@@ -399,11 +416,12 @@ class GradebookView(CourseScopedView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         course = self.get_course()
         tasks = list(published_tasks(course))
+        self.masked_tasks = masked = masked_task_ids(tasks, request.user)
         students = self.filter_queryset(self.get_queryset())
         if isinstance(request.accepted_renderer, CSVRenderer):
             response = StreamingHttpResponse(
                 gradebook_csv(
-                    stream_gradebook(students, course, tasks),
+                    stream_gradebook(students, course, tasks, masked=masked),
                     tasks,
                     csv_groups(empty_figures(course, tasks, rule_of(course))["groups"]),
                 ),
@@ -412,9 +430,11 @@ class GradebookView(CourseScopedView):
             response["Content-Disposition"] = f'attachment; filename="{course.slug}-gradebook.csv"'
             return response
         page = self.paginate_queryset(students)
-        reports = reports_of_students(page or [], course, tasks)
+        reports = reports_of_students(page or [], course, tasks, masked=masked)
         assert isinstance(self.paginator, GradebookPagination)
-        self.paginator.tasks = GradebookTaskSerializer(tasks, many=True).data
+        self.paginator.tasks = GradebookTaskSerializer(
+            tasks, many=True, context={"masked": masked}
+        ).data
         return self.get_paginated_response(self.get_serializer(reports, many=True).data)
 
 

@@ -14,7 +14,11 @@ from learnplat.submissions.models import RegradeRequest, Submission
 class SubmissionFilter(django_filters.FilterSet):
     task = django_filters.NumberFilter(field_name="task_id", help_text="A task's id.")
     course = django_filters.CharFilter(field_name="course__slug", help_text="A course's slug.")
-    user = django_filters.NumberFilter(field_name="user_id", help_text="A user's id.")
+    user = django_filters.NumberFilter(
+        method="filter_user",
+        help_text="A user's id. Submissions the caller sees under a pseudonym (anonymous "
+        "grading, grade not released) are left out: this filter cannot unmask them.",
+    )
     status = django_filters.ChoiceFilter(choices=SubmissionStatus.choices)
     # A grading queue must not list the grader's own answers in a course they take as a
     # student, and a student's history must not mix in the answers they grade elsewhere.
@@ -28,6 +32,16 @@ class SubmissionFilter(django_filters.FilterSet):
     class Meta:
         model = Submission
         fields = ("task", "course", "user", "status", "mine")
+
+    def filter_user(
+        self, queryset: QuerySet[Submission], name: str, value: int
+    ) -> QuerySet[Submission]:
+        # Listing one student's submissions must not say which pseudonyms are theirs
+        # (decision 0021): the rows masked from the caller are not found by user.
+        rows = queryset.filter(user_id=value)
+        viewer = self.request.user if self.request is not None else None
+        masked = Submission.objects.with_release_dates().masked_from(viewer)
+        return rows.exclude(pk__in=masked.filter(user_id=value).values("pk"))
 
     def filter_mine(
         self, queryset: QuerySet[Submission], name: str, value: str

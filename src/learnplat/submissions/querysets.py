@@ -54,8 +54,39 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 
     def with_summaries(self) -> SubmissionQuerySet:
         """Joined with what a submission's representation names: its user, task and course
-        (``student``, ``task_title``, ``course``), so a list costs no query per row."""
-        return self.select_related("user", "task", "course")
+        (``student``, ``task_title``, ``course``) and the student's pseudonym on the task
+        (:meth:`with_pseudonyms`), so a list costs no query per row."""
+        return self.select_related("user", "task", "course").with_pseudonyms()
+
+    def with_pseudonyms(self) -> SubmissionQuerySet:
+        """Annotate ``pseudonym_number``: the student's "Student N" number on the task
+        (None when they have none), read by ``learnplat.submissions.anonymity``."""
+        from learnplat.submissions.models import Pseudonym
+
+        number = Pseudonym.objects.filter(
+            task_id=OuterRef("task_id"), user_id=OuterRef("user_id")
+        ).values("number")[:1]
+        return self.annotate(pseudonym_number=Subquery(number))
+
+    def masked_from(self, viewer: Any, *, now: datetime | None = None) -> SubmissionQuerySet:
+        """The rows ``viewer`` sees under a pseudonym (``learnplat.submissions.anonymity``
+        says the same of one row): anonymously graded tasks, grades not released to the
+        owner, rows not the viewer's own; none for platform admins. Needs
+        :meth:`with_release_dates`."""
+        from django.utils import timezone
+
+        if viewer is not None and is_platform_admin(viewer):
+            return self.none()
+        now = now or timezone.now()
+        unreleased = Q(task__released_at__isnull=True) & (
+            Q(task__release=ReleaseMode.MANUAL)
+            | Q(task__release=ReleaseMode.AFTER_DUE, release_due_at__isnull=True)
+            | Q(task__release=ReleaseMode.AFTER_DUE, release_due_at__gt=now)
+        )
+        rows = self.filter(Q(task__anonymous_grading=True) & unreleased)
+        if viewer is not None and getattr(viewer, "pk", None) is not None:
+            rows = rows.exclude(user_id=viewer.pk)
+        return rows
 
     def with_release_dates(self) -> SubmissionQuerySet:
         """Annotate ``release_due_at``: the owner's effective due date of the task

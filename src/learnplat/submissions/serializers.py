@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from learnplat.courses.deadlines import effective_window
@@ -25,6 +25,7 @@ from learnplat.serializers import (
     float_json,
     user_summary_json,
 )
+from learnplat.submissions.anonymity import masks_student, pseudonym_json
 from learnplat.submissions.choices import GradeChangeKind, RegradeScope
 from learnplat.submissions.models import (
     COMMENT_MAX_LENGTH,
@@ -64,15 +65,39 @@ def hides_score_from(viewer: Any, submission: Submission) -> bool:
     return viewer is None or getattr(viewer, "pk", None) == submission.user_id
 
 
+class PseudonymSerializer(serializers.Serializer[Any]):
+    """A student shown under a pseudonym (anonymous grading, grade not released)."""
+
+    pseudonym = serializers.CharField(
+        read_only=True, help_text='"Student N", stable per task (or "Anonymous student").'
+    )
+
+
+SUBMISSION_STUDENT = PolymorphicProxySerializer(
+    component_name="SubmissionStudent",
+    serializers=[UserSummarySerializer, PseudonymSerializer],
+    resource_type_field_name=None,
+)
+
+
 class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     """A submission; ``score`` is after any late deduction. Besides the ``task`` and
     ``user`` ids it names them (``task_title``, ``student``) and its ``course``, so a
     grading screen needs no request per row."""
 
-    # Read from Submission.objects.with_summaries(), which joins user, task and course.
+    # Read from Submission.objects.with_summaries(), which joins user, task and course
+    # and annotates the pseudonym.
 
+    user = serializers.IntegerField(
+        source="user_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The submitter's id; null where `student` is a pseudonym.",
+    )
     student = serializers.SerializerMethodField(
-        help_text="The submitter: the same person as `user`, by name."
+        help_text="The submitter: the same person as `user`, by name; "
+        '`{"pseudonym": "Student N"}` instead for course staff while the task is graded '
+        'anonymously and the grade is not released (docs/grading.md, "Anonymous grading").'
     )
     task_title = serializers.CharField(source="task.title", read_only=True)
     course = CourseSummarySerializer(read_only=True)
@@ -112,11 +137,13 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             "score": {"help_text": "After any late deduction; null for the student until released."}
         }
 
-    @extend_schema_field(UserSummarySerializer)
+    @extend_schema_field(SUBMISSION_STUDENT)
     def get_student(self, instance: Submission) -> dict[str, Any]:
         """The submitter as the caller may see them: the one place a submission shows who
-        made it (both the lean and DRF's way come here), so anonymous grading can mask
-        the student for staff by changing this method alone."""
+        made it (both the lean and DRF's way come here): a pseudonym where
+        :func:`learnplat.submissions.anonymity.masks_student` says so."""
+        if masks_student(instance, self._viewer()):
+            return pseudonym_json(instance)
         return user_summary_json(instance.user)
 
     def get_released(self, instance: Submission) -> bool:
@@ -146,6 +173,15 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
                 "evaluated_at": datetime_json(instance.evaluated_at),
                 "released": self.get_released(instance),
             }
+        if "user" in data:
+            # The id would name the student a pseudonym stands for.
+            student = data.get("student")
+            if "student" in data:
+                masked = isinstance(student, dict) and "pseudonym" in student
+            else:
+                masked = masks_student(instance, self._viewer())
+            if masked:
+                data["user"] = None
         released = data["released"] if "released" in data else self.get_released(instance)
         if not released and hides_score_from(self._viewer(), instance):
             for name in UNRELEASED_HIDDEN_FIELDS:
@@ -164,7 +200,9 @@ class GradeChangeSerializer(serializers.ModelSerializer[GradeChange]):
     """One entry of `GET submissions/{id}/history/`: a change of the counted score."""
 
     actor = serializers.SerializerMethodField(
-        help_text="Who made the change; null for automatic ones (an evaluator's result)."
+        help_text="Who made the change; null for automatic ones (an evaluator's result). "
+        "Graders always show as themselves; the submission's own student (never an actor "
+        "of the built-in changes) would show under their pseudonym while it is masked."
     )
     kind = serializers.ChoiceField(choices=GradeChangeKind.choices, read_only=True)
 
@@ -173,9 +211,22 @@ class GradeChangeSerializer(serializers.ModelSerializer[GradeChange]):
         fields = ("at", "actor", "kind", "old_score", "new_score", "reason")
         read_only_fields = fields
 
-    @extend_schema_field(UserSummarySerializer(allow_null=True))
+    @extend_schema_field(
+        PolymorphicProxySerializer(
+            component_name="GradeChangeActor",
+            serializers=[UserSummarySerializer, PseudonymSerializer],
+            resource_type_field_name=None,
+            allow_null=True,
+        )
+    )
     def get_actor(self, instance: GradeChange) -> dict[str, Any] | None:
-        return None if instance.actor is None else user_summary_json(instance.actor)
+        if instance.actor is None:
+            return None
+        # The view passes the masked student (decision 0021) when the caller sees one.
+        masked = self.context.get("masked_student")
+        if masked is not None and instance.actor_id == masked[0]:
+            return dict(masked[1])
+        return user_summary_json(instance.actor)
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
@@ -360,6 +411,14 @@ class RegradeRequestResolveSerializer(RejectUnknownFieldsMixin, serializers.Seri
     )
 
 
+COMMENT_AUTHOR = PolymorphicProxySerializer(
+    component_name="CommentAuthor",
+    serializers=[UserSummarySerializer, PseudonymSerializer],
+    resource_type_field_name=None,
+    allow_null=True,
+)
+
+
 class SubmissionCommentSerializer(CompleteResponseMixin, serializers.Serializer[SubmissionComment]):
     """A comment of a submission's thread. ``visible_before_release`` is in staff answers
     only (the owner's list already leaves out what they may not read).
@@ -382,14 +441,28 @@ class SubmissionCommentSerializer(CompleteResponseMixin, serializers.Serializer[
     class Meta:
         response_optional_fields = ("visible_before_release",)
 
-    @extend_schema_field(UserSummarySerializer(allow_null=True))
+    @extend_schema_field(COMMENT_AUTHOR)
     def get_author(self, instance: SubmissionComment) -> dict[str, Any] | None:
         """The author as the caller may see them: the one place a comment shows who wrote
-        it, so anonymous grading can mask a student author for staff by changing this
-        method alone."""
+        it. The submission's owner is a pseudonym wherever their submission's student is
+        (:func:`learnplat.submissions.anonymity.masks_student`), so a thread cannot tie an
+        anonymous answer to a person."""
         if instance.author is None:
             return None
+        submission = self.context.get("submission")
+        if (
+            submission is not None
+            and instance.author_id == submission.user_id
+            and masks_student(submission, self._viewer())
+        ):
+            return pseudonym_json(submission)
         return user_summary_json(instance.author)
+
+    def _viewer(self) -> Any:
+        request = self.context.get("request")
+        if request is not None:
+            return request.user
+        return self.context.get("viewer")
 
     def to_representation(self, instance: SubmissionComment) -> dict[str, Any]:
         data: dict[str, Any] = {

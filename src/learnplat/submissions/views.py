@@ -44,6 +44,7 @@ from learnplat.flows import submit as submit_flow
 from learnplat.schema import error_responses
 from learnplat.serializers import call_flow
 from learnplat.submissions import pipeline
+from learnplat.submissions.anonymity import masks_student, pseudonym_json
 from learnplat.submissions.authentication import GraderTokenAuthentication
 from learnplat.submissions.filters import RegradeRequestFilter, SubmissionFilter
 from learnplat.submissions.models import (
@@ -194,7 +195,11 @@ class SubmissionViewSet(
             .select_related("actor")
             .order_by("at", "id")
         )
-        return Response(self.get_serializer(entries, many=True).data)
+        context = dict(self.get_serializer_context())
+        if masks_student(submission, request.user):
+            context["masked_student"] = (submission.user_id, pseudonym_json(submission))
+        serializer_class = self.get_serializer_class()
+        return Response(serializer_class(entries, many=True, context=context).data)
 
 
 class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):

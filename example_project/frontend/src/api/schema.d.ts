@@ -1131,6 +1131,7 @@ export interface components {
             in_app?: boolean;
             email?: boolean;
         };
+        CommentAuthor: components["schemas"]["UserSummary"] | components["schemas"]["Pseudonym"];
         /**
          * @description A course as the catalog shows it. ``status`` changes only through publish/archive,
          *     ``instructors`` through enrollments, and the slug never changes.
@@ -1330,6 +1331,8 @@ export interface components {
              *     * `manual` - When staff release it
              */
             release?: components["schemas"]["ReleaseEnum"];
+            /** @description Staff see pseudonyms instead of students until the grade is released. */
+            anonymous_grading?: boolean;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -1410,8 +1413,8 @@ export interface components {
         GradeChange: {
             /** Format: date-time */
             readonly at: string;
-            /** @description Who made the change; null for automatic ones (an evaluator's result). */
-            readonly actor: components["schemas"]["UserSummary"] | null;
+            /** @description Who made the change; null for automatic ones (an evaluator's result). Graders always show as themselves; the submission's own student (never an actor of the built-in changes) would show under their pseudonym while it is masked. */
+            readonly actor: components["schemas"]["GradeChangeActor"] | null;
             readonly kind: components["schemas"]["GradeChangeKindEnum"];
             /** Format: double */
             readonly old_score: number | null;
@@ -1419,6 +1422,7 @@ export interface components {
             readonly new_score: number | null;
             readonly reason: string;
         };
+        GradeChangeActor: components["schemas"]["UserSummary"] | components["schemas"]["Pseudonym"];
         /**
          * @description * `auto` - Automatic evaluation
          *     * `manual` - Manual grade
@@ -1837,6 +1841,9 @@ export interface components {
                 release: "immediate" | "after_due" | "manual";
                 /** Format: date-time */
                 released_at: string | null;
+                anonymous_grading: boolean;
+                /** @description True while the task is graded anonymously and not released: its cells and its points in the figures are hidden from course staff (decision 0021). */
+                scores_hidden: boolean;
             }[];
         };
         PaginatedNotificationList: {
@@ -2072,6 +2079,8 @@ export interface components {
              *     * `manual` - When staff release it
              */
             release?: components["schemas"]["ReleaseEnum"];
+            /** @description Staff see pseudonyms instead of students until the grade is released. */
+            anonymous_grading?: boolean;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -2136,6 +2145,11 @@ export interface components {
             late_policy?: unknown;
             /** @description A group id (of the proposal, if it has one). */
             group?: number | null;
+        };
+        /** @description A student shown under a pseudonym (anonymous grading, grade not released). */
+        Pseudonym: {
+            /** @description "Student N", stable per task (or "Anonymous student"). */
+            readonly pseudonym: string;
         };
         /** @description A background rebuild of a course's progress after a grading change. */
         RecomputeJob: {
@@ -2279,9 +2293,10 @@ export interface components {
             readonly task: number;
             readonly task_title: string;
             readonly course: components["schemas"]["CourseSummary"];
-            readonly user: number;
-            /** @description The submitter: the same person as `user`, by name. */
-            readonly student: components["schemas"]["UserSummary"];
+            /** @description The submitter's id; null where `student` is a pseudonym. */
+            readonly user: number | null;
+            /** @description The submitter: the same person as `user`, by name; `{"pseudonym": "Student N"}` instead for course staff while the task is graded anonymously and the grade is not released (docs/grading.md, "Anonymous grading"). */
+            readonly student: components["schemas"]["SubmissionStudent"];
             readonly attempt: number;
             readonly answer: unknown;
             readonly status: components["schemas"]["SubmissionStatusEnum"];
@@ -2312,7 +2327,7 @@ export interface components {
         SubmissionComment: {
             readonly id: number;
             /** @description Who wrote it (null once their account is deleted). */
-            readonly author: components["schemas"]["UserSummary"] | null;
+            readonly author: components["schemas"]["CommentAuthor"] | null;
             readonly body: string;
             /** Format: date-time */
             readonly created: string;
@@ -2338,6 +2353,7 @@ export interface components {
          * @enum {string}
          */
         SubmissionStatusEnum: "queued" | "evaluating" | "graded" | "needs_review" | "failed";
+        SubmissionStudent: components["schemas"]["UserSummary"] | components["schemas"]["Pseudonym"];
         /** @description ``POST tasks/{id}/submissions/``: the answer, any JSON value but null. */
         SubmitRequest: {
             /** @description The answer; its shape depends on the task's kind (see docs/evaluators.md). */
@@ -2391,6 +2407,8 @@ export interface components {
              *     * `manual` - When staff release it
              */
             release: components["schemas"]["ReleaseEnum"];
+            /** @description Staff see pseudonyms instead of students until the grade is released. */
+            anonymous_grading: boolean;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
             /**
@@ -2528,6 +2546,8 @@ export interface components {
              *     * `manual` - When staff release it
              */
             release?: components["schemas"]["ReleaseEnum"];
+            /** @description Staff see pseudonyms instead of students until the grade is released. */
+            anonymous_grading?: boolean;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -5413,7 +5433,7 @@ export interface operations {
                 status?: "evaluating" | "failed" | "graded" | "needs_review" | "queued";
                 /** @description A task's id. */
                 task?: number;
-                /** @description A user's id. */
+                /** @description A user's id. Submissions the caller sees under a pseudonym (anonymous grading, grade not released) are left out: this filter cannot unmask them. */
                 user?: number;
             };
             header?: never;

@@ -4,9 +4,10 @@ import { ApiError } from "../api/errors";
 import { useQuery } from "../api/hooks";
 import type { SubmissionComment } from "../api/types";
 import { useMutation } from "../api/useMutation";
-import { formatDateTime, fullName } from "../format";
+import { formatDateTime } from "../format";
 import { Field, FieldErrors } from "./Field";
 import { Badge, ErrorMessage, QueryView } from "./Status";
+import { StudentName } from "./StudentName";
 
 /** The longest comment the API accepts (docs/grading.md, "Comments"). */
 export const COMMENT_MAX_LENGTH = 10_000;
@@ -85,7 +86,7 @@ export function CommentThread({ submissionId, staff = false }: { submissionId: n
               {comments.map((comment) => (
                 <li key={comment.id} className="comment">
                   <div className="row row--between">
-                    <strong>{comment.author ? fullName(comment.author) : "Deleted user"}</strong>
+                    <strong>{comment.author ? <StudentName student={comment.author} /> : "Deleted user"}</strong>
                     <span className="row">
                       {staff && comment.visible_before_release === true && <Badge tone="info">Visible before release</Badge>}
                       <time className="muted small" dateTime={comment.created}>

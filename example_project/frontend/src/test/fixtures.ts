@@ -30,6 +30,7 @@ export function makeTask(id: number, extra: Partial<Task> = {}): Task {
     prerequisites: [],
     is_published: true,
     release: "immediate",
+    anonymous_grading: false,
     released_at: null,
     public_config: {},
     ...extra,

@@ -5,6 +5,7 @@ import type { Submission } from "../../api/types";
 import { useMutation } from "../../api/useMutation";
 import { Field } from "../../components/Field";
 import { ErrorMessage } from "../../components/Status";
+import { StudentName } from "../../components/StudentName";
 import { AnswerText, StatusBadge } from "../../components/SubmissionList";
 import type { SubmissionStudent } from "../../api/humanGrading";
 import { formatDateTime, studentName } from "../../format";
@@ -79,7 +80,9 @@ export function GradeForm({
     <div className="stack">
       <form className="card stack" onSubmit={submit} noValidate aria-label={`Grade ${heading}, attempt ${submission.attempt}`}>
         <div className="row row--between">
-          <h3 style={{ margin: 0 }}>{heading}</h3>
+          <h3 style={{ margin: 0 }}>
+            <StudentName student={submission.student} /> — {submission.task_title}
+          </h3>
           <StatusBadge submission={submission} />
         </div>
         <p className="muted small" style={{ margin: 0 }}>

@@ -2,7 +2,7 @@ import { api, unwrap } from "../../api/client";
 import { useQuery } from "../../api/hooks";
 import type { GradeChange, GradeChangeKind } from "../../api/types";
 import { QueryView } from "../../components/Status";
-import { formatDateTime, formatScore, fullName } from "../../format";
+import { formatDateTime, formatScore, studentName } from "../../format";
 
 /** What changed a grade, in words (docs/submissions.md, "Grade history"). */
 export const GRADE_CHANGE_KINDS: Record<GradeChangeKind, string> = {
@@ -54,7 +54,7 @@ export function GradeHistory({ submissionId, version = 0 }: { submissionId: numb
                   </div>
                   <div className="muted small">
                     <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> ·{" "}
-                    {entry.actor ? fullName(entry.actor) : "automatic"}
+                    {entry.actor ? studentName(entry.actor) : "automatic"}
                   </div>
                   {entry.reason && <p className="grade-history__reason">{entry.reason}</p>}
                 </li>

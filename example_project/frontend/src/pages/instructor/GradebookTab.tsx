@@ -6,6 +6,7 @@ import { useMutation } from "../../api/useMutation";
 import type { CourseDetail, Gradebook, GradebookRow, GradebookTask, GroupFigures, TaskCell } from "../../api/types";
 import { binScores, Histogram } from "../../components/Charts";
 import { ErrorMessage, QueryView } from "../../components/Status";
+import { AnonymousBadge } from "../../components/StudentName";
 import { formatPercent, formatPoints, formatScore, fullName, plural } from "../../format";
 
 /** What the course total is under each scheme, said once for the legend and the header's tooltip. */
@@ -13,6 +14,10 @@ const TOTAL_NOTE = {
   points: "weight × task score, added up over the counted tasks, out of what they are worth",
   weighted: "each group's percent times its weight of the course, added up",
 };
+
+/** Why an anonymously graded task's cells are empty (decision 0021). */
+export const HIDDEN_CELL_TITLE =
+  "Anonymous grading: scores are hidden here until the grades are released; grade the task in the grading queue.";
 
 const RELEASE_NOTE = { immediate: "", after_due: "released after the due date", manual: "released by hand" };
 
@@ -173,6 +178,7 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
                           >
                             <span className="gradebook__task-title">{task.title}</span>
                             <span className="gradebook__unit">/ {plural(task.max_score, "pt", "pts")}</span>
+                            {task.scores_hidden && <AnonymousBadge />}
                           </th>
                         ))}
                         {groups.map((group) => (
@@ -196,6 +202,13 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
                           </th>
                           {book.tasks.map((task) => {
                             const entry = cell(row, task.id);
+                            if (task.scores_hidden) {
+                              return (
+                                <td className="num muted" key={task.id} title={HIDDEN_CELL_TITLE}>
+                                  hidden
+                                </td>
+                              );
+                            }
                             const shown = entry?.status === "needs_review" ? "to grade" : formatScore(entry?.score ?? null);
                             return (
                               <td

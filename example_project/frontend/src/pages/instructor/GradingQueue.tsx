@@ -4,7 +4,8 @@ import { api, unwrap } from "../../api/client";
 import { useQuery } from "../../api/hooks";
 import type { Submission } from "../../api/types";
 import { Notice, QueryView } from "../../components/Status";
-import { formatDateTime, formatPoints, studentName } from "../../format";
+import { StudentName } from "../../components/StudentName";
+import { formatDateTime, formatPoints } from "../../format";
 import { GradeForm, submissionHeading } from "./GradeForm";
 
 const PAGE_SIZE = 50;
@@ -142,7 +143,9 @@ export function GradingQueue({ course }: { course?: string }) {
                           const current = submission.id === open.id;
                           return (
                             <tr key={submission.id} className={current ? "is-current" : undefined} aria-current={current || undefined}>
-                              <th scope="row">{studentName(submission.student)}</th>
+                              <th scope="row">
+                                <StudentName student={submission.student} />
+                              </th>
                               <td>{submission.task_title}</td>
                               {!course && <td>{submission.course.title}</td>}
                               {view === "graded" && <td>{formatPoints(submission.score, submission.max_score)}</td>}

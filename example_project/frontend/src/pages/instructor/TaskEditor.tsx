@@ -33,6 +33,7 @@ export interface TaskDraft {
   closes_at: string;
   is_published: boolean;
   release: ReleaseMode;
+  anonymous_grading: boolean;
   prerequisites: number[];
   late: { enabled: boolean; deduction_percent: string; per: LatePer; floor_percent: string };
   // Config forms, one set of fields per built-in kind; `raw` is JSON for any other kind.
@@ -79,6 +80,7 @@ export function newTaskDraft(kind: string = "exact"): TaskDraft {
     closes_at: "",
     is_published: true,
     release: "immediate",
+    anonymous_grading: false,
     prerequisites: [],
     late: { enabled: false, deduction_percent: "10", per: "day", floor_percent: "0" },
     answers: "",
@@ -182,6 +184,7 @@ export function draftToRequest(draft: TaskDraft, position: number): { body: Task
     closes_at: fromLocalInput(draft.closes_at),
     is_published: draft.is_published,
     release: draft.release,
+    anonymous_grading: draft.anonymous_grading,
     prerequisites: draft.prerequisites,
     // `{}` is "no deduction"; it also clears the policy of an existing task.
     late_policy: draft.late.enabled
@@ -215,6 +218,7 @@ export function taskToDraft(task: Task): TaskDraft {
     closes_at: toLocalInput(task.closes_at),
     is_published: task.is_published,
     release: task.release,
+    anonymous_grading: task.anonymous_grading,
     prerequisites: task.prerequisites,
     late: {
       enabled: Object.keys(late).length > 0,
@@ -238,6 +242,19 @@ export function taskToDraft(task: Task): TaskDraft {
   };
 }
 
+/** What the "Anonymous grading" checkbox does (docs/grading.md, "Anonymous grading"). */
+export const ANONYMOUS_GRADING_HINT =
+  "Graders see “Student N” instead of names until the grades are released; needs a release that waits (after the due date or by staff).";
+
+/**
+ * The draft with anonymous grading switched on or off. Anonymity lasts until the grades are
+ * released, so switching it on for a task released as soon as graded moves it to a manual release.
+ */
+export function withAnonymousGrading(draft: TaskDraft, on: boolean): TaskDraft {
+  const release = on && draft.release === "immediate" ? "manual" : draft.release;
+  return { ...draft, anonymous_grading: on, release };
+}
+
 /** The field paths this form shows beside a control; anything else is listed at the top. */
 const SHOWN = [
   "title",
@@ -250,6 +267,7 @@ const SHOWN = [
   "due_at",
   "closes_at",
   "release",
+  "anonymous_grading",
   "prerequisites",
   "late_policy",
   "config",
@@ -328,6 +346,21 @@ export function TaskEditor({
             <option value="manual">When staff release it</option>
           </select>
         </Field>
+      </div>
+      <div className="stack" style={{ gap: "0.25rem" }}>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={draft.anonymous_grading}
+            aria-describedby={`${id}-anonymous-hint`}
+            onChange={(e) => onChange(withAnonymousGrading(draft, e.target.checked))}
+          />
+          Anonymous grading
+        </label>
+        <p id={`${id}-anonymous-hint`} className="muted small" style={{ margin: 0 }}>
+          {ANONYMOUS_GRADING_HINT}
+        </p>
+        <FieldErrors errors={err("anonymous_grading") ?? []} />
       </div>
 
       <ConfigFields

@@ -25,6 +25,8 @@ const book: Gradebook = {
     group: null,
     release: "immediate" as const,
     released_at: null,
+    anonymous_grading: false,
+    scores_hidden: false,
   })),
   results: [
     {
@@ -104,6 +106,23 @@ describe("gradebook", () => {
     expect(cells.slice(-4).map((c) => c.textContent)).toEqual(["1/14", "14 / 140", "10%", "—"]);
     expect(cells.slice(-4).every((c) => c.className.includes("gradebook__end"))).toBe(true);
     expect(cells[1]!.title).toBe("Exercise number 2: 4 / 10 points, 1 attempt, attempted");
+  });
+
+  it("hides an anonymous task's column until release, with an Anonymous badge", async () => {
+    const anonymous: Gradebook = {
+      ...book,
+      tasks: book.tasks.map((t) => (t.id === 2 ? { ...t, release: "manual" as const, anonymous_grading: true, scores_hidden: true } : t)),
+    };
+    mockGradebook(anonymous);
+    renderApp("/teach/arith/gradebook");
+    const table = await screen.findByRole("table", { name: "Gradebook of Arithmetic" });
+    const [header, row] = within(table).getAllByRole("row");
+    const headers = within(header!).getAllByRole("columnheader");
+    expect(headers[2]!.textContent).toBe("Exercise number 2/ 10 ptsAnonymous");
+    expect(headers[1]!.textContent).toBe("Exercise number 1/ 10 pts");
+    const cells = within(row!).getAllByRole("cell");
+    expect(cells.slice(0, 3).map((c) => c.textContent)).toEqual(["10", "hidden", "to grade"]);
+    expect(cells[1]!.title).toContain("Anonymous grading");
   });
 
   it("adds a percent column per group, the letter, and marks dropped cells under weighted", async () => {
