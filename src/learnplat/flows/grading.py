@@ -17,7 +17,7 @@ from django.utils import timezone
 from learnplat.adapter import get_adapter
 from learnplat.courses.models import Task
 from learnplat.exceptions import InvalidInput
-from learnplat.flows import evaluate, progress
+from learnplat.flows import assignment, evaluate, progress
 from learnplat.flows.submit import grader_queue_for
 from learnplat.submissions.choices import EvaluationTrigger, RegradeScope, SubmissionStatus
 from learnplat.submissions.models import Evaluation, Submission
@@ -41,6 +41,9 @@ def grade(
     lease, so its result is discarded. Leaves an Evaluation row (trigger ``manual``) and a
     grade history entry (``manual``, or ``override`` of a counted score, with ``reason``),
     and sends ``grade_changed`` on commit.
+
+    409 ``already_claimed`` while another grader holds an unexpired claim on the submission
+    (:mod:`learnplat.flows.assignment`); grading clears the claim.
     """
     locked = (
         Submission.objects.select_for_update(of=("self",))
@@ -50,6 +53,8 @@ def grade(
     if not 0 <= score <= locked.max_score:
         raise InvalidInput({"score": [f"Must be between 0 and {locked.max_score:g}."]})
     now = timezone.now()
+    if assignment.held_by_other(locked, by, now=now):
+        raise assignment.already_claimed()
     previous_score, previous_status = locked.score, locked.status
     locked.status = SubmissionStatus.GRADED
     locked.raw_score = score
@@ -61,8 +66,12 @@ def grade(
     locked.lease_expires_at = None
     locked.not_before = None
     locked.last_error = ""
+    locked.claimed_by = None
+    locked.claimed_at = None
     locked.save(
         update_fields=[
+            "claimed_by",
+            "claimed_at",
             "status",
             "raw_score",
             "score",

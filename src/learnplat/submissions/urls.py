@@ -7,6 +7,9 @@ from rest_framework.routers import SimpleRouter
 
 from learnplat.submissions.views import (
     GraderViewSet,
+    GradingAssignView,
+    GradingProgressView,
+    GradingQueueView,
     RegradeRequestViewSet,
     SubmissionRegradeRequestViewSet,
     SubmissionViewSet,
@@ -33,6 +36,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "submissions/<int:submission_pk>/regrade-requests/",
         SubmissionRegradeRequestViewSet.as_view({"post": "create"}),
         name="submission-regrade-requests",
+    ),
+    path("grading/queue/", GradingQueueView.as_view(), name="grading-queue"),
+    path(
+        "courses/<slug:slug>/grading/assign/",
+        GradingAssignView.as_view(),
+        name="course-grading-assign",
+    ),
+    path(
+        "courses/<slug:slug>/grading/progress/",
+        GradingProgressView.as_view(),
+        name="course-grading-progress",
     ),
     *router.urls,
 ]
