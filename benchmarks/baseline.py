@@ -309,6 +309,10 @@ def submission_json(row: dict[str, Any]) -> dict[str, Any]:
         "evaluated_at": iso(row["evaluated_at"]),
         # The benchmark's tasks release their scores at once ("immediate").
         "released": True,
+        # Grader assignment and claims are staff business: null for the student.
+        "assigned_to": None,
+        "claimed_by": None,
+        "claimed_at": None,
     }
 
 
