@@ -605,3 +605,30 @@ def test_progress_query_count_is_constant(
     with django_assert_num_queries(small):
         response = client.get(PROGRESS)
     assert len(response.json()) == 3
+
+
+@pytest.mark.parametrize(
+    ("task", "count", "subject", "body"),
+    [
+        (None, 1, "1 submission to grade in Intro", "1 submission in Intro was assigned"),
+        (
+            {"id": 1, "title": "Essay"},
+            3,
+            "3 submissions to grade in Intro",
+            '3 submissions of "Essay" in Intro were assigned',
+        ),
+    ],
+)
+def test_grading_assigned_email(
+    world: World, task: Any, count: int, subject: str, body: str
+) -> None:
+    from learnplat.notifications.emails import email_message
+
+    note = Notification(
+        user=world.assistant,
+        kind="grading_assigned",
+        data={"course": {"slug": "intro", "title": "Intro"}, "task": task, "count": count},
+    )
+    message = email_message(note, to="a@example.com")
+    assert message.subject == subject
+    assert body in message.body
