@@ -18,6 +18,8 @@ export const KINDS: readonly NotificationKind[] = [
   "regrade_request_resolved",
   "regrade_request_created",
   "grades_released",
+  "comment_created",
+  "grading_assigned",
 ];
 export const CHANNELS: readonly Channel[] = ["in_app", "email"];
 
@@ -28,6 +30,8 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   regrade_request_resolved: "A regrade request of mine is answered",
   regrade_request_created: "A student asks for a regrade in a course I teach",
   grades_released: "Grades of a task are released",
+  comment_created: "Someone comments on a submission",
+  grading_assigned: "Submissions are assigned to me for grading",
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { in_app: "In the app", email: "By e-mail" };
@@ -49,6 +53,7 @@ interface About {
   due_at?: string;
   status?: string;
   student?: string;
+  count?: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -78,6 +83,7 @@ function about(notification: AppNotification): About {
     due_at: stringOf(data.due_at),
     status: stringOf(data.status),
     student: isRecord(data.student) ? stringOf(data.student.username) : undefined,
+    count: numberOf(data.count),
   };
 }
 
@@ -102,12 +108,22 @@ export function describe(notification: AppNotification): string {
       return `${data.student ?? "A student"} asks for a regrade of ${task}${course}.`;
     case "grades_released":
       return `Grades of ${task}${course} are released.`;
+    case "comment_created":
+      return `New comment on a submission to ${task}${course}.`;
+    case "grading_assigned": {
+      const count = data.count ?? 0;
+      const what = count === 1 ? "1 submission" : `${count} submissions`;
+      return data.task
+        ? `${what} of ${task}${course} assigned to you for grading.`
+        : `${what}${course} assigned to you for grading.`;
+    }
   }
 }
 
 /** Where a notification leads: staff to the regrade queue, else its task's page, when it names one. */
 export function linkOf(notification: AppNotification): string | null {
   if (notification.kind === "regrade_request_created") return "/grading/regrade-requests";
+  if (notification.kind === "grading_assigned") return "/grading";
   const data = about(notification);
   return data.task && data.course ? `/courses/${data.course.slug}/tasks/${data.task.id}` : null;
 }
