@@ -104,11 +104,7 @@ export function GradingQueue({ course, refreshKey }: { course?: string; refreshK
   }
 
   return (
-    <QueryView query={queue} loadingLabel="Loading the grading queue…">
-      {(page) => {
-        const open = page.results.find((s) => s.id === selected) ?? page.results[0];
-        return (
-          <div className="stack">
+    <div className="stack">
             <div className="row" role="group" aria-label="Show">
               {VIEW_NAMES.map((name) => (
                 <button
@@ -136,6 +132,11 @@ export function GradingQueue({ course, refreshKey }: { course?: string; refreshK
               onTask={(value) => filter(() => setTask(value))}
               onAssigned={(value) => filter(() => setAssigned(value))}
             />
+    <QueryView query={queue} loadingLabel="Loading the grading queue…">
+      {(page) => {
+        const open = page.results.find((s) => s.id === selected) ?? page.results[0];
+        return (
+          <div className="stack">
             {overridden && <Notice kind="ok">Saved the grade of {submissionHeading(overridden)}.</Notice>}
             {graded > 0 && (
               <Notice kind="ok">
@@ -229,6 +230,7 @@ export function GradingQueue({ course, refreshKey }: { course?: string; refreshK
         );
       }}
     </QueryView>
+    </div>
   );
 }
 
