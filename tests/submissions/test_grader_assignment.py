@@ -632,3 +632,20 @@ def test_grading_assigned_email(
     message = email_message(note, to="a@example.com")
     assert message.subject == subject
     assert body in message.body
+
+
+@pytest.mark.parametrize("value", [0, -5, "1800", 1.5, True, None])
+def test_bad_claim_ttl_is_e070(learnplat_settings: LearnplatSettings, value: Any) -> None:
+    from learnplat.checks import check_grading_settings
+
+    learnplat_settings(GRADING={"CLAIM_TTL_SECONDS": value})
+    errors = check_grading_settings()
+    assert [e.id for e in errors] == ["learnplat.E070"]
+    assert "CLAIM_TTL_SECONDS" in errors[0].msg
+
+
+def test_good_claim_ttl_passes(learnplat_settings: LearnplatSettings) -> None:
+    from learnplat.checks import check_grading_settings
+
+    learnplat_settings(GRADING={"CLAIM_TTL_SECONDS": 60})
+    assert check_grading_settings() == []
