@@ -312,6 +312,10 @@ def submission_json(row: dict[str, Any]) -> dict[str, Any]:
         # The benchmark's tasks release their scores at once ("immediate"), so no student
         # is ever shown under a pseudonym (anonymous grading needs a release that waits).
         "released": True,
+        # Grader assignment and claims are staff business: null for the student.
+        "assigned_to": None,
+        "claimed_by": None,
+        "claimed_at": None,
     }
 
 

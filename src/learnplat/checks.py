@@ -346,6 +346,9 @@ def check_grading_settings(app_configs: Any = None, **kwargs: Any) -> list[Check
         value = grading[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             errors.append(_error(f"GRADING[{key!r}] must be an integer >= 1.", hint, 70))
+    ttl = grading["CLAIM_TTL_SECONDS"]
+    if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 1:
+        errors.append(_error("GRADING['CLAIM_TTL_SECONDS'] must be an integer >= 1.", hint, 70))
     if errors:
         return errors
     return _check_task_backend(

@@ -149,6 +149,9 @@ DEFAULTS: dict[str, Any] = {
         "IMPORT_MAX_BYTES": 2 * 1024 * 1024,
         # Rows a gradebook import may hold; more is a 400 before any row is read.
         "IMPORT_MAX_ROWS": 20_000,
+        # How long a grader's claim on a submission (``POST submissions/{id}/claim/``) holds
+        # before another grader may take it over.
+        "CLAIM_TTL_SECONDS": 1800,
     },
     # Progress and completion rules (docs/grading.md).
     "PROGRESS": {

@@ -340,6 +340,22 @@ TABLE: dict[tuple[str, str], Row] = {
         kwargs=regrade_request_kwargs,
         body=lambda w, role: {"accept": True},
     ),
+    # -- grader assignment: the queue is everyone's own (students' is empty)
+    ("grading-queue", "GET"): Row("401  200 200 200 200  200  200  200"),
+    ("submission-claim", "POST"): Row(
+        "401  404 403 404 200  404  200  200", kwargs=submission_kwargs
+    ),
+    ("submission-claim", "DELETE"): Row(
+        "401  404 403 404 204  404  204  204", kwargs=submission_kwargs
+    ),
+    ("course-grading-assign", "POST"): Row(
+        "401  403 403 403 403  403  200  200",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"graders": [w.assistant.pk]},
+    ),
+    ("course-grading-progress", "GET"): Row(
+        "401  403 403 403 200  403  200  200", kwargs=course_kwargs
+    ),
     # Users' JWTs are not grader credentials: only "Authorization: Grader <secret>" is.
     ("grader-next", "GET"): Row("401  401 401 401 401  401  401  401", query="?queue=python"),
     ("grader-results", "POST"): Row(
@@ -432,6 +448,14 @@ VARIANTS: dict[tuple[str, str, str], Row] = {
         "404  404 404 404 200  404  200  200",
         kwargs=draft_kwargs,
         body=lambda w, role: {"order": list(w.draft.tasks.values_list("pk", flat=True))},
+    ),
+    ("course-grading-assign", "POST", "draft"): Row(
+        "401  404 404 404 403  404  200  200",
+        kwargs=draft_kwargs,
+        body=lambda w, role: {"graders": [w.assistant.pk]},
+    ),
+    ("course-grading-progress", "GET", "draft"): Row(
+        "401  404 404 404 200  404  200  200", kwargs=draft_kwargs
     ),
     # A draft is invisible to all but its staff and admins.
     ("course-detail", "GET", "draft"): Row(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from learnplat.adapter import get_adapter
 from learnplat.courses.models import Task
 from learnplat.exceptions import InvalidInput
-from learnplat.flows import evaluate, progress
+from learnplat.flows import assignment, evaluate, progress
 from learnplat.flows.submit import grader_queue_for
 from learnplat.submissions.choices import EvaluationTrigger, RegradeScope, SubmissionStatus
 from learnplat.submissions.models import Evaluation, Submission
@@ -44,6 +44,9 @@ def grade(
     and sends ``grade_changed`` on commit. ``feedback=None`` keeps the submission's
     feedback; ``history_kind`` names the history entry's kind where ``manual``/``override``
     would not tell it (``import``, by :mod:`learnplat.flows.gradebook_import`).
+
+    409 ``already_claimed`` while another grader holds an unexpired claim on the submission
+    (:mod:`learnplat.flows.assignment`); grading clears the claim.
     """
     locked = (
         Submission.objects.select_for_update(of=("self",))
@@ -53,6 +56,8 @@ def grade(
     if not 0 <= score <= locked.max_score:
         raise InvalidInput({"score": [f"Must be between 0 and {locked.max_score:g}."]})
     now = timezone.now()
+    if assignment.held_by_other(locked, by, now=now):
+        raise assignment.already_claimed()
     previous_score, previous_status = locked.score, locked.status
     if feedback is None:
         feedback = locked.feedback
@@ -66,8 +71,12 @@ def grade(
     locked.lease_expires_at = None
     locked.not_before = None
     locked.last_error = ""
+    locked.claimed_by = None
+    locked.claimed_at = None
     locked.save(
         update_fields=[
+            "claimed_by",
+            "claimed_at",
             "status",
             "raw_score",
             "score",

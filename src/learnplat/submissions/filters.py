@@ -1,5 +1,6 @@
 """Filters of ``GET submissions/`` (``task``, ``course`` slug, ``user``, ``status``, ``mine``)
-and of ``GET regrade-requests/`` (``status``, ``course`` slug, ``task``, ``submission``)."""
+and of ``GET regrade-requests/`` (``status``, ``course`` slug, ``task``, ``submission``) and
+``GET grading/queue/`` (``course`` slug, ``task``, ``assigned``)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,29 @@ class RegradeRequestFilter(django_filters.FilterSet):
     class Meta:
         model = RegradeRequest
         fields = ("status", "course", "task", "submission")
+
+
+class GradingQueueFilter(django_filters.FilterSet):
+    """Filters of ``GET grading/queue/``: ``course`` slug, ``task`` id, ``assigned``."""
+
+    course = django_filters.CharFilter(field_name="course__slug", help_text="A course's slug.")
+    task = django_filters.NumberFilter(field_name="task_id", help_text="A task's id.")
+    assigned = django_filters.ChoiceFilter(
+        choices=[("me", "me"), ("none", "none"), ("any", "any")],
+        method="filter_assigned",
+        label="me: assigned to you; none: assigned to nobody; any (the default): all.",
+    )
+
+    class Meta:
+        model = Submission
+        fields = ("course", "task", "assigned")
+
+    def filter_assigned(
+        self, queryset: QuerySet[Submission], name: str, value: str
+    ) -> QuerySet[Submission]:
+        if value == "me":
+            user = self.request.user if self.request is not None else None
+            return queryset.filter(assigned_to_id=getattr(user, "pk", None))
+        if value == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
+from learnplat.conf import settings
 from learnplat.courses.choices import ReleaseMode
 from learnplat.roles import is_platform_admin
 from learnplat.submissions.choices import RegradeScope, SubmissionStatus
@@ -21,6 +22,12 @@ if TYPE_CHECKING:
         Submission,
         SubmissionComment,
     )
+
+
+def claim_ttl() -> timedelta:
+    """How long a grader's claim holds (``LEARNPLAT["GRADING"]["CLAIM_TTL_SECONDS"]``)."""
+    return timedelta(seconds=int(settings.GRADING["CLAIM_TTL_SECONDS"]))
+
 
 #: Scopes of a task-wide regrade: every submission, or each student's latest or best one.
 REGRADE_SCOPES = tuple(RegradeScope.values)
@@ -54,9 +61,12 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 
     def with_summaries(self) -> SubmissionQuerySet:
         """Joined with what a submission's representation names: its user, task and course
-        (``student``, ``task_title``, ``course``) and the student's pseudonym on the task
+        (``student``, ``task_title``, ``course``), its grader assignment and claim
+        (``assigned_to``, ``claimed_by``) and the student's pseudonym on the task
         (:meth:`with_pseudonyms`), so a list costs no query per row."""
-        return self.select_related("user", "task", "course").with_pseudonyms()
+        return self.select_related(
+            "user", "task", "course", "assigned_to", "claimed_by"
+        ).with_pseudonyms()
 
     def with_pseudonyms(self) -> SubmissionQuerySet:
         """Annotate ``pseudonym_number``: the student's "Student N" number on the task
@@ -87,6 +97,27 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         if viewer is not None and getattr(viewer, "pk", None) is not None:
             rows = rows.exclude(user_id=viewer.pk)
         return rows
+
+    def needs_review(self) -> SubmissionQuerySet:
+        return self.filter(status=SubmissionStatus.NEEDS_REVIEW)
+
+    def grading_queue(self, user: Any) -> SubmissionQuerySet:
+        """``GET grading/queue/``: the ``needs_review`` submissions of every course ``user``
+        is an active instructor or assistant of (every course for platform admins; none for
+        anyone else), never the caller's own, oldest first."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        rows = self.needs_review()
+        if not is_platform_admin(user):
+            from learnplat.courses.models import Enrollment
+
+            taught = list(
+                Enrollment.objects.staff().filter(user=user).values_list("course_id", flat=True)
+            )
+            if not taught:
+                return self.none()
+            rows = rows.filter(course_id__in=taught)
+        return rows.exclude(user=user).order_by("submitted_at", "id")
 
     def with_release_dates(self) -> SubmissionQuerySet:
         """Annotate ``release_due_at``: the owner's effective due date of the task
@@ -236,3 +267,38 @@ def submittable_tasks(user: Any) -> Any:
         return Task.objects.all()
     visible = Task.objects.filter(course__in=Course.objects.visible_to(user))
     return visible.filter(Q(is_published=True) | Q(course__in=Course.objects.taught_by(user)))
+
+
+def grader_progress(course: Any) -> list[dict[str, Any]]:
+    """Per grader with submissions of ``course`` assigned to them: ``{grader, assigned,
+    graded}`` (graded: no longer ``needs_review``), by username. Two queries at any size."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from learnplat.submissions.models import Submission
+
+    counts = {
+        row["assigned_to_id"]: row
+        for row in Submission.objects.filter(course=course, assigned_to__isnull=False)
+        .order_by()
+        .values("assigned_to_id")
+        .annotate(
+            assigned=Count("id"),
+            graded=Count("id", filter=~Q(status=SubmissionStatus.NEEDS_REVIEW)),
+        )
+    }
+    if not counts:
+        return []
+    User = get_user_model()
+    users = sorted(
+        User._default_manager.filter(pk__in=list(counts)),
+        key=lambda user: (str(user.get_username()), user.pk),
+    )
+    return [
+        {
+            "grader": user,
+            "assigned": counts[user.pk]["assigned"],
+            "graded": counts[user.pk]["graded"],
+        }
+        for user in users
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -34,7 +35,7 @@ from learnplat.submissions.models import (
     Submission,
     SubmissionComment,
 )
-from learnplat.submissions.querysets import REGRADE_SCOPES
+from learnplat.submissions.querysets import REGRADE_SCOPES, claim_ttl
 
 #: What a student does not see of their own submission until its task's scores are released
 #: (decision 0017): the score and everything that tells it. Fields a subclass adds under
@@ -111,6 +112,17 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
         "not released to them, and then `score`, `feedback` and evaluation details are null "
         "in the student's own answers (staff see them, and this tells them the student's view)."
     )
+    assigned_to = serializers.SerializerMethodField(
+        help_text="The grader the submission is assigned to (`POST courses/{slug}/grading/"
+        "assign/`); null when unassigned, and always null for the student."
+    )
+    claimed_by = serializers.SerializerMethodField(
+        help_text="The grader holding an unexpired claim on it (`POST submissions/{id}/claim/`); "
+        "null when unclaimed or the claim expired, and always null for the student."
+    )
+    claimed_at = serializers.SerializerMethodField(
+        help_text="When `claimed_by` took the claim; null with `claimed_by`."
+    )
 
     class Meta:
         model = Submission
@@ -131,6 +143,9 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             "feedback",
             "evaluated_at",
             "released",
+            "assigned_to",
+            "claimed_by",
+            "claimed_at",
         )
         read_only_fields = fields
         extra_kwargs = {
@@ -148,6 +163,39 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
 
     def get_released(self, instance: Submission) -> bool:
         return released_to_owner(instance)
+
+    def _shows_grading(self, instance: Submission) -> bool:
+        # Grader assignment is staff business: the student (or an unnamed caller) sees null.
+        viewer = self._viewer()
+        if viewer is not None and is_platform_admin(viewer):
+            return True
+        return viewer is not None and getattr(viewer, "pk", None) != instance.user_id
+
+    def _claim_holds(self, instance: Submission) -> bool:
+        return (
+            instance.claimed_by_id is not None
+            and instance.claimed_at is not None
+            and instance.claimed_at >= timezone.now() - claim_ttl()
+            and self._shows_grading(instance)
+        )
+
+    @extend_schema_field(UserSummarySerializer(allow_null=True))
+    def get_assigned_to(self, instance: Submission) -> dict[str, Any] | None:
+        if instance.assigned_to_id is None or not self._shows_grading(instance):
+            return None
+        return user_summary_json(instance.assigned_to)
+
+    @extend_schema_field(UserSummarySerializer(allow_null=True))
+    def get_claimed_by(self, instance: Submission) -> dict[str, Any] | None:
+        if not self._claim_holds(instance):
+            return None
+        return user_summary_json(instance.claimed_by)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_claimed_at(self, instance: Submission) -> str | None:
+        if not self._claim_holds(instance):
+            return None
+        return datetime_json(instance.claimed_at)
 
     def to_representation(self, instance: Submission) -> dict[str, Any]:
         # Lists of submissions: the fields as DRF writes them, without its per-field
@@ -172,6 +220,9 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
                 "feedback": instance.feedback,
                 "evaluated_at": datetime_json(instance.evaluated_at),
                 "released": self.get_released(instance),
+                "assigned_to": self.get_assigned_to(instance),
+                "claimed_by": self.get_claimed_by(instance),
+                "claimed_at": self.get_claimed_at(instance),
             }
         if "user" in data:
             # The id would name the student a pseudonym stands for.
@@ -272,6 +323,10 @@ class GradeSerializer(serializers.Serializer[Any]):
                 f"Ensure this value is less than or equal to {submission.max_score:g}."
             )
         return value
+
+
+class ClaimSerializer(serializers.Serializer[Any]):
+    """``POST submissions/{id}/claim/``: no input."""
 
 
 class RegradeSerializer(serializers.Serializer[Any]):
@@ -494,4 +549,44 @@ class SubmissionCommentCreateSerializer(RejectUnknownFieldsMixin, serializers.Se
         default=False,
         help_text="Course staff only: show the comment to the owner before the grade is "
         "released. The owner sending true gets 400.",
+    )
+
+
+class GradingAssignSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST courses/{slug}/grading/assign/``: who grades, and optionally which task."""
+
+    task = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="Only this task's submissions (a task of the course); omitted: every task.",
+    )
+    graders = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=False,
+        help_text="User ids of active instructors or assistants of the course; submissions "
+        "go to them in turn, in this order.",
+    )
+
+
+class GraderShareSerializer(serializers.Serializer[Any]):
+    grader = serializers.IntegerField(help_text="The grader's user id.")
+    assigned = serializers.IntegerField(help_text="How many submissions this assign gave them.")
+
+
+class GradingAssignResultSerializer(serializers.Serializer[Any]):
+    assigned = serializers.IntegerField(help_text="How many submissions were assigned in all.")
+    graders = GraderShareSerializer(many=True)
+
+
+class GraderProgressSerializer(serializers.Serializer[Any]):
+    """One row of ``GET courses/{slug}/grading/progress/``."""
+
+    grader = UserSummarySerializer()
+    assigned = serializers.IntegerField(
+        help_text="Submissions of the course assigned to the grader."
+    )
+    graded = serializers.IntegerField(
+        help_text="Of those, how many no longer need review (graded by anyone)."
     )

@@ -7,6 +7,9 @@ from rest_framework.routers import SimpleRouter
 
 from learnplat.submissions.views import (
     GraderViewSet,
+    GradingAssignView,
+    GradingProgressView,
+    GradingQueueView,
     RegradeRequestViewSet,
     SubmissionCommentViewSet,
     SubmissionRegradeRequestViewSet,
@@ -39,6 +42,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "submissions/<int:submission_pk>/comments/",
         SubmissionCommentViewSet.as_view({"get": "list", "post": "create"}),
         name="submission-comments",
+    ),
+    path("grading/queue/", GradingQueueView.as_view(), name="grading-queue"),
+    path(
+        "courses/<slug:slug>/grading/assign/",
+        GradingAssignView.as_view(),
+        name="course-grading-assign",
+    ),
+    path(
+        "courses/<slug:slug>/grading/progress/",
+        GradingProgressView.as_view(),
+        name="course-grading-progress",
     ),
     *router.urls,
 ]

@@ -6,7 +6,8 @@ Permission and serializer keys (``LEARNPLAT["PERMISSIONS"]`` / ``["SERIALIZERS"]
 ``submission_grade``, ``submission_history``, ``submission_task_regrade``,
 ``regrade_request_create``, ``regrade_request_list``, ``regrade_request_retrieve``,
 ``regrade_request_resolve``, ``submission_comment_list``, ``submission_comment_create``,
-``grader_next``, ``grader_results``.
+``grader_next``, ``grader_results``, ``submission_claim``, ``submission_unclaim``,
+``grading_queue``, ``grading_assign``, ``grading_progress``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
@@ -31,11 +32,12 @@ from rest_framework.serializers import BaseSerializer
 
 from learnplat.api import LearnplatViewMixin, not_found
 from learnplat.conf import settings
-from learnplat.courses.models import Task
-from learnplat.courses.permissions import IsCourseStaff, IsOwnerOrCourseStaff
+from learnplat.courses.models import Course, Task
+from learnplat.courses.permissions import IsCourseInstructor, IsCourseStaff, IsOwnerOrCourseStaff
 from learnplat.evaluation.builtin import QUEUE_NAME
 from learnplat.exceptions import Forbidden, InvalidInput
 from learnplat.filters import FilterBackend
+from learnplat.flows import assignment as claims_flow
 from learnplat.flows import comments as comments_flow
 from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
@@ -46,7 +48,11 @@ from learnplat.serializers import call_flow
 from learnplat.submissions import pipeline
 from learnplat.submissions.anonymity import masks_student, pseudonym_json
 from learnplat.submissions.authentication import GraderTokenAuthentication
-from learnplat.submissions.filters import RegradeRequestFilter, SubmissionFilter
+from learnplat.submissions.filters import (
+    GradingQueueFilter,
+    RegradeRequestFilter,
+    SubmissionFilter,
+)
 from learnplat.submissions.models import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     GradeChange,
@@ -56,13 +62,17 @@ from learnplat.submissions.models import (
     SubmissionComment,
 )
 from learnplat.submissions.permissions import IsGrader, IsOwner
-from learnplat.submissions.querysets import submittable_tasks
+from learnplat.submissions.querysets import grader_progress, submittable_tasks
 from learnplat.submissions.serializers import (
+    ClaimSerializer,
     GradeChangeSerializer,
     GraderJobSerializer,
+    GraderProgressSerializer,
     GraderResultResponseSerializer,
     GraderResultSerializer,
     GradeSerializer,
+    GradingAssignResultSerializer,
+    GradingAssignSerializer,
     RegradeRequestCreateSerializer,
     RegradeRequestResolveSerializer,
     RegradeRequestSerializer,
@@ -121,6 +131,8 @@ class SubmissionViewSet(
         "regrade": [IsAuthenticated, IsCourseStaff],
         "grade": [IsAuthenticated, IsCourseStaff],
         "history": [IsAuthenticated, IsCourseStaff],
+        "claim": [IsAuthenticated, IsCourseStaff],
+        "unclaim": [IsAuthenticated, IsCourseStaff],
     }
     action_serializers = {
         "list": SubmissionSerializer,
@@ -128,6 +140,7 @@ class SubmissionViewSet(
         "regrade": RegradeSerializer,
         "grade": GradeSerializer,
         "history": GradeChangeSerializer,
+        "claim": ClaimSerializer,
     }
     serializer_class = SubmissionSerializer
     filter_backends = [FilterBackend, OrderingFilter]
@@ -162,9 +175,22 @@ class SubmissionViewSet(
         summary="Grade a submission by hand",
         description="Course staff: set the final score (0 to `max_score`, no late deduction) "
         "and feedback, with an optional reason kept in the grade history. Overrides any "
-        "automatic grade; bulk regrades leave it alone.",
+        "automatic grade; bulk regrades leave it alone. Clears any claim on the submission; "
+        "refused while another grader holds an unexpired one.",
         request=GradeSerializer,
-        responses={200: SubmissionSerializer, **error_responses(400, 401, 403, 404)},
+        responses={
+            200: SubmissionSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                descriptions={
+                    409: "`already_claimed`: another grader holds an unexpired claim on it."
+                },
+            ),
+        },
     )
     @action(detail=True, methods=["post"])
     def grade(self, request: Request, pk: str | None = None) -> Response:
@@ -200,6 +226,185 @@ class SubmissionViewSet(
             context["masked_student"] = (submission.user_id, pseudonym_json(submission))
         serializer_class = self.get_serializer_class()
         return Response(serializer_class(entries, many=True, context=context).data)
+
+    @extend_schema(
+        summary="Claim a submission for grading",
+        description="Course staff: say you are grading it now, so no other grader does. "
+        "Claiming again renews your claim. A claim lasts `GRADING.CLAIM_TTL_SECONDS` "
+        "(1800 s by default), ends when the submission is graded or the claim released. "
+        "Exact under concurrency: of graders claiming at once, one wins. The owner gets "
+        "403; anyone else 404.",
+        request=None,
+        responses={
+            200: SubmissionSerializer,
+            **error_responses(
+                401,
+                403,
+                404,
+                409,
+                descriptions={
+                    409: "`already_claimed`: another grader holds an unexpired claim on it."
+                },
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def claim(self, request: Request, pk: str | None = None) -> Response:
+        submission = self.get_object()
+        claims_flow.claim(submission=submission, by=request.user)
+        fresh = self.get_queryset().get(pk=submission.pk)
+        return Response(submission_output(fresh, viewer=request.user))
+
+    @extend_schema(
+        summary="Release a claim",
+        description="Course staff: drop your claim on the submission. Instructors and "
+        "platform admins may also break another grader's claim; an assistant trying to is "
+        "409. Nothing claimed (or the claim expired): 204 all the same.",
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Released."),
+            **error_responses(
+                401,
+                403,
+                404,
+                409,
+                descriptions={
+                    409: "`already_claimed`: another grader holds the claim, and only the "
+                    "course's instructors may break it."
+                },
+            ),
+        },
+    )
+    @claim.mapping.delete
+    def unclaim(self, request: Request, pk: str | None = None) -> Response:
+        submission = self.get_object()
+        claims_flow.release(submission=submission, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GradingQueueView(LearnplatViewMixin, generics.ListAPIView[Submission]):
+    """``GET grading/queue/``: the caller's grading queue across their courses."""
+
+    permission_resource = "grading"
+    action = "queue"
+    action_permissions = {"queue": [IsAuthenticated]}
+    action_serializers = {"queue": SubmissionSerializer}
+    serializer_class = SubmissionSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = GradingQueueFilter
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        return (
+            Submission.objects.grading_queue(self.request.user)
+            .with_summaries()
+            .with_release_dates()
+        )
+
+    @extend_schema(
+        summary="List the grading queue",
+        description="The submissions waiting for review (`needs_review`) of every course "
+        "the caller is an instructor or assistant of (platform admins: every course), "
+        "never the caller's own, oldest first. `assigned=me` lists those assigned to the "
+        "caller, `none` the unassigned ones, `any` (the default) all. Students get an "
+        "empty list.",
+        responses={200: SubmissionSerializer(many=True), **error_responses(400, 401)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.list(request, *args, **kwargs)
+
+
+class CourseGradingView(LearnplatViewMixin, generics.GenericAPIView[Course]):
+    """A view under ``courses/{slug}/grading/``: 404 unless the caller may see the course,
+    then the action's object permissions against it."""
+
+    permission_resource = "grading"
+    _course: Course | None = None
+
+    def get_course(self) -> Course:
+        if self._course is None:
+            course = Course.objects.visible_one(self.request.user, self.kwargs["slug"])
+            if course is None:
+                raise not_found()
+            self.check_object_permissions(self.request, course)
+            self._course = course
+        return self._course
+
+
+class GradingAssignView(CourseGradingView):
+    """``POST courses/{slug}/grading/assign/``: round-robin assignment."""
+
+    action = "assign"
+    action_permissions = {"assign": [IsAuthenticated, IsCourseInstructor]}
+    action_serializers = {"assign": GradingAssignSerializer}
+
+    @extend_schema(
+        summary="Assign grading",
+        description="Course instructors and platform admins: hand the course's unassigned "
+        "submissions waiting for review (of `task`, or of every task) to `graders` in "
+        "turn, oldest first. Each grader who got any is notified once "
+        "(`grading_assigned`). Two assigns at once never assign a submission twice.",
+        request=GradingAssignSerializer,
+        responses={
+            200: GradingAssignResultSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                descriptions={
+                    400: "`graders` empty or naming someone who is not active staff of the "
+                    "course; `task` of another course.",
+                    403: "The caller can see the course but is not its instructor.",
+                    404: "No such course visible to the caller.",
+                },
+            ),
+        },
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = self.get_course()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = claims_flow.assign(
+            course=course, by=request.user, graders=data["graders"], task=data["task"]
+        )
+        body = {
+            "assigned": result.assigned,
+            "graders": [{"grader": pk, "assigned": n} for pk, n in result.graders],
+        }
+        return Response(GradingAssignResultSerializer(body).data)
+
+
+class GradingProgressView(CourseGradingView):
+    """``GET courses/{slug}/grading/progress/``: assigned and graded per grader."""
+
+    action = "progress"
+    action_permissions = {"progress": [IsAuthenticated, IsCourseStaff]}
+    action_serializers = {"progress": GraderProgressSerializer}
+    pagination_class = None
+
+    @extend_schema(
+        summary="Read grading progress per grader",
+        description="Course staff: for everyone with submissions of the course assigned to "
+        "them, how many (`assigned`) and how many of those no longer wait for review "
+        "(`graded`), by username. A plain list (not paginated).",
+        responses={
+            200: GraderProgressSerializer(many=True),
+            **error_responses(
+                401,
+                403,
+                404,
+                descriptions={
+                    403: "The caller can see the course but is not its staff.",
+                    404: "No such course visible to the caller.",
+                },
+            ),
+        },
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = self.get_course()
+        rows = grader_progress(course)
+        return Response(self.get_serializer(rows, many=True).data)
 
 
 class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):

@@ -336,6 +336,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/courses/{slug}/grading/assign/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign grading
+         * @description Course instructors and platform admins: hand the course's unassigned submissions waiting for review (of `task`, or of every task) to `graders` in turn, oldest first. Each grader who got any is notified once (`grading_assigned`). Two assigns at once never assign a submission twice.
+         */
+        post: operations["courses_grading_assign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{slug}/grading/jobs/": {
         parameters: {
             query?: never;
@@ -390,6 +410,26 @@ export interface paths {
          * @description Course staff. Takes any of a proposed `grading_scheme`, `letter_grades`, the full list of `groups` (existing ones by `id`; new ones without an id, or with a negative id that `tasks[].group` refers to) and `tasks` changes (`weight`, `max_score`, `late_policy`, `group`), and answers every student's score, max_score, percent and letter now (`old`) and under the proposal (`new`), by username, with how many would change. Writes nothing. A late policy in the proposal recomputes each late submission's deduction as the real change would.
          */
         post: operations["courses_grading_preview_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/grading/progress/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read grading progress per grader
+         * @description Course staff: for everyone with submissions of the course assigned to them, how many (`assigned`) and how many of those no longer wait for review (`graded`), by username. A plain list (not paginated).
+         */
+        get: operations["courses_grading_progress_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -600,6 +640,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/grading/queue/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the grading queue
+         * @description The submissions waiting for review (`needs_review`) of every course the caller is an instructor or assistant of (platform admins: every course), never the caller's own, oldest first. `assigned=me` lists those assigned to the caller, `none` the unassigned ones, `any` (the default) all. Students get an empty list.
+         */
+        get: operations["grading_queue_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/": {
         parameters: {
             query?: never;
@@ -804,6 +864,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/submissions/{id}/claim/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim a submission for grading
+         * @description Course staff: say you are grading it now, so no other grader does. Claiming again renews your claim. A claim lasts `GRADING.CLAIM_TTL_SECONDS` (1800 s by default), ends when the submission is graded or the claim released. Exact under concurrency: of graders claiming at once, one wins. The owner gets 403; anyone else 404.
+         */
+        post: operations["submissions_claim_create"];
+        /**
+         * Release a claim
+         * @description Course staff: drop your claim on the submission. Instructors and platform admins may also break another grader's claim; an assistant trying to is 409. Nothing claimed (or the claim expired): 204 all the same.
+         */
+        delete: operations["submissions_claim_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/submissions/{id}/grade/": {
         parameters: {
             query?: never;
@@ -815,7 +899,7 @@ export interface paths {
         put?: never;
         /**
          * Grade a submission by hand
-         * @description Course staff: set the final score (0 to `max_score`, no late deduction) and feedback, with an optional reason kept in the grade history. Overrides any automatic grade; bulk regrades leave it alone.
+         * @description Course staff: set the final score (0 to `max_score`, no late deduction) and feedback, with an optional reason kept in the grade history. Overrides any automatic grade; bulk regrades leave it alone. Clears any claim on the submission; refused while another grader holds an unexpired one.
          */
         post: operations["submissions_grade_create"];
         delete?: never;
@@ -1527,6 +1611,14 @@ export interface components {
             /** @description The task's full config (answer keys included). */
             config: unknown;
         };
+        /** @description One row of ``GET courses/{slug}/grading/progress/``. */
+        GraderProgress: {
+            grader: components["schemas"]["UserSummary"];
+            /** @description Submissions of the course assigned to the grader. */
+            assigned: number;
+            /** @description Of those, how many no longer need review (graded by anyone). */
+            graded: number;
+        };
         /** @description ``POST grader/results/``: a score out of ``max_score`` (any scale; it is rescaled). */
         GraderResultRequest: {
             submission_key: string;
@@ -1551,6 +1643,12 @@ export interface components {
             max_score: number;
             feedback: string;
         };
+        GraderShare: {
+            /** @description The grader's user id. */
+            grader: number;
+            /** @description How many submissions this assign gave them. */
+            assigned: number;
+        };
         GraderTestRequest: {
             name: string;
             passed: boolean;
@@ -1558,6 +1656,18 @@ export interface components {
             score?: number | null;
             /** @default  */
             message?: string;
+        };
+        /** @description ``POST courses/{slug}/grading/assign/``: who grades, and optionally which task. */
+        GradingAssignRequest: {
+            /** @description Only this task's submissions (a task of the course); omitted: every task. */
+            task?: number | null;
+            /** @description User ids of active instructors or assistants of the course; submissions go to them in turn, in this order. */
+            graders: number[];
+        };
+        GradingAssignResult: {
+            /** @description How many submissions were assigned in all. */
+            assigned: number;
+            graders: components["schemas"]["GraderShare"][];
         };
         /**
          * @description * `best` - Best attempt
@@ -2317,6 +2427,15 @@ export interface components {
             readonly evaluated_at: string | null;
             /** @description Whether the student sees the score: false while the task's scores are not released to them, and then `score`, `feedback` and evaluation details are null in the student's own answers (staff see them, and this tells them the student's view). */
             readonly released: boolean;
+            /** @description The grader the submission is assigned to (`POST courses/{slug}/grading/assign/`); null when unassigned, and always null for the student. */
+            readonly assigned_to: components["schemas"]["UserSummary"] | null;
+            /** @description The grader holding an unexpired claim on it (`POST submissions/{id}/claim/`); null when unclaimed or the claim expired, and always null for the student. */
+            readonly claimed_by: components["schemas"]["UserSummary"] | null;
+            /**
+             * Format: date-time
+             * @description When `claimed_by` took the claim; null with `claimed_by`.
+             */
+            readonly claimed_at: string | null;
         };
         /**
          * @description A comment of a submission's thread. ``visible_before_release`` is in staff answers
@@ -3947,6 +4066,69 @@ export interface operations {
             };
         };
     };
+    courses_grading_assign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GradingAssignRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GradingAssignRequest"];
+                "multipart/form-data": components["schemas"]["GradingAssignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradingAssignResult"];
+                };
+            };
+            /** @description `graders` empty or naming someone who is not active staff of the course; `task` of another course. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller can see the course but is not its instructor. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such course visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     courses_grading_jobs_list: {
         parameters: {
             query?: {
@@ -4081,6 +4263,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller can see the course but is not its staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such course visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_grading_progress_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraderProgress"][];
                 };
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
@@ -4961,6 +5191,69 @@ export interface operations {
             };
         };
     };
+    grading_queue_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description me: assigned to you; none: assigned to nobody; any (the default): all.
+                 *
+                 *     * `me` - me
+                 *     * `none` - none
+                 *     * `any` - any
+                 */
+                assigned?: "any" | "me" | "none";
+                /** @description A course's slug. */
+                course?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A task's id. */
+                task?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSubmissionList"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     notifications_list: {
         parameters: {
             query?: {
@@ -5519,6 +5812,121 @@ export interface operations {
             };
         };
     };
+    submissions_claim_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this submission. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Submission"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `already_claimed`: another grader holds an unexpired claim on it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submissions_claim_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this submission. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Released. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `already_claimed`: another grader holds the claim, and only the course's instructors may break it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     submissions_grade_create: {
         parameters: {
             query?: never;
@@ -5574,6 +5982,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to you. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `already_claimed`: another grader holds an unexpired claim on it. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

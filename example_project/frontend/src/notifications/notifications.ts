@@ -55,6 +55,7 @@ interface About {
   student?: string;
   author?: string;
   fromStaff: boolean;
+  count?: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -86,6 +87,7 @@ function about(notification: AppNotification): About {
     student: isRecord(data.student) ? stringOf(data.student.username) : undefined,
     author: isRecord(data.author) ? stringOf(data.author.username) : undefined,
     fromStaff: data.from_staff === true,
+    count: numberOf(data.count),
   };
 }
 
@@ -114,14 +116,20 @@ export function describe(notification: AppNotification): string {
       return data.fromStaff
         ? `${data.author ?? "Course staff"} commented on your submission to ${task}${course}.`
         : `${data.author ?? "A student"} commented on a submission to ${task}${course}.`;
-    case "grading_assigned":
-      return `Submissions of ${task}${course} are assigned to you for grading.`;
+    case "grading_assigned": {
+      const count = data.count ?? 0;
+      const what = count === 1 ? "1 submission" : `${count} submissions`;
+      return data.task
+        ? `${what} of ${task}${course} assigned to you for grading.`
+        : `${what}${course} assigned to you for grading.`;
+    }
   }
 }
 
 /** Where a notification leads: staff to the regrade queue, else its task's page, when it names one. */
 export function linkOf(notification: AppNotification): string | null {
   if (notification.kind === "regrade_request_created") return "/grading/regrade-requests";
+  if (notification.kind === "grading_assigned") return "/grading";
   const data = about(notification);
   // A student's comment: staff answer it from the course's grading screen.
   if (notification.kind === "comment_created" && !data.fromStaff && data.course) return `/teach/${data.course.slug}/grading`;

@@ -147,16 +147,17 @@ describe("staff routes", () => {
     const { calls } = mockApi({
       "GET /api/auth/me/": () => json(200, student),
       "GET /api/courses/": () => json(200, page([makeCourse([makeTask(1)], { my_role: "assistant", is_enrolled: false })])),
-      "GET /api/submissions/": () => json(200, page([])),
+      "GET /api/grading/queue/": () => json(200, page([])),
     });
     renderApp("/grading");
     expect(await screen.findByRole("heading", { level: 1, name: "Grading queue" }, FIRST_RENDER)).toBeTruthy();
     expect(screen.getByRole("link", { name: "Grading" })).toBeTruthy();
     const teaching = calls.find((c) => c.path === "/api/courses/");
     expect(teaching?.url.searchParams.get("mine")).toBe("teaching");
-    await waitFor(() => expect(calls.some((c) => c.path === "/api/submissions/")).toBe(true));
-    const queue = calls.find((c) => c.path === "/api/submissions/");
-    expect(queue?.url.searchParams.get("mine")).toBe("teaching");
+    // The queue is the caller's grading queue across the courses they are staff of.
+    await waitFor(() => expect(calls.some((c) => c.path === "/api/grading/queue/")).toBe(true));
+    const queue = calls.find((c) => c.path === "/api/grading/queue/");
+    expect(queue?.url.searchParams.get("assigned")).toBe("any");
   });
 
   it("send a student of the course from /teach/:slug/... to the course page", async () => {

@@ -113,6 +113,9 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     feedback: "",
     evaluated_at: null,
     released: true,
+    assigned_to: null,
+    claimed_by: null,
+    claimed_at: null,
     ...extra,
   };
 }

@@ -3,9 +3,10 @@ import { Link } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { useQuery } from "../../api/hooks";
 import type { Submission } from "../../api/types";
+import { Field } from "../../components/Field";
 import { Notice, QueryView } from "../../components/Status";
 import { StudentName } from "../../components/StudentName";
-import { formatDateTime, formatPoints } from "../../format";
+import { formatDateTime, formatPoints, fullName } from "../../format";
 import { GradeForm, submissionHeading } from "./GradeForm";
 
 const PAGE_SIZE = 50;
@@ -24,6 +25,14 @@ function nextAfter(before: Submission[], graded: number): Submission | undefined
 
 type View = "waiting" | "graded";
 
+export type Assigned = "any" | "me" | "none";
+
+const ASSIGNED: { value: Assigned; label: string }[] = [
+  { value: "any", label: "Anyone or nobody" },
+  { value: "me", label: "Me" },
+  { value: "none", label: "Nobody" },
+];
+
 const VIEWS: Record<View, { label: string; status: "needs_review" | "graded"; ordering: string; caption: string }> = {
   waiting: { label: "Waiting", status: "needs_review", ordering: "submitted_at", caption: "Submissions waiting for a grade" },
   graded: { label: "Graded", status: "graded", ordering: "-evaluated_at", caption: "Graded submissions" },
@@ -36,22 +45,42 @@ const VIEW_NAMES: readonly View[] = ["waiting", "graded"];
  * course taught. The oldest opens in a grade form; saving opens the next one. The "Graded"
  * view lists graded ones, latest first, to override a grade and read its history.
  */
-export function GradingQueue({ course }: { course?: string }) {
+export function GradingQueue({ course, refreshKey }: { course?: string; refreshKey?: number }) {
   const [view, setView] = useState<View>("waiting");
   const [graded, setGraded] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const [overridden, setOverridden] = useState<Submission | null>(null);
+  const [assigned, setAssigned] = useState<Assigned>("any");
+  const [chosenCourse, setChosenCourse] = useState("");
+  const [task, setTask] = useState("");
   const { status, ordering, caption } = VIEWS[view];
+  const slug = course ?? (chosenCourse || undefined);
+  const taskId = task ? Number(task) : undefined;
   const queue = useQuery(
     (signal) =>
-      unwrap(
-        api.GET("/api/submissions/", {
-          params: { query: { status, mine: "teaching", course, ordering, page_size: PAGE_SIZE } },
-          signal,
-        }),
-      ),
-    [course, status, ordering],
+      view === "waiting"
+        ? // The grading queue: needs_review answers of every course taught, with who grades them.
+          unwrap(
+            api.GET("/api/grading/queue/", {
+              params: { query: { course: slug, task: taskId, assigned, page_size: PAGE_SIZE } },
+              signal,
+            }),
+          )
+        : unwrap(
+            api.GET("/api/submissions/", {
+              params: { query: { status, mine: "teaching", course: slug, task: taskId, ordering, page_size: PAGE_SIZE } },
+              signal,
+            }),
+          ),
+    [view, slug, taskId, assigned, status, ordering, refreshKey],
   );
+
+  function filter(update: () => void) {
+    update();
+    setSelected(null);
+    setGraded(0);
+    setOverridden(null);
+  }
 
   function show(next: View) {
     setView(next);
@@ -82,11 +111,7 @@ export function GradingQueue({ course }: { course?: string }) {
   }
 
   return (
-    <QueryView query={queue} loadingLabel="Loading the grading queue…">
-      {(page) => {
-        const open = page.results.find((s) => s.id === selected) ?? page.results[0];
-        return (
-          <div className="stack">
+    <div className="stack">
             <div className="row" role="group" aria-label="Show">
               {VIEW_NAMES.map((name) => (
                 <button
@@ -100,6 +125,25 @@ export function GradingQueue({ course }: { course?: string }) {
                 </button>
               ))}
             </div>
+            <QueueFilters
+              course={course}
+              chosenCourse={chosenCourse}
+              task={task}
+              assigned={view === "waiting" ? assigned : null}
+              onCourse={(value) =>
+                filter(() => {
+                  setChosenCourse(value);
+                  setTask("");
+                })
+              }
+              onTask={(value) => filter(() => setTask(value))}
+              onAssigned={(value) => filter(() => setAssigned(value))}
+            />
+    <QueryView query={queue} loadingLabel="Loading the grading queue…">
+      {(page) => {
+        const open = page.results.find((s) => s.id === selected) ?? page.results[0];
+        return (
+          <div className="stack">
             {overridden && <Notice kind="ok">Saved the grade of {submissionHeading(overridden)}.</Notice>}
             {graded > 0 && (
               <Notice kind="ok">
@@ -132,6 +176,8 @@ export function GradingQueue({ course }: { course?: string }) {
                           <th scope="col">Task</th>
                           {!course && <th scope="col">Course</th>}
                           {view === "graded" && <th scope="col">Score</th>}
+                          {view === "waiting" && <th scope="col">Assigned to</th>}
+                          {view === "waiting" && <th scope="col">Claimed by</th>}
                           <th scope="col">Submitted</th>
                           <th scope="col">
                             <span className="visually-hidden">Open</span>
@@ -149,6 +195,14 @@ export function GradingQueue({ course }: { course?: string }) {
                               <td>{submission.task_title}</td>
                               {!course && <td>{submission.course.title}</td>}
                               {view === "graded" && <td>{formatPoints(submission.score, submission.max_score)}</td>}
+                              {view === "waiting" && <td>{submission.assigned_to ? fullName(submission.assigned_to) : "—"}</td>}
+                              {view === "waiting" && (
+                                <td>
+                                  {submission.claimed_by
+                                    ? `${fullName(submission.claimed_by)}${submission.claimed_at ? ` since ${formatDateTime(submission.claimed_at)}` : ""}`
+                                    : "—"}
+                                </td>
+                              )}
                               <td>
                                 {formatDateTime(submission.submitted_at)}
                                 {submission.is_late && " · late"}
@@ -194,5 +248,84 @@ export function GradingQueue({ course }: { course?: string }) {
         );
       }}
     </QueryView>
+    </div>
+  );
+}
+
+/**
+ * The queue's filters: whose answers (assigned to me, to nobody, or all), and the course
+ * (when the queue spans every course taught) and task. Courses come from the courses the
+ * caller teaches or assists, tasks from the chosen course.
+ */
+function QueueFilters({
+  course,
+  chosenCourse,
+  task,
+  assigned,
+  onCourse,
+  onTask,
+  onAssigned,
+}: {
+  course: string | undefined;
+  chosenCourse: string;
+  task: string;
+  assigned: Assigned | null;
+  onCourse: (slug: string) => void;
+  onTask: (task: string) => void;
+  onAssigned: (assigned: Assigned) => void;
+}) {
+  const slug = course ?? chosenCourse;
+  const courses = useQuery(
+    (signal) =>
+      course
+        ? Promise.resolve(null)
+        : unwrap(api.GET("/api/courses/", { params: { query: { mine: "teaching", page_size: 100 } }, signal })),
+    [course],
+  );
+  const detail = useQuery(
+    (signal) => (slug ? unwrap(api.GET("/api/courses/{slug}/", { params: { path: { slug } }, signal })) : Promise.resolve(null)),
+    [slug],
+  );
+  return (
+    <div className="row" role="group" aria-label="Filters">
+      {assigned !== null && (
+        <Field label="Assigned to">
+          <select value={assigned} onChange={(event) => {
+              const picked = ASSIGNED.find((option) => option.value === event.target.value);
+              if (picked) onAssigned(picked.value);
+            }}>
+            {ASSIGNED.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+      {!course && (
+        <Field label="Course">
+          <select value={chosenCourse} onChange={(event) => onCourse(event.target.value)}>
+            <option value="">Every course</option>
+            {(courses.data?.results ?? []).map((c) => (
+              <option key={c.slug} value={c.slug}>
+                {c.title}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+      {slug && (
+        <Field label="Task">
+          <select value={task} onChange={(event) => onTask(event.target.value)}>
+            <option value="">Every task</option>
+            {(detail.data?.tasks ?? []).map((t) => (
+              <option key={t.id} value={String(t.id)}>
+                {t.title}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+    </div>
   );
 }

@@ -1,6 +1,8 @@
+import { useState } from "react";
 import { Link, Navigate, NavLink, Route, Routes, useLocation, useParams } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { useQuery } from "../../api/hooks";
+import type { CourseDetail } from "../../api/types";
 import { useAuth } from "../../auth/AuthContext";
 import { useDocumentTitle } from "../../components/Layout";
 import { Badge, Notice, QueryView } from "../../components/Status";
@@ -11,10 +13,22 @@ import { GradebookTab } from "./GradebookTab";
 import { GradingQueue } from "./GradingQueue";
 import { EnrollmentsTab } from "./manage/EnrollmentsTab";
 import { ExtensionsTab } from "./manage/ExtensionsTab";
+import { AssignGrading } from "./manage/AssignGrading";
 import { GradingTab } from "./manage/GradingTab";
 import { SettingsTab } from "./manage/SettingsTab";
 import { StatusActions } from "./manage/StatusActions";
 import { TasksTab } from "./manage/TasksTab";
+
+/** The course's grading tab: the assign panel with each grader's progress, then the queue. */
+function GradingArea({ course, canAssign }: { course: CourseDetail; canAssign: boolean }) {
+  const [assigned, setAssigned] = useState(0);
+  return (
+    <div className="stack">
+      <AssignGrading course={course} canAssign={canAssign} onAssigned={() => setAssigned((n) => n + 1)} />
+      <GradingQueue course={course.slug} refreshKey={assigned} />
+    </div>
+  );
+}
 
 /** Whether the router state says the course was just created (CourseEditorPage sets it). */
 function justCreated(state: unknown): boolean {
@@ -73,7 +87,7 @@ export function ManageCoursePage() {
             <Route path="gradebook" element={<GradebookTab course={data} />} />
             <Route path="import-grades" element={<GradebookImportTab course={data} />} />
             <Route path="settings" element={<SettingsTab course={data} onSaved={(next) => course.setData(next)} />} />
-            <Route path="grading" element={<GradingQueue course={data.slug} />} />
+            <Route path="grading" element={<GradingArea course={data} canAssign={data.my_role === "instructor" || user?.role === "admin"} />} />
             <Route path="grading-settings" element={<GradingTab course={data} onSaved={() => void course.reload()} />} />
           </Routes>
         </>

@@ -34,7 +34,11 @@ function mockQueue(queue: Submission[]) {
   return mockApi({
     "GET /api/auth/me/": () => json(200, grace),
     "GET /api/courses/arith/": () => json(200, makeCourse([manual], { my_role: "instructor" })),
-    "GET /api/submissions/": () => json(200, page(queue)),
+    "GET /api/grading/queue/": () => json(200, page(queue.filter((s) => s.status === "needs_review"))),
+    "GET /api/submissions/": () => json(200, page(queue.filter((s) => s.status === "graded"))),
+    "GET /api/courses/": () => json(200, page([])),
+    "GET /api/courses/arith/grading/progress/": () => json(200, []),
+    "GET /api/courses/arith/enrollments/": () => json(200, page([])),
     "GET /api/submissions/(\\d+)/history/": () => json(200, []),
     "POST /api/submissions/(\\d+)/grade/": async (request, match) => {
       const body = (await request.json()) as { score: number; feedback: string };
@@ -64,15 +68,10 @@ describe("grading queue", () => {
     expect(screen.queryByText(/task \d/)).toBeNull();
     // The oldest is open; one request gave every name.
     expect(screen.getByRole("form", { name: "Grade Alice Liddell (alice) — Explain addition, attempt 9" })).toBeTruthy();
-    const listed = calls.filter((c) => c.path === "/api/submissions/");
+    const listed = calls.filter((c) => c.path === "/api/grading/queue/");
     expect(listed).toHaveLength(1);
     const query = listed[0]!.url.searchParams;
-    expect([query.get("status"), query.get("mine"), query.get("ordering"), query.get("course")]).toEqual([
-      "needs_review",
-      "teaching",
-      "submitted_at",
-      null,
-    ]);
+    expect([query.get("assigned"), query.get("course"), query.get("task")]).toEqual(["any", null, null]);
   });
 
   it("starts the form empty and cannot save it without a score", async () => {
@@ -100,7 +99,7 @@ describe("grading queue", () => {
     expect(within(form).getByText("Enter a score from 0 to 5.")).toBeTruthy();
     expect(calls.some((c) => c.path.endsWith("/grade/"))).toBe(false);
     // The per-course queue filters by the course.
-    expect(calls.find((c) => c.path === "/api/submissions/")!.url.searchParams.get("course")).toBe("arith");
+    expect(calls.find((c) => c.path === "/api/grading/queue/")!.url.searchParams.get("course")).toBe("arith");
   });
 
   it("opens the next ungraded answer after saving, then says the queue is empty", async () => {
@@ -129,7 +128,7 @@ describe("grading queue", () => {
     await user.click(within(form).getByRole("button", { name: "Save grade" }));
     expect(await screen.findByRole("heading", { name: "Queue empty" })).toBeTruthy();
     expect(screen.getByText("Graded 2 submissions.")).toBeTruthy();
-    expect(screen.queryByRole("form")).toBeNull();
+    expect(screen.queryByRole("form", { name: /^Grade / })).toBeNull();
   });
 
   it("opens any waiting answer from the list", async () => {
@@ -150,7 +149,9 @@ describe("grading queue", () => {
 
   it("prefills the current grade only when overriding a graded answer", async () => {
     mockQueue([waiting(9, { status: "graded", score: 3, feedback: "Fine." })]);
+    const user = userEvent.setup();
     renderApp("/teach/arith/grading");
+    await user.click(await screen.findByRole("button", { name: "Graded" }));
     const form = await screen.findByRole("form", { name: /Alice Liddell/ });
     expect(within(form).getByLabelText<HTMLInputElement>("Score (0–5 points)").value).toBe("3");
     expect(within(form).getByLabelText<HTMLTextAreaElement>(/Feedback/).value).toBe("Fine.");

@@ -31,6 +31,10 @@ function mockGrading(submissions: Submission[], history: Record<number, GradeCha
   return mockApi({
     "GET /api/auth/me/": () => json(200, grace),
     "GET /api/courses/arith/": () => json(200, makeCourse([quiz], { my_role: "instructor" })),
+    "GET /api/grading/queue/": () => json(200, page(submissions.filter((s) => s.status === "needs_review"))),
+    "GET /api/courses/": () => json(200, page([])),
+    "GET /api/courses/arith/grading/progress/": () => json(200, []),
+    "GET /api/courses/arith/enrollments/": () => json(200, page([])),
     "GET /api/submissions/": (request) => {
       const status = new URL(request.url).searchParams.get("status");
       return json(200, page(submissions.filter((s) => s.status === status)));
