@@ -251,6 +251,7 @@ TASK_AUTHORED_FIELDS = (
     "prerequisites",
     "is_published",
     "release",
+    "rubric",
     "config",
 )
 

@@ -390,3 +390,22 @@ class ExtensionQuerySet(models.QuerySet["Extension"]):
         return self.filter(user=user, course_id=task.course_id).filter(
             models.Q(task=task) | models.Q(task__isnull=True)
         )
+
+
+def rubric_listing(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Rubrics as the API shows them: criteria and levels prefetched in order (two queries
+    for any number of rubrics) and ``in_use`` annotated (an assessment was made with one of
+    the rubric's criteria)."""
+    from django.apps import apps
+    from django.db.models import Prefetch
+
+    # The submissions app sits above this one; its model is named, not imported.
+    assessment = apps.get_model("learnplat_submissions", "RubricAssessment")
+    criterion = apps.get_model("learnplat_courses", "RubricCriterion")
+    level = apps.get_model("learnplat_courses", "RubricLevel")
+    return queryset.annotate(
+        in_use=Exists(assessment.objects.filter(criterion__rubric=OuterRef("pk")))
+    ).prefetch_related(
+        Prefetch("criteria", queryset=criterion.objects.order_by("position", "id")),
+        Prefetch("criteria__levels", queryset=level.objects.order_by("position", "id")),
+    )

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
 from learnplat.courses.choices import ReleaseMode
@@ -53,8 +53,25 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 
     def with_summaries(self) -> SubmissionQuerySet:
         """Joined with what a submission's representation names: its user, task and course
-        (``student``, ``task_title``, ``course``), so a list costs no query per row."""
-        return self.select_related("user", "task", "course")
+        (``student``, ``task_title``, ``course``), and the rubric ``parts`` (the task's
+        rubric with its criteria and levels, the submission's assessments), so a list costs
+        no query per row."""
+        from learnplat.courses.models import RubricCriterion
+        from learnplat.submissions.models import RubricAssessment
+
+        return self.select_related("user", "task", "task__rubric", "course").prefetch_related(
+            Prefetch(
+                "rubric_assessments",
+                queryset=RubricAssessment.objects.select_related("criterion", "level"),
+            ),
+            Prefetch(
+                "rubric_assessments__criterion__levels",
+            ),
+            Prefetch(
+                "task__rubric__criteria",
+                queryset=RubricCriterion.objects.prefetch_related("levels"),
+            ),
+        )
 
     def with_release_dates(self) -> SubmissionQuerySet:
         """Annotate ``release_due_at``: the owner's effective due date of the task

@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from learnplat.courses.deadlines import effective_window
 from learnplat.courses.release import is_released
+from learnplat.flows.rubrics import grades_automatically
 from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
     CompleteResponseMixin,
@@ -32,7 +33,15 @@ from learnplat.submissions.querysets import REGRADE_SCOPES
 #: What a student does not see of their own submission until its task's scores are released
 #: (decision 0017): the score and everything that tells it. Fields a subclass adds under
 #: these names are hidden too.
-UNRELEASED_HIDDEN_FIELDS = ("score", "raw_score", "feedback", "result", "evaluations", "tests")
+UNRELEASED_HIDDEN_FIELDS = (
+    "score",
+    "raw_score",
+    "feedback",
+    "result",
+    "evaluations",
+    "tests",
+    "parts",
+)
 
 
 def released_to_owner(submission: Submission) -> bool:
@@ -58,6 +67,74 @@ def hides_score_from(viewer: Any, submission: Submission) -> bool:
     return viewer is None or getattr(viewer, "pk", None) == submission.user_id
 
 
+class PartSerializer(serializers.Serializer[Any]):
+    score = serializers.FloatField(allow_null=True, help_text="Null until graded.")
+    max_score = serializers.FloatField()
+
+
+class RubricRowSerializer(serializers.Serializer[Any]):
+    criterion = serializers.IntegerField()
+    title = serializers.CharField(help_text="The criterion's title.")
+    level = serializers.IntegerField(help_text="The chosen level.")
+    level_title = serializers.CharField()
+    points = serializers.FloatField(help_text="The chosen level's points.")
+    max_points = serializers.FloatField(help_text="The criterion's best level's points.")
+    comment = serializers.CharField()
+
+
+class RubricPartSerializer(PartSerializer):
+    criteria = RubricRowSerializer(many=True, help_text="Empty until graded with the rubric.")
+
+
+class PartsSerializer(serializers.Serializer[Any]):
+    automatic = PartSerializer(
+        allow_null=True, help_text="The evaluator's part; null for kinds graded by hand."
+    )
+    rubric = RubricPartSerializer(allow_null=True)
+
+
+def _best(levels: Any) -> float:
+    return float(max((level.points for level in levels), default=0.0))
+
+
+def parts_json(submission: Submission) -> dict[str, Any] | None:
+    """The two parts of a rubric task's score (decision 0020), or None for a task graded
+    without a rubric. Reads what ``Submission.objects.with_summaries()`` prefetches."""
+    task = submission.task
+    assessments = list(submission.rubric_assessments.all())
+    if task.rubric_id is None and not assessments:
+        return None
+    rows = [
+        {
+            "criterion": a.criterion_id,
+            "title": a.criterion.title,
+            "level": a.level_id,
+            "level_title": a.level.title,
+            "points": float(a.points),
+            "max_points": _best(a.criterion.levels.all()),
+            "comment": a.comment,
+        }
+        for a in sorted(assessments, key=lambda a: (a.criterion.position, a.criterion_id))
+    ]
+    if assessments:
+        rubric_max = float(sum(row["max_points"] for row in rows))
+        rubric_score: float | None = float(sum(row["points"] for row in rows))
+    else:
+        rubric_max = float(sum(_best(c.levels.all()) for c in task.rubric.criteria.all()))
+        rubric_score = None
+    automatic: dict[str, Any] | None = None
+    if grades_automatically(task.kind):
+        raw = submission.raw_score
+        automatic = {
+            "score": None if raw is None else max(float(raw) - (rubric_score or 0.0), 0.0),
+            "max_score": max(float(submission.max_score) - rubric_max, 0.0),
+        }
+    return {
+        "automatic": automatic,
+        "rubric": {"score": rubric_score, "max_score": rubric_max, "criteria": rows},
+    }
+
+
 class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     """A submission; ``score`` is after any late deduction. Besides the ``task`` and
     ``user`` ids it names them (``task_title``, ``student``) and its ``course``, so a
@@ -80,6 +157,11 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
         "not released to them, and then `score`, `feedback` and evaluation details are null "
         "in the student's own answers (staff see them, and this tells them the student's view)."
     )
+    parts = serializers.SerializerMethodField(
+        help_text="For a task with a rubric: the score's two parts, the automatic one (null "
+        "for kinds graded by hand) and the rubric's, with the chosen level of each criterion. "
+        "Null for tasks without a rubric, and for the student until released."
+    )
 
     class Meta:
         model = Submission
@@ -100,6 +182,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             "feedback",
             "evaluated_at",
             "released",
+            "parts",
         )
         read_only_fields = fields
         extra_kwargs = {
@@ -115,6 +198,10 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
 
     def get_released(self, instance: Submission) -> bool:
         return released_to_owner(instance)
+
+    @extend_schema_field(PartsSerializer(allow_null=True))
+    def get_parts(self, instance: Submission) -> dict[str, Any] | None:
+        return parts_json(instance)
 
     def to_representation(self, instance: Submission) -> dict[str, Any]:
         # Lists of submissions: the fields as DRF writes them, without its per-field
@@ -139,6 +226,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
                 "feedback": instance.feedback,
                 "evaluated_at": datetime_json(instance.evaluated_at),
                 "released": self.get_released(instance),
+                "parts": parts_json(instance),
             }
         released = data["released"] if "released" in data else self.get_released(instance)
         if not released and hides_score_from(self._viewer(), instance):
@@ -201,10 +289,33 @@ def _finite(value: float | None) -> None:
         raise serializers.ValidationError("A finite number.")
 
 
-class GradeSerializer(serializers.Serializer[Any]):
-    """``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final."""
+class RubricPickSerializer(serializers.Serializer[Any]):
+    """One criterion of a rubric grade: the chosen level, with an optional comment."""
 
-    score = serializers.FloatField(min_value=0, validators=[_finite])
+    criterion = serializers.IntegerField(help_text="A criterion of the task's rubric.")
+    level = serializers.IntegerField(help_text="One of that criterion's levels.")
+    comment = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class GradeSerializer(serializers.Serializer[Any]):
+    """``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final.
+    A task with a rubric takes ``rubric`` (one level per criterion) instead, and the score
+    is computed (docs/grading.md, Rubrics)."""
+
+    score = serializers.FloatField(
+        min_value=0,
+        validators=[_finite],
+        required=False,
+        help_text="Tasks without a rubric: the final score (required). Never sent for a task "
+        "with a rubric.",
+    )
+    rubric = RubricPickSerializer(
+        many=True,
+        required=False,
+        help_text="Tasks with a rubric: `[{criterion, level, comment?}]`, one level for every "
+        "criterion (required). The score is the chosen levels' points, plus the automatic "
+        "part where the kind grades automatically.",
+    )
     feedback = serializers.CharField(allow_blank=True, required=False, default="")
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
@@ -215,6 +326,23 @@ class GradeSerializer(serializers.Serializer[Any]):
                 f"Ensure this value is less than or equal to {submission.max_score:g}."
             )
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        submission: Submission | None = self.context.get("submission")
+        with_rubric = submission is not None and submission.task.rubric_id is not None
+        if with_rubric:
+            if "score" in attrs:
+                raise serializers.ValidationError(
+                    {"score": ["This task is graded with its rubric: the score is computed."]}
+                )
+            if "rubric" not in attrs:
+                raise serializers.ValidationError({"rubric": ["This field is required."]})
+        elif submission is not None:
+            if "rubric" in attrs:
+                raise serializers.ValidationError({"rubric": ["This task has no rubric."]})
+            if "score" not in attrs:
+                raise serializers.ValidationError({"score": ["This field is required."]})
+        return attrs
 
 
 class RegradeSerializer(serializers.Serializer[Any]):
