@@ -27,7 +27,10 @@ STYLE = {
                 {"title": "Good", "points": 2, "description": "Mostly clear"},
             ],
         },
-        {"title": "Layout", "levels": [{"title": "OK", "points": 1}, {"title": "Neat", "points": 3}]},
+        {
+            "title": "Layout",
+            "levels": [{"title": "OK", "points": 1}, {"title": "Neat", "points": 3}],
+        },
     ],
 }
 
@@ -66,7 +69,7 @@ def use(rubric: Rubric, world: World) -> RubricAssessment:
     )
 
 
-# -- roles ------------------------------------------------------------------------------------
+# -- roles -----------------------------------------------------------------------------------------
 
 STAFF_ONLY = {
     "anonymous": 401,
@@ -88,7 +91,8 @@ def test_who_lists_rubrics(world: World, role: str, code: int) -> None:
         [rubric] = response.json()
         assert rubric["title"] == "Style"
         assert rubric["max_points"] == 5
-        assert rubric["version"] == 1 and rubric["in_use"] is False
+        assert rubric["version"] == 1
+        assert rubric["in_use"] is False
         assert [c["title"] for c in rubric["criteria"]] == ["Naming", "Layout"]
         assert set(rubric["criteria"][0]["levels"][1]) == {"id", "title", "points", "description"}
     else:
@@ -139,7 +143,7 @@ def test_a_draft_course_is_404_to_outsiders_and_a_rubric_of_another_course_too(
     assert world.client("other_instructor").get(detail_url(rubric.pk, "other")).status_code == 404
 
 
-# -- bad input ----------------------------------------------------------------------------------
+# -- bad input -------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -163,7 +167,8 @@ def test_bad_rubrics_are_400_on_the_field(
     response = world.client("instructor").post(list_url(), body, format="json")
     assert response.status_code == 400
     assert response.json() == errors
-    assert not Rubric.objects.exists() and not RubricCriterion.objects.exists()
+    assert not Rubric.objects.exists()
+    assert not RubricCriterion.objects.exists()
 
 
 def test_duplicate_points_in_a_criterion_are_400_on_that_level(world: World) -> None:
@@ -177,7 +182,8 @@ def test_duplicate_points_in_a_criterion_are_400_on_that_level(world: World) -> 
     response = world.client("instructor").post(list_url(), body, format="json")
     assert response.status_code == 400
     errors = response.json()["criteria"]
-    assert list(errors) == ["1"] and list(errors["1"]["levels"]) == ["1"]
+    assert list(errors) == ["1"]
+    assert list(errors["1"]["levels"]) == ["1"]
     assert "worth 1 points" in errors["1"]["levels"]["1"]["points"][0]
     assert not Rubric.objects.exists()
 
@@ -185,7 +191,10 @@ def test_duplicate_points_in_a_criterion_are_400_on_that_level(world: World) -> 
 def test_negative_or_non_numeric_points_are_400(world: World) -> None:
     client = world.client("instructor")
     for points in (-1, "many", None):
-        body = {"title": "R", "criteria": [{"title": "A", "levels": [{"title": "x", "points": points}]}]}
+        body = {
+            "title": "R",
+            "criteria": [{"title": "A", "levels": [{"title": "x", "points": points}]}],
+        }
         response = client.post(list_url(), body, format="json")
         assert response.status_code == 400
         assert "points" in response.json()["criteria"]["0"]["levels"]["0"]
@@ -193,7 +202,10 @@ def test_negative_or_non_numeric_points_are_400(world: World) -> None:
 
 
 def test_unknown_keys_are_400(world: World) -> None:
-    body = {"title": "R", "criteria": [{"title": "A", "weight": 2, "levels": [{"title": "x", "points": 1}]}]}
+    body = {
+        "title": "R",
+        "criteria": [{"title": "A", "weight": 2, "levels": [{"title": "x", "points": 1}]}],
+    }
     response = world.client("instructor").post(list_url(), body, format="json")
     assert response.status_code == 400
     assert response.json()["criteria"]["0"] == {"weight": ["Unknown field."]}
@@ -203,7 +215,9 @@ def test_a_bad_edit_changes_nothing(world: World) -> None:
     rubric = make_rubric(world)
     before = list(RubricLevel.objects.values_list("pk", "points"))
     response = world.client("instructor").put(
-        detail_url(rubric.pk), {"title": "New", "criteria": [{"title": "A", "levels": []}]}, format="json"
+        detail_url(rubric.pk),
+        {"title": "New", "criteria": [{"title": "A", "levels": []}]},
+        format="json",
     )
     assert response.status_code == 400
     rubric.refresh_from_db()
@@ -211,12 +225,15 @@ def test_a_bad_edit_changes_nothing(world: World) -> None:
     assert list(RubricLevel.objects.values_list("pk", "points")) == before
 
 
-# -- editing and versions -------------------------------------------------------------------------
+# -- editing and versions --------------------------------------------------------------------------
 
 
 def test_a_rubric_not_in_use_is_edited_in_place(world: World) -> None:
     rubric = make_rubric(world)
-    body = {"title": "Style 2", "criteria": [{"title": "Only", "levels": [{"title": "y", "points": 4}]}]}
+    body = {
+        "title": "Style 2",
+        "criteria": [{"title": "Only", "levels": [{"title": "y", "points": 4}]}],
+    }
     response = world.client("assistant").put(detail_url(rubric.pk), body, format="json")
     assert response.status_code == 200, response.json()
     data = response.json()
@@ -231,15 +248,29 @@ def test_a_rubric_in_use_gets_a_new_version_and_its_tasks_move(world: World) -> 
     task = Task.objects.get(pk=assessment.submission.task_id)
     Task.objects.filter(pk=task.pk).update(rubric=rubric)
     old_criteria = set(rubric.criteria.values_list("pk", flat=True))
-    body = {"criteria": [{"title": "Naming", "levels": [{"title": "Poor", "points": 0}, {"title": "Great", "points": 5}]}]}
+    body = {
+        "criteria": [
+            {
+                "title": "Naming",
+                "levels": [{"title": "Poor", "points": 0}, {"title": "Great", "points": 5}],
+            }
+        ]
+    }
     response = world.client("instructor").patch(detail_url(rubric.pk), body, format="json")
     assert response.status_code == 200, response.json()
     data = response.json()
     assert data["id"] != rubric.pk
-    assert (data["version"], data["title"], data["in_use"], data["max_points"]) == (2, "Style", False, 5)
+    assert (data["version"], data["title"], data["in_use"], data["max_points"]) == (
+        2,
+        "Style",
+        False,
+        5,
+    )
     rubric.refresh_from_db()
     new = Rubric.objects.get(pk=data["id"])
-    assert rubric.is_current is False and new.supersedes_id == rubric.pk and new.is_current
+    assert rubric.is_current is False
+    assert new.supersedes_id == rubric.pk
+    assert new.is_current
     task.refresh_from_db()
     assert task.rubric_id == new.pk
     # The stored grade still names the criteria it was graded with.
@@ -253,14 +284,20 @@ def test_a_rubric_in_use_gets_a_new_version_and_its_tasks_move(world: World) -> 
     assert (old["is_current"], old["in_use"], len(old["criteria"])) == (False, True, 2)
     # The old version does not change any more.
     again = client.patch(detail_url(rubric.pk), {"title": "X"}, format="json")
-    assert again.status_code == 409 and again.json()["code"] == "rubric_superseded"
+    assert again.status_code == 409
+    assert again.json()["code"] == "rubric_superseded"
 
 
 def test_a_rename_of_a_rubric_in_use_is_a_new_version_too(world: World) -> None:
     rubric = make_rubric(world)
     use(rubric, world)
-    data = world.client("instructor").patch(detail_url(rubric.pk), {"title": "Form"}, format="json").json()
-    assert data["version"] == 2 and data["title"] == "Form"
+    data = (
+        world.client("instructor")
+        .patch(detail_url(rubric.pk), {"title": "Form"}, format="json")
+        .json()
+    )
+    assert data["version"] == 2
+    assert data["title"] == "Form"
     assert [c["title"] for c in data["criteria"]] == ["Naming", "Layout"]
 
 
@@ -273,7 +310,7 @@ def test_a_rubric_may_not_outgrow_a_task_using_it(world: World) -> None:
     assert "max_score" in response.json()["criteria"][0]
 
 
-# -- delete -----------------------------------------------------------------------------------------
+# -- delete ----------------------------------------------------------------------------------------
 
 
 def test_a_rubric_a_task_uses_or_graded_with_is_not_deleted(world: World) -> None:
@@ -289,16 +326,19 @@ def test_a_rubric_a_task_uses_or_graded_with_is_not_deleted(world: World) -> Non
     assert Rubric.objects.filter(pk__in=[attached.pk, graded.pk]).count() == 2
 
 
-# -- copy -------------------------------------------------------------------------------------------
+# -- copy ------------------------------------------------------------------------------------------
 
 
 def test_staff_of_both_courses_copy_a_rubric(world: World) -> None:
     rubric = make_rubric(world)
-    response = world.client("instructor").post(copy_url(rubric.pk), {"course": "secret"}, format="json")
+    response = world.client("instructor").post(
+        copy_url(rubric.pk), {"course": "secret"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     data = response.json()
     copy = Rubric.objects.get(pk=data["id"])
-    assert copy.course == world.draft and copy.version == 1
+    assert copy.course == world.draft
+    assert copy.version == 1
     assert [c["title"] for c in data["criteria"]] == ["Naming", "Layout"]
     assert data["criteria"][0]["id"] != rubric.criteria.first().pk  # type: ignore[union-attr]
 
@@ -372,10 +412,12 @@ def test_max_score_must_cover_the_rubric(world: World) -> None:
     client = world.client("instructor")
     task_url = url("task-detail", world.task.pk)
     response = client.patch(task_url, {"rubric": rubric.pk, "max_score": 4}, format="json")
-    assert response.status_code == 400 and set(response.json()) == {"max_score"}
+    assert response.status_code == 400
+    assert set(response.json()) == {"max_score"}
     assert client.patch(task_url, {"rubric": rubric.pk}, format="json").status_code == 200
     response = client.patch(task_url, {"max_score": 3}, format="json")
-    assert response.status_code == 400 and set(response.json()) == {"max_score"}
+    assert response.status_code == 400
+    assert set(response.json()) == {"max_score"}
 
 
 # -- query counts ----------------------------------------------------------------------------------

@@ -37,8 +37,10 @@ def test_two_parallel_edits_of_a_rubric_in_use_make_one_version() -> None:
     )
 
     errors = outcomes.errors()
-    assert len(errors) == 1 and isinstance(errors[0], Conflict)
+    assert len(errors) == 1
+    assert isinstance(errors[0], Conflict)
     assert errors[0].code == "rubric_superseded"
     current = Rubric.objects.get(is_current=True)
-    assert current.version == 2 and Rubric.objects.count() == 2
+    assert current.version == 2
+    assert Rubric.objects.count() == 2
     assert Task.objects.get(pk=task.pk).rubric_id == current.pk

@@ -30,8 +30,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 import learnplat.urls
 from learnplat.courses.models import AssignmentGroup, Extension, Rubric
-from learnplat.flows.rubrics import create_rubric
 from learnplat.flows.regrade_requests import file_request
+from learnplat.flows.rubrics import create_rubric
 from learnplat.submissions.models import RegradeRequest, Submission
 from tests.factories import (
     MATRIX_ROLES,

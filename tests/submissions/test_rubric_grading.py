@@ -94,7 +94,9 @@ def test_who_grades_with_a_rubric(
     world: World, rubric: Rubric, submission: Submission, role: str, code: int
 ) -> None:
     assert set(ROLES) >= {role}
-    response = world.client(role).post(grade_url(submission), {"rubric": picks(rubric)}, format="json")
+    response = world.client(role).post(
+        grade_url(submission), {"rubric": picks(rubric)}, format="json"
+    )
     assert response.status_code == code
     assert RubricAssessment.objects.count() == (2 if code == 200 else 0)
 
@@ -113,7 +115,10 @@ def test_the_score_is_the_sum_of_the_chosen_levels(
     rubric_part = body["parts"]["rubric"]
     assert body["parts"]["automatic"] is None
     assert (rubric_part["score"], rubric_part["max_score"]) == (3, 4)
-    assert [(r["title"], r["level_title"], r["points"], r["max_points"], r["comment"]) for r in rubric_part["criteria"]] == [
+    assert [
+        (r["title"], r["level_title"], r["points"], r["max_points"], r["comment"])
+        for r in rubric_part["criteria"]
+    ] == [
         ("Style", "Good", 3, 3, "nice"),
         ("Tests", "None", 0, 1, "nice"),
     ]
@@ -130,14 +135,23 @@ def test_a_second_grade_replaces_the_picks_and_the_history_keeps_both(
     client = world.client("instructor")
     client.post(grade_url(submission), {"rubric": picks(rubric, (0, 0))}, format="json")
     response = client.post(
-        grade_url(submission), {"rubric": picks(rubric, (1, 1)), "reason": "Looked again"}, format="json"
+        grade_url(submission),
+        {"rubric": picks(rubric, (1, 1)), "reason": "Looked again"},
+        format="json",
     )
     assert response.json()["score"] == 4
     assert RubricAssessment.objects.filter(submission=submission).count() == 2
-    results = [e.result["rubric_score"] for e in Evaluation.objects.filter(trigger="manual").order_by("id")]
+    results = [
+        e.result["rubric_score"] for e in Evaluation.objects.filter(trigger="manual").order_by("id")
+    ]
     assert results == [0, 4]
     last = GradeChange.objects.filter(submission=submission).order_by("id").last()
-    assert last is not None and (last.old_score, last.new_score, last.reason) == (0, 4, "Looked again")
+    assert last is not None
+    assert (last.old_score, last.new_score, last.reason) == (
+        0,
+        4,
+        "Looked again",
+    )
 
 
 def bad_bodies(rubric: Rubric, other: Rubric) -> list[tuple[Any, str]]:
@@ -145,9 +159,29 @@ def bad_bodies(rubric: Rubric, other: Rubric) -> list[tuple[Any, str]]:
     (foreign_c, foreign_l), _ = ids(other)
     return [
         ({"rubric": [{"criterion": c1, "level": l1[0]}]}, "missing"),
-        ({"rubric": [{"criterion": c1, "level": l2[0]}, {"criterion": c2, "level": l2[0]}]}, "level"),
-        ({"rubric": [{"criterion": foreign_c, "level": foreign_l[0]}, {"criterion": c2, "level": l2[0]}]}, "criterion"),
-        ({"rubric": [{"criterion": c1, "level": l1[0]}, {"criterion": c1, "level": l1[1]}, {"criterion": c2, "level": l2[0]}]}, "twice"),
+        (
+            {"rubric": [{"criterion": c1, "level": l2[0]}, {"criterion": c2, "level": l2[0]}]},
+            "level",
+        ),
+        (
+            {
+                "rubric": [
+                    {"criterion": foreign_c, "level": foreign_l[0]},
+                    {"criterion": c2, "level": l2[0]},
+                ]
+            },
+            "criterion",
+        ),
+        (
+            {
+                "rubric": [
+                    {"criterion": c1, "level": l1[0]},
+                    {"criterion": c1, "level": l1[1]},
+                    {"criterion": c2, "level": l2[0]},
+                ]
+            },
+            "twice",
+        ),
         ({"rubric": [{"criterion": "x", "level": l1[0]}]}, "type"),
         ({"rubric": "Style: good"}, "type"),
         ({"rubric": []}, "missing"),
@@ -179,14 +213,23 @@ def test_a_level_of_another_criterion_is_named_on_its_item(
     (c1, _l1), (c2, l2) = ids(rubric)
     body = {"rubric": [{"criterion": c1, "level": l2[0]}, {"criterion": c2, "level": l2[0]}]}
     errors = world.client("instructor").post(grade_url(submission), body, format="json").json()
-    assert list(errors["rubric"]) == ["0"] and "level" in errors["rubric"]["0"]
+    assert list(errors["rubric"]) == ["0"]
+    assert "level" in errors["rubric"]["0"]
 
 
 def test_rubric_picks_on_a_task_without_rubric_are_400(world: World, rubric: Rubric) -> None:
     submission = submitted(world, world.task)
-    response = world.client("instructor").post(grade_url(submission), {"rubric": picks(rubric)}, format="json")
-    assert response.status_code == 400 and set(response.json()) == {"rubric"}
-    assert world.client("instructor").post(grade_url(submission), {"score": 5}, format="json").status_code == 200
+    response = world.client("instructor").post(
+        grade_url(submission), {"rubric": picks(rubric)}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"rubric"}
+    assert (
+        world.client("instructor")
+        .post(grade_url(submission), {"score": 5}, format="json")
+        .status_code
+        == 200
+    )
 
 
 def test_grades_keep_their_version_after_an_edit(
@@ -195,12 +238,23 @@ def test_grades_keep_their_version_after_an_edit(
     client = world.client("instructor")
     client.post(grade_url(submission), {"rubric": picks(rubric)}, format="json")
     new = rubrics_flow.update_rubric(rubric=rubric, title="Essay v2")
-    assert new.pk != rubric.pk and submission.task.__class__.objects.get(pk=submission.task_id).rubric_id == new.pk
+    assert new.pk != rubric.pk
+    assert submission.task.__class__.objects.get(pk=submission.task_id).rubric_id == new.pk
     body = client.get(f"/api/submissions/{submission.pk}/").json()
-    assert [r["criterion"] for r in body["parts"]["rubric"]["criteria"]] == [c for c, _ in ids(rubric)]
+    assert [r["criterion"] for r in body["parts"]["rubric"]["criteria"]] == [
+        c for c, _ in ids(rubric)
+    ]
     # Grading again uses the current version; old picks are refused.
-    assert client.post(grade_url(submission), {"rubric": picks(rubric)}, format="json").status_code == 400
-    assert client.post(grade_url(submission), {"rubric": picks(new, (0, 1))}, format="json").json()["score"] == 1
+    assert (
+        client.post(grade_url(submission), {"rubric": picks(rubric)}, format="json").status_code
+        == 400
+    )
+    assert (
+        client.post(grade_url(submission), {"rubric": picks(new, (0, 1))}, format="json").json()[
+            "score"
+        ]
+        == 1
+    )
 
 
 def test_students_see_the_parts_only_once_released(world: World, rubric: Rubric) -> None:
@@ -233,7 +287,11 @@ def test_automatic_plus_rubric(world: World, rubric: Rubric) -> None:
     body = world.client("student").get(f"/api/submissions/{submission.pk}/").json()
     assert body["parts"]["automatic"] == {"score": 6, "max_score": 6}
     assert (body["parts"]["rubric"]["score"], body["parts"]["rubric"]["max_score"]) == (None, 4)
-    graded = world.client("instructor").post(grade_url(submission), {"rubric": picks(rubric, (1, 0))}, format="json").json()
+    graded = (
+        world.client("instructor")
+        .post(grade_url(submission), {"rubric": picks(rubric, (1, 0))}, format="json")
+        .json()
+    )
     assert (graded["status"], graded["score"]) == ("graded", 9)
     assert graded["parts"]["automatic"] == {"score": 6, "max_score": 6}
     assert graded["parts"]["rubric"]["score"] == 3
@@ -241,18 +299,26 @@ def test_automatic_plus_rubric(world: World, rubric: Rubric) -> None:
     assert evaluation.result["automatic_score"] == 6
 
 
-def test_a_wrong_automatic_answer_still_gets_the_rubric_points(world: World, rubric: Rubric) -> None:
+def test_a_wrong_automatic_answer_still_gets_the_rubric_points(
+    world: World, rubric: Rubric
+) -> None:
     task = TaskFactory(course=world.course, max_score=10, rubric=rubric)
     submission = submitted(world, task, "5")
     assert submission.score == 0
-    graded = grading_flow.grade_with_rubric(submission=submission, by=world.instructor, rubric=picks(rubric))
+    graded = grading_flow.grade_with_rubric(
+        submission=submission, by=world.instructor, rubric=picks(rubric)
+    )
     assert graded.score == 4
 
 
-def test_a_regrade_after_the_rubric_grade_keeps_the_rubric_points(world: World, rubric: Rubric) -> None:
+def test_a_regrade_after_the_rubric_grade_keeps_the_rubric_points(
+    world: World, rubric: Rubric
+) -> None:
     task = TaskFactory(course=world.course, max_score=10, rubric=rubric)
     submission = submitted(world, task, "4")
-    grading_flow.grade_with_rubric(submission=submission, by=world.instructor, rubric=picks(rubric, (1, 0)))
+    grading_flow.grade_with_rubric(
+        submission=submission, by=world.instructor, rubric=picks(rubric, (1, 0))
+    )
     grading_flow.regrade(submission_ids=[submission.pk], by=world.instructor)
     evaluate_flow.run_evaluation(submission.pk)
     submission.refresh_from_db()
@@ -281,4 +347,5 @@ def test_the_submission_list_with_rubric_parts_costs_the_same_for_more_rows(
     add(8, 2)
     with django_assert_num_queries(len(small)):
         rows = client.get("/api/submissions/").json()["results"]
-    assert len(rows) == 10 and all(r["parts"]["rubric"]["score"] == 4 for r in rows)
+    assert len(rows) == 10
+    assert all(r["parts"]["rubric"]["score"] == 4 for r in rows)

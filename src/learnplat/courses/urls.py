@@ -7,7 +7,7 @@
 | ``course-enrollments``, ``course-tasks``, ``course-extensions`` | ``courses/{slug}/<list>/`` |
 | ``course-tasks-reorder`` | ``courses/{slug}/tasks/reorder/`` |
 | ``course-groups`` / ``course-group-detail`` | ``courses/{slug}/groups/``, ``.../groups/{id}/`` |
-| ``course-rubrics`` / ``course-rubric-detail`` | ``courses/{slug}/rubrics/``, ``.../rubrics/{id}/`` |
+| ``course-rubrics`` / ``course-rubric-detail`` | ``courses/{slug}/rubrics/``, ``.../{id}/`` |
 | ``course-rubric-copy`` | ``courses/{slug}/rubrics/{id}/copy/`` |
 | ``task-detail`` | ``tasks/{id}/`` |
 | ``extension-detail`` | ``extensions/{id}/`` (DELETE only) |

@@ -136,7 +136,7 @@ def record_result(
     window = effective_window(task, submission.user_id)
     needs_review = result.needs_review
     automatic: float | None = None
-    if task.rubric_id is not None and rubrics.grades_automatically(task.kind):
+    if task.rubric is not None and rubrics.grades_automatically(task.kind):
         # Automatic + rubric (decision 0020): the evaluator's part is worth what the
         # rubric leaves of max_score; the rubric's points already given are added, and a
         # submission nobody graded with the rubric yet waits for staff.

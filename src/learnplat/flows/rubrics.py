@@ -118,7 +118,7 @@ def clean_criteria(criteria: Any) -> list[dict[str, Any]]:
                 level_rows.append(
                     {
                         "title": level.get("title"),
-                        "points": float(points) if not level_error else 0.0,
+                        "points": 0.0 if level_error else float(points),  # type: ignore[arg-type]
                         "description": level.get("description", "") or "",
                     }
                 )
@@ -400,8 +400,7 @@ def clean_picks(*, rubric_id: int, picks: Any) -> list[Pick]:
             level = levels.get(level_id) if level_id is not None else None
             if level is None:
                 error["level"] = [
-                    f"{item.get('level')!r} is not a level of the criterion "
-                    f"{criterion.title!r}."
+                    f"{item.get('level')!r} is not a level of the criterion {criterion.title!r}."
                 ]
             elif not error:
                 chosen[criterion.pk] = Pick(criterion, level, comment.strip())
@@ -451,7 +450,7 @@ def automatic_part(submission: Submission) -> float | None:
     )
     if run is None:
         return 0.0
-    worth = automatic_max(task, best_points(task.rubric) if task.rubric_id else 0.0)
+    worth = automatic_max(task, best_points(task.rubric) if task.rubric is not None else 0.0)
     stored = run.result.get("automatic_score") if isinstance(run.result, dict) else None
     value = stored if isinstance(stored, int | float) else (run.raw_score or 0.0)
     return float(min(max(value, 0.0), worth))

@@ -104,7 +104,7 @@ def parts_json(submission: Submission) -> dict[str, Any] | None:
     assessments = list(submission.rubric_assessments.all())
     if task.rubric_id is None and not assessments:
         return None
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "criterion": a.criterion_id,
             "title": a.criterion.title,
@@ -116,12 +116,14 @@ def parts_json(submission: Submission) -> dict[str, Any] | None:
         }
         for a in sorted(assessments, key=lambda a: (a.criterion.position, a.criterion_id))
     ]
+    rubric_score: float | None = None
     if assessments:
         rubric_max = float(sum(row["max_points"] for row in rows))
-        rubric_score: float | None = float(sum(row["points"] for row in rows))
-    else:
+        rubric_score = float(sum(row["points"] for row in rows))
+    elif task.rubric is not None:
         rubric_max = float(sum(_best(c.levels.all()) for c in task.rubric.criteria.all()))
-        rubric_score = None
+    else:
+        rubric_max = 0.0
     automatic: dict[str, Any] | None = None
     if grades_automatically(task.kind):
         raw = submission.raw_score
