@@ -224,6 +224,7 @@ def course_tasks(request: HttpRequest, slug: str) -> HttpResponse:
             "config",
             "group",
             "release",
+            "rubric",
             "released_at",
         )[offset : offset + limit]
     )
@@ -257,6 +258,7 @@ def course_tasks(request: HttpRequest, slug: str) -> HttpResponse:
             "is_published": row["is_published"],
             "group": row["group"],
             "release": row["release"],
+            "rubric": row["rubric"],
             "released_at": iso(row["released_at"]),
             "public_config": get_evaluator(row["kind"]).public_config(row["config"]),
         }
@@ -309,6 +311,8 @@ def submission_json(row: dict[str, Any]) -> dict[str, Any]:
         "evaluated_at": iso(row["evaluated_at"]),
         # The benchmark's tasks release their scores at once ("immediate").
         "released": True,
+        # ... and have no rubric.
+        "parts": None,
     }
 
 
