@@ -24,6 +24,7 @@ function task(id: number, extra: Partial<Task> = {}): Task {
     prerequisites: [],
     is_published: true,
     release: "immediate",
+    rubric: null,
     released_at: null,
     public_config: {},
     ...extra,

@@ -37,3 +37,7 @@ export type GradeChange = Schemas["GradeChange"];
 export type GradeChangeKind = Schemas["GradeChangeKindEnum"];
 export type RegradeRequest = Schemas["RegradeRequest"];
 export type RegradeRequestStatus = Schemas["RegradeStatusEnum"];
+export type Rubric = Schemas["Rubric"];
+export type RubricRequest = Schemas["RubricRequest"];
+export type RubricPart = Schemas["RubricPart"];
+export type Parts = Schemas["Parts"];

@@ -28,6 +28,8 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   regrade_request_resolved: "A regrade request of mine is answered",
   regrade_request_created: "A student asks for a regrade in a course I teach",
   grades_released: "Grades of a task are released",
+  comment_created: "Someone comments on a submission",
+  grading_assigned: "Submissions are assigned to me for grading",
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { in_app: "In the app", email: "By e-mail" };
@@ -102,6 +104,10 @@ export function describe(notification: AppNotification): string {
       return `${data.student ?? "A student"} asks for a regrade of ${task}${course}.`;
     case "grades_released":
       return `Grades of ${task}${course} are released.`;
+    case "comment_created":
+      return `New comment on ${task}${course}.`;
+    case "grading_assigned":
+      return `Submissions of ${task}${course} are assigned to you for grading.`;
   }
 }
 

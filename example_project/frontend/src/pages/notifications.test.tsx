@@ -37,6 +37,8 @@ const defaults: NotificationPreferences = {
   regrade_request_resolved: on,
   regrade_request_created: on,
   grades_released: on,
+  comment_created: on,
+  grading_assigned: on,
 };
 
 beforeEach(() => {

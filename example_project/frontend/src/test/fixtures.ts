@@ -30,6 +30,7 @@ export function makeTask(id: number, extra: Partial<Task> = {}): Task {
     prerequisites: [],
     is_published: true,
     release: "immediate",
+    rubric: null,
     released_at: null,
     public_config: {},
     ...extra,
@@ -112,6 +113,7 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     feedback: "",
     evaluated_at: null,
     released: true,
+    parts: null,
     ...extra,
   };
 }

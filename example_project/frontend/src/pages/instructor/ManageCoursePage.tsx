@@ -11,6 +11,7 @@ import { GradingQueue } from "./GradingQueue";
 import { EnrollmentsTab } from "./manage/EnrollmentsTab";
 import { ExtensionsTab } from "./manage/ExtensionsTab";
 import { GradingTab } from "./manage/GradingTab";
+import { RubricsTab } from "./manage/RubricsTab";
 import { SettingsTab } from "./manage/SettingsTab";
 import { StatusActions } from "./manage/StatusActions";
 import { TasksTab } from "./manage/TasksTab";
@@ -62,6 +63,7 @@ export function ManageCoursePage() {
             <NavLink to={`${base}/gradebook`}>Gradebook</NavLink>
             <NavLink to={`${base}/grading`}>Grading queue</NavLink>
             <NavLink to={`${base}/grading-settings`}>Grading settings</NavLink>
+            <NavLink to={`${base}/rubrics`}>Rubrics</NavLink>
             <NavLink to={`${base}/settings`}>Settings</NavLink>
           </nav>
           <Routes>
@@ -72,6 +74,7 @@ export function ManageCoursePage() {
             <Route path="settings" element={<SettingsTab course={data} onSaved={(next) => course.setData(next)} />} />
             <Route path="grading" element={<GradingQueue course={data.slug} />} />
             <Route path="grading-settings" element={<GradingTab course={data} onSaved={() => void course.reload()} />} />
+            <Route path="rubrics" element={<RubricsTab course={data} />} />
           </Routes>
         </>
       )}
