@@ -3,6 +3,7 @@ import { isGradeHidden, isPending, NOT_RELEASED_LABEL, STATUS_LABELS } from "../
 import { formatDateTime, formatPoints } from "../format";
 import { RegradeRequestPanel } from "./RegradeRequestPanel";
 import { Badge } from "./Status";
+import { ScoreParts } from "./ScoreParts";
 
 export function StatusBadge({ submission }: { submission: Submission }) {
   const tone =
@@ -67,6 +68,7 @@ export function SubmissionList({
             Submitted {formatDateTime(submission.submitted_at)}
             {submission.feedback && <> · {submission.feedback}</>}
           </div>
+          {!isGradeHidden(submission) && <ScoreParts parts={submission.parts} label={`attempt ${submission.attempt}`} />}
           {onRegradeFiled && (
             <RegradeRequestPanel
               submission={submission}
