@@ -13,8 +13,9 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from learnplat.courses.choices import STAFF_ROLES, CourseRole, CourseStatus, EnrollmentStatus
@@ -396,9 +397,6 @@ def rubric_listing(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
     """Rubrics as the API shows them: criteria and levels prefetched in order (two queries
     for any number of rubrics) and ``in_use`` annotated (an assessment was made with one of
     the rubric's criteria)."""
-    from django.apps import apps
-    from django.db.models import Prefetch
-
     # The submissions app sits above this one; its model is named, not imported.
     assessment = apps.get_model("learnplat_submissions", "RubricAssessment")
     criterion = apps.get_model("learnplat_courses", "RubricCriterion")
