@@ -225,6 +225,7 @@ def course_tasks(request: HttpRequest, slug: str) -> HttpResponse:
             "group",
             "release",
             "anonymous_grading",
+            "rubric",
             "released_at",
         )[offset : offset + limit]
     )
@@ -259,6 +260,7 @@ def course_tasks(request: HttpRequest, slug: str) -> HttpResponse:
             "group": row["group"],
             "release": row["release"],
             "anonymous_grading": row["anonymous_grading"],
+            "rubric": row["rubric"],
             "released_at": iso(row["released_at"]),
             "public_config": get_evaluator(row["kind"]).public_config(row["config"]),
         }
@@ -316,6 +318,8 @@ def submission_json(row: dict[str, Any]) -> dict[str, Any]:
         "assigned_to": None,
         "claimed_by": None,
         "claimed_at": None,
+        # ... and have no rubric.
+        "parts": None,
     }
 
 

@@ -23,26 +23,29 @@ from rest_framework.test import APIClient
 from learnplat.accounts.serializers import AdminUserSerializer, RegisterSerializer, UserSerializer
 from learnplat.adapter import DefaultAdapter, GroupRolesAdapter
 from learnplat.api import LearnplatViewMixin
-from learnplat.courses.models import AssignmentGroup, Course, Enrollment, Extension, Task
+from learnplat.courses.models import AssignmentGroup, Course, Enrollment, Extension, Rubric, Task
 from learnplat.courses.serializers import (
     AssignmentGroupSerializer,
     CourseCreateSerializer,
     CourseSerializer,
     EnrollmentCreateSerializer,
     ExtensionCreateSerializer,
+    RubricSerializer,
     TaskReorderSerializer,
     TaskSerializer,
 )
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput
 from learnplat.flows import evaluate as evaluate_flow
 from learnplat.flows import regrade_requests as regrade_flow
+from learnplat.flows import rubrics as rubrics_flow
 from learnplat.flows import submit as submit_flow
 from learnplat.roles import Role
-from learnplat.submissions.models import Evaluation, RegradeRequest, Submission
+from learnplat.submissions.models import Evaluation, RegradeRequest, Submission, SubmissionComment
 from learnplat.submissions.serializers import (
     GradeSerializer,
     RegradeRequestCreateSerializer,
     RegradeRequestResolveSerializer,
+    SubmissionCommentCreateSerializer,
     SubmitSerializer,
 )
 from tests.accounts.conftest import STRONG_PASSWORD
@@ -82,6 +85,9 @@ HOST_SERIALIZERS = {
     "submission_grade": with_note(GradeSerializer),
     "regrade_request_create": with_note(RegradeRequestCreateSerializer),
     "regrade_request_resolve": with_note(RegradeRequestResolveSerializer),
+    "rubric_create": with_note(RubricSerializer),
+    "rubric_update": with_note(RubricSerializer),
+    "submission_comment_create": with_note(SubmissionCommentCreateSerializer),
     "user_update": with_note(AdminUserSerializer),
     "auth_me_update": with_note(UserSerializer),
     "auth_register": with_note(RegisterSerializer),
@@ -196,6 +202,18 @@ def _graded(w: dict[str, Any]) -> Submission:
     submission = _submission(w)
     evaluate_flow.run_evaluation(submission.pk)
     return Submission.objects.get(pk=submission.pk)
+
+
+RUBRIC = {
+    "title": "Style",
+    "criteria": [{"title": "Clarity", "levels": [{"title": "Ok", "points": 1}]}],
+}
+
+
+def _rubric(w: dict[str, Any]) -> Rubric:
+    return rubrics_flow.create_rubric(
+        course=w["course"], title=RUBRIC["title"], criteria=RUBRIC["criteria"]
+    )
 
 
 def _regrade_request(w: dict[str, Any]) -> RegradeRequest:
@@ -319,6 +337,33 @@ CASES: dict[str, Case] = {
             {"accept": True, "score": 8},
         ),
         200,
+    ),
+    "rubric_create": Case(
+        lambda: Rubric,
+        lambda w: Request(
+            client_for(w["instructor"]), "post", "/api/courses/intro/rubrics/", RUBRIC
+        ),
+        201,
+    ),
+    "rubric_update": Case(
+        lambda: Rubric,
+        lambda w: Request(
+            client_for(w["instructor"]),
+            "patch",
+            f"/api/courses/intro/rubrics/{_rubric(w).pk}/",
+            {"title": "Clarity and style"},
+        ),
+        200,
+    ),
+    "submission_comment_create": Case(
+        lambda: SubmissionComment,
+        lambda w: Request(
+            client_for(w["student"]),
+            "post",
+            f"/api/submissions/{_submission(w).pk}/comments/",
+            {"body": "Is this right?"},
+        ),
+        201,
     ),
     "user_update": Case(
         get_user_model,

@@ -36,6 +36,7 @@ TASK_KEYS = {
     "prerequisites",
     "is_published",
     "release",
+    "rubric",
     "released_at",
     "public_config",
 }

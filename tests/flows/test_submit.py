@@ -73,7 +73,17 @@ def test_enrolled_student_submits_and_is_graded_at_once(world: World) -> None:
         "feedback",
         "evaluated_at",
         "released",
+        "assigned_to",
+        "claimed_by",
+        "claimed_at",
+        "parts",
     }
+    assert (body["assigned_to"], body["claimed_by"], body["claimed_at"], body["parts"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
     assert body["task"] == world.task.pk
     assert body["user"] == world.student.pk
     assert body["student"]["username"] == "student"

@@ -30,8 +30,9 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 import learnplat.urls
-from learnplat.courses.models import AssignmentGroup, Extension
+from learnplat.courses.models import AssignmentGroup, Extension, Rubric
 from learnplat.flows.regrade_requests import file_request
+from learnplat.flows.rubrics import create_rubric
 from learnplat.submissions.models import RegradeRequest, Submission
 from tests.factories import (
     MATRIX_ROLES,
@@ -51,6 +52,7 @@ class World(SharedWorld):
     submission: Submission | None = None
     extension: Extension | None = None
     group: AssignmentGroup | None = None
+    rubric: Rubric | None = None
     refresh: dict[str, str] = field(default_factory=dict)
 
 
@@ -83,11 +85,13 @@ def world(world: SharedWorld) -> World:
         due_at=timezone.now() + timedelta(days=3),
     )
     group = AssignmentGroup.objects.create(course=world.course, name="Homework", weight=40)
+    rubric = create_rubric(course=world.course, title="Style", criteria=RUBRIC_CRITERIA)
     return World(
         **world.fields(),
         submission=submission,
         extension=extension,
         group=group,
+        rubric=rubric,
         refresh=refresh,
     )
 
@@ -120,6 +124,14 @@ def manual_task_kwargs(w: World) -> dict[str, Any]:
 def group_kwargs(w: World) -> dict[str, Any]:
     assert w.group is not None
     return {"slug": w.course.slug, "pk": w.group.pk}
+
+
+RUBRIC_CRITERIA = [{"title": "Naming", "levels": [{"title": "Good", "points": 2}]}]
+
+
+def rubric_kwargs(w: World) -> dict[str, Any]:
+    assert w.rubric is not None
+    return {"slug": w.course.slug, "pk": w.rubric.pk}
 
 
 def submission_kwargs(w: World) -> dict[str, Any]:
@@ -267,6 +279,34 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("course-group-detail", "DELETE"): Row(
         "401  404 403 403 204  404  204  204", kwargs=group_kwargs
+    ),
+    # Rubrics: course staff only; everyone else authenticated gets 404.
+    ("course-rubrics", "GET"): Row("401  404 404 404 200  404  200  200", kwargs=course_kwargs),
+    ("course-rubrics", "POST"): Row(
+        "401  404 404 404 201  404  201  201",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"title": f"Rubric of {role}", "criteria": RUBRIC_CRITERIA},
+    ),
+    ("course-rubric-detail", "GET"): Row(
+        "401  404 404 404 200  404  200  200", kwargs=rubric_kwargs
+    ),
+    ("course-rubric-detail", "PUT"): Row(
+        "401  404 404 404 200  404  200  200",
+        kwargs=rubric_kwargs,
+        body=lambda w, role: {"title": "Form", "criteria": RUBRIC_CRITERIA},
+    ),
+    ("course-rubric-detail", "PATCH"): Row(
+        "401  404 404 404 200  404  200  200",
+        kwargs=rubric_kwargs,
+        body=lambda w, role: {"title": "Form"},
+    ),
+    ("course-rubric-detail", "DELETE"): Row(
+        "401  404 404 404 204  404  204  204", kwargs=rubric_kwargs
+    ),
+    ("course-rubric-copy", "POST"): Row(
+        "401  404 404 404 201  404  201  201",
+        kwargs=rubric_kwargs,
+        body=lambda w, role: {"course": w.draft.slug},
     ),
     ("course-extensions", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
     ("course-extensions", "POST"): Row(

@@ -25,6 +25,7 @@ function task(id: number, extra: Partial<Task> = {}): Task {
     is_published: true,
     release: "immediate",
     anonymous_grading: false,
+    rubric: null,
     released_at: null,
     public_config: {},
     ...extra,

@@ -14,7 +14,10 @@ transaction), so the flows alone decide when progress and lateness follow a chan
 - enrollments, on their page and inline: ``enrollment.add_enrollment`` (a new member, a
   role change, a dropped member back) and the "Drop" action (``enrollment.drop``); rows are
   never deleted, as in the API;
-- extensions: ``deadlines.grant_extension`` and ``revoke_extension``.
+- extensions: ``deadlines.grant_extension`` and ``revoke_extension``;
+- rubrics, with their criteria inline (and a criterion's levels on its page): editable
+  while no submission was graded with them, read-only after (an edit through the API then
+  makes a new version); deletes through ``rubrics.delete_rubric``.
 
 Task forms check the API's rules before saving (``courses.validation.clean_task`` and
 ``authoring.check_prerequisites``), so the admin cannot store what the API would refuse; a
@@ -41,6 +44,9 @@ from learnplat.courses.models import (
     Course,
     Enrollment,
     Extension,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
     Task,
 )
 from learnplat.courses.validation import check_group_fields, clean_letter_grades, clean_task
@@ -51,6 +57,7 @@ from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.flows import grading_config as grading_config_flow
 from learnplat.flows import release as release_flow
+from learnplat.flows import rubrics as rubrics_flow
 
 
 def _user_search_field(prefix: str = "user__") -> str:
@@ -109,6 +116,13 @@ class TaskAdminForm(forms.ModelForm):
         if "group" in self.fields and course_id is not None:
             group_field: Any = self.fields["group"]
             group_field.queryset = AssignmentGroup.objects.filter(course_id=course_id)
+        if "rubric" in self.fields:
+            # Only a current rubric of the task's course (the flow checks it too).
+            rubric_field: Any = self.fields["rubric"]
+            current = Rubric.objects.filter(is_current=True)
+            rubric_field.queryset = (
+                current.filter(course_id=course_id) if course_id is not None else current
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -521,3 +535,103 @@ class ExtensionAdmin(FlowAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Extension]) -> None:
         for extension in queryset.select_related("user", "course", "task"):
             deadlines_flow.revoke_extension(extension=extension, by=request.user)
+
+
+# -- rubrics -------------------------------------------------------------------------------------
+
+
+def _rubric_in_use(rubric: Rubric | None) -> bool:
+    return rubric is not None and rubric.pk is not None and rubrics_flow.in_use(rubric)
+
+
+class RubricLevelInline(admin.TabularInline):
+    model = RubricLevel
+    fields = ("position", "title", "points", "description")
+    extra = 0
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _rubric_in_use(getattr(obj, "rubric", None)) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _rubric_in_use(getattr(obj, "rubric", None)) and super().has_add_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _rubric_in_use(getattr(obj, "rubric", None)) and super().has_delete_permission(
+            request, obj
+        )
+
+
+class RubricCriterionInline(admin.TabularInline):
+    model = RubricCriterion
+    fields = ("position", "title", "description", "levels_summary")
+    readonly_fields = ("levels_summary",)
+    show_change_link = True
+    extra = 0
+
+    @admin.display(description=_("levels"))
+    def levels_summary(self, criterion: RubricCriterion) -> str:
+        if criterion.pk is None:
+            return ""
+        return ", ".join(str(level) for level in criterion.levels.all())
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _rubric_in_use(obj) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _rubric_in_use(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _rubric_in_use(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Rubric)
+class RubricAdmin(FlowAdminMixin, admin.ModelAdmin):
+    """Rubrics with their criteria inline (a criterion's page has its levels). A rubric
+    used to grade is read-only here: an edit through the API makes a new version, and its
+    graded rows must not change (decision 0020). Deletes go through
+    ``rubrics.delete_rubric`` (refused while a task uses the rubric or it graded)."""
+
+    list_display = ("title", "course", "version", "is_current")
+    list_filter = ("is_current",)
+    list_select_related = ("course",)
+    search_fields = ("title", "course__title", "course__slug")
+    raw_id_fields = ("course",)
+    readonly_fields = ("version", "supersedes", "is_current")
+    inlines = [RubricCriterionInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "course") if obj is not None else readonly
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _rubric_in_use(obj) and super().has_change_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Rubric) -> None:
+        rubrics_flow.delete_rubric(rubric=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Rubric]) -> None:
+        for rubric in queryset:
+            rubrics_flow.delete_rubric(rubric=rubric)
+
+
+@admin.register(RubricCriterion)
+class RubricCriterionAdmin(admin.ModelAdmin):
+    """A criterion with its levels inline; read-only once its rubric was used to grade."""
+
+    list_display = ("title", "rubric", "position")
+    list_select_related = ("rubric",)
+    search_fields = ("title", "rubric__title")
+    raw_id_fields = ("rubric",)
+    inlines = [RubricLevelInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        rubric = getattr(obj, "rubric", None)
+        return not _rubric_in_use(rubric) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        rubric = getattr(obj, "rubric", None)
+        return not _rubric_in_use(rubric) and super().has_delete_permission(request, obj)

@@ -252,6 +252,7 @@ TASK_AUTHORED_FIELDS = (
     "is_published",
     "release",
     "anonymous_grading",
+    "rubric",
     "config",
 )
 

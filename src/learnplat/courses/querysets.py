@@ -13,8 +13,9 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from learnplat.courses.choices import STAFF_ROLES, CourseRole, CourseStatus, EnrollmentStatus
@@ -390,3 +391,19 @@ class ExtensionQuerySet(models.QuerySet["Extension"]):
         return self.filter(user=user, course_id=task.course_id).filter(
             models.Q(task=task) | models.Q(task__isnull=True)
         )
+
+
+def rubric_listing(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Rubrics as the API shows them: criteria and levels prefetched in order (two queries
+    for any number of rubrics) and ``in_use`` annotated (an assessment was made with one of
+    the rubric's criteria)."""
+    # The submissions app sits above this one; its model is named, not imported.
+    assessment = apps.get_model("learnplat_submissions", "RubricAssessment")
+    criterion = apps.get_model("learnplat_courses", "RubricCriterion")
+    level = apps.get_model("learnplat_courses", "RubricLevel")
+    return queryset.annotate(
+        in_use=Exists(assessment.objects.filter(criterion__rubric=OuterRef("pk")))
+    ).prefetch_related(
+        Prefetch("criteria", queryset=criterion.objects.order_by("position", "id")),
+        Prefetch("criteria__levels", queryset=level.objects.order_by("position", "id")),
+    )

@@ -25,6 +25,7 @@ from learnplat.courses.models import (
     Course,
     Enrollment,
     Extension,
+    Rubric,
     Task,
 )
 from learnplat.courses.querysets import attach_prerequisite_ids, sees_all_tasks
@@ -42,6 +43,7 @@ from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.flows import grading_config as grading_config_flow
+from learnplat.flows import rubrics as rubrics_flow
 from learnplat.querysets import annotation
 from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
@@ -67,6 +69,10 @@ __all__ = [
     "ExtensionSerializer",
     "LatePolicySerializer",
     "LetterCutOffSerializer",
+    "RubricCopySerializer",
+    "RubricCriterionSerializer",
+    "RubricLevelSerializer",
+    "RubricSerializer",
     "TaskReorderSerializer",
     "TaskSerializer",
 ]
@@ -154,6 +160,26 @@ class TaskGroupField(serializers.PrimaryKeyRelatedField):
         return AssignmentGroup.objects.filter(course=course)
 
 
+@extend_schema_field({"type": "integer", "nullable": True})
+class TaskRubricField(serializers.PrimaryKeyRelatedField):
+    """A current rubric of the task's course by id, or null. Other courses' rubrics, old
+    versions and unknown ids are refused alike (by the flow, on ``rubric``)."""
+
+    def get_queryset(self) -> Any:
+        return Rubric.objects.all()
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            return int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+
+    def to_representation(self, value: Any) -> Any:
+        return value.pk if hasattr(value, "pk") else value
+
+
 class TaskSerializer(
     CompleteResponseMixin, RejectUnknownFieldsMixin, serializers.ModelSerializer[Task]
 ):
@@ -185,6 +211,14 @@ class TaskSerializer(
     )
     prerequisites: serializers.ListField = PrerequisitesField(
         help_text="Ids of tasks of the same course to complete first (no cycles)."
+    )
+    rubric = TaskRubricField(
+        required=False,
+        allow_null=True,
+        help_text="The id of a current rubric of the course that grades the task, or null. "
+        "`max_score` must be at least the rubric's points; on an automatically graded kind "
+        "the automatic part is worth `max_score` minus the rubric's points (docs/grading.md, "
+        "Rubrics).",
     )
 
     class Meta:
@@ -294,7 +328,7 @@ class CourseTaskInputSerializer(TaskSerializer):
         fields = tuple(
             f
             for f in TaskSerializer.Meta.fields
-            if f not in {"id", "course", "released_at", "public_config", "group"}
+            if f not in {"id", "course", "released_at", "public_config", "group", "rubric"}
         )
         read_only_fields = ()
 
@@ -639,3 +673,113 @@ class ExtensionCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer
             granted_by=_caller(self),
             course=self.context["course"],
         )
+
+
+# -- rubrics ---------------------------------------------------------------------------------
+
+
+class RubricLevelSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """One level of a criterion: picking it gives ``points``."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(max_length=200)
+    points = serializers.FloatField(
+        min_value=0, help_text="At least 0; each level of a criterion is worth its own points."
+    )
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RubricCriterionSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """One criterion; a grader picks one of its ``levels`` (in the order given)."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    levels = RubricLevelSerializer(many=True, help_text="At least one level.")
+
+
+class RubricSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """A rubric of a course. Writes replace ``criteria`` whole (list order is position);
+    a rubric already used to grade gets a new version instead (``version`` + 1, new ids),
+    which the course's tasks move to (docs/grading.md, Rubrics)."""
+
+    # Read from learnplat.courses.querysets.rubric_listing(), which prefetches the criteria
+    # and levels and annotates in_use.
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(max_length=200)
+    version = serializers.IntegerField(
+        read_only=True, help_text="1, then one more for each edit after the rubric was used."
+    )
+    is_current = serializers.BooleanField(
+        read_only=True, help_text="False for a version a later edit replaced."
+    )
+    max_points = serializers.SerializerMethodField(
+        help_text="The most points the rubric gives: the best level of each criterion, summed."
+    )
+    in_use = serializers.SerializerMethodField(
+        help_text="Whether a submission was graded with this version (an edit then makes a "
+        "new version)."
+    )
+    criteria = RubricCriterionSerializer(many=True, help_text="At least one criterion.")
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return {
+            "id": instance.pk,
+            "title": instance.title,
+            "version": instance.version,
+            "is_current": instance.is_current,
+            "max_points": self.get_max_points(instance),
+            "in_use": self.get_in_use(instance),
+            "criteria": [
+                {
+                    "id": criterion.pk,
+                    "title": criterion.title,
+                    "description": criterion.description,
+                    "levels": [
+                        {
+                            "id": level.pk,
+                            "title": level.title,
+                            "points": level.points,
+                            "description": level.description,
+                        }
+                        for level in criterion.levels.all()
+                    ],
+                }
+                for criterion in instance.criteria.all()
+            ],
+        }
+
+    def get_max_points(self, instance: Any) -> float:
+        return float(
+            sum(
+                max((level.points for level in criterion.levels.all()), default=0.0)
+                for criterion in instance.criteria.all()
+            )
+        )
+
+    def get_in_use(self, instance: Any) -> bool:
+        return bool(annotation(instance, "in_use", "learnplat.courses.querysets.rubric_listing"))
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        return call_flow(
+            rubrics_flow.create_rubric,
+            validated_data,
+            course=self.context["course"],
+            by=_caller(self),
+        )
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        return call_flow(
+            rubrics_flow.update_rubric, validated_data, rubric=instance, by=_caller(self)
+        )
+
+
+class RubricCopySerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST courses/{slug}/rubrics/{id}/copy/``: the course to copy the rubric to."""
+
+    course = serializers.SlugField(
+        max_length=SLUG_MAX_LENGTH,
+        help_text="The slug of a course you teach (instructor or assistant); the same course "
+        "makes a duplicate.",
+    )

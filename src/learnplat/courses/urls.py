@@ -7,6 +7,8 @@
 | ``course-enrollments``, ``course-tasks``, ``course-extensions`` | ``courses/{slug}/<list>/`` |
 | ``course-tasks-reorder`` | ``courses/{slug}/tasks/reorder/`` |
 | ``course-groups`` / ``course-group-detail`` | ``courses/{slug}/groups/``, ``.../groups/{id}/`` |
+| ``course-rubrics`` / ``course-rubric-detail`` | ``courses/{slug}/rubrics/``, ``.../{id}/`` |
+| ``course-rubric-copy`` | ``courses/{slug}/rubrics/{id}/copy/`` |
 | ``task-detail`` | ``tasks/{id}/`` |
 | ``extension-detail`` | ``extensions/{id}/`` (DELETE only) |
 """
@@ -25,6 +27,7 @@ from learnplat.courses.views import (
     EnrollmentViewSet,
     ExtensionDetailViewSet,
     ExtensionViewSet,
+    RubricViewSet,
     TaskViewSet,
 )
 
@@ -61,6 +64,23 @@ urlpatterns: list[URLPattern | URLResolver] = [
             {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
         ),
         name="course-group-detail",
+    ),
+    path(
+        "courses/<slug:slug>/rubrics/",
+        RubricViewSet.as_view(_LIST_CREATE),
+        name="course-rubrics",
+    ),
+    path(
+        "courses/<slug:slug>/rubrics/<int:pk>/",
+        RubricViewSet.as_view(
+            {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="course-rubric-detail",
+    ),
+    path(
+        "courses/<slug:slug>/rubrics/<int:pk>/copy/",
+        RubricViewSet.as_view({"post": "copy"}),
+        name="course-rubric-copy",
     ),
     path(
         "courses/<slug:slug>/extensions/",

@@ -27,11 +27,19 @@ from rest_framework.serializers import BaseSerializer
 from learnplat.api import LearnplatViewMixin
 from learnplat.conf import settings
 from learnplat.courses.filters import CourseFilter, EnrollmentFilter, ExtensionFilter
-from learnplat.courses.models import AssignmentGroup, Course, Enrollment, Extension, Task
+from learnplat.courses.models import (
+    AssignmentGroup,
+    Course,
+    Enrollment,
+    Extension,
+    Rubric,
+    Task,
+)
 from learnplat.courses.permissions import IsCourseInstructor, IsCourseMember, IsCourseStaff
 from learnplat.courses.querysets import (
     attach_prerequisite_ids,
     remember_course_role,
+    rubric_listing,
     sees_all_tasks,
 )
 from learnplat.courses.serializers import (
@@ -43,16 +51,19 @@ from learnplat.courses.serializers import (
     EnrollmentSerializer,
     ExtensionCreateSerializer,
     ExtensionSerializer,
+    RubricCopySerializer,
+    RubricSerializer,
     TaskReorderSerializer,
     TaskSerializer,
 )
-from learnplat.exceptions import Conflict
+from learnplat.exceptions import Conflict, Forbidden
 from learnplat.filters import FilterBackend
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.flows import grading_config as grading_config_flow
 from learnplat.flows import release as release_flow
+from learnplat.flows import rubrics as rubrics_flow
 from learnplat.flows.recompute import RecomputeJobsMixin
 from learnplat.permissions import AllowAny, IsAuthenticated, IsInstructor
 from learnplat.roles import is_platform_admin
@@ -747,3 +758,168 @@ class TaskViewSet(
             [released], published_only=not sees_all_tasks(request.user, released.course_id)
         )
         return Response(self.response_serializer(released).data)
+
+
+RUBRIC_ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The rubric's id."
+)
+_RUBRIC_404 = (
+    "The course is not visible to you, you are not on its staff, or it has no such rubric."
+)
+_RUBRIC_400 = (
+    "Invalid input, on the field: no criteria, a criterion without levels, two levels of "
+    "one criterion worth the same points, negative points, or a rubric worth more points "
+    "than the `max_score` of a task that uses it."
+)
+
+
+def _rubric_errors(*codes: int, conflict: str | None = None) -> dict[int, Any]:
+    descriptions = {404: _RUBRIC_404}
+    if 400 in codes:
+        descriptions[400] = _RUBRIC_400
+    if conflict:
+        codes = (*codes, 409)
+        descriptions[409] = f"The current state does not allow this; `code`: {conflict}."
+    return error_responses(*sorted(set(codes)), descriptions=descriptions)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A course's rubrics (current versions), by title",
+        description="Course staff (instructors, assistants) and platform admins; anyone else "
+        "authenticated gets 404.",
+        parameters=[SLUG_PARAMETER],
+        responses={200: RubricSerializer(many=True), **_rubric_errors(401, 404)},
+    ),
+    create=extend_schema(
+        summary="Add a rubric to a course",
+        description="Criteria and their levels are written in list order.",
+        parameters=[SLUG_PARAMETER],
+        request=RubricSerializer,
+        responses={201: RubricSerializer, **_rubric_errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="A rubric (any version)",
+        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
+        responses={200: RubricSerializer, **_rubric_errors(401, 404)},
+    ),
+    update=extend_schema(
+        summary="Replace a rubric",
+        description="A rubric used to grade (`in_use`) is not changed: the answer is a new "
+        "version (new `id`, `version` + 1) and the tasks of the old one use it from now on; "
+        "submissions graded before keep the old version's criteria and levels. A rubric "
+        "not in use is changed in place (its criteria and levels get new ids).",
+        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
+        request=RubricSerializer,
+        responses={
+            200: RubricSerializer,
+            **_rubric_errors(400, 401, 404, conflict="`rubric_superseded` (an old version)"),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Change a rubric",
+        description="As PUT; `criteria`, when sent, replace the old ones whole.",
+        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
+        request=RubricSerializer,
+        responses={
+            200: RubricSerializer,
+            **_rubric_errors(400, 401, 404, conflict="`rubric_superseded` (an old version)"),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Delete a rubric",
+        description="Only a rubric no task uses and nobody graded with.",
+        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
+        responses={204: None, **_rubric_errors(401, 404, conflict="`rubric_in_use`")},
+    ),
+)
+class RubricViewSet(
+    CourseChildViewMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[Rubric],
+):
+    """``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+    manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up."""
+
+    permission_resource = "rubric"
+    action_aliases = {"partial_update": "update"}
+    action_permissions = {
+        "list": [IsCourseStaff],
+        "retrieve": [IsCourseStaff],
+        "create": [IsCourseStaff],
+        "update": [IsCourseStaff],
+        "destroy": [IsCourseStaff],
+        "copy": [IsCourseStaff],
+    }
+    action_serializers = {
+        "list": RubricSerializer,
+        "retrieve": RubricSerializer,
+        "create": RubricSerializer,
+        "update": RubricSerializer,
+        "copy": RubricCopySerializer,
+    }
+    response_actions = {"create": "retrieve", "update": "retrieve", "copy": "retrieve"}
+    serializer_class = RubricSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Rubric]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no course
+            return Rubric.objects.none()
+        rubrics = Rubric.objects.filter(course=self.get_course())
+        if self.action == "list":
+            rubrics = rubrics.filter(is_current=True)
+        return rubric_listing(rubrics.order_by("title", "id"))
+
+    def permission_denied(
+        self, request: Request, message: Any = None, code: Any = None
+    ) -> NoReturn:
+        # Authenticated callers who are not on the course's staff learn nothing of its
+        # rubrics, not even that the course has any.
+        if request.user.is_authenticated:
+            raise Http404
+        super().permission_denied(request, message=message, code=code)
+
+    def _answer(self, rubric: Rubric, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = rubric_listing(Rubric.objects.filter(pk=rubric.pk)).get()
+        return Response(self.response_serializer(fresh).data, status=status_code)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(serializer.save(), status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(serializer.save())
+
+    def perform_destroy(self, instance: Rubric) -> None:
+        rubrics_flow.delete_rubric(rubric=instance)
+
+    @extend_schema(
+        summary="Copy a rubric to another course",
+        description="Course staff of both courses: a new rubric (version 1) with the same "
+        "criteria and levels in the course named by `course`. A target course you cannot "
+        "see is a 404, one you see but do not teach a 403.",
+        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
+        request=RubricCopySerializer,
+        responses={201: RubricSerializer, **_rubric_errors(400, 401, 403, 404)},
+    )
+    def copy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rubric = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        target = Course.objects.visible_one(request.user, serializer.validated_data["course"])
+        if target is None:
+            raise Http404
+        if not IsCourseStaff().has_object_permission(request, self, target):
+            raise Forbidden(
+                "You may copy rubrics only to courses you teach.", code="permission_denied"
+            )
+        copy = rubrics_flow.copy_rubric(rubric=rubric, course=target, by=request.user)
+        return self._answer(copy, status.HTTP_201_CREATED)

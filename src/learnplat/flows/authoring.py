@@ -39,6 +39,7 @@ from learnplat.courses.models import (
     AssignmentGroup,
     Course,
     Enrollment,
+    Rubric,
     Task,
 )
 from learnplat.courses.querysets import forget_course_roles
@@ -51,7 +52,7 @@ from learnplat.courses.validation import (
     indexed_errors,
 )
 from learnplat.exceptions import Conflict, InvalidInput
-from learnplat.flows import NOT_GIVEN, NotGiven, anonymity, deadlines, given
+from learnplat.flows import NOT_GIVEN, NotGiven, anonymity, deadlines, given, rubrics
 from learnplat.flows.grading_config import grading_changed, lock_course
 
 #: Course fields ``create_course`` takes (``update_course`` all but ``slug``).
@@ -424,6 +425,7 @@ def create_task(
     release: str | NotGiven = NOT_GIVEN,
     anonymous_grading: bool | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
+    rubric: Rubric | int | NotGiven | None = NOT_GIVEN,
     prerequisites: Iterable[Task | int] = (),
     by: Any = None,
     extra: Mapping[str, Any] | None = None,
@@ -451,6 +453,11 @@ def create_task(
     cleaned = clean_task(fields)
     if "group" in cleaned:
         cleaned["group"] = course_group(course, cleaned["group"])
+    if rubric is not NOT_GIVEN and rubric is not None:
+        max_score_of = cleaned.get("max_score", Task._meta.get_field("max_score").default)
+        cleaned["rubric"] = rubrics.check_task_rubric(
+            course=course, rubric=rubric, max_score=max_score_of
+        )
     prerequisite_ids = check_prerequisites(course=course, task=None, prerequisites=prerequisites)
     if cleaned.get("position") is None:
         # Two creates (or a create and a reorder) read "the last position" one at a time.
@@ -487,6 +494,7 @@ def update_task(
     release: str | NotGiven = NOT_GIVEN,
     anonymous_grading: bool | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
+    rubric: Rubric | int | NotGiven | None = NOT_GIVEN,
     prerequisites: Iterable[Task | int] | None = None,
     by: Any = None,
     extra: Mapping[str, Any] | None = None,
@@ -519,6 +527,12 @@ def update_task(
     cleaned = clean_task(fields, current=task)
     if "group" in cleaned:
         cleaned["group"] = course_group(task.course, cleaned["group"])
+    if rubric is not NOT_GIVEN or ("max_score" in cleaned and task.rubric_id is not None):
+        cleaned["rubric"] = rubrics.check_task_rubric(
+            course=task.course,
+            rubric=task.rubric_id if rubric is NOT_GIVEN else rubric,
+            max_score=cleaned.get("max_score", task.max_score),
+        )
     worth_changed, deadlines_changed = (
         any(getattr(task, name) != cleaned[name] for name in names & set(cleaned))
         for names in (TASK_GRADING_FIELDS, TASK_DEADLINE_FIELDS)

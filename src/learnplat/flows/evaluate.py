@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from learnplat.courses.deadlines import effective_window, late_score
 from learnplat.evaluation.base import EvaluationResult
-from learnplat.flows import progress
+from learnplat.flows import progress, rubrics
 from learnplat.submissions.choices import SubmissionStatus
-from learnplat.submissions.models import Evaluation, GraderToken, Submission
+from learnplat.submissions.models import Evaluation, GraderToken, RubricAssessment, Submission
 from learnplat.submissions.pipeline import (
     Claim,
     apply_fields,
@@ -134,11 +134,23 @@ def record_result(
     now = timezone.now()
     task = submission.task
     window = effective_window(task, submission.user_id)
-    raw = scaled_raw_score(result, task.max_score)
+    needs_review = result.needs_review
+    automatic: float | None = None
+    if task.rubric is not None and rubrics.grades_automatically(task.kind):
+        # Automatic + rubric (decision 0020): the evaluator's part is worth what the
+        # rubric leaves of max_score; the rubric's points already given are added, and a
+        # submission nobody graded with the rubric yet waits for staff.
+        worth = rubrics.automatic_max(task, rubrics.best_points(task.rubric))
+        automatic = scaled_raw_score(result, worth)
+        given = [a.points for a in RubricAssessment.objects.filter(submission=submission)]
+        raw = min(automatic + sum(given), task.max_score)
+        needs_review = needs_review or not given
+    else:
+        raw = scaled_raw_score(result, task.max_score)
     score = late_score(raw, task=task, window=window, submitted_at=submission.submitted_at)
     previous_score = submission.score
     fields: dict[str, Any] = {
-        "status": SubmissionStatus.NEEDS_REVIEW if result.needs_review else SubmissionStatus.GRADED,
+        "status": SubmissionStatus.NEEDS_REVIEW if needs_review else SubmissionStatus.GRADED,
         "raw_score": raw,
         "score": score,
         "max_score": task.max_score,
@@ -154,6 +166,8 @@ def record_result(
             return None
         apply_fields(submission, fields)
         payload = result.as_dict()
+        if automatic is not None:
+            payload["automatic_score"] = automatic
         if posted is not None:
             payload["posted"] = posted
         evaluation = Evaluation.objects.create(

@@ -17,10 +17,10 @@ from django.utils import timezone
 from learnplat.adapter import get_adapter
 from learnplat.courses.models import Task
 from learnplat.exceptions import InvalidInput
-from learnplat.flows import assignment, evaluate, progress
+from learnplat.flows import assignment, evaluate, progress, rubrics
 from learnplat.flows.submit import grader_queue_for
 from learnplat.submissions.choices import EvaluationTrigger, RegradeScope, SubmissionStatus
-from learnplat.submissions.models import Evaluation, Submission
+from learnplat.submissions.models import Evaluation, RubricAssessment, Submission
 from learnplat.submissions.querysets import REGRADE_SCOPES
 
 
@@ -53,8 +53,37 @@ def grade(
         .select_related("task", "course")
         .get(pk=submission.pk)
     )
+    if locked.task.rubric_id is not None:
+        raise InvalidInput(
+            {"score": ["This task is graded with its rubric: send `rubric`, not `score`."]}
+        )
     if not 0 <= score <= locked.max_score:
         raise InvalidInput({"score": [f"Must be between 0 and {locked.max_score:g}."]})
+    return _record_manual_grade(
+        locked,
+        by=by,
+        score=score,
+        feedback=feedback,
+        reason=reason,
+        extra=extra,
+        history_kind=history_kind,
+    )
+
+
+def _record_manual_grade(
+    locked: Submission,
+    *,
+    by: Any,
+    score: float,
+    feedback: str | None,
+    reason: str,
+    extra: Mapping[str, Any] | None,
+    result: dict[str, Any] | None = None,
+    history_kind: str | None = None,
+) -> Submission:
+    """Store a final ``score`` given by ``by`` on the locked submission: the row, an
+    Evaluation (trigger ``manual``), the host's extra fields, the grade history and
+    progress (one path for :func:`grade` and :func:`grade_with_rubric`)."""
     now = timezone.now()
     if assignment.held_by_other(locked, by, now=now):
         raise assignment.already_claimed()
@@ -95,6 +124,7 @@ def grade(
         triggered_by=by,
         evaluator="manual",
         reason=reason,
+        result=result or {},
         raw_score=score,
         score=score,
         max_score=locked.max_score,
@@ -112,6 +142,79 @@ def grade(
         history_kind=history_kind,
     )
     return locked
+
+
+@transaction.atomic
+def grade_with_rubric(
+    *,
+    submission: Submission,
+    by: Any,
+    rubric: Sequence[Mapping[str, Any]],
+    feedback: str = "",
+    reason: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> Submission:
+    """Grade a submission of a task with a rubric: one level per criterion of the task's
+    (current) rubric, each with an optional comment.
+
+    The score is computed, never given: the chosen levels' points, plus, where the task's
+    kind grades automatically, the automatic part of the latest evaluation
+    (:func:`learnplat.flows.rubrics.automatic_part`). 400 on ``rubric`` for an unknown
+    criterion, a criterion twice, a level of another criterion or a missing criterion, with
+    nothing written. The submission's RubricAssessment rows are replaced in the transaction
+    of the grade; the picks are also kept in the Evaluation's ``result`` (``rubric``), so the
+    history keeps earlier ones. Otherwise as :func:`grade` (no late deduction, history,
+    progress, ``grade_changed``).
+    """
+    locked = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("task", "course")
+        .get(pk=submission.pk)
+    )
+    task = locked.task
+    if task.rubric_id is None:
+        raise InvalidInput({"rubric": ["This task has no rubric: send `score` instead."]})
+    picks = rubrics.clean_picks(rubric_id=task.rubric_id, picks=rubric)
+    rubric_score = float(sum(pick.level.points for pick in picks))
+    automatic = rubrics.automatic_part(locked)
+    score = min(rubric_score + (automatic or 0.0), locked.max_score)
+    now = timezone.now()
+    RubricAssessment.objects.filter(submission=locked).delete()
+    RubricAssessment.objects.bulk_create(
+        RubricAssessment(
+            submission=locked,
+            criterion=pick.criterion,
+            level=pick.level,
+            points=pick.level.points,
+            comment=pick.comment,
+            grader=by if getattr(by, "pk", None) is not None else None,
+            graded_at=now,
+        )
+        for pick in picks
+    )
+    result = {
+        "rubric": [
+            {
+                "criterion": pick.criterion.pk,
+                "level": pick.level.pk,
+                "points": pick.level.points,
+                "comment": pick.comment,
+            }
+            for pick in picks
+        ],
+        "rubric_id": task.rubric_id,
+        "rubric_score": rubric_score,
+        "automatic_score": automatic,
+    }
+    return _record_manual_grade(
+        locked,
+        by=by,
+        score=score,
+        feedback=feedback,
+        reason=reason,
+        extra=extra,
+        result=result,
+    )
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from typing import Any
 
 from learnplat.courses.release import is_released
 from learnplat.roles import is_platform_admin
+from learnplat.submissions.release import released_to_owner
 
 #: The label of a masked student whose pseudonym is missing (a task switched to anonymous
 #: grading outside the flows, or a submission that raced the switch): still masked.
@@ -49,8 +50,6 @@ def masks_student(submission: Any, viewer: Any) -> bool:
         return False
     if viewer is not None and getattr(viewer, "pk", None) == submission.user_id:
         return False
-    from learnplat.submissions.serializers import released_to_owner
-
     return not released_to_owner(submission)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
 from learnplat.conf import settings
@@ -62,11 +62,32 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
     def with_summaries(self) -> SubmissionQuerySet:
         """Joined with what a submission's representation names: its user, task and course
         (``student``, ``task_title``, ``course``), its grader assignment and claim
-        (``assigned_to``, ``claimed_by``) and the student's pseudonym on the task
-        (:meth:`with_pseudonyms`), so a list costs no query per row."""
-        return self.select_related(
-            "user", "task", "course", "assigned_to", "claimed_by"
-        ).with_pseudonyms()
+        (``assigned_to``, ``claimed_by``), the student's pseudonym on the task
+        (:meth:`with_pseudonyms`) and the rubric ``parts`` (the task's rubric with its
+        criteria and levels, the submission's assessments), so a list costs no query per
+        row."""
+        from learnplat.courses.models import RubricCriterion
+        from learnplat.submissions.models import RubricAssessment
+
+        return (
+            self.select_related(
+                "user", "task", "task__rubric", "course", "assigned_to", "claimed_by"
+            )
+            .prefetch_related(
+                Prefetch(
+                    "rubric_assessments",
+                    queryset=RubricAssessment.objects.select_related("criterion", "level"),
+                ),
+                Prefetch(
+                    "rubric_assessments__criterion__levels",
+                ),
+                Prefetch(
+                    "task__rubric__criteria",
+                    queryset=RubricCriterion.objects.prefetch_related("levels"),
+                ),
+            )
+            .with_pseudonyms()
+        )
 
     def with_pseudonyms(self) -> SubmissionQuerySet:
         """Annotate ``pseudonym_number``: the student's "Student N" number on the task

@@ -13,8 +13,7 @@ from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from learnplat.courses.deadlines import effective_window
-from learnplat.courses.release import is_released
+from learnplat.flows.rubrics import grades_automatically
 from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
     CompleteResponseMixin,
@@ -36,26 +35,20 @@ from learnplat.submissions.models import (
     SubmissionComment,
 )
 from learnplat.submissions.querysets import REGRADE_SCOPES, claim_ttl
+from learnplat.submissions.release import released_to_owner
 
 #: What a student does not see of their own submission until its task's scores are released
 #: (decision 0017): the score and everything that tells it. Fields a subclass adds under
 #: these names are hidden too.
-UNRELEASED_HIDDEN_FIELDS = ("score", "raw_score", "feedback", "result", "evaluations", "tests")
-
-
-def released_to_owner(submission: Submission) -> bool:
-    """Whether the owner of ``submission`` may see its score, by the one rule
-    (:func:`learnplat.courses.release.is_released`). Reads ``release_due_at`` from
-    ``Submission.objects.with_release_dates()`` when the row has it, else asks the database
-    for the owner's extension (one query, only for an unreleased ``after_due`` task)."""
-    task = submission.task
-    if is_released(task, effective_due_at=None):
-        return True
-    if hasattr(submission, "release_due_at"):
-        due_at = submission.release_due_at
-    else:
-        due_at = effective_window(task, submission.user_id).due_at
-    return is_released(task, effective_due_at=due_at)
+UNRELEASED_HIDDEN_FIELDS = (
+    "score",
+    "raw_score",
+    "feedback",
+    "result",
+    "evaluations",
+    "tests",
+    "parts",
+)
 
 
 def hides_score_from(viewer: Any, submission: Submission) -> bool:
@@ -79,6 +72,76 @@ SUBMISSION_STUDENT = PolymorphicProxySerializer(
     serializers=[UserSummarySerializer, PseudonymSerializer],
     resource_type_field_name=None,
 )
+
+
+class PartSerializer(serializers.Serializer[Any]):
+    score = serializers.FloatField(allow_null=True, help_text="Null until graded.")
+    max_score = serializers.FloatField()
+
+
+class RubricRowSerializer(serializers.Serializer[Any]):
+    criterion = serializers.IntegerField()
+    title = serializers.CharField(help_text="The criterion's title.")
+    level = serializers.IntegerField(help_text="The chosen level.")
+    level_title = serializers.CharField()
+    points = serializers.FloatField(help_text="The chosen level's points.")
+    max_points = serializers.FloatField(help_text="The criterion's best level's points.")
+    comment = serializers.CharField()
+
+
+class RubricPartSerializer(PartSerializer):
+    criteria = RubricRowSerializer(many=True, help_text="Empty until graded with the rubric.")
+
+
+class PartsSerializer(serializers.Serializer[Any]):
+    automatic = PartSerializer(
+        allow_null=True, help_text="The evaluator's part; null for kinds graded by hand."
+    )
+    rubric = RubricPartSerializer(allow_null=True)
+
+
+def _best(levels: Any) -> float:
+    return float(max((level.points for level in levels), default=0.0))
+
+
+def parts_json(submission: Submission) -> dict[str, Any] | None:
+    """The two parts of a rubric task's score (decision 0020), or None for a task graded
+    without a rubric. Reads what ``Submission.objects.with_summaries()`` prefetches."""
+    task = submission.task
+    assessments = list(submission.rubric_assessments.all())
+    if task.rubric_id is None and not assessments:
+        return None
+    rows: list[dict[str, Any]] = [
+        {
+            "criterion": a.criterion_id,
+            "title": a.criterion.title,
+            "level": a.level_id,
+            "level_title": a.level.title,
+            "points": float(a.points),
+            "max_points": _best(a.criterion.levels.all()),
+            "comment": a.comment,
+        }
+        for a in sorted(assessments, key=lambda a: (a.criterion.position, a.criterion_id))
+    ]
+    rubric_score: float | None = None
+    if assessments:
+        rubric_max = float(sum(row["max_points"] for row in rows))
+        rubric_score = float(sum(row["points"] for row in rows))
+    elif task.rubric is not None:
+        rubric_max = float(sum(_best(c.levels.all()) for c in task.rubric.criteria.all()))
+    else:
+        rubric_max = 0.0
+    automatic: dict[str, Any] | None = None
+    if grades_automatically(task.kind):
+        raw = submission.raw_score
+        automatic = {
+            "score": None if raw is None else max(float(raw) - (rubric_score or 0.0), 0.0),
+            "max_score": max(float(submission.max_score) - rubric_max, 0.0),
+        }
+    return {
+        "automatic": automatic,
+        "rubric": {"score": rubric_score, "max_score": rubric_max, "criteria": rows},
+    }
 
 
 class SubmissionSerializer(serializers.ModelSerializer[Submission]):
@@ -123,6 +186,11 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     claimed_at = serializers.SerializerMethodField(
         help_text="When `claimed_by` took the claim; null with `claimed_by`."
     )
+    parts = serializers.SerializerMethodField(
+        help_text="For a task with a rubric: the score's two parts, the automatic one (null "
+        "for kinds graded by hand) and the rubric's, with the chosen level of each criterion. "
+        "Null for tasks without a rubric, and for the student until released."
+    )
 
     class Meta:
         model = Submission
@@ -146,6 +214,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             "assigned_to",
             "claimed_by",
             "claimed_at",
+            "parts",
         )
         read_only_fields = fields
         extra_kwargs = {
@@ -197,6 +266,10 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             return None
         return datetime_json(instance.claimed_at)
 
+    @extend_schema_field(PartsSerializer(allow_null=True))
+    def get_parts(self, instance: Submission) -> dict[str, Any] | None:
+        return parts_json(instance)
+
     def to_representation(self, instance: Submission) -> dict[str, Any]:
         # Lists of submissions: the fields as DRF writes them, without its per-field
         # machinery; subclasses (a host's own serializer) take DRF's way.
@@ -223,6 +296,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
                 "assigned_to": self.get_assigned_to(instance),
                 "claimed_by": self.get_claimed_by(instance),
                 "claimed_at": self.get_claimed_at(instance),
+                "parts": parts_json(instance),
             }
         if "user" in data:
             # The id would name the student a pseudonym stands for.
@@ -309,10 +383,33 @@ def _finite(value: float | None) -> None:
         raise serializers.ValidationError("A finite number.")
 
 
-class GradeSerializer(serializers.Serializer[Any]):
-    """``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final."""
+class RubricPickSerializer(serializers.Serializer[Any]):
+    """One criterion of a rubric grade: the chosen level, with an optional comment."""
 
-    score = serializers.FloatField(min_value=0, validators=[_finite])
+    criterion = serializers.IntegerField(help_text="A criterion of the task's rubric.")
+    level = serializers.IntegerField(help_text="One of that criterion's levels.")
+    comment = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class GradeSerializer(serializers.Serializer[Any]):
+    """``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final.
+    A task with a rubric takes ``rubric`` (one level per criterion) instead, and the score
+    is computed (docs/grading.md, Rubrics)."""
+
+    score = serializers.FloatField(
+        min_value=0,
+        validators=[_finite],
+        required=False,
+        help_text="Tasks without a rubric: the final score (required). Never sent for a task "
+        "with a rubric.",
+    )
+    rubric = RubricPickSerializer(
+        many=True,
+        required=False,
+        help_text="Tasks with a rubric: `[{criterion, level, comment?}]`, one level for every "
+        "criterion (required). The score is the chosen levels' points, plus the automatic "
+        "part where the kind grades automatically.",
+    )
     feedback = serializers.CharField(allow_blank=True, required=False, default="")
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
@@ -323,6 +420,23 @@ class GradeSerializer(serializers.Serializer[Any]):
                 f"Ensure this value is less than or equal to {submission.max_score:g}."
             )
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        submission: Submission | None = self.context.get("submission")
+        with_rubric = submission is not None and submission.task.rubric_id is not None
+        if with_rubric:
+            if "score" in attrs:
+                raise serializers.ValidationError(
+                    {"score": ["This task is graded with its rubric: the score is computed."]}
+                )
+            if "rubric" not in attrs:
+                raise serializers.ValidationError({"rubric": ["This field is required."]})
+        elif submission is not None:
+            if "rubric" in attrs:
+                raise serializers.ValidationError({"rubric": ["This task has no rubric."]})
+            if "score" not in attrs:
+                raise serializers.ValidationError({"score": ["This field is required."]})
+        return attrs
 
 
 class ClaimSerializer(serializers.Serializer[Any]):

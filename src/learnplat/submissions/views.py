@@ -176,7 +176,12 @@ class SubmissionViewSet(
         description="Course staff: set the final score (0 to `max_score`, no late deduction) "
         "and feedback, with an optional reason kept in the grade history. Overrides any "
         "automatic grade; bulk regrades leave it alone. Clears any claim on the submission; "
-        "refused while another grader holds an unexpired one.",
+        "refused while another grader holds an unexpired one. A task with a rubric takes "
+        "`rubric: [{criterion, level, comment?}]` instead of `score` (400 on `score` if "
+        "sent): one level for every criterion of the task's rubric; the score is the "
+        "levels' points plus, for a kind that grades automatically, the automatic part. An "
+        "unknown, repeated or missing criterion or a level of another criterion is a 400 "
+        "on `rubric`, nothing written.",
         request=GradeSerializer,
         responses={
             200: SubmissionSerializer,
@@ -200,10 +205,14 @@ class SubmissionViewSet(
             context={**self.get_serializer_context(), "submission": submission},
         )
         serializer.is_valid(raise_exception=True)
-        graded = call_flow(
-            grading_flow.grade, serializer.validated_data, submission=submission, by=request.user
+        flow = (
+            grading_flow.grade_with_rubric
+            if "rubric" in serializer.validated_data
+            else (grading_flow.grade)
         )
-        return Response(submission_output(graded, viewer=request.user))
+        graded = call_flow(flow, serializer.validated_data, submission=submission, by=request.user)
+        fresh = self.get_queryset().get(pk=graded.pk)
+        return Response(submission_output(fresh, viewer=request.user))
 
     @extend_schema(
         summary="Read a submission's grade history",

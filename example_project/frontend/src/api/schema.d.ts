@@ -536,6 +536,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/courses/{slug}/rubrics/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course's rubrics (current versions), by title
+         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404.
+         */
+        get: operations["courses_rubrics_list"];
+        put?: never;
+        /**
+         * Add a rubric to a course
+         * @description Criteria and their levels are written in list order.
+         */
+        post: operations["courses_rubrics_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/rubrics/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A rubric (any version)
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         */
+        get: operations["courses_rubrics_retrieve"];
+        /**
+         * Replace a rubric
+         * @description A rubric used to grade (`in_use`) is not changed: the answer is a new version (new `id`, `version` + 1) and the tasks of the old one use it from now on; submissions graded before keep the old version's criteria and levels. A rubric not in use is changed in place (its criteria and levels get new ids).
+         */
+        put: operations["courses_rubrics_update"];
+        post?: never;
+        /**
+         * Delete a rubric
+         * @description Only a rubric no task uses and nobody graded with.
+         */
+        delete: operations["courses_rubrics_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a rubric
+         * @description As PUT; `criteria`, when sent, replace the old ones whole.
+         */
+        patch: operations["courses_rubrics_partial_update"];
+        trace?: never;
+    };
+    "/api/courses/{slug}/rubrics/{id}/copy/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a rubric to another course
+         * @description Course staff of both courses: a new rubric (version 1) with the same criteria and levels in the course named by `course`. A target course you cannot see is a 404, one you see but do not teach a 403.
+         */
+        post: operations["courses_rubrics_copy_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{slug}/tasks/": {
         parameters: {
             query?: never;
@@ -899,7 +976,7 @@ export interface paths {
         put?: never;
         /**
          * Grade a submission by hand
-         * @description Course staff: set the final score (0 to `max_score`, no late deduction) and feedback, with an optional reason kept in the grade history. Overrides any automatic grade; bulk regrades leave it alone. Clears any claim on the submission; refused while another grader holds an unexpired one.
+         * @description Course staff: set the final score (0 to `max_score`, no late deduction) and feedback, with an optional reason kept in the grade history. Overrides any automatic grade; bulk regrades leave it alone. Clears any claim on the submission; refused while another grader holds an unexpired one. A task with a rubric takes `rubric: [{criterion, level, comment?}]` instead of `score` (400 on `score` if sent): one level for every criterion of the task's rubric; the score is the levels' points plus, for a kind that grades automatically, the automatic part. An unknown, repeated or missing criterion or a level of another criterion is a 400 on `rubric`, nothing written.
          */
         post: operations["submissions_grade_create"];
         delete?: never;
@@ -1519,10 +1596,19 @@ export interface components {
          * @enum {string}
          */
         GradeChangeKindEnum: "auto" | "manual" | "override" | "regrade" | "late_policy" | "extension" | "release" | "import";
-        /** @description ``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final. */
+        /**
+         * @description ``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final.
+         *     A task with a rubric takes ``rubric`` (one level per criterion) instead, and the score
+         *     is computed (docs/grading.md, Rubrics).
+         */
         GradeRequest: {
-            /** Format: double */
-            score: number;
+            /**
+             * Format: double
+             * @description Tasks without a rubric: the final score (required). Never sent for a task with a rubric.
+             */
+            score?: number;
+            /** @description Tasks with a rubric: `[{criterion, level, comment?}]`, one level for every criterion (required). The score is the chosen levels' points, plus the automatic part where the kind grades automatically. */
+            rubric?: components["schemas"]["RubricPickRequest"][];
             /** @default  */
             feedback?: string;
             /** @default  */
@@ -2061,6 +2147,20 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Upcoming"][];
         };
+        Part: {
+            /**
+             * Format: double
+             * @description Null until graded.
+             */
+            score: number | null;
+            /** Format: double */
+            max_score: number;
+        };
+        Parts: {
+            /** @description The evaluator's part; null for kinds graded by hand. */
+            automatic: components["schemas"]["Part"] | null;
+            rubric: components["schemas"]["RubricPart"] | null;
+        };
         /** @description Change the caller's password; every refresh and access token issued before stops working. */
         PasswordChangeRequest: {
             old_password: string;
@@ -2145,6 +2245,16 @@ export interface components {
             grading_assigned?: components["schemas"]["ChannelPreferenceRequest"];
         };
         /**
+         * @description A rubric of a course. Writes replace ``criteria`` whole (list order is position);
+         *     a rubric already used to grade gets a new version instead (``version`` + 1, new ids),
+         *     which the course's tasks move to (docs/grading.md, Rubrics).
+         */
+        PatchedRubricRequest: {
+            title?: string;
+            /** @description At least one criterion. */
+            criteria?: components["schemas"]["RubricCriterionRequest"][];
+        };
+        /**
          * @description A task. ``config`` is written by course staff and shown only to them; students read
          *     ``public_config``.
          */
@@ -2191,6 +2301,8 @@ export interface components {
             release?: components["schemas"]["ReleaseEnum"];
             /** @description Staff see pseudonyms instead of students until the grade is released. */
             anonymous_grading?: boolean;
+            /** @description The id of a current rubric of the course that grades the task, or null. `max_score` must be at least the rubric's points; on an automatically graded kind the automatic part is worth `max_score` minus the rubric's points (docs/grading.md, Rubrics). */
+            rubric?: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -2379,6 +2491,122 @@ export interface components {
          */
         ReleaseEnum: "immediate" | "after_due" | "manual";
         /**
+         * @description A rubric of a course. Writes replace ``criteria`` whole (list order is position);
+         *     a rubric already used to grade gets a new version instead (``version`` + 1, new ids),
+         *     which the course's tasks move to (docs/grading.md, Rubrics).
+         */
+        Rubric: {
+            readonly id: number;
+            title: string;
+            /** @description 1, then one more for each edit after the rubric was used. */
+            readonly version: number;
+            /** @description False for a version a later edit replaced. */
+            readonly is_current: boolean;
+            /**
+             * Format: double
+             * @description The most points the rubric gives: the best level of each criterion, summed.
+             */
+            readonly max_points: number;
+            /** @description Whether a submission was graded with this version (an edit then makes a new version). */
+            readonly in_use: boolean;
+            /** @description At least one criterion. */
+            criteria: components["schemas"]["RubricCriterion"][];
+        };
+        /** @description ``POST courses/{slug}/rubrics/{id}/copy/``: the course to copy the rubric to. */
+        RubricCopyRequest: {
+            /** @description The slug of a course you teach (instructor or assistant); the same course makes a duplicate. */
+            course: string;
+        };
+        /** @description One criterion; a grader picks one of its ``levels`` (in the order given). */
+        RubricCriterion: {
+            readonly id: number;
+            title: string;
+            /** @default  */
+            description?: string;
+            /** @description At least one level. */
+            levels: components["schemas"]["RubricLevel"][];
+        };
+        /** @description One criterion; a grader picks one of its ``levels`` (in the order given). */
+        RubricCriterionRequest: {
+            title: string;
+            /** @default  */
+            description?: string;
+            /** @description At least one level. */
+            levels: components["schemas"]["RubricLevelRequest"][];
+        };
+        /** @description One level of a criterion: picking it gives ``points``. */
+        RubricLevel: {
+            readonly id: number;
+            title: string;
+            /**
+             * Format: double
+             * @description At least 0; each level of a criterion is worth its own points.
+             */
+            points: number;
+            /** @default  */
+            description?: string;
+        };
+        /** @description One level of a criterion: picking it gives ``points``. */
+        RubricLevelRequest: {
+            title: string;
+            /**
+             * Format: double
+             * @description At least 0; each level of a criterion is worth its own points.
+             */
+            points: number;
+            /** @default  */
+            description?: string;
+        };
+        RubricPart: {
+            /**
+             * Format: double
+             * @description Null until graded.
+             */
+            score: number | null;
+            /** Format: double */
+            max_score: number;
+            /** @description Empty until graded with the rubric. */
+            criteria: components["schemas"]["RubricRow"][];
+        };
+        /** @description One criterion of a rubric grade: the chosen level, with an optional comment. */
+        RubricPickRequest: {
+            /** @description A criterion of the task's rubric. */
+            criterion: number;
+            /** @description One of that criterion's levels. */
+            level: number;
+            /** @default  */
+            comment?: string;
+        };
+        /**
+         * @description A rubric of a course. Writes replace ``criteria`` whole (list order is position);
+         *     a rubric already used to grade gets a new version instead (``version`` + 1, new ids),
+         *     which the course's tasks move to (docs/grading.md, Rubrics).
+         */
+        RubricRequest: {
+            title: string;
+            /** @description At least one criterion. */
+            criteria: components["schemas"]["RubricCriterionRequest"][];
+        };
+        RubricRow: {
+            criterion: number;
+            /** @description The criterion's title. */
+            title: string;
+            /** @description The chosen level. */
+            level: number;
+            level_title: string;
+            /**
+             * Format: double
+             * @description The chosen level's points.
+             */
+            points: number;
+            /**
+             * Format: double
+             * @description The criterion's best level's points.
+             */
+            max_points: number;
+            comment: string;
+        };
+        /**
          * @description * `latest` - latest
          *     * `best` - best
          *     * `all` - all
@@ -2436,6 +2664,8 @@ export interface components {
              * @description When `claimed_by` took the claim; null with `claimed_by`.
              */
             readonly claimed_at: string | null;
+            /** @description For a task with a rubric: the score's two parts, the automatic one (null for kinds graded by hand) and the rubric's, with the chosen level of each criterion. Null for tasks without a rubric, and for the student until released. */
+            readonly parts: components["schemas"]["Parts"] | null;
         };
         /**
          * @description A comment of a submission's thread. ``visible_before_release`` is in staff answers
@@ -2528,6 +2758,8 @@ export interface components {
             release: components["schemas"]["ReleaseEnum"];
             /** @description Staff see pseudonyms instead of students until the grade is released. */
             anonymous_grading: boolean;
+            /** @description The id of a current rubric of the course that grades the task, or null. `max_score` must be at least the rubric's points; on an automatically graded kind the automatic part is worth `max_score` minus the rubric's points (docs/grading.md, Rubrics). */
+            rubric: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
             /**
@@ -2667,6 +2899,8 @@ export interface components {
             release?: components["schemas"]["ReleaseEnum"];
             /** @description Staff see pseudonyms instead of students until the grade is released. */
             anonymous_grading?: boolean;
+            /** @description The id of a current rubric of the course that grades the task, or null. `max_score` must be at least the rubric's points; on an automatically graded kind the automatic part is worth `max_score` minus the rubric's points (docs/grading.md, Rubrics). */
+            rubric?: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -4821,6 +5055,391 @@ export interface operations {
             };
         };
     };
+    courses_rubrics_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"][];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_rubrics_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RubricRequest"];
+                "multipart/form-data": components["schemas"]["RubricRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_rubrics_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_rubrics_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RubricRequest"];
+                "multipart/form-data": components["schemas"]["RubricRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_rubrics_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_in_use`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_rubrics_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedRubricRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedRubricRequest"];
+                "multipart/form-data": components["schemas"]["PatchedRubricRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_rubrics_copy_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricCopyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RubricCopyRequest"];
+                "multipart/form-data": components["schemas"]["RubricCopyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     courses_tasks_list: {
         parameters: {
             query?: {
@@ -5937,7 +6556,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["GradeRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["GradeRequest"];

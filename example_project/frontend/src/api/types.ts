@@ -40,3 +40,7 @@ export type RegradeRequestStatus = Schemas["RegradeStatusEnum"];
 export type GradebookImportResult = Schemas["GradebookImportResult"];
 export type GradebookImportChange = Schemas["GradebookImportChange"];
 export type SubmissionComment = Schemas["SubmissionComment"];
+export type Rubric = Schemas["Rubric"];
+export type RubricRequest = Schemas["RubricRequest"];
+export type RubricPart = Schemas["RubricPart"];
+export type Parts = Schemas["Parts"];

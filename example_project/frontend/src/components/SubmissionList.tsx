@@ -4,6 +4,7 @@ import { formatDateTime, formatPoints } from "../format";
 import { CommentsDisclosure } from "./CommentThread";
 import { RegradeRequestPanel } from "./RegradeRequestPanel";
 import { Badge } from "./Status";
+import { ScoreParts } from "./ScoreParts";
 
 export function StatusBadge({ submission }: { submission: Pick<Submission, "status" | "score" | "max_score"> }) {
   const tone =
@@ -68,6 +69,7 @@ export function SubmissionList({
             Submitted {formatDateTime(submission.submitted_at)}
             {submission.feedback && <> · {submission.feedback}</>}
           </div>
+          {!isGradeHidden(submission) && <ScoreParts parts={submission.parts} label={`attempt ${submission.attempt}`} />}
           {onRegradeFiled && (
             <RegradeRequestPanel
               submission={submission}

@@ -31,6 +31,7 @@ export function makeTask(id: number, extra: Partial<Task> = {}): Task {
     is_published: true,
     release: "immediate",
     anonymous_grading: false,
+    rubric: null,
     released_at: null,
     public_config: {},
     ...extra,
@@ -116,6 +117,7 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     assigned_to: null,
     claimed_by: null,
     claimed_at: null,
+    parts: null,
     ...extra,
   };
 }

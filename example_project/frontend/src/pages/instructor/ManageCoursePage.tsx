@@ -15,6 +15,7 @@ import { EnrollmentsTab } from "./manage/EnrollmentsTab";
 import { ExtensionsTab } from "./manage/ExtensionsTab";
 import { AssignGrading } from "./manage/AssignGrading";
 import { GradingTab } from "./manage/GradingTab";
+import { RubricsTab } from "./manage/RubricsTab";
 import { SettingsTab } from "./manage/SettingsTab";
 import { StatusActions } from "./manage/StatusActions";
 import { TasksTab } from "./manage/TasksTab";
@@ -78,6 +79,7 @@ export function ManageCoursePage() {
             <NavLink to={`${base}/import-grades`}>Import grades</NavLink>
             <NavLink to={`${base}/grading`}>Grading queue</NavLink>
             <NavLink to={`${base}/grading-settings`}>Grading settings</NavLink>
+            <NavLink to={`${base}/rubrics`}>Rubrics</NavLink>
             <NavLink to={`${base}/settings`}>Settings</NavLink>
           </nav>
           <Routes>
@@ -89,6 +91,7 @@ export function ManageCoursePage() {
             <Route path="settings" element={<SettingsTab course={data} onSaved={(next) => course.setData(next)} />} />
             <Route path="grading" element={<GradingArea course={data} canAssign={data.my_role === "instructor" || user?.role === "admin"} />} />
             <Route path="grading-settings" element={<GradingTab course={data} onSaved={() => void course.reload()} />} />
+            <Route path="rubrics" element={<RubricsTab course={data} />} />
           </Routes>
         </>
       )}

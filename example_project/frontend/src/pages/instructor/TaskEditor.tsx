@@ -13,6 +13,7 @@ import { Field, FieldErrors } from "../../components/Field";
 import { KIND_LABELS } from "../../domain";
 import { fromLocalInput, toLocalInput } from "../../format";
 import { arrayOr, displayText, isOneOf, isRecord, recordOr } from "../../guards";
+import { useRubrics } from "./manage/RubricsTab";
 
 export interface ChoiceDraft {
   text: string;
@@ -34,6 +35,8 @@ export interface TaskDraft {
   is_published: boolean;
   release: ReleaseMode;
   anonymous_grading: boolean;
+  /** The rubric's id, null for none; undefined where the form offers no rubric (a new course). */
+  rubric?: number | null;
   prerequisites: number[];
   late: { enabled: boolean; deduction_percent: string; per: LatePer; floor_percent: string };
   // Config forms, one set of fields per built-in kind; `raw` is JSON for any other kind.
@@ -185,6 +188,7 @@ export function draftToRequest(draft: TaskDraft, position: number): { body: Task
     is_published: draft.is_published,
     release: draft.release,
     anonymous_grading: draft.anonymous_grading,
+    ...(draft.rubric !== undefined ? { rubric: draft.rubric } : {}),
     prerequisites: draft.prerequisites,
     // `{}` is "no deduction"; it also clears the policy of an existing task.
     late_policy: draft.late.enabled
@@ -219,6 +223,7 @@ export function taskToDraft(task: Task): TaskDraft {
     is_published: task.is_published,
     release: task.release,
     anonymous_grading: task.anonymous_grading,
+    rubric: task.rubric ?? null,
     prerequisites: task.prerequisites,
     late: {
       enabled: Object.keys(late).length > 0,
@@ -268,6 +273,7 @@ const SHOWN = [
   "closes_at",
   "release",
   "anonymous_grading",
+  "rubric",
   "prerequisites",
   "late_policy",
   "config",
@@ -280,6 +286,7 @@ export function TaskEditor({
   legend,
   otherTasks = [],
   onRemove,
+  course,
 }: {
   draft: TaskDraft;
   onChange: (draft: TaskDraft) => void;
@@ -289,6 +296,8 @@ export function TaskEditor({
   /** Tasks that can be prerequisites (existing tasks of the course). */
   otherTasks?: Pick<Task, "id" | "title">[];
   onRemove?: () => void;
+  /** The course's slug: offers its rubrics (a task of an existing course). */
+  course?: string;
 }) {
   const id = useId();
   const set = <K extends keyof TaskDraft>(key: K, value: TaskDraft[K]) => onChange({ ...draft, [key]: value });
@@ -346,6 +355,9 @@ export function TaskEditor({
             <option value="manual">When staff release it</option>
           </select>
         </Field>
+        {course !== undefined && (
+          <RubricSelect course={course} value={draft.rubric ?? null} errors={err("rubric")} onChange={(value) => set("rubric", value)} />
+        )}
       </div>
       <div className="stack" style={{ gap: "0.25rem" }}>
         <label className="checkbox">
@@ -607,5 +619,38 @@ function ConfigFields({
       {body}
       <FieldErrors errors={general} />
     </div>
+  );
+}
+
+/** The task's rubric: one of the course's current rubrics, or none. */
+function RubricSelect({
+  course,
+  value,
+  errors,
+  onChange,
+}: {
+  course: string;
+  value: number | null;
+  errors: string[] | undefined;
+  onChange: (value: number | null) => void;
+}) {
+  const rubrics = useRubrics(course);
+  const options = rubrics.data ?? [];
+  const chosen = options.find((r) => r.id === value);
+  const hint = chosen
+    ? `Graded with the rubric (${chosen.max_points} points); an automatic kind's part is worth the max score minus that.`
+    : "Grade with a rubric of the course (the Rubrics tab), or by a score.";
+  return (
+    <Field label="Rubric" hint={hint} errors={errors}>
+      <select value={value === null ? "" : String(value)} onChange={(e) => onChange(e.target.value === "" ? null : Number(e.target.value))}>
+        <option value="">No rubric</option>
+        {value !== null && !chosen && <option value={String(value)}>{`Rubric ${value}`}</option>}
+        {options.map((r) => (
+          <option key={r.id} value={String(r.id)}>
+            {`${r.title} (${r.max_points} points)`}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }

@@ -44,6 +44,7 @@ export function NewTaskForm({
         errors={add.fields}
         otherTasks={course.tasks}
         onRemove={onCancel}
+        course={course.slug}
       />
       <div className="form-actions">
         <button type="submit" disabled={add.busy}>

@@ -150,6 +150,7 @@ export function TaskRow({
             onChange={setDraft}
             errors={patch.fields}
             otherTasks={course.tasks}
+            course={course.slug}
           />
           <div className="form-actions">
             <button type="submit" disabled={patch.busy}>

@@ -99,7 +99,9 @@ describe("TasksTab", () => {
     await user.click(screen.getByRole("button", { name: "Add task" }));
     await waitFor(() => expect(reload).toHaveBeenCalled());
     expect(screen.queryByRole("group", { name: "New task" })).toBeNull();
-    expect(JSON.parse(calls[0]!.body)).toMatchObject({ title: "Third", position: 3, config: { answers: ["x"] } });
+    // The editor also read the course's rubrics (GET); the write is the POST.
+    const posted = calls.filter((c) => c.method === "POST");
+    expect(JSON.parse(posted[0]!.body)).toMatchObject({ title: "Third", position: 3, config: { answers: ["x"] } });
   });
 
   it("closes the new-task form with Remove task, and opens a fresh one", async () => {

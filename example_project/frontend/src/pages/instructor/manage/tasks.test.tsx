@@ -196,7 +196,9 @@ describe("TaskRow weight", () => {
     await user.click(screen.getByRole("button", { name: "Save task" }));
     await waitFor(() => expect(within(form).getByLabelText("Weight").getAttribute("aria-invalid")).toBe("true"));
     expect(within(form).getByText("Ensure this value is less than or equal to 100.")).toBeTruthy();
-    expect(JSON.parse(calls[0]!.body)).toMatchObject({ max_score: 10, weight: 500 });
+    // The editor also read the course's rubrics (GET); the write is the PATCH.
+    const patched = calls.filter((c) => c.method === "PATCH");
+    expect(JSON.parse(patched[0]!.body)).toMatchObject({ max_score: 10, weight: 500 });
   });
 });
 
