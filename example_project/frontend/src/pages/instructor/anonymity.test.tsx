@@ -71,7 +71,7 @@ describe("grading queue under anonymous grading", () => {
     mockApi({
       "GET /api/auth/me/": () => json(200, grace),
       "GET /api/courses/arith/": () => json(200, makeCourse([essay], { my_role: "instructor" })),
-      "GET /api/submissions/": () => json(200, page([masked(9, 1), masked(10, 2)])),
+      "GET /api/grading/queue/": () => json(200, page([masked(9, 1), masked(10, 2)])),
       "GET /api/submissions/(\\d+)/history/": () => json(200, []),
     });
     renderApp("/grading");

@@ -273,7 +273,7 @@ describe("keyboard grading screen", () => {
     mockApi({
       "GET /api/auth/me/": () => json(200, grace),
       "GET /api/courses/arith/": () => json(200, { slug: "arith", title: "Arithmetic", my_role: "instructor", tasks: [] }),
-      "GET /api/submissions/": () => json(200, page([makeSubmission(9, { status: "needs_review", task_title: "Essay" })])),
+      "GET /api/grading/queue/": () => json(200, page([makeSubmission(9, { status: "needs_review", task_title: "Essay" })])),
       "GET /api/submissions/(\\d+)/history/": () => json(200, []),
     });
     renderApp("/grading");
