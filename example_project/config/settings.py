@@ -285,6 +285,8 @@ SIMPLE_JWT = {
 # Every key: docs/settings.md.
 LEARNPLAT: dict[str, object] = {
     "REGISTRATION_ROLES": ["student"],
+    # The end-to-end run registers a few dozen users from one address within minutes.
+    "THROTTLE_RATES": {"learnplat_register": env_str("REGISTER_RATE", "20/hour")},
 }
 
 # -- production hardening (DEBUG off); each switch can be relaxed for local HTTP runs ------

@@ -3,9 +3,7 @@ import { ApiUser, INSTRUCTOR, expect, expectLabelledControls, shot, test, unique
 /**
  * Issue 12: an assistant grades three answers of a rubric task with anonymous grading on, from
  * the keyboard alone (number keys pick levels, j moves to the next criterion, Ctrl+Enter saves
- * and opens the next), and the gradebook has the three scores. Written against
- * ../shared/design/API.md ("Rubrics and human grading"): it needs the rubric, queue, claim
- * and anonymous-grading endpoints.
+ * and opens the next), and once the grades are released the gradebook has the three scores.
  */
 
 // Releasing a claim the grade already ended may answer 404 or 409; the screen ignores it.
@@ -53,7 +51,7 @@ test.describe("keyboard grading", () => {
     const course = (await instructor.call("GET", `/api/courses/${slug}/`, undefined, 200)) as { tasks: { id: number }[] };
     const taskId = course.tasks[0]!.id;
     const rubric = (await instructor.call("POST", `/api/courses/${slug}/rubrics/`, RUBRIC, 201)) as { id: number };
-    await instructor.call("PATCH", `/api/tasks/${taskId}/`, { rubric: rubric.id, anonymous_grading: true }, 200);
+    await instructor.call("PATCH", `/api/tasks/${taskId}/`, { rubric: rubric.id, release: "manual", anonymous_grading: true }, 200);
     await instructor.call("POST", `/api/courses/${slug}/publish/`, undefined, 200);
 
     const names: string[] = [];
@@ -85,8 +83,10 @@ test.describe("keyboard grading", () => {
       { keys: ["2", "j", "2"], total: 3 },
     ];
     const seen = new Set<string>();
+    let next: string | null = null;
     for (const [index, pick] of picks.entries()) {
-      const heading = page.getByRole("heading", { level: 1, name: /^Student \d+ — Short essay$/ });
+      // After a save, wait for the answer the status named, not the one still on screen.
+      const heading = page.getByRole("heading", { level: 1, name: next ?? /^Student \d+ — Short essay$/ });
       await expect(heading).toBeVisible();
       const title = (await heading.textContent())!;
       expect(seen.has(title), `${title} opened twice`).toBe(false);
@@ -106,12 +106,17 @@ test.describe("keyboard grading", () => {
       }
       await page.keyboard.press("Control+Enter");
       if (index < picks.length - 1) {
-        await expect(page.getByRole("status").filter({ hasText: /^Saved, next: Student \d+ — Short essay$/ })).toBeVisible();
+        // The live region keeps its last text until the save answers: wait for the move.
+        await expect(page.getByRole("heading", { level: 1, name: title, exact: true })).toHaveCount(0);
+        const status = page.getByRole("status").filter({ hasText: /^Saved, next: Student \d+ — Short essay$/ });
+        await expect(status).toBeVisible();
+        next = (await status.textContent())!.replace(/^Saved, next: /, "");
       }
     }
     await expect(page.getByText("Saved. Nothing else waits in this queue.")).toBeVisible();
 
-    // The gradebook has the three scores.
+    // Anonymity lasts until the release; then the gradebook has the three scores by name.
+    await instructor.call("POST", `/api/tasks/${taskId}/release/`, undefined, 200);
     await page.goto(`/teach/${slug}/gradebook`);
     const gradebook = page.getByRole("region", { name: /^Gradebook of Graded by keyboard/ });
     await expect(gradebook.getByRole("rowheader")).toHaveCount(3);
