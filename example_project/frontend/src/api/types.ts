@@ -44,3 +44,7 @@ export type Rubric = Schemas["Rubric"];
 export type RubricRequest = Schemas["RubricRequest"];
 export type RubricPart = Schemas["RubricPart"];
 export type Parts = Schemas["Parts"];
+export type SubmissionStudent = Schemas["SubmissionStudent"];
+export type Pseudonym = Schemas["Pseudonym"];
+/** The `assigned` filter of `GET grading/queue/`. */
+export type AssignedFilter = "me" | "none" | "any";

@@ -7,7 +7,7 @@ import { Field } from "../../components/Field";
 import { ErrorMessage } from "../../components/Status";
 import { StudentName } from "../../components/StudentName";
 import { AnswerText, StatusBadge } from "../../components/SubmissionList";
-import type { SubmissionStudent } from "../../api/humanGrading";
+import type { SubmissionStudent } from "../../api/types";
 import { formatDateTime, studentName } from "../../format";
 import { CommentsDisclosure } from "../../components/CommentThread";
 import { GradeHistory } from "./GradeHistory";

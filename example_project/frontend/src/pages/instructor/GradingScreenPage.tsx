@@ -1,24 +1,17 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
-import { unwrap } from "../../api/client";
+import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import { useQuery } from "../../api/hooks";
-import {
-  gradingApi,
-  isPseudonym,
-  type AssignedFilter,
-  type GradingQueueQuery,
-  type GradingSubmission,
-  type Rubric,
-  type RubricTask,
-} from "../../api/humanGrading";
+import type { operations } from "../../api/schema";
+import type { AssignedFilter, Rubric, Submission, Task } from "../../api/types";
 import { useMutation } from "../../api/useMutation";
 import { choiceConfig } from "../../components/AnswerForm";
 import { Field, FieldErrors } from "../../components/Field";
 import { useDocumentTitle } from "../../components/Layout";
 import { Badge, ErrorMessage, Notice, QueryView } from "../../components/Status";
 import { AnswerText, StatusBadge } from "../../components/SubmissionList";
-import { formatDateTime, formatScore, studentName } from "../../format";
+import { formatDateTime, formatScore, isPseudonym, studentName } from "../../format";
 import { isRecord } from "../../guards";
 import { submissionHeading } from "./GradeForm";
 import { CommentThread } from "../../components/CommentThread";
@@ -51,8 +44,10 @@ function isTextField(target: EventTarget | null): boolean {
 }
 
 /** The queue's filters from the page's query string (`?course=&task=&assigned=`). */
-function queueQuery(search: URLSearchParams): GradingQueueQuery {
-  const query: GradingQueueQuery = { page_size: QUEUE_PAGE_SIZE };
+type QueueQuery = NonNullable<operations["grading_queue_list"]["parameters"]["query"]>;
+
+function queueQuery(search: URLSearchParams): QueueQuery {
+  const query: QueueQuery = { page_size: QUEUE_PAGE_SIZE };
   const course = search.get("course");
   const task = Number(search.get("task"));
   const assigned = ASSIGNED.find((value) => value === search.get("assigned"));
@@ -88,7 +83,7 @@ function useClaim(id: number): Claim {
     let left = false;
     void inOrder(async () => {
       try {
-        await unwrap(gradingApi.POST("/api/submissions/{id}/claim/", { params: { path: { id } } }));
+        await unwrap(api.POST("/api/submissions/{id}/claim/", { params: { path: { id } } }));
         held = true;
         if (!left) setClaim({ state: "claimed" });
       } catch (error) {
@@ -105,7 +100,7 @@ function useClaim(id: number): Claim {
       void inOrder(async () => {
         if (!held) return;
         // A release that fails (the claim expired, the grade was saved) leaves nothing to undo.
-        await gradingApi.DELETE("/api/submissions/{id}/claim/", { params: { path: { id } } }).catch(() => undefined);
+        await api.DELETE("/api/submissions/{id}/claim/", { params: { path: { id } } }).catch(() => undefined);
       });
     };
   }, [id]);
@@ -120,8 +115,8 @@ function claimantName(claimant: unknown): string | null {
 }
 
 interface Loaded {
-  submission: GradingSubmission;
-  task: RubricTask;
+  submission: Submission;
+  task: Task;
   rubric: Rubric | null;
 }
 
@@ -139,7 +134,7 @@ export function GradingScreenPage() {
   const query = queueQuery(search);
   const queueKey = JSON.stringify(query);
   const queue = useQuery(
-    (signal) => unwrap(gradingApi.GET("/api/grading/queue/", { params: { query }, signal })),
+    (signal) => unwrap(api.GET("/api/grading/queue/", { params: { query }, signal })),
     [queueKey],
   );
   const [graded, setGraded] = useState<ReadonlySet<number>>(() => new Set());
@@ -155,13 +150,13 @@ export function GradingScreenPage() {
     later.find((s) => !graded.has(s.id)) ?? order.find((s) => s.id !== id && !graded.has(s.id) && !later.includes(s));
 
   const open = useCallback(
-    (target: GradingSubmission | undefined) => {
+    (target: Submission | undefined) => {
       if (target) void navigate({ pathname: `/grading/submissions/${target.id}`, search: location.search });
     },
     [navigate, location.search],
   );
 
-  function onSaved(updated: GradingSubmission) {
+  function onSaved(updated: Submission) {
     setGraded((before) => new Set(before).add(updated.id));
     const target = nextToGrade && nextToGrade.id !== updated.id ? nextToGrade : undefined;
     if (target) {
@@ -213,19 +208,19 @@ function GradingSubmission({
   onPrevious,
 }: {
   id: number;
-  onSaved: (updated: GradingSubmission) => void;
+  onSaved: (updated: Submission) => void;
   onNext: () => void;
   onPrevious: () => void;
 }) {
   const loaded = useQuery<Loaded>(
     async (signal) => {
-      const submission = await unwrap(gradingApi.GET("/api/submissions/{id}/", { params: { path: { id } }, signal }));
-      const task = await unwrap(gradingApi.GET("/api/tasks/{id}/", { params: { path: { id: submission.task } }, signal }));
+      const submission = await unwrap(api.GET("/api/submissions/{id}/", { params: { path: { id } }, signal }));
+      const task = await unwrap(api.GET("/api/tasks/{id}/", { params: { path: { id: submission.task } }, signal }));
       const rubric =
         task.rubric === null || task.rubric === undefined
           ? null
           : await unwrap(
-              gradingApi.GET("/api/courses/{slug}/rubrics/{id}/", {
+              api.GET("/api/courses/{slug}/rubrics/{id}/", {
                 params: { path: { slug: submission.course.slug, id: task.rubric } },
                 signal,
               }),
@@ -265,7 +260,7 @@ function GradingWorkspace({
   onPrevious,
 }: Loaded & {
   claim: Claim;
-  onSaved: (updated: GradingSubmission) => void;
+  onSaved: (updated: Submission) => void;
   onNext: () => void;
   onPrevious: () => void;
 }) {
@@ -297,7 +292,7 @@ function GradingWorkspace({
         }
       : { score: Number(score), feedback, reason };
     const updated = await unwrap(
-      gradingApi.POST("/api/submissions/{id}/grade/", { params: { path: { id: submission.id } }, body }),
+      api.POST("/api/submissions/{id}/grade/", { params: { path: { id: submission.id } }, body }),
     );
     setSaved((n) => n + 1);
     setReason("");

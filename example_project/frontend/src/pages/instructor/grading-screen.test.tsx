@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { tokenStore } from "../../api/client";
-import type { GradingSubmission, Rubric, RubricTask } from "../../api/humanGrading";
+import type { Rubric, Submission, Task } from "../../api/types";
 import { fakeJwt } from "../../test/jwt";
 import { makeSubmission, makeTask, student } from "../../test/fixtures";
 import { renderApp } from "../../test/render";
@@ -14,6 +14,10 @@ const bob = { id: 8, username: "bob", first_name: "Bob", last_name: "Builder" };
 const rubric: Rubric = {
   id: 3,
   title: "Essay rubric",
+  version: 1,
+  is_current: true,
+  max_points: 5,
+  in_use: false,
   criteria: [
     {
       id: 11,
@@ -37,11 +41,11 @@ const rubric: Rubric = {
   ],
 };
 
-function rubricTask(extra: Partial<RubricTask> = {}): RubricTask {
+function rubricTask(extra: Partial<Task> = {}): Task {
   return { ...makeTask(5, { title: "Essay", kind: "manual", max_score: 5 }), rubric: 3, anonymous_grading: true, ...extra };
 }
 
-function waiting(id: number, pseudonym: string | null, extra: Partial<GradingSubmission> = {}): GradingSubmission {
+function waiting(id: number, pseudonym: string | null, extra: Partial<Submission> = {}): Submission {
   const base = makeSubmission(id, {
     task: 5,
     task_title: "Essay",
@@ -71,7 +75,7 @@ function mockScreen({
   queue = QUEUE,
   task = rubricTask(),
   claim,
-}: { queue?: GradingSubmission[]; task?: RubricTask; claim?: Handler } = {}) {
+}: { queue?: Submission[]; task?: Task; claim?: Handler } = {}) {
   return mockApi({
     "GET /api/auth/me/": () => json(200, grace),
     "GET /api/grading/queue/": () => json(200, page(queue)),
