@@ -179,9 +179,48 @@ def staff_bodies(world: World, who: str, submission: Submission) -> dict[str, An
         "detail": client.get(f"/api/submissions/{submission.pk}/").json(),
         "history": client.get(f"/api/submissions/{submission.pk}/history/").json(),
         "comments": client.get(f"/api/submissions/{submission.pk}/comments/").json(),
+        "grading queue": client.get("/api/grading/queue/").json(),
+        "grading queue of the task": client.get(f"/api/grading/queue/?task={task.pk}").json(),
+        "claim": client.post(f"/api/submissions/{submission.pk}/claim/").json(),
+        "grading progress": client.get("/api/courses/intro/grading/progress/").json(),
         "notifications": client.get("/api/notifications/").json(),
     }
+    client.delete(f"/api/submissions/{submission.pk}/claim/")
     return bodies
+
+
+@pytest.mark.parametrize("who", STAFF)
+def test_the_grading_queue_and_claims_show_pseudonyms(world: World, secret: Any, who: str) -> None:
+    """An answer waiting for review: where graders meet it (queue, claim, assignment)."""
+    task = TaskFactory(course=world.course, kind="manual", config={}, is_published=True)
+    authoring.update_task(task=task, release=ReleaseMode.MANUAL, anonymous_grading=True)
+    submission = submit(user=secret, task=task, answer="An essay.").submission
+    evaluate_flow.run_evaluation(submission.pk)
+    assert Submission.objects.get(pk=submission.pk).status == "needs_review"
+    number = Pseudonym.objects.get(task=task, user=secret).number
+    client = world.client(who)
+    queue = client.get(f"/api/grading/queue/?task={task.pk}").json()
+    assert [row["student"] for row in queue["results"]] == [{"pseudonym": f"Student {number}"}]
+    claim = client.post(f"/api/submissions/{submission.pk}/claim/")
+    assert claim.status_code == 200, claim.content
+    assert claim.json()["student"] == {"pseudonym": f"Student {number}"}
+    bodies = {"queue": queue, "claim": claim.json()}
+    bodies["detail"] = client.get(f"/api/submissions/{submission.pk}/").json()
+    bodies["list"] = client.get(f"/api/submissions/?task={task.pk}").json()
+    if who == "instructor":
+        assigned = client.post(
+            "/api/courses/intro/grading/assign/",
+            {"task": task.pk, "graders": [world.assistant.pk]},
+            format="json",
+        )
+        assert assigned.status_code == 200, assigned.content
+        bodies["assign"] = assigned.json()
+    bodies["progress"] = client.get("/api/courses/intro/grading/progress/").json()
+    bodies["assistant's notifications"] = (
+        world.client("assistant").get("/api/notifications/").json()
+    )
+    for name, body in bodies.items():
+        assert leaks(body, secret) == [], name
 
 
 @pytest.mark.parametrize("who", STAFF)
