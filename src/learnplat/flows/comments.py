@@ -24,14 +24,13 @@ from typing import Any
 from django.db import transaction
 
 from learnplat.adapter import get_adapter
-from learnplat.courses.deadlines import effective_window
 from learnplat.courses.models import Enrollment
-from learnplat.courses.release import is_released
 from learnplat.exceptions import InvalidInput
 from learnplat.flows import notify as notify_flow
 from learnplat.notifications.choices import NotificationKind
 from learnplat.serializers import course_summary_json, user_summary_json
 from learnplat.submissions.models import COMMENT_MAX_LENGTH, Submission, SubmissionComment
+from learnplat.submissions.release import released_to_owner
 
 
 def clean_body(value: Any) -> str:
@@ -51,14 +50,6 @@ def clean_body(value: Any) -> str:
             }
         )
     return text
-
-
-def released_to_owner(submission: Submission) -> bool:
-    """Whether the owner of ``submission`` may see its grade now (and so staff comments)."""
-    task = submission.task
-    if is_released(task, effective_due_at=None):
-        return True
-    return is_released(task, effective_due_at=effective_window(task, submission.user_id).due_at)
 
 
 def _staff_recipients(submission: Submission) -> list[int]:

@@ -205,11 +205,8 @@ class SubmissionViewSet(
             context={**self.get_serializer_context(), "submission": submission},
         )
         serializer.is_valid(raise_exception=True)
-        flow = (
-            grading_flow.grade_with_rubric
-            if "rubric" in serializer.validated_data
-            else (grading_flow.grade)
-        )
+        rubric = "rubric" in serializer.validated_data
+        flow = grading_flow.grade_with_rubric if rubric else grading_flow.grade
         graded = call_flow(flow, serializer.validated_data, submission=submission, by=request.user)
         fresh = self.get_queryset().get(pk=graded.pk)
         return Response(submission_output(fresh, viewer=request.user))
