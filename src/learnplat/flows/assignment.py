@@ -37,7 +37,7 @@ from learnplat.roles import is_platform_admin
 from learnplat.serializers import course_summary_json
 from learnplat.submissions.choices import SubmissionStatus
 from learnplat.submissions.models import Submission
-from learnplat.submissions.querysets import claim_ttl
+from learnplat.submissions.querysets import claim_holds, claim_ttl
 
 
 def claim_expiry(now: datetime | None = None) -> datetime:
@@ -47,11 +47,8 @@ def claim_expiry(now: datetime | None = None) -> datetime:
 
 def held_by_other(submission: Submission, user: Any, *, now: datetime | None = None) -> bool:
     """Whether someone other than ``user`` holds an unexpired claim on ``submission``."""
-    return (
-        submission.claimed_by_id is not None
-        and submission.claimed_by_id != getattr(user, "pk", None)
-        and submission.claimed_at is not None
-        and submission.claimed_at >= claim_expiry(now)
+    return claim_holds(submission, now=now) and submission.claimed_by_id != getattr(
+        user, "pk", None
     )
 
 

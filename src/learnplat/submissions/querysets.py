@@ -29,6 +29,18 @@ def claim_ttl() -> timedelta:
     return timedelta(seconds=int(settings.GRADING["CLAIM_TTL_SECONDS"]))
 
 
+def claim_holds(submission: Any, *, now: datetime | None = None) -> bool:
+    """Whether someone holds an unexpired claim on ``submission`` (the one expiry rule of the
+    claim flow and of the ``claimed_by`` a submission shows)."""
+    from django.utils import timezone
+
+    return (
+        submission.claimed_by_id is not None
+        and submission.claimed_at is not None
+        and submission.claimed_at >= (now or timezone.now()) - claim_ttl()
+    )
+
+
 #: Scopes of a task-wide regrade: every submission, or each student's latest or best one.
 REGRADE_SCOPES = tuple(RegradeScope.values)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -34,7 +33,7 @@ from learnplat.submissions.models import (
     Submission,
     SubmissionComment,
 )
-from learnplat.submissions.querysets import REGRADE_SCOPES, claim_ttl
+from learnplat.submissions.querysets import REGRADE_SCOPES, claim_holds
 from learnplat.submissions.release import released_to_owner
 
 #: What a student does not see of their own submission until its task's scores are released
@@ -241,12 +240,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
         return viewer is not None and getattr(viewer, "pk", None) != instance.user_id
 
     def _claim_holds(self, instance: Submission) -> bool:
-        return (
-            instance.claimed_by_id is not None
-            and instance.claimed_at is not None
-            and instance.claimed_at >= timezone.now() - claim_ttl()
-            and self._shows_grading(instance)
-        )
+        return claim_holds(instance) and self._shows_grading(instance)
 
     @extend_schema_field(UserSummarySerializer(allow_null=True))
     def get_assigned_to(self, instance: Submission) -> dict[str, Any] | None:
@@ -645,10 +639,7 @@ class SubmissionCommentSerializer(CompleteResponseMixin, serializers.Serializer[
         return data
 
     def _owner_views(self) -> bool:
-        request = self.context.get("request")
-        viewer = request.user if request is not None else self.context.get("viewer")
-        submission = self.context["submission"]
-        return getattr(viewer, "pk", None) == submission.user_id
+        return getattr(self._viewer(), "pk", None) == self.context["submission"].user_id
 
 
 class SubmissionCommentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
