@@ -67,6 +67,8 @@ def test_a_course_added_in_the_admin_gets_its_creator_as_instructor(
             "description": "",
             "grading_policy": "best",
             "grading_scheme": "points",
+            "timezone": "UTC",
+            "late_days": "0",
             "enrollment_open": "on",
             "assignment_groups-TOTAL_FORMS": "0",
             "assignment_groups-INITIAL_FORMS": "0",

@@ -37,6 +37,10 @@ TASK_KEYS = {
     "is_published",
     "release",
     "rubric",
+    "daily_submission_limit",
+    "time_limit_minutes",
+    "late_days_allowed",
+    "group_set",
     "released_at",
     "public_config",
 }

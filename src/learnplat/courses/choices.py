@@ -68,3 +68,12 @@ class GradingChangeKind(models.TextChoices):
     GROUP_UPDATED = "group_updated", _("Assignment group changed")
     GROUP_DELETED = "group_deleted", _("Assignment group deleted")
     TASK = "task", _("Task's worth or group")
+
+
+class InvitationStatus(models.TextChoices):
+    """Where a group invitation stands (docs/accommodations.md, "Groups")."""
+
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")

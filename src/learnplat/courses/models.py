@@ -19,6 +19,7 @@ from learnplat.courses.choices import (
     EnrollmentStatus,
     GradingPolicy,
     GradingScheme,
+    InvitationStatus,
     ReleaseMode,
 )
 from learnplat.courses.querysets import (
@@ -29,6 +30,15 @@ from learnplat.courses.querysets import (
 )
 
 SLUG_MAX_LENGTH = 80
+#: Bounds of ``Accommodation.time_multiplier`` (exclusive minimum, inclusive maximum).
+TIME_MULTIPLIER_MAX = 10.0
+
+
+def site_timezone() -> str:
+    """A new course's time zone: the site's ``TIME_ZONE``."""
+    return str(settings.TIME_ZONE or "UTC")
+
+
 #: The longest task kind (a key of ``LEARNPLAT["EVALUATORS"]``).
 TASK_KIND_MAX_LENGTH = 50
 
@@ -70,6 +80,18 @@ class Course(TimeStampedModel):
         help_text=_('Cut-offs, highest first: [{"letter": "A", "min_percent": 90}, ...].'),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=site_timezone,
+        help_text=_("IANA name; daily submission budgets reset at this zone's midnight."),
+    )
+    late_days = models.PositiveIntegerField(
+        _("late days"), default=0, help_text=_("Each student's bank of late days; 0 = none.")
+    )
+    max_late_days_per_task = models.PositiveIntegerField(
+        _("most late days per task"), null=True, blank=True, help_text=_("Empty = no cap.")
+    )
 
     objects = CourseQuerySet.as_manager()
 
@@ -98,6 +120,15 @@ class Enrollment(TimeStampedModel):
         max_length=16,
         choices=EnrollmentStatus.choices,
         default=EnrollmentStatus.ACTIVE,
+    )
+
+    section = models.ForeignKey(
+        "Section",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name=_("section"),
     )
 
     objects = EnrollmentQuerySet.as_manager()
@@ -253,6 +284,10 @@ TASK_AUTHORED_FIELDS = (
     "release",
     "anonymous_grading",
     "rubric",
+    "daily_submission_limit",
+    "time_limit_minutes",
+    "late_days_allowed",
+    "group_set",
     "config",
 )
 
@@ -312,6 +347,34 @@ class Task(TimeStampedModel):
         _("anonymous grading"),
         default=False,
         help_text=_("Staff see pseudonyms instead of students until the grade is released."),
+    )
+    daily_submission_limit = models.PositiveIntegerField(
+        _("daily submission limit"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Most submissions per student (or group) per course-local day; empty = none."),
+    )
+    time_limit_minutes = models.PositiveIntegerField(
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Minutes from the student's start; empty = untimed."),
+    )
+    late_days_allowed = models.BooleanField(
+        _("late days allowed"),
+        default=False,
+        help_text=_("Late work spends the student's late days before any deduction."),
+    )
+    group_set = models.ForeignKey(
+        "GroupSet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("group set"),
+        help_text=_("Students submit as groups of this set."),
     )
 
     objects = TaskQuerySet.as_manager()
@@ -397,3 +460,204 @@ class Extension(TimeStampedModel):
     def __str__(self) -> str:
         target = self.task or self.course
         return f"{self.user}: {target} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Accommodation(TimeStampedModel):
+    """What one student of a course gets beyond the rules: more time, late days, submissions."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="accommodations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learnplat_accommodations"
+    )
+    time_multiplier = models.FloatField(
+        _("time multiplier"),
+        default=1.0,
+        validators=[MaxValueValidator(TIME_MULTIPLIER_MAX)],
+        help_text=_("Multiplies every timed task's limit (1.5 = 50 % extra time)."),
+    )
+    extra_late_days = models.PositiveIntegerField(_("extra late days"), default=0)
+    bonus_submissions = models.PositiveIntegerField(
+        _("bonus submissions"), default=0, help_text=_("Added to every daily submission limit.")
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("Seen by course staff only."))
+
+    class Meta:
+        ordering = ("course_id", "id")
+        verbose_name = _("accommodation")
+        verbose_name_plural = _("accommodations")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="lp_accommodation_unique_user"),
+            models.CheckConstraint(
+                condition=Q(time_multiplier__gt=0) & Q(time_multiplier__lte=TIME_MULTIPLIER_MAX),
+                name="lp_accommodation_multiplier_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course}"
+
+
+class Section(TimeStampedModel):
+    """A part of a course with its own staff and, per task, its own dates."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
+    name = models.CharField(_("name"), max_length=100)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="learnplat_staffed_sections",
+        blank=True,
+        verbose_name=_("staff"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ("course_id", "position", "id")
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="lp_section_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SectionDate(models.Model):
+    """A section's own dates for one task; an empty date keeps the task's."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="dates")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="section_dates")
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("section_id", "task_id")
+        verbose_name = _("section date")
+        verbose_name_plural = _("section dates")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "task"], name="lp_sectiondate_unique_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section} · {self.task}"
+
+
+class GroupSet(TimeStampedModel):
+    """A way of splitting a course's students into groups, used by the tasks that name it."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="group_sets")
+    name = models.CharField(_("name"), max_length=100)
+    min_size = models.PositiveIntegerField(
+        _("smallest group"), default=1, validators=[MinValueValidator(1)]
+    )
+    max_size = models.PositiveIntegerField(
+        _("largest group"), default=4, validators=[MinValueValidator(1)]
+    )
+    self_signup = models.BooleanField(
+        _("self sign-up"), default=True, help_text=_("Students form their own groups.")
+    )
+
+    class Meta:
+        ordering = ("course_id", "id")
+        verbose_name = _("group set")
+        verbose_name_plural = _("group sets")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="lp_groupset_unique_name"),
+            models.CheckConstraint(condition=Q(min_size__gte=1), name="lp_groupset_min_gte_1"),
+            models.CheckConstraint(
+                condition=Q(max_size__gte=models.F("min_size")), name="lp_groupset_max_gte_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudentGroup(TimeStampedModel):
+    """A group of students in a group set; ``locked_at`` is its first submission."""
+
+    group_set = models.ForeignKey(GroupSet, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("name"), max_length=100)
+    locked_at = models.DateTimeField(
+        _("locked at"),
+        null=True,
+        blank=True,
+        help_text=_("Membership is frozen from the group's first submission on."),
+    )
+
+    class Meta:
+        ordering = ("group_set_id", "id")
+        verbose_name = _("student group")
+        verbose_name_plural = _("student groups")
+        constraints = [
+            models.UniqueConstraint(fields=["group_set", "name"], name="lp_group_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(models.Model):
+    """A student in a group; ``group_set`` is repeated so one group per set is a constraint."""
+
+    group = models.ForeignKey(StudentGroup, on_delete=models.CASCADE, related_name="memberships")
+    group_set = models.ForeignKey(GroupSet, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="learnplat_group_memberships",
+    )
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("group_id", "joined_at", "id")
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_set", "user"], name="lp_groupmembership_one_per_set"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group}"
+
+
+class GroupInvitation(TimeStampedModel):
+    """An invitation of a student into a group, by one of its members (or staff)."""
+
+    group = models.ForeignKey(StudentGroup, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="learnplat_group_invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+    )
+
+    class Meta:
+        ordering = ("group_id", "created", "id")
+        verbose_name = _("group invitation")
+        verbose_name_plural = _("group invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"],
+                condition=Q(status="pending"),
+                name="lp_groupinvitation_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} to {self.group} ({self.status})"

@@ -237,6 +237,24 @@ class TaskSerializer(
             "max_score": {"min_value": 0},
             "weight": {"min_value": 0},
             "max_attempts": {"min_value": 1},
+            "daily_submission_limit": {
+                "min_value": 1,
+                "help_text": "Most submissions per student (or group) per course-local day; "
+                "null for none (docs/accommodations.md, Daily submission budgets).",
+            },
+            "time_limit_minutes": {
+                "min_value": 1,
+                "help_text": "Minutes a student has from POST tasks/{id}/start/ (times their "
+                "accommodation's multiplier, never past closes_at); null for untimed.",
+            },
+            "late_days_allowed": {
+                "help_text": "Late work spends the student's late days (ceil of days late) "
+                "before any deduction, while the bank and the course's per-task cap cover it."
+            },
+            "group_set": {
+                "help_text": "The id of a group set of the course: students submit as groups of "
+                "it (docs/accommodations.md, Groups); null for individual work."
+            },
             "release": {
                 "help_text": "When students see the scores: `immediate` (default), "
                 "`after_due` (at each student's due date, extensions included; without a due "
@@ -389,6 +407,9 @@ class CourseSerializer(
             "grading_policy",
             "grading_scheme",
             "letter_grades",
+            "timezone",
+            "late_days",
+            "max_late_days_per_task",
             "published_at",
             "instructors",
             "task_count",
@@ -451,6 +472,9 @@ class CourseSerializer(
             "grading_policy": course.grading_policy,
             "grading_scheme": course.grading_scheme,
             "letter_grades": course.letter_grades,
+            "timezone": course.timezone,
+            "late_days": course.late_days,
+            "max_late_days_per_task": course.max_late_days_per_task,
             "published_at": datetime_json(course.published_at),
             "instructors": self.get_instructors(course),
             "task_count": self.get_task_count(course),

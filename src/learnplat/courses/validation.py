@@ -144,6 +144,10 @@ def clean_task(fields: Mapping[str, Any], *, current: Any = None) -> dict[str, A
         number = fields.get(name)
         if number is not None and (not math.isfinite(number) or number < 0):
             errors[name] = ["Must be a finite number of at least 0."]
+    for name, (low, high) in TASK_LIMITS.items():
+        number = fields.get(name)
+        if number is not None and not (isinstance(number, int) and low <= number <= high):
+            errors[name] = [f"A whole number from {low} to {high}, or null for none."]
     if "release" in fields and fields["release"] not in ReleaseMode.values:
         errors["release"] = [f"One of {', '.join(ReleaseMode.values)}."]
     if (
@@ -288,3 +292,48 @@ def check_group_weights(weights: Iterable[float], *, field: str = "weight") -> N
     total = sum(weights)
     if total > 100 + 1e-9:
         raise InvalidInput({field: [f"Group weights add up to {total:g}; at most 100."]})
+
+
+#: Bounds of the task limits (inclusive); null means "no limit" for each.
+TASK_LIMITS: dict[str, tuple[int, int]] = {
+    "daily_submission_limit": (1, 1000),
+    # A week: a longer "timed" attempt is an ordinary task with a due date.
+    "time_limit_minutes": (1, 7 * 24 * 60),
+}
+#: Largest late-day bank and per-task cap (a semester holds fewer days than this).
+LATE_DAYS_MAX = 365
+
+
+def check_timezone(name: Any, *, field: str = "timezone") -> str:
+    """``name`` if it is an IANA time zone this machine knows; 400 on ``field`` otherwise."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not isinstance(name, str) or not name or len(name) > 64:
+        raise InvalidInput({field: ["An IANA time zone name, such as Europe/Vienna."]})
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput({field: [f"Unknown time zone {name!r}."]}) from None
+    return name
+
+
+def clean_course_accommodation_fields(fields: dict[str, Any]) -> None:
+    """Check ``timezone``, ``late_days`` and ``max_late_days_per_task`` in ``fields``."""
+    errors: Errors = {}
+    if "timezone" in fields:
+        try:
+            fields["timezone"] = check_timezone(fields["timezone"])
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    for name, nullable in (("late_days", False), ("max_late_days_per_task", True)):
+        if name not in fields:
+            continue
+        number = fields[name]
+        if number is None and nullable:
+            continue
+        if isinstance(number, bool) or not isinstance(number, int):
+            errors[name] = ["A whole number."]
+        elif not 0 <= number <= LATE_DAYS_MAX:
+            errors[name] = [f"From 0 to {LATE_DAYS_MAX}."]
+    if errors:
+        raise InvalidInput(errors)

@@ -39,6 +39,7 @@ from learnplat.courses.models import (
     AssignmentGroup,
     Course,
     Enrollment,
+    GroupSet,
     Rubric,
     Task,
 )
@@ -46,6 +47,7 @@ from learnplat.courses.querysets import forget_course_roles
 from learnplat.courses.validation import (
     check_description,
     check_group_weights,
+    clean_course_accommodation_fields,
     clean_letter_grades,
     clean_task,
     find_cycle,
@@ -66,6 +68,9 @@ COURSE_FIELDS = frozenset(
         "grading_policy",
         "grading_scheme",
         "letter_grades",
+        "timezone",
+        "late_days",
+        "max_late_days_per_task",
     }
 )
 #: Course fields that change how its tasks add up.
@@ -112,6 +117,18 @@ def course_group(course: Course, group: AssignmentGroup | int | None) -> Assignm
     if found is None:
         # Unknown ids and groups of other courses get the same answer.
         raise InvalidInput({"group": ["Must be an assignment group of the task's course."]})
+    return found
+
+
+def course_group_set(course: Course, group_set: GroupSet | int | None) -> GroupSet | None:
+    """``group_set`` (a group set or its id) if it is a group set of ``course``; 400 on
+    ``group_set`` otherwise."""
+    if group_set is None:
+        return None
+    pk = group_set.pk if isinstance(group_set, GroupSet) else group_set
+    found = GroupSet.objects.filter(pk=pk, course=course).first()
+    if found is None:
+        raise InvalidInput({"group_set": ["Must be a group set of the task's course."]})
     return found
 
 
@@ -181,6 +198,7 @@ def _clean_nested_tasks(
         data.setdefault("position", index + 1)
         # A new course has no groups yet: its tasks start outside any.
         group = data.pop("group", None)
+        group_set = data.pop("group_set", None)
         try:
             data = clean_task(data)
         except InvalidInput as exc:
@@ -188,6 +206,10 @@ def _clean_nested_tasks(
         if group is not None:
             errors.setdefault(index, {})["group"] = [
                 "A new course has no assignment groups yet; add the task to one later."
+            ]
+        if group_set is not None:
+            errors.setdefault(index, {})["group_set"] = [
+                "A new course has no group sets yet; give the task one later."
             ]
         bad = [p for p in prerequisites if not 0 <= p < len(tasks) or p == index]
         if bad:
@@ -217,6 +239,9 @@ def create_course(
     grading_policy: str | NotGiven = NOT_GIVEN,
     grading_scheme: str | NotGiven = NOT_GIVEN,
     letter_grades: Sequence[Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+    timezone: str | NotGiven = NOT_GIVEN,
+    late_days: int | NotGiven = NOT_GIVEN,
+    max_late_days_per_task: int | NotGiven | None = NOT_GIVEN,
     tasks: Sequence[Mapping[str, Any]] = (),
     extra: Mapping[str, Any] | None = None,
 ) -> Course:
@@ -236,9 +261,13 @@ def create_course(
         grading_policy=grading_policy,
         grading_scheme=grading_scheme,
         letter_grades=letter_grades,
+        timezone=timezone,
+        late_days=late_days,
+        max_late_days_per_task=max_late_days_per_task,
     )
     check_description(fields.get("description"))
     _clean_course_grading(fields)
+    clean_course_accommodation_fields(fields)
     cleaned_tasks = _clean_nested_tasks(tasks)
     course = _insert_course(slug=slug, creator=creator, fields=fields)
     Enrollment.objects.create(user=creator, course=course, role=CourseRole.INSTRUCTOR)
@@ -272,6 +301,9 @@ def update_course(
     grading_policy: str | NotGiven = NOT_GIVEN,
     grading_scheme: str | NotGiven = NOT_GIVEN,
     letter_grades: Sequence[Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+    timezone: str | NotGiven = NOT_GIVEN,
+    late_days: int | NotGiven = NOT_GIVEN,
+    max_late_days_per_task: int | NotGiven | None = NOT_GIVEN,
     by: Any = None,
     extra: Mapping[str, Any] | None = None,
 ) -> Course:
@@ -289,9 +321,13 @@ def update_course(
         grading_policy=grading_policy,
         grading_scheme=grading_scheme,
         letter_grades=letter_grades,
+        timezone=timezone,
+        late_days=late_days,
+        max_late_days_per_task=max_late_days_per_task,
     )
     check_description(fields.get("description"))
     _clean_course_grading(fields)
+    clean_course_accommodation_fields(fields)
     changed = {
         name
         for name in COURSE_GRADING_FIELDS & set(fields)
@@ -426,6 +462,10 @@ def create_task(
     anonymous_grading: bool | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
     rubric: Rubric | int | NotGiven | None = NOT_GIVEN,
+    daily_submission_limit: int | NotGiven | None = NOT_GIVEN,
+    time_limit_minutes: int | NotGiven | None = NOT_GIVEN,
+    late_days_allowed: bool | NotGiven = NOT_GIVEN,
+    group_set: GroupSet | int | NotGiven | None = NOT_GIVEN,
     prerequisites: Iterable[Task | int] = (),
     by: Any = None,
     extra: Mapping[str, Any] | None = None,
@@ -448,11 +488,17 @@ def create_task(
         is_published=is_published,
         release=release,
         anonymous_grading=anonymous_grading,
+        daily_submission_limit=daily_submission_limit,
+        time_limit_minutes=time_limit_minutes,
+        late_days_allowed=late_days_allowed,
+        group_set=group_set,
         config=config,
     )
     cleaned = clean_task(fields)
     if "group" in cleaned:
         cleaned["group"] = course_group(course, cleaned["group"])
+    if "group_set" in cleaned:
+        cleaned["group_set"] = course_group_set(course, cleaned["group_set"])
     if rubric is not NOT_GIVEN and rubric is not None:
         max_score_of = cleaned.get("max_score", Task._meta.get_field("max_score").default)
         cleaned["rubric"] = rubrics.check_task_rubric(
@@ -495,6 +541,10 @@ def update_task(
     anonymous_grading: bool | NotGiven = NOT_GIVEN,
     config: Any = NOT_GIVEN,
     rubric: Rubric | int | NotGiven | None = NOT_GIVEN,
+    daily_submission_limit: int | NotGiven | None = NOT_GIVEN,
+    time_limit_minutes: int | NotGiven | None = NOT_GIVEN,
+    late_days_allowed: bool | NotGiven = NOT_GIVEN,
+    group_set: GroupSet | int | NotGiven | None = NOT_GIVEN,
     prerequisites: Iterable[Task | int] | None = None,
     by: Any = None,
     extra: Mapping[str, Any] | None = None,
@@ -522,11 +572,17 @@ def update_task(
         is_published=is_published,
         release=release,
         anonymous_grading=anonymous_grading,
+        daily_submission_limit=daily_submission_limit,
+        time_limit_minutes=time_limit_minutes,
+        late_days_allowed=late_days_allowed,
+        group_set=group_set,
         config=config,
     )
     cleaned = clean_task(fields, current=task)
     if "group" in cleaned:
         cleaned["group"] = course_group(task.course, cleaned["group"])
+    if "group_set" in cleaned:
+        cleaned["group_set"] = course_group_set(task.course, cleaned["group_set"])
     if rubric is not NOT_GIVEN or ("max_score" in cleaned and task.rubric_id is not None):
         cleaned["rubric"] = rubrics.check_task_rubric(
             course=task.course,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from learnplat.adapter import get_adapter
@@ -29,7 +29,7 @@ from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.evaluation.base import AnswerError, ConfigError, EvaluatorProtocol
 from learnplat.evaluation.registry import get_evaluator
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput
-from learnplat.flows import anonymity, evaluate, progress
+from learnplat.flows import anonymity, budgets, evaluate, groups, late_days, progress, timed
 from learnplat.progress.models import TaskProgress
 from learnplat.signals import send_on_commit
 from learnplat.submissions.models import IDEMPOTENCY_KEY_MAX_LENGTH, Submission
@@ -197,20 +197,26 @@ def _create_submission(
     required = set(task.prerequisites.values_list("pk", flat=True))
     if required - TaskProgress.objects.completed_task_ids(user, required):
         raise Conflict("Complete this task's prerequisites first.", code="prerequisites_unmet")
-    last_attempt = (
-        Submission.objects.filter(user=user, task=task).aggregate(last=Max("attempt"))["last"] or 0
-    )
-    if task.max_attempts is not None and last_attempt >= task.max_attempts:
+    submitter = groups.submitter_for(task=task, user=user, enrollment=enrollment)
+    timed.check_timer(task=task, user=user, now=now)
+    previous = Submission.objects.of_submitter(task=task, submitter=submitter)
+    used = previous.aggregate(n=Count("pk"), last=Max("attempt"))
+    if task.max_attempts is not None and used["n"] >= task.max_attempts:
         raise Conflict("No attempts left for this task.", code="attempts_exhausted")
+    budgets.check_daily_limit(task=task, submitter=submitter, now=now)
     submission = Submission.objects.create(
         user=user,
         task=task,
         course_id=task.course_id,
-        attempt=last_attempt + 1,
+        group=submitter.group,
+        attempt=(used["last"] or 0) + 1,
         answer=answer,
         submitted_at=now,
         queued_at=now,
         is_late=window.is_late(now),
+        late_days_used=late_days.spend_for_submission(
+            task=task, submitter=submitter, window=window, submitted_at=now
+        ),
         max_score=task.max_score,
         idempotency_key=idempotency_key,
         grader_queue=grader_queue_for(task),

@@ -56,6 +56,7 @@ class GradeChangeKind(models.TextChoices):
     EXTENSION = "extension", _("Extension granted or revoked")
     RELEASE = "release", _("Released to the student")
     IMPORT = "import", _("Gradebook import")
+    LATE_DAYS = "late_days", _("Late days spent or given back")
 
 
 class RegradeRequestStatus(models.TextChoices):

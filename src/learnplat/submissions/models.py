@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 
-from learnplat.courses.models import Course, RubricCriterion, RubricLevel, Task
+from learnplat.courses.models import Course, RubricCriterion, RubricLevel, StudentGroup, Task
 from learnplat.submissions.choices import (
     LTI_GRADING_PROGRESS,
     EvaluationTrigger,
@@ -117,6 +117,20 @@ class Submission(models.Model):
         verbose_name=_("claimed by"),
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    group = models.ForeignKey(
+        StudentGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("group"),
+        help_text=_("On a group task: the group it counts for (every member)."),
+    )
+    late_days_used = models.PositiveIntegerField(
+        _("late days used"),
+        default=0,
+        help_text=_("Days of lateness the late-day bank covers: no deduction for them."),
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -144,6 +158,8 @@ class Submission(models.Model):
                 fields=["grader_queue", "status", "queued_at"], name="lp_sub_grader_queue"
             ),
             models.Index(fields=["assigned_to", "status"], name="lp_sub_assigned_status"),
+            models.Index(fields=["task", "user", "submitted_at"], name="lp_sub_task_user_at"),
+            models.Index(fields=["task", "group", "submitted_at"], name="lp_sub_task_group_at"),
         ]
 
     def __str__(self) -> str:
@@ -434,3 +450,48 @@ class GraderToken(models.Model):
 
     def serves(self, queue: str) -> bool:
         return "*" in self.queues or queue in self.queues
+
+
+class TaskStart(models.Model):
+    """A student's start of a timed task; ``deadline`` is fixed when they start."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="starts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learnplat_task_starts"
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    deadline = models.DateTimeField(_("deadline"))
+
+    class Meta:
+        ordering = ("task_id", "started_at", "id")
+        verbose_name = _("timed start")
+        verbose_name_plural = _("timed starts")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "user"], name="lp_taskstart_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.task} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class LateDaySpend(TimeStampedModel):
+    """The late days one student has spent on one task (the most any of its submissions used)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="late_day_spends")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="late_day_spends")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learnplat_late_day_spends"
+    )
+    days = models.PositiveIntegerField(_("days"))
+
+    class Meta:
+        ordering = ("course_id", "user_id", "task_id")
+        verbose_name = _("late-day spend")
+        verbose_name_plural = _("late-day spends")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "task"], name="lp_latedayspend_unique_task"),
+        ]
+        indexes = [models.Index(fields=["course", "user"], name="lp_latedayspend_course_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.task}: {self.days} day(s)"

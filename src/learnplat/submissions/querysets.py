@@ -67,6 +67,14 @@ def own_or_taught(rows: _Rows, user: Any) -> _Rows:
 
 
 class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def of_submitter(self, *, task: Any, submitter: Any) -> SubmissionQuerySet:
+        """The submissions to ``task`` that count against ``submitter``'s attempts and
+        budget: the group's when it submits as a group (``flows.groups.Submitter``), else
+        the user's own."""
+        if submitter.group is not None:
+            return self.filter(task=task, group=submitter.group)
+        return self.filter(task=task, user=submitter.user)
+
     def visible_to(self, user: Any) -> SubmissionQuerySet:
         """A user's own submissions, those of courses they teach; every one for admins."""
         return own_or_taught(self, user)
