@@ -153,6 +153,15 @@ DEFAULTS: dict[str, Any] = {
         # before another grader may take it over.
         "CLAIM_TTL_SECONDS": 1800,
     },
+    # Health endpoints (docs/operations.md): name -> dotted path of a check that raises when
+    # its dependency is unusable; /readyz runs them all.
+    "HEALTH": {
+        "READINESS_CHECKS": {
+            "database": "learnplat.health.check_database",
+            "cache": "learnplat.health.check_cache",
+            "tasks": "learnplat.health.check_tasks",
+        },
+    },
     # Progress and completion rules (docs/grading.md).
     "PROGRESS": {
         # A task is completed once a graded attempt's raw score reaches this share of max_score.

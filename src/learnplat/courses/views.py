@@ -313,7 +313,7 @@ class CourseChildViewMixin(CoursesViewMixin):
         return self._course
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         self.get_course()
 
     def get_serializer_context(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from learnplat import context
 from learnplat.courses.deadlines import effective_window, late_score
 from learnplat.evaluation.base import EvaluationResult
 from learnplat.flows import progress, rubrics
@@ -66,7 +67,8 @@ def enqueue_evaluation(submission_id: int, *, run_after: datetime | None = None)
         queue_name=evaluation_setting("QUEUE_NAME"),
         run_after=run_after if backend.supports_defer else None,
     )
-    task.enqueue(submission_id)
+    # The request's id travels with the job, so the worker's logs name the same request.
+    task.enqueue(submission_id, request_id=context.get("request_id"))
 
 
 def enqueue_on_commit(submission_ids: Iterable[int], *, run_after: datetime | None = None) -> None:
@@ -104,16 +106,20 @@ def run_evaluation(submission_id: int) -> str:
     try:
         result, _ = evaluate_in_process(submission)
     except Exception as exc:
+        # The class only: an evaluator's message may quote the answer, which logs never hold
+        # (staff read the whole error as the submission's last_error).
         logger.warning(
             "Evaluation of submission %s failed (try %s): %s",
             submission_id,
             submission.tries,
-            describe_error(exc),
+            type(exc).__name__,
         )
         recorded = record_failure(claimed, error=describe_error(exc))
         return "discarded" if recorded is None else str(recorded.status)
     recorded = record_result(claimed, result, evaluator=submission.task.kind)
-    return "discarded" if recorded is None else str(recorded.status)
+    outcome = "discarded" if recorded is None else str(recorded.status)
+    logger.info("Evaluated submission %s: %s", submission_id, outcome)
+    return outcome
 
 
 def record_result(
