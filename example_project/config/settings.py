@@ -179,6 +179,8 @@ else:
 MIDDLEWARE = [
     # First, so every later middleware's logs carry the request's id.
     "learnplat.middleware.RequestIDMiddleware",
+    # Times every request for /metrics (by URL pattern, method and status).
+    "learnplat.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -291,13 +293,16 @@ LEARNPLAT: dict[str, object] = {
     "THROTTLE_RATES": {"learnplat_register": env_str("REGISTER_RATE", "20/hour")},
     # learnplat imports no queue library: on RQ the readiness check pings its Redis here.
     "HEALTH": {"READINESS_CHECKS": {"tasks": "config.health.check_tasks"}},
+    # /metrics wants "Authorization: Bearer $METRICS_TOKEN"; without a token it answers only
+    # with DEBUG on (404 in production).
+    "METRICS": {"TOKEN": env_str("METRICS_TOKEN", "")},
 }
 
 # -- production hardening (DEBUG off); each switch can be relaxed for local HTTP runs ------
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Probes from the load balancer and Prometheus come over plain HTTP inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

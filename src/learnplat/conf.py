@@ -162,6 +162,13 @@ DEFAULTS: dict[str, Any] = {
             "tasks": "learnplat.health.check_tasks",
         },
     },
+    # Prometheus metrics (docs/operations.md, needs learnplat[metrics]).
+    "METRICS": {
+        # Bearer token /metrics wants; without one it answers only with DEBUG on.
+        "TOKEN": "",
+        # Scrape-time collectors (dotted paths of classes with a collect() method).
+        "COLLECTORS": ["learnplat.submissions.metrics.SubmissionsCollector"],
+    },
     # Progress and completion rules (docs/grading.md).
     "PROGRESS": {
         # A task is completed once a graded attempt's raw score reaches this share of max_score.

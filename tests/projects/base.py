@@ -63,6 +63,7 @@ if not HAS_DJANGO_TASKS:
 
 MIDDLEWARE = [
     "learnplat.middleware.RequestIDMiddleware",
+    "learnplat.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
