@@ -189,9 +189,7 @@ def test_metrics_add_up_every_gunicorn_worker(tmp_path: Path) -> None:
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
     }
     cwd = ROOT / "example_project"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=cwd, env=env, check=True
-    )
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=cwd, env=env, check=True)
     log = (tmp_path / "gunicorn.log").open("wb")
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "config.wsgi", f"--bind=127.0.0.1:{port}",
