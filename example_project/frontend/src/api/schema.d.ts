@@ -3643,7 +3643,10 @@ export interface operations {
     courses_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -3653,11 +3656,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseDetail"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
             401: {
@@ -5085,7 +5097,10 @@ export interface operations {
                 /** @description Course staff only: the student whose progress to show. */
                 user?: number;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -5095,11 +5110,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseProgress"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `?user=` is not a user id (course staff only). */
             400: {
@@ -5589,7 +5613,10 @@ export interface operations {
                 /** @description Number of results to return per page. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The course's slug. */
                 slug: string;
@@ -5600,11 +5627,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedTaskList"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
             401: {
@@ -6193,7 +6229,10 @@ export interface operations {
                 /** @description Number of results to return per page. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6201,11 +6240,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedCourseProgressList"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
             401: {
@@ -7031,7 +7079,10 @@ export interface operations {
     tasks_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description A unique integer value identifying this task. */
                 id: number;
@@ -7042,11 +7093,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
             401: {
