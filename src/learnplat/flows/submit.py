@@ -172,6 +172,8 @@ def _create_submission(
     idempotency_key: str | None,
     extra: Mapping[str, Any] | None,
 ) -> SubmitResult:
+    # A group task locks the group and its members' rows first (flows.groups: lock order).
+    groups.lock_group_of(task=task, user=user)
     enrollment = (
         Enrollment.objects.select_for_update()
         .filter(user=user, course_id=task.course_id, status=EnrollmentStatus.ACTIVE)
