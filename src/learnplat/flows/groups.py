@@ -26,12 +26,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from learnplat.courses.choices import CourseRole, EnrollmentStatus
 from learnplat.courses.models import Enrollment, GroupMembership, GroupSet, StudentGroup, Task
 from learnplat.exceptions import Conflict
+from learnplat.submissions.models import Submission
 
 #: How often :func:`lock_group_of` looks again when the user moved groups meanwhile.
 _LOCK_TRIES = 3
@@ -132,3 +133,13 @@ def submitter_for(*, task: Task, user: Any, enrollment: Enrollment) -> Submitter
         group.locked_at = timezone.now()
         group.save(update_fields=["locked_at", "modified"])
     return Submitter(user=user, enrollment=enrollment, group=group, member_ids=member_ids)
+
+
+def own_last_attempt(*, task: Task, submitter: Submitter) -> int:
+    """For a group submitter: the highest attempt number the submitting user already has at
+    ``task`` in other groups (or alone, before the task had a group set), which the group's
+    next number must pass to keep (user, task, attempt) unique; 0 otherwise (no query)."""
+    if submitter.group is None:
+        return 0
+    rows = Submission.objects.filter(task=task, user=submitter.user).exclude(group=submitter.group)
+    return int(rows.aggregate(last=Max("attempt"))["last"] or 0)

@@ -211,7 +211,7 @@ def _create_submission(
         task=task,
         course_id=task.course_id,
         group=submitter.group,
-        attempt=(used["last"] or 0) + 1,
+        attempt=max(used["last"] or 0, groups.own_last_attempt(task=task, submitter=submitter)) + 1,
         answer=answer,
         submitted_at=now,
         queued_at=now,
