@@ -910,7 +910,7 @@ export interface paths {
         };
         /**
          * List submissions
-         * @description Students see their own submissions; course staff those of their courses; platform admins every one. `course` filters by course slug.
+         * @description Students see their own submissions and their groups' (a group's submission is every member's); course staff those of their courses; platform admins every one. `course` filters by course slug.
          */
         get: operations["submissions_list"];
         put?: never;
@@ -930,7 +930,7 @@ export interface paths {
         };
         /**
          * Read a submission
-         * @description The owner, the course's staff and platform admins; anyone else gets 404.
+         * @description The owner (and, on a group task, every member of its group), the course's staff and platform admins; anyone else gets 404.
          */
         get: operations["submissions_retrieve"];
         put?: never;
@@ -1314,6 +1314,22 @@ export interface components {
             grading_scheme: components["schemas"]["GradingSchemeEnum"];
             /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
             letter_grades: components["schemas"]["LetterCutOff"][];
+            /**
+             * Time zone
+             * @description IANA name; daily submission budgets reset at this zone's midnight.
+             */
+            timezone: string;
+            /**
+             * Format: int64
+             * @description Each student's bank of late days; 0 = none.
+             */
+            late_days: number;
+            /**
+             * Most late days per task
+             * Format: int64
+             * @description Empty = no cap.
+             */
+            max_late_days_per_task: number | null;
             /** Format: date-time */
             readonly published_at: string | null;
             readonly instructors: components["schemas"]["UserSummary"][];
@@ -1345,6 +1361,22 @@ export interface components {
             grading_scheme?: components["schemas"]["GradingSchemeEnum"];
             /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
             letter_grades?: components["schemas"]["LetterCutOffRequest"][];
+            /**
+             * Time zone
+             * @description IANA name; daily submission budgets reset at this zone's midnight.
+             */
+            timezone?: string;
+            /**
+             * Format: int64
+             * @description Each student's bank of late days; 0 = none.
+             */
+            late_days?: number;
+            /**
+             * Most late days per task
+             * Format: int64
+             * @description Empty = no cap.
+             */
+            max_late_days_per_task?: number | null;
             tasks?: components["schemas"]["CourseTaskInputRequest"][];
         };
         /**
@@ -1368,6 +1400,22 @@ export interface components {
             grading_scheme: components["schemas"]["GradingSchemeEnum"];
             /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
             letter_grades: components["schemas"]["LetterCutOff"][];
+            /**
+             * Time zone
+             * @description IANA name; daily submission budgets reset at this zone's midnight.
+             */
+            timezone: string;
+            /**
+             * Format: int64
+             * @description Each student's bank of late days; 0 = none.
+             */
+            late_days: number;
+            /**
+             * Most late days per task
+             * Format: int64
+             * @description Empty = no cap.
+             */
+            max_late_days_per_task: number | null;
             /** Format: date-time */
             readonly published_at: string | null;
             readonly instructors: components["schemas"]["UserSummary"][];
@@ -1434,6 +1482,22 @@ export interface components {
             grading_scheme?: components["schemas"]["GradingSchemeEnum"];
             /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
             letter_grades?: components["schemas"]["LetterCutOffRequest"][];
+            /**
+             * Time zone
+             * @description IANA name; daily submission budgets reset at this zone's midnight.
+             */
+            timezone?: string;
+            /**
+             * Format: int64
+             * @description Each student's bank of late days; 0 = none.
+             */
+            late_days?: number;
+            /**
+             * Most late days per task
+             * Format: int64
+             * @description Empty = no cap.
+             */
+            max_late_days_per_task?: number | null;
         };
         /** @enum {string} */
         CourseRoleEnum: "student" | "assistant" | "instructor";
@@ -1494,6 +1558,21 @@ export interface components {
             release?: components["schemas"]["ReleaseEnum"];
             /** @description Staff see pseudonyms instead of students until the grade is released. */
             anonymous_grading?: boolean;
+            /**
+             * Format: int64
+             * @description Most submissions per student (or group) per course-local day; null for none (docs/accommodations.md, Daily submission budgets).
+             */
+            daily_submission_limit?: number | null;
+            /**
+             * Time limit (minutes)
+             * Format: int64
+             * @description Minutes a student has from POST tasks/{id}/start/ (times their accommodation's multiplier, never past closes_at); null for untimed.
+             */
+            time_limit_minutes?: number | null;
+            /** @description Late work spends the student's late days (ceil of days late) before any deduction, while the bank and the course's per-task cap cover it. */
+            late_days_allowed?: boolean;
+            /** @description The id of a group set of the course: students submit as groups of it (docs/accommodations.md, Groups); null for individual work. */
+            group_set?: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -1593,9 +1672,10 @@ export interface components {
          *     * `extension` - Extension granted or revoked
          *     * `release` - Released to the student
          *     * `import` - Gradebook import
+         *     * `late_days` - Late days spent or given back
          * @enum {string}
          */
-        GradeChangeKindEnum: "auto" | "manual" | "override" | "regrade" | "late_policy" | "extension" | "release" | "import";
+        GradeChangeKindEnum: "auto" | "manual" | "override" | "regrade" | "late_policy" | "extension" | "release" | "import" | "late_days";
         /**
          * @description ``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final.
          *     A task with a rubric takes ``rubric`` (one level per criterion) instead, and the score
@@ -2224,6 +2304,22 @@ export interface components {
             grading_scheme?: components["schemas"]["GradingSchemeEnum"];
             /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
             letter_grades?: components["schemas"]["LetterCutOffRequest"][];
+            /**
+             * Time zone
+             * @description IANA name; daily submission budgets reset at this zone's midnight.
+             */
+            timezone?: string;
+            /**
+             * Format: int64
+             * @description Each student's bank of late days; 0 = none.
+             */
+            late_days?: number;
+            /**
+             * Most late days per task
+             * Format: int64
+             * @description Empty = no cap.
+             */
+            max_late_days_per_task?: number | null;
         };
         /** @description Every kind with its channels; a PATCH names only what changes. */
         PatchedNotificationPreferencesRequest: {
@@ -2303,6 +2399,21 @@ export interface components {
             anonymous_grading?: boolean;
             /** @description The id of a current rubric of the course that grades the task, or null. `max_score` must be at least the rubric's points; on an automatically graded kind the automatic part is worth `max_score` minus the rubric's points (docs/grading.md, Rubrics). */
             rubric?: number | null;
+            /**
+             * Format: int64
+             * @description Most submissions per student (or group) per course-local day; null for none (docs/accommodations.md, Daily submission budgets).
+             */
+            daily_submission_limit?: number | null;
+            /**
+             * Time limit (minutes)
+             * Format: int64
+             * @description Minutes a student has from POST tasks/{id}/start/ (times their accommodation's multiplier, never past closes_at); null for untimed.
+             */
+            time_limit_minutes?: number | null;
+            /** @description Late work spends the student's late days (ceil of days late) before any deduction, while the bank and the course's per-task cap cover it. */
+            late_days_allowed?: boolean;
+            /** @description The id of a group set of the course: students submit as groups of it (docs/accommodations.md, Groups); null for individual work. */
+            group_set?: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -2635,6 +2746,8 @@ export interface components {
             readonly user: number | null;
             /** @description The submitter: the same person as `user`, by name; `{"pseudonym": "Student N"}` instead for course staff while the task is graded anonymously and the grade is not released (docs/grading.md, "Anonymous grading"). */
             readonly student: components["schemas"]["SubmissionStudent"];
+            /** @description On a group task: the group the submission counts for (every member sees it as their own); null otherwise, and for staff while `student` is a pseudonym. */
+            readonly group: components["schemas"]["SubmissionGroup"] | null;
             readonly attempt: number;
             readonly answer: unknown;
             readonly status: components["schemas"]["SubmissionStatusEnum"];
@@ -2692,6 +2805,11 @@ export interface components {
              * @default false
              */
             visible_before_release?: boolean;
+        };
+        /** @description The student group a submission counts for: ``{id, name}``. */
+        SubmissionGroup: {
+            readonly id: number;
+            readonly name: string;
         };
         /**
          * @description * `queued` - Queued
@@ -2760,6 +2878,21 @@ export interface components {
             anonymous_grading: boolean;
             /** @description The id of a current rubric of the course that grades the task, or null. `max_score` must be at least the rubric's points; on an automatically graded kind the automatic part is worth `max_score` minus the rubric's points (docs/grading.md, Rubrics). */
             rubric: number | null;
+            /**
+             * Format: int64
+             * @description Most submissions per student (or group) per course-local day; null for none (docs/accommodations.md, Daily submission budgets).
+             */
+            daily_submission_limit: number | null;
+            /**
+             * Time limit (minutes)
+             * Format: int64
+             * @description Minutes a student has from POST tasks/{id}/start/ (times their accommodation's multiplier, never past closes_at); null for untimed.
+             */
+            time_limit_minutes: number | null;
+            /** @description Late work spends the student's late days (ceil of days late) before any deduction, while the bank and the course's per-task cap cover it. */
+            late_days_allowed: boolean;
+            /** @description The id of a group set of the course: students submit as groups of it (docs/accommodations.md, Groups); null for individual work. */
+            group_set: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
             /**
@@ -2901,6 +3034,21 @@ export interface components {
             anonymous_grading?: boolean;
             /** @description The id of a current rubric of the course that grades the task, or null. `max_score` must be at least the rubric's points; on an automatically graded kind the automatic part is worth `max_score` minus the rubric's points (docs/grading.md, Rubrics). */
             rubric?: number | null;
+            /**
+             * Format: int64
+             * @description Most submissions per student (or group) per course-local day; null for none (docs/accommodations.md, Daily submission budgets).
+             */
+            daily_submission_limit?: number | null;
+            /**
+             * Time limit (minutes)
+             * Format: int64
+             * @description Minutes a student has from POST tasks/{id}/start/ (times their accommodation's multiplier, never past closes_at); null for untimed.
+             */
+            time_limit_minutes?: number | null;
+            /** @description Late work spends the student's late days (ceil of days late) before any deduction, while the bank and the course's per-task cap cover it. */
+            late_days_allowed?: boolean;
+            /** @description The id of a group set of the course: students submit as groups of it (docs/accommodations.md, Groups); null for individual work. */
+            group_set?: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };

@@ -34,6 +34,10 @@ export function makeTask(id: number, extra: Partial<Task> = {}): Task {
     rubric: null,
     released_at: null,
     public_config: {},
+    daily_submission_limit: null,
+    time_limit_minutes: null,
+    late_days_allowed: false,
+    group_set: null,
     ...extra,
   };
 }
@@ -53,6 +57,9 @@ export function makeCourse(tasks: Task[], extra: Partial<CourseDetail> = {}): Co
     grading_policy: "best",
     grading_scheme: "points",
     letter_grades: [],
+    timezone: "UTC",
+    late_days: 0,
+    max_late_days_per_task: null,
     published_at: "2026-01-01T00:00:00Z",
     created: "2026-01-01T00:00:00Z",
     modified: "2026-01-01T00:00:00Z",
@@ -104,6 +111,7 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     course: { slug: "arith", title: "Arithmetic" },
     user: student.id,
     student: { id: student.id, username: student.username, first_name: student.first_name, last_name: student.last_name },
+    group: null,
     attempt: id,
     answer: "5",
     status: "queued",
