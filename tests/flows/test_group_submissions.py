@@ -284,6 +284,49 @@ def test_members_comment_and_ask_for_a_regrade(world: World, graded: Any) -> Non
     assert len(listed["results"]) == 1
 
 
+# -- the gradebook -------------------------------------------------------------------------
+
+
+def gradebook_queries(world: World, students: int) -> int:
+    group = make_group(world, world.student, world.other_student)
+    for n in range(students):
+        extra = third(world, f"g{students}-{n}")
+        GroupMembership.objects.create(group=group, group_set=group.group_set, user=extra)
+    client = world.client("instructor")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/api/courses/{world.course.slug}/gradebook/")
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_gradebook_names_each_members_group_at_constant_cost(world: World, graded: Any) -> None:
+    group = make_group(world, world.student, world.other_student)
+    graded(world.student, world.task)
+    body = world.client("instructor").get(f"/api/courses/{world.course.slug}/gradebook/").json()
+    [column] = [t for t in body["tasks"] if t["id"] == world.task.pk]
+    assert column["group_set"] == group.group_set_id
+    rows = {row["user"]["username"]: row for row in body["results"]}
+    for name in ("student", "other_student"):
+        assert rows[name]["student_groups"] == [
+            {"group_set": group.group_set_id, "id": group.pk, "name": "Team A"}
+        ]
+        [cell] = [c for c in rows[name]["cells"] if c["task"] == world.task.pk]
+        assert cell["score"] == 10.0
+    csv = world.client("instructor").get(
+        f"/api/courses/{world.course.slug}/gradebook/", {"format": "csv"}
+    )
+    lines = b"".join(csv.streaming_content).decode().splitlines()  # type: ignore[attr-defined]
+    assert lines[0].endswith(",Projects group")
+    assert all(line.endswith(",Team A") for line in lines[1:])
+
+
+def test_gradebook_queries_do_not_grow_with_group_members(world: World) -> None:
+    small = gradebook_queries(world, 1)
+    GroupMembership.objects.all().delete()
+    StudentGroup.objects.all().delete()
+    assert gradebook_queries(world, 6) == small
+
+
 # -- races (PostgreSQL) --------------------------------------------------------------------
 
 

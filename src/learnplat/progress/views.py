@@ -49,6 +49,7 @@ from learnplat.progress.models import RecomputeJob
 from learnplat.progress.preview import Proposal, preview
 from learnplat.progress.querysets import (
     gradebook_students,
+    group_sets_of,
     my_course_enrollments,
     published_tasks,
     upcoming_tasks,
@@ -424,6 +425,7 @@ class GradebookView(CourseScopedView):
                     stream_gradebook(students, course, tasks, masked=masked),
                     tasks,
                     csv_groups(empty_figures(course, tasks, rule_of(course))["groups"]),
+                    group_sets_of(course),
                 ),
                 content_type="text/csv; charset=utf-8",
             )

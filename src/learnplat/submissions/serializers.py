@@ -154,9 +154,10 @@ class SubmissionGroupSerializer(serializers.Serializer[Any]):
 def group_json(submission: Submission, *, masked: bool) -> dict[str, Any] | None:
     """``{id, name}`` of the submission's group; None without one, and while its student is
     shown as a pseudonym (a group's name could tell who the pseudonym is)."""
-    if submission.group_id is None or masked:
+    group = submission.group
+    if group is None or masked:
         return None
-    return {"id": submission.group_id, "name": str(submission.group.name)}
+    return {"id": group.pk, "name": str(group.name)}
 
 
 class SubmissionSerializer(serializers.ModelSerializer[Submission]):
