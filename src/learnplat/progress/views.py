@@ -277,6 +277,12 @@ class GradebookPagination(LearnplatPagination):
                     "max_score": {"type": "number", "format": "double"},
                     "weight": {"type": "number", "format": "double"},
                     "group": {"type": "integer", "nullable": True},
+                    "group_set": {
+                        "type": "integer",
+                        "nullable": True,
+                        "description": "The task's group set: its cells are the group's grade "
+                        "(each row's `student_groups` names the group).",
+                    },
                     "release": {"type": "string", "enum": [m.value for m in ReleaseMode]},
                     "released_at": {"type": "string", "format": "date-time", "nullable": True},
                     "anonymous_grading": {"type": "boolean"},
@@ -295,6 +301,7 @@ class GradebookPagination(LearnplatPagination):
                     "max_score",
                     "weight",
                     "group",
+                    "group_set",
                     "release",
                     "released_at",
                     "anonymous_grading",

@@ -1766,6 +1766,8 @@ export interface components {
             readonly groups: components["schemas"]["GroupFigures"][];
             readonly user: components["schemas"]["UserSummary"];
             readonly cells: components["schemas"]["TaskCell"][];
+            /** @description The student's group in each group set of the course (a group task's cell shows the group's grade: match the task's `group_set`). */
+            readonly student_groups: components["schemas"]["StudentGroupRef"][];
         };
         /** @description What ``grader/next/`` hands an external grader. */
         GraderJob: {
@@ -2113,6 +2115,8 @@ export interface components {
                 /** Format: double */
                 weight: number;
                 group: number | null;
+                /** @description The task's group set: its cells are the group's grade (each row's `student_groups` names the group). */
+                group_set: number | null;
                 /** @enum {string} */
                 release: "immediate" | "after_due" | "manual";
                 /** Format: date-time */
@@ -2732,6 +2736,12 @@ export interface components {
          * @enum {string}
          */
         StateEnum: "queued" | "running" | "done" | "failed";
+        /** @description A student's group in one group set of the course. */
+        StudentGroupRef: {
+            readonly group_set: number;
+            readonly id: number;
+            readonly name: string;
+        };
         /**
          * @description A submission; ``score`` is after any late deduction. Besides the ``task`` and
          *     ``user`` ids it names them (``task_title``, ``student``) and its ``course``, so a
