@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from learnplat.authentication import JWTAuthentication
-from learnplat.courses.models import Course, Enrollment, Task
+from learnplat.courses.models import Course, Enrollment, GroupMembership, Task
 from learnplat.evaluation.registry import get_evaluator
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.submissions.models import Evaluation, Submission
@@ -297,6 +297,8 @@ SUBMISSION_FIELDS = (
     "user__username",
     "user__first_name",
     "user__last_name",
+    "group",
+    "group__name",
     "attempt",
     "answer",
     "status",
@@ -322,7 +324,8 @@ def submission_json(row: dict[str, Any]) -> dict[str, Any]:
             "first_name": row["user__first_name"],
             "last_name": row["user__last_name"],
         },
-        **{key: row[key] for key in SUBMISSION_FIELDS[9:]},
+        "group": None if row["group"] is None else {"id": row["group"], "name": row["group__name"]},
+        **{key: row[key] for key in SUBMISSION_FIELDS[11:]},
         "submitted_at": iso(row["submitted_at"]),
         "evaluated_at": iso(row["evaluated_at"]),
         # The benchmark's tasks release their scores at once ("immediate"), so no student
@@ -345,7 +348,10 @@ def submission_list(request: HttpRequest) -> HttpResponse:
             "course_id", flat=True
         )
     )
-    mine = Q(user=user) | Q(course_id__in=teaching) if teaching else Q(user=user)
+    # A group's submissions are every member's.
+    groups = list(GroupMembership.objects.filter(user=user).values_list("group_id", flat=True))
+    own = Q(user=user) | Q(group_id__in=groups) if groups else Q(user=user)
+    mine = own | Q(course_id__in=teaching) if teaching else own
     submissions = Submission.objects.filter(mine).order_by("-submitted_at", "-id")
     offset, limit, envelope = paginate(request, submissions.count())
     rows = submissions.values(*SUBMISSION_FIELDS)[offset : offset + limit]

@@ -421,6 +421,74 @@ def seed_upcoming_deadline(data: DemoData) -> None:
     data.log.append(f"Set the due date of {task.title!r} to {UPCOMING_IN_DAYS} days from now")
 
 
+#: The group-work course: two students in one group of a group set, one group task.
+GROUP_SLUG = "team-project"
+GROUP_COURSE: dict[str, Any] = {
+    "slug": GROUP_SLUG,
+    "title": "Team Project",
+    "description": "One exercise answered as a team: what a member submits counts for all.",
+    "grading_policy": "best",
+}
+GROUP_TASKS: tuple[dict[str, Any], ...] = (
+    {
+        "title": "Team answer",
+        "kind": "exact",
+        "max_score": 4,
+        "config": {"answers": ["42"]},
+        "description": "The answer to everything, as a team.",
+    },
+)
+#: The group's members (demo accounts of their own, so no other part's data changes).
+GROUP_MEMBERS: tuple[DemoAccount, ...] = (
+    DemoAccount("carol", Role.STUDENT, "Carol", "Shaw"),
+    DemoAccount("dave", Role.STUDENT, "Dave", "Cutler"),
+)
+GROUP_SET_NAME = "Project teams"
+GROUP_NAME = "Team Rocket"
+
+
+def seed_group_work(data: DemoData) -> None:
+    """Carol and Dave study "Team Project" as the group "Team Rocket" of its group set
+    "Project teams", which its one task uses: what one submits counts for both."""
+    from learnplat.courses.models import GroupMembership, GroupSet, StudentGroup
+
+    user_model = get_user_model()
+    members = []
+    for account in GROUP_MEMBERS:
+        user, created = user_model._default_manager.get_or_create(username=account.username)
+        user.email, user.first_name, user.last_name = (
+            account.email,
+            account.first_name,
+            account.last_name,
+        )
+        user.role, user.is_active = account.role, True
+        if created or not user.check_password(account.password):
+            user.set_password(account.password)
+        user.save()
+        data.users[account.username] = user
+        members.append(user)
+    course = _course(data, GROUP_COURSE, GROUP_TASKS, publish=True)
+    for user in members:
+        try:
+            enrollment.enroll(user=user, course=course)
+        except Conflict as exc:
+            if exc.code != "already_enrolled":
+                raise
+    # The group endpoints' flows are another part of issue 13; the rows are what they write.
+    group_set, _ = GroupSet.objects.get_or_create(
+        course=course, name=GROUP_SET_NAME, defaults={"min_size": 2, "max_size": 3}
+    )
+    group, _ = StudentGroup.objects.get_or_create(group_set=group_set, name=GROUP_NAME)
+    for user in members:
+        GroupMembership.objects.get_or_create(
+            group_set=group_set, user=user, defaults={"group": group}
+        )
+    task = Task.objects.filter(course=course, title=GROUP_TASKS[0]["title"]).first()
+    if task is not None and task.group_set_id != group_set.pk:
+        authoring.update_task(task=task, group_set=group_set)
+    data.log.append(f"Grouped 'carol' and 'dave' as {GROUP_NAME!r} in {course.slug!r}")
+
+
 Part = Callable[[DemoData], None]
 
 #: The parts, in order. Later parts may use what earlier ones put into ``DemoData``.
@@ -431,6 +499,7 @@ PARTS: list[Part] = [
     seed_submissions,
     seed_upcoming_deadline,
     seed_grading_course,
+    seed_group_work,
 ]
 
 

@@ -61,6 +61,7 @@ def test_enrolled_student_submits_and_is_graded_at_once(world: World) -> None:
         "task",
         "user",
         "student",
+        "group",
         "task_title",
         "course",
         "attempt",

@@ -60,6 +60,7 @@ def test_staff_get_students_by_tasks(world: World, who: str) -> None:
             "max_score": 10.0,
             "weight": 1.0,
             "group": None,
+            "group_set": None,
             "release": "immediate",
             "released_at": None,
             "anonymous_grading": False,
@@ -72,6 +73,7 @@ def test_staff_get_students_by_tasks(world: World, who: str) -> None:
     assert learner["user"]["username"] == "student"
     assert (learner["score"], learner["max_score"], learner["percent"]) == (14.0, 20.0, 70.0)
     assert learner["letter"] is None
+    assert learner["student_groups"] == []
     assert [g["percent"] for g in learner["groups"]] == [70.0]
     assert (learner["tasks_completed"], learner["tasks_total"], learner["completed_at"]) == (
         1,

@@ -66,9 +66,13 @@ class IsCourseMember(BasePermission):
 
 
 class IsOwnerOrCourseStaff(BasePermission):
-    """The object's ``user``, the staff of its course, and platform admins."""
+    """The object's ``user`` (or whoever its ``is_owned_by(user)`` says owns it: a
+    submission's group members), the staff of its course, and platform admins."""
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        owned_by = getattr(obj, "is_owned_by", None)
+        if owned_by is not None and owned_by(request.user):
+            return True
         if getattr(obj, "user_id", None) == getattr(request.user, "pk", object()):
             return True
         return IsCourseStaff().has_object_permission(request, view, obj)

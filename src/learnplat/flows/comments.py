@@ -83,7 +83,7 @@ def post_comment(
     text = clean_body(body)
     if not isinstance(visible_before_release, bool):
         raise InvalidInput({"visible_before_release": ["Must be a boolean."]})
-    by_owner = author.pk == submission.user_id
+    by_owner = submission.is_owned_by(author)
     if by_owner and visible_before_release:
         raise InvalidInput(
             {"visible_before_release": ["Only course staff decide when a comment is visible."]}

@@ -47,7 +47,7 @@ from learnplat.exceptions import BadRequest, PayloadTooLarge
 from learnplat.flows import grading, progress
 from learnplat.progress.exports import STUDENT_COLUMNS, csv_groups, gradebook_header, safe_text
 from learnplat.progress.models import TaskProgress
-from learnplat.progress.querysets import gradebook_students, published_tasks
+from learnplat.progress.querysets import gradebook_students, group_sets_of, published_tasks
 from learnplat.progress.reports import empty_figures, released_to_student, rule_of
 from learnplat.progress.rules import Attempt, fold, task_rule
 from learnplat.submissions.choices import GradeChangeKind, SubmissionStatus
@@ -169,7 +169,7 @@ def plan(course: Course, rows: list[list[str]]) -> ImportResult:
     result = ImportResult()
     tasks = list(published_tasks(course))
     groups = csv_groups(empty_figures(course, tasks, rule_of(course))["groups"])
-    expected = gradebook_header(tasks, groups)
+    expected = gradebook_header(tasks, groups, group_sets_of(course))
     header = [cell.strip() for cell in rows[0]]
     if header != expected:
         result.errors.append(RowError(1, _header_error(header, expected)))

@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from learnplat.adapter import get_adapter
-from learnplat.courses.models import AssignmentGroup, Course, Task
+from learnplat.courses.models import AssignmentGroup, Course, GroupMembership, Task
 from learnplat.flows import history, notify
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.progress.rules import (
@@ -77,36 +78,106 @@ def record_result(*, submission: Submission) -> None:
 def _record(submission: Submission, *, new_attempt: bool) -> None:
     task = Task.objects.select_related("course").get(pk=submission.task_id)
     rule = task_rule(task, task.course)
-    _ensure_course_progress(submission.user_id, task.course)
-    row = _locked_task_progress(submission.user_id, rule)
-    before = TaskState.of(row)
-    after = TaskState.of(row)
-    if not after.last_attempt:
-        # A fresh row: build it from the pair's submissions, which include this one.
-        after = _fold_pair(submission.user_id, rule)
-    else:
+    user_ids = _recipients(submission)
+    _ensure_course_progress(user_ids, task.course)
+    rows = _locked_task_progress(user_ids, rule)
+    befores = {user_id: TaskState.of(row) for user_id, row in rows.items()}
+    afters: dict[int, TaskState] = {}
+    refold: list[int] = []
+    for user_id, row in rows.items():
+        after = TaskState.of(row)
+        if not after.last_attempt:
+            # A fresh row: build it from the pair's submissions, which include this one.
+            refold.append(user_id)
+            continue
         after.attempts += int(new_attempt)
         if after.apply(rule, Attempt.of(submission)):
             after.derive(rule)
+            afters[user_id] = after
         else:
-            after = _fold_pair(submission.user_id, rule)
-    changed = [name for name in STATE_FIELDS if getattr(before, name) != getattr(after, name)]
-    if changed:
+            refold.append(user_id)
+    if refold:
+        afters.update(_fold_pair(refold, rule))
+    updates, fields = [], set()
+    for user_id, row in rows.items():
+        before, after = befores[user_id], afters[user_id]
+        changed = [name for name in STATE_FIELDS if getattr(before, name) != getattr(after, name)]
         for name in changed:
             setattr(row, name, getattr(after, name))
-        row.save(update_fields=[*changed, "updated_at"])
+        if changed:
+            updates.append(row)
+            fields.update(changed)
+    if len(updates) == 1:
+        updates[0].save(update_fields=[*sorted(fields), "updated_at"])
+    elif updates:
+        now = timezone.now()
+        for row in updates:
+            row.updated_at = now
+        TaskProgress.objects.bulk_update(updates, [*sorted(fields), "updated_at"])
     if rule.is_published:
-        _fold_into_course(submission.user_id, task.course, rule, before, after)
+        _fold_into_course(task.course, rule, befores, afters)
 
 
-def _fold_pair(user_id: int, rule: TaskRule) -> TaskState:
-    """The bounded re-read: every attempt of one (user, task) pair, oldest first."""
-    rows = (
-        Submission.objects.filter(user_id=user_id, task_id=rule.task_id)
-        .order_by("attempt")
-        .values_list(*_ATTEMPT_FIELDS)
+def _recipients(submission: Submission) -> list[int]:
+    """Whose progress a submission counts in: its user, or every member of its group
+    (decision 0030), in user-id order (the order their rows are locked in)."""
+    if submission.group_id is None:
+        return [submission.user_id]
+    members = GroupMembership.objects.filter(group_id=submission.group_id).values_list(
+        "user_id", flat=True
     )
-    return fold(rule, (_attempt(row) for row in rows))
+    return sorted({submission.user_id, *members})
+
+
+def counting_submissions(task_ids: Iterable[int], user_ids: Iterable[int]) -> Any:
+    """The submissions to ``task_ids`` that count for any of ``user_ids``: their own and
+    those of their groups, as ``(user_id, group_id, task_id, *attempt fields)`` rows in
+    attempt order; with :func:`_distribute` to tell whose each row is."""
+    users, tasks = _one_or_in("user_id", user_ids), _one_or_in("task_id", task_ids)
+    groups = GroupMembership.objects.filter(users).values("group_id")
+    return (
+        Submission.objects.filter(tasks)
+        .filter(users | Q(group_id__in=groups))
+        .order_by("task_id", "attempt", "id")
+        .values_list("user_id", "group_id", "task_id", *_ATTEMPT_FIELDS)
+    )
+
+
+def _one_or_in(field: str, ids: Iterable[int]) -> Q:
+    # ``= id`` for one id: the common solo re-read stays a plain index lookup.
+    ids = list(ids)
+    return Q(**{field: ids[0]}) if len(ids) == 1 else Q(**{f"{field}__in": ids})
+
+
+def _distribute(rows: Iterable[tuple[Any, ...]], user_ids: Iterable[int]) -> Iterator[Any]:
+    """``(user_id, task_id, attempt)`` for every row of :func:`counting_submissions` and
+    every one of ``user_ids`` it counts for (a group's row for each member); one query
+    for the memberships, none without group rows."""
+    rows = list(rows)
+    wanted = set(user_ids)
+    group_ids = {row[1] for row in rows if row[1] is not None}
+    members: dict[int, set[int]] = {}
+    if group_ids:
+        for group_id, user_id in GroupMembership.objects.filter(
+            group_id__in=group_ids, user_id__in=wanted
+        ).values_list("group_id", "user_id"):
+            members.setdefault(group_id, set()).add(user_id)
+    for user_id, group_id, task_id, *rest in rows:
+        recipients = {user_id} & wanted
+        if group_id is not None:
+            recipients |= members.get(group_id, set())
+        attempt = _attempt(tuple(rest))
+        for recipient in sorted(recipients):
+            yield recipient, task_id, attempt
+
+
+def _fold_pair(user_ids: list[int], rule: TaskRule) -> dict[int, TaskState]:
+    """The bounded re-read: every attempt counting for each of ``user_ids`` at one task."""
+    found: dict[int, list[Attempt]] = {user_id: [] for user_id in user_ids}
+    rows = counting_submissions([rule.task_id], user_ids)
+    for user_id, _task, attempt in _distribute(rows, user_ids):
+        found[user_id].append(attempt)
+    return {user_id: fold(rule, attempts) for user_id, attempts in found.items()}
 
 
 def _attempt(row: tuple[Any, ...]) -> Attempt:
@@ -114,27 +185,49 @@ def _attempt(row: tuple[Any, ...]) -> Attempt:
     return Attempt(attempt, status, score, raw_score, evaluated_at or submitted_at)
 
 
-def _locked_task_progress(user_id: int, rule: TaskRule) -> TaskProgress:
-    locked = TaskProgress.objects.select_for_update().filter(user_id=user_id, task_id=rule.task_id)
-    row = locked.first()
-    if row is None:
+def _locked_task_progress(user_ids: list[int], rule: TaskRule) -> dict[int, TaskProgress]:
+    """The (user, task) rows of ``user_ids``, locked in user-id order, created if missing."""
+    locked = (
+        TaskProgress.objects.select_for_update()
+        .filter(user_id__in=user_ids, task_id=rule.task_id)
+        .order_by("user_id")
+    )
+    rows = {row.user_id: row for row in locked.all()}
+    missing = [user_id for user_id in user_ids if user_id not in rows]
+    if missing:
         # ON CONFLICT DO NOTHING: a concurrent first result for the same pair inserts at most
         # one row, and whoever locks it second sees it no longer blank.
         TaskProgress.objects.bulk_create(
-            [TaskProgress(user_id=user_id, task_id=rule.task_id, course_id=rule.course_id)],
+            [
+                TaskProgress(user_id=user_id, task_id=rule.task_id, course_id=rule.course_id)
+                for user_id in missing
+            ],
             ignore_conflicts=True,
         )
-        row = locked.get()
-    return row
+        rows = {row.user_id: row for row in locked.all()}
+    return rows
 
 
-def _ensure_course_progress(user_id: int, course: Course) -> None:
-    if CourseProgress.objects.filter(user_id=user_id, course_id=course.pk).exists():
+def _ensure_course_progress(user_ids: list[int], course: Course) -> None:
+    have = set(
+        CourseProgress.objects.filter(user_id__in=user_ids, course_id=course.pk).values_list(
+            "user_id", flat=True
+        )
+    )
+    missing = [user_id for user_id in user_ids if user_id not in have]
+    if not missing:
         return
     rule, rules = course_rules(course)
-    values = standing(rule, rules.values(), _marks(user_id, course.pk)).values()
     CourseProgress.objects.bulk_create(
-        [CourseProgress(user_id=user_id, course_id=course.pk, **values)], ignore_conflicts=True
+        [
+            CourseProgress(
+                user_id=user_id,
+                course_id=course.pk,
+                **standing(rule, rules.values(), _marks(user_id, course.pk)).values(),
+            )
+            for user_id in missing
+        ],
+        ignore_conflicts=True,
     )
 
 
@@ -150,39 +243,68 @@ _TASK_RULE_FIELDS = ("id", "kind", "max_score", "weight", "is_published", "cours
 
 def _marks(user_id: int, course_id: int) -> dict[int, TaskMark]:
     """A student's stored task standings in a course, as the course figures read them."""
-    rows = TaskProgress.objects.filter(user_id=user_id, course_id=course_id).values_list(
-        "task_id", "points", "completed", "completed_at"
+    return _marks_of([user_id], course_id).get(user_id, {})
+
+
+def _marks_of(user_ids: list[int], course_id: int) -> dict[int, dict[int, TaskMark]]:
+    rows = TaskProgress.objects.filter(user_id__in=user_ids, course_id=course_id).values_list(
+        "user_id", "task_id", "points", "completed", "completed_at"
     )
-    return {task: TaskMark(points, completed, at) for task, points, completed, at in rows}
+    marks: dict[int, dict[int, TaskMark]] = {}
+    for user, task, points, completed, at in rows:
+        marks.setdefault(user, {})[task] = TaskMark(points, completed, at)
+    return marks
 
 
 def _fold_into_course(
-    user_id: int, course: Course, rule: TaskRule, before: TaskState, after: TaskState
+    course: Course,
+    rule: TaskRule,
+    befores: dict[int, TaskState],
+    afters: dict[int, TaskState],
 ) -> None:
-    """Refold the student's course figures after one task's standing changed.
+    """Refold the course figures of the students whose standing at one task changed.
 
     Drops and group weights make the figures a function of every task of the course, so
-    they are recomputed from the student's task rows (O(tasks of the course), never
+    they are recomputed from the students' task rows (O(tasks of the course), never
     O(submissions)); nothing is read when the task's points and completion did not move.
+    A group's members are handled together: the same queries for one member or five.
     """
-    if (
-        after.points == before.points
-        and after.completed == before.completed
-        and before.completed_at == after.completed_at
-    ):
+    moved = [
+        user_id
+        for user_id, after in afters.items()
+        if (after.points, after.completed, after.completed_at)
+        != (befores[user_id].points, befores[user_id].completed, befores[user_id].completed_at)
+    ]
+    if not moved:
         return
-    row = CourseProgress.objects.select_for_update().get(user_id=user_id, course_id=rule.course_id)
-    was_completed = row.completed_at is not None
+    locked = list(
+        CourseProgress.objects.select_for_update()
+        .filter(user_id__in=moved, course_id=rule.course_id)
+        .order_by("user_id")
+    )
     course_rule_, rules = course_rules(course)
-    values = standing(course_rule_, rules.values(), _marks(user_id, rule.course_id)).values()
-    changed = [name for name, value in values.items() if getattr(row, name) != value]
-    if not changed:
-        return
-    for name in changed:
-        setattr(row, name, values[name])
-    row.save(update_fields=[*changed, "updated_at"])
-    if not was_completed and row.completed_at is not None:
-        _notify_completed([row])
+    marks = _marks_of(moved, rule.course_id)
+    updates, fields, completed = [], set(), []
+    for row in locked:
+        was_completed = row.completed_at is not None
+        values = standing(course_rule_, rules.values(), marks.get(row.user_id, {})).values()
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if not changed:
+            continue
+        for name in changed:
+            setattr(row, name, values[name])
+        updates.append(row)
+        fields.update(changed)
+        if not was_completed and row.completed_at is not None:
+            completed.append(row)
+    if len(updates) == 1:
+        updates[0].save(update_fields=[*sorted(fields), "updated_at"])
+    elif updates:
+        now = timezone.now()
+        for row in updates:
+            row.updated_at = now
+        CourseProgress.objects.bulk_update(updates, [*sorted(fields), "updated_at"])
+    _notify_completed(completed)
 
 
 def _notify_completed(rows: Iterable[CourseProgress]) -> None:
@@ -316,6 +438,7 @@ def _students_to_recompute(course: Course, user_id: int | None) -> list[int]:
         Submission.objects.filter(course=course),
         TaskProgress.objects.filter(course=course),
         CourseProgress.objects.filter(course=course),
+        GroupMembership.objects.filter(group__submissions__course=course),
     ]
     users: set[int] = set()
     for qs in sources:
@@ -352,13 +475,10 @@ def _recompute_chunk(
         )
     }
     attempts: dict[tuple[int, int], list[Attempt]] = {}
-    rows = (
-        Submission.objects.filter(course=course, user_id__in=users, task_id__in=list(rules))
-        .order_by("user_id", "task_id", "attempt")
-        .values_list("user_id", "task_id", *_ATTEMPT_FIELDS)
-    )
-    for user, task, *rest in rows:
-        attempts.setdefault((user, task), []).append(_attempt(tuple(rest)))
+    # A group's submissions count for each member (decision 0030).
+    rows = counting_submissions(list(rules), users).filter(course=course)
+    for user, task, attempt in _distribute(rows, users):
+        attempts.setdefault((user, task), []).append(attempt)
     states = {pair: fold(rules[pair[1]], found) for pair, found in attempts.items()}
 
     _sync(

@@ -84,7 +84,7 @@ def file_request(
     """
     text = _text(reason, field="reason", required=True)
     locked = _lock_submission(submission)
-    if locked.user_id != user.pk:
+    if not locked.is_owned_by(user):
         raise Forbidden("Only the submission's owner may ask for a regrade.")
     if locked.status != SubmissionStatus.GRADED or locked.score is None:
         raise Conflict("This submission has no grade to look at again yet.", code="not_graded")
@@ -98,7 +98,8 @@ def file_request(
         with transaction.atomic():
             request = RegradeRequest.objects.create(
                 submission=locked,
-                user_id=locked.user_id,
+                # The member who asked (on a group's submission, maybe not its submitter).
+                user_id=user.pk,
                 course_id=locked.course_id,
                 task_id=locked.task_id,
                 reason=text,

@@ -176,6 +176,8 @@ def _create_submission(
     idempotency_key: str | None,
     extra: Mapping[str, Any] | None,
 ) -> SubmitResult:
+    # A group task locks the group and its members' rows first (flows.groups: lock order).
+    groups.lock_group_of(task=task, user=user)
     enrollment = (
         Enrollment.objects.select_for_update()
         .filter(user=user, course_id=task.course_id, status=EnrollmentStatus.ACTIVE)
@@ -213,7 +215,7 @@ def _create_submission(
         task=task,
         course_id=task.course_id,
         group=submitter.group,
-        attempt=(used["last"] or 0) + 1,
+        attempt=max(used["last"] or 0, groups.own_last_attempt(task=task, submitter=submitter)) + 1,
         answer=answer,
         submitted_at=now,
         queued_at=now,

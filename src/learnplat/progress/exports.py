@@ -7,7 +7,7 @@ a tab or a carriage return) are prefixed with a quote, as OWASP advises for CSV 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from learnplat.courses.models import Task
@@ -47,26 +47,35 @@ def csv_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
 STUDENT_COLUMNS = ("user_id", "username", "first_name", "last_name")
 
 
-def gradebook_header(tasks: list[Task], groups: list[dict[str, Any]]) -> list[str]:
+def gradebook_header(
+    tasks: list[Task],
+    groups: list[dict[str, Any]],
+    group_sets: Sequence[tuple[int, str]] = (),
+) -> list[str]:
     """The CSV's header row: the student columns, one per task title, one per assignment
-    group, then the course figures (the import demands exactly this row)."""
+    group, the course figures, then the student's group in each group set ("<set> group",
+    decision 0030). The import demands exactly this row."""
     return [
         *STUDENT_COLUMNS,
         *(safe_text(task.title) for task in tasks),
         *(safe_text(f"{group['name']} %") for group in groups),
         *FIGURE_COLUMNS,
+        *(safe_text(f"{name} group") for _, name in group_sets),
     ]
 
 
 def gradebook_csv(
-    reports: Iterable[ProgressReport], tasks: list[Task], groups: list[dict[str, Any]]
+    reports: Iterable[ProgressReport],
+    tasks: list[Task],
+    groups: list[dict[str, Any]],
+    group_sets: Sequence[tuple[int, str]] = (),
 ) -> Iterator[str]:
     """Lines of the CSV, one per yield (the header first): the task scores, each assignment
-    group's percent (``groups``: the course's, in order, as the figures list them), then
-    the course figures."""
+    group's percent (``groups``: the course's, in order, as the figures list them), the
+    course figures, then the student's group name in each of ``group_sets``."""
     group_ids = [group["group"] for group in groups]
     writer = csv.writer(_Echo())
-    yield writer.writerow(gradebook_header(tasks, groups))
+    yield writer.writerow(gradebook_header(tasks, groups, group_sets))
     for report in reports:
         user = report.user
         figures = report.figures
@@ -80,5 +89,6 @@ def gradebook_csv(
                 *(_number(cell.score) for cell in report.cells),
                 *(_number(percents.get(group)) for group in group_ids),
                 *(_number(figures[name]) for name in FIGURE_COLUMNS),
+                *(safe_text(report.student_groups.get(pk, (None, ""))[1]) for pk, _ in group_sets),
             ]
         )

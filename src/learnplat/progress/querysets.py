@@ -224,3 +224,34 @@ def gradebook_rows(course: Course, user_ids: Iterable[int]) -> tuple[list[Any], 
         .values_list(*GRADEBOOK_TASK_FIELDS, named=True)
     )
     return course_rows, task_rows
+
+
+def student_groups(
+    course: Any, user_ids: list[int] | None = None
+) -> dict[int, dict[int, tuple[int, str]]]:
+    """Each student's groups in ``course`` (of ``user_ids``, or everyone's): user id → group
+    set id → (group id, group name). One query."""
+    from learnplat.courses.models import GroupMembership
+
+    rows = GroupMembership.objects.filter(group_set__course=course)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=user_ids)
+    found: dict[int, dict[int, tuple[int, str]]] = {}
+    for user_id, set_id, group_id, name in rows.values_list(
+        "user_id", "group_set_id", "group_id", "group__name"
+    ):
+        found.setdefault(user_id, {})[set_id] = (group_id, str(name))
+    return found
+
+
+def group_sets_of(course: Any) -> list[tuple[int, str]]:
+    """``(id, name)`` of the course's group sets, in creation order (the CSV's group
+    columns). One query."""
+    from learnplat.courses.models import GroupSet
+
+    return [
+        (pk, str(name))
+        for pk, name in GroupSet.objects.filter(course=course)
+        .order_by("id")
+        .values_list("id", "name")
+    ]

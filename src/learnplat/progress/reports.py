@@ -14,7 +14,12 @@ from learnplat.courses.models import AssignmentGroup, Course, Enrollment, Task
 from learnplat.courses.release import is_released
 from learnplat.progress.choices import TaskProgressStatus
 from learnplat.progress.models import CourseProgress, TaskProgress
-from learnplat.progress.querysets import gradebook_rows, published_tasks, username_field
+from learnplat.progress.querysets import (
+    gradebook_rows,
+    published_tasks,
+    student_groups,
+    username_field,
+)
 from learnplat.progress.rules import (
     CourseRule,
     Standing,
@@ -105,6 +110,8 @@ class ProgressReport:
     #: Tasks whose cells a staff read hides (anonymous grading, not released: decision
     #: 0021): left out of the cells and of the figures, as if not graded yet.
     masked: frozenset[int] = frozenset()
+    #: The student's groups, by group set id: ``(group id, group name)`` (decision 0030).
+    student_groups: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     @cached_property
     def hidden(self) -> frozenset[int]:
@@ -225,6 +232,7 @@ def reports_of_students(
     page = list(enrollments)
     empty = empty_figures(course, tasks, rule_of(course))
     course_rows, task_rows = gradebook_rows(course, [e.user_id for e in page])
+    groups = student_groups(course, [e.user_id for e in page])
     figures = {row.user_id: row for row in course_rows}
     cells: dict[int, dict[int, Any]] = {}
     for row in task_rows:
@@ -238,6 +246,7 @@ def reports_of_students(
             task_rows=cells.get(e.user_id, {}),
             empty=empty,
             masked=masked,
+            student_groups=groups.get(e.user_id, {}),
         )
         for e in page
     ]
@@ -270,10 +279,20 @@ def stream_gradebook(
         .iterator(chunk_size=chunk_size)
     )
     empty = empty_figures(course, tasks, rule_of(course))
+    # One query, held in memory: a name per student and group set is small.
+    groups = student_groups(course)
     next_course_row = next(course_rows, None)
     next_task_row = next(task_rows, None)
     for enrollment in students.order_by(*order).iterator(chunk_size=chunk_size):
-        report = ProgressReport(course, enrollment.user, None, tasks, empty=empty, masked=masked)
+        report = ProgressReport(
+            course,
+            enrollment.user,
+            None,
+            tasks,
+            empty=empty,
+            masked=masked,
+            student_groups=groups.get(enrollment.user_id, {}),
+        )
         # Rows of students not yet reached stay at the head: same order, same student set.
         if next_course_row is not None and next_course_row.user_id == enrollment.user_id:
             report.row, next_course_row = next_course_row, next(course_rows, None)

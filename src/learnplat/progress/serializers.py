@@ -229,11 +229,34 @@ class CourseProgressSerializer(FiguresMixin):
         }
 
 
+class StudentGroupRefSerializer(serializers.Serializer[Any]):
+    """A student's group in one group set of the course."""
+
+    group_set = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+def _student_groups_json(instance: Any) -> list[dict[str, Any]]:
+    return [
+        {"group_set": set_id, "id": group_id, "name": name}
+        for set_id, (group_id, name) in sorted(instance.student_groups.items())
+    ]
+
+
 class GradebookRowSerializer(FiguresMixin):
     """One student's row of the gradebook; ``cells`` follow the order of the ``tasks`` header."""
 
     user = UserSummarySerializer(read_only=True)
     cells = TaskCellSerializer(many=True, read_only=True)
+    student_groups = serializers.SerializerMethodField(
+        help_text="The student's group in each group set of the course (a group task's "
+        "cell shows the group's grade: match the task's `group_set`)."
+    )
+
+    @extend_schema_field(StudentGroupRefSerializer(many=True))
+    def get_student_groups(self, instance: Any) -> list[dict[str, Any]]:
+        return _student_groups_json(instance)
 
     def to_representation(self, instance: Any) -> Any:
         # A page is 100 students x every task: field-by-field DRF costs most of the request.
@@ -248,6 +271,7 @@ class GradebookRowSerializer(FiguresMixin):
                 _cell_json(pk, rows.get(pk), dropped=pk in dropped)
                 for pk in self._task_ids(instance.tasks)
             ],
+            "student_groups": _student_groups_json(instance),
         }
 
     def _task_ids(self, tasks: list[Any]) -> list[int]:
@@ -268,6 +292,13 @@ class GradebookTaskSerializer(serializers.Serializer[Any]):
     max_score = serializers.FloatField(read_only=True)
     weight = serializers.FloatField(read_only=True)
     group = serializers.IntegerField(source="group_id", read_only=True, allow_null=True)
+    group_set = serializers.IntegerField(
+        source="group_set_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The task's group set: its cells are the group's grade (each row's "
+        "`student_groups` names the group).",
+    )
     release = serializers.ChoiceField(choices=ReleaseMode.choices, read_only=True)
     released_at = serializers.DateTimeField(read_only=True, allow_null=True)
     anonymous_grading = serializers.BooleanField(read_only=True)

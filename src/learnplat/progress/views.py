@@ -50,6 +50,7 @@ from learnplat.progress.models import RecomputeJob
 from learnplat.progress.preview import Proposal, preview
 from learnplat.progress.querysets import (
     gradebook_students,
+    group_sets_of,
     my_course_enrollments,
     published_tasks,
     upcoming_tasks,
@@ -279,6 +280,12 @@ class GradebookPagination(LearnplatPagination):
                     "max_score": {"type": "number", "format": "double"},
                     "weight": {"type": "number", "format": "double"},
                     "group": {"type": "integer", "nullable": True},
+                    "group_set": {
+                        "type": "integer",
+                        "nullable": True,
+                        "description": "The task's group set: its cells are the group's grade "
+                        "(each row's `student_groups` names the group).",
+                    },
                     "release": {"type": "string", "enum": [m.value for m in ReleaseMode]},
                     "released_at": {"type": "string", "format": "date-time", "nullable": True},
                     "anonymous_grading": {"type": "boolean"},
@@ -297,6 +304,7 @@ class GradebookPagination(LearnplatPagination):
                     "max_score",
                     "weight",
                     "group",
+                    "group_set",
                     "release",
                     "released_at",
                     "anonymous_grading",
@@ -427,6 +435,7 @@ class GradebookView(CourseScopedView):
                     stream_gradebook(students, course, tasks, masked=masked),
                     tasks,
                     csv_groups(empty_figures(course, tasks, rule_of(course))["groups"]),
+                    group_sets_of(course),
                 ),
                 content_type="text/csv; charset=utf-8",
             )

@@ -21,6 +21,7 @@ from typing import Any
 
 from learnplat.courses.release import is_released
 from learnplat.roles import is_platform_admin
+from learnplat.submissions.querysets import owns
 from learnplat.submissions.release import released_to_owner
 
 #: The label of a masked student whose pseudonym is missing (a task switched to anonymous
@@ -45,10 +46,11 @@ def masks_task(task: Any, viewer: Any) -> bool:
 def masks_student(submission: Any, viewer: Any) -> bool:
     """Whether ``viewer`` sees ``submission``'s student as a pseudonym: the task is graded
     anonymously, the grade is not released to the owner, and ``viewer`` is neither the
-    owner nor a platform admin. ``viewer`` None (no caller known) is masked."""
+    owner (or a member of its group) nor a platform admin. ``viewer`` None (no caller
+    known) is masked."""
     if not masks_task(submission.task, viewer):
         return False
-    if viewer is not None and getattr(viewer, "pk", None) == submission.user_id:
+    if viewer is not None and owns(viewer, submission):
         return False
     return not released_to_owner(submission)
 

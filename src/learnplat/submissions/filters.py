@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from learnplat.courses.models import Enrollment
 from learnplat.submissions.choices import RegradeRequestStatus, SubmissionStatus
 from learnplat.submissions.models import RegradeRequest, Submission
+from learnplat.submissions.querysets import shared_with
 
 
 class SubmissionFilter(django_filters.FilterSet):
@@ -39,10 +40,12 @@ class SubmissionFilter(django_filters.FilterSet):
     ) -> QuerySet[Submission]:
         # Listing one student's submissions must not say which pseudonyms are theirs
         # (decision 0021): the rows masked from the caller are not found by user.
-        rows = queryset.filter(user_id=value)
+        # A group's submissions are each member's (decision 0030).
+        shared = shared_with(value)
+        rows = queryset.filter(shared)
         viewer = self.request.user if self.request is not None else None
         masked = Submission.objects.with_release_dates().masked_from(viewer)
-        return rows.exclude(pk__in=masked.filter(user_id=value).values("pk"))
+        return rows.exclude(pk__in=masked.filter(shared).values("pk"))
 
     def filter_mine(
         self, queryset: QuerySet[Submission], name: str, value: str
@@ -51,7 +54,7 @@ class SubmissionFilter(django_filters.FilterSet):
         if user is None or not user.is_authenticated:
             return queryset.none()
         if value == "own":
-            return queryset.filter(user=user)
+            return queryset.filter(shared_with(user.pk))
         taught = Enrollment.objects.staff().filter(user=user).values("course_id")
         return queryset.filter(course_id__in=taught).exclude(user=user)
 

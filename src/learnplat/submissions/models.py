@@ -8,6 +8,7 @@ fields say who is evaluating it and until when, so a worker that dies loses noth
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -164,6 +165,13 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.task} · attempt {self.attempt}"
+
+    def is_owned_by(self, user: Any) -> bool:
+        """Whether ``user`` is this submission's owner: its user or a member of its group
+        (the object permissions ``IsOwner`` and ``IsOwnerOrCourseStaff`` ask this)."""
+        from learnplat.submissions.querysets import owns
+
+        return owns(user, self)
 
     @property
     def grading_progress(self) -> str:

@@ -20,7 +20,11 @@ class IsGrader(BasePermission):
 
 
 class IsOwner(BasePermission):
-    """The object's ``user`` only: not its course's staff, not platform admins."""
+    """The object's ``user`` (a submission's: or a member of its group) only: not its
+    course's staff, not platform admins."""
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        owned_by = getattr(obj, "is_owned_by", None)
+        if owned_by is not None:
+            return bool(owned_by(request.user))
         return getattr(obj, "user_id", None) == getattr(request.user, "pk", object())

@@ -6,7 +6,18 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
-from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from learnplat.conf import settings
@@ -48,9 +59,43 @@ REGRADE_SCOPES = tuple(RegradeScope.values)
 _Rows = TypeVar("_Rows", bound=models.QuerySet[Any])
 
 
-def own_or_taught(rows: _Rows, user: Any) -> _Rows:
-    """The rows of ``rows`` (which have ``user`` and ``course``) that are ``user``'s own or
-    of courses they are staff of; all of them for platform admins, none for anonymous."""
+def group_ids_of(user_id: int) -> list[int]:
+    """The ids of the student groups a user is a member of (one small query)."""
+    from learnplat.courses.models import GroupMembership
+
+    return list(GroupMembership.objects.filter(user_id=user_id).values_list("group_id", flat=True))
+
+
+def shared_with(user_id: int, group_ids: list[int] | None = None) -> Q:
+    """The submissions that are a user's as their owner sees them: their own and those of
+    their groups (a group's submission counts for every member, decision 0030)."""
+    group_ids = group_ids_of(user_id) if group_ids is None else group_ids
+    own = Q(user_id=user_id)
+    return own | Q(group_id__in=group_ids) if group_ids else own
+
+
+def owns(viewer: Any, submission: Any) -> bool:
+    """Whether ``viewer`` is on the owner's side of ``submission``: its user, or a member of
+    its group. Reads the ``viewer_in_group`` annotation of ``visible_to()`` when present."""
+    pk = getattr(viewer, "pk", None)
+    if pk is None:
+        return False
+    if pk == submission.user_id:
+        return True
+    if submission.group_id is None:
+        return False
+    annotated = getattr(submission, "viewer_in_group", None)
+    if annotated is not None:
+        return bool(annotated)
+    from learnplat.courses.models import GroupMembership
+
+    return GroupMembership.objects.filter(group_id=submission.group_id, user_id=pk).exists()
+
+
+def own_or_taught(rows: _Rows, user: Any, *, own: Q | None = None) -> _Rows:
+    """The rows of ``rows`` (which have ``user`` and ``course``) that are ``user``'s own
+    (``own``, by default ``user = ...``) or of courses they are staff of; all of them for
+    platform admins, none for anonymous."""
     if not getattr(user, "is_authenticated", False):
         return rows.none()
     if is_platform_admin(user):
@@ -61,9 +106,10 @@ def own_or_taught(rows: _Rows, user: Any) -> _Rows:
     # ``user = ...`` that the (user, -created) indexes serve: an OR with a subquery
     # makes PostgreSQL read and sort every row, at any page.
     taught = list(Enrollment.objects.staff().filter(user=user).values_list("course_id", flat=True))
+    own = Q(user=user) if own is None else own
     if not taught:
-        return rows.filter(user=user)
-    return rows.filter(Q(user=user) | Q(course_id__in=taught))
+        return rows.filter(own)
+    return rows.filter(own | Q(course_id__in=taught))
 
 
 class SubmissionQuerySet(models.QuerySet["Submission"]):
@@ -76,13 +122,23 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         return self.filter(task=task, user=submitter.user)
 
     def visible_to(self, user: Any) -> SubmissionQuerySet:
-        """A user's own submissions, those of courses they teach; every one for admins."""
-        return own_or_taught(self, user)
+        """A user's own submissions and their groups', those of courses they teach; every
+        one for admins. Annotates ``viewer_in_group`` (read by :func:`owns`)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        group_ids = group_ids_of(user.pk)
+        rows = own_or_taught(self, user, own=shared_with(user.pk, group_ids))
+        in_group = (
+            ExpressionWrapper(Q(group_id__in=group_ids), output_field=BooleanField())
+            if group_ids
+            else Value(False)
+        )
+        return rows.annotate(viewer_in_group=in_group)
 
     def with_summaries(self) -> SubmissionQuerySet:
         """Joined with what a submission's representation names: its user, task and course
-        (``student``, ``task_title``, ``course``), its grader assignment and claim
-        (``assigned_to``, ``claimed_by``), the student's pseudonym on the task
+        (``student``, ``task_title``, ``course``), its ``group``, its grader assignment
+        and claim (``assigned_to``, ``claimed_by``), the student's pseudonym on the task
         (:meth:`with_pseudonyms`) and the rubric ``parts`` (the task's rubric with its
         criteria and levels, the submission's assessments), so a list costs no query per
         row."""
@@ -91,7 +147,7 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 
         return (
             self.select_related(
-                "user", "task", "task__rubric", "course", "assigned_to", "claimed_by"
+                "user", "task", "task__rubric", "course", "assigned_to", "claimed_by", "group"
             )
             .prefetch_related(
                 Prefetch(
@@ -136,7 +192,7 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         )
         rows = self.filter(Q(task__anonymous_grading=True) & unreleased)
         if viewer is not None and getattr(viewer, "pk", None) is not None:
-            rows = rows.exclude(user_id=viewer.pk)
+            rows = rows.exclude(shared_with(viewer.pk))
         return rows
 
     def needs_review(self) -> SubmissionQuerySet:
@@ -268,13 +324,21 @@ class SubmissionCommentQuerySet(models.QuerySet["SubmissionComment"]):
         """The comments of ``submission`` that ``viewer`` reads, oldest first, with their
         authors joined (a page is one query).
 
-        Anyone but the owner (the course's staff, platform admins: whoever the view let in)
-        reads every comment. The owner reads their own always, and the others' once the
-        grade is ``released`` to them or when staff set ``visible_before_release``.
+        Anyone but the owner or a member of its group (the course's staff, platform admins:
+        whoever the view let in) reads every comment. The owner reads their own (and their
+        group's) always, and the others' once the grade is ``released`` to them or when
+        staff set ``visible_before_release``.
         """
         rows = self.filter(submission_id=submission.pk)
-        if getattr(viewer, "pk", None) == submission.user_id and not released:
-            rows = rows.filter(Q(author_id=submission.user_id) | Q(visible_before_release=True))
+        if not released and owns(viewer, submission):
+            # A group's members read each other's comments as the owner reads their own.
+            students = Q(author_id=submission.user_id)
+            if submission.group_id is not None:
+                from learnplat.courses.models import GroupMembership
+
+                members = GroupMembership.objects.filter(group_id=submission.group_id)
+                students |= Q(author_id__in=members.values("user_id"))
+            rows = rows.filter(students | Q(visible_before_release=True))
         return rows.select_related("author").order_by("created", "id")
 
 

@@ -33,7 +33,7 @@ from learnplat.submissions.models import (
     Submission,
     SubmissionComment,
 )
-from learnplat.submissions.querysets import REGRADE_SCOPES, claim_holds
+from learnplat.submissions.querysets import REGRADE_SCOPES, claim_holds, owns
 from learnplat.submissions.release import released_to_owner
 
 #: What a student does not see of their own submission until its task's scores are released
@@ -51,11 +51,12 @@ UNRELEASED_HIDDEN_FIELDS = (
 
 
 def hides_score_from(viewer: Any, submission: Submission) -> bool:
-    """Whether ``viewer`` sees ``submission`` as its owner does before release: the owner
-    (or a caller the serializer was not told of). Staff and platform admins see everything."""
+    """Whether ``viewer`` sees ``submission`` as its owner does before release: the owner or
+    a member of its group (or a caller the serializer was not told of). Staff and platform
+    admins see everything."""
     if viewer is not None and is_platform_admin(viewer):
         return False
-    return viewer is None or getattr(viewer, "pk", None) == submission.user_id
+    return viewer is None or owns(viewer, submission)
 
 
 class PseudonymSerializer(serializers.Serializer[Any]):
@@ -143,6 +144,22 @@ def parts_json(submission: Submission) -> dict[str, Any] | None:
     }
 
 
+class SubmissionGroupSerializer(serializers.Serializer[Any]):
+    """The student group a submission counts for: ``{id, name}``."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+def group_json(submission: Submission, *, masked: bool) -> dict[str, Any] | None:
+    """``{id, name}`` of the submission's group; None without one, and while its student is
+    shown as a pseudonym (a group's name could tell who the pseudonym is)."""
+    group = submission.group
+    if group is None or masked:
+        return None
+    return {"id": group.pk, "name": str(group.name)}
+
+
 class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     """A submission; ``score`` is after any late deduction. Besides the ``task`` and
     ``user`` ids it names them (``task_title``, ``student``) and its ``course``, so a
@@ -185,6 +202,10 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     claimed_at = serializers.SerializerMethodField(
         help_text="When `claimed_by` took the claim; null with `claimed_by`."
     )
+    group = serializers.SerializerMethodField(
+        help_text="On a group task: the group the submission counts for (every member "
+        "sees it as their own); null otherwise, and for staff while `student` is a pseudonym."
+    )
     parts = serializers.SerializerMethodField(
         help_text="For a task with a rubric: the score's two parts, the automatic one (null "
         "for kinds graded by hand) and the rubric's, with the chosen level of each criterion. "
@@ -200,6 +221,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             "course",
             "user",
             "student",
+            "group",
             "attempt",
             "answer",
             "status",
@@ -229,6 +251,10 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             return pseudonym_json(instance)
         return user_summary_json(instance.user)
 
+    @extend_schema_field(SubmissionGroupSerializer(allow_null=True))
+    def get_group(self, instance: Submission) -> dict[str, Any] | None:
+        return group_json(instance, masked=masks_student(instance, self._viewer()))
+
     def get_released(self, instance: Submission) -> bool:
         return released_to_owner(instance)
 
@@ -237,7 +263,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
         viewer = self._viewer()
         if viewer is not None and is_platform_admin(viewer):
             return True
-        return viewer is not None and getattr(viewer, "pk", None) != instance.user_id
+        return viewer is not None and not owns(viewer, instance)
 
     def _claim_holds(self, instance: Submission) -> bool:
         return claim_holds(instance) and self._shows_grading(instance)
@@ -277,6 +303,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
                 "course": course_summary_json(instance.course),
                 "user": instance.user_id,
                 "student": self.get_student(instance),
+                "group": None,
                 "attempt": instance.attempt,
                 "answer": instance.answer,
                 "status": instance.status,
@@ -301,6 +328,8 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
                 masked = masks_student(instance, self._viewer())
             if masked:
                 data["user"] = None
+            if type(self) is SubmissionSerializer:
+                data["group"] = group_json(instance, masked=masked)
         released = data["released"] if "released" in data else self.get_released(instance)
         if not released and hides_score_from(self._viewer(), instance):
             for name in UNRELEASED_HIDDEN_FIELDS:

@@ -108,13 +108,15 @@ def submission_output(submission: Submission, *, viewer: Any) -> dict[str, Any]:
 @extend_schema_view(
     list=extend_schema(
         summary="List submissions",
-        description="Students see their own submissions; course staff those of their "
-        "courses; platform admins every one. `course` filters by course slug.",
+        description="Students see their own submissions and their groups' (a group's "
+        "submission is every member's); course staff those of their courses; platform admins "
+        "every one. `course` filters by course slug.",
         responses={200: SubmissionSerializer(many=True), **error_responses(401)},
     ),
     retrieve=extend_schema(
         summary="Read a submission",
-        description="The owner, the course's staff and platform admins; anyone else gets 404.",
+        description="The owner (and, on a group task, every member of its group), the "
+        "course's staff and platform admins; anyone else gets 404.",
         responses={200: SubmissionSerializer, **error_responses(401, 404)},
     ),
 )

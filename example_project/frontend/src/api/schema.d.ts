@@ -910,7 +910,7 @@ export interface paths {
         };
         /**
          * List submissions
-         * @description Students see their own submissions; course staff those of their courses; platform admins every one. `course` filters by course slug.
+         * @description Students see their own submissions and their groups' (a group's submission is every member's); course staff those of their courses; platform admins every one. `course` filters by course slug.
          */
         get: operations["submissions_list"];
         put?: never;
@@ -930,7 +930,7 @@ export interface paths {
         };
         /**
          * Read a submission
-         * @description The owner, the course's staff and platform admins; anyone else gets 404.
+         * @description The owner (and, on a group task, every member of its group), the course's staff and platform admins; anyone else gets 404.
          */
         get: operations["submissions_retrieve"];
         put?: never;
@@ -1766,6 +1766,8 @@ export interface components {
             readonly groups: components["schemas"]["GroupFigures"][];
             readonly user: components["schemas"]["UserSummary"];
             readonly cells: components["schemas"]["TaskCell"][];
+            /** @description The student's group in each group set of the course (a group task's cell shows the group's grade: match the task's `group_set`). */
+            readonly student_groups: components["schemas"]["StudentGroupRef"][];
         };
         /** @description What ``grader/next/`` hands an external grader. */
         GraderJob: {
@@ -2113,6 +2115,8 @@ export interface components {
                 /** Format: double */
                 weight: number;
                 group: number | null;
+                /** @description The task's group set: its cells are the group's grade (each row's `student_groups` names the group). */
+                group_set: number | null;
                 /** @enum {string} */
                 release: "immediate" | "after_due" | "manual";
                 /** Format: date-time */
@@ -2732,6 +2736,12 @@ export interface components {
          * @enum {string}
          */
         StateEnum: "queued" | "running" | "done" | "failed";
+        /** @description A student's group in one group set of the course. */
+        StudentGroupRef: {
+            readonly group_set: number;
+            readonly id: number;
+            readonly name: string;
+        };
         /**
          * @description A submission; ``score`` is after any late deduction. Besides the ``task`` and
          *     ``user`` ids it names them (``task_title``, ``student``) and its ``course``, so a
@@ -2746,6 +2756,8 @@ export interface components {
             readonly user: number | null;
             /** @description The submitter: the same person as `user`, by name; `{"pseudonym": "Student N"}` instead for course staff while the task is graded anonymously and the grade is not released (docs/grading.md, "Anonymous grading"). */
             readonly student: components["schemas"]["SubmissionStudent"];
+            /** @description On a group task: the group the submission counts for (every member sees it as their own); null otherwise, and for staff while `student` is a pseudonym. */
+            readonly group: components["schemas"]["SubmissionGroup"] | null;
             readonly attempt: number;
             readonly answer: unknown;
             readonly status: components["schemas"]["SubmissionStatusEnum"];
@@ -2803,6 +2815,11 @@ export interface components {
              * @default false
              */
             visible_before_release?: boolean;
+        };
+        /** @description The student group a submission counts for: ``{id, name}``. */
+        SubmissionGroup: {
+            readonly id: number;
+            readonly name: string;
         };
         /**
          * @description * `queued` - Queued

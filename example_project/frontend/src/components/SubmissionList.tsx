@@ -66,6 +66,12 @@ export function SubmissionList({
             </span>
           </div>
           <div className="muted small">
+            {submission.group && (
+              <>
+                Group {submission.group.name}
+                {submission.student && "username" in submission.student && <> · by {submission.student.username}</>} ·{" "}
+              </>
+            )}
             Submitted {formatDateTime(submission.submitted_at)}
             {submission.feedback && <> · {submission.feedback}</>}
           </div>

@@ -15,6 +15,10 @@ import { isGradeHidden, isPending, kindLabel, NOT_RELEASED_LABEL, progressByTask
 import { formatPoints, plural } from "../format";
 import { TaskDeadlines, TaskStatusBadges, isCourseStaff } from "./CoursePage";
 
+/** What a student without a (large enough) group reads when submitting to a group task. */
+export const GROUP_REQUIRED_MESSAGE =
+  "This is a group task: join or form a group (the course's Groups panel) with enough members before submitting.";
+
 /** How often to ask about submissions still being evaluated (tests shorten it). */
 export const polling = { intervalMs: 1500 };
 
@@ -108,6 +112,7 @@ export function TaskPage() {
       if (!isPending(created)) void progress.reload();
     } catch (error) {
       if (error instanceof ApiError) {
+        if (error.code === "group_required") return [GROUP_REQUIRED_MESSAGE];
         if (error.status === 409) void progress.reload();
         const messages = Object.values(error.fields).flat();
         return messages.length ? messages : [error.message];
@@ -153,6 +158,9 @@ export function TaskPage() {
               )}
             </div>
             {task.description && <Markdown className="description" text={task.description} />}
+            {enrolled && task.group_set !== null && task.group_set !== undefined && (
+              <GroupNotice group={own.find((s) => s.group)?.group ?? null} />
+            )}
             {state.phase === "late" && enrolled && (
               <Notice kind="warn">The due date has passed: late answers may lose points.</Notice>
             )}
@@ -218,5 +226,21 @@ export function TaskPage() {
         );
       }}
     </QueryView>
+  );
+}
+
+/** On a group task: whom an answer counts for. The group is known from its submissions. */
+function GroupNotice({ group }: { group: Submission["group"] }) {
+  return (
+    <Notice>
+      {group ? (
+        <>
+          Submitting for group <strong>{group.name}</strong>: every answer counts for all its members, and the
+          attempts are shared.
+        </>
+      ) : (
+        <>This is a group task: an answer counts for your whole group, and the attempts are shared.</>
+      )}
+    </Notice>
   );
 }

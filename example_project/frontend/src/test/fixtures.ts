@@ -38,6 +38,10 @@ export function makeTask(id: number, extra: Partial<Task> = {}): Task {
     group_set: null,
     released_at: null,
     public_config: {},
+    daily_submission_limit: null,
+    time_limit_minutes: null,
+    late_days_allowed: false,
+    group_set: null,
     ...extra,
   };
 }
@@ -111,6 +115,7 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     course: { slug: "arith", title: "Arithmetic" },
     user: student.id,
     student: { id: student.id, username: student.username, first_name: student.first_name, last_name: student.last_name },
+    group: null,
     attempt: id,
     answer: "5",
     status: "queued",

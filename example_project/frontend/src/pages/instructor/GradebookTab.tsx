@@ -210,6 +210,11 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
                               );
                             }
                             const shown = entry?.status === "needs_review" ? "to grade" : formatScore(entry?.score ?? null);
+                            // A group task's cell is the group's grade: name the group (decision 0030).
+                            const team =
+                              task.group_set === null
+                                ? undefined
+                                : row.student_groups.find((g) => g.group_set === task.group_set)?.name;
                             return (
                               <td
                                 className={entry?.dropped ? "num is-dropped" : "num"}
@@ -224,6 +229,7 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
                                 ) : (
                                   shown
                                 )}
+                                {team && <span className="gradebook__unit gradebook__team">{team}</span>}
                               </td>
                             );
                           })}

@@ -23,6 +23,7 @@ const book: Gradebook = {
     max_score: 10,
     weight: 1,
     group: null,
+    group_set: null,
     release: "immediate" as const,
     released_at: null,
     anonymous_grading: false,
@@ -32,6 +33,7 @@ const book: Gradebook = {
     {
       user: { id: student.id, username: "alice", first_name: "Alice", last_name: "Liddell" },
       letter: null,
+      student_groups: [],
       groups: [makeGroup(null, { score: 14, max_score: 140, percent: 10 })],
       score: 14,
       max_score: 140,
