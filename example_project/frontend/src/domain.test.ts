@@ -32,10 +32,6 @@ function task(id: number, extra: Partial<Task> = {}): Task {
     group_set: null,
     released_at: null,
     public_config: {},
-    daily_submission_limit: null,
-    time_limit_minutes: null,
-    late_days_allowed: false,
-    group_set: null,
     ...extra,
   };
 }
