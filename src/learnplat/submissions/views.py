@@ -474,8 +474,10 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
                 descriptions={
                     403: "`not_enrolled`: not an active student of the course.",
                     409: "`attempts_exhausted`, `task_closed`, `task_not_open`, "
-                    "`prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable` "
-                    "or `task_misconfigured`.",
+                    "`prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable`, "
+                    "`task_misconfigured`, `not_started` / `time_expired` (a timed task) or "
+                    "`daily_limit_reached` (with `Retry-After`: seconds to the next "
+                    "midnight in the course's time zone).",
                     429: "Throttled (`learnplat_submit`).",
                 },
             ),

@@ -204,6 +204,26 @@ export interface paths {
         patch: operations["courses_partial_update"];
         trace?: never;
     };
+    "/api/courses/{slug}/accommodations/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What applies to me in a course
+         * @description Active students of the course: their time multiplier, late-day bank, bonus submissions, extensions, and for each published task with a daily limit or a time limit the submissions left in the current course-local day and the timed attempt. Course staff are not students: 403 `not_enrolled`; anyone not in the course: 404.
+         */
+        get: operations["courses_accommodations_me_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{slug}/archive/": {
         parameters: {
             query?: never;
@@ -1137,6 +1157,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{task_pk}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a timed task
+         * @description Enrolled students of the task's course (course staff are not students: 403 `not_enrolled`; anyone who cannot see the task: 404). Fixes the deadline once: `started_at` + `time_limit_minutes` * the student's accommodation `time_multiplier`, but never after the student's effective `closes_at` (extensions and section dates applied). Submissions are then accepted up to and including the deadline.
+         */
+        post: operations["tasks_start_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{task_pk}/submissions/": {
         parameters: {
             query?: never;
@@ -1314,6 +1354,22 @@ export interface components {
             grading_scheme: components["schemas"]["GradingSchemeEnum"];
             /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
             letter_grades: components["schemas"]["LetterCutOff"][];
+            /**
+             * Time zone
+             * @description IANA name; daily submission budgets reset at this zone's midnight.
+             */
+            timezone: string;
+            /**
+             * Format: int64
+             * @description Each student's bank of late days; 0 = none.
+             */
+            late_days: number;
+            /**
+             * Most late days per task
+             * Format: int64
+             * @description Empty = no cap.
+             */
+            max_late_days_per_task: number | null;
             /** Format: date-time */
             readonly published_at: string | null;
             readonly instructors: components["schemas"]["UserSummary"][];
@@ -1345,6 +1401,22 @@ export interface components {
             grading_scheme?: components["schemas"]["GradingSchemeEnum"];
             /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
             letter_grades?: components["schemas"]["LetterCutOffRequest"][];
+            /**
+             * Time zone
+             * @description IANA name; daily submission budgets reset at this zone's midnight.
+             */
+            timezone?: string;
+            /**
+             * Format: int64
+             * @description Each student's bank of late days; 0 = none.
+             */
+            late_days?: number;
+            /**
+             * Most late days per task
+             * Format: int64
+             * @description Empty = no cap.
+             */
+            max_late_days_per_task?: number | null;
             tasks?: components["schemas"]["CourseTaskInputRequest"][];
         };
         /**
@@ -1368,6 +1440,22 @@ export interface components {
             grading_scheme: components["schemas"]["GradingSchemeEnum"];
             /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
             letter_grades: components["schemas"]["LetterCutOff"][];
+            /**
+             * Time zone
+             * @description IANA name; daily submission budgets reset at this zone's midnight.
+             */
+            timezone: string;
+            /**
+             * Format: int64
+             * @description Each student's bank of late days; 0 = none.
+             */
+            late_days: number;
+            /**
+             * Most late days per task
+             * Format: int64
+             * @description Empty = no cap.
+             */
+            max_late_days_per_task: number | null;
             /** Format: date-time */
             readonly published_at: string | null;
             readonly instructors: components["schemas"]["UserSummary"][];
@@ -1434,6 +1522,22 @@ export interface components {
             grading_scheme?: components["schemas"]["GradingSchemeEnum"];
             /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
             letter_grades?: components["schemas"]["LetterCutOffRequest"][];
+            /**
+             * Time zone
+             * @description IANA name; daily submission budgets reset at this zone's midnight.
+             */
+            timezone?: string;
+            /**
+             * Format: int64
+             * @description Each student's bank of late days; 0 = none.
+             */
+            late_days?: number;
+            /**
+             * Most late days per task
+             * Format: int64
+             * @description Empty = no cap.
+             */
+            max_late_days_per_task?: number | null;
         };
         /** @enum {string} */
         CourseRoleEnum: "student" | "assistant" | "instructor";
@@ -1494,6 +1598,21 @@ export interface components {
             release?: components["schemas"]["ReleaseEnum"];
             /** @description Staff see pseudonyms instead of students until the grade is released. */
             anonymous_grading?: boolean;
+            /**
+             * Format: int64
+             * @description Most submissions per student (or group) per course-local day; null for none (docs/accommodations.md, Daily submission budgets).
+             */
+            daily_submission_limit?: number | null;
+            /**
+             * Time limit (minutes)
+             * Format: int64
+             * @description Minutes a student has from POST tasks/{id}/start/ (times their accommodation's multiplier, never past closes_at); null for untimed.
+             */
+            time_limit_minutes?: number | null;
+            /** @description Late work spends the student's late days (ceil of days late) before any deduction, while the bank and the course's per-task cap cover it. */
+            late_days_allowed?: boolean;
+            /** @description The id of a group set of the course: students submit as groups of it (docs/accommodations.md, Groups); null for individual work. */
+            group_set?: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -1593,9 +1712,10 @@ export interface components {
          *     * `extension` - Extension granted or revoked
          *     * `release` - Released to the student
          *     * `import` - Gradebook import
+         *     * `late_days` - Late days spent or given back
          * @enum {string}
          */
-        GradeChangeKindEnum: "auto" | "manual" | "override" | "regrade" | "late_policy" | "extension" | "release" | "import";
+        GradeChangeKindEnum: "auto" | "manual" | "override" | "regrade" | "late_policy" | "extension" | "release" | "import" | "late_days";
         /**
          * @description ``POST submissions/{id}/grade/``: a manual grade or override; ``score`` is final.
          *     A task with a rubric takes ``rubric`` (one level per criterion) instead, and the score
@@ -1886,6 +2006,37 @@ export interface components {
             ids?: number[];
             /** @description true: mark every notification read. */
             all?: boolean;
+        };
+        /** @description ``GET courses/{slug}/accommodations/me/``: what applies to the calling student. */
+        MyAllowances: {
+            /** Format: double */
+            readonly time_multiplier: number;
+            readonly late_days_total: number;
+            readonly late_days_used: number;
+            readonly late_days_left: number;
+            readonly bonus_submissions: number;
+            readonly extensions: components["schemas"]["Extension"][];
+            /** @description The course's published tasks with a daily limit or a time limit, in order. */
+            readonly tasks: components["schemas"]["MyTaskAllowance"][];
+        };
+        /**
+         * @description For serializers whose answers always carry every field.
+         *
+         *     drf-spectacular marks a writable field with a default (``position``, ``capacity``) as
+         *     optional in responses too, so generated clients would type it ``position?: number``.
+         *     Fields that really are left out of some answers go in ``Meta.response_optional_fields``.
+         */
+        MyTaskAllowance: {
+            readonly task: number;
+            /** @description Left in the current course-local day (bonus included); null without a daily limit. */
+            readonly submissions_left_today: number | null;
+            /**
+             * Format: date-time
+             * @description Null until a timed task is started.
+             */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly deadline: string | null;
         };
         /** @description One notification; ``data`` depends on ``kind`` (docs/notifications.md). */
         Notification: {
@@ -2224,6 +2375,22 @@ export interface components {
             grading_scheme?: components["schemas"]["GradingSchemeEnum"];
             /** @description Letter cut-offs, highest first (strictly decreasing min_percent from 0 to 100, each letter once); [] for none. */
             letter_grades?: components["schemas"]["LetterCutOffRequest"][];
+            /**
+             * Time zone
+             * @description IANA name; daily submission budgets reset at this zone's midnight.
+             */
+            timezone?: string;
+            /**
+             * Format: int64
+             * @description Each student's bank of late days; 0 = none.
+             */
+            late_days?: number;
+            /**
+             * Most late days per task
+             * Format: int64
+             * @description Empty = no cap.
+             */
+            max_late_days_per_task?: number | null;
         };
         /** @description Every kind with its channels; a PATCH names only what changes. */
         PatchedNotificationPreferencesRequest: {
@@ -2303,6 +2470,21 @@ export interface components {
             anonymous_grading?: boolean;
             /** @description The id of a current rubric of the course that grades the task, or null. `max_score` must be at least the rubric's points; on an automatically graded kind the automatic part is worth `max_score` minus the rubric's points (docs/grading.md, Rubrics). */
             rubric?: number | null;
+            /**
+             * Format: int64
+             * @description Most submissions per student (or group) per course-local day; null for none (docs/accommodations.md, Daily submission budgets).
+             */
+            daily_submission_limit?: number | null;
+            /**
+             * Time limit (minutes)
+             * Format: int64
+             * @description Minutes a student has from POST tasks/{id}/start/ (times their accommodation's multiplier, never past closes_at); null for untimed.
+             */
+            time_limit_minutes?: number | null;
+            /** @description Late work spends the student's late days (ceil of days late) before any deduction, while the bank and the course's per-task cap cover it. */
+            late_days_allowed?: boolean;
+            /** @description The id of a group set of the course: students submit as groups of it (docs/accommodations.md, Groups); null for individual work. */
+            group_set?: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
@@ -2760,6 +2942,21 @@ export interface components {
             anonymous_grading: boolean;
             /** @description The id of a current rubric of the course that grades the task, or null. `max_score` must be at least the rubric's points; on an automatically graded kind the automatic part is worth `max_score` minus the rubric's points (docs/grading.md, Rubrics). */
             rubric: number | null;
+            /**
+             * Format: int64
+             * @description Most submissions per student (or group) per course-local day; null for none (docs/accommodations.md, Daily submission budgets).
+             */
+            daily_submission_limit: number | null;
+            /**
+             * Time limit (minutes)
+             * Format: int64
+             * @description Minutes a student has from POST tasks/{id}/start/ (times their accommodation's multiplier, never past closes_at); null for untimed.
+             */
+            time_limit_minutes: number | null;
+            /** @description Late work spends the student's late days (ceil of days late) before any deduction, while the bank and the course's per-task cap cover it. */
+            late_days_allowed: boolean;
+            /** @description The id of a group set of the course: students submit as groups of it (docs/accommodations.md, Groups); null for individual work. */
+            group_set: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
             /**
@@ -2901,8 +3098,33 @@ export interface components {
             anonymous_grading?: boolean;
             /** @description The id of a current rubric of the course that grades the task, or null. `max_score` must be at least the rubric's points; on an automatically graded kind the automatic part is worth `max_score` minus the rubric's points (docs/grading.md, Rubrics). */
             rubric?: number | null;
+            /**
+             * Format: int64
+             * @description Most submissions per student (or group) per course-local day; null for none (docs/accommodations.md, Daily submission budgets).
+             */
+            daily_submission_limit?: number | null;
+            /**
+             * Time limit (minutes)
+             * Format: int64
+             * @description Minutes a student has from POST tasks/{id}/start/ (times their accommodation's multiplier, never past closes_at); null for untimed.
+             */
+            time_limit_minutes?: number | null;
+            /** @description Late work spends the student's late days (ceil of days late) before any deduction, while the bank and the course's per-task cap cover it. */
+            late_days_allowed?: boolean;
+            /** @description The id of a group set of the course: students submit as groups of it (docs/accommodations.md, Groups); null for individual work. */
+            group_set?: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
+        };
+        /** @description ``POST tasks/{id}/start/``: the student's timed attempt. */
+        TaskStart: {
+            /** Format: date-time */
+            readonly started_at: string;
+            /**
+             * Format: date-time
+             * @description Submissions after it are 409 `time_expired`; one exactly at it is accepted.
+             */
+            readonly deadline: string;
         };
         /** @description Log in with username and password; inactive users are refused like wrong passwords. */
         TokenObtainRequest: {
@@ -3719,6 +3941,54 @@ export interface operations {
                 };
             };
             /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAllowances"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_enrolled`: course staff, not a student of the course. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such course visible to the caller, or the caller is not in it. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7176,6 +7446,63 @@ export interface operations {
             };
         };
     };
+    tasks_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskStart"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_enrolled`: not an active student of the course. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such task visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_timed` (no time limit), `task_not_open`, `task_closed`, `prerequisites_unmet` or `already_started`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     tasks_submissions_create: {
         parameters: {
             query?: never;
@@ -7250,7 +7577,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `attempts_exhausted`, `task_closed`, `task_not_open`, `prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable` or `task_misconfigured`. */
+            /** @description `attempts_exhausted`, `task_closed`, `task_not_open`, `prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable`, `task_misconfigured`, `not_started` / `time_expired` (a timed task) or `daily_limit_reached` (with `Retry-After`: seconds to the next midnight in the course's time zone). */
             409: {
                 headers: {
                     [name: string]: unknown;

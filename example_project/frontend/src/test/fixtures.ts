@@ -1,5 +1,14 @@
 /** Response bodies shaped like the API's, typed by the generated schema. */
-import type { CourseDetail, CourseProgress, GroupFigures, Submission, Task, TaskProgress, User } from "../api/types";
+import type {
+  CourseDetail,
+  CourseProgress,
+  GroupFigures,
+  MyAllowances,
+  Submission,
+  Task,
+  TaskProgress,
+  User,
+} from "../api/types";
 
 export const student: User = {
   id: 7,
@@ -32,6 +41,10 @@ export function makeTask(id: number, extra: Partial<Task> = {}): Task {
     release: "immediate",
     anonymous_grading: false,
     rubric: null,
+    daily_submission_limit: null,
+    time_limit_minutes: null,
+    late_days_allowed: false,
+    group_set: null,
     released_at: null,
     public_config: {},
     ...extra,
@@ -53,6 +66,9 @@ export function makeCourse(tasks: Task[], extra: Partial<CourseDetail> = {}): Co
     grading_policy: "best",
     grading_scheme: "points",
     letter_grades: [],
+    timezone: "UTC",
+    late_days: 0,
+    max_late_days_per_task: null,
     published_at: "2026-01-01T00:00:00Z",
     created: "2026-01-01T00:00:00Z",
     modified: "2026-01-01T00:00:00Z",
@@ -118,6 +134,19 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     claimed_by: null,
     claimed_at: null,
     parts: null,
+    ...extra,
+  };
+}
+
+export function makeAllowances(extra: Partial<MyAllowances> = {}): MyAllowances {
+  return {
+    time_multiplier: 1,
+    late_days_total: 0,
+    late_days_used: 0,
+    late_days_left: 0,
+    bonus_submissions: 0,
+    extensions: [],
+    tasks: [],
     ...extra,
   };
 }

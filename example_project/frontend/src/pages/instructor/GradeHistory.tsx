@@ -14,6 +14,7 @@ export const GRADE_CHANGE_KINDS: Record<GradeChangeKind, string> = {
   late_policy: "Due date or late policy changed",
   extension: "Extension changed",
   release: "Released to the student",
+  late_days: "Late days spent or given back",
 };
 
 /** "— → 4", "10 → 4": the counted score before and after (— for none, as while waiting for review). */

@@ -127,7 +127,7 @@ describe("grade history panel", () => {
 
   it("names every kind in words and writes a missing score as a dash", () => {
     expect(Object.keys(GRADE_CHANGE_KINDS).sort()).toEqual(
-      ["auto", "extension", "import", "late_policy", "manual", "override", "regrade", "release"],
+      ["auto", "extension", "import", "late_days", "late_policy", "manual", "override", "regrade", "release"],
     );
     expect(scoreChange({ old_score: null, new_score: 7.5 })).toBe("— → 7.5");
     expect(scoreChange({ old_score: 7.5, new_score: null })).toBe("7.5 → —");
