@@ -428,10 +428,11 @@ DRILLS_SLUG = "arithmetic-drills"
 DRILLS_COURSE: dict[str, Any] = {
     "slug": DRILLS_SLUG,
     "title": "Arithmetic Drills",
-    "description": """Practice against the clock. **Timed quiz** gives you 20 minutes from the moment you press
-Start; **Daily drill** takes three answers a day, and the budget resets at midnight in the
-course's time zone. Your course page says what applies to you.
-""",
+    "description": (
+        "Practice against the clock. **Timed quiz** gives you 20 minutes from the moment you "
+        "press Start; **Daily drill** takes three answers a day, and the budget resets at "
+        "midnight in the course's time zone. Your course page says what applies to you.\n"
+    ),
     "grading_policy": "best",
 }
 

@@ -514,3 +514,50 @@ def test_parallel_starts_make_one(world: World) -> None:
     assert sorted(r.status_code for r in responses) == [201] + [409] * 5
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"already_started"}
     assert TaskStart.objects.filter(task=world.task).count() == 1
+
+
+@pytest.mark.django_db
+def test_group_budget_is_pooled_and_takes_the_submitters_bonus(
+    world: World, limited: Any, clock: Callable[[datetime], Clock]
+) -> None:
+    """Until the group helper's submitter_for lands, the Submitter is built here as it will
+    build it: the group's submissions count for every member; the bonus is the submitter's."""
+    from learnplat.courses.models import Enrollment, GroupMembership, GroupSet, StudentGroup
+    from learnplat.flows.budgets import check_daily_limit
+    from learnplat.flows.groups import Submitter
+
+    now = clock(utc(2026, 3, 10, 15)).at
+    group_set = GroupSet.objects.create(course=world.course, name="Pairs")
+    group = StudentGroup.objects.create(group_set=group_set, name="A")
+    for member in (world.student, world.other_student):
+        GroupMembership.objects.create(group=group, group_set=group_set, user=member)
+    limited.group_set = group_set
+    limited.save(update_fields=["group_set"])
+    Accommodation.objects.create(course=world.course, user=world.other_student, bonus_submissions=1)
+    for attempt in (1, 2):
+        Submission.objects.create(
+            user=world.student,
+            task=limited,
+            course=world.course,
+            group=group,
+            attempt=attempt,
+            answer="4",
+            submitted_at=now,
+            max_score=limited.max_score,
+        )
+
+    def submitter(user: Any) -> Submitter:
+        enrollment = Enrollment.objects.get(user=user, course=world.course)
+        ids = (world.student.pk, world.other_student.pk)
+        return Submitter(user=user, enrollment=enrollment, group=group, member_ids=ids)
+
+    with pytest.raises(Conflict) as caught:
+        check_daily_limit(task=limited, submitter=submitter(world.student), now=now)
+    assert caught.value.code == "daily_limit_reached"
+    check_daily_limit(task=limited, submitter=submitter(world.other_student), now=now)
+    # accommodations/me counts the group's submissions for each member, with their own bonus.
+    rows = {
+        who: world.client(who).get(me_url(world)).json()["tasks"][0]["submissions_left_today"]
+        for who in ("student", "other_student")
+    }
+    assert rows == {"student": 0, "other_student": 1}
