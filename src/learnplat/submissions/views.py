@@ -7,7 +7,8 @@ Permission and serializer keys (``LEARNPLAT["PERMISSIONS"]`` / ``["SERIALIZERS"]
 ``regrade_request_create``, ``regrade_request_list``, ``regrade_request_retrieve``,
 ``regrade_request_resolve``, ``submission_comment_list``, ``submission_comment_create``,
 ``grader_next``, ``grader_results``, ``submission_claim``, ``submission_unclaim``,
-``grading_queue``, ``grading_assign``, ``grading_progress``.
+``grading_queue``, ``grading_assign``, ``grading_progress``, ``submission_start`` (a timed
+task's start) and ``accommodation_me`` (``courses/{slug}/accommodations/me/``).
 """
 
 from __future__ import annotations

@@ -112,8 +112,11 @@ export function TaskPage() {
   const allowance = allowanceFor(me.data, id);
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<string | null>(null);
-  const [autoSubmit, setAutoSubmit] = useState(false);
-  const [expired, setExpired] = useState(false);
+  // Per task: the page stays mounted when "Next task" moves to another one.
+  const [autoSubmitTask, setAutoSubmitTask] = useState<number | null>(null);
+  const [expiredTask, setExpiredTask] = useState<number | null>(null);
+  const autoSubmit = autoSubmitTask === id;
+  const expired = expiredTask === id;
   const draftRef = useRef<AnswerDraft | null>(null);
   const onDraftChange = useCallback((draft: AnswerDraft) => {
     draftRef.current = draft;
@@ -139,7 +142,7 @@ export function TaskPage() {
   }
 
   function onExpire() {
-    setExpired(true);
+    setExpiredTask(id);
     const draft = draftRef.current;
     if (!autoSubmit || !task || !draft) return;
     const parsed = parseAnswer(task.kind, task.public_config, draft);
@@ -249,7 +252,7 @@ export function TaskPage() {
                 starting={starting}
                 startError={startError}
                 autoSubmit={autoSubmit}
-                onAutoSubmitChange={setAutoSubmit}
+                onAutoSubmitChange={(on) => setAutoSubmitTask(on ? id : null)}
                 onStart={() => void start()}
                 onExpire={onExpire}
               />
