@@ -177,6 +177,10 @@ else:
     EMAIL_TIMEOUT = EMAIL_SMTP["timeout"]
 
 MIDDLEWARE = [
+    # First, so every later middleware's logs carry the request's id.
+    "learnplat.middleware.RequestIDMiddleware",
+    # Times every request for /metrics (by URL pattern, method and status).
+    "learnplat.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -287,11 +291,18 @@ LEARNPLAT: dict[str, object] = {
     "REGISTRATION_ROLES": ["student"],
     # The end-to-end run registers a few dozen users from one address within minutes.
     "THROTTLE_RATES": {"learnplat_register": env_str("REGISTER_RATE", "20/hour")},
+    # learnplat imports no queue library: on RQ the readiness check pings its Redis here.
+    "HEALTH": {"READINESS_CHECKS": {"tasks": "config.health.check_tasks"}},
+    # /metrics wants "Authorization: Bearer $METRICS_TOKEN"; without a token it answers only
+    # with DEBUG on (404 in production).
+    "METRICS": {"TOKEN": env_str("METRICS_TOKEN", "")},
 }
 
 # -- production hardening (DEBUG off); each switch can be relaxed for local HTTP runs ------
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Probes from the load balancer and Prometheus come over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -300,16 +311,31 @@ if not DEBUG:
         # Only behind a proxy that sets X-Forwarded-Proto itself.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Structured logs: one JSON object per line in production, a readable line in development;
+# every record names its request (X-Request-ID), user, course and submission when known.
+LOG_FORMAT = env_str("LOG_FORMAT", "console" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # Django's own loggers keep Django's defaults; learnplat's go to the console.
+    "filters": {"context": {"()": "learnplat.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "learnplat.logs.JSONFormatter"},
+        "console": {"()": "learnplat.logs.ConsoleFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("json", "console") else "json",
+        }
+    },
+    # Django's request errors and learnplat's own go through the same handler.
     "loggers": {
         "learnplat": {
             "handlers": ["console"],
             "level": env_str("LEARNPLAT_LOG_LEVEL", "INFO"),
             "propagate": False,
-        }
+        },
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from demo import views
+from learnplat import health, metrics
 
 # The example project names its admin; a host brands its own the same way (learnplat's admin
 # classes register on whichever AdminSite the host uses and never set these).
@@ -13,6 +14,9 @@ admin.site.site_title = "learnplat admin"
 admin.site.index_title = "Courses, people and submissions"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
@@ -25,7 +29,11 @@ urlpatterns = [
     path("api/", include("learnplat.urls")),
     path("", views.index, name="index"),
     # Client-side routes of the React app (/courses/intro, ...) load the same index.html.
-    re_path(r"^(?!api/|admin/|static/).+$", views.frontend_route, name="frontend-route"),
+    re_path(
+        r"^(?!api/|admin/|static/|healthz$|readyz$|metrics$).+$",
+        views.frontend_route,
+        name="frontend-route",
+    ),
 ]
 
 # JSON errors for paths under api/ (a URL no view matched, a crash outside DRF); the rest of

@@ -27,6 +27,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.serializers import BaseSerializer
 
+from learnplat import context
 from learnplat.conf import settings
 from learnplat.exceptions import NotFound, api_exception
 from learnplat.parsers import JSONParser
@@ -114,6 +115,15 @@ class LearnplatViewMixin:
     def pagination_class(self, value: type[BasePagination] | None) -> None:
         # ``as_view(pagination_class=...)`` sets it on the instance, as on any DRF view.
         self.__dict__["_pagination_class"] = value
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        # Authentication has run: from here on the request's logs name the user and course.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            context.bind(user_id=user.pk)
+        if kwargs.get("slug"):
+            context.bind(course=kwargs["slug"])
 
     def handle_exception(self, exc: Exception) -> Any:
         # Every error body in learnplat's shape, whatever EXCEPTION_HANDLER the host uses.

@@ -153,6 +153,22 @@ DEFAULTS: dict[str, Any] = {
         # before another grader may take it over.
         "CLAIM_TTL_SECONDS": 1800,
     },
+    # Health endpoints (docs/operations.md): name -> dotted path of a check that raises when
+    # its dependency is unusable; /readyz runs them all.
+    "HEALTH": {
+        "READINESS_CHECKS": {
+            "database": "learnplat.health.check_database",
+            "cache": "learnplat.health.check_cache",
+            "tasks": "learnplat.health.check_tasks",
+        },
+    },
+    # Prometheus metrics (docs/operations.md, needs learnplat[metrics]).
+    "METRICS": {
+        # Bearer token /metrics wants; without one it answers only with DEBUG on.
+        "TOKEN": "",
+        # Scrape-time collectors (dotted paths of classes with a collect() method).
+        "COLLECTORS": ["learnplat.submissions.metrics.SubmissionsCollector"],
+    },
     # Progress and completion rules (docs/grading.md).
     "PROGRESS": {
         # A task is completed once a graded attempt's raw score reaches this share of max_score.

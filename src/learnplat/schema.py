@@ -118,8 +118,35 @@ class LearnplatAutoSchema(AutoSchema):
         for code, response in extra.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code)
+        if self._is_conditional():
+            self._document_conditional_get(operation, responses)
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def _is_conditional(self) -> bool:
+        from learnplat.conditional import ConditionalGetMixin
+
+        view = self.view
+        if not isinstance(view, ConditionalGetMixin):
+            return False
+        action = getattr(view, "action", None) or "get"
+        return action in view.conditional_actions
+
+    def _document_conditional_get(self, operation: Any, responses: dict[str, Any]) -> None:
+        operation.setdefault("parameters", []).append(
+            {
+                "in": "header",
+                "name": "If-None-Match",
+                "schema": {"type": "string"},
+                "description": "An `ETag` this caller got before: 304 while it is current.",
+            }
+        )
+        if "200" in responses:
+            responses["200"].setdefault("headers", {})["ETag"] = {
+                "schema": {"type": "string"},
+                "description": "The tag of this body for this caller; changes with the body.",
+            }
+        responses["304"] = {"description": "Not modified: the `If-None-Match` tag is current."}
 
     def _filters_validate(self) -> bool:
         backends = [

@@ -62,6 +62,8 @@ if not HAS_DJANGO_TASKS:
     INSTALLED_APPS.append("django_tasks")
 
 MIDDLEWARE = [
+    "learnplat.middleware.RequestIDMiddleware",
+    "learnplat.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,35 @@ def test_db_worker_grades_what_the_api_enqueued(world: World, workers: Any) -> N
         lambda: DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 3,
         pool,
     )
+
+
+def test_the_worker_logs_the_evaluation_under_the_request_id_of_its_submit(
+    world: World, workers: Any
+) -> None:
+    pool = workers("db")
+    response = world.client(world.student).post(
+        f"/api/tasks/{world.task.pk}/submissions/",
+        {"answer": "4"},
+        format="json",
+        HTTP_X_REQUEST_ID="trace-me-42",
+    )
+    assert response.status_code == 201
+    submission_id = response.json()["id"]
+    pool.start_db_worker()
+    wait_for("the submission graded", all_done("graded"), pool)
+
+    def evaluated() -> list[dict[str, Any]]:
+        lines = [line for line in pool.output().splitlines() if line.startswith("{")]
+        return [
+            record
+            for record in map(json.loads, lines)
+            if record.get("message") == f"Evaluated submission {submission_id}: graded"
+        ]
+
+    wait_for("the worker's log line", lambda: bool(evaluated()), pool)
+    (record,) = evaluated()
+    assert record["request_id"] == "trace-me-42"
+    assert record["submission_id"] == submission_id
 
 
 def test_db_worker_retries_after_the_backoff(world: World, workers: Any, tmp_path: Path) -> None:

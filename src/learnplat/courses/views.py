@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from learnplat.api import LearnplatViewMixin
+from learnplat.conditional import ConditionalGetMixin
 from learnplat.conf import settings
 from learnplat.courses.filters import CourseFilter, EnrollmentFilter, ExtensionFilter
 from learnplat.courses.models import (
@@ -164,8 +165,13 @@ TASK_PAGE_PARAMETERS = [
         responses={204: None, **errors(*_COURSE_ERRORS)},
     ),
 )
-class CourseViewSet(RecomputeJobsMixin, CoursesViewMixin, viewsets.ModelViewSet[Course]):
+class CourseViewSet(
+    ConditionalGetMixin, RecomputeJobsMixin, CoursesViewMixin, viewsets.ModelViewSet[Course]
+):
     """Catalog and authoring of courses, looked up by slug."""
+
+    # ETag and 304 (API.md, Operations); learnplat.conditional.
+    conditional_actions = frozenset({"retrieve"})
 
     permission_resource = "course"
     lookup_field = "slug"
@@ -313,7 +319,7 @@ class CourseChildViewMixin(CoursesViewMixin):
         return self._course
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         self.get_course()
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -409,8 +415,11 @@ class EnrollmentViewSet(CourseChildViewSet):
         },
     ),
 )
-class CourseTaskViewSet(RecomputeJobsMixin, CourseChildViewSet):
+class CourseTaskViewSet(ConditionalGetMixin, RecomputeJobsMixin, CourseChildViewSet):
     """``courses/{slug}/tasks/``: members read a course's tasks, staff add and reorder them."""
+
+    # ETag and 304 (API.md, Operations); learnplat.conditional.
+    conditional_actions = frozenset({"list"})
 
     permission_resource = "task"
     action_permissions = {
@@ -691,6 +700,7 @@ class ExtensionDetailViewSet(
     ),
 )
 class TaskViewSet(
+    ConditionalGetMixin,
     RecomputeJobsMixin,
     CoursesViewMixin,
     mixins.RetrieveModelMixin,
@@ -699,6 +709,9 @@ class TaskViewSet(
     viewsets.GenericViewSet[Task],
 ):
     """``tasks/{id}/``: members read a task they can see, course staff change it."""
+
+    # ETag and 304 (API.md, Operations); learnplat.conditional.
+    conditional_actions = frozenset({"retrieve"})
 
     permission_resource = "task"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

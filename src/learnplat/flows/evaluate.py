@@ -17,6 +17,7 @@ A recorded result updates progress in the same transaction
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from learnplat import context, metrics
 from learnplat.courses.deadlines import effective_window, late_score
 from learnplat.evaluation.base import EvaluationResult
 from learnplat.flows import progress, rubrics
@@ -66,7 +68,8 @@ def enqueue_evaluation(submission_id: int, *, run_after: datetime | None = None)
         queue_name=evaluation_setting("QUEUE_NAME"),
         run_after=run_after if backend.supports_defer else None,
     )
-    task.enqueue(submission_id)
+    # The request's id travels with the job, so the worker's logs name the same request.
+    task.enqueue(submission_id, request_id=context.get("request_id"))
 
 
 def enqueue_on_commit(submission_ids: Iterable[int], *, run_after: datetime | None = None) -> None:
@@ -101,19 +104,33 @@ def run_evaluation(submission_id: int) -> str:
     if claimed is None:
         return "skipped"
     submission = Submission.objects.select_related("task").get(pk=submission_id)
+    started = time.perf_counter()
     try:
         result, _ = evaluate_in_process(submission)
     except Exception as exc:
+        # The class only: an evaluator's message may quote the answer, which logs never hold
+        # (staff read the whole error as the submission's last_error).
         logger.warning(
             "Evaluation of submission %s failed (try %s): %s",
             submission_id,
             submission.tries,
-            describe_error(exc),
+            type(exc).__name__,
         )
         recorded = record_failure(claimed, error=describe_error(exc))
-        return "discarded" if recorded is None else str(recorded.status)
+        outcome = "discarded" if recorded is None else str(recorded.status)
+        metrics.observe_evaluation(
+            kind=submission.task.kind, outcome="error", seconds=time.perf_counter() - started
+        )
+        return outcome
     recorded = record_result(claimed, result, evaluator=submission.task.kind)
-    return "discarded" if recorded is None else str(recorded.status)
+    outcome = "discarded" if recorded is None else str(recorded.status)
+    metrics.observe_evaluation(
+        kind=submission.task.kind, outcome=outcome, seconds=time.perf_counter() - started
+    )
+    if recorded is not None and recorded.status == SubmissionStatus.GRADED:
+        metrics.observe_graded(seconds=(timezone.now() - recorded.submitted_at).total_seconds())
+    logger.info("Evaluated submission %s: %s", submission_id, outcome)
+    return outcome
 
 
 def record_result(
@@ -332,4 +349,9 @@ def requeue_stale(*, now: datetime | None = None, batch_size: int = 500) -> Swee
                 report.requeued_lost += len(lost)
         if len(lost) < batch_size:
             break
+    metrics.count_sweep(
+        requeued_leases=report.requeued_leases,
+        failed_leases=report.failed_leases,
+        requeued_lost=report.requeued_lost,
+    )
     return report

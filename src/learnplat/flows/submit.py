@@ -13,6 +13,7 @@ transaction the adapter (``LEARNPLAT["ADAPTER"]``) receives the extra fields of
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from learnplat import context
 from learnplat.adapter import get_adapter
 from learnplat.conf import settings
 from learnplat.courses.choices import CourseRole, CourseStatus, EnrollmentStatus
@@ -34,6 +36,8 @@ from learnplat.progress.models import TaskProgress
 from learnplat.signals import send_on_commit
 from learnplat.submissions.models import IDEMPOTENCY_KEY_MAX_LENGTH, Submission
 from learnplat.submissions.signals import submission_created
+
+logger = logging.getLogger("learnplat.submissions")
 
 
 @dataclass(frozen=True)
@@ -221,6 +225,7 @@ def _create_submission(
         idempotency_key=idempotency_key,
         grader_queue=grader_queue_for(task),
     )
+    context.bind(submission_id=submission.pk)
     progress.record_submission(submission=submission)
     if task.anonymous_grading:
         anonymity.ensure_pseudonym(task=task, user=user)
@@ -230,4 +235,7 @@ def _create_submission(
     if submission.grader_queue is None:
         evaluate.enqueue_on_commit([submission.pk])
     send_on_commit(submission_created, sender=Submission, submission=submission)
+    logger.info(
+        "Submission %s accepted (task %s, attempt %s).", submission.pk, task.pk, submission.attempt
+    )
     return SubmitResult(submission, created=True)

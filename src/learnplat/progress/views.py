@@ -36,6 +36,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from learnplat.api import LearnplatViewMixin, not_found
+from learnplat.conditional import ConditionalGetMixin
 from learnplat.conf import settings
 from learnplat.courses.choices import ReleaseMode
 from learnplat.courses.models import Course, Enrollment
@@ -80,7 +81,7 @@ from learnplat.schema import error_responses
 from learnplat.submissions.anonymity import masked_task_ids
 
 
-class ProgressListView(LearnplatViewMixin, generics.ListAPIView):
+class ProgressListView(ConditionalGetMixin, LearnplatViewMixin, generics.ListAPIView):
     """``GET progress/``: the caller's progress in every course they take."""
 
     permission_resource = "progress"
@@ -170,11 +171,13 @@ class CourseScopedView(LearnplatViewMixin, generics.GenericAPIView):
         return self._course
 
 
-class CourseProgressView(CourseScopedView):
+class CourseProgressView(ConditionalGetMixin, CourseScopedView):
     """``GET courses/{slug}/progress/``: a student's progress in one course."""
 
     permission_resource = "progress"
     action = "course"
+    # ETag and 304 (API.md, Operations); learnplat.conditional.
+    conditional_actions = frozenset({"course"})
     action_permissions = {"course": [IsAuthenticated]}
     action_serializers = {"course": CourseProgressSerializer}
 

@@ -13,20 +13,25 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from learnplat import context
 from learnplat.compat import task
 from learnplat.flows import evaluate as evaluate_flow
 from learnplat.submissions import pipeline
 
 
 @task()
-def evaluate_submission(submission_id: int) -> str:
+def evaluate_submission(submission_id: int, request_id: str | None = None) -> str:
     """Claim, evaluate and grade one submission.
 
     Returns what happened: ``"graded"``, ``"needs_review"``, ``"queued"`` (a retry is
     scheduled), ``"failed"``, ``"skipped"`` (someone else has it, or it is not queued) or
     ``"discarded"`` (the lease was lost before the result could be written).
+
+    ``request_id`` is the id of the request that enqueued it (none for the sweeper's
+    requeues, which get a new one): the logs of the run carry it (docs/operations.md).
     """
-    return evaluate_flow.run_evaluation(submission_id)
+    with context.scope(request_id=context.sane_request_id(request_id), submission_id=submission_id):
+        return evaluate_flow.run_evaluation(submission_id)
 
 
 @task()

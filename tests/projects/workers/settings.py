@@ -51,3 +51,19 @@ if "LEARNPLAT_TEST_TASK_BACKEND" in os.environ:
             **json.loads(os.environ.get("LEARNPLAT_TEST_EVALUATION", "{}")),
         },
     }
+    # The worker's learnplat logs as JSON lines on stdout (the test reads the worker's log).
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": "learnplat.logs.ContextFilter"}},
+        "formatters": {"json": {"()": "learnplat.logs.JSONFormatter"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "filters": ["context"],
+                "formatter": "json",
+            }
+        },
+        "loggers": {"learnplat": {"handlers": ["stdout"], "level": "INFO"}},
+    }

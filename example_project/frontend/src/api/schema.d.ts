@@ -3724,7 +3724,10 @@ export interface operations {
     courses_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -3734,11 +3737,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseDetail"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
             401: {
@@ -5214,7 +5226,10 @@ export interface operations {
                 /** @description Course staff only: the student whose progress to show. */
                 user?: number;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -5224,11 +5239,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseProgress"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `?user=` is not a user id (course staff only). */
             400: {
@@ -5718,7 +5742,10 @@ export interface operations {
                 /** @description Number of results to return per page. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The course's slug. */
                 slug: string;
@@ -5729,11 +5756,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedTaskList"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
             401: {
@@ -6322,7 +6358,10 @@ export interface operations {
                 /** @description Number of results to return per page. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6330,11 +6369,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedCourseProgressList"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
             401: {
@@ -7160,7 +7208,10 @@ export interface operations {
     tasks_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description A unique integer value identifying this task. */
                 id: number;
@@ -7171,11 +7222,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
             401: {
