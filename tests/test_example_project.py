@@ -295,7 +295,9 @@ def test_seed_demo_is_idempotent_and_its_passwords_work(seeded: Seeded) -> None:
 def test_seed_demo_run_again_changes_no_row(seeded: Seeded) -> None:
     first, second = (json.loads(s) for s in seeded.snapshots)
     assert first == second
-    assert len(first["learnplat_courses.Course"]) == 4
+    assert len(first["learnplat_courses.Course"]) == 5
+    drills = [t for t in first["learnplat_courses.Task"] if "Timed quiz" in t["title"]]
+    assert [t["time_limit_minutes"] for t in drills] == [20]
     assert len(first["learnplat_submissions.Submission"]) == 4 + 5
     assert "Kept published course 'python-foundations'" in seeded.second.stdout
     assert "Submitted 0 new answer(s)" in seeded.second.stdout
@@ -398,7 +400,7 @@ def test_seed_demo_sets_up_a_working_course(seeded: Seeded) -> None:
     # Points (docs/grading.md): 1 + 0 + 0.75; the manual answer awaits its grade.
     assert found["progress"] == [[1.75, 1, 6]]
     assert found["bob"] == {
-        "catalog": ["team-project", "readable-code", "python-foundations"],
+        "catalog": ["arithmetic-drills", "team-project", "readable-code", "python-foundations"],
         "draft": 404,
         "tasks_before": 403,
         "enroll": 201,

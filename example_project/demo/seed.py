@@ -489,6 +489,54 @@ def seed_group_work(data: DemoData) -> None:
     data.log.append(f"Grouped 'carol' and 'dave' as {GROUP_NAME!r} in {course.slug!r}")
 
 
+# -- timed tasks and daily budgets --------------------------------------------------------
+
+DRILLS_SLUG = "arithmetic-drills"
+
+DRILLS_COURSE: dict[str, Any] = {
+    "slug": DRILLS_SLUG,
+    "title": "Arithmetic Drills",
+    "description": (
+        "Practice against the clock. **Timed quiz** gives you 20 minutes from the moment you "
+        "press Start; **Daily drill** takes three answers a day, and the budget resets at "
+        "midnight in the course's time zone. Your course page says what applies to you.\n"
+    ),
+    "grading_policy": "best",
+}
+
+DRILLS_TASKS: tuple[dict[str, Any], ...] = (
+    {
+        "title": "Timed quiz: seven eights",
+        "description": "What is 7 times 8? You have 20 minutes once you start.",
+        "kind": "exact",
+        "max_score": 1,
+        "time_limit_minutes": 20,
+        "config": {"answers": ["56"]},
+    },
+    {
+        "title": "Daily drill: twelve",
+        "description": "What is 5 + 7? Three tries a day.",
+        "kind": "exact",
+        "max_score": 1,
+        "daily_submission_limit": 3,
+        "config": {"answers": ["12"]},
+    },
+)
+
+
+def seed_timed_and_budgets(data: DemoData) -> None:
+    """A published course with a 20-minute timed quiz and a task of three submissions a day,
+    with Alice enrolled (docs/accommodations.md)."""
+    course = _course(data, DRILLS_COURSE, DRILLS_TASKS, publish=True)
+    try:
+        enrollment.enroll(user=data.users["alice"], course=course)
+        data.log.append(f"Enrolled 'alice' in {course.slug!r}")
+    except Conflict as exc:
+        if exc.code != "already_enrolled":
+            raise
+        data.log.append(f"Kept the enrollment of 'alice' in {course.slug!r}")
+
+
 Part = Callable[[DemoData], None]
 
 #: The parts, in order. Later parts may use what earlier ones put into ``DemoData``.
@@ -500,6 +548,7 @@ PARTS: list[Part] = [
     seed_upcoming_deadline,
     seed_grading_course,
     seed_group_work,
+    seed_timed_and_budgets,
 ]
 
 

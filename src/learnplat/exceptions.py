@@ -14,7 +14,8 @@ class                    status  body
 :class:`Unauthenticated` 401     ``{"detail": "...", "code": "token_not_valid"}``
 :class:`Forbidden`       403     ``{"detail": "...", "code": "not_enrolled"}``
 :class:`NotFound`        404     ``{"detail": "Not found.", "code": "not_found"}``
-:class:`Conflict`        409     ``{"detail": "...", "code": "attempts_exhausted"}``
+:class:`Conflict`        409     ``{"detail": "...", "code": "attempts_exhausted"}``, with
+                                 ``Retry-After`` when given ``retry_after``
 :class:`PayloadTooLarge` 413     ``{"detail": "...", "code": "file_too_large"}``
 :class:`ServiceUnavailable` 503  ``{"detail": "...", "code": "service_unavailable"}``, with
                                  ``Retry-After``
@@ -143,11 +144,23 @@ class NotFound(LearnplatError):
 
 
 class Conflict(LearnplatError):
-    """409: the current state does not allow this (already enrolled, attempts used up, ...)."""
+    """409: the current state does not allow this (already enrolled, attempts used up, ...).
+
+    ``retry_after`` (seconds, when the state will have changed by itself: a daily budget
+    resets) becomes the ``Retry-After`` header; the body stays ``{"detail", "code"}``.
+    """
 
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state."
     default_code = "conflict"
+
+    def __init__(
+        self, detail: str | None = None, *, code: str | None = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(detail, code=code)
+        if retry_after is not None:
+            # DRF's exception handler sends an exception's ``wait`` as ``Retry-After``.
+            self.wait = max(int(retry_after), 0)
 
 
 class PayloadTooLarge(LearnplatError):

@@ -159,6 +159,8 @@ class HostView(APIView):
         kind = request.query_params["kind"]
         if kind == "conflict":
             raise Conflict("No attempts left for this task.", code="attempts_exhausted")
+        if kind == "retry":
+            raise Conflict("Spent for today.", code="daily_limit_reached", retry_after=90)
         if kind == "list":
             raise drf_exceptions.ValidationError("Bad.")
         raise Http404
@@ -205,3 +207,16 @@ def test_learnplat_errors_render_under_drfs_own_handler_too(settings: Any) -> No
         "detail": "No attempts left for this task.",
         "code": "attempts_exhausted",
     }
+
+
+def test_a_conflict_with_retry_after_sends_the_header_and_keeps_the_body(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {
+        **getattr(settings, "REST_FRAMEWORK", {}),
+        "EXCEPTION_HANDLER": "learnplat.exceptions.exception_handler",
+    }
+    response = HostView.as_view()(APIRequestFactory().get("/", {"kind": "retry"}))
+    assert response.status_code == 409
+    assert response.data == {"detail": "Spent for today.", "code": "daily_limit_reached"}
+    assert response["Retry-After"] == "90"
+    plain = HostView.as_view()(APIRequestFactory().get("/", {"kind": "conflict"}))
+    assert "Retry-After" not in plain

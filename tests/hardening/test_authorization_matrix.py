@@ -114,6 +114,13 @@ def task_kwargs(w: World) -> dict[str, Any]:
     return {"pk": w.task.pk}
 
 
+def timed_task_kwargs(w: World) -> dict[str, Any]:
+    """``task`` with a time limit, so a student's start succeeds (201, not 409 not_timed)."""
+    w.task.time_limit_minutes = 20
+    w.task.save(update_fields=["time_limit_minutes"])
+    return {"task_pk": w.task.pk}
+
+
 def manual_task_kwargs(w: World) -> dict[str, Any]:
     """``task`` set to manual release first, so a release by staff succeeds (200, not 409)."""
     w.task.release = "manual"
@@ -341,6 +348,11 @@ TABLE: dict[tuple[str, str], Row] = {
         "401  403 403 403 202  403  202  202",
         kwargs=lambda w: {"task_pk": w.task.pk},
         body=lambda w, role: {},
+    ),
+    # Only a student starts a timed task; staff see it (403), outsiders do not (404).
+    ("task-start", "POST"): Row("401  404 201 201 403  404  403  403", kwargs=timed_task_kwargs),
+    ("course-accommodations-me", "GET"): Row(
+        "401  404 200 200 403  404  403  404", kwargs=course_kwargs
     ),
     ("submission-list", "GET"): Row("401  200 200 200 200  200  200  200"),
     ("submission-detail", "GET"): Row(

@@ -12,6 +12,7 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from learnplat.courses.serializers import ExtensionSerializer
 from learnplat.flows.rubrics import grades_automatically
 from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
@@ -723,4 +724,44 @@ class GraderProgressSerializer(serializers.Serializer[Any]):
     )
     graded = serializers.IntegerField(
         help_text="Of those, how many no longer need review (graded by anyone)."
+    )
+
+
+class TaskStartSerializer(CompleteResponseMixin, serializers.Serializer[Any]):
+    """``POST tasks/{id}/start/``: the student's timed attempt."""
+
+    started_at = serializers.DateTimeField(read_only=True)
+    deadline = serializers.DateTimeField(
+        read_only=True,
+        help_text="Submissions after it are 409 `time_expired`; one exactly at it is accepted.",
+    )
+
+
+class MyTaskAllowanceSerializer(CompleteResponseMixin, serializers.Serializer[Any]):
+    task = serializers.IntegerField(read_only=True)
+    submissions_left_today = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Left in the current course-local day (bonus included); null without a "
+        "daily limit.",
+    )
+    started_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null until a timed task is started."
+    )
+    deadline = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class MyAllowancesSerializer(CompleteResponseMixin, serializers.Serializer[Any]):
+    """``GET courses/{slug}/accommodations/me/``: what applies to the calling student."""
+
+    time_multiplier = serializers.FloatField(read_only=True)
+    late_days_total = serializers.IntegerField(read_only=True)
+    late_days_used = serializers.IntegerField(read_only=True)
+    late_days_left = serializers.IntegerField(read_only=True)
+    bonus_submissions = serializers.IntegerField(read_only=True)
+    extensions = ExtensionSerializer(many=True, read_only=True)
+    tasks = MyTaskAllowanceSerializer(
+        many=True,
+        read_only=True,
+        help_text="The course's published tasks with a daily limit or a time limit, in order.",
     )

@@ -10,6 +10,7 @@ from learnplat.submissions.views import (
     GradingAssignView,
     GradingProgressView,
     GradingQueueView,
+    MyAccommodationsView,
     RegradeRequestViewSet,
     SubmissionCommentViewSet,
     SubmissionRegradeRequestViewSet,
@@ -32,6 +33,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "tasks/<int:task_pk>/regrade/",
         TaskSubmissionViewSet.as_view({"post": "task_regrade"}),
         name="task-regrade",
+    ),
+    path(
+        "tasks/<int:task_pk>/start/",
+        TaskSubmissionViewSet.as_view({"post": "start"}),
+        name="task-start",
+    ),
+    # Beside the staff's courses/{slug}/accommodations/<int:pk>/: "me" is no int, so neither
+    # route shadows the other whichever URLconf comes first.
+    path(
+        "courses/<slug:slug>/accommodations/me/",
+        MyAccommodationsView.as_view(),
+        name="course-accommodations-me",
     ),
     path(
         "submissions/<int:submission_pk>/regrade-requests/",

@@ -7,7 +7,8 @@ Permission and serializer keys (``LEARNPLAT["PERMISSIONS"]`` / ``["SERIALIZERS"]
 ``regrade_request_create``, ``regrade_request_list``, ``regrade_request_retrieve``,
 ``regrade_request_resolve``, ``submission_comment_list``, ``submission_comment_create``,
 ``grader_next``, ``grader_results``, ``submission_claim``, ``submission_unclaim``,
-``grading_queue``, ``grading_assign``, ``grading_progress``.
+``grading_queue``, ``grading_assign``, ``grading_progress``, ``submission_start`` (a timed
+task's start) and ``accommodation_me`` (``courses/{slug}/accommodations/me/``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -32,7 +34,8 @@ from rest_framework.serializers import BaseSerializer
 
 from learnplat.api import LearnplatViewMixin, not_found
 from learnplat.conf import settings
-from learnplat.courses.models import Course, Task
+from learnplat.courses.choices import CourseRole
+from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.courses.permissions import IsCourseInstructor, IsCourseStaff, IsOwnerOrCourseStaff
 from learnplat.evaluation.builtin import QUEUE_NAME
 from learnplat.exceptions import Forbidden, InvalidInput
@@ -43,9 +46,11 @@ from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
 from learnplat.flows import regrade_requests as regrade_requests_flow
 from learnplat.flows import submit as submit_flow
+from learnplat.flows import timed as timed_flow
 from learnplat.schema import error_responses
 from learnplat.serializers import call_flow
 from learnplat.submissions import pipeline
+from learnplat.submissions.allowances import my_allowances
 from learnplat.submissions.anonymity import masks_student, pseudonym_json
 from learnplat.submissions.authentication import GraderTokenAuthentication
 from learnplat.submissions.filters import (
@@ -73,6 +78,7 @@ from learnplat.submissions.serializers import (
     GradeSerializer,
     GradingAssignResultSerializer,
     GradingAssignSerializer,
+    MyAllowancesSerializer,
     RegradeRequestCreateSerializer,
     RegradeRequestResolveSerializer,
     RegradeRequestSerializer,
@@ -83,6 +89,7 @@ from learnplat.submissions.serializers import (
     SubmitSerializer,
     TaskRegradeResultSerializer,
     TaskRegradeSerializer,
+    TaskStartSerializer,
     released_to_owner,
 )
 from learnplat.submissions.throttling import SubmitRateThrottle
@@ -422,8 +429,13 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
     action_permissions = {
         "create": [IsAuthenticated],
         "task_regrade": [IsAuthenticated, IsCourseStaff],
+        "start": [IsAuthenticated],
     }
-    action_serializers = {"create": SubmitSerializer, "task_regrade": TaskRegradeSerializer}
+    action_serializers = {
+        "create": SubmitSerializer,
+        "task_regrade": TaskRegradeSerializer,
+        "start": TaskStartSerializer,
+    }
     serializer_class = SubmitSerializer
 
     def get_queryset(self) -> QuerySet[Task]:
@@ -465,8 +477,10 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
                 descriptions={
                     403: "`not_enrolled`: not an active student of the course.",
                     409: "`attempts_exhausted`, `task_closed`, `task_not_open`, "
-                    "`prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable` "
-                    "or `task_misconfigured`.",
+                    "`prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable`, "
+                    "`task_misconfigured`, `not_started` / `time_expired` (a timed task) or "
+                    "`daily_limit_reached` (with `Retry-After`: seconds to the next "
+                    "midnight in the course's time zone).",
                     429: "Throttled (`learnplat_submit`).",
                 },
             ),
@@ -490,6 +504,43 @@ class TaskSubmissionViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Task]):
             submission_output(submission, viewer=request.user),
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
+
+    @extend_schema(
+        summary="Start a timed task",
+        description="Enrolled students of the task's course (course staff are not students: "
+        "403 `not_enrolled`; anyone who cannot see the task: 404). Fixes the deadline once: "
+        "`started_at` + `time_limit_minutes` * the student's accommodation `time_multiplier`, "
+        "but never after the student's effective `closes_at` (extensions and section dates "
+        "applied). Submissions are then accepted up to and including the deadline.",
+        request=None,
+        responses={
+            201: TaskStartSerializer,
+            **error_responses(
+                401,
+                403,
+                404,
+                409,
+                descriptions={
+                    403: "`not_enrolled`: not an active student of the course.",
+                    404: "No such task visible to the caller.",
+                    409: "`not_timed` (no time limit), `task_not_open`, `task_closed`, "
+                    "`prerequisites_unmet` or `already_started`.",
+                },
+            ),
+        },
+    )
+    def start(self, request: Request, task_pk: int) -> Response:
+        # Outsiders get 404 here (not the submit's 403): only a course member can start.
+        task = (
+            Task.objects.visible_to(request.user)
+            .select_related("course")
+            .filter(pk=task_pk)
+            .first()
+        )
+        if task is None:
+            raise not_found()
+        start = timed_flow.start_task(task=task, user=request.user)
+        return Response(self.get_serializer(start).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Regrade a task's submissions",
@@ -847,3 +898,42 @@ class SubmissionCommentViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submi
             self.comment_output(comment, submission=submission, many=False),
             status=status.HTTP_201_CREATED,
         )
+
+
+class MyAccommodationsView(LearnplatViewMixin, generics.GenericAPIView):
+    """``GET courses/{slug}/accommodations/me/``: what applies to the calling student."""
+
+    permission_resource = "accommodation"
+    action = "me"
+    action_permissions = {"me": [IsAuthenticated]}
+    action_serializers = {"me": MyAllowancesSerializer}
+
+    @extend_schema(
+        summary="What applies to me in a course",
+        description="Active students of the course: their time multiplier, late-day bank, "
+        "bonus submissions, extensions, and for each published task with a daily limit or "
+        "a time limit the submissions left in the current course-local day and the timed "
+        "attempt. Course staff are not students: 403 `not_enrolled`; anyone not in the "
+        "course: 404.",
+        responses={
+            200: MyAllowancesSerializer,
+            **error_responses(
+                401,
+                403,
+                404,
+                descriptions={
+                    403: "`not_enrolled`: course staff, not a student of the course.",
+                    404: "No such course visible to the caller, or the caller is not in it.",
+                },
+            ),
+        },
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        course = Course.objects.visible_one(request.user, slug)
+        role = Enrollment.objects.role_of(request.user, course) if course is not None else None
+        if course is None or role is None:
+            raise not_found()
+        if role != CourseRole.STUDENT:
+            raise Forbidden("Only students of the course have accommodations.", code="not_enrolled")
+        data = my_allowances(course=course, user=request.user, now=timezone.now())
+        return Response(self.get_serializer(data).data)

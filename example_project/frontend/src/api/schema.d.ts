@@ -204,6 +204,26 @@ export interface paths {
         patch: operations["courses_partial_update"];
         trace?: never;
     };
+    "/api/courses/{slug}/accommodations/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What applies to me in a course
+         * @description Active students of the course: their time multiplier, late-day bank, bonus submissions, extensions, and for each published task with a daily limit or a time limit the submissions left in the current course-local day and the timed attempt. Course staff are not students: 403 `not_enrolled`; anyone not in the course: 404.
+         */
+        get: operations["courses_accommodations_me_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{slug}/archive/": {
         parameters: {
             query?: never;
@@ -1137,6 +1157,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{task_pk}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a timed task
+         * @description Enrolled students of the task's course (course staff are not students: 403 `not_enrolled`; anyone who cannot see the task: 404). Fixes the deadline once: `started_at` + `time_limit_minutes` * the student's accommodation `time_multiplier`, but never after the student's effective `closes_at` (extensions and section dates applied). Submissions are then accepted up to and including the deadline.
+         */
+        post: operations["tasks_start_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{task_pk}/submissions/": {
         parameters: {
             query?: never;
@@ -1968,6 +2008,37 @@ export interface components {
             ids?: number[];
             /** @description true: mark every notification read. */
             all?: boolean;
+        };
+        /** @description ``GET courses/{slug}/accommodations/me/``: what applies to the calling student. */
+        MyAllowances: {
+            /** Format: double */
+            readonly time_multiplier: number;
+            readonly late_days_total: number;
+            readonly late_days_used: number;
+            readonly late_days_left: number;
+            readonly bonus_submissions: number;
+            readonly extensions: components["schemas"]["Extension"][];
+            /** @description The course's published tasks with a daily limit or a time limit, in order. */
+            readonly tasks: components["schemas"]["MyTaskAllowance"][];
+        };
+        /**
+         * @description For serializers whose answers always carry every field.
+         *
+         *     drf-spectacular marks a writable field with a default (``position``, ``capacity``) as
+         *     optional in responses too, so generated clients would type it ``position?: number``.
+         *     Fields that really are left out of some answers go in ``Meta.response_optional_fields``.
+         */
+        MyTaskAllowance: {
+            readonly task: number;
+            /** @description Left in the current course-local day (bonus included); null without a daily limit. */
+            readonly submissions_left_today: number | null;
+            /**
+             * Format: date-time
+             * @description Null until a timed task is started.
+             */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly deadline: string | null;
         };
         /** @description One notification; ``data`` depends on ``kind`` (docs/notifications.md). */
         Notification: {
@@ -3062,6 +3133,16 @@ export interface components {
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
+        /** @description ``POST tasks/{id}/start/``: the student's timed attempt. */
+        TaskStart: {
+            /** Format: date-time */
+            readonly started_at: string;
+            /**
+             * Format: date-time
+             * @description Submissions after it are 409 `time_expired`; one exactly at it is accepted.
+             */
+            readonly deadline: string;
+        };
         /** @description Log in with username and password; inactive users are refused like wrong passwords. */
         TokenObtainRequest: {
             username: string;
@@ -3889,6 +3970,54 @@ export interface operations {
                 };
             };
             /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAllowances"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_enrolled`: course staff, not a student of the course. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such course visible to the caller, or the caller is not in it. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7394,6 +7523,63 @@ export interface operations {
             };
         };
     };
+    tasks_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskStart"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_enrolled`: not an active student of the course. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such task visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_timed` (no time limit), `task_not_open`, `task_closed`, `prerequisites_unmet` or `already_started`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     tasks_submissions_create: {
         parameters: {
             query?: never;
@@ -7468,7 +7654,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `attempts_exhausted`, `task_closed`, `task_not_open`, `prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable` or `task_misconfigured`. */
+            /** @description `attempts_exhausted`, `task_closed`, `task_not_open`, `prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable`, `task_misconfigured`, `not_started` / `time_expired` (a timed task) or `daily_limit_reached` (with `Retry-After`: seconds to the next midnight in the course's time zone). */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -48,3 +48,6 @@ export type SubmissionStudent = Schemas["SubmissionStudent"];
 export type Pseudonym = Schemas["Pseudonym"];
 /** The `assigned` filter of `GET grading/queue/`. */
 export type AssignedFilter = "me" | "none" | "any";
+export type MyAllowances = Schemas["MyAllowances"];
+export type MyTaskAllowance = Schemas["MyTaskAllowance"];
+export type TaskStart = Schemas["TaskStart"];

@@ -3,7 +3,7 @@
  * server's (which has the final word and returns 400 for a wrongly shaped answer).
  */
 
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { errorMessage } from "../api/errors";
 import type { Task } from "../api/types";
 import { useMutation } from "../api/useMutation";
@@ -79,14 +79,18 @@ export function AnswerForm({
   task,
   disabledReason,
   onSubmit,
+  onDraftChange,
 }: {
   task: Pick<Task, "kind" | "public_config" | "title">;
   disabledReason: string | null;
   /** Resolves to field messages from the server, or nothing on success. */
   onSubmit: (answer: unknown) => Promise<string[] | void>;
+  /** Told of every change of what is on screen (a timed task submits it when time runs out). */
+  onDraftChange?: (draft: AnswerDraft) => void;
 }) {
   const id = useId();
   const [draft, setDraft] = useState<AnswerDraft>(EMPTY_DRAFT);
+  useEffect(() => onDraftChange?.(draft), [draft, onDraftChange]);
   const [errors, setErrors] = useState<string[]>([]);
   const sending = useMutation(onSubmit);
   const busy = sending.busy;

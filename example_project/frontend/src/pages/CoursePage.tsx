@@ -4,6 +4,7 @@ import { useQuery } from "../api/hooks";
 import { useMutation } from "../api/useMutation";
 import type { CourseDetail, CourseProgress, Task, User } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
+import { AccommodationsPanel, loadMyAllowances } from "../components/AccommodationsPanel";
 import { BarChart } from "../components/Charts";
 import { Markdown } from "../components/Markdown";
 import { useDocumentTitle } from "../components/Layout";
@@ -205,6 +206,7 @@ export function CoursePage() {
         : null,
     [slug, enrolled],
   );
+  const me = useQuery(async (signal) => (enrolled ? loadMyAllowances(slug, signal) : null), [slug, enrolled]);
   useDocumentTitle(course.data?.title);
 
   return (
@@ -242,6 +244,8 @@ export function CoursePage() {
             {enrolled && progress.loading && !progress.data && <Loading label="Loading your progress…" />}
             <ErrorMessage error={progress.error} onRetry={() => void progress.reload()} />
             {enrolled && progress.data && <ProgressSummary course={data} progress={progress.data} />}
+            <ErrorMessage error={me.error} onRetry={() => void me.reload()} />
+            {enrolled && me.data && <AccommodationsPanel me={me.data} slug={data.slug} tasks={data.tasks} />}
 
             <section aria-labelledby="tasks-heading">
               <h2 id="tasks-heading">Tasks</h2>

@@ -1,11 +1,13 @@
-import { useRef } from "react";
+import { useCallback, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { api, unwrap } from "../api/client";
 import { ApiError } from "../api/errors";
 import { useInterval, useQuery } from "../api/hooks";
-import type { RegradeRequest, Submission } from "../api/types";
+import type { RegradeRequest, Submission, TaskStart } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
-import { AnswerForm, choiceConfig } from "../components/AnswerForm";
+import { AnswerForm, choiceConfig, parseAnswer, type AnswerDraft } from "../components/AnswerForm";
+import { loadMyAllowances } from "../components/AccommodationsPanel";
+import { TimedAttempt } from "../components/TimedAttempt";
 import { Markdown } from "../components/Markdown";
 import { useDocumentTitle } from "../components/Layout";
 import { Badge, ErrorMessage, Loading, Notice, QueryView } from "../components/Status";
@@ -13,11 +15,23 @@ import { SubmissionList } from "../components/SubmissionList";
 import { TaskNav } from "../components/TaskNav";
 import { isGradeHidden, isPending, kindLabel, NOT_RELEASED_LABEL, progressByTask, taskState } from "../domain";
 import { formatPoints, plural } from "../format";
+import { allowanceFor, budgetText, dailyLimitWithBonus, timerPhase } from "../timed";
 import { TaskDeadlines, TaskStatusBadges, isCourseStaff } from "./CoursePage";
 
 /** What a student without a (large enough) group reads when submitting to a group task. */
 export const GROUP_REQUIRED_MESSAGE =
   "This is a group task: join or form a group (the course's Groups panel) with enough members before submitting.";
+
+/** What the student reads for the 409s of budgets and timers. */
+export function submitConflictMessage(error: ApiError): string {
+  if (error.code === "daily_limit_reached") {
+    return "You have used today's submissions for this task. The budget resets at midnight, course time.";
+  }
+  if (error.code === "time_expired") return "Time is up for this timed task: the answer was not accepted.";
+  if (error.code === "not_started") return "Start the timed task before answering.";
+  return error.message;
+}
+
 
 /** How often to ask about submissions still being evaluated (tests shorten it). */
 export const polling = { intervalMs: 1500 };
@@ -97,6 +111,49 @@ export function TaskPage() {
   const task = course.data?.tasks.find((t) => t.id === id);
   useDocumentTitle(task?.title);
 
+  // Budgets and the timer (accommodations/me/): one request for the whole course.
+  const me = useQuery(async (signal) => (enrolled ? loadMyAllowances(slug, signal) : null), [slug, enrolled]);
+  const allowance = allowanceFor(me.data, id);
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<string | null>(null);
+  // Per task: the page stays mounted when "Next task" moves to another one.
+  const [autoSubmitTask, setAutoSubmitTask] = useState<number | null>(null);
+  const [expiredTask, setExpiredTask] = useState<number | null>(null);
+  const autoSubmit = autoSubmitTask === id;
+  const expired = expiredTask === id;
+  const draftRef = useRef<AnswerDraft | null>(null);
+  const onDraftChange = useCallback((draft: AnswerDraft) => {
+    draftRef.current = draft;
+  }, []);
+
+  async function start() {
+    setStarting(true);
+    setStartError(null);
+    try {
+      const started: TaskStart = await unwrap(api.POST("/api/tasks/{task_pk}/start/", { params: { path: { task_pk: id } } }));
+      me.setData((current) =>
+        current
+          ? { ...current, tasks: current.tasks.map((t) => (t.task === id ? { ...t, ...started } : t)) }
+          : current,
+      );
+      void me.reload();
+    } catch (error) {
+      setStartError(error instanceof Error ? error.message : "Could not start the task.");
+      void me.reload();
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  function onExpire() {
+    setExpiredTask(id);
+    const draft = draftRef.current;
+    if (!autoSubmit || !task || !draft) return;
+    const parsed = parseAnswer(task.kind, task.public_config, draft);
+    // The deadline itself still counts: the answer on screen goes in at zero.
+    if (parsed.ok) void submit(parsed.answer);
+  }
+
   async function submit(answer: unknown): Promise<string[] | void> {
     const key = crypto.randomUUID();
     try {
@@ -110,12 +167,16 @@ export function TaskPage() {
       submissions.setData((current) => [created, ...(current ?? []).filter((s) => s.id !== created.id)]);
       wasPending.current = isPending(created);
       if (!isPending(created)) void progress.reload();
+      void me.reload();
     } catch (error) {
       if (error instanceof ApiError) {
         if (error.code === "group_required") return [GROUP_REQUIRED_MESSAGE];
-        if (error.status === 409) void progress.reload();
+        if (error.status === 409) {
+          void progress.reload();
+          void me.reload();
+        }
         const messages = Object.values(error.fields).flat();
-        return messages.length ? messages : [error.message];
+        return messages.length ? messages : [submitConflictMessage(error)];
       }
       return [error instanceof Error ? error.message : "Could not submit the answer."];
     }
@@ -134,6 +195,16 @@ export function TaskPage() {
         let disabledReason = state.reason;
         if (!user) disabledReason = "Log in and enroll to answer.";
         else if (!enrolled) disabledReason = staff ? "Staff preview: enroll as a student to answer." : "Enroll in the course to answer.";
+        const phase = timerPhase(task.time_limit_minutes, allowance?.deadline, Date.now());
+        const budget = budgetText(
+          allowance?.submissions_left_today,
+          dailyLimitWithBonus(task.daily_submission_limit, me.data),
+        );
+        if (enrolled && !disabledReason) {
+          if (phase === "not_started") disabledReason = "Start the timed task to answer.";
+          else if (phase === "expired" || (phase === "running" && expired)) disabledReason = "Time expired.";
+          else if (allowance?.submissions_left_today === 0) disabledReason = "No submissions left today.";
+        }
         return (
           <>
             <p className="muted small" style={{ margin: 0 }}>
@@ -156,6 +227,8 @@ export function TaskPage() {
                     : `${state.attemptsLeft} of ${task.max_attempts} attempts left`}
                 </span>
               )}
+              {enrolled && budget && <span data-testid="daily-budget">{budget}</span>}
+              {task.time_limit_minutes != null && <span>Timed: {plural(task.time_limit_minutes, "minute")}</span>}
             </div>
             {task.description && <Markdown className="description" text={task.description} />}
             {enrolled && task.group_set !== null && task.group_set !== undefined && (
@@ -178,6 +251,20 @@ export function TaskPage() {
             )}
             <ErrorMessage error={progress.error} onRetry={() => void progress.reload()} />
 
+            <ErrorMessage error={me.error} onRetry={() => void me.reload()} />
+            {enrolled && me.data && task.time_limit_minutes != null && (
+              <TimedAttempt
+                timeLimitMinutes={task.time_limit_minutes}
+                multiplier={me.data.time_multiplier}
+                allowance={allowance}
+                starting={starting}
+                startError={startError}
+                autoSubmit={autoSubmit}
+                onAutoSubmitChange={(on) => setAutoSubmitTask(on ? id : null)}
+                onStart={() => void start()}
+                onExpire={onExpire}
+              />
+            )}
             <section className="card" aria-labelledby="answer-heading">
               <h2 id="answer-heading" style={{ marginTop: 0 }}>
                 Answer
@@ -199,7 +286,13 @@ export function TaskPage() {
               {latest && latest.status === "needs_review" && (
                 <Notice>Attempt {latest.attempt} is waiting for a teacher to grade it.</Notice>
               )}
-              <AnswerForm key={task.id} task={task} disabledReason={disabledReason} onSubmit={submit} />
+              <AnswerForm
+                key={task.id}
+                task={task}
+                disabledReason={disabledReason}
+                onSubmit={submit}
+                onDraftChange={onDraftChange}
+              />
             </section>
 
             {user && (

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { tokenStore } from "../api/client";
 import type { RegradeRequest } from "../api/types";
 import { fakeJwt } from "../test/jwt";
-import { makeCourse, makeProgress, makeSubmission, makeTask, student } from "../test/fixtures";
+import { makeCourse, makeProgress, makeSubmission, makeTask, student, makeAllowances } from "../test/fixtures";
 import { renderApp } from "../test/render";
 import { json, mockApi, page } from "../test/server";
 
@@ -46,6 +46,7 @@ function studentApi(requests: RegradeRequest[], extra: Parameters<typeof mockApi
     "GET /api/auth/me/": () => json(200, student),
     "GET /api/courses/arith/": () => json(200, makeCourse([quiz])),
     "GET /api/courses/arith/progress/": () => json(200, makeProgress([])),
+    "GET /api/courses/arith/accommodations/me/": () => json(200, makeAllowances()),
     "GET /api/submissions/": () => json(200, page([graded])),
     "GET /api/regrade-requests/": () => json(200, page(requests)),
     ...extra,

@@ -1,5 +1,14 @@
 /** Response bodies shaped like the API's, typed by the generated schema. */
-import type { CourseDetail, CourseProgress, GroupFigures, Submission, Task, TaskProgress, User } from "../api/types";
+import type {
+  CourseDetail,
+  CourseProgress,
+  GroupFigures,
+  MyAllowances,
+  Submission,
+  Task,
+  TaskProgress,
+  User,
+} from "../api/types";
 
 export const student: User = {
   id: 7,
@@ -126,6 +135,19 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     claimed_by: null,
     claimed_at: null,
     parts: null,
+    ...extra,
+  };
+}
+
+export function makeAllowances(extra: Partial<MyAllowances> = {}): MyAllowances {
+  return {
+    time_multiplier: 1,
+    late_days_total: 0,
+    late_days_used: 0,
+    late_days_left: 0,
+    bonus_submissions: 0,
+    extensions: [],
+    tasks: [],
     ...extra,
   };
 }

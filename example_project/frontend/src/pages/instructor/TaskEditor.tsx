@@ -29,6 +29,10 @@ export interface TaskDraft {
   max_score: string;
   weight: string;
   max_attempts: string;
+  /** Empty for no daily limit (docs/accommodations.md, "Daily submission budgets"). */
+  daily_submission_limit: string;
+  /** Empty for an untimed task. */
+  time_limit_minutes: string;
   opens_at: string;
   due_at: string;
   closes_at: string;
@@ -78,6 +82,8 @@ export function newTaskDraft(kind: string = "exact"): TaskDraft {
     max_score: "1",
     weight: "1",
     max_attempts: "",
+    daily_submission_limit: "",
+    time_limit_minutes: "",
     opens_at: "",
     due_at: "",
     closes_at: "",
@@ -182,6 +188,8 @@ export function draftToRequest(draft: TaskDraft, position: number): { body: Task
     max_score: numberField(draft.max_score, 1, "max_score", errors),
     weight: numberField(draft.weight, 1, "weight", errors),
     max_attempts: numberField(draft.max_attempts, null, "max_attempts", errors),
+    daily_submission_limit: numberField(draft.daily_submission_limit, null, "daily_submission_limit", errors),
+    time_limit_minutes: numberField(draft.time_limit_minutes, null, "time_limit_minutes", errors),
     opens_at: fromLocalInput(draft.opens_at),
     due_at: fromLocalInput(draft.due_at),
     closes_at: fromLocalInput(draft.closes_at),
@@ -217,6 +225,8 @@ export function taskToDraft(task: Task): TaskDraft {
     max_score: String(task.max_score),
     weight: String(task.weight),
     max_attempts: task.max_attempts === null ? "" : String(task.max_attempts),
+    daily_submission_limit: task.daily_submission_limit == null ? "" : String(task.daily_submission_limit),
+    time_limit_minutes: task.time_limit_minutes == null ? "" : String(task.time_limit_minutes),
     opens_at: toLocalInput(task.opens_at),
     due_at: toLocalInput(task.due_at),
     closes_at: toLocalInput(task.closes_at),
@@ -268,6 +278,8 @@ const SHOWN = [
   "max_score",
   "weight",
   "max_attempts",
+  "daily_submission_limit",
+  "time_limit_minutes",
   "opens_at",
   "due_at",
   "closes_at",
@@ -389,6 +401,32 @@ export function TaskEditor({
         <div className="form-grid" style={{ marginTop: "0.75rem" }}>
           <Field label="Attempts allowed" hint="Empty for unlimited." errors={err("max_attempts")}>
             <input type="number" min={1} step={1} value={draft.max_attempts} onChange={(e) => set("max_attempts", e.target.value)} />
+          </Field>
+          <Field
+            label="Submissions per day"
+            hint="Per student (or group), reset at midnight in the course's time zone. Empty for no limit."
+            errors={err("daily_submission_limit")}
+          >
+            <input
+              type="number"
+              min={1}
+              step={1}
+              value={draft.daily_submission_limit}
+              onChange={(e) => set("daily_submission_limit", e.target.value)}
+            />
+          </Field>
+          <Field
+            label="Time limit (minutes)"
+            hint="From the student's Start, times their time multiplier, never past the close. Empty for untimed."
+            errors={err("time_limit_minutes")}
+          >
+            <input
+              type="number"
+              min={1}
+              step={1}
+              value={draft.time_limit_minutes}
+              onChange={(e) => set("time_limit_minutes", e.target.value)}
+            />
           </Field>
           <Field label="Opens at" errors={err("opens_at")}>
             <input type="datetime-local" value={draft.opens_at} onChange={(e) => set("opens_at", e.target.value)} />

@@ -23,6 +23,20 @@ function useActiveStudentCount(slug: string) {
   );
 }
 
+/** The browser's IANA zones, for suggestions (the server decides what it knows). */
+const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+
+/** Whether the browser knows `name` as a time zone ("UTC" always). */
+export function isTimeZone(name: string): boolean {
+  if (!name) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The course's title, description, capacity and enrollment switch, edited after creation
  * (`PATCH courses/{slug}/`). The slug never changes, so it is shown, not edited.
@@ -32,6 +46,8 @@ export function SettingsTab({ course, onSaved }: { course: CourseDetail; onSaved
   const [description, setDescription] = useState(course.description);
   const [capacity, setCapacity] = useState(course.capacity === null ? "" : String(course.capacity));
   const [enrollmentOpen, setEnrollmentOpen] = useState(course.enrollment_open);
+  const [timeZone, setTimeZone] = useState(course.timezone);
+  const zoneError = isTimeZone(timeZone.trim()) ? null : `Unknown time zone “${timeZone.trim()}”.`;
   const [saved, setSaved] = useState(false);
   const students = useActiveStudentCount(course.slug);
   const save = useMutation(async (body: CourseSettingsRequest) => {
@@ -47,7 +63,14 @@ export function SettingsTab({ course, onSaved }: { course: CourseDetail; onSaved
   function submit(event: FormEvent) {
     event.preventDefault();
     setSaved(false);
-    void save.run({ title: title.trim(), description, capacity: wanted, enrollment_open: enrollmentOpen });
+    if (zoneError) return;
+    void save.run({
+      title: title.trim(),
+      description,
+      capacity: wanted,
+      enrollment_open: enrollmentOpen,
+      timezone: timeZone.trim(),
+    });
   }
 
   return (
@@ -80,6 +103,18 @@ export function SettingsTab({ course, onSaved }: { course: CourseDetail; onSaved
         >
           <input type="number" min={0} value={capacity} onChange={(e) => setCapacity(e.target.value)} />
         </Field>
+        <Field
+          label="Time zone"
+          hint="An IANA name such as Europe/Vienna: daily submission budgets reset at its midnight."
+          errors={fields.timezone ?? (zoneError ? [zoneError] : undefined)}
+        >
+          <input type="text" list="time-zones" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} />
+        </Field>
+        <datalist id="time-zones">
+          {TIME_ZONES.map((zone) => (
+            <option key={zone} value={zone} />
+          ))}
+        </datalist>
       </div>
       {overCapacity && (
         <Notice kind="warn">

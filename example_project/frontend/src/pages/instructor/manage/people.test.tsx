@@ -204,8 +204,29 @@ describe("SettingsTab", () => {
       description: "More sums.",
       capacity: 30,
       enrollment_open: false,
+      timezone: "UTC",
     });
     expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ title: "Sums II", capacity: 30 }));
+  });
+
+  it("sends a known time zone, and refuses an unknown one before asking the server", async () => {
+    const { calls } = mockApi({
+      "GET /api/courses/arith/enrollments/": students(0),
+      "PATCH /api/courses/arith/": () => json(200, makeCourse([], { timezone: "America/New_York" })),
+    });
+    const user = userEvent.setup();
+    render(<SettingsTab course={makeCourse([])} onSaved={vi.fn()} />);
+    const zone = await screen.findByLabelText("Time zone");
+    await user.clear(zone);
+    await user.type(zone, "Mars/Olympus_Mons");
+    await user.click(screen.getByRole("button", { name: "Save settings" }));
+    expect(await screen.findByText("Unknown time zone “Mars/Olympus_Mons”.")).toBeTruthy();
+    expect(calls.some((c) => c.method === "PATCH")).toBe(false);
+    await user.clear(zone);
+    await user.type(zone, "America/New_York");
+    await user.click(screen.getByRole("button", { name: "Save settings" }));
+    expect(await screen.findByText("Settings saved.")).toBeTruthy();
+    expect(JSON.parse(calls.find((c) => c.method === "PATCH")!.body)).toMatchObject({ timezone: "America/New_York" });
   });
 
   it("warns when the capacity is below the students enrolled, and sends an empty one as no limit", async () => {
