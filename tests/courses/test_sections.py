@@ -5,8 +5,7 @@ section's dates or a student's section change."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,7 +20,7 @@ from tests.factories import TaskFactory, enroll, make_user
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2030, 1, 10, 12, tzinfo=dt_timezone.utc)
+T0 = datetime(2030, 1, 10, 12, tzinfo=UTC)
 
 
 def iso(value: datetime) -> str:
@@ -138,7 +137,6 @@ def test_staff_must_be_staff_of_the_course(world: World) -> None:
     for who in (world.student, world.outsider, world.other_instructor):
         response = client.post(list_url(), {"name": "A", "staff": [who.pk]}, format="json")
         assert response.status_code == 400
-        assert "staff" in response.json()["errors"] if "errors" in response.json() else True
         assert "staff" in str(response.json())
     assert not Section.objects.exists()
 

@@ -185,11 +185,11 @@ def _reapply_deadlines(
     chosen: dict[tuple[int, int | None], Extension] = {
         (e.user_id, e.task_id): e for e in extensions
     }
-    rows = list(rows)
-    section_dates = _section_dates_of(rows)
+    locked = list(rows)
+    section_dates = _section_dates_of(locked)
     now = timezone.now()
     changed = 0
-    for submission in rows:
+    for submission in locked:
         if task is not None:
             submission.task = task
         extension = chosen.get((submission.user_id, submission.task_id)) or chosen.get(

@@ -55,7 +55,7 @@ def _clean_staff(course: Course, staff: Any) -> list[Any]:
     ``course``, else a 400 on ``staff``."""
     if not isinstance(staff, Sequence) or isinstance(staff, str):
         raise InvalidInput({"staff": ["Expected a list of user ids."]})
-    ids = {getattr(member, "pk", member) for member in staff}
+    ids: set[Any] = {getattr(member, "pk", member) for member in staff}
     found = {
         enrollment.user_id: enrollment.user
         for enrollment in Enrollment.objects.filter(
@@ -81,7 +81,7 @@ def _clean_dates(course: Course, dates: Any) -> list[dict[str, Any]]:
     """The section dates to store, or a 400 keyed ``{"dates": {index: {field: [...]}}}``."""
     if not isinstance(dates, Sequence) or isinstance(dates, str):
         raise InvalidInput({"dates": ["Expected a list of dates."]})
-    task_ids = {
+    task_ids: set[Any] = {
         getattr(d.get("task"), "pk", d.get("task")) for d in dates if isinstance(d, Mapping)
     }
     tasks = {task.pk: task for task in Task.objects.filter(course=course, pk__in=task_ids)}
@@ -92,7 +92,7 @@ def _clean_dates(course: Course, dates: Any) -> list[dict[str, Any]]:
         if not isinstance(date, Mapping):
             errors[index] = {"non_field_errors": ["Expected an object."]}
             continue
-        task = tasks.get(getattr(date.get("task"), "pk", date.get("task")))
+        task = tasks.get(getattr(date.get("task"), "pk", date.get("task")))  # type: ignore[arg-type]
         if task is None:
             errors[index] = {"task": ["Not a task of this course."]}
             continue
