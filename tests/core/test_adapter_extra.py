@@ -23,7 +23,15 @@ from rest_framework.test import APIClient
 from learnplat.accounts.serializers import AdminUserSerializer, RegisterSerializer, UserSerializer
 from learnplat.adapter import DefaultAdapter, GroupRolesAdapter
 from learnplat.api import LearnplatViewMixin
-from learnplat.courses.models import AssignmentGroup, Course, Enrollment, Extension, Rubric, Task
+from learnplat.courses.models import (
+    AssignmentGroup,
+    Course,
+    Enrollment,
+    Extension,
+    Rubric,
+    Section,
+    Task,
+)
 from learnplat.courses.serializers import (
     AssignmentGroupSerializer,
     CourseCreateSerializer,
@@ -31,6 +39,7 @@ from learnplat.courses.serializers import (
     EnrollmentCreateSerializer,
     ExtensionCreateSerializer,
     RubricSerializer,
+    SectionSerializer,
     TaskReorderSerializer,
     TaskSerializer,
 )
@@ -87,6 +96,8 @@ HOST_SERIALIZERS = {
     "regrade_request_resolve": with_note(RegradeRequestResolveSerializer),
     "rubric_create": with_note(RubricSerializer),
     "rubric_update": with_note(RubricSerializer),
+    "section_create": with_note(SectionSerializer),
+    "section_update": with_note(SectionSerializer),
     "submission_comment_create": with_note(SubmissionCommentCreateSerializer),
     "user_update": with_note(AdminUserSerializer),
     "auth_me_update": with_note(UserSerializer),
@@ -173,6 +184,12 @@ class Case:
     instance_type: Callable[[], type[Any]]
     request: Callable[[dict[str, Any]], Request]
     status: int
+
+
+def _section(w: dict[str, Any]) -> Section:
+    from learnplat.flows.sections import create_section
+
+    return create_section(course=Course.objects.get(slug="intro"), name="Lab")
 
 
 def _world() -> dict[str, Any]:
@@ -352,6 +369,23 @@ CASES: dict[str, Case] = {
             "patch",
             f"/api/courses/intro/rubrics/{_rubric(w).pk}/",
             {"title": "Clarity and style"},
+        ),
+        200,
+    ),
+    "section_create": Case(
+        lambda: Section,
+        lambda w: Request(
+            client_for(w["instructor"]), "post", "/api/courses/intro/sections/", {"name": "Lab"}
+        ),
+        201,
+    ),
+    "section_update": Case(
+        lambda: Section,
+        lambda w: Request(
+            client_for(w["instructor"]),
+            "patch",
+            f"/api/courses/intro/sections/{_section(w).pk}/",
+            {"name": "Lab B"},
         ),
         200,
     ),

@@ -35,7 +35,16 @@ def test_list_matrix(world: World, role: str, code: int) -> None:
             ("student", "student"),
             ("other_student", "student"),
         ]
-        assert set(rows[0]) == {"id", "user", "course", "role", "status", "created", "modified"}
+        assert set(rows[0]) == {
+            "id",
+            "user",
+            "course",
+            "role",
+            "status",
+            "section",
+            "created",
+            "modified",
+        }
         assert set(rows[0]["user"]) == {"id", "username", "first_name", "last_name"}
 
 

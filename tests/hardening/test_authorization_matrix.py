@@ -141,6 +141,13 @@ def rubric_kwargs(w: World) -> dict[str, Any]:
     return {"slug": w.course.slug, "pk": w.rubric.pk}
 
 
+def section_kwargs(w: World) -> dict[str, Any]:
+    from learnplat.flows.sections import create_section
+
+    section = create_section(course=w.course, name="Lab")
+    return {"slug": w.course.slug, "pk": section.pk}
+
+
 def submission_kwargs(w: World) -> dict[str, Any]:
     assert w.submission is not None
     return {"pk": w.submission.pk}
@@ -309,6 +316,29 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("course-rubric-detail", "DELETE"): Row(
         "401  404 404 404 204  404  204  204", kwargs=rubric_kwargs
+    ),
+    # Sections: instructors write, assistants read; students and outsiders get 404.
+    ("course-sections", "GET"): Row("401  404 404 404 200  404  200  200", kwargs=course_kwargs),
+    ("course-sections", "POST"): Row(
+        "401  404 404 404 403  404  201  201",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"name": f"Section of {role}"},
+    ),
+    ("course-section-detail", "GET"): Row(
+        "401  404 404 404 200  404  200  200", kwargs=section_kwargs
+    ),
+    ("course-section-detail", "PUT"): Row(
+        "401  404 404 404 403  404  200  200",
+        kwargs=section_kwargs,
+        body=lambda w, role: {"name": "Lab B", "staff": [], "dates": []},
+    ),
+    ("course-section-detail", "PATCH"): Row(
+        "401  404 404 404 403  404  200  200",
+        kwargs=section_kwargs,
+        body=lambda w, role: {"name": "Lab C"},
+    ),
+    ("course-section-detail", "DELETE"): Row(
+        "401  404 404 404 403  404  204  204", kwargs=section_kwargs
     ),
     ("course-rubric-copy", "POST"): Row(
         "401  404 404 404 201  404  201  201",

@@ -1,9 +1,13 @@
 """When a task accepts work from one user, and what lateness costs.
 
-A task has three moments, all optional: ``opens_at``, ``due_at`` and ``closes_at``. A user's
-:class:`~learnplat.courses.models.Extension` overrides ``due_at`` for that user (one for the
-task beats one for the whole course); when the extended ``due_at`` is after ``closes_at``,
-the close moves out to it, so an extension is never cut short by the hard close.
+A task has three moments, all optional: ``opens_at``, ``due_at`` and ``closes_at``. The
+order that decides each of them for one user is: the user's extension > the user's section's
+date > the task's date. A :class:`~learnplat.courses.models.SectionDate` of the section the
+user is enrolled in replaces, field by field, the task's dates it sets (a null field keeps
+the task's own). A user's :class:`~learnplat.courses.models.Extension` then overrides
+``due_at`` for that user (one for the task beats one for the whole course); when the extended
+``due_at`` is after ``closes_at``, the close moves out to it, so an extension is never cut
+short by the hard close.
 
 Boundaries are inclusive: work submitted exactly at ``opens_at`` is accepted, exactly at
 ``due_at`` is on time, exactly at ``closes_at`` is still accepted; one microsecond after
@@ -32,7 +36,7 @@ from learnplat.courses.validation import normalise_late_policy
 from learnplat.exceptions import InvalidInput
 
 if TYPE_CHECKING:
-    from learnplat.courses.models import Extension, Task
+    from learnplat.courses.models import Extension, SectionDate, Task
 
 PERIODS: dict[str, timedelta] = {LatePer.HOUR: timedelta(hours=1), LatePer.DAY: timedelta(days=1)}
 
@@ -100,14 +104,37 @@ class Window:
         return self.late_by(at) > timedelta(0)
 
 
-def window_for(task: Task, extension: Extension | None) -> Window:
-    """The window of ``task`` with ``extension`` (already chosen) applied."""
-    due_at, closes_at = task.due_at, task.closes_at
+def window_for(
+    task: Task, extension: Extension | None, section_date: SectionDate | None = None
+) -> Window:
+    """The window of ``task`` with the user's ``section_date`` and ``extension`` (both
+    already chosen) applied: extension > section date > task date."""
+    opens_at, due_at, closes_at = task.opens_at, task.due_at, task.closes_at
+    if section_date is not None:
+        opens_at = section_date.opens_at or opens_at
+        due_at = section_date.due_at or due_at
+        closes_at = section_date.closes_at or closes_at
     if extension is not None:
         due_at = extension.due_at
         if closes_at is not None and due_at > closes_at:
             closes_at = due_at
-    return Window(opens_at=task.opens_at, due_at=due_at, closes_at=closes_at, extension=extension)
+    return Window(opens_at=opens_at, due_at=due_at, closes_at=closes_at, extension=extension)
+
+
+def section_date_for(task: Task, user: Any) -> SectionDate | None:
+    """The dates of ``task`` for the section ``user`` is enrolled in, if any (one query)."""
+    from learnplat.courses.models import SectionDate
+
+    user_id = getattr(user, "pk", user)
+    return (
+        SectionDate.objects.filter(
+            task=task,
+            section__enrollments__user_id=user_id,
+            section__enrollments__course_id=task.course_id,
+        )
+        .order_by()
+        .first()
+    )
 
 
 def extension_for(task: Task, user: Any) -> Extension | None:
@@ -124,8 +151,8 @@ def extension_for(task: Task, user: Any) -> Extension | None:
 
 
 def effective_window(task: Task, user: Any) -> Window:
-    """The window of ``task`` for ``user``, extensions applied."""
-    return window_for(task, extension_for(task, user))
+    """The window of ``task`` for ``user``, section dates and extensions applied."""
+    return window_for(task, extension_for(task, user), section_date_for(task, user))
 
 
 def late_score(raw_score: float, *, task: Task, window: Window, submitted_at: datetime) -> float:

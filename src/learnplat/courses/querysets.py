@@ -407,3 +407,9 @@ def rubric_listing(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         Prefetch("criteria", queryset=criterion.objects.order_by("position", "id")),
         Prefetch("criteria__levels", queryset=level.objects.order_by("position", "id")),
     )
+
+
+def section_listing(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Sections as the API shows them: staff and dates prefetched (two queries for any
+    number of sections)."""
+    return queryset.prefetch_related("staff", "dates")

@@ -44,6 +44,7 @@ from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.flows import grading_config as grading_config_flow
 from learnplat.flows import rubrics as rubrics_flow
+from learnplat.flows import sections as sections_flow
 from learnplat.querysets import annotation
 from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
@@ -595,8 +596,11 @@ class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
 
     class Meta:
         model = Enrollment
-        fields = ("id", "user", "course", "role", "status", "created", "modified")
+        fields = ("id", "user", "course", "role", "status", "section", "created", "modified")
         read_only_fields = fields
+        extra_kwargs = {
+            "section": {"help_text": "The id of the user's section of the course, or null."}
+        }
 
 
 #: The keys that name the person of ``POST courses/{slug}/enrollments/``; exactly one is given.
@@ -697,6 +701,71 @@ class ExtensionCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer
             granted_by=_caller(self),
             course=self.context["course"],
         )
+
+
+# -- sections ----------------------------------------------------------------------------
+
+
+class SectionDateSerializer(serializers.Serializer[Any]):
+    """One task's dates in a section; a null date keeps the task's own."""
+
+    task = serializers.IntegerField(help_text="The id of a task of the course.")
+    opens_at = serializers.DateTimeField(allow_null=True, required=False, default=None)
+    due_at = serializers.DateTimeField(allow_null=True, required=False, default=None)
+    closes_at = serializers.DateTimeField(allow_null=True, required=False, default=None)
+
+
+class SectionSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """A section of a course: its staff and its own dates per task. Writes replace `staff`
+    and `dates` whole (docs/accommodations.md, Sections)."""
+
+    # Read from learnplat.courses.querysets.section_listing(), which prefetches staff and dates.
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=100)
+    staff = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="User ids, each an instructor or assistant of the course.",
+    )
+    dates = SectionDateSerializer(
+        many=True,
+        required=False,
+        help_text="Per task, dates inside the task's own opens_at/closes_at window.",
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return {
+            "id": instance.pk,
+            "name": instance.name,
+            "staff": sorted(member.pk for member in instance.staff.all()),
+            "dates": [
+                {
+                    "task": date.task_id,
+                    "opens_at": _iso(date.opens_at),
+                    "due_at": _iso(date.due_at),
+                    "closes_at": _iso(date.closes_at),
+                }
+                for date in instance.dates.all()
+            ],
+        }
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        return call_flow(
+            sections_flow.create_section,
+            validated_data,
+            course=self.context["course"],
+            by=_caller(self),
+        )
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        return call_flow(
+            sections_flow.update_section, validated_data, section=instance, by=_caller(self)
+        )
+
+
+def _iso(value: Any) -> str | None:
+    return serializers.DateTimeField().to_representation(value) if value else None
 
 
 # -- rubrics ---------------------------------------------------------------------------------

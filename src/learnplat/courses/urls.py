@@ -9,6 +9,7 @@
 | ``course-groups`` / ``course-group-detail`` | ``courses/{slug}/groups/``, ``.../groups/{id}/`` |
 | ``course-rubrics`` / ``course-rubric-detail`` | ``courses/{slug}/rubrics/``, ``.../{id}/`` |
 | ``course-rubric-copy`` | ``courses/{slug}/rubrics/{id}/copy/`` |
+| ``course-sections`` / ``course-section-detail`` | ``courses/{slug}/sections/``, ``.../{id}/`` |
 | ``task-detail`` | ``tasks/{id}/`` |
 | ``extension-detail`` | ``extensions/{id}/`` (DELETE only) |
 """
@@ -28,6 +29,7 @@ from learnplat.courses.views import (
     ExtensionDetailViewSet,
     ExtensionViewSet,
     RubricViewSet,
+    SectionViewSet,
     TaskViewSet,
 )
 
@@ -64,6 +66,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
             {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
         ),
         name="course-group-detail",
+    ),
+    path(
+        "courses/<slug:slug>/sections/",
+        SectionViewSet.as_view(_LIST_CREATE),
+        name="course-sections",
+    ),
+    path(
+        "courses/<slug:slug>/sections/<int:pk>/",
+        SectionViewSet.as_view(
+            {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="course-section-detail",
     ),
     path(
         "courses/<slug:slug>/rubrics/",

@@ -34,6 +34,7 @@ from learnplat.courses.models import (
     Enrollment,
     Extension,
     Rubric,
+    Section,
     Task,
 )
 from learnplat.courses.permissions import IsCourseInstructor, IsCourseMember, IsCourseStaff
@@ -41,6 +42,7 @@ from learnplat.courses.querysets import (
     attach_prerequisite_ids,
     remember_course_role,
     rubric_listing,
+    section_listing,
     sees_all_tasks,
 )
 from learnplat.courses.serializers import (
@@ -54,6 +56,7 @@ from learnplat.courses.serializers import (
     ExtensionSerializer,
     RubricCopySerializer,
     RubricSerializer,
+    SectionSerializer,
     TaskReorderSerializer,
     TaskSerializer,
 )
@@ -65,6 +68,7 @@ from learnplat.flows import enrollment as enrollment_flow
 from learnplat.flows import grading_config as grading_config_flow
 from learnplat.flows import release as release_flow
 from learnplat.flows import rubrics as rubrics_flow
+from learnplat.flows import sections as sections_flow
 from learnplat.flows.recompute import RecomputeJobsMixin
 from learnplat.permissions import AllowAny, IsAuthenticated, IsInstructor
 from learnplat.roles import is_platform_admin
@@ -846,6 +850,73 @@ def _rubric_errors(*codes: int, conflict: str | None = None) -> dict[int, Any]:
         responses={204: None, **_rubric_errors(401, 404, conflict="`rubric_in_use`")},
     ),
 )
+class SectionViewSet(
+    CourseChildViewMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[Section],
+):
+    """``courses/{slug}/sections/`` and ``courses/{slug}/sections/{id}/``: the course's
+    instructors manage its sections, assistants read them. Students and outsiders get 404."""
+
+    permission_resource = "section"
+    action_aliases = {"partial_update": "update"}
+    action_permissions = {
+        "list": [IsCourseStaff],
+        "retrieve": [IsCourseStaff],
+        "create": [IsCourseInstructor],
+        "update": [IsCourseInstructor],
+        "destroy": [IsCourseInstructor],
+    }
+    action_serializers = {
+        "list": SectionSerializer,
+        "retrieve": SectionSerializer,
+        "create": SectionSerializer,
+        "update": SectionSerializer,
+    }
+    response_actions = {"create": "retrieve", "update": "retrieve"}
+    serializer_class = SectionSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Section]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no course
+            return Section.objects.none()
+        return section_listing(Section.objects.filter(course=self.get_course()))
+
+    def permission_denied(
+        self, request: Request, message: Any = None, code: Any = None
+    ) -> NoReturn:
+        # A student learns nothing of the course's sections; an assistant who may read them
+        # but not change them gets the 403 of the permission.
+        if (
+            request.user.is_authenticated
+            and not Course.objects.filter(slug=self.kwargs["slug"]).taught_by(request.user).exists()
+        ):
+            raise Http404
+        super().permission_denied(request, message=message, code=code)
+
+    def _answer(self, section: Section, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = section_listing(Section.objects.filter(pk=section.pk)).get()
+        return Response(self.response_serializer(fresh).data, status=status_code)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(serializer.save(), status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(serializer.save())
+
+    def perform_destroy(self, instance: Section) -> None:
+        sections_flow.delete_section(section=instance, by=self.request.user)
+
+
 class RubricViewSet(
     CourseChildViewMixin,
     mixins.ListModelMixin,

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from learnplat.adapter import get_adapter
 from learnplat.courses.deadlines import late_score, window_for
-from learnplat.courses.models import Course, Enrollment, Extension, Task
+from learnplat.courses.models import Course, Enrollment, Extension, SectionDate, Task
 from learnplat.courses.validation import check_description
 from learnplat.exceptions import InvalidInput, NotFound
 from learnplat.flows import progress
@@ -105,6 +105,16 @@ def recompute_lateness(
 
 
 @transaction.atomic
+def recompute_students_lateness(*, course: Course, user_ids: Any, by: Any = None) -> int:
+    """Re-apply deadlines to the past submissions of ``user_ids`` in ``course`` after their
+    section (or its dates) changed; returns how many grades changed. ``late_policy``
+    history entries, as for a change of the task's own dates."""
+    submissions = Submission.objects.filter(course=course, user_id__in=user_ids)
+    extensions = Extension.objects.filter(course=course, user_id__in=user_ids)
+    return _reapply_deadlines(submissions, extensions, by=by, kind=GradeChangeKind.LATE_POLICY)
+
+
+@transaction.atomic
 def recompute_task_lateness(*, task: Task, by: Any = None) -> int:
     """Re-apply ``task``'s dates and late policy to every student's past submissions of it;
     returns how many grades changed.
@@ -124,9 +134,39 @@ def recompute_task_lateness(*, task: Task, by: Any = None) -> int:
     )
 
 
+def _section_dates_of(rows: list[Submission]) -> dict[tuple[int, int], SectionDate]:
+    """(user, task) → the section date that applies, for every submission in ``rows``: two
+    queries whatever their number."""
+    if not rows:
+        return {}
+    course_ids = {row.course_id for row in rows}
+    user_ids = {row.user_id for row in rows}
+    section_of = dict(
+        Enrollment.objects.filter(
+            course_id__in=course_ids, user_id__in=user_ids, section__isnull=False
+        ).values_list("user_id", "section_id")
+    )
+    if not section_of:
+        return {}
+    by_section: dict[tuple[int, int], SectionDate] = {
+        (date.section_id, date.task_id): date
+        for date in SectionDate.objects.filter(
+            section_id__in=set(section_of.values()), task_id__in={row.task_id for row in rows}
+        )
+    }
+    found: dict[tuple[int, int], SectionDate] = {}
+    for row in rows:
+        section_id = section_of.get(row.user_id)
+        date = by_section.get((section_id, row.task_id)) if section_id else None
+        if date is not None:
+            found[(row.user_id, row.task_id)] = date
+    return found
+
+
 _REASONS: dict[str, str] = {
     GradeChangeKind.EXTENSION: "The student's extension changed.",
-    GradeChangeKind.LATE_POLICY: "The task's due date, close date or late policy changed.",
+    GradeChangeKind.LATE_POLICY: "The task's due date, close date or late policy, or the "
+    "student's section or its dates, changed.",
 }
 
 
@@ -145,15 +185,19 @@ def _reapply_deadlines(
     chosen: dict[tuple[int, int | None], Extension] = {
         (e.user_id, e.task_id): e for e in extensions
     }
+    locked = list(rows)
+    section_dates = _section_dates_of(locked)
     now = timezone.now()
     changed = 0
-    for submission in rows:
+    for submission in locked:
         if task is not None:
             submission.task = task
         extension = chosen.get((submission.user_id, submission.task_id)) or chosen.get(
             (submission.user_id, None)
         )
-        window = window_for(submission.task, extension)
+        window = window_for(
+            submission.task, extension, section_dates.get((submission.user_id, submission.task_id))
+        )
         is_late = window.is_late(submission.submitted_at)
         score = submission.score
         if submission.raw_score is not None and not submission.manually_graded:

@@ -26,7 +26,7 @@ from learnplat import context
 from learnplat.adapter import get_adapter
 from learnplat.conf import settings
 from learnplat.courses.choices import CourseRole, CourseStatus, EnrollmentStatus
-from learnplat.courses.deadlines import extension_for, window_for
+from learnplat.courses.deadlines import effective_window
 from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.evaluation.base import AnswerError, ConfigError, EvaluatorProtocol
 from learnplat.evaluation.registry import get_evaluator
@@ -195,7 +195,7 @@ def _create_submission(
     course = Course.objects.only("status").get(pk=task.course_id)
     if course.status == CourseStatus.ARCHIVED:
         raise Conflict("The course is archived.", code="task_closed")
-    window = window_for(task, extension_for(task, user))
+    window = effective_window(task, user)
     if window.not_open_at(now):
         raise Conflict("This task is not open yet.", code="task_not_open")
     if window.closed_at(now):

@@ -564,14 +564,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A course's rubrics (current versions), by title
-         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404.
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         get: operations["courses_rubrics_list"];
         put?: never;
         /**
-         * Add a rubric to a course
-         * @description Criteria and their levels are written in list order.
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         post: operations["courses_rubrics_create"];
         delete?: never;
@@ -588,27 +588,26 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A rubric (any version)
          * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
          *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         get: operations["courses_rubrics_retrieve"];
         /**
-         * Replace a rubric
-         * @description A rubric used to grade (`in_use`) is not changed: the answer is a new version (new `id`, `version` + 1) and the tasks of the old one use it from now on; submissions graded before keep the old version's criteria and levels. A rubric not in use is changed in place (its criteria and levels get new ids).
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         put: operations["courses_rubrics_update"];
         post?: never;
         /**
-         * Delete a rubric
-         * @description Only a rubric no task uses and nobody graded with.
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         delete: operations["courses_rubrics_destroy"];
         options?: never;
         head?: never;
         /**
-         * Change a rubric
-         * @description As PUT; `criteria`, when sent, replace the old ones whole.
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         patch: operations["courses_rubrics_partial_update"];
         trace?: never;
@@ -631,6 +630,63 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/sections/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course's rubrics (current versions), by title
+         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404.
+         */
+        get: operations["courses_sections_list"];
+        put?: never;
+        /**
+         * Add a rubric to a course
+         * @description Criteria and their levels are written in list order.
+         */
+        post: operations["courses_sections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/sections/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A rubric (any version)
+         * @description ``courses/{slug}/sections/`` and ``courses/{slug}/sections/{id}/``: the course's
+         *     instructors manage its sections, assistants read them. Students and outsiders get 404.
+         */
+        get: operations["courses_sections_retrieve"];
+        /**
+         * Replace a rubric
+         * @description A rubric used to grade (`in_use`) is not changed: the answer is a new version (new `id`, `version` + 1) and the tasks of the old one use it from now on; submissions graded before keep the old version's criteria and levels. A rubric not in use is changed in place (its criteria and levels get new ids).
+         */
+        put: operations["courses_sections_update"];
+        post?: never;
+        /**
+         * Delete a rubric
+         * @description Only a rubric no task uses and nobody graded with.
+         */
+        delete: operations["courses_sections_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a rubric
+         * @description As PUT; `criteria`, when sent, replace the old ones whole.
+         */
+        patch: operations["courses_sections_partial_update"];
         trace?: never;
     };
     "/api/courses/{slug}/tasks/": {
@@ -1625,6 +1681,8 @@ export interface components {
             /** Course role */
             readonly role: components["schemas"]["CourseRoleEnum"];
             readonly status: components["schemas"]["EnrollmentStatusEnum"];
+            /** @description The id of the user's section of the course, or null. */
+            readonly section: number | null;
             /** Format: date-time */
             readonly created: string;
             /** Format: date-time */
@@ -5371,7 +5429,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5386,24 +5443,6 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"][];
                 };
             };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     courses_rubrics_create: {
@@ -5411,7 +5450,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5432,33 +5470,6 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     courses_rubrics_retrieve: {
@@ -5466,9 +5477,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
                 id: number;
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5483,24 +5492,6 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     courses_rubrics_update: {
@@ -5508,9 +5499,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
                 id: number;
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5531,42 +5520,6 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     courses_rubrics_destroy: {
@@ -5574,9 +5527,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
                 id: number;
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5590,33 +5541,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The current state does not allow this; `code`: `rubric_in_use`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     courses_rubrics_partial_update: {
@@ -5624,9 +5548,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
                 id: number;
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5645,42 +5567,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Rubric"];
-                };
-            };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5742,6 +5628,325 @@ export interface operations {
             };
             /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"][];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RubricRequest"];
+                "multipart/form-data": components["schemas"]["RubricRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RubricRequest"];
+                "multipart/form-data": components["schemas"]["RubricRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_in_use`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedRubricRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedRubricRequest"];
+                "multipart/form-data": components["schemas"]["PatchedRubricRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,7 +15,7 @@ const grace = { id: 2, username: "grace", first_name: "Grace", last_name: "Hoppe
 const alice = { id: student.id, username: student.username, first_name: student.first_name, last_name: student.last_name };
 
 function enrollment(id: number, user: Enrollment["user"], role: Enrollment["role"]): Enrollment {
-  return { id, user, course: "arith", role, status: "active", created: "2026-01-01T00:00:00Z", modified: "2026-01-01T00:00:00Z" };
+  return { id, user, course: "arith", role, status: "active", section: null, created: "2026-01-01T00:00:00Z", modified: "2026-01-01T00:00:00Z" };
 }
 
 function extension(id: number, user: Extension["user"], task: number | null, extra: Partial<Extension> = {}): Extension {
