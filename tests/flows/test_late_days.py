@@ -161,3 +161,12 @@ def test_other_students_banks_are_their_own() -> None:
     enroll(other, course)
     assert graded(student, task).late_days_used == 2
     assert graded(other, task).late_days_used == 2
+
+
+def test_the_submission_shows_the_days_used() -> None:
+    from tests.world import client_for
+
+    _course, task, student = setup(late=timedelta(hours=2))
+    submission = graded(student, task)
+    body = client_for(student).get(f"/api/submissions/{submission.pk}/").json()
+    assert (body["is_late"], body["late_days_used"], body["score"]) == (True, 1, 10.0)
