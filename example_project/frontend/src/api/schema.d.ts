@@ -204,6 +204,62 @@ export interface paths {
         patch: operations["courses_partial_update"];
         trace?: never;
     };
+    "/api/courses/{slug}/accommodations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course's accommodations
+         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404. Filter by `user`.
+         */
+        get: operations["courses_accommodations_list"];
+        put?: never;
+        /**
+         * Give a student an accommodation
+         * @description One per student: a second one for the same student is a 400 on `user`.
+         */
+        post: operations["courses_accommodations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/accommodations/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An accommodation
+         * @description ``courses/{slug}/accommodations/`` and ``.../accommodations/{id}/``: course staff
+         *     manage what single students get beyond the rules. Students and outsiders get 404: an
+         *     accommodation is private to its student and the staff.
+         */
+        get: operations["courses_accommodations_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an accommodation
+         * @description ``courses/{slug}/accommodations/`` and ``.../accommodations/{id}/``: course staff
+         *     manage what single students get beyond the rules. Students and outsiders get 404: an
+         *     accommodation is private to its student and the staff.
+         */
+        delete: operations["courses_accommodations_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an accommodation
+         * @description The fields sent change; fewer `extra_late_days` never take back days already spent.
+         */
+        patch: operations["courses_accommodations_partial_update"];
+        trace?: never;
+    };
     "/api/courses/{slug}/archive/": {
         parameters: {
             query?: never;
@@ -1205,6 +1261,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description What one student gets beyond the rules (docs/accommodations.md, Accommodations). */
+        Accommodation: {
+            readonly id: number;
+            readonly user: components["schemas"]["UserSummary"];
+            /**
+             * Format: double
+             * @description Multiplies every timed task's limit (1.5 = 50 % extra time).
+             */
+            readonly time_multiplier: number;
+            readonly extra_late_days: number;
+            /** @description Added to every daily submission limit. */
+            readonly bonus_submissions: number;
+            /** @description Seen by course staff only. */
+            readonly note: string;
+            /** Format: date-time */
+            readonly created: string;
+            /** Format: date-time */
+            readonly modified: string;
+        };
+        /**
+         * @description ``POST courses/{slug}/accommodations/``: one per student (a second one is a 400 on
+         *     ``user``).
+         */
+        AccommodationCreateRequest: {
+            /** @description An enrolled student of the course. */
+            user: number;
+            /**
+             * Format: double
+             * @description Multiplies every timed task's limit: more than 0, at most 10 (1.5 = 50 % more).
+             */
+            time_multiplier?: number;
+            /** @description Added to the course's late-day bank; 0 or more. */
+            extra_late_days?: number;
+            /** @description Added to every daily submission limit; 0 or more. */
+            bonus_submissions?: number;
+            /** @description Seen by course staff only. */
+            note?: string;
+        };
         /** @description A user as platform admins see it; they may change `role` and `is_active` only. */
         AdminUser: {
             readonly id: number;
@@ -2013,6 +2107,21 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        PaginatedAccommodationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Accommodation"][];
+        };
         PaginatedAdminUserList: {
             /** @example 123 */
             count: number;
@@ -2246,6 +2355,22 @@ export interface components {
             old_password: string;
             /** @description Checked against AUTH_PASSWORD_VALIDATORS. */
             new_password: string;
+        };
+        /**
+         * @description ``PATCH courses/{slug}/accommodations/{id}/``: the fields sent change; the student
+         *     does not.
+         */
+        PatchedAccommodationUpdateRequest: {
+            /**
+             * Format: double
+             * @description Multiplies every timed task's limit: more than 0, at most 10 (1.5 = 50 % more).
+             */
+            time_multiplier?: number;
+            /** @description 0 or more; fewer never takes back days already spent. */
+            extra_late_days?: number;
+            /** @description 0 or more. */
+            bonus_submissions?: number;
+            note?: string;
         };
         /** @description A user as platform admins see it; they may change `role` and `is_active` only. */
         PatchedAdminUserRequest: {
@@ -2753,6 +2878,8 @@ export interface components {
             readonly submitted_at: string;
             /** Late */
             readonly is_late: boolean;
+            /** @description Late days this submission spent from the bank (0: none); a late submission that spent them keeps `is_late` and is not deducted. */
+            readonly late_days_used: number;
             /**
              * Format: double
              * @description After any late deduction; null for the student until released.
@@ -3872,6 +3999,257 @@ export interface operations {
                 };
             };
             /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description The accommodation of this user id. */
+                user?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAccommodationList"];
+                };
+            };
+            /** @description Invalid input, on the field: `user` not an enrolled student of the course or already accommodated, `time_multiplier` not in (0, 10], negative `extra_late_days` or `bonus_submissions`, an unknown field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccommodationCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AccommodationCreateRequest"];
+                "multipart/form-data": components["schemas"]["AccommodationCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accommodation"];
+                };
+            };
+            /** @description Invalid input, on the field: `user` not an enrolled student of the course or already accommodated, `time_multiplier` not in (0, 10], negative `extra_late_days` or `bonus_submissions`, an unknown field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The accommodation's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accommodation"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The accommodation's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The accommodation's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAccommodationUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAccommodationUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAccommodationUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accommodation"];
+                };
+            };
+            /** @description Invalid input, on the field: `user` not an enrolled student of the course or already accommodated, `time_multiplier` not in (0, 10], negative `extra_late_days` or `bonus_submissions`, an unknown field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
             404: {
                 headers: {
                     [name: string]: unknown;
