@@ -304,6 +304,7 @@ SUBMISSION_FIELDS = (
     "status",
     "submitted_at",
     "is_late",
+    "late_days_used",
     "score",
     "max_score",
     "feedback",

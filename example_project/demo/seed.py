@@ -17,9 +17,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from learnplat.courses.models import Course, Task
+from learnplat.courses.models import Accommodation, Course, Task
 from learnplat.exceptions import Conflict
-from learnplat.flows import authoring, enrollment, evaluate, submit
+from learnplat.flows import accommodations, authoring, enrollment, evaluate, submit
 from learnplat.roles import Role
 
 
@@ -537,6 +537,40 @@ def seed_timed_and_budgets(data: DemoData) -> None:
         data.log.append(f"Kept the enrollment of 'alice' in {course.slug!r}")
 
 
+#: The published course's late-day bank, its cap per task, the task that allows them, and
+#: Alice's accommodation's extra days.
+LATE_DAYS_BANK = 3
+LATE_DAYS_PER_TASK = 2
+LATE_DAYS_TASK_TITLE = UPCOMING_TASK_TITLE
+ALICE_EXTRA_LATE_DAYS = 1
+
+
+def seed_late_days(data: DemoData) -> None:
+    """A late-day bank on the published course (3 days, at most 2 per task), late days
+    allowed on "Square roots", and an accommodation giving Alice one extra day and 1.5x time.
+    Existing values are kept, so a second run changes nothing."""
+    course = data.courses[PUBLISHED_SLUG]
+    if course.late_days == 0:
+        authoring.update_course(
+            course=course, late_days=LATE_DAYS_BANK, max_late_days_per_task=LATE_DAYS_PER_TASK
+        )
+        data.log.append(f"Gave {course.slug!r} a bank of {LATE_DAYS_BANK} late days")
+    task = Task.objects.filter(course=course, title=LATE_DAYS_TASK_TITLE).first()
+    if task is not None and not task.late_days_allowed:
+        authoring.update_task(task=task, late_days_allowed=True)
+        data.log.append(f"Allowed late days on {task.title!r}")
+    alice = data.users["alice"]
+    if not Accommodation.objects.filter(course=course, user=alice).exists():
+        accommodations.create_accommodation(
+            course=course,
+            user=alice,
+            time_multiplier=1.5,
+            extra_late_days=ALICE_EXTRA_LATE_DAYS,
+            note="Demo: extra time and one more late day.",
+        )
+        data.log.append(f"Gave 'alice' an accommodation in {course.slug!r}")
+
+
 Part = Callable[[DemoData], None]
 
 #: The parts, in order. Later parts may use what earlier ones put into ``DemoData``.
@@ -549,6 +583,7 @@ PARTS: list[Part] = [
     seed_grading_course,
     seed_group_work,
     seed_timed_and_budgets,
+    seed_late_days,
 ]
 
 

@@ -3,7 +3,7 @@ succeeds, and the extra values reach the adapter's ``save_extra()`` inside the f
 transaction, where a failure rolls everything back.
 
 Every case registers, under its ``LEARNPLAT["SERIALIZERS"]`` key, learnplat's own serializer
-plus a ``note`` field (at most 20 characters).
+plus a ``memo`` field (at most 20 characters; not ``note``, which accommodations have).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from learnplat.accounts.serializers import AdminUserSerializer, RegisterSerializ
 from learnplat.adapter import DefaultAdapter, GroupRolesAdapter
 from learnplat.api import LearnplatViewMixin
 from learnplat.courses.models import (
+    Accommodation,
     AssignmentGroup,
     Course,
     Enrollment,
@@ -33,6 +34,8 @@ from learnplat.courses.models import (
     Task,
 )
 from learnplat.courses.serializers import (
+    AccommodationCreateSerializer,
+    AccommodationUpdateSerializer,
     AssignmentGroupSerializer,
     CourseCreateSerializer,
     CourseSerializer,
@@ -66,17 +69,17 @@ from tests.overrides import LearnplatSettings
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-# -- the host's serializers: learnplat's, plus a "note" -------------------------------------
+# -- the host's serializers: learnplat's, plus a "memo" -------------------------------------
 
 
 def with_note(base: type[serializers.BaseSerializer[Any]]) -> type[Any]:
     attrs: dict[str, Any] = {
-        "note": serializers.CharField(max_length=20, write_only=True),
+        "memo": serializers.CharField(max_length=20, write_only=True),
         "__module__": __name__,
     }
     meta = getattr(base, "Meta", None)
     if meta is not None:
-        attrs["Meta"] = type("Meta", (meta,), {"fields": (*meta.fields, "note")})
+        attrs["Meta"] = type("Meta", (meta,), {"fields": (*meta.fields, "memo")})
     return type(f"{base.__name__}WithNote", (base,), attrs)
 
 
@@ -90,6 +93,8 @@ HOST_SERIALIZERS = {
     "assignment_group_update": with_note(AssignmentGroupSerializer),
     "enrollment_create": with_note(EnrollmentCreateSerializer),
     "extension_create": with_note(ExtensionCreateSerializer),
+    "accommodation_create": with_note(AccommodationCreateSerializer),
+    "accommodation_update": with_note(AccommodationUpdateSerializer),
     "submission_create": with_note(SubmitSerializer),
     "submission_grade": with_note(GradeSerializer),
     "regrade_request_create": with_note(RegradeRequestCreateSerializer),
@@ -133,13 +138,13 @@ class Recording:
                 instance_row_exists=type(instance)._default_manager.filter(pk=instance.pk).exists(),
             )
         )
-        note = data.get("note")
+        note = data.get("memo")
         if note == "conflict":
             raise Conflict("The department is closed.", code="department_closed")
         if note == "forbidden":
             raise Forbidden("Not your department.", code="wrong_department")
         if note == "invalid":
-            raise InvalidInput({"note": ["Not a note this site accepts."]})
+            raise InvalidInput({"memo": ["Not a note this site accepts."]})
         if note == "boom":
             raise RuntimeError("the host's hook is broken")
 
@@ -315,6 +320,27 @@ CASES: dict[str, Case] = {
         ),
         201,
     ),
+    "accommodation_create": Case(
+        lambda: Accommodation,
+        lambda w: Request(
+            client_for(w["instructor"]),
+            "post",
+            "/api/courses/intro/accommodations/",
+            {"user": w["student"].pk, "extra_late_days": 2, "note": "Doctor's letter"},
+        ),
+        201,
+    ),
+    "accommodation_update": Case(
+        lambda: Accommodation,
+        lambda w: Request(
+            client_for(w["instructor"]),
+            "patch",
+            f"/api/courses/intro/accommodations/"
+            f"{Accommodation.objects.create(course=w['course'], user=w['student']).pk}/",
+            {"time_multiplier": 1.5},
+        ),
+        200,
+    ),
     "submission_create": Case(
         lambda: Submission,
         lambda w: Request(
@@ -438,7 +464,7 @@ def prepare(key: str) -> Request:
 
 def send(request: Request, note: str) -> Any:
     return getattr(request.client, request.method)(
-        request.path, {**request.body, "note": note}, format="json"
+        request.path, {**request.body, "memo": note}, format="json"
     )
 
 
@@ -482,7 +508,7 @@ def test_an_extra_field_reaches_the_adapter_inside_the_transaction(
 
     assert response.status_code == CASES[key].status, response.content
     [call] = [c for c in recorded if c.key == key]
-    assert call.data == {"note": "hello"}
+    assert call.data == {"memo": "hello"}
     assert call.in_atomic_block
     assert call.instance_row_exists
     assert isinstance(call.instance, CASES[key].instance_type())
@@ -497,7 +523,7 @@ def test_an_invalid_extra_value_is_a_400_with_the_field_error(
     response = send(prepare(key), "x" * 21)
 
     assert response.status_code == 400
-    assert list(response.json()) == ["note"]
+    assert list(response.json()) == ["memo"]
     assert recorded == []
 
 
@@ -506,7 +532,7 @@ def test_an_invalid_extra_value_is_a_400_with_the_field_error(
     [
         ("conflict", 409, {"detail": "The department is closed.", "code": "department_closed"}),
         ("forbidden", 403, {"detail": "Not your department.", "code": "wrong_department"}),
-        ("invalid", 400, {"note": ["Not a note this site accepts."]}),
+        ("invalid", 400, {"memo": ["Not a note this site accepts."]}),
     ],
 )
 @pytest.mark.parametrize("key", list(CASES))

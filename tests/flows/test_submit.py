@@ -69,6 +69,7 @@ def test_enrolled_student_submits_and_is_graded_at_once(world: World) -> None:
         "status",
         "submitted_at",
         "is_late",
+        "late_days_used",
         "score",
         "max_score",
         "feedback",

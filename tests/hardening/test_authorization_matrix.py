@@ -30,7 +30,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 import learnplat.urls
-from learnplat.courses.models import AssignmentGroup, Extension, Rubric
+from learnplat.courses.models import Accommodation, AssignmentGroup, Extension, Rubric
 from learnplat.flows.regrade_requests import file_request
 from learnplat.flows.rubrics import create_rubric
 from learnplat.submissions.models import RegradeRequest, Submission
@@ -53,6 +53,7 @@ class World(SharedWorld):
     extension: Extension | None = None
     group: AssignmentGroup | None = None
     rubric: Rubric | None = None
+    accommodation: Accommodation | None = None
     refresh: dict[str, str] = field(default_factory=dict)
 
 
@@ -92,6 +93,7 @@ def world(world: SharedWorld) -> World:
         extension=extension,
         group=group,
         rubric=rubric,
+        accommodation=Accommodation.objects.create(course=world.course, user=world.student),
         refresh=refresh,
     )
 
@@ -134,6 +136,10 @@ def group_kwargs(w: World) -> dict[str, Any]:
 
 
 RUBRIC_CRITERIA = [{"title": "Naming", "levels": [{"title": "Good", "points": 2}]}]
+
+
+def accommodation_kwargs(w: World) -> dict[str, Any]:
+    return {"slug": w.course.slug, "pk": w.accommodation.pk}  # type: ignore[union-attr]
 
 
 def rubric_kwargs(w: World) -> dict[str, Any]:
@@ -344,6 +350,26 @@ TABLE: dict[tuple[str, str], Row] = {
         "401  404 404 404 201  404  201  201",
         kwargs=rubric_kwargs,
         body=lambda w, role: {"course": w.draft.slug},
+    ),
+    # Accommodations are private to the student and the staff: everyone else gets 404.
+    ("course-accommodations", "GET"): Row(
+        "401  404 404 404 200  404  200  200", kwargs=course_kwargs
+    ),
+    ("course-accommodations", "POST"): Row(
+        "401  404 404 404 201  404  201  201",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"user": w.users["other_student"].pk, "extra_late_days": 1},
+    ),
+    ("course-accommodation-detail", "GET"): Row(
+        "401  404 404 404 200  404  200  200", kwargs=accommodation_kwargs
+    ),
+    ("course-accommodation-detail", "PATCH"): Row(
+        "401  404 404 404 200  404  200  200",
+        kwargs=accommodation_kwargs,
+        body=lambda w, role: {"bonus_submissions": 2},
+    ),
+    ("course-accommodation-detail", "DELETE"): Row(
+        "401  404 404 404 204  404  204  204", kwargs=accommodation_kwargs
     ),
     ("course-extensions", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
     ("course-extensions", "POST"): Row(

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from learnplat.courses.choices import CourseRole, EnrollmentStatus, ReleaseMode
 from learnplat.courses.models import (
     TASK_AUTHORED_FIELDS,
+    Accommodation,
     AssignmentGroup,
     Course,
     Enrollment,
@@ -52,6 +53,7 @@ from learnplat.courses.models import (
 from learnplat.courses.validation import check_group_fields, clean_letter_grades, clean_task
 from learnplat.exceptions import InvalidInput
 from learnplat.flowadmin import FlowAdminMixin
+from learnplat.flows import accommodations as accommodations_flow
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
@@ -535,6 +537,47 @@ class ExtensionAdmin(FlowAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Extension]) -> None:
         for extension in queryset.select_related("user", "course", "task"):
             deadlines_flow.revoke_extension(extension=extension, by=request.user)
+
+
+@admin.register(Accommodation)
+class AccommodationAdmin(FlowAdminMixin, admin.ModelAdmin):
+    """Accommodations, saved through ``flows.accommodations`` (one per student, an enrolled
+    student of the course)."""
+
+    list_display = ("user", "course", "time_multiplier", "extra_late_days", "bonus_submissions")
+    list_select_related = ("user", "course")
+    raw_id_fields = ("user", "course")
+
+    def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
+        return (_user_search_field(), "course__title", "note")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The flow keeps an accommodation's student and course.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "user", "course") if obj is not None else readonly
+
+    def save_model(self, request: HttpRequest, obj: Accommodation, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        fields = {
+            name: data[name]
+            for name in ("time_multiplier", "extra_late_days", "bonus_submissions", "note")
+            if name in data
+        }
+        if change:
+            saved = accommodations_flow.update_accommodation(accommodation=obj, **fields)
+        else:
+            saved = accommodations_flow.create_accommodation(
+                course=data["course"], user=data["user"], **fields
+            )
+        _adopt(obj, saved)
+
+    def delete_model(self, request: HttpRequest, obj: Accommodation) -> None:
+        accommodations_flow.delete_accommodation(accommodation=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Accommodation]) -> None:
+        for accommodation in queryset:
+            accommodations_flow.delete_accommodation(accommodation=accommodation)
 
 
 # -- rubrics -------------------------------------------------------------------------------------

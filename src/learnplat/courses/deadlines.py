@@ -155,6 +155,20 @@ def effective_window(task: Task, user: Any) -> Window:
     return window_for(task, extension_for(task, user), section_date_for(task, user))
 
 
-def late_score(raw_score: float, *, task: Task, window: Window, submitted_at: datetime) -> float:
-    """``raw_score`` after the task's late deduction for work submitted at ``submitted_at``."""
-    return late_policy_of(task).apply(raw_score, window.late_by(submitted_at))
+def late_score(
+    raw_score: float,
+    *,
+    task: Task,
+    window: Window,
+    submitted_at: datetime,
+    late_days_used: int = 0,
+) -> float:
+    """``raw_score`` after the task's late deduction for work submitted at ``submitted_at``.
+
+    Late days the submission spent (``late_days_used``, decision 0026) cover lateness up to
+    that many whole days: such a submission keeps its raw score.
+    """
+    late_by = window.late_by(submitted_at)
+    if late_days_used > 0 and late_by <= timedelta(days=late_days_used):
+        return raw_score
+    return late_policy_of(task).apply(raw_score, late_by)

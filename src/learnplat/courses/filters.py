@@ -13,7 +13,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from learnplat.courses.choices import CourseRole, CourseStatus, EnrollmentStatus
-from learnplat.courses.models import Course, Enrollment, Extension
+from learnplat.courses.models import Accommodation, Course, Enrollment, Extension
 from learnplat.courses.querysets import CourseQuerySet
 
 
@@ -65,6 +65,16 @@ class EnrollmentFilter(django_filters.FilterSet):
     class Meta:
         model = Enrollment
         fields = ("role", "status")
+
+
+class AccommodationFilter(django_filters.FilterSet):
+    user = django_filters.NumberFilter(
+        field_name="user_id", label="The accommodation of this user id."
+    )
+
+    class Meta:
+        model = Accommodation
+        fields = ("user",)
 
 
 class ExtensionFilter(django_filters.FilterSet):

@@ -21,6 +21,7 @@ from learnplat.courses.models import (
     SLUG_MAX_LENGTH,
     TASK_AUTHORED_FIELDS,
     TASK_KIND_MAX_LENGTH,
+    Accommodation,
     AssignmentGroup,
     Course,
     Enrollment,
@@ -39,6 +40,7 @@ from learnplat.courses.validation import (
 )
 from learnplat.evaluation.registry import UnknownKind, available_kinds, get_evaluator
 from learnplat.exceptions import InvalidInput
+from learnplat.flows import accommodations as accommodations_flow
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
@@ -766,6 +768,77 @@ class SectionSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
 
 def _iso(value: Any) -> str | None:
     return serializers.DateTimeField().to_representation(value) if value else None
+
+
+# -- accommodations --------------------------------------------------------------------------
+
+
+class AccommodationSerializer(CompleteResponseMixin, serializers.ModelSerializer[Accommodation]):
+    """What one student gets beyond the rules (docs/accommodations.md, Accommodations)."""
+
+    user = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Accommodation
+        fields = (
+            "id",
+            "user",
+            "time_multiplier",
+            "extra_late_days",
+            "bonus_submissions",
+            "note",
+            "created",
+            "modified",
+        )
+        read_only_fields = fields
+
+
+_MULTIPLIER_HELP = "Multiplies every timed task's limit: more than 0, at most 10 (1.5 = 50 % more)."
+
+
+class AccommodationCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST courses/{slug}/accommodations/``: one per student (a second one is a 400 on
+    ``user``)."""
+
+    user = UserField(help_text="An enrolled student of the course.")
+    time_multiplier = serializers.FloatField(required=False, help_text=_MULTIPLIER_HELP)
+    extra_late_days = serializers.IntegerField(
+        required=False, help_text="Added to the course's late-day bank; 0 or more."
+    )
+    bonus_submissions = serializers.IntegerField(
+        required=False, help_text="Added to every daily submission limit; 0 or more."
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, help_text="Seen by course staff only."
+    )
+
+    def create(self, validated_data: dict[str, Any]) -> Accommodation:
+        return call_flow(
+            accommodations_flow.create_accommodation,
+            validated_data,
+            course=self.context["course"],
+        )
+
+
+class AccommodationUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``PATCH courses/{slug}/accommodations/{id}/``: the fields sent change; the student
+    does not."""
+
+    user = serializers.IntegerField(
+        read_only=True, help_text="Read-only: an accommodation keeps its student."
+    )
+    time_multiplier = serializers.FloatField(required=False, help_text=_MULTIPLIER_HELP)
+    extra_late_days = serializers.IntegerField(
+        required=False,
+        help_text="0 or more; fewer never takes back days already spent.",
+    )
+    bonus_submissions = serializers.IntegerField(required=False, help_text="0 or more.")
+    note = serializers.CharField(required=False, allow_blank=True)
+
+    def update(self, instance: Accommodation, validated_data: dict[str, Any]) -> Accommodation:
+        return call_flow(
+            accommodations_flow.update_accommodation, validated_data, accommodation=instance
+        )
 
 
 # -- rubrics ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 | ``course-rubrics`` / ``course-rubric-detail`` | ``courses/{slug}/rubrics/``, ``.../{id}/`` |
 | ``course-rubric-copy`` | ``courses/{slug}/rubrics/{id}/copy/`` |
 | ``course-sections`` / ``course-section-detail`` | ``courses/{slug}/sections/``, ``.../{id}/`` |
+| ``course-accommodations``, ``...-detail`` | ``courses/{slug}/accommodations/[{id}/]`` |
 | ``task-detail`` | ``tasks/{id}/`` |
 | ``extension-detail`` | ``extensions/{id}/`` (DELETE only) |
 """
@@ -22,6 +23,7 @@ from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
 from learnplat.courses.views import (
+    AccommodationViewSet,
     AssignmentGroupViewSet,
     CourseTaskViewSet,
     CourseViewSet,
@@ -100,5 +102,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "courses/<slug:slug>/extensions/",
         ExtensionViewSet.as_view(_LIST_CREATE),
         name="course-extensions",
+    ),
+    # An int id, so that ``accommodations/me/`` can sit beside it.
+    path(
+        "courses/<slug:slug>/accommodations/",
+        AccommodationViewSet.as_view(_LIST_CREATE),
+        name="course-accommodations",
+    ),
+    path(
+        "courses/<slug:slug>/accommodations/<int:pk>/",
+        AccommodationViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="course-accommodation-detail",
     ),
 ]

@@ -27,8 +27,14 @@ from rest_framework.serializers import BaseSerializer
 from learnplat.api import LearnplatViewMixin
 from learnplat.conditional import ConditionalGetMixin
 from learnplat.conf import settings
-from learnplat.courses.filters import CourseFilter, EnrollmentFilter, ExtensionFilter
+from learnplat.courses.filters import (
+    AccommodationFilter,
+    CourseFilter,
+    EnrollmentFilter,
+    ExtensionFilter,
+)
 from learnplat.courses.models import (
+    Accommodation,
     AssignmentGroup,
     Course,
     Enrollment,
@@ -46,6 +52,9 @@ from learnplat.courses.querysets import (
     sees_all_tasks,
 )
 from learnplat.courses.serializers import (
+    AccommodationCreateSerializer,
+    AccommodationSerializer,
+    AccommodationUpdateSerializer,
     AssignmentGroupSerializer,
     CourseCreateSerializer,
     CourseDetailSerializer,
@@ -62,6 +71,7 @@ from learnplat.courses.serializers import (
 )
 from learnplat.exceptions import Conflict, Forbidden
 from learnplat.filters import FilterBackend
+from learnplat.flows import accommodations as accommodations_flow
 from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
@@ -1007,3 +1017,116 @@ class RubricViewSet(
             )
         copy = rubrics_flow.copy_rubric(rubric=rubric, course=target, by=request.user)
         return self._answer(copy, status.HTTP_201_CREATED)
+
+
+ACCOMMODATION_ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The accommodation's id."
+)
+_ACCOMMODATION_404 = (
+    "The course is not visible to you, you are not on its staff, or it has no such accommodation."
+)
+_ACCOMMODATION_400 = (
+    "Invalid input, on the field: `user` not an enrolled student of the course or already "
+    "accommodated, `time_multiplier` not in (0, 10], negative `extra_late_days` or "
+    "`bonus_submissions`, an unknown field."
+)
+
+
+def _accommodation_errors(*codes: int) -> dict[int, Any]:
+    descriptions = {404: _ACCOMMODATION_404}
+    if 400 in codes:
+        descriptions[400] = _ACCOMMODATION_400
+    return error_responses(*codes, descriptions=descriptions)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A course's accommodations",
+        description="Course staff (instructors, assistants) and platform admins; anyone else "
+        "authenticated gets 404. Filter by `user`.",
+        parameters=[SLUG_PARAMETER],
+        responses={200: AccommodationSerializer(many=True), **_accommodation_errors(400, 401, 404)},
+    ),
+    create=extend_schema(
+        summary="Give a student an accommodation",
+        description="One per student: a second one for the same student is a 400 on `user`.",
+        parameters=[SLUG_PARAMETER],
+        request=AccommodationCreateSerializer,
+        responses={201: AccommodationSerializer, **_accommodation_errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="An accommodation",
+        parameters=[SLUG_PARAMETER, ACCOMMODATION_ID_PARAMETER],
+        responses={200: AccommodationSerializer, **_accommodation_errors(401, 404)},
+    ),
+    partial_update=extend_schema(
+        summary="Change an accommodation",
+        description="The fields sent change; fewer `extra_late_days` never take back days "
+        "already spent.",
+        parameters=[SLUG_PARAMETER, ACCOMMODATION_ID_PARAMETER],
+        request=AccommodationUpdateSerializer,
+        responses={200: AccommodationSerializer, **_accommodation_errors(400, 401, 404)},
+    ),
+    destroy=extend_schema(
+        summary="Remove an accommodation",
+        parameters=[SLUG_PARAMETER, ACCOMMODATION_ID_PARAMETER],
+        responses={204: None, **_accommodation_errors(401, 404)},
+    ),
+)
+class AccommodationViewSet(
+    CourseChildViewMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[Accommodation],
+):
+    """``courses/{slug}/accommodations/`` and ``.../accommodations/{id}/``: course staff
+    manage what single students get beyond the rules. Students and outsiders get 404: an
+    accommodation is private to its student and the staff."""
+
+    permission_resource = "accommodation"
+    action_aliases = {"partial_update": "update"}
+    action_permissions = {
+        "list": [IsCourseStaff],
+        "retrieve": [IsCourseStaff],
+        "create": [IsCourseStaff],
+        "update": [IsCourseStaff],
+        "destroy": [IsCourseStaff],
+    }
+    action_serializers = {
+        "list": AccommodationSerializer,
+        "retrieve": AccommodationSerializer,
+        "create": AccommodationCreateSerializer,
+        "update": AccommodationUpdateSerializer,
+    }
+    response_actions = {"create": "retrieve", "update": "retrieve"}
+    serializer_class = AccommodationSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = AccommodationFilter
+
+    def get_queryset(self) -> QuerySet[Accommodation]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no course
+            return Accommodation.objects.none()
+        return (
+            Accommodation.objects.filter(course=self.get_course())
+            .select_related("user")
+            .order_by("user_id", "id")
+        )
+
+    def permission_denied(
+        self, request: Request, message: Any = None, code: Any = None
+    ) -> NoReturn:
+        if request.user.is_authenticated:
+            raise Http404
+        super().permission_denied(request, message=message, code=code)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        kwargs.pop("partial", None)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return Response(self.response_serializer(serializer.save()).data)
+
+    def perform_destroy(self, instance: Accommodation) -> None:
+        accommodations_flow.delete_accommodation(accommodation=instance)

@@ -18,10 +18,17 @@ from django.utils import timezone
 
 from learnplat.adapter import get_adapter
 from learnplat.courses.deadlines import late_score, window_for
-from learnplat.courses.models import Course, Enrollment, Extension, SectionDate, Task
+from learnplat.courses.models import (
+    Course,
+    Enrollment,
+    Extension,
+    GroupMembership,
+    SectionDate,
+    Task,
+)
 from learnplat.courses.validation import check_description
 from learnplat.exceptions import InvalidInput, NotFound
-from learnplat.flows import progress
+from learnplat.flows import late_days, progress
 from learnplat.submissions.choices import EvaluationTrigger, GradeChangeKind
 from learnplat.submissions.models import Evaluation, Submission
 
@@ -189,6 +196,7 @@ def _reapply_deadlines(
     section_dates = _section_dates_of(locked)
     now = timezone.now()
     changed = 0
+    given_back: dict[Task, set[int]] = {}
     for submission in locked:
         if task is not None:
             submission.task = task
@@ -199,6 +207,9 @@ def _reapply_deadlines(
             submission.task, extension, section_dates.get((submission.user_id, submission.task_id))
         )
         is_late = window.is_late(submission.submitted_at)
+        # Late days only come back here (decision 0026): a later due date needs fewer.
+        late_by = window.late_by(submission.submitted_at)
+        days = min(submission.late_days_used, late_days.days_needed(late_by))
         score = submission.score
         if submission.raw_score is not None and not submission.manually_graded:
             score = late_score(
@@ -206,12 +217,20 @@ def _reapply_deadlines(
                 task=submission.task,
                 window=window,
                 submitted_at=submission.submitted_at,
+                late_days_used=days,
             )
-        if is_late == submission.is_late and score == submission.score:
+        if (
+            is_late == submission.is_late
+            and score == submission.score
+            and days == submission.late_days_used
+        ):
             continue
-        previous_score = submission.score
+        previous_score, previous_days = submission.score, submission.late_days_used
         submission.is_late, submission.score = is_late, score
-        submission.save(update_fields=["is_late", "score"])
+        submission.late_days_used = days
+        submission.save(update_fields=["is_late", "score", "late_days_used"])
+        if days != previous_days:
+            given_back.setdefault(submission.task, set()).update(_member_ids(submission))
         if score == previous_score:
             continue
         changed += 1
@@ -220,7 +239,7 @@ def _reapply_deadlines(
             trigger=EvaluationTrigger.DEADLINE,
             triggered_by=by,
             evaluator="deadline",
-            reason=_REASONS.get(kind, "The deadline changed."),
+            reason=_reason(kind, previous_days - days),
             raw_score=submission.raw_score,
             score=score,
             max_score=submission.max_score,
@@ -233,6 +252,25 @@ def _reapply_deadlines(
             evaluation=evaluation,
             previous_score=previous_score,
             previous_status=submission.status,
-            history_kind=kind,
+            history_kind=GradeChangeKind.LATE_DAYS if days != previous_days else kind,
         )
+    for changed_task, user_ids in given_back.items():
+        late_days.resettle(task=changed_task, user_ids=user_ids)
     return changed
+
+
+def _reason(kind: str, days_back: int) -> str:
+    if days_back > 0:
+        return f"{days_back} late day{'s' if days_back != 1 else ''} given back."
+    return _REASONS.get(kind, "The deadline changed.")
+
+
+def _member_ids(submission: Submission) -> list[int]:
+    """Who a submission charged: the group's members, or its user."""
+    if submission.group_id is None:
+        return [submission.user_id]
+    return list(
+        GroupMembership.objects.filter(group_id=submission.group_id).values_list(
+            "user_id", flat=True
+        )
+    )

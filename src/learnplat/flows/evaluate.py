@@ -164,7 +164,13 @@ def record_result(
         needs_review = needs_review or not given
     else:
         raw = scaled_raw_score(result, task.max_score)
-    score = late_score(raw, task=task, window=window, submitted_at=submission.submitted_at)
+    score = late_score(
+        raw,
+        task=task,
+        window=window,
+        submitted_at=submission.submitted_at,
+        late_days_used=submission.late_days_used,
+    )
     previous_score = submission.score
     fields: dict[str, Any] = {
         "status": SubmissionStatus.NEEDS_REVIEW if needs_review else SubmissionStatus.GRADED,
@@ -198,6 +204,7 @@ def record_result(
             score=score,
             max_score=task.max_score,
             feedback=result.feedback,
+            reason=_late_days_reason(submission.late_days_used),
             lease_token=claimed.token,
             started_at=claimed.started_at,
             finished_at=now,
@@ -209,6 +216,13 @@ def record_result(
             evaluated=True,
         )
     return submission
+
+
+def _late_days_reason(days: int) -> str:
+    """The history entry's reason for a grade the bank covered (decision 0026)."""
+    if days <= 0:
+        return ""
+    return f"{days} late day{'s' if days != 1 else ''} spent."
 
 
 def record_failure(claimed: Claim, *, error: str) -> Submission | None:

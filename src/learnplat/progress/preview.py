@@ -158,14 +158,16 @@ def _rejudge(
         .order_by("user_id", "task_id", "attempt")
         .values_list(
             "user_id", "task_id", "attempt", "status", "score", "raw_score", "evaluated_at",
-            "submitted_at", "manually_graded",
+            "submitted_at", "manually_graded", "late_days_used",
         )
     )  # fmt: skip
-    for user, task_id, attempt, status, score, raw, evaluated, submitted, manual in rows:
+    for user, task_id, attempt, status, score, raw, evaluated, submitted, manual, days in rows:
         task = tasks[task_id]
         if raw is not None and not manual:
             window = window_for(task, own.get((user, task_id), course_wide.get(user)))
-            score = late_score(raw, task=task, window=window, submitted_at=submitted)
+            score = late_score(
+                raw, task=task, window=window, submitted_at=submitted, late_days_used=days
+            )
         attempts.setdefault((user, task_id), []).append(
             Attempt(attempt, status, score, raw, evaluated or submitted)
         )

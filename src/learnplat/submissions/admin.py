@@ -20,6 +20,7 @@ from learnplat.submissions.models import (
     Evaluation,
     GradeChange,
     GraderToken,
+    LateDaySpend,
     RegradeRequest,
     Submission,
     SubmissionComment,
@@ -260,3 +261,13 @@ class GraderTokenAdmin(admin.ModelAdmin):
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[GraderToken]) -> None:
         for token in queryset:
             self._show_secret(request, token, graders_flow.rotate_grader_secret(token=token))
+
+
+@admin.register(LateDaySpend)
+class LateDaySpendAdmin(ReadOnlyAdmin):
+    """The late days each student spent on each task; read-only (submissions spend them and
+    deadline changes give them back, through the flows)."""
+
+    list_display = ("user", "course", "task", "days", "modified")
+    list_select_related = ("user", "course", "task")
+    search_fields = ("user__username", "course__title", "task__title")

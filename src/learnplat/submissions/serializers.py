@@ -228,6 +228,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             "status",
             "submitted_at",
             "is_late",
+            "late_days_used",
             "score",
             "max_score",
             "feedback",
@@ -240,7 +241,13 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
         )
         read_only_fields = fields
         extra_kwargs = {
-            "score": {"help_text": "After any late deduction; null for the student until released."}
+            "score": {
+                "help_text": "After any late deduction; null for the student until released."
+            },
+            "late_days_used": {
+                "help_text": "Late days this submission spent from the bank (0: none); a "
+                "late submission that spent them keeps `is_late` and is not deducted."
+            },
         }
 
     @extend_schema_field(SUBMISSION_STUDENT)
@@ -310,6 +317,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
                 "status": instance.status,
                 "submitted_at": datetime_json(instance.submitted_at),
                 "is_late": instance.is_late,
+                "late_days_used": instance.late_days_used,
                 "score": float_json(instance.score),
                 "max_score": float(instance.max_score),
                 "feedback": instance.feedback,

@@ -204,7 +204,7 @@ export interface paths {
         patch: operations["courses_partial_update"];
         trace?: never;
     };
-    "/api/courses/{slug}/accommodations/me/": {
+    "/api/courses/{slug}/accommodations/": {
         parameters: {
             query?: never;
             header?: never;
@@ -212,16 +212,52 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What applies to me in a course
-         * @description Active students of the course: their time multiplier, late-day bank, bonus submissions, extensions, and for each published task with a daily limit or a time limit the submissions left in the current course-local day and the timed attempt. Course staff are not students: 403 `not_enrolled`; anyone not in the course: 404.
+         * A course's accommodations
+         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404. Filter by `user`.
          */
-        get: operations["courses_accommodations_me_retrieve"];
+        get: operations["courses_accommodations_list"];
         put?: never;
-        post?: never;
+        /**
+         * Give a student an accommodation
+         * @description One per student: a second one for the same student is a 400 on `user`.
+         */
+        post: operations["courses_accommodations_create"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/accommodations/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An accommodation
+         * @description ``courses/{slug}/accommodations/`` and ``.../accommodations/{id}/``: course staff
+         *     manage what single students get beyond the rules. Students and outsiders get 404: an
+         *     accommodation is private to its student and the staff.
+         */
+        get: operations["courses_accommodations_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an accommodation
+         * @description ``courses/{slug}/accommodations/`` and ``.../accommodations/{id}/``: course staff
+         *     manage what single students get beyond the rules. Students and outsiders get 404: an
+         *     accommodation is private to its student and the staff.
+         */
+        delete: operations["courses_accommodations_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an accommodation
+         * @description The fields sent change; fewer `extra_late_days` never take back days already spent.
+         */
+        patch: operations["courses_accommodations_partial_update"];
         trace?: never;
     };
     "/api/courses/{slug}/archive/": {
@@ -564,14 +600,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
-         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         * A course's rubrics (current versions), by title
+         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404.
          */
         get: operations["courses_rubrics_list"];
         put?: never;
         /**
-         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
-         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         * Add a rubric to a course
+         * @description Criteria and their levels are written in list order.
          */
         post: operations["courses_rubrics_create"];
         delete?: never;
@@ -588,26 +624,27 @@ export interface paths {
             cookie?: never;
         };
         /**
+         * A rubric (any version)
          * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
          *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         get: operations["courses_rubrics_retrieve"];
         /**
-         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
-         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         * Replace a rubric
+         * @description A rubric used to grade (`in_use`) is not changed: the answer is a new version (new `id`, `version` + 1) and the tasks of the old one use it from now on; submissions graded before keep the old version's criteria and levels. A rubric not in use is changed in place (its criteria and levels get new ids).
          */
         put: operations["courses_rubrics_update"];
         post?: never;
         /**
-         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
-         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         * Delete a rubric
+         * @description Only a rubric no task uses and nobody graded with.
          */
         delete: operations["courses_rubrics_destroy"];
         options?: never;
         head?: never;
         /**
-         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
-         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         * Change a rubric
+         * @description As PUT; `criteria`, when sent, replace the old ones whole.
          */
         patch: operations["courses_rubrics_partial_update"];
         trace?: never;
@@ -630,63 +667,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/courses/{slug}/sections/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A course's rubrics (current versions), by title
-         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404.
-         */
-        get: operations["courses_sections_list"];
-        put?: never;
-        /**
-         * Add a rubric to a course
-         * @description Criteria and their levels are written in list order.
-         */
-        post: operations["courses_sections_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/courses/{slug}/sections/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A rubric (any version)
-         * @description ``courses/{slug}/sections/`` and ``courses/{slug}/sections/{id}/``: the course's
-         *     instructors manage its sections, assistants read them. Students and outsiders get 404.
-         */
-        get: operations["courses_sections_retrieve"];
-        /**
-         * Replace a rubric
-         * @description A rubric used to grade (`in_use`) is not changed: the answer is a new version (new `id`, `version` + 1) and the tasks of the old one use it from now on; submissions graded before keep the old version's criteria and levels. A rubric not in use is changed in place (its criteria and levels get new ids).
-         */
-        put: operations["courses_sections_update"];
-        post?: never;
-        /**
-         * Delete a rubric
-         * @description Only a rubric no task uses and nobody graded with.
-         */
-        delete: operations["courses_sections_destroy"];
-        options?: never;
-        head?: never;
-        /**
-         * Change a rubric
-         * @description As PUT; `criteria`, when sent, replace the old ones whole.
-         */
-        patch: operations["courses_sections_partial_update"];
         trace?: never;
     };
     "/api/courses/{slug}/tasks/": {
@@ -986,7 +966,7 @@ export interface paths {
         };
         /**
          * List submissions
-         * @description Students see their own submissions and their groups' (a group's submission is every member's); course staff those of their courses; platform admins every one. `course` filters by course slug.
+         * @description Students see their own submissions; course staff those of their courses; platform admins every one. `course` filters by course slug.
          */
         get: operations["submissions_list"];
         put?: never;
@@ -1006,7 +986,7 @@ export interface paths {
         };
         /**
          * Read a submission
-         * @description The owner (and, on a group task, every member of its group), the course's staff and platform admins; anyone else gets 404.
+         * @description The owner, the course's staff and platform admins; anyone else gets 404.
          */
         get: operations["submissions_retrieve"];
         put?: never;
@@ -1213,26 +1193,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/tasks/{task_pk}/start/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Start a timed task
-         * @description Enrolled students of the task's course (course staff are not students: 403 `not_enrolled`; anyone who cannot see the task: 404). Fixes the deadline once: `started_at` + `time_limit_minutes` * the student's accommodation `time_multiplier`, but never after the student's effective `closes_at` (extensions and section dates applied). Submissions are then accepted up to and including the deadline.
-         */
-        post: operations["tasks_start_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/tasks/{task_pk}/submissions/": {
         parameters: {
             query?: never;
@@ -1301,6 +1261,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description What one student gets beyond the rules (docs/accommodations.md, Accommodations). */
+        Accommodation: {
+            readonly id: number;
+            readonly user: components["schemas"]["UserSummary"];
+            /**
+             * Format: double
+             * @description Multiplies every timed task's limit (1.5 = 50 % extra time).
+             */
+            readonly time_multiplier: number;
+            readonly extra_late_days: number;
+            /** @description Added to every daily submission limit. */
+            readonly bonus_submissions: number;
+            /** @description Seen by course staff only. */
+            readonly note: string;
+            /** Format: date-time */
+            readonly created: string;
+            /** Format: date-time */
+            readonly modified: string;
+        };
+        /**
+         * @description ``POST courses/{slug}/accommodations/``: one per student (a second one is a 400 on
+         *     ``user``).
+         */
+        AccommodationCreateRequest: {
+            /** @description An enrolled student of the course. */
+            user: number;
+            /**
+             * Format: double
+             * @description Multiplies every timed task's limit: more than 0, at most 10 (1.5 = 50 % more).
+             */
+            time_multiplier?: number;
+            /** @description Added to the course's late-day bank; 0 or more. */
+            extra_late_days?: number;
+            /** @description Added to every daily submission limit; 0 or more. */
+            bonus_submissions?: number;
+            /** @description Seen by course staff only. */
+            note?: string;
+        };
         /** @description A user as platform admins see it; they may change `role` and `is_active` only. */
         AdminUser: {
             readonly id: number;
@@ -1681,8 +1679,6 @@ export interface components {
             /** Course role */
             readonly role: components["schemas"]["CourseRoleEnum"];
             readonly status: components["schemas"]["EnrollmentStatusEnum"];
-            /** @description The id of the user's section of the course, or null. */
-            readonly section: number | null;
             /** Format: date-time */
             readonly created: string;
             /** Format: date-time */
@@ -1864,8 +1860,6 @@ export interface components {
             readonly groups: components["schemas"]["GroupFigures"][];
             readonly user: components["schemas"]["UserSummary"];
             readonly cells: components["schemas"]["TaskCell"][];
-            /** @description The student's group in each group set of the course (a group task's cell shows the group's grade: match the task's `group_set`). */
-            readonly student_groups: components["schemas"]["StudentGroupRef"][];
         };
         /** @description What ``grader/next/`` hands an external grader. */
         GraderJob: {
@@ -2067,37 +2061,6 @@ export interface components {
             /** @description true: mark every notification read. */
             all?: boolean;
         };
-        /** @description ``GET courses/{slug}/accommodations/me/``: what applies to the calling student. */
-        MyAllowances: {
-            /** Format: double */
-            readonly time_multiplier: number;
-            readonly late_days_total: number;
-            readonly late_days_used: number;
-            readonly late_days_left: number;
-            readonly bonus_submissions: number;
-            readonly extensions: components["schemas"]["Extension"][];
-            /** @description The course's published tasks with a daily limit or a time limit, in order. */
-            readonly tasks: components["schemas"]["MyTaskAllowance"][];
-        };
-        /**
-         * @description For serializers whose answers always carry every field.
-         *
-         *     drf-spectacular marks a writable field with a default (``position``, ``capacity``) as
-         *     optional in responses too, so generated clients would type it ``position?: number``.
-         *     Fields that really are left out of some answers go in ``Meta.response_optional_fields``.
-         */
-        MyTaskAllowance: {
-            readonly task: number;
-            /** @description Left in the current course-local day (bonus included); null without a daily limit. */
-            readonly submissions_left_today: number | null;
-            /**
-             * Format: date-time
-             * @description Null until a timed task is started.
-             */
-            readonly started_at: string | null;
-            /** Format: date-time */
-            readonly deadline: string | null;
-        };
         /** @description One notification; ``data`` depends on ``kind`` (docs/notifications.md). */
         Notification: {
             readonly id: number;
@@ -2144,6 +2107,21 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        PaginatedAccommodationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Accommodation"][];
+        };
         PaginatedAdminUserList: {
             /** @example 123 */
             count: number;
@@ -2244,8 +2222,6 @@ export interface components {
                 /** Format: double */
                 weight: number;
                 group: number | null;
-                /** @description The task's group set: its cells are the group's grade (each row's `student_groups` names the group). */
-                group_set: number | null;
                 /** @enum {string} */
                 release: "immediate" | "after_due" | "manual";
                 /** Format: date-time */
@@ -2379,6 +2355,22 @@ export interface components {
             old_password: string;
             /** @description Checked against AUTH_PASSWORD_VALIDATORS. */
             new_password: string;
+        };
+        /**
+         * @description ``PATCH courses/{slug}/accommodations/{id}/``: the fields sent change; the student
+         *     does not.
+         */
+        PatchedAccommodationUpdateRequest: {
+            /**
+             * Format: double
+             * @description Multiplies every timed task's limit: more than 0, at most 10 (1.5 = 50 % more).
+             */
+            time_multiplier?: number;
+            /** @description 0 or more; fewer never takes back days already spent. */
+            extra_late_days?: number;
+            /** @description 0 or more. */
+            bonus_submissions?: number;
+            note?: string;
         };
         /** @description A user as platform admins see it; they may change `role` and `is_active` only. */
         PatchedAdminUserRequest: {
@@ -2865,12 +2857,6 @@ export interface components {
          * @enum {string}
          */
         StateEnum: "queued" | "running" | "done" | "failed";
-        /** @description A student's group in one group set of the course. */
-        StudentGroupRef: {
-            readonly group_set: number;
-            readonly id: number;
-            readonly name: string;
-        };
         /**
          * @description A submission; ``score`` is after any late deduction. Besides the ``task`` and
          *     ``user`` ids it names them (``task_title``, ``student``) and its ``course``, so a
@@ -2885,8 +2871,6 @@ export interface components {
             readonly user: number | null;
             /** @description The submitter: the same person as `user`, by name; `{"pseudonym": "Student N"}` instead for course staff while the task is graded anonymously and the grade is not released (docs/grading.md, "Anonymous grading"). */
             readonly student: components["schemas"]["SubmissionStudent"];
-            /** @description On a group task: the group the submission counts for (every member sees it as their own); null otherwise, and for staff while `student` is a pseudonym. */
-            readonly group: components["schemas"]["SubmissionGroup"] | null;
             readonly attempt: number;
             readonly answer: unknown;
             readonly status: components["schemas"]["SubmissionStatusEnum"];
@@ -2894,6 +2878,8 @@ export interface components {
             readonly submitted_at: string;
             /** Late */
             readonly is_late: boolean;
+            /** @description Late days this submission spent from the bank (0: none); a late submission that spent them keeps `is_late` and is not deducted. */
+            readonly late_days_used: number;
             /**
              * Format: double
              * @description After any late deduction; null for the student until released.
@@ -2944,11 +2930,6 @@ export interface components {
              * @default false
              */
             visible_before_release?: boolean;
-        };
-        /** @description The student group a submission counts for: ``{id, name}``. */
-        SubmissionGroup: {
-            readonly id: number;
-            readonly name: string;
         };
         /**
          * @description * `queued` - Queued
@@ -3190,16 +3171,6 @@ export interface components {
             group_set?: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
-        };
-        /** @description ``POST tasks/{id}/start/``: the student's timed attempt. */
-        TaskStart: {
-            /** Format: date-time */
-            readonly started_at: string;
-            /**
-             * Format: date-time
-             * @description Submissions after it are 409 `time_expired`; one exactly at it is accepted.
-             */
-            readonly deadline: string;
         };
         /** @description Log in with username and password; inactive users are refused like wrong passwords. */
         TokenObtainRequest: {
@@ -4038,11 +4009,19 @@ export interface operations {
             };
         };
     };
-    courses_accommodations_me_retrieve: {
+    courses_accommodations_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description The accommodation of this user id. */
+                user?: number;
+            };
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -4054,7 +4033,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MyAllowances"];
+                    "application/json": components["schemas"]["PaginatedAccommodationList"];
+                };
+            };
+            /** @description Invalid input, on the field: `user` not an enrolled student of the course or already accommodated, `time_multiplier` not in (0, 10], negative `extra_late_days` or `bonus_submissions`, an unknown field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
@@ -4066,8 +4054,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `not_enrolled`: course staff, not a student of the course. */
-            403: {
+            /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4075,7 +4063,193 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such course visible to the caller, or the caller is not in it. */
+        };
+    };
+    courses_accommodations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccommodationCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AccommodationCreateRequest"];
+                "multipart/form-data": components["schemas"]["AccommodationCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accommodation"];
+                };
+            };
+            /** @description Invalid input, on the field: `user` not an enrolled student of the course or already accommodated, `time_multiplier` not in (0, 10], negative `extra_late_days` or `bonus_submissions`, an unknown field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The accommodation's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accommodation"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The accommodation's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The accommodation's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAccommodationUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAccommodationUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAccommodationUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accommodation"];
+                };
+            };
+            /** @description Invalid input, on the field: `user` not an enrolled student of the course or already accommodated, `time_multiplier` not in (0, 10], negative `extra_late_days` or `bonus_submissions`, an unknown field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5429,6 +5603,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5443,6 +5618,24 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"][];
                 };
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_rubrics_create: {
@@ -5450,6 +5643,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5470,6 +5664,33 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_rubrics_retrieve: {
@@ -5477,7 +5698,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The rubric's id. */
                 id: number;
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5492,6 +5715,24 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_rubrics_update: {
@@ -5499,7 +5740,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The rubric's id. */
                 id: number;
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5520,6 +5763,42 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_rubrics_destroy: {
@@ -5527,7 +5806,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The rubric's id. */
                 id: number;
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5541,6 +5822,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_in_use`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_rubrics_partial_update: {
@@ -5548,7 +5856,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The rubric's id. */
                 id: number;
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5567,6 +5877,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5628,325 +5974,6 @@ export interface operations {
             };
             /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    courses_sections_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The course's slug. */
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Rubric"][];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    courses_sections_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The course's slug. */
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RubricRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RubricRequest"];
-                "multipart/form-data": components["schemas"]["RubricRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Rubric"];
-                };
-            };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    courses_sections_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The rubric's id. */
-                id: number;
-                /** @description The course's slug. */
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Rubric"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    courses_sections_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The rubric's id. */
-                id: number;
-                /** @description The course's slug. */
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RubricRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RubricRequest"];
-                "multipart/form-data": components["schemas"]["RubricRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Rubric"];
-                };
-            };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    courses_sections_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The rubric's id. */
-                id: number;
-                /** @description The course's slug. */
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The current state does not allow this; `code`: `rubric_in_use`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    courses_sections_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The rubric's id. */
-                id: number;
-                /** @description The course's slug. */
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedRubricRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedRubricRequest"];
-                "multipart/form-data": components["schemas"]["PatchedRubricRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Rubric"];
-                };
-            };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7728,63 +7755,6 @@ export interface operations {
             };
         };
     };
-    tasks_start_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                task_pk: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskStart"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `not_enrolled`: not an active student of the course. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such task visible to the caller. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `not_timed` (no time limit), `task_not_open`, `task_closed`, `prerequisites_unmet` or `already_started`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     tasks_submissions_create: {
         parameters: {
             query?: never;
@@ -7859,7 +7829,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `attempts_exhausted`, `task_closed`, `task_not_open`, `prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable`, `task_misconfigured`, `not_started` / `time_expired` (a timed task) or `daily_limit_reached` (with `Retry-After`: seconds to the next midnight in the course's time zone). */
+            /** @description `attempts_exhausted`, `task_closed`, `task_not_open`, `prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable` or `task_misconfigured`. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -57,6 +57,9 @@ export function SubmissionList({
             </span>
             <span className="row">
               {submission.is_late && <Badge tone="warn">Late</Badge>}
+              {submission.late_days_used > 0 && (
+                <span className="muted">{lateDaysUsedLabel(submission.late_days_used)}</span>
+              )}
               <StatusBadge submission={submission} />
               {isGradeHidden(submission) ? (
                 <span className="muted">{NOT_RELEASED_LABEL}</span>
@@ -88,4 +91,9 @@ export function SubmissionList({
       ))}
     </ol>
   );
+}
+
+/** What a covered late submission shows: the bank paid instead of a deduction. */
+export function lateDaysUsedLabel(days: number): string {
+  return days === 1 ? "1 late day used" : `${days} late days used`;
 }

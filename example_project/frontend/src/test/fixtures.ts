@@ -126,6 +126,7 @@ export function makeSubmission(id: number, extra: Partial<Submission> = {}): Sub
     status: "queued",
     submitted_at: "2026-03-10T12:00:00Z",
     is_late: false,
+    late_days_used: 0,
     score: null,
     max_score: 1,
     feedback: "",
