@@ -260,6 +260,26 @@ export interface paths {
         patch: operations["courses_accommodations_partial_update"];
         trace?: never;
     };
+    "/api/courses/{slug}/accommodations/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What applies to me in a course
+         * @description Active students of the course: their time multiplier, late-day bank, bonus submissions, extensions, and for each published task with a daily limit or a time limit the submissions left in the current course-local day and the timed attempt. Course staff are not students: 403 `not_enrolled`; anyone not in the course: 404.
+         */
+        get: operations["courses_accommodations_me_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{slug}/archive/": {
         parameters: {
             query?: never;
@@ -600,14 +620,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A course's rubrics (current versions), by title
-         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404.
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         get: operations["courses_rubrics_list"];
         put?: never;
         /**
-         * Add a rubric to a course
-         * @description Criteria and their levels are written in list order.
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         post: operations["courses_rubrics_create"];
         delete?: never;
@@ -624,27 +644,26 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A rubric (any version)
          * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
          *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         get: operations["courses_rubrics_retrieve"];
         /**
-         * Replace a rubric
-         * @description A rubric used to grade (`in_use`) is not changed: the answer is a new version (new `id`, `version` + 1) and the tasks of the old one use it from now on; submissions graded before keep the old version's criteria and levels. A rubric not in use is changed in place (its criteria and levels get new ids).
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         put: operations["courses_rubrics_update"];
         post?: never;
         /**
-         * Delete a rubric
-         * @description Only a rubric no task uses and nobody graded with.
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         delete: operations["courses_rubrics_destroy"];
         options?: never;
         head?: never;
         /**
-         * Change a rubric
-         * @description As PUT; `criteria`, when sent, replace the old ones whole.
+         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
+         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         patch: operations["courses_rubrics_partial_update"];
         trace?: never;
@@ -667,6 +686,63 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/sections/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course's rubrics (current versions), by title
+         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404.
+         */
+        get: operations["courses_sections_list"];
+        put?: never;
+        /**
+         * Add a rubric to a course
+         * @description Criteria and their levels are written in list order.
+         */
+        post: operations["courses_sections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/sections/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A rubric (any version)
+         * @description ``courses/{slug}/sections/`` and ``courses/{slug}/sections/{id}/``: the course's
+         *     instructors manage its sections, assistants read them. Students and outsiders get 404.
+         */
+        get: operations["courses_sections_retrieve"];
+        /**
+         * Replace a rubric
+         * @description A rubric used to grade (`in_use`) is not changed: the answer is a new version (new `id`, `version` + 1) and the tasks of the old one use it from now on; submissions graded before keep the old version's criteria and levels. A rubric not in use is changed in place (its criteria and levels get new ids).
+         */
+        put: operations["courses_sections_update"];
+        post?: never;
+        /**
+         * Delete a rubric
+         * @description Only a rubric no task uses and nobody graded with.
+         */
+        delete: operations["courses_sections_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a rubric
+         * @description As PUT; `criteria`, when sent, replace the old ones whole.
+         */
+        patch: operations["courses_sections_partial_update"];
         trace?: never;
     };
     "/api/courses/{slug}/tasks/": {
@@ -966,7 +1042,7 @@ export interface paths {
         };
         /**
          * List submissions
-         * @description Students see their own submissions; course staff those of their courses; platform admins every one. `course` filters by course slug.
+         * @description Students see their own submissions and their groups' (a group's submission is every member's); course staff those of their courses; platform admins every one. `course` filters by course slug.
          */
         get: operations["submissions_list"];
         put?: never;
@@ -986,7 +1062,7 @@ export interface paths {
         };
         /**
          * Read a submission
-         * @description The owner, the course's staff and platform admins; anyone else gets 404.
+         * @description The owner (and, on a group task, every member of its group), the course's staff and platform admins; anyone else gets 404.
          */
         get: operations["submissions_retrieve"];
         put?: never;
@@ -1187,6 +1263,26 @@ export interface paths {
          * @description Course staff: evaluate again each student's `latest` or `best` submission, or `all` of them. Submissions graded by hand are skipped unless `include_manual`. For large tasks prefer `manage.py learnplat_regrade`.
          */
         post: operations["tasks_regrade_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{task_pk}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a timed task
+         * @description Enrolled students of the task's course (course staff are not students: 403 `not_enrolled`; anyone who cannot see the task: 404). Fixes the deadline once: `started_at` + `time_limit_minutes` * the student's accommodation `time_multiplier`, but never after the student's effective `closes_at` (extensions and section dates applied). Submissions are then accepted up to and including the deadline.
+         */
+        post: operations["tasks_start_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1679,6 +1775,8 @@ export interface components {
             /** Course role */
             readonly role: components["schemas"]["CourseRoleEnum"];
             readonly status: components["schemas"]["EnrollmentStatusEnum"];
+            /** @description The id of the user's section of the course, or null. */
+            readonly section: number | null;
             /** Format: date-time */
             readonly created: string;
             /** Format: date-time */
@@ -1860,6 +1958,8 @@ export interface components {
             readonly groups: components["schemas"]["GroupFigures"][];
             readonly user: components["schemas"]["UserSummary"];
             readonly cells: components["schemas"]["TaskCell"][];
+            /** @description The student's group in each group set of the course (a group task's cell shows the group's grade: match the task's `group_set`). */
+            readonly student_groups: components["schemas"]["StudentGroupRef"][];
         };
         /** @description What ``grader/next/`` hands an external grader. */
         GraderJob: {
@@ -2061,6 +2161,37 @@ export interface components {
             /** @description true: mark every notification read. */
             all?: boolean;
         };
+        /** @description ``GET courses/{slug}/accommodations/me/``: what applies to the calling student. */
+        MyAllowances: {
+            /** Format: double */
+            readonly time_multiplier: number;
+            readonly late_days_total: number;
+            readonly late_days_used: number;
+            readonly late_days_left: number;
+            readonly bonus_submissions: number;
+            readonly extensions: components["schemas"]["Extension"][];
+            /** @description The course's published tasks with a daily limit or a time limit, in order. */
+            readonly tasks: components["schemas"]["MyTaskAllowance"][];
+        };
+        /**
+         * @description For serializers whose answers always carry every field.
+         *
+         *     drf-spectacular marks a writable field with a default (``position``, ``capacity``) as
+         *     optional in responses too, so generated clients would type it ``position?: number``.
+         *     Fields that really are left out of some answers go in ``Meta.response_optional_fields``.
+         */
+        MyTaskAllowance: {
+            readonly task: number;
+            /** @description Left in the current course-local day (bonus included); null without a daily limit. */
+            readonly submissions_left_today: number | null;
+            /**
+             * Format: date-time
+             * @description Null until a timed task is started.
+             */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly deadline: string | null;
+        };
         /** @description One notification; ``data`` depends on ``kind`` (docs/notifications.md). */
         Notification: {
             readonly id: number;
@@ -2222,6 +2353,8 @@ export interface components {
                 /** Format: double */
                 weight: number;
                 group: number | null;
+                /** @description The task's group set: its cells are the group's grade (each row's `student_groups` names the group). */
+                group_set: number | null;
                 /** @enum {string} */
                 release: "immediate" | "after_due" | "manual";
                 /** Format: date-time */
@@ -2857,6 +2990,12 @@ export interface components {
          * @enum {string}
          */
         StateEnum: "queued" | "running" | "done" | "failed";
+        /** @description A student's group in one group set of the course. */
+        StudentGroupRef: {
+            readonly group_set: number;
+            readonly id: number;
+            readonly name: string;
+        };
         /**
          * @description A submission; ``score`` is after any late deduction. Besides the ``task`` and
          *     ``user`` ids it names them (``task_title``, ``student``) and its ``course``, so a
@@ -2871,6 +3010,8 @@ export interface components {
             readonly user: number | null;
             /** @description The submitter: the same person as `user`, by name; `{"pseudonym": "Student N"}` instead for course staff while the task is graded anonymously and the grade is not released (docs/grading.md, "Anonymous grading"). */
             readonly student: components["schemas"]["SubmissionStudent"];
+            /** @description On a group task: the group the submission counts for (every member sees it as their own); null otherwise, and for staff while `student` is a pseudonym. */
+            readonly group: components["schemas"]["SubmissionGroup"] | null;
             readonly attempt: number;
             readonly answer: unknown;
             readonly status: components["schemas"]["SubmissionStatusEnum"];
@@ -2930,6 +3071,11 @@ export interface components {
              * @default false
              */
             visible_before_release?: boolean;
+        };
+        /** @description The student group a submission counts for: ``{id, name}``. */
+        SubmissionGroup: {
+            readonly id: number;
+            readonly name: string;
         };
         /**
          * @description * `queued` - Queued
@@ -3171,6 +3317,16 @@ export interface components {
             group_set?: number | null;
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
+        };
+        /** @description ``POST tasks/{id}/start/``: the student's timed attempt. */
+        TaskStart: {
+            /** Format: date-time */
+            readonly started_at: string;
+            /**
+             * Format: date-time
+             * @description Submissions after it are 409 `time_expired`; one exactly at it is accepted.
+             */
+            readonly deadline: string;
         };
         /** @description Log in with username and password; inactive users are refused like wrong passwords. */
         TokenObtainRequest: {
@@ -4250,6 +4406,54 @@ export interface operations {
                 };
             };
             /** @description The course is not visible to you, you are not on its staff, or it has no such accommodation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_accommodations_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAllowances"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_enrolled`: course staff, not a student of the course. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such course visible to the caller, or the caller is not in it. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5603,7 +5807,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5618,24 +5821,6 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"][];
                 };
             };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     courses_rubrics_create: {
@@ -5643,7 +5828,6 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5664,33 +5848,6 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     courses_rubrics_retrieve: {
@@ -5698,9 +5855,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
                 id: number;
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5715,24 +5870,6 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     courses_rubrics_update: {
@@ -5740,9 +5877,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
                 id: number;
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5763,42 +5898,6 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     courses_rubrics_destroy: {
@@ -5806,9 +5905,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
                 id: number;
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5822,33 +5919,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The current state does not allow this; `code`: `rubric_in_use`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
     courses_rubrics_partial_update: {
@@ -5856,9 +5926,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
                 id: number;
-                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5877,42 +5945,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Rubric"];
-                };
-            };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5974,6 +6006,325 @@ export interface operations {
             };
             /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"][];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RubricRequest"];
+                "multipart/form-data": components["schemas"]["RubricRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RubricRequest"];
+                "multipart/form-data": components["schemas"]["RubricRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_in_use`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_sections_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedRubricRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedRubricRequest"];
+                "multipart/form-data": components["schemas"]["PatchedRubricRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7755,6 +8106,63 @@ export interface operations {
             };
         };
     };
+    tasks_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskStart"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_enrolled`: not an active student of the course. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such task visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_timed` (no time limit), `task_not_open`, `task_closed`, `prerequisites_unmet` or `already_started`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     tasks_submissions_create: {
         parameters: {
             query?: never;
@@ -7829,7 +8237,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `attempts_exhausted`, `task_closed`, `task_not_open`, `prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable` or `task_misconfigured`. */
+            /** @description `attempts_exhausted`, `task_closed`, `task_not_open`, `prerequisites_unmet`, `idempotency_key_reused`, `kind_unavailable`, `task_misconfigured`, `not_started` / `time_expired` (a timed task) or `daily_limit_reached` (with `Retry-After`: seconds to the next midnight in the course's time zone). */
             409: {
                 headers: {
                     [name: string]: unknown;
