@@ -810,54 +810,76 @@ def _rubric_errors(*codes: int, conflict: str | None = None) -> dict[int, Any]:
     return error_responses(*sorted(set(codes)), descriptions=descriptions)
 
 
+SECTION_ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The section's id."
+)
+_SECTION_404 = (
+    "The course is not visible to you, you do not teach it, or it has no such section."
+)
+_SECTION_400 = (
+    "Invalid input, on the field: an empty or taken name, a staff member who is not an "
+    "instructor or assistant of the course, a task of another course, or a date outside "
+    "the task's own opens_at/closes_at window."
+)
+
+
+def _section_errors(*codes: int) -> dict[int, Any]:
+    descriptions = {404: _SECTION_404}
+    if 400 in codes:
+        descriptions[400] = _SECTION_400
+    if 403 in codes:
+        descriptions[403] = "An assistant of the course: assistants read sections only."
+    if 400 in codes:
+        # The name check and the insert race only against another write of the same name.
+        codes = (*codes, 409)
+        descriptions[409] = (
+            "The current state does not allow this; `code`: `conflict` (a section of that "
+            "name was written at the same moment)."
+        )
+    return error_responses(*codes, descriptions=descriptions)
+
+
 @extend_schema_view(
     list=extend_schema(
-        summary="A course's rubrics (current versions), by title",
-        description="Course staff (instructors, assistants) and platform admins; anyone else "
-        "authenticated gets 404.",
+        summary="A course's sections, by name",
+        description="Instructors and assistants of the course, and platform admins; anyone "
+        "else authenticated gets 404.",
         parameters=[SLUG_PARAMETER],
-        responses={200: RubricSerializer(many=True), **_rubric_errors(401, 404)},
+        responses={200: SectionSerializer(many=True), **_section_errors(401, 404)},
     ),
     create=extend_schema(
-        summary="Add a rubric to a course",
-        description="Criteria and their levels are written in list order.",
+        summary="Add a section to a course",
+        description="Instructors. `staff` and `dates` default to empty.",
         parameters=[SLUG_PARAMETER],
-        request=RubricSerializer,
-        responses={201: RubricSerializer, **_rubric_errors(400, 401, 404)},
+        request=SectionSerializer,
+        responses={201: SectionSerializer, **_section_errors(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
-        summary="A rubric (any version)",
-        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
-        responses={200: RubricSerializer, **_rubric_errors(401, 404)},
+        summary="A section",
+        parameters=[SLUG_PARAMETER, SECTION_ID_PARAMETER],
+        responses={200: SectionSerializer, **_section_errors(401, 404)},
     ),
     update=extend_schema(
-        summary="Replace a rubric",
-        description="A rubric used to grade (`in_use`) is not changed: the answer is a new "
-        "version (new `id`, `version` + 1) and the tasks of the old one use it from now on; "
-        "submissions graded before keep the old version's criteria and levels. A rubric "
-        "not in use is changed in place (its criteria and levels get new ids).",
-        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
-        request=RubricSerializer,
-        responses={
-            200: RubricSerializer,
-            **_rubric_errors(400, 401, 404, conflict="`rubric_superseded` (an old version)"),
-        },
+        summary="Replace a section",
+        description="Instructors. `staff` and `dates` are replaced whole; the lateness of "
+        "the section's students' submissions is recomputed for tasks whose dates changed.",
+        parameters=[SLUG_PARAMETER, SECTION_ID_PARAMETER],
+        request=SectionSerializer,
+        responses={200: SectionSerializer, **_section_errors(400, 401, 403, 404)},
     ),
     partial_update=extend_schema(
-        summary="Change a rubric",
-        description="As PUT; `criteria`, when sent, replace the old ones whole.",
-        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
-        request=RubricSerializer,
-        responses={
-            200: RubricSerializer,
-            **_rubric_errors(400, 401, 404, conflict="`rubric_superseded` (an old version)"),
-        },
+        summary="Change a section",
+        description="As PUT; `staff` and `dates`, when sent, replace the old ones whole.",
+        parameters=[SLUG_PARAMETER, SECTION_ID_PARAMETER],
+        request=SectionSerializer,
+        responses={200: SectionSerializer, **_section_errors(400, 401, 403, 404)},
     ),
     destroy=extend_schema(
-        summary="Delete a rubric",
-        description="Only a rubric no task uses and nobody graded with.",
-        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
-        responses={204: None, **_rubric_errors(401, 404, conflict="`rubric_in_use`")},
+        summary="Delete a section",
+        description="Instructors. Its students keep their enrollment with no section and "
+        "the task's own dates apply to them again.",
+        parameters=[SLUG_PARAMETER, SECTION_ID_PARAMETER],
+        responses={204: None, **_section_errors(401, 403, 404)},
     ),
 )
 class SectionViewSet(
@@ -927,6 +949,56 @@ class SectionViewSet(
         sections_flow.delete_section(section=instance, by=self.request.user)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="A course's rubrics (current versions), by title",
+        description="Course staff (instructors, assistants) and platform admins; anyone else "
+        "authenticated gets 404.",
+        parameters=[SLUG_PARAMETER],
+        responses={200: RubricSerializer(many=True), **_rubric_errors(401, 404)},
+    ),
+    create=extend_schema(
+        summary="Add a rubric to a course",
+        description="Criteria and their levels are written in list order.",
+        parameters=[SLUG_PARAMETER],
+        request=RubricSerializer,
+        responses={201: RubricSerializer, **_rubric_errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="A rubric (any version)",
+        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
+        responses={200: RubricSerializer, **_rubric_errors(401, 404)},
+    ),
+    update=extend_schema(
+        summary="Replace a rubric",
+        description="A rubric used to grade (`in_use`) is not changed: the answer is a new "
+        "version (new `id`, `version` + 1) and the tasks of the old one use it from now on; "
+        "submissions graded before keep the old version's criteria and levels. A rubric "
+        "not in use is changed in place (its criteria and levels get new ids).",
+        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
+        request=RubricSerializer,
+        responses={
+            200: RubricSerializer,
+            **_rubric_errors(400, 401, 404, conflict="`rubric_superseded` (an old version)"),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Change a rubric",
+        description="As PUT; `criteria`, when sent, replace the old ones whole.",
+        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
+        request=RubricSerializer,
+        responses={
+            200: RubricSerializer,
+            **_rubric_errors(400, 401, 404, conflict="`rubric_superseded` (an old version)"),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Delete a rubric",
+        description="Only a rubric no task uses and nobody graded with.",
+        parameters=[SLUG_PARAMETER, RUBRIC_ID_PARAMETER],
+        responses={204: None, **_rubric_errors(401, 404, conflict="`rubric_in_use`")},
+    ),
+)
 class RubricViewSet(
     CourseChildViewMixin,
     mixins.ListModelMixin,

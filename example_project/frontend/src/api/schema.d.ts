@@ -620,14 +620,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
-         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         * A course's rubrics (current versions), by title
+         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404.
          */
         get: operations["courses_rubrics_list"];
         put?: never;
         /**
-         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
-         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         * Add a rubric to a course
+         * @description Criteria and their levels are written in list order.
          */
         post: operations["courses_rubrics_create"];
         delete?: never;
@@ -644,26 +644,27 @@ export interface paths {
             cookie?: never;
         };
         /**
+         * A rubric (any version)
          * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
          *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
          */
         get: operations["courses_rubrics_retrieve"];
         /**
-         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
-         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         * Replace a rubric
+         * @description A rubric used to grade (`in_use`) is not changed: the answer is a new version (new `id`, `version` + 1) and the tasks of the old one use it from now on; submissions graded before keep the old version's criteria and levels. A rubric not in use is changed in place (its criteria and levels get new ids).
          */
         put: operations["courses_rubrics_update"];
         post?: never;
         /**
-         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
-         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         * Delete a rubric
+         * @description Only a rubric no task uses and nobody graded with.
          */
         delete: operations["courses_rubrics_destroy"];
         options?: never;
         head?: never;
         /**
-         * @description ``courses/{slug}/rubrics/`` and ``courses/{slug}/rubrics/{id}/``: course staff
-         *     manage a course's rubrics. Students and outsiders get 404: a rubric is grading set-up.
+         * Change a rubric
+         * @description As PUT; `criteria`, when sent, replace the old ones whole.
          */
         patch: operations["courses_rubrics_partial_update"];
         trace?: never;
@@ -696,14 +697,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A course's rubrics (current versions), by title
-         * @description Course staff (instructors, assistants) and platform admins; anyone else authenticated gets 404.
+         * A course's sections, by name
+         * @description Instructors and assistants of the course, and platform admins; anyone else authenticated gets 404.
          */
         get: operations["courses_sections_list"];
         put?: never;
         /**
-         * Add a rubric to a course
-         * @description Criteria and their levels are written in list order.
+         * Add a section to a course
+         * @description Instructors. `staff` and `dates` default to empty.
          */
         post: operations["courses_sections_create"];
         delete?: never;
@@ -720,27 +721,27 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A rubric (any version)
+         * A section
          * @description ``courses/{slug}/sections/`` and ``courses/{slug}/sections/{id}/``: the course's
          *     instructors manage its sections, assistants read them. Students and outsiders get 404.
          */
         get: operations["courses_sections_retrieve"];
         /**
-         * Replace a rubric
-         * @description A rubric used to grade (`in_use`) is not changed: the answer is a new version (new `id`, `version` + 1) and the tasks of the old one use it from now on; submissions graded before keep the old version's criteria and levels. A rubric not in use is changed in place (its criteria and levels get new ids).
+         * Replace a section
+         * @description Instructors. `staff` and `dates` are replaced whole; the lateness of the section's students' submissions is recomputed for tasks whose dates changed.
          */
         put: operations["courses_sections_update"];
         post?: never;
         /**
-         * Delete a rubric
-         * @description Only a rubric no task uses and nobody graded with.
+         * Delete a section
+         * @description Instructors. Its students keep their enrollment with no section and the task's own dates apply to them again.
          */
         delete: operations["courses_sections_destroy"];
         options?: never;
         head?: never;
         /**
-         * Change a rubric
-         * @description As PUT; `criteria`, when sent, replace the old ones whole.
+         * Change a section
+         * @description As PUT; `staff` and `dates`, when sent, replace the old ones whole.
          */
         patch: operations["courses_sections_partial_update"];
         trace?: never;
@@ -2609,6 +2610,17 @@ export interface components {
             criteria?: components["schemas"]["RubricCriterionRequest"][];
         };
         /**
+         * @description A section of a course: its staff and its own dates per task. Writes replace `staff`
+         *     and `dates` whole (docs/accommodations.md, Sections).
+         */
+        PatchedSectionRequest: {
+            name?: string;
+            /** @description User ids, each an instructor or assistant of the course. */
+            staff?: number[];
+            /** @description Per task, dates inside the task's own opens_at/closes_at window. */
+            dates?: components["schemas"]["SectionDateRequest"][];
+        };
+        /**
          * @description A task. ``config`` is written by course staff and shown only to them; students read
          *     ``public_config``.
          */
@@ -2982,6 +2994,51 @@ export interface components {
          * @enum {string}
          */
         ScopeEnum: "latest" | "best" | "all";
+        /**
+         * @description A section of a course: its staff and its own dates per task. Writes replace `staff`
+         *     and `dates` whole (docs/accommodations.md, Sections).
+         */
+        Section: {
+            readonly id: number;
+            name: string;
+            /** @description User ids, each an instructor or assistant of the course. */
+            staff?: number[];
+            /** @description Per task, dates inside the task's own opens_at/closes_at window. */
+            dates?: components["schemas"]["SectionDate"][];
+        };
+        /** @description One task's dates in a section; a null date keeps the task's own. */
+        SectionDate: {
+            /** @description The id of a task of the course. */
+            task: number;
+            /** Format: date-time */
+            opens_at?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            /** Format: date-time */
+            closes_at?: string | null;
+        };
+        /** @description One task's dates in a section; a null date keeps the task's own. */
+        SectionDateRequest: {
+            /** @description The id of a task of the course. */
+            task: number;
+            /** Format: date-time */
+            opens_at?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            /** Format: date-time */
+            closes_at?: string | null;
+        };
+        /**
+         * @description A section of a course: its staff and its own dates per task. Writes replace `staff`
+         *     and `dates` whole (docs/accommodations.md, Sections).
+         */
+        SectionRequest: {
+            name: string;
+            /** @description User ids, each an instructor or assistant of the course. */
+            staff?: number[];
+            /** @description Per task, dates inside the task's own opens_at/closes_at window. */
+            dates?: components["schemas"]["SectionDateRequest"][];
+        };
         /**
          * @description * `queued` - Queued
          *     * `running` - Running
@@ -5807,6 +5864,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5821,6 +5879,24 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"][];
                 };
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_rubrics_create: {
@@ -5828,6 +5904,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5848,6 +5925,33 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_rubrics_retrieve: {
@@ -5855,7 +5959,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The rubric's id. */
                 id: number;
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5870,6 +5976,24 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_rubrics_update: {
@@ -5877,7 +6001,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The rubric's id. */
                 id: number;
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5898,6 +6024,42 @@ export interface operations {
                     "application/json": components["schemas"]["Rubric"];
                 };
             };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_rubrics_destroy: {
@@ -5905,7 +6067,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The rubric's id. */
                 id: number;
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5919,6 +6083,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_in_use`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     courses_rubrics_partial_update: {
@@ -5926,7 +6117,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The rubric's id. */
                 id: number;
+                /** @description The course's slug. */
                 slug: string;
             };
             cookie?: never;
@@ -5945,6 +6138,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6032,7 +6261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Rubric"][];
+                    "application/json": components["schemas"]["Section"][];
                 };
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
@@ -6044,7 +6273,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            /** @description The course is not visible to you, you do not teach it, or it has no such section. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6067,9 +6296,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RubricRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RubricRequest"];
-                "multipart/form-data": components["schemas"]["RubricRequest"];
+                "application/json": components["schemas"]["SectionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SectionRequest"];
+                "multipart/form-data": components["schemas"]["SectionRequest"];
             };
         };
         responses: {
@@ -6078,10 +6307,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Rubric"];
+                    "application/json": components["schemas"]["Section"];
                 };
             };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            /** @description Invalid input, on the field: an empty or taken name, a staff member who is not an instructor or assistant of the course, a task of another course, or a date outside the task's own opens_at/closes_at window. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6099,8 +6328,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            /** @description An assistant of the course: assistants read sections only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you do not teach it, or it has no such section. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `conflict` (a section of that name was written at the same moment). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6115,7 +6362,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
+                /** @description The section's id. */
                 id: number;
                 /** @description The course's slug. */
                 slug: string;
@@ -6129,7 +6376,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Rubric"];
+                    "application/json": components["schemas"]["Section"];
                 };
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
@@ -6141,7 +6388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            /** @description The course is not visible to you, you do not teach it, or it has no such section. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6157,7 +6404,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
+                /** @description The section's id. */
                 id: number;
                 /** @description The course's slug. */
                 slug: string;
@@ -6166,9 +6413,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RubricRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RubricRequest"];
-                "multipart/form-data": components["schemas"]["RubricRequest"];
+                "application/json": components["schemas"]["SectionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SectionRequest"];
+                "multipart/form-data": components["schemas"]["SectionRequest"];
             };
         };
         responses: {
@@ -6177,10 +6424,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Rubric"];
+                    "application/json": components["schemas"]["Section"];
                 };
             };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            /** @description Invalid input, on the field: an empty or taken name, a staff member who is not an instructor or assistant of the course, a task of another course, or a date outside the task's own opens_at/closes_at window. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6198,7 +6445,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            /** @description An assistant of the course: assistants read sections only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you do not teach it, or it has no such section. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6207,7 +6463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            /** @description The current state does not allow this; `code`: `conflict` (a section of that name was written at the same moment). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6223,7 +6479,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
+                /** @description The section's id. */
                 id: number;
                 /** @description The course's slug. */
                 slug: string;
@@ -6248,8 +6504,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
-            404: {
+            /** @description An assistant of the course: assistants read sections only. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6257,8 +6513,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The current state does not allow this; `code`: `rubric_in_use`. */
-            409: {
+            /** @description The course is not visible to you, you do not teach it, or it has no such section. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6273,7 +6529,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The rubric's id. */
+                /** @description The section's id. */
                 id: number;
                 /** @description The course's slug. */
                 slug: string;
@@ -6282,9 +6538,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["PatchedRubricRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedRubricRequest"];
-                "multipart/form-data": components["schemas"]["PatchedRubricRequest"];
+                "application/json": components["schemas"]["PatchedSectionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSectionRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSectionRequest"];
             };
         };
         responses: {
@@ -6293,10 +6549,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Rubric"];
+                    "application/json": components["schemas"]["Section"];
                 };
             };
-            /** @description Invalid input, on the field: no criteria, a criterion without levels, two levels of one criterion worth the same points, negative points, or a rubric worth more points than the `max_score` of a task that uses it. */
+            /** @description Invalid input, on the field: an empty or taken name, a staff member who is not an instructor or assistant of the course, a task of another course, or a date outside the task's own opens_at/closes_at window. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6314,7 +6570,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The course is not visible to you, you are not on its staff, or it has no such rubric. */
+            /** @description An assistant of the course: assistants read sections only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you do not teach it, or it has no such section. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6323,7 +6588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The current state does not allow this; `code`: `rubric_superseded` (an old version). */
+            /** @description The current state does not allow this; `code`: `conflict` (a section of that name was written at the same moment). */
             409: {
                 headers: {
                     [name: string]: unknown;
