@@ -813,9 +813,7 @@ def _rubric_errors(*codes: int, conflict: str | None = None) -> dict[int, Any]:
 SECTION_ID_PARAMETER = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The section's id."
 )
-_SECTION_404 = (
-    "The course is not visible to you, you do not teach it, or it has no such section."
-)
+_SECTION_404 = "The course is not visible to you, you do not teach it, or it has no such section."
 _SECTION_400 = (
     "Invalid input, on the field: an empty or taken name, a staff member who is not an "
     "instructor or assistant of the course, a task of another course, or a date outside "
