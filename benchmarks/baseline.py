@@ -373,8 +373,8 @@ def _published_tasks(course_id: int) -> list[dict[str, Any]]:
         Task.objects.filter(course_id=course_id, is_published=True)
         .order_by("position", "id")
         .values(
-            "id", "title", "kind", "position", "max_score", "weight", "group", "release",
-            "released_at", "anonymous_grading",
+            "id", "title", "kind", "position", "max_score", "weight", "group", "group_set",
+            "release", "released_at", "anonymous_grading",
         )
     )  # fmt: skip
 
@@ -494,6 +494,19 @@ def gradebook(request: HttpRequest, slug: str) -> HttpResponse:
         course_id=course["id"], user_id__in=user_ids, task__is_published=True
     ).values("user_id", "task_id", "score", "attempts", "status", "completed"):
         cells.setdefault(row["user_id"], {})[row["task_id"]] = row
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for membership in (
+        GroupMembership.objects.filter(group_set__course_id=course["id"], user_id__in=user_ids)
+        .order_by("group_set_id")
+        .values("user_id", "group_set_id", "group_id", "group__name")
+    ):
+        groups.setdefault(membership["user_id"], []).append(
+            {
+                "group_set": membership["group_set_id"],
+                "id": membership["group_id"],
+                "name": membership["group__name"],
+            }
+        )
     envelope["results"] = [
         {
             **_figures(figures.get(row["user__id"]), tasks),
@@ -506,6 +519,7 @@ def gradebook(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 for t in tasks
             ],
+            "student_groups": groups.get(row["user__id"], []),
         }
         for row in users
     ]
