@@ -743,13 +743,14 @@ class StudentGroupAdminForm(forms.ModelForm):
         if group_set_id is not None:
             course_id = GroupSet.objects.values_list("course_id", flat=True).get(pk=group_set_id)
             users = users.filter(
-                learnplat_enrollments__course_id=course_id,
-                learnplat_enrollments__role=CourseRole.STUDENT,
-            ).distinct()
+                pk__in=Enrollment.objects.students().filter(course_id=course_id).values("user_id")
+            )
             self.fields["members"].initial = list(
                 self.instance.memberships.values_list("user_id", flat=True)
             )
-        self.fields["members"].queryset = users
+        members = self.fields["members"]
+        assert isinstance(members, forms.ModelMultipleChoiceField)
+        members.queryset = users
 
 
 @admin.register(StudentGroup)
