@@ -29,8 +29,10 @@ from learnplat.courses.models import (
     Course,
     Enrollment,
     Extension,
+    GroupSet,
     Rubric,
     Section,
+    StudentGroup,
     Task,
 )
 from learnplat.courses.serializers import (
@@ -41,8 +43,11 @@ from learnplat.courses.serializers import (
     CourseSerializer,
     EnrollmentCreateSerializer,
     ExtensionCreateSerializer,
+    GroupSetSerializer,
     RubricSerializer,
     SectionSerializer,
+    StudentGroupCreateSerializer,
+    StudentGroupUpdateSerializer,
     TaskReorderSerializer,
     TaskSerializer,
 )
@@ -103,6 +108,10 @@ HOST_SERIALIZERS = {
     "rubric_update": with_note(RubricSerializer),
     "section_create": with_note(SectionSerializer),
     "section_update": with_note(SectionSerializer),
+    "group_set_create": with_note(GroupSetSerializer),
+    "group_set_update": with_note(GroupSetSerializer),
+    "group_create": with_note(StudentGroupCreateSerializer),
+    "group_update": with_note(StudentGroupUpdateSerializer),
     "submission_comment_create": with_note(SubmissionCommentCreateSerializer),
     "user_update": with_note(AdminUserSerializer),
     "auth_me_update": with_note(UserSerializer),
@@ -195,6 +204,14 @@ def _section(w: dict[str, Any]) -> Section:
     from learnplat.flows.sections import create_section
 
     return create_section(course=Course.objects.get(slug="intro"), name="Lab")
+
+
+def _group_set(w: dict[str, Any]) -> GroupSet:
+    return GroupSet.objects.get_or_create(course=Course.objects.get(slug="intro"), name="Set")[0]
+
+
+def _group(w: dict[str, Any]) -> StudentGroup:
+    return StudentGroup.objects.create(group_set=_group_set(w), name="Team")
 
 
 def _world() -> dict[str, Any]:
@@ -412,6 +429,37 @@ CASES: dict[str, Case] = {
             "patch",
             f"/api/courses/intro/sections/{_section(w).pk}/",
             {"name": "Lab B"},
+        ),
+        200,
+    ),
+    "group_set_create": Case(
+        lambda: GroupSet,
+        lambda w: Request(
+            client_for(w["instructor"]), "post", "/api/courses/intro/group-sets/", {"name": "Labs"}
+        ),
+        201,
+    ),
+    "group_set_update": Case(
+        lambda: GroupSet,
+        lambda w: Request(
+            client_for(w["instructor"]),
+            "patch",
+            f"/api/courses/intro/group-sets/{_group_set(w).pk}/",
+            {"max_size": 6},
+        ),
+        200,
+    ),
+    "group_create": Case(
+        lambda: StudentGroup,
+        lambda w: Request(
+            client_for(w["student"]), "post", f"/api/group-sets/{_group_set(w).pk}/groups/", {}
+        ),
+        201,
+    ),
+    "group_update": Case(
+        lambda: StudentGroup,
+        lambda w: Request(
+            client_for(w["instructor"]), "patch", f"/api/groups/{_group(w).pk}/", {"name": "B"}
         ),
         200,
     ),

@@ -154,6 +154,43 @@ def section_kwargs(w: World) -> dict[str, Any]:
     return {"slug": w.course.slug, "pk": section.pk}
 
 
+def _group_set(w: World) -> Any:
+    from learnplat.courses.models import GroupSet
+
+    return GroupSet.objects.get_or_create(course=w.course, name="Projects")[0]
+
+
+def group_set_kwargs(w: World) -> dict[str, Any]:
+    return {"slug": w.course.slug, "pk": _group_set(w).pk}
+
+
+def groups_of_set_kwargs(w: World) -> dict[str, Any]:
+    return {"set_pk": _group_set(w).pk}
+
+
+def _group(w: World) -> Any:
+    """A group of ``student`` alone; ``other_student`` is in no group."""
+    from learnplat.courses.models import GroupMembership, StudentGroup
+
+    group_set = _group_set(w)
+    group = StudentGroup.objects.create(group_set=group_set, name="Team")
+    GroupMembership.objects.create(group=group, group_set=group_set, user=w.student)
+    return group
+
+
+def student_group_kwargs(w: World) -> dict[str, Any]:
+    return {"pk": _group(w).pk}
+
+
+def invited_group_kwargs(w: World) -> dict[str, Any]:
+    """``student``'s group, with a pending invitation of ``other_student``."""
+    from learnplat.courses.models import GroupInvitation
+
+    group = _group(w)
+    GroupInvitation.objects.create(group=group, user=w.other_student, invited_by=w.student)
+    return {"pk": group.pk}
+
+
 def submission_kwargs(w: World) -> dict[str, Any]:
     assert w.submission is not None
     return {"pk": w.submission.pk}
@@ -370,6 +407,61 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("course-accommodation-detail", "DELETE"): Row(
         "401  404 404 404 204  404  204  204", kwargs=accommodation_kwargs
+    ),
+    # Group sets: members read them (students form groups from them), staff write.
+    ("course-group-sets", "GET"): Row("401  404 200 200 200  404  200  200", kwargs=course_kwargs),
+    ("course-group-sets", "POST"): Row(
+        "401  404 403 403 201  404  201  201",
+        kwargs=course_kwargs,
+        body=lambda w, role: {"name": f"Set of {role}", "max_size": 3},
+    ),
+    ("course-group-set-detail", "GET"): Row(
+        "401  404 200 200 200  404  200  200", kwargs=group_set_kwargs
+    ),
+    ("course-group-set-detail", "PUT"): Row(
+        "401  404 403 403 200  404  200  200",
+        kwargs=group_set_kwargs,
+        body=lambda w, role: {"name": "Labs", "min_size": 1, "max_size": 2, "self_signup": True},
+    ),
+    ("course-group-set-detail", "PATCH"): Row(
+        "401  404 403 403 200  404  200  200",
+        kwargs=group_set_kwargs,
+        body=lambda w, role: {"max_size": 5},
+    ),
+    ("course-group-set-detail", "DELETE"): Row(
+        "401  404 403 403 204  404  204  204", kwargs=group_set_kwargs
+    ),
+    # Groups: staff see all, students their own and the ones they are invited to.
+    ("group-set-groups", "GET"): Row(
+        "401  404 200 200 200  404  200  200", kwargs=groups_of_set_kwargs
+    ),
+    ("group-set-groups", "POST"): Row(
+        "401  404 201 201 201  404  201  201", kwargs=groups_of_set_kwargs, body=lambda w, r: {}
+    ),
+    ("group-detail", "GET"): Row(
+        "401  404 200 404 200  404  200  200", kwargs=student_group_kwargs
+    ),
+    ("group-detail", "PATCH"): Row(
+        "401  404 403 404 200  404  200  200",
+        kwargs=student_group_kwargs,
+        body=lambda w, role: {"name": "Renamed"},
+    ),
+    ("group-detail", "DELETE"): Row(
+        "401  404 403 404 204  404  204  204", kwargs=student_group_kwargs
+    ),
+    ("group-invite", "POST"): Row(
+        "401  404 201 404 403  404  403  403",
+        kwargs=student_group_kwargs,
+        body=lambda w, role: {"username": "other_student"},
+    ),
+    ("group-accept", "POST"): Row(
+        "401  404 409 200 404  404  404  404", kwargs=invited_group_kwargs
+    ),
+    ("group-decline", "POST"): Row(
+        "401  404 404 200 404  404  404  404", kwargs=invited_group_kwargs
+    ),
+    ("group-leave", "POST"): Row(
+        "401  404 204 404 404  404  404  404", kwargs=student_group_kwargs
     ),
     ("course-extensions", "GET"): Row("401  403 403 403 200  403  200  200", kwargs=course_kwargs),
     ("course-extensions", "POST"): Row(

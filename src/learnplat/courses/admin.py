@@ -15,6 +15,9 @@ transaction), so the flows alone decide when progress and lateness follow a chan
   role change, a dropped member back) and the "Drop" action (``enrollment.drop``); rows are
   never deleted, as in the API;
 - extensions: ``deadlines.grant_extension`` and ``revoke_extension``;
+- group sets (``group_formation.create_group_set``, ``update_group_set``,
+  ``delete_group_set``) and student groups, whose members are edited on the group's form
+  (``create_group`` / ``update_group`` as staff: refused once the group has submitted);
 - rubrics, with their criteria inline (and a criterion's levels on its page): editable
   while no submission was graded with them, read-only after (an edit through the API then
   makes a new version); deletes through ``rubrics.delete_rubric``.
@@ -32,7 +35,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -45,9 +48,11 @@ from learnplat.courses.models import (
     Course,
     Enrollment,
     Extension,
+    GroupSet,
     Rubric,
     RubricCriterion,
     RubricLevel,
+    StudentGroup,
     Task,
 )
 from learnplat.courses.validation import check_group_fields, clean_letter_grades, clean_task
@@ -58,6 +63,7 @@ from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.flows import grading_config as grading_config_flow
+from learnplat.flows import group_formation as group_formation_flow
 from learnplat.flows import release as release_flow
 from learnplat.flows import rubrics as rubrics_flow
 
@@ -678,3 +684,121 @@ class RubricCriterionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         rubric = getattr(obj, "rubric", None)
         return not _rubric_in_use(rubric) and super().has_delete_permission(request, obj)
+
+
+# -- groups -------------------------------------------------------------------------------
+
+
+@admin.register(GroupSet)
+class GroupSetAdmin(FlowAdminMixin, admin.ModelAdmin):
+    """Group sets, saved through ``flows.group_formation``."""
+
+    list_display = ("name", "course", "min_size", "max_size", "self_signup")
+    list_select_related = ("course",)
+    list_filter = ("self_signup",)
+    search_fields = ("name", "course__title", "course__slug")
+    raw_id_fields = ("course",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "course") if obj is not None else readonly
+
+    def save_model(self, request: HttpRequest, obj: GroupSet, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        fields = {
+            name: data[name]
+            for name in ("name", "min_size", "max_size", "self_signup")
+            if name in data
+        }
+        if change:
+            saved = group_formation_flow.update_group_set(group_set=obj, **fields)
+        else:
+            saved = group_formation_flow.create_group_set(course=data["course"], **fields)
+        _adopt(obj, saved)
+
+    def delete_model(self, request: HttpRequest, obj: GroupSet) -> None:
+        group_formation_flow.delete_group_set(group_set=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[GroupSet]) -> None:
+        for group_set in queryset:
+            group_formation_flow.delete_group_set(group_set=group_set)
+
+
+class StudentGroupAdminForm(forms.ModelForm):
+    members = forms.ModelMultipleChoiceField(
+        queryset=get_user_model()._default_manager.none(),
+        required=False,
+        help_text=_("Enrolled students of the course; frozen once the group has submitted."),
+    )
+
+    class Meta:
+        model = StudentGroup
+        fields = ("group_set", "name")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = get_user_model()._default_manager.all()
+        group_set_id = getattr(self.instance, "group_set_id", None)
+        if group_set_id is not None:
+            course_id = GroupSet.objects.values_list("course_id", flat=True).get(pk=group_set_id)
+            users = users.filter(
+                pk__in=Enrollment.objects.students().filter(course_id=course_id).values("user_id")
+            )
+            self.fields["members"].initial = list(
+                self.instance.memberships.values_list("user_id", flat=True)
+            )
+        members = self.fields["members"]
+        assert isinstance(members, forms.ModelMultipleChoiceField)
+        members.queryset = users
+
+
+@admin.register(StudentGroup)
+class StudentGroupAdmin(FlowAdminMixin, admin.ModelAdmin):
+    """Student groups, saved through ``flows.group_formation`` as course staff would."""
+
+    form = StudentGroupAdminForm
+    list_display = ("name", "group_set", "member_count", "locked_at")
+    list_select_related = ("group_set", "group_set__course")
+    search_fields = ("name", "group_set__name", "group_set__course__title")
+    raw_id_fields = ("group_set",)
+    readonly_fields = ("locked_at",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StudentGroup]:
+        return super().get_queryset(request).annotate(members_count=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="members_count")
+    def member_count(self, group: StudentGroup) -> int:
+        return int(getattr(group, "members_count", 0))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "group_set") if obj is not None else readonly
+
+    def save_model(self, request: HttpRequest, obj: StudentGroup, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        members = [user.pk for user in data.get("members") or []]
+        if change:
+            saved = group_formation_flow.update_group(group=obj, name=data["name"], members=members)
+        else:
+            saved = group_formation_flow.create_group(
+                group_set=data["group_set"],
+                by=request.user,
+                as_staff=True,
+                name=data["name"],
+                members=members,
+            )
+        _adopt(obj, saved)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The flow wrote the members; the form has no relation of its own to save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request: HttpRequest, obj: StudentGroup) -> None:
+        group_formation_flow.delete_group(group=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[StudentGroup]) -> None:
+        for group in queryset:
+            group_formation_flow.delete_group(group=group)

@@ -597,6 +597,11 @@ class StudentGroup(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def course(self) -> Course:
+        """The set's course: what the course-role permissions read."""
+        return self.group_set.course
+
 
 class GroupMembership(models.Model):
     """A student in a group; ``group_set`` is repeated so one group per set is a constraint."""

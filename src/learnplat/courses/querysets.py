@@ -413,3 +413,40 @@ def section_listing(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
     """Sections as the API shows them: staff and dates prefetched (two queries for any
     number of sections)."""
     return queryset.prefetch_related("staff", "dates")
+
+
+def group_listing(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Groups as the API shows them: members (with their users) and pending invitations
+    (with both users) prefetched: three queries for any number of groups."""
+    from learnplat.courses.models import GroupInvitation, GroupMembership
+
+    return queryset.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=GroupMembership.objects.select_related("user").order_by("joined_at", "id"),
+        ),
+        Prefetch(
+            "invitations",
+            queryset=GroupInvitation.objects.filter(status="pending")
+            .select_related("user", "invited_by")
+            .order_by("created", "id"),
+        ),
+    )
+
+
+def groups_visible_to(user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """The groups of ``queryset`` that ``user`` sees: every group of the courses they are on
+    the staff of (all, for a platform admin), else the groups they are a member of or have a
+    pending invitation to."""
+    from learnplat.courses.models import Enrollment, GroupInvitation, GroupMembership
+
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if is_platform_admin(user):
+        return queryset
+    staff_of = Enrollment.objects.filter(
+        user=user, status=EnrollmentStatus.ACTIVE, role__in=list(STAFF_ROLES)
+    ).values("course_id")
+    member = GroupMembership.objects.filter(group=OuterRef("pk"), user=user)
+    invited = GroupInvitation.objects.filter(group=OuterRef("pk"), user=user, status="pending")
+    return queryset.filter(Q(group_set__course_id__in=staff_of) | Exists(member) | Exists(invited))

@@ -26,7 +26,10 @@ from learnplat.courses.models import (
     Course,
     Enrollment,
     Extension,
+    GroupInvitation,
+    GroupSet,
     Rubric,
+    StudentGroup,
     Task,
 )
 from learnplat.courses.querysets import attach_prerequisite_ids, sees_all_tasks
@@ -45,6 +48,7 @@ from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.flows import grading_config as grading_config_flow
+from learnplat.flows import group_formation as group_formation_flow
 from learnplat.flows import rubrics as rubrics_flow
 from learnplat.flows import sections as sections_flow
 from learnplat.querysets import annotation
@@ -58,6 +62,7 @@ from learnplat.serializers import (
     UserSummarySerializer,
     call_flow,
     datetime_json,
+    user_summary_json,
 )
 
 __all__ = [
@@ -948,4 +953,135 @@ class RubricCopySerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]
         max_length=SLUG_MAX_LENGTH,
         help_text="The slug of a course you teach (instructor or assistant); the same course "
         "makes a duplicate.",
+    )
+
+
+# -- forming groups ----------------------------------------------------------------------
+
+
+def _caller_of(serializer: serializers.BaseSerializer[Any]) -> Any:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class GroupSetSerializer(
+    RejectUnknownFieldsMixin, CompleteResponseMixin, serializers.Serializer[Any]
+):
+    """A way of splitting a course's students into groups (docs/accommodations.md, Groups).
+    A PATCH changes the fields sent."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=100)
+    min_size = serializers.IntegerField(
+        required=False, help_text="The fewest active members a group needs to submit (≥ 1)."
+    )
+    max_size = serializers.IntegerField(
+        required=False,
+        help_text=f"The most members a group may have (min_size to "
+        f"{group_formation_flow.GROUP_SIZE_MAX}); never below the largest group's size.",
+    )
+    self_signup = serializers.BooleanField(
+        required=False,
+        help_text="Students create, join (by invitation) and leave groups themselves; "
+        "when false only staff form them.",
+    )
+
+    def create(self, validated_data: dict[str, Any]) -> GroupSet:
+        return call_flow(
+            group_formation_flow.create_group_set, validated_data, course=self.context["course"]
+        )
+
+    def update(self, instance: GroupSet, validated_data: dict[str, Any]) -> GroupSet:
+        return call_flow(group_formation_flow.update_group_set, validated_data, group_set=instance)
+
+
+class GroupInvitationSerializer(
+    CompleteResponseMixin, serializers.ModelSerializer[GroupInvitation]
+):
+    """An invitation into a group."""
+
+    user = UserSummarySerializer(read_only=True)
+    invited_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = GroupInvitation
+        fields = ("id", "group", "user", "invited_by", "status", "created")
+        read_only_fields = fields
+
+
+class StudentGroupSerializer(CompleteResponseMixin, serializers.ModelSerializer[StudentGroup]):
+    """A group of a group set with its members and its pending invitations."""
+
+    # Read from learnplat.courses.querysets.group_listing(), which prefetches both.
+
+    members = serializers.SerializerMethodField(help_text="In the order they joined.")
+    invitations = serializers.SerializerMethodField(help_text="The pending ones.")
+    size = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StudentGroup
+        fields = ("id", "group_set", "name", "locked_at", "size", "members", "invitations")
+        read_only_fields = fields
+        extra_kwargs = {
+            "locked_at": {
+                "help_text": "The group's first submission; membership is frozen from then on."
+            }
+        }
+
+    @extend_schema_field(UserSummarySerializer(many=True))
+    def get_members(self, group: StudentGroup) -> list[dict[str, Any]]:
+        return [user_summary_json(m.user) for m in group.memberships.all()]
+
+    @extend_schema_field(GroupInvitationSerializer(many=True))
+    def get_invitations(self, group: StudentGroup) -> Any:
+        pending = [i for i in group.invitations.all() if i.status == "pending"]
+        return GroupInvitationSerializer(pending, many=True, context=self.context).data
+
+    def get_size(self, group: StudentGroup) -> int:
+        return len(group.memberships.all())
+
+
+class StudentGroupCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST group-sets/{id}/groups/``: a student creates a group with themselves in it;
+    staff form one with ``members``."""
+
+    name = serializers.CharField(
+        required=False, max_length=100, help_text='Unique in the set; "Group N" when omitted.'
+    )
+    members = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Staff only: user ids of enrolled students, at most the set's max_size.",
+    )
+
+    def create(self, validated_data: dict[str, Any]) -> StudentGroup:
+        return call_flow(
+            group_formation_flow.create_group,
+            validated_data,
+            group_set=self.context["group_set"],
+            by=_caller_of(self),
+            as_staff=self.context["as_staff"],
+        )
+
+
+class StudentGroupUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``PATCH groups/{id}/`` (staff): rename, or replace the members whole."""
+
+    name = serializers.CharField(required=False, max_length=100)
+    members = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="User ids of enrolled students; refused (409 group_locked) once the group "
+        "has submitted.",
+    )
+
+    def update(self, instance: StudentGroup, validated_data: dict[str, Any]) -> StudentGroup:
+        return call_flow(group_formation_flow.update_group, validated_data, group=instance)
+
+
+class GroupInviteSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """``POST groups/{id}/invite/``."""
+
+    username = serializers.CharField(
+        max_length=150, help_text="An enrolled student of the course (any case)."
     )

@@ -11,6 +11,9 @@
 | ``course-rubric-copy`` | ``courses/{slug}/rubrics/{id}/copy/`` |
 | ``course-sections`` / ``course-section-detail`` | ``courses/{slug}/sections/``, ``.../{id}/`` |
 | ``course-accommodations``, ``...-detail`` | ``courses/{slug}/accommodations/[{id}/]`` |
+| ``course-group-sets`` / ``course-group-set-detail`` | ``courses/{slug}/group-sets/[{id}/]`` |
+| ``group-set-groups`` | ``group-sets/{id}/groups/`` |
+| ``group-detail``, ``group-<action>`` | ``groups/{id}/``, ``groups/{id}/<action>/`` |
 | ``task-detail`` | ``tasks/{id}/`` |
 | ``extension-detail`` | ``extensions/{id}/`` (DELETE only) |
 """
@@ -30,8 +33,10 @@ from learnplat.courses.views import (
     EnrollmentViewSet,
     ExtensionDetailViewSet,
     ExtensionViewSet,
+    GroupSetViewSet,
     RubricViewSet,
     SectionViewSet,
+    StudentGroupViewSet,
     TaskViewSet,
 )
 
@@ -115,5 +120,37 @@ urlpatterns: list[URLPattern | URLResolver] = [
             {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
         ),
         name="course-accommodation-detail",
+    ),
+    path(
+        "courses/<slug:slug>/group-sets/",
+        GroupSetViewSet.as_view(_LIST_CREATE),
+        name="course-group-sets",
+    ),
+    path(
+        "courses/<slug:slug>/group-sets/<int:pk>/",
+        GroupSetViewSet.as_view(
+            {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="course-group-set-detail",
+    ),
+    path(
+        "group-sets/<int:set_pk>/groups/",
+        StudentGroupViewSet.as_view(_LIST_CREATE),
+        name="group-set-groups",
+    ),
+    path(
+        "groups/<int:pk>/",
+        StudentGroupViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="group-detail",
+    ),
+    *(
+        path(
+            f"groups/<int:pk>/{name}/",
+            StudentGroupViewSet.as_view({"post": name}),
+            name=f"group-{name}",
+        )
+        for name in ("invite", "accept", "decline", "leave")
     ),
 ]

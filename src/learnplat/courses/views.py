@@ -39,13 +39,17 @@ from learnplat.courses.models import (
     Course,
     Enrollment,
     Extension,
+    GroupSet,
     Rubric,
     Section,
+    StudentGroup,
     Task,
 )
 from learnplat.courses.permissions import IsCourseInstructor, IsCourseMember, IsCourseStaff
 from learnplat.courses.querysets import (
     attach_prerequisite_ids,
+    group_listing,
+    groups_visible_to,
     remember_course_role,
     rubric_listing,
     section_listing,
@@ -63,9 +67,15 @@ from learnplat.courses.serializers import (
     EnrollmentSerializer,
     ExtensionCreateSerializer,
     ExtensionSerializer,
+    GroupInvitationSerializer,
+    GroupInviteSerializer,
+    GroupSetSerializer,
     RubricCopySerializer,
     RubricSerializer,
     SectionSerializer,
+    StudentGroupCreateSerializer,
+    StudentGroupSerializer,
+    StudentGroupUpdateSerializer,
     TaskReorderSerializer,
     TaskSerializer,
 )
@@ -76,6 +86,7 @@ from learnplat.flows import authoring as authoring_flow
 from learnplat.flows import deadlines as deadlines_flow
 from learnplat.flows import enrollment as enrollment_flow
 from learnplat.flows import grading_config as grading_config_flow
+from learnplat.flows import group_formation as group_formation_flow
 from learnplat.flows import release as release_flow
 from learnplat.flows import rubrics as rubrics_flow
 from learnplat.flows import sections as sections_flow
@@ -1200,3 +1211,437 @@ class AccommodationViewSet(
 
     def perform_destroy(self, instance: Accommodation) -> None:
         accommodations_flow.delete_accommodation(accommodation=instance)
+
+
+# -- forming groups ----------------------------------------------------------------------
+
+GROUP_SET_ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The group set's id."
+)
+_GROUP_SET_404 = (
+    "The course is not visible to you, you are not a member of it, or it has no such group set."
+)
+_GROUP_SET_400 = (
+    "Invalid input, on the field: an empty or taken `name`, `min_size` below 1, `max_size` "
+    "below `min_size` or above 50 or below the size of a group of the set, an unknown field."
+)
+
+
+def _group_set_errors(*codes: int, conflict: str | None = None) -> dict[int, Any]:
+    descriptions = {404: _GROUP_SET_404}
+    if 400 in codes:
+        descriptions[400] = _GROUP_SET_400
+    if 403 in codes:
+        descriptions[403] = "A student of the course: only its staff change group sets."
+    if conflict:
+        codes = (*codes, 409)
+        descriptions[409] = f"The current state does not allow this; `code`: {conflict}."
+    return error_responses(*codes, descriptions=descriptions)
+
+
+_NAME_RACE = "`conflict` (another write of the same name at the same moment)"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A course's group sets",
+        description="Members of the course (students too) and platform admins; anyone else "
+        "authenticated gets 404.",
+        parameters=[SLUG_PARAMETER],
+        responses={200: GroupSetSerializer(many=True), **_group_set_errors(401, 404)},
+    ),
+    create=extend_schema(
+        summary="Add a group set to a course",
+        description="Course staff (instructors, assistants).",
+        parameters=[SLUG_PARAMETER],
+        request=GroupSetSerializer,
+        responses={
+            201: GroupSetSerializer,
+            **_group_set_errors(400, 401, 403, 404, conflict=_NAME_RACE),
+        },
+    ),
+    retrieve=extend_schema(
+        summary="A group set",
+        parameters=[SLUG_PARAMETER, GROUP_SET_ID_PARAMETER],
+        responses={200: GroupSetSerializer, **_group_set_errors(401, 404)},
+    ),
+    update=extend_schema(
+        summary="Replace a group set",
+        parameters=[SLUG_PARAMETER, GROUP_SET_ID_PARAMETER],
+        request=GroupSetSerializer,
+        responses={
+            200: GroupSetSerializer,
+            **_group_set_errors(400, 401, 403, 404, conflict=_NAME_RACE),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Change a group set",
+        description="The fields sent change. `max_size` never drops below the largest "
+        "group's size; a new `min_size` applies from the next submission on.",
+        parameters=[SLUG_PARAMETER, GROUP_SET_ID_PARAMETER],
+        request=GroupSetSerializer,
+        responses={
+            200: GroupSetSerializer,
+            **_group_set_errors(400, 401, 403, 404, conflict=_NAME_RACE),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Delete a group set with its groups",
+        description="Refused while a task uses the set or one of its groups has submitted.",
+        parameters=[SLUG_PARAMETER, GROUP_SET_ID_PARAMETER],
+        responses={
+            204: None,
+            **_group_set_errors(401, 403, 404, conflict="`group_set_in_use`"),
+        },
+    ),
+)
+class GroupSetViewSet(
+    CourseChildViewMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[GroupSet],
+):
+    """``courses/{slug}/group-sets/`` and ``.../group-sets/{id}/``: the course's staff manage
+    its group sets, its students read them (to form groups). Outsiders get 404."""
+
+    permission_resource = "group_set"
+    action_aliases = {"partial_update": "update"}
+    action_permissions = {
+        "list": [IsCourseMember],
+        "retrieve": [IsCourseMember],
+        "create": [IsCourseStaff],
+        "update": [IsCourseStaff],
+        "destroy": [IsCourseStaff],
+    }
+    action_serializers = {
+        "list": GroupSetSerializer,
+        "retrieve": GroupSetSerializer,
+        "create": GroupSetSerializer,
+        "update": GroupSetSerializer,
+    }
+    response_actions = {"create": "retrieve", "update": "retrieve"}
+    serializer_class = GroupSetSerializer
+
+    def get_queryset(self) -> QuerySet[GroupSet]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no course
+            return GroupSet.objects.none()
+        return GroupSet.objects.filter(course=self.get_course()).order_by("name", "id")
+
+    def permission_denied(
+        self, request: Request, message: Any = None, code: Any = None
+    ) -> NoReturn:
+        # Non-members learn nothing of the course's group sets; a student who reads them
+        # but may not change them gets the 403 of the permission.
+        if request.user.is_authenticated and not IsCourseMember().has_object_permission(
+            request, self, Course.objects.get(slug=self.kwargs["slug"])
+        ):
+            raise Http404
+        super().permission_denied(request, message=message, code=code)
+
+    def perform_destroy(self, instance: GroupSet) -> None:
+        group_formation_flow.delete_group_set(group_set=instance)
+
+
+GROUP_ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The group's id."
+)
+_SET_PK_PARAMETER = OpenApiParameter(
+    "set_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The group set's id."
+)
+_GROUP_404 = (
+    "No such group, or you may not see it: groups are seen by the course's staff, their "
+    "members and the students invited to them."
+)
+_GROUPS_OF_SET_404 = "No such group set, or you are not a member of its course."
+_GROUP_CONFLICTS = {
+    "create": "`already_in_group` (you, or one of `members`, is in a group of the set), "
+    + _NAME_RACE,
+    "update": "`group_locked` (the group has submitted: members are frozen), "
+    "`already_in_group` (one of `members` is in another group of the set), " + _NAME_RACE,
+    "destroy": "`group_locked` (the group has submitted)",
+    "invite": "`group_locked`, `group_full` (the group has `max_size` members), "
+    "`already_in_group` (the student is in a group of the set), `not_enrolled` (no enrolled "
+    "student of the course has that username)",
+    "accept": "`group_locked`, `group_full`, `already_in_group`, `not_enrolled` (you are no "
+    "longer an enrolled student)",
+    "leave": "`group_locked` (the group has submitted: members are frozen)",
+}
+_SELF_SIGNUP_403 = "`self_signup_closed`: the set's groups are formed by the course staff"
+
+
+def _student_group_errors(
+    *codes: int,
+    conflict: str | None = None,
+    forbidden: str | None = None,
+    not_found: str = _GROUP_404,
+) -> dict[int, Any]:
+    codes = (*codes, 404)
+    descriptions = {404: not_found}
+    if 400 in codes:
+        descriptions[400] = "Invalid input, on the field."
+    if forbidden:
+        codes = (*codes, 403)
+        descriptions[403] = f"You may see this group but not do this; `code`: {forbidden}."
+    if conflict:
+        codes = (*codes, 409)
+        descriptions[409] = f"The current state does not allow this; `code`: {conflict}."
+    return error_responses(*sorted(set(codes)), descriptions=descriptions)
+
+
+class StudentGroupViewSet(
+    CoursesViewMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[StudentGroup],
+):
+    """``group-sets/{set_pk}/groups/`` (list, create) and ``groups/{id}/`` with its actions
+    (invite, accept, decline, leave): forming groups (docs/accommodations.md, Groups).
+
+    Who sees a group: the course's staff, its members, and the students with a pending
+    invitation to it; anyone else gets 404. What each may do is the flow's business
+    (:mod:`learnplat.flows.group_formation`) beyond the staff-only edit and delete."""
+
+    permission_resource = "group"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    action_aliases = {"partial_update": "update"}
+    action_permissions = {
+        "list": [IsAuthenticated],
+        "create": [IsAuthenticated],
+        "retrieve": [IsAuthenticated],
+        "update": [IsAuthenticated, IsCourseStaff],
+        "destroy": [IsAuthenticated, IsCourseStaff],
+        "invite": [IsAuthenticated],
+        "accept": [IsAuthenticated],
+        "decline": [IsAuthenticated],
+        "leave": [IsAuthenticated],
+    }
+    action_serializers = {
+        "list": StudentGroupSerializer,
+        "retrieve": StudentGroupSerializer,
+        "create": StudentGroupCreateSerializer,
+        "update": StudentGroupUpdateSerializer,
+        "invite": GroupInviteSerializer,
+    }
+    response_actions = {"create": "retrieve", "update": "retrieve", "accept": "retrieve"}
+    serializer_class = StudentGroupSerializer
+
+    def get_queryset(self) -> QuerySet[StudentGroup]:
+        groups = groups_visible_to(
+            self.request.user, StudentGroup.objects.select_related("group_set__course")
+        )
+        return group_listing(groups.order_by("name", "id"))
+
+    def _group_set(self) -> GroupSet:
+        """The group set of the URL, if the caller is a member of its course (else 404)."""
+        group_set = (
+            GroupSet.objects.select_related("course")
+            .filter(
+                pk=self.kwargs["set_pk"],
+                course__in=Course.objects.visible_to(self.request.user),
+            )
+            .first()
+        )
+        if group_set is None or not IsCourseMember().has_object_permission(
+            self.request, self, group_set
+        ):
+            raise Http404
+        return group_set
+
+    def _is_staff(self, group_set: GroupSet) -> bool:
+        return IsCourseStaff().has_object_permission(self.request, self, group_set)
+
+    def _answer(self, group: StudentGroup, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = group_listing(
+            StudentGroup.objects.select_related("group_set__course").filter(pk=group.pk)
+        ).get()
+        return Response(self.response_serializer(fresh).data, status=status_code)
+
+    @extend_schema(
+        summary="The groups of a group set",
+        description="Course staff get every group of the set; a student gets the group they "
+        "are in and the ones they are invited to. By name.",
+        parameters=[_SET_PK_PARAMETER],
+        responses={
+            200: StudentGroupSerializer(many=True),
+            **_student_group_errors(401, not_found=_GROUPS_OF_SET_404),
+        },
+    )
+    def list(self, request: Request, set_pk: str | None = None) -> Response:
+        groups = self.get_queryset().filter(group_set=self._group_set())
+        page = self.paginate_queryset(groups)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        summary="Create a group",
+        description="A student (when the set has `self_signup`) creates a group with "
+        "themselves its only member, then invites the others; course staff form one with "
+        "`members` (enrolled students, at most `max_size`; fewer than `min_size` is allowed "
+        "while forming).",
+        parameters=[_SET_PK_PARAMETER],
+        request=StudentGroupCreateSerializer,
+        responses={
+            201: StudentGroupSerializer,
+            **_student_group_errors(
+                400,
+                401,
+                conflict=_GROUP_CONFLICTS["create"],
+                forbidden=_SELF_SIGNUP_403 + "; `not_enrolled`: you are not a student",
+                not_found=_GROUPS_OF_SET_404,
+            ),
+        },
+    )
+    def create(self, request: Request, set_pk: str | None = None) -> Response:
+        group_set = self._group_set()
+        serializer = self.get_serializer(
+            data=request.data,
+            context={
+                **self.get_serializer_context(),
+                "group_set": group_set,
+                "as_staff": self._is_staff(group_set),
+            },
+        )
+        serializer.is_valid(raise_exception=True)
+        return self._answer(serializer.save(), status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="A group",
+        parameters=[GROUP_ID_PARAMETER],
+        responses={200: StudentGroupSerializer, **_student_group_errors(401)},
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Change a group (staff)",
+        description="Rename it, or replace its members whole (refused once it submitted).",
+        parameters=[GROUP_ID_PARAMETER],
+        request=StudentGroupUpdateSerializer,
+        responses={
+            200: StudentGroupSerializer,
+            **_student_group_errors(
+                400,
+                401,
+                conflict=_GROUP_CONFLICTS["update"],
+                forbidden="`permission_denied`: only the course's staff edit groups",
+            ),
+        },
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(serializer.save())
+
+    @extend_schema(
+        summary="Dissolve a group (staff)",
+        description="Only a group that has not submitted.",
+        parameters=[GROUP_ID_PARAMETER],
+        responses={
+            204: None,
+            **_student_group_errors(
+                401,
+                conflict=_GROUP_CONFLICTS["destroy"],
+                forbidden="`permission_denied`: only the course's staff dissolve groups",
+            ),
+        },
+    )
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance: StudentGroup) -> None:
+        group_formation_flow.delete_group(group=instance)
+
+    @extend_schema(
+        summary="Invite a student into your group",
+        description="A member invites an enrolled student of the course by username. "
+        "Inviting someone already invited gives back the pending invitation (200).",
+        parameters=[GROUP_ID_PARAMETER],
+        request=GroupInviteSerializer,
+        responses={
+            201: GroupInvitationSerializer,
+            200: GroupInvitationSerializer,
+            **_student_group_errors(
+                400,
+                401,
+                conflict=_GROUP_CONFLICTS["invite"],
+                forbidden=_SELF_SIGNUP_403 + "; `permission_denied`: you are not a member",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def invite(self, request: Request, pk: str | None = None) -> Response:
+        group = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation, created = group_formation_flow.invite(
+            group=group, by=request.user, username=serializer.validated_data["username"]
+        )
+        return Response(
+            GroupInvitationSerializer(invitation, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        summary="Accept an invitation into a group",
+        description="The invited student joins the group; their other pending invitations "
+        "in the set are cancelled.",
+        parameters=[GROUP_ID_PARAMETER],
+        request=None,
+        responses={
+            200: StudentGroupSerializer,
+            **_student_group_errors(
+                401,
+                conflict=_GROUP_CONFLICTS["accept"],
+                forbidden=_SELF_SIGNUP_403,
+                not_found=_GROUP_404 + " Also: you have no pending invitation to it.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        group = group_formation_flow.accept_invitation(group=self.get_object(), user=request.user)
+        return self._answer(group)
+
+    @extend_schema(
+        summary="Decline an invitation into a group",
+        parameters=[GROUP_ID_PARAMETER],
+        request=None,
+        responses={
+            200: GroupInvitationSerializer,
+            **_student_group_errors(
+                401, not_found=_GROUP_404 + " Also: you have no pending invitation to it."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        invitation = group_formation_flow.decline_invitation(
+            group=self.get_object(), user=request.user
+        )
+        return Response(
+            GroupInvitationSerializer(invitation, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(
+        summary="Leave your group",
+        description="The last member out dissolves the group.",
+        parameters=[GROUP_ID_PARAMETER],
+        request=None,
+        responses={
+            204: None,
+            **_student_group_errors(
+                401,
+                conflict=_GROUP_CONFLICTS["leave"],
+                forbidden=_SELF_SIGNUP_403,
+                not_found=_GROUP_404 + " Also: you are not a member of it.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def leave(self, request: Request, pk: str | None = None) -> Response:
+        group_formation_flow.leave_group(group=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -512,6 +512,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/courses/{slug}/group-sets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course's group sets
+         * @description Members of the course (students too) and platform admins; anyone else authenticated gets 404.
+         */
+        get: operations["courses_group_sets_list"];
+        put?: never;
+        /**
+         * Add a group set to a course
+         * @description Course staff (instructors, assistants).
+         */
+        post: operations["courses_group_sets_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/group-sets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A group set
+         * @description ``courses/{slug}/group-sets/`` and ``.../group-sets/{id}/``: the course's staff manage
+         *     its group sets, its students read them (to form groups). Outsiders get 404.
+         */
+        get: operations["courses_group_sets_retrieve"];
+        /**
+         * Replace a group set
+         * @description ``courses/{slug}/group-sets/`` and ``.../group-sets/{id}/``: the course's staff manage
+         *     its group sets, its students read them (to form groups). Outsiders get 404.
+         */
+        put: operations["courses_group_sets_update"];
+        post?: never;
+        /**
+         * Delete a group set with its groups
+         * @description Refused while a task uses the set or one of its groups has submitted.
+         */
+        delete: operations["courses_group_sets_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a group set
+         * @description The fields sent change. `max_size` never drops below the largest group's size; a new `min_size` applies from the next submission on.
+         */
+        patch: operations["courses_group_sets_partial_update"];
+        trace?: never;
+    };
     "/api/courses/{slug}/groups/": {
         parameters: {
             query?: never;
@@ -864,6 +922,148 @@ export interface paths {
         get: operations["grading_queue_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-sets/{set_pk}/groups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The groups of a group set
+         * @description Course staff get every group of the set; a student gets the group they are in and the ones they are invited to. By name.
+         */
+        get: operations["group_sets_groups_list"];
+        put?: never;
+        /**
+         * Create a group
+         * @description A student (when the set has `self_signup`) creates a group with themselves its only member, then invites the others; course staff form one with `members` (enrolled students, at most `max_size`; fewer than `min_size` is allowed while forming).
+         */
+        post: operations["group_sets_groups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A group
+         * @description ``group-sets/{set_pk}/groups/`` (list, create) and ``groups/{id}/`` with its actions
+         *     (invite, accept, decline, leave): forming groups (docs/accommodations.md, Groups).
+         *
+         *     Who sees a group: the course's staff, its members, and the students with a pending
+         *     invitation to it; anyone else gets 404. What each may do is the flow's business
+         *     (:mod:`learnplat.flows.group_formation`) beyond the staff-only edit and delete.
+         */
+        get: operations["groups_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Dissolve a group (staff)
+         * @description Only a group that has not submitted.
+         */
+        delete: operations["groups_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a group (staff)
+         * @description Rename it, or replace its members whole (refused once it submitted).
+         */
+        patch: operations["groups_partial_update"];
+        trace?: never;
+    };
+    "/api/groups/{id}/accept/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation into a group
+         * @description The invited student joins the group; their other pending invitations in the set are cancelled.
+         */
+        post: operations["groups_accept_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/decline/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline an invitation into a group
+         * @description ``group-sets/{set_pk}/groups/`` (list, create) and ``groups/{id}/`` with its actions
+         *     (invite, accept, decline, leave): forming groups (docs/accommodations.md, Groups).
+         *
+         *     Who sees a group: the course's staff, its members, and the students with a pending
+         *     invitation to it; anyone else gets 404. What each may do is the flow's business
+         *     (:mod:`learnplat.flows.group_formation`) beyond the staff-only edit and delete.
+         */
+        post: operations["groups_decline_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/invite/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite a student into your group
+         * @description A member invites an enrolled student of the course by username. Inviting someone already invited gives back the pending invitation (200).
+         */
+        post: operations["groups_invite_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{id}/leave/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave your group
+         * @description The last member out dissolves the group.
+         */
+        post: operations["groups_leave_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2086,6 +2286,57 @@ export interface components {
             /** @description Ids of the tasks dropped as the student's lowest (`drop_lowest`). */
             readonly dropped: number[];
         };
+        /** @description An invitation into a group. */
+        GroupInvitation: {
+            readonly id: number;
+            readonly group: number;
+            readonly user: components["schemas"]["UserSummary"];
+            readonly invited_by: components["schemas"]["UserSummary"] | null;
+            /** @default pending */
+            readonly status: components["schemas"]["GroupInvitationStatusEnum"];
+            /** Format: date-time */
+            readonly created: string;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `accepted` - Accepted
+         *     * `declined` - Declined
+         *     * `cancelled` - Cancelled
+         * @enum {string}
+         */
+        GroupInvitationStatusEnum: "pending" | "accepted" | "declined" | "cancelled";
+        /** @description ``POST groups/{id}/invite/``. */
+        GroupInviteRequest: {
+            /** @description An enrolled student of the course (any case). */
+            username: string;
+        };
+        /**
+         * @description A way of splitting a course's students into groups (docs/accommodations.md, Groups).
+         *     A PATCH changes the fields sent.
+         */
+        GroupSet: {
+            readonly id: number;
+            name: string;
+            /** @description The fewest active members a group needs to submit (≥ 1). */
+            min_size: number;
+            /** @description The most members a group may have (min_size to 50); never below the largest group's size. */
+            max_size: number;
+            /** @description Students create, join (by invitation) and leave groups themselves; when false only staff form them. */
+            self_signup: boolean;
+        };
+        /**
+         * @description A way of splitting a course's students into groups (docs/accommodations.md, Groups).
+         *     A PATCH changes the fields sent.
+         */
+        GroupSetRequest: {
+            name: string;
+            /** @description The fewest active members a group needs to submit (≥ 1). */
+            min_size?: number;
+            /** @description The most members a group may have (min_size to 50); never below the largest group's size. */
+            max_size?: number;
+            /** @description Students create, join (by invitation) and leave groups themselves; when false only staff form them. */
+            self_signup?: boolean;
+        };
         /**
          * @description * `hour` - Hour
          *     * `day` - Day
@@ -2365,6 +2616,21 @@ export interface components {
                 scores_hidden: boolean;
             }[];
         };
+        PaginatedGroupSetList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["GroupSet"][];
+        };
         PaginatedNotificationList: {
             /** @example 123 */
             count: number;
@@ -2409,6 +2675,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["RegradeRequest"][];
+        };
+        PaginatedStudentGroupList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["StudentGroup"][];
         };
         PaginatedSubmissionCommentList: {
             /** @example 123 */
@@ -2580,6 +2861,19 @@ export interface components {
              */
             max_late_days_per_task?: number | null;
         };
+        /**
+         * @description A way of splitting a course's students into groups (docs/accommodations.md, Groups).
+         *     A PATCH changes the fields sent.
+         */
+        PatchedGroupSetRequest: {
+            name?: string;
+            /** @description The fewest active members a group needs to submit (≥ 1). */
+            min_size?: number;
+            /** @description The most members a group may have (min_size to 50); never below the largest group's size. */
+            max_size?: number;
+            /** @description Students create, join (by invitation) and leave groups themselves; when false only staff form them. */
+            self_signup?: boolean;
+        };
         /** @description Every kind with its channels; a PATCH names only what changes. */
         PatchedNotificationPreferencesRequest: {
             /** @description Submission graded */
@@ -2619,6 +2913,12 @@ export interface components {
             staff?: number[];
             /** @description Per task, dates inside the task's own opens_at/closes_at window. */
             dates?: components["schemas"]["SectionDateRequest"][];
+        };
+        /** @description ``PATCH groups/{id}/`` (staff): rename, or replace the members whole. */
+        PatchedStudentGroupUpdateRequest: {
+            name?: string;
+            /** @description User ids of enrolled students; refused (409 group_locked) once the group has submitted. */
+            members?: number[];
         };
         /**
          * @description A task. ``config`` is written by course staff and shown only to them; students read
@@ -3047,6 +3347,32 @@ export interface components {
          * @enum {string}
          */
         StateEnum: "queued" | "running" | "done" | "failed";
+        /** @description A group of a group set with its members and its pending invitations. */
+        StudentGroup: {
+            readonly id: number;
+            readonly group_set: number;
+            readonly name: string;
+            /**
+             * Format: date-time
+             * @description The group's first submission; membership is frozen from then on.
+             */
+            readonly locked_at: string | null;
+            readonly size: number;
+            /** @description In the order they joined. */
+            readonly members: components["schemas"]["UserSummary"][];
+            /** @description The pending ones. */
+            readonly invitations: components["schemas"]["GroupInvitation"][];
+        };
+        /**
+         * @description ``POST group-sets/{id}/groups/``: a student creates a group with themselves in it;
+         *     staff form one with ``members``.
+         */
+        StudentGroupCreateRequest: {
+            /** @description Unique in the set; "Group N" when omitted. */
+            name?: string;
+            /** @description Staff only: user ids of enrolled students, at most the set's max_size. */
+            members?: number[];
+        };
         /** @description A student's group in one group set of the course. */
         StudentGroupRef: {
             readonly group_set: number;
@@ -5368,6 +5694,375 @@ export interface operations {
             };
         };
     };
+    courses_group_sets_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGroupSetList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group set. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_group_sets_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSetRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GroupSetRequest"];
+                "multipart/form-data": components["schemas"]["GroupSetRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSet"];
+                };
+            };
+            /** @description Invalid input, on the field: an empty or taken `name`, `min_size` below 1, `max_size` below `min_size` or above 50 or below the size of a group of the set, an unknown field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A student of the course: only its staff change group sets. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group set. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `conflict` (another write of the same name at the same moment). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_group_sets_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group set's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSet"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group set. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_group_sets_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group set's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSetRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GroupSetRequest"];
+                "multipart/form-data": components["schemas"]["GroupSetRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSet"];
+                };
+            };
+            /** @description Invalid input, on the field: an empty or taken `name`, `min_size` below 1, `max_size` below `min_size` or above 50 or below the size of a group of the set, an unknown field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A student of the course: only its staff change group sets. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group set. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `conflict` (another write of the same name at the same moment). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_group_sets_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group set's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A student of the course: only its staff change group sets. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group set. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `group_set_in_use`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_group_sets_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group set's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedGroupSetRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedGroupSetRequest"];
+                "multipart/form-data": components["schemas"]["PatchedGroupSetRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSet"];
+                };
+            };
+            /** @description Invalid input, on the field: an empty or taken `name`, `min_size` below 1, `max_size` below `min_size` or above 50 or below the size of a group of the set, an unknown field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A student of the course: only its staff change group sets. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not a member of it, or it has no such group set. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `conflict` (another write of the same name at the same moment). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     courses_groups_list: {
         parameters: {
             query?: never;
@@ -7035,6 +7730,530 @@ export interface operations {
             };
             /** @description `?page=` names no page: past the last one, or not a page number. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_sets_groups_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The group set's id. */
+                set_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedStudentGroupList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group set, or you are not a member of its course. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_sets_groups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group set's id. */
+                set_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StudentGroupCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StudentGroupCreateRequest"];
+                "multipart/form-data": components["schemas"]["StudentGroupCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentGroup"];
+                };
+            };
+            /** @description Invalid input, on the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description You may see this group but not do this; `code`: `self_signup_closed`: the set's groups are formed by the course staff; `not_enrolled`: you are not a student. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group set, or you are not a member of its course. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `already_in_group` (you, or one of `members`, is in a group of the set), `conflict` (another write of the same name at the same moment). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentGroup"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group, or you may not see it: groups are seen by the course's staff, their members and the students invited to them. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description You may see this group but not do this; `code`: `permission_denied`: only the course's staff dissolve groups. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group, or you may not see it: groups are seen by the course's staff, their members and the students invited to them. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `group_locked` (the group has submitted). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedStudentGroupUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedStudentGroupUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedStudentGroupUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentGroup"];
+                };
+            };
+            /** @description Invalid input, on the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description You may see this group but not do this; `code`: `permission_denied`: only the course's staff edit groups. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group, or you may not see it: groups are seen by the course's staff, their members and the students invited to them. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `group_locked` (the group has submitted: members are frozen), `already_in_group` (one of `members` is in another group of the set), `conflict` (another write of the same name at the same moment). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_accept_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentGroup"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description You may see this group but not do this; `code`: `self_signup_closed`: the set's groups are formed by the course staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group, or you may not see it: groups are seen by the course's staff, their members and the students invited to them. Also: you have no pending invitation to it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `group_locked`, `group_full`, `already_in_group`, `not_enrolled` (you are no longer an enrolled student). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupInvitation"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group, or you may not see it: groups are seen by the course's staff, their members and the students invited to them. Also: you have no pending invitation to it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_invite_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupInviteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GroupInviteRequest"];
+                "multipart/form-data": components["schemas"]["GroupInviteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupInvitation"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupInvitation"];
+                };
+            };
+            /** @description Invalid input, on the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description You may see this group but not do this; `code`: `self_signup_closed`: the set's groups are formed by the course staff; `permission_denied`: you are not a member. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group, or you may not see it: groups are seen by the course's staff, their members and the students invited to them. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `group_locked`, `group_full` (the group has `max_size` members), `already_in_group` (the student is in a group of the set), `not_enrolled` (no enrolled student of the course has that username). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_leave_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description You may see this group but not do this; `code`: `self_signup_closed`: the set's groups are formed by the course staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group, or you may not see it: groups are seen by the course's staff, their members and the students invited to them. Also: you are not a member of it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state does not allow this; `code`: `group_locked` (the group has submitted: members are frozen). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -51,3 +51,6 @@ export type AssignedFilter = "me" | "none" | "any";
 export type MyAllowances = Schemas["MyAllowances"];
 export type MyTaskAllowance = Schemas["MyTaskAllowance"];
 export type TaskStart = Schemas["TaskStart"];
+export type GroupSet = Schemas["GroupSet"];
+export type StudentGroup = Schemas["StudentGroup"];
+export type GroupInvitation = Schemas["GroupInvitation"];

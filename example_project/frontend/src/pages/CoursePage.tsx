@@ -5,6 +5,7 @@ import { useMutation } from "../api/useMutation";
 import type { CourseDetail, CourseProgress, Task, User } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { AccommodationsPanel, loadMyAllowances } from "../components/AccommodationsPanel";
+import { GroupsPanel } from "../components/GroupsPanel";
 import { BarChart } from "../components/Charts";
 import { Markdown } from "../components/Markdown";
 import { useDocumentTitle } from "../components/Layout";
@@ -246,6 +247,7 @@ export function CoursePage() {
             {enrolled && progress.data && <ProgressSummary course={data} progress={progress.data} />}
             <ErrorMessage error={me.error} onRetry={() => void me.reload()} />
             {enrolled && me.data && <AccommodationsPanel me={me.data} slug={data.slug} tasks={data.tasks} />}
+            {enrolled && me.data && user && <GroupsPanel slug={data.slug} userId={user.id} />}
 
             <section aria-labelledby="tasks-heading">
               <h2 id="tasks-heading">Tasks</h2>

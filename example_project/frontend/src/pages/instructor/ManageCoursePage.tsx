@@ -15,6 +15,7 @@ import { EnrollmentsTab } from "./manage/EnrollmentsTab";
 import { ExtensionsTab } from "./manage/ExtensionsTab";
 import { AssignGrading } from "./manage/AssignGrading";
 import { GradingTab } from "./manage/GradingTab";
+import { GroupsTab } from "./manage/GroupsTab";
 import { RubricsTab } from "./manage/RubricsTab";
 import { SettingsTab } from "./manage/SettingsTab";
 import { StatusActions } from "./manage/StatusActions";
@@ -80,6 +81,7 @@ export function ManageCoursePage() {
             <NavLink to={`${base}/grading`}>Grading queue</NavLink>
             <NavLink to={`${base}/grading-settings`}>Grading settings</NavLink>
             <NavLink to={`${base}/rubrics`}>Rubrics</NavLink>
+            <NavLink to={`${base}/groups`}>Groups</NavLink>
             <NavLink to={`${base}/settings`}>Settings</NavLink>
           </nav>
           <Routes>
@@ -92,6 +94,7 @@ export function ManageCoursePage() {
             <Route path="grading" element={<GradingArea course={data} canAssign={data.my_role === "instructor" || user?.role === "admin"} />} />
             <Route path="grading-settings" element={<GradingTab course={data} onSaved={() => void course.reload()} />} />
             <Route path="rubrics" element={<RubricsTab course={data} />} />
+            <Route path="groups" element={<GroupsTab course={data} />} />
           </Routes>
         </>
       )}
