@@ -11,7 +11,7 @@ serializers read, so a list runs the same number of queries whatever its page si
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.db import models
@@ -24,6 +24,8 @@ from learnplat.roles import is_platform_admin
 
 if TYPE_CHECKING:
     from learnplat.courses.models import Course, Enrollment, Extension, Task  # noqa: F401
+
+_Rows = TypeVar("_Rows", bound=models.QuerySet[Any])
 
 #: Per-request cache of course roles, kept on the user object like the platform role.
 COURSE_ROLE_CACHE_ATTR = "_learnplat_course_roles"
@@ -450,3 +452,63 @@ def groups_visible_to(user: Any, queryset: models.QuerySet[Any]) -> models.Query
     member = GroupMembership.objects.filter(group=OuterRef("pk"), user=user)
     invited = GroupInvitation.objects.filter(group=OuterRef("pk"), user=user, status="pending")
     return queryset.filter(Q(group_set__course_id__in=staff_of) | Exists(member) | Exists(invited))
+
+
+# -- per-section scoping ---------------------------------------------------------------------
+
+
+def scoped_sections(user: Any, course: Course | int | None = None) -> dict[int, set[int]]:
+    """Course id → the ids of the sections ``user`` is staff of, for each course (of
+    ``course``, or every course) where ``user`` is an active assistant and staff of at least
+    one section: there they see only those sections' students. Instructors, platform admins,
+    assistants staff of no section and anonymous users are scoped nowhere. One query (none
+    for anonymous users and platform admins)."""
+    from learnplat.courses.models import Enrollment, Section
+
+    if not _is_authenticated(user) or is_platform_admin(user):
+        return {}
+    assisting = Enrollment.objects.active().filter(
+        user=user, role=CourseRole.ASSISTANT, course_id=OuterRef("course_id")
+    )
+    rows = Section.objects.filter(staff=user).filter(Exists(assisting))
+    if course is not None:
+        rows = rows.filter(course_id=course if isinstance(course, int) else course.pk)
+    found: dict[int, set[int]] = {}
+    for course_id, section_id in rows.order_by().values_list("course_id", "id"):
+        found.setdefault(course_id, set()).add(section_id)
+    return found
+
+
+def _students_in(rows: models.QuerySet[Any], section_ids: Any) -> Q:
+    """The rows (enrollments, or rows with ``course`` and ``user``) whose student is enrolled
+    in one of ``section_ids`` (of the row's course)."""
+    from learnplat.courses.models import Enrollment
+
+    if rows.model is Enrollment:
+        return Q(section_id__in=section_ids)
+    enrolled = Enrollment.objects.filter(
+        course_id=OuterRef("course_id"), user_id=OuterRef("user_id"), section_id__in=section_ids
+    )
+    return Q(Exists(enrolled))
+
+
+def within_sections(rows: _Rows, user: Any, course: Course | int | None = None) -> _Rows:
+    """``rows`` (enrollments, or any rows with ``course`` and ``user``: submissions, regrade
+    requests) as ``user`` may list them: in the courses where they are an assistant staff of
+    sections (:func:`scoped_sections`), only the rows of those sections' students; elsewhere
+    all of them. The one rule of the gradebook, the grading queue and the submission lists.
+    A group submission counts as its submitter's."""
+    scoped = scoped_sections(user, course)
+    if not scoped:
+        return rows
+    section_ids = set().union(*scoped.values())
+    inside = _students_in(rows, section_ids)
+    if course is not None:
+        return rows.filter(inside)
+    return rows.filter(~Q(course_id__in=list(scoped)) | inside)
+
+
+def in_section(rows: _Rows, section: Any) -> _Rows:
+    """The rows of ``rows`` (as :func:`within_sections` takes) whose student is enrolled in
+    ``section`` (a section or its id): the ``?section=`` filter."""
+    return rows.filter(_students_in(rows, [getattr(section, "pk", section)]))

@@ -39,8 +39,9 @@ from learnplat.api import LearnplatViewMixin, not_found
 from learnplat.conditional import ConditionalGetMixin
 from learnplat.conf import settings
 from learnplat.courses.choices import ReleaseMode
-from learnplat.courses.models import Course, Enrollment
+from learnplat.courses.models import Course, Enrollment, Section
 from learnplat.courses.permissions import IsCourseStaff
+from learnplat.courses.querysets import in_section, within_sections
 from learnplat.exceptions import Forbidden, InvalidInput, PayloadTooLarge
 from learnplat.filters import KeyedSearchFilter
 from learnplat.flows import gradebook_import
@@ -349,7 +350,20 @@ class GradebookView(CourseScopedView):
         return [*super().get_renderers(), CSVRenderer()]
 
     def get_queryset(self) -> QuerySet[Enrollment]:
-        return gradebook_students(self.get_course())
+        course = self.get_course()
+        students = within_sections(gradebook_students(course), self.request.user, course)
+        section = self.section_filter(course)
+        return students if section is None else in_section(students, section)
+
+    def section_filter(self, course: Course) -> int | None:
+        """The ``?section=`` id, a section of ``course``; else a 400 on ``section``."""
+        raw = self.request.query_params.get("section")
+        if raw is None or raw == "":
+            return None
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if not raw.isdecimal() or not Section.objects.filter(course=course, pk=int(raw)).exists():
+            raise InvalidInput({"section": ["Not a section of this course."]})
+        return int(raw)
 
     def finalize_response(  # type: ignore[override]
         self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
@@ -367,7 +381,9 @@ class GradebookView(CourseScopedView):
             "Course staff only. One row per student (active or completed enrollment), "
             "ordered by username unless `?ordering=` says otherwise; `cells` follow the "
             "order of the `tasks` header. `?format=csv` (or `Accept: text/csv`) streams "
-            "every student as CSV instead, ignoring pagination and ordering."
+            "every student as CSV instead, ignoring pagination and ordering. An assistant "
+            "who is staff of one or more sections of the course sees only those sections' "
+            "students; `?section=` keeps one section's students."
         ),
         parameters=[
             OpenApiParameter(
@@ -396,6 +412,13 @@ class GradebookView(CourseScopedView):
                 OpenApiTypes.STR,
                 description="Students whose username, first or last name or e-mail contain it.",
             ),
+            OpenApiParameter(
+                "section",
+                OpenApiTypes.INT,
+                description="A section's id: only the students enrolled in it (JSON and CSV). "
+                "An assistant who is staff of sections of the course sees only those "
+                "sections' students, with or without it.",
+            ),
         ],
         responses={
             (200, "application/json"): OpenApiResponse(
@@ -413,10 +436,12 @@ class GradebookView(CourseScopedView):
             ),
             **json_only(
                 error_responses(
+                    400,
                     401,
                     403,
                     404,
                     descriptions={
+                        400: "`section` is not the id of a section of this course.",
                         403: "The caller can see the course but is not its staff.",
                         404: "No such course visible to the caller.",
                     },

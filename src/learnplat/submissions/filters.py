@@ -1,6 +1,7 @@
-"""Filters of ``GET submissions/`` (``task``, ``course`` slug, ``user``, ``status``, ``mine``)
-and of ``GET regrade-requests/`` (``status``, ``course`` slug, ``task``, ``submission``) and
-``GET grading/queue/`` (``course`` slug, ``task``, ``assigned``)."""
+"""Filters of ``GET submissions/`` (``task``, ``course`` slug, ``section``, ``user``,
+``status``, ``mine``) and of ``GET regrade-requests/`` (``status``, ``course`` slug, ``task``,
+``submission``) and ``GET grading/queue/`` (``course`` slug, ``section``, ``task``,
+``assigned``)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,23 @@ import django_filters
 from django.db.models import QuerySet
 
 from learnplat.courses.models import Enrollment
+from learnplat.courses.querysets import in_section
 from learnplat.submissions.choices import RegradeRequestStatus, SubmissionStatus
 from learnplat.submissions.models import RegradeRequest, Submission
 from learnplat.submissions.querysets import shared_with
 
 
+def filter_section(queryset: QuerySet[Submission], name: str, value: int) -> QuerySet[Submission]:
+    return in_section(queryset, value)
+
+
+SECTION_HELP = "A section's id: only the submissions of students enrolled in it."
+
+
 class SubmissionFilter(django_filters.FilterSet):
     task = django_filters.NumberFilter(field_name="task_id", help_text="A task's id.")
     course = django_filters.CharFilter(field_name="course__slug", help_text="A course's slug.")
+    section = django_filters.NumberFilter(method=filter_section, help_text=SECTION_HELP)
     user = django_filters.NumberFilter(
         method="filter_user",
         help_text="A user's id. Submissions the caller sees under a pseudonym (anonymous "
@@ -33,7 +43,7 @@ class SubmissionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Submission
-        fields = ("task", "course", "user", "status", "mine")
+        fields = ("task", "course", "section", "user", "status", "mine")
 
     def filter_user(
         self, queryset: QuerySet[Submission], name: str, value: int
@@ -73,9 +83,11 @@ class RegradeRequestFilter(django_filters.FilterSet):
 
 
 class GradingQueueFilter(django_filters.FilterSet):
-    """Filters of ``GET grading/queue/``: ``course`` slug, ``task`` id, ``assigned``."""
+    """Filters of ``GET grading/queue/``: ``course`` slug, ``section`` id, ``task`` id,
+    ``assigned``."""
 
     course = django_filters.CharFilter(field_name="course__slug", help_text="A course's slug.")
+    section = django_filters.NumberFilter(method=filter_section, help_text=SECTION_HELP)
     task = django_filters.NumberFilter(field_name="task_id", help_text="A task's id.")
     assigned = django_filters.ChoiceFilter(
         choices=[("me", "me"), ("none", "none"), ("any", "any")],
@@ -85,7 +97,7 @@ class GradingQueueFilter(django_filters.FilterSet):
 
     class Meta:
         model = Submission
-        fields = ("course", "task", "assigned")
+        fields = ("course", "section", "task", "assigned")
 
     def filter_assigned(
         self, queryset: QuerySet[Submission], name: str, value: str

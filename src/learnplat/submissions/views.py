@@ -37,6 +37,7 @@ from learnplat.conf import settings
 from learnplat.courses.choices import CourseRole
 from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.courses.permissions import IsCourseInstructor, IsCourseStaff, IsOwnerOrCourseStaff
+from learnplat.courses.querysets import within_sections
 from learnplat.evaluation.builtin import QUEUE_NAME
 from learnplat.exceptions import Forbidden, InvalidInput
 from learnplat.filters import FilterBackend
@@ -117,7 +118,9 @@ def submission_output(submission: Submission, *, viewer: Any) -> dict[str, Any]:
         summary="List submissions",
         description="Students see their own submissions and their groups' (a group's "
         "submission is every member's); course staff those of their courses; platform admins "
-        "every one. `course` filters by course slug.",
+        "every one. An assistant who is staff of one or more sections of a course sees only "
+        "those sections' students' submissions of that course (a group's, by its submitter). "
+        "`course` filters by course slug, `section` by the student's section.",
         responses={200: SubmissionSerializer(many=True), **error_responses(401)},
     ),
     retrieve=extend_schema(
@@ -159,9 +162,10 @@ class SubmissionViewSet(
 
     def get_queryset(self) -> QuerySet[Submission]:
         # The course is also what object permissions read.
-        return (
-            Submission.objects.visible_to(self.request.user).with_summaries().with_release_dates()
-        )
+        rows = Submission.objects.visible_to(self.request.user)
+        if self.action == "list":
+            rows = within_sections(rows, self.request.user)
+        return rows.with_summaries().with_release_dates()
 
     @extend_schema(
         summary="Regrade a submission",
@@ -309,18 +313,17 @@ class GradingQueueView(LearnplatViewMixin, generics.ListAPIView[Submission]):
     filterset_class = GradingQueueFilter
 
     def get_queryset(self) -> QuerySet[Submission]:
-        return (
-            Submission.objects.grading_queue(self.request.user)
-            .with_summaries()
-            .with_release_dates()
-        )
+        rows = Submission.objects.grading_queue(self.request.user)
+        return within_sections(rows, self.request.user).with_summaries().with_release_dates()
 
     @extend_schema(
         summary="List the grading queue",
         description="The submissions waiting for review (`needs_review`) of every course "
         "the caller is an instructor or assistant of (platform admins: every course), "
-        "never the caller's own, oldest first. `assigned=me` lists those assigned to the "
-        "caller, `none` the unassigned ones, `any` (the default) all. Students get an "
+        "never the caller's own, oldest first. An assistant who is staff of one or more "
+        "sections of a course sees only those sections' students' submissions of that course. "
+        "`assigned=me` lists those assigned to the caller, `none` the unassigned ones, `any` "
+        "(the default) all; `section` keeps one section's students. Students get an "
         "empty list.",
         responses={200: SubmissionSerializer(many=True), **error_responses(400, 401)},
     )

@@ -381,7 +381,7 @@ export interface paths {
         };
         /**
          * Gradebook of a course
-         * @description Course staff only. One row per student (active or completed enrollment), ordered by username unless `?ordering=` says otherwise; `cells` follow the order of the `tasks` header. `?format=csv` (or `Accept: text/csv`) streams every student as CSV instead, ignoring pagination and ordering.
+         * @description Course staff only. One row per student (active or completed enrollment), ordered by username unless `?ordering=` says otherwise; `cells` follow the order of the `tasks` header. `?format=csv` (or `Accept: text/csv`) streams every student as CSV instead, ignoring pagination and ordering. An assistant who is staff of one or more sections of the course sees only those sections' students; `?section=` keeps one section's students.
          */
         get: operations["courses_gradebook_retrieve"];
         put?: never;
@@ -917,7 +917,7 @@ export interface paths {
         };
         /**
          * List the grading queue
-         * @description The submissions waiting for review (`needs_review`) of every course the caller is an instructor or assistant of (platform admins: every course), never the caller's own, oldest first. `assigned=me` lists those assigned to the caller, `none` the unassigned ones, `any` (the default) all. Students get an empty list.
+         * @description The submissions waiting for review (`needs_review`) of every course the caller is an instructor or assistant of (platform admins: every course), never the caller's own, oldest first. An assistant who is staff of one or more sections of a course sees only those sections' students' submissions of that course. `assigned=me` lists those assigned to the caller, `none` the unassigned ones, `any` (the default) all; `section` keeps one section's students. Students get an empty list.
          */
         get: operations["grading_queue_list"];
         put?: never;
@@ -1243,7 +1243,7 @@ export interface paths {
         };
         /**
          * List submissions
-         * @description Students see their own submissions and their groups' (a group's submission is every member's); course staff those of their courses; platform admins every one. `course` filters by course slug.
+         * @description Students see their own submissions and their groups' (a group's submission is every member's); course staff those of their courses; platform admins every one. An assistant who is staff of one or more sections of a course sees only those sections' students' submissions of that course (a group's, by its submitter). `course` filters by course slug, `section` by the student's section.
          */
         get: operations["submissions_list"];
         put?: never;
@@ -5300,6 +5300,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Students whose username, first or last name or e-mail contain it. */
                 search?: string;
+                /** @description A section's id: only the students enrolled in it (JSON and CSV). An assistant who is staff of sections of the course sees only those sections' students, with or without it. */
+                section?: number;
             };
             header?: never;
             path: {
@@ -5317,6 +5319,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedGradebookRowList"];
                     "text/csv": string;
+                };
+            };
+            /** @description `section` is not the id of a section of this course. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */
@@ -7693,6 +7704,8 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description A section's id: only the submissions of students enrolled in it. */
+                section?: number;
                 /** @description A task's id. */
                 task?: number;
             };
@@ -8737,6 +8750,8 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description A section's id: only the submissions of students enrolled in it. */
+                section?: number;
                 /**
                  * @description * `queued` - Queued
                  *     * `evaluating` - Evaluating
