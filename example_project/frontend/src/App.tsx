@@ -1,6 +1,7 @@
 import { Link, Route, Routes } from "react-router";
 import { AuthProvider } from "./auth/AuthContext";
 import { Layout, RequireAuth, useDocumentTitle } from "./components/Layout";
+import { WebhooksPage } from "./pages/admin/WebhooksPage";
 import { CatalogPage } from "./pages/CatalogPage";
 import { CoursePage } from "./pages/CoursePage";
 import { HomePage } from "./pages/HomePage";
@@ -11,6 +12,7 @@ import { ManageCoursePage } from "./pages/instructor/ManageCoursePage";
 import { RegradeRequestsPage } from "./pages/instructor/RegradeRequestsPage";
 import { TeachPage } from "./pages/instructor/TeachPage";
 import { LoginPage } from "./pages/LoginPage";
+import { LtiLaunchPage } from "./pages/LtiLaunchPage";
 import { NotificationsPage } from "./pages/NotificationsPage";
 import { ProgressPage } from "./pages/ProgressPage";
 import { RegisterPage } from "./pages/RegisterPage";
@@ -37,6 +39,7 @@ export function App() {
           <Route path="/" element={<CatalogPage />} />
           <Route path="/login" element={<LoginPage />} />
           <Route path="/register" element={<RegisterPage />} />
+          <Route path="/lti/launch" element={<LtiLaunchPage />} />
           <Route path="/courses/:slug" element={<CoursePage />} />
           <Route path="/courses/:slug/tasks/:taskId" element={<TaskPage />} />
           <Route path="/home" element={<RequireAuth><HomePage /></RequireAuth>} />
@@ -48,6 +51,7 @@ export function App() {
           <Route path="/grading" element={<RequireAuth grader><GradingQueuePage /></RequireAuth>} />
           <Route path="/grading/submissions/:id" element={<RequireAuth grader><GradingScreenPage /></RequireAuth>} />
           <Route path="/grading/regrade-requests" element={<RequireAuth grader><RegradeRequestsPage /></RequireAuth>} />
+          <Route path="/platform/webhooks" element={<RequireAuth admin><WebhooksPage /></RequireAuth>} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Layout>

@@ -124,6 +124,19 @@ export function fromLocalInput(value: string): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
+/**
+ * A number typed into a form's number field: empty → `empty`. The request wants a typed
+ * number, so text that is no number (a number input never holds any, but the type allows it)
+ * is reported under `path` in `errors`, keyed like the API's 400, instead of being sent.
+ */
+export function numberField<E>(text: string, empty: E, path: string, errors: Record<string, string[]>): number | E {
+  if (text.trim() === "") return empty;
+  const value = Number(text);
+  if (Number.isFinite(value)) return value;
+  errors[path] = ["Enter a number."];
+  return empty;
+}
+
 /** A student as a submission names them: a user, or a pseudonym under anonymous grading. */
 export type StudentRef = { username: string; first_name?: string; last_name?: string } | { pseudonym: string };
 

@@ -333,7 +333,8 @@ export interface paths {
         };
         /**
          * A course's members
-         * @description ``courses/{slug}/enrollments/``: course staff manage who is in the course.
+         * @description ``courses/{slug}/enrollments/``: course staff manage who is in the course;
+         *     ``courses/{slug}/enrollments/{id}/`` (PATCH): instructors move a student to a section.
          */
         get: operations["courses_enrollments_list"];
         put?: never;
@@ -346,6 +347,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{slug}/enrollments/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Move a member to another section
+         * @description Instructors of the course. Only `section` is written (a section of the course by id, or null for none); the other fields of the enrollment are read-only here and ignored when sent back, a key that is not a field is a 400. Only students are placed in sections (a staff member may only be taken out of one); a dropped student may be moved and keeps the section if they come back. Lateness of the student's past submissions is recomputed against the new section's dates.
+         */
+        patch: operations["courses_enrollments_partial_update"];
         trace?: never;
     };
     "/api/courses/{slug}/extensions/": {
@@ -804,6 +825,26 @@ export interface paths {
         patch: operations["courses_sections_partial_update"];
         trace?: never;
     };
+    "/api/courses/{slug}/sections/assign/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign students to sections from a CSV
+         * @description Instructors. A multipart body with the CSV `file` and `dry_run` (default true). The header is `username,section` (any case); each row names a student of the course by username (any case) and a section by name (empty: no section). Answers every move (`old_section` → `new_section`; rows that change nothing are left out) and every row error (`row` is the CSV line; the header is 1): an unknown user, a user who is not a student of the course, an unknown section, a user on two rows, a row without exactly two cells. With `dry_run=false` and no errors every move is applied in one transaction (`applied: true`) and the moved students' lateness recomputed. Nothing is written on a dry run or when any row has an error. Same limits and encoding as the gradebook import.
+         */
+        post: operations["courses_sections_assign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{slug}/tasks/": {
         parameters: {
             query?: never;
@@ -1064,6 +1105,82 @@ export interface paths {
          * @description The last member out dissolves the group.
          */
         post: operations["groups_leave_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lti/registrations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * LTI platform registrations
+         * @description Platform admins only.
+         */
+        get: operations["lti_registrations_list"];
+        put?: never;
+        /**
+         * Register an LTI platform
+         * @description Platform admins only. `deployment_ids` are the deployments launches are accepted from. The answer's `tool` holds the URLs to enter on the platform. 400 on `client_id` when the issuer already has a registration with it.
+         */
+        post: operations["lti_registrations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lti/registrations/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An LTI platform registration
+         * @description Platform admins only.
+         */
+        get: operations["lti_registrations_retrieve"];
+        /**
+         * Replace an LTI platform registration
+         * @description Platform admins only; `deployment_ids` replaces the active set.
+         */
+        put: operations["lti_registrations_update"];
+        post?: never;
+        /**
+         * Remove an LTI platform registration
+         * @description Platform admins only. Its deployments, platform users and links go with it; local users and their enrollments stay.
+         */
+        delete: operations["lti_registrations_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an LTI platform registration
+         * @description Platform admins only; `deployment_ids` replaces the active set.
+         */
+        patch: operations["lti_registrations_partial_update"];
+        trace?: never;
+    };
+    "/api/lti/session/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a session after an LTI launch
+         * @description The front end's launch route posts the `code` a launch appended to `LEARNPLAT["LTI"]["LAUNCH_REDIRECT"]` and gets a token pair and what the link opens (`course` slug, `task` id or null). A code works once and only for `LAUNCH_CODE_TTL_SECONDS`: 401 `lti_code_invalid` after that, and for a body without a usable `code`.
+         */
+        post: operations["lti_session_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1490,6 +1607,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{task_pk}/starts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a timed task's starts
+         * @description Course staff (instructors, assistants) and platform admins: who started the task, when, and their deadline, oldest first; a start the staff restarted stays listed with `restarted_at` and `restarted_by`. `user` keeps one student's starts, `current=true` only those that count now. Students and outsiders get 404.
+         */
+        get: operations["tasks_starts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{task_pk}/starts/{user_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Restart a student's timed attempt
+         * @description Course staff (instructors, assistants) and platform admins: end the student's current start so that they may `POST tasks/{id}/start/` again (a crashed browser, an accommodation granted after the start). Their submissions stay; the start stays in the list as history. On a group task the timer, and so the restart, is the member's own. A submission racing the restart is checked either against the old deadline or, after it, refused with `not_started`.
+         */
+        delete: operations["tasks_starts_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{task_pk}/submissions/": {
         parameters: {
             query?: never;
@@ -1552,6 +1709,118 @@ export interface paths {
          * @description Platform admins only; other fields sent are ignored. Deactivating revokes the user's tokens at once. 403 `self_lockout`: admins cannot demote or deactivate themselves; 403 `superuser_protected`: only superusers may (de)activate one.
          */
         patch: operations["users_partial_update"];
+        trace?: never;
+    };
+    "/api/webhooks/deliveries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook deliveries
+         * @description Platform admins only. Newest first. One row per (event, endpoint): its status, attempts, the last status code and when it is tried next.
+         */
+        get: operations["webhooks_deliveries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/deliveries/{id}/replay/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay a webhook delivery
+         * @description Platform admins only. Sends the event again, with the same `webhook-id`, whatever the delivery's status; it is pending again with fresh tries.
+         */
+        post: operations["webhooks_deliveries_replay_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/endpoints/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Platform admins only.
+         */
+        get: operations["webhooks_endpoints_list"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description Platform admins only. `secret` is generated when left out and returned in this answer only. 400 on `url` for a scheme other than http(s), a URL too long, or (unless the site allows it) one whose host is a loopback, private or link-local address.
+         */
+        post: operations["webhooks_endpoints_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/endpoints/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook endpoint
+         * @description Platform admins only.
+         */
+        get: operations["webhooks_endpoints_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook endpoint
+         * @description Platform admins only. Its delivery log goes with it.
+         */
+        delete: operations["webhooks_endpoints_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook endpoint
+         * @description Platform admins only. Turning `is_active` back on resumes sending (an endpoint whose receiver answered 410 was turned off). A `secret` sent replaces the current one at once; `rotate-secret/` keeps the old one signing for a while.
+         */
+        patch: operations["webhooks_endpoints_partial_update"];
+        trace?: never;
+    };
+    "/api/webhooks/endpoints/{id}/rotate-secret/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook endpoint's secret
+         * @description Platform admins only. Returns the new secret (shown this once). The old one keeps signing, as a second signature in `webhook-signature`, for `LEARNPLAT["WEBHOOKS"]["SECRET_OVERLAP"]` seconds (24 h by default).
+         */
+        post: operations["webhooks_endpoints_rotate_secret_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -1672,6 +1941,12 @@ export interface components {
              * @description Order in the course; default: last.
              */
             position?: number;
+        };
+        /** @description One refused row of an uploaded CSV (the gradebook import, section assignment). */
+        CSVRowError: {
+            /** @description The CSV line (the header is 1). */
+            readonly row: number;
+            readonly detail: string;
         };
         /** @description Whether one kind reaches the user in the app and by e-mail. */
         ChannelPreference: {
@@ -1967,6 +2242,26 @@ export interface components {
             /** @description The evaluator's configuration, answer keys included. Present only in answers to the course's staff and platform admins; validated by the kind's evaluator. */
             config?: unknown;
         };
+        /** @description One event's delivery to one endpoint: where it stands and when it is tried next. */
+        Delivery: {
+            readonly id: number;
+            readonly endpoint: number;
+            /** @description The webhook-id of its requests. */
+            readonly event_id: string;
+            readonly type: string;
+            readonly status: components["schemas"]["DeliveryStatusEnum"];
+            readonly attempts: number;
+            readonly last_status_code: number | null;
+            /** Format: date-time */
+            readonly next_attempt_at: string | null;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `delivered` - Delivered
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        DeliveryStatusEnum: "pending" | "delivered" | "failed";
         /** @description A membership of a course; changes only through the enroll and enrollments endpoints. */
         Enrollment: {
             readonly id: number;
@@ -2012,6 +2307,18 @@ export interface components {
             /** @description A stable machine-readable code (domain errors and token errors carry one). */
             code?: string;
         };
+        /**
+         * @description * `submission.created` - Submission created
+         *     * `submission.graded` - Submission graded
+         *     * `grade.changed` - Grade changed
+         *     * `enrollment.created` - Enrollment created
+         *     * `enrollment.dropped` - Enrollment dropped
+         *     * `course.completed` - Course completed
+         *     * `regrade_request.created` - Regrade request created
+         *     * `regrade_request.resolved` - Regrade request resolved
+         * @enum {string}
+         */
+        EventsEnum: "submission.created" | "submission.graded" | "grade.changed" | "enrollment.created" | "enrollment.dropped" | "course.completed" | "regrade_request.created" | "regrade_request.resolved";
         /** @description A per-user due date for one task (``task``) or every task of the course (null). */
         Extension: {
             readonly id: number;
@@ -2102,11 +2409,6 @@ export interface components {
             /** @description The student has no submission: one is made for the grade (an empty answer). */
             readonly creates_submission: boolean;
         };
-        GradebookImportError: {
-            /** @description The CSV line (the header is 1). */
-            readonly row: number;
-            readonly detail: string;
-        };
         GradebookImportRequest: {
             /**
              * Format: binary
@@ -2121,7 +2423,7 @@ export interface components {
         };
         GradebookImportResult: {
             readonly changes: components["schemas"]["GradebookImportChange"][];
-            readonly errors: components["schemas"]["GradebookImportError"][];
+            readonly errors: components["schemas"]["CSVRowError"][];
             /** @description Whether the changes were written (never on a dry run). */
             readonly applied: boolean;
         };
@@ -2406,6 +2708,70 @@ export interface components {
         LogoutRequest: {
             refresh: string;
         };
+        /**
+         * @description A platform registration. ``deployment_ids`` lists the active deployments (a write
+         *     replaces the set); ``tool`` is what to enter on the platform's side.
+         */
+        LtiRegistration: {
+            readonly id: number;
+            /** Format: uuid */
+            readonly uuid: string;
+            name: string;
+            issuer: string;
+            client_id: string;
+            audience?: string;
+            /** Format: uri */
+            auth_url: string;
+            /**
+             * Access token URL
+             * Format: uri
+             */
+            token_url: string;
+            /** Format: uri */
+            keyset_url: string;
+            is_active?: boolean;
+            /** @description The platform's deployment ids this tool accepts launches from. */
+            deployment_ids?: string[];
+            /** @description The tool's URLs to enter in the platform: login, launch (redirect), deep linking and JWKS. */
+            readonly tool: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * @description A platform registration. ``deployment_ids`` lists the active deployments (a write
+         *     replaces the set); ``tool`` is what to enter on the platform's side.
+         */
+        LtiRegistrationRequest: {
+            name: string;
+            issuer: string;
+            client_id: string;
+            audience?: string;
+            /** Format: uri */
+            auth_url: string;
+            /**
+             * Access token URL
+             * Format: uri
+             */
+            token_url: string;
+            /** Format: uri */
+            keyset_url: string;
+            is_active?: boolean;
+            /** @description The platform's deployment ids this tool accepts launches from. */
+            deployment_ids?: string[];
+        };
+        /** @description ``{code}``: the code a launch appended to ``LAUNCH_REDIRECT``. */
+        LtiSession: {
+            readonly access: string;
+            readonly refresh: string;
+            /** @description The linked course's slug. */
+            readonly course: string;
+            /** @description The linked task's id, or null. */
+            readonly task: number | null;
+        };
+        /** @description ``{code}``: the code a launch appended to ``LAUNCH_REDIRECT``. */
+        LtiSessionRequest: {
+            code: string;
+        };
         /** @description ``POST notifications/read/``: ``{ids: [...]}`` or ``{all: true}``. */
         MarkReadRequest: {
             /** @description Notifications to mark read; ids that are not the caller's are ignored. */
@@ -2466,9 +2832,11 @@ export interface components {
          *     * `regrade_request_created` - Regrade request filed
          *     * `comment_created` - New comment on a submission
          *     * `grading_assigned` - Submissions assigned to you for grading
+         *     * `group_invitation` - Invitation to a group
+         *     * `attempt_restarted` - Timed attempt restarted
          * @enum {string}
          */
-        NotificationKindEnum: "submission_graded" | "grade_changed" | "deadline_soon" | "regrade_request_resolved" | "grades_released" | "regrade_request_created" | "comment_created" | "grading_assigned";
+        NotificationKindEnum: "submission_graded" | "grade_changed" | "deadline_soon" | "regrade_request_resolved" | "grades_released" | "regrade_request_created" | "comment_created" | "grading_assigned" | "group_invitation" | "attempt_restarted";
         /** @description Every kind with its channels; a PATCH names only what changes. */
         NotificationPreferences: {
             /** @description Submission graded */
@@ -2487,6 +2855,10 @@ export interface components {
             comment_created: components["schemas"]["ChannelPreference"];
             /** @description Submissions assigned to you for grading */
             grading_assigned: components["schemas"]["ChannelPreference"];
+            /** @description Invitation to a group */
+            group_invitation: components["schemas"]["ChannelPreference"];
+            /** @description Timed attempt restarted */
+            attempt_restarted: components["schemas"]["ChannelPreference"];
         };
         /** @enum {unknown} */
         NullEnum: null;
@@ -2549,6 +2921,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["CourseProgress"][];
+        };
+        PaginatedDeliveryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Delivery"][];
         };
         PaginatedEnrollmentList: {
             /** @example 123 */
@@ -2630,6 +3017,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["GroupSet"][];
+        };
+        PaginatedLtiRegistrationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["LtiRegistration"][];
         };
         PaginatedNotificationList: {
             /** @example 123 */
@@ -2736,6 +3138,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Task"][];
         };
+        PaginatedTaskStartRecordList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["TaskStartRecord"][];
+        };
         PaginatedUpcomingList: {
             /** @example 123 */
             count: number;
@@ -2750,6 +3167,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Upcoming"][];
+        };
+        PaginatedWebhookEndpointList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["WebhookEndpoint"][];
         };
         Part: {
             /**
@@ -2862,6 +3294,15 @@ export interface components {
             max_late_days_per_task?: number | null;
         };
         /**
+         * @description ``PATCH courses/{slug}/enrollments/{id}/``: move the member to another section.
+         *     Only ``section`` is written; the other fields of an enrollment are read-only here (sent
+         *     back unchanged, they are ignored), and a key that is not a field is a 400.
+         */
+        PatchedEnrollmentUpdateRequest: {
+            /** @description A section of the course (id), or null for none. Students only: a staff member may only be taken out of a section. */
+            section?: number | null;
+        };
+        /**
          * @description A way of splitting a course's students into groups (docs/accommodations.md, Groups).
          *     A PATCH changes the fields sent.
          */
@@ -2873,6 +3314,28 @@ export interface components {
             max_size?: number;
             /** @description Students create, join (by invitation) and leave groups themselves; when false only staff form them. */
             self_signup?: boolean;
+        };
+        /**
+         * @description A platform registration. ``deployment_ids`` lists the active deployments (a write
+         *     replaces the set); ``tool`` is what to enter on the platform's side.
+         */
+        PatchedLtiRegistrationRequest: {
+            name?: string;
+            issuer?: string;
+            client_id?: string;
+            audience?: string;
+            /** Format: uri */
+            auth_url?: string;
+            /**
+             * Access token URL
+             * Format: uri
+             */
+            token_url?: string;
+            /** Format: uri */
+            keyset_url?: string;
+            is_active?: boolean;
+            /** @description The platform's deployment ids this tool accepts launches from. */
+            deployment_ids?: string[];
         };
         /** @description Every kind with its channels; a PATCH names only what changes. */
         PatchedNotificationPreferencesRequest: {
@@ -2892,6 +3355,10 @@ export interface components {
             comment_created?: components["schemas"]["ChannelPreferenceRequest"];
             /** @description Submissions assigned to you for grading */
             grading_assigned?: components["schemas"]["ChannelPreferenceRequest"];
+            /** @description Invitation to a group */
+            group_invitation?: components["schemas"]["ChannelPreferenceRequest"];
+            /** @description Timed attempt restarted */
+            attempt_restarted?: components["schemas"]["ChannelPreferenceRequest"];
         };
         /**
          * @description A rubric of a course. Writes replace ``criteria`` whole (list order is position);
@@ -2996,6 +3463,20 @@ export interface components {
             email?: string;
             first_name?: string;
             last_name?: string;
+        };
+        /**
+         * @description A receiver of signed event requests. ``secret`` is write-only: sent back once, in the
+         *     answer to the create (and by ``rotate-secret/``).
+         */
+        PatchedWebhookEndpointRequest: {
+            /** @description http(s) URL the events are POSTed to. */
+            url?: string;
+            /** @description Event types sent to this endpoint; empty (the default) sends every type. */
+            events?: components["schemas"]["EventsEnum"][];
+            /** Active */
+            is_active?: boolean;
+            /** @description Standard Webhooks secret (whsec_ + base64); generated when left out. */
+            secret?: string;
         };
         /**
          * @description * `student` - Student
@@ -3306,6 +3787,33 @@ export interface components {
             /** @description Per task, dates inside the task's own opens_at/closes_at window. */
             dates?: components["schemas"]["SectionDate"][];
         };
+        SectionAssignChange: {
+            /** @description The CSV line (the header is 1). */
+            readonly row: number;
+            readonly user: components["schemas"]["UserSummary"];
+            /** @description The student's section now (null: none). */
+            readonly old_section: components["schemas"]["SectionSummary"] | null;
+            /** @description The section the file gives (null: none). */
+            readonly new_section: components["schemas"]["SectionSummary"] | null;
+        };
+        SectionAssignRequest: {
+            /**
+             * Format: binary
+             * @description A UTF-8 CSV with the header `username,section`: a section's name, or empty for none. At most `LEARNPLAT['GRADING']['IMPORT_MAX_BYTES']` bytes and `IMPORT_MAX_ROWS` rows.
+             */
+            file: string;
+            /**
+             * @description True (the default): answer the moves and errors, write nothing. False: apply them, unless any row has an error.
+             * @default true
+             */
+            dry_run?: boolean;
+        };
+        SectionAssignResult: {
+            readonly changes: components["schemas"]["SectionAssignChange"][];
+            readonly errors: components["schemas"]["CSVRowError"][];
+            /** @description Whether the moves were written (never on a dry run). */
+            readonly applied: boolean;
+        };
         /** @description One task's dates in a section; a null date keeps the task's own. */
         SectionDate: {
             /** @description The id of a task of the course. */
@@ -3338,6 +3846,10 @@ export interface components {
             staff?: number[];
             /** @description Per task, dates inside the task's own opens_at/closes_at window. */
             dates?: components["schemas"]["SectionDateRequest"][];
+        };
+        SectionSummary: {
+            readonly id: number;
+            readonly name: string;
         };
         /**
          * @description * `queued` - Queued
@@ -3711,6 +4223,21 @@ export interface components {
              */
             readonly deadline: string;
         };
+        /** @description ``GET tasks/{id}/starts/``: one student's start as course staff see it. */
+        TaskStartRecord: {
+            readonly id: number;
+            readonly user: components["schemas"]["UserSummary"];
+            /** Format: date-time */
+            readonly started_at: string;
+            /** Format: date-time */
+            readonly deadline: string;
+            /**
+             * Format: date-time
+             * @description Null while the start counts; else when the staff restarted it (the attempt ended then and the student could start again).
+             */
+            readonly restarted_at: string | null;
+            readonly restarted_by: components["schemas"]["UserSummary"] | null;
+        };
         /** @description Log in with username and password; inactive users are refused like wrong passwords. */
         TokenObtainRequest: {
             username: string;
@@ -3810,6 +4337,49 @@ export interface components {
             code?: string;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * @description A receiver of signed event requests. ``secret`` is write-only: sent back once, in the
+         *     answer to the create (and by ``rotate-secret/``).
+         */
+        WebhookEndpoint: {
+            readonly id: number;
+            /** @description http(s) URL the events are POSTed to. */
+            url: string;
+            /** @description Event types sent to this endpoint; empty (the default) sends every type. */
+            events: components["schemas"]["EventsEnum"][];
+            /** Active */
+            is_active: boolean;
+        };
+        /** @description The answer to a create: the endpoint with its secret, shown this once. */
+        WebhookEndpointCreated: {
+            readonly id: number;
+            /** @description http(s) URL the events are POSTed to. */
+            url: string;
+            /** @description Event types sent to this endpoint; empty (the default) sends every type. */
+            events: components["schemas"]["EventsEnum"][];
+            /** Active */
+            is_active: boolean;
+            /** @description Store it now: it is not shown again. */
+            readonly secret: string;
+        };
+        /**
+         * @description A receiver of signed event requests. ``secret`` is write-only: sent back once, in the
+         *     answer to the create (and by ``rotate-secret/``).
+         */
+        WebhookEndpointRequest: {
+            /** @description http(s) URL the events are POSTed to. */
+            url: string;
+            /** @description Event types sent to this endpoint; empty (the default) sends every type. */
+            events?: components["schemas"]["EventsEnum"][];
+            /** Active */
+            is_active?: boolean;
+            /** @description Standard Webhooks secret (whsec_ + base64); generated when left out. */
+            secret?: string;
+        };
+        WebhookSecret: {
+            /** @description The new secret, shown this once. */
+            readonly secret: string;
         };
     };
     responses: never;
@@ -4211,7 +4781,10 @@ export interface operations {
                  */
                 status?: "archived" | "draft" | "published";
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` this caller got before: 304 while it is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4219,11 +4792,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The tag of this body for this caller; changes with the body. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedCourseList"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input: field errors. */
             400: {
@@ -5147,6 +5729,72 @@ export interface operations {
             };
             /** @description The current state does not allow this; `code`: already_enrolled or last_instructor. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    courses_enrollments_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The enrollment's id. */
+                id: number;
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedEnrollmentUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedEnrollmentUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedEnrollmentUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Enrollment"];
+                };
+            };
+            /** @description `section` is not a section of this course (or no such id), a staff member put in a section, or an unknown field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An assistant of the course: instructors move students. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you are not its staff, or it has no such enrollment. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7305,6 +7953,77 @@ export interface operations {
             };
         };
     };
+    courses_sections_assign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The course's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["SectionAssignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionAssignResult"];
+                };
+            };
+            /** @description No `file`, or a file that is not UTF-8 CSV, is empty or whose header is not `username,section` (`invalid_file`), or with more than `IMPORT_MAX_ROWS` rows (`too_many_rows`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An assistant of the course: instructors assign sections. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The course is not visible to you, you do not teach it, or it has no such section. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The file is larger than `IMPORT_MAX_BYTES` (`file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     courses_tasks_list: {
         parameters: {
             query?: {
@@ -8276,6 +8995,377 @@ export interface operations {
             };
         };
     };
+    lti_registrations_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedLtiRegistrationList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    lti_registrations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LtiRegistrationRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LtiRegistrationRequest"];
+                "multipart/form-data": components["schemas"]["LtiRegistrationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LtiRegistration"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    lti_registrations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this LTI registration. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LtiRegistration"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    lti_registrations_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this LTI registration. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LtiRegistrationRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LtiRegistrationRequest"];
+                "multipart/form-data": components["schemas"]["LtiRegistrationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LtiRegistration"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    lti_registrations_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this LTI registration. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    lti_registrations_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this LTI registration. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedLtiRegistrationRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedLtiRegistrationRequest"];
+                "multipart/form-data": components["schemas"]["PatchedLtiRegistrationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LtiRegistration"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    lti_session_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LtiSessionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LtiSessionRequest"];
+                "multipart/form-data": components["schemas"]["LtiSessionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LtiSession"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     notifications_list: {
         parameters: {
             query?: {
@@ -8565,6 +9655,8 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description A section's id: only the requests of students enrolled in it. */
+                section?: number;
                 /**
                  * @description * `open` - Open
                  *     * `accepted` - Accepted
@@ -9662,6 +10754,114 @@ export interface operations {
             };
         };
     };
+    tasks_starts_list: {
+        parameters: {
+            query?: {
+                /** @description true: only the starts that count now; false: only restarted ones. */
+                current?: boolean;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description The starts of this user id. */
+                user?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The task's id. */
+                task_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTaskStartRecordList"];
+                };
+            };
+            /** @description A filter parameter has an invalid value: messages per parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such task visible to the caller, or the caller is not its course's staff. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_starts_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task's id. */
+                task_pk: number;
+                /** @description The student's id. */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restarted: the student may start again. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such task visible to the caller, or the caller is not its course's staff. Or the student has no current start of the task. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_timed`: the task has no time limit. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     tasks_submissions_create: {
         parameters: {
             query?: never;
@@ -9910,6 +11110,444 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_deliveries_list: {
+        parameters: {
+            query?: {
+                /** @description An endpoint id. */
+                endpoint?: number;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description * `pending` - Pending
+                 *     * `delivered` - Delivered
+                 *     * `failed` - Failed
+                 */
+                status?: "delivered" | "failed" | "pending";
+                /**
+                 * @description An event type.
+                 *
+                 *     * `submission.created` - Submission created
+                 *     * `submission.graded` - Submission graded
+                 *     * `grade.changed` - Grade changed
+                 *     * `enrollment.created` - Enrollment created
+                 *     * `enrollment.dropped` - Enrollment dropped
+                 *     * `course.completed` - Course completed
+                 *     * `regrade_request.created` - Regrade request created
+                 *     * `regrade_request.resolved` - Regrade request resolved
+                 */
+                type?: "course.completed" | "enrollment.created" | "enrollment.dropped" | "grade.changed" | "regrade_request.created" | "regrade_request.resolved" | "submission.created" | "submission.graded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDeliveryList"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_deliveries_replay_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_endpoints_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookEndpointList"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `?page=` names no page: past the last one, or not a page number. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_endpoints_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WebhookEndpointRequest"];
+                "multipart/form-data": components["schemas"]["WebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointCreated"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_endpoints_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_endpoints_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_endpoints_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedWebhookEndpointRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedWebhookEndpointRequest"];
+                "multipart/form-data": components["schemas"]["PatchedWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Invalid input: field errors. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_endpoints_rotate_secret_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecret"];
                 };
             };
             /** @description Not authenticated, or the token is invalid, expired or revoked. */

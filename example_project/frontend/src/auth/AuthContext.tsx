@@ -23,6 +23,14 @@ export interface AuthState {
   logout: () => Promise<void>;
   /** Re-reads the user (after a profile change). */
   refreshUser: () => Promise<void>;
+  /** Trades the single-use code of an LTI launch for a session; returns what the link opens. */
+  startLtiSession: (code: string) => Promise<LtiTarget>;
+}
+
+/** What an LTI link opens: a course, or one task of it. */
+export interface LtiTarget {
+  course: string;
+  task: number | null;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -117,9 +125,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(await fetchMe());
   }, []);
 
+  const startLtiSession = useCallback(async (code: string) => {
+    const session = await unwrap(publicApi.POST("/api/lti/session/", { body: { code } }));
+    tokenStore.set({ access: session.access, refresh: session.refresh });
+    setUser(await fetchMe());
+    return { course: session.course, task: session.task ?? null };
+  }, []);
+
   const value = useMemo(
-    () => ({ user, checking, login, register, logout, refreshUser }),
-    [user, checking, login, register, logout, refreshUser],
+    () => ({ user, checking, login, register, logout, refreshUser, startLtiSession }),
+    [user, checking, login, register, logout, refreshUser, startLtiSession],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
@@ -132,6 +147,12 @@ export function useAuth(): AuthState {
 
 export function isInstructor(user: User | null): boolean {
   return user?.role === "instructor" || user?.role === "admin";
+}
+
+/** The page an LTI link opens. */
+export function ltiTargetPath(target: LtiTarget): string {
+  const course = `/courses/${encodeURIComponent(target.course)}`;
+  return target.task === null ? course : `${course}/tasks/${target.task}`;
 }
 
 /** Where a user lands after logging in when no page asked for it: students on their to-do. */

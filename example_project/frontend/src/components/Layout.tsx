@@ -45,6 +45,7 @@ export function Layout({ children }: { children: ReactNode }) {
               </NavLink>
             )}
             {grades && <NavLink to="/grading/regrade-requests">Regrade requests</NavLink>}
+            {user?.role === "admin" && <NavLink to="/platform/webhooks">Webhooks</NavLink>}
           </nav>
           <div className="user-menu">
             {checking ? null : user ? (
@@ -84,15 +85,18 @@ export function Layout({ children }: { children: ReactNode }) {
 
 /** Renders children for a logged-in user; else sends to login, which comes back here. With
  * `instructor`, someone without the platform instructor role goes to their home instead; with
- * `grader`, someone who is neither a platform instructor nor staff of any course does. */
+ * `grader`, someone who is neither a platform instructor nor staff of any course does; with
+ * `admin`, someone who is not a platform admin does. */
 export function RequireAuth({
   children,
   instructor = false,
   grader = false,
+  admin = false,
 }: {
   children: ReactNode;
   instructor?: boolean;
   grader?: boolean;
+  admin?: boolean;
 }) {
   const { user, checking } = useAuth();
   const location = useLocation();
@@ -103,6 +107,7 @@ export function RequireAuth({
     return <Navigate to="/login" replace state={state} />;
   }
   if (instructor && !isInstructor(user)) return <Navigate to={homePathOf(user)} replace />;
+  if (admin && user.role !== "admin") return <Navigate to={homePathOf(user)} replace />;
   if (grader && grading.checking) return <Loading label="Checking your courses…" />;
   if (grader && !grading.grades) return <Navigate to={homePathOf(user)} replace />;
   return <>{children}</>;

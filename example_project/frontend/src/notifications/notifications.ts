@@ -20,6 +20,8 @@ export const KINDS: readonly NotificationKind[] = [
   "grades_released",
   "comment_created",
   "grading_assigned",
+  "group_invitation",
+  "attempt_restarted",
 ];
 export const CHANNELS: readonly Channel[] = ["in_app", "email"];
 
@@ -32,6 +34,8 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   grades_released: "Grades of a task are released",
   comment_created: "Someone comments on a submission of mine or one I grade",
   grading_assigned: "Submissions are assigned to me for grading",
+  group_invitation: "Someone invites me into a group",
+  attempt_restarted: "Course staff let me start a timed task again",
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { in_app: "In the app", email: "By e-mail" };
@@ -56,6 +60,8 @@ interface About {
   author?: string;
   fromStaff: boolean;
   count?: number;
+  group?: string;
+  invitedBy?: string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -88,6 +94,8 @@ function about(notification: AppNotification): About {
     author: isRecord(data.author) ? stringOf(data.author.username) : undefined,
     fromStaff: data.from_staff === true,
     count: numberOf(data.count),
+    group: isRecord(data.group) ? stringOf(data.group.name) : undefined,
+    invitedBy: isRecord(data.invited_by) ? stringOf(data.invited_by.username) : undefined,
   };
 }
 
@@ -116,6 +124,10 @@ export function describe(notification: AppNotification): string {
       return data.fromStaff
         ? `${data.author ?? "Course staff"} commented on your submission to ${task}${course}.`
         : `${data.author ?? "A student"} commented on a submission to ${task}${course}.`;
+    case "group_invitation":
+      return `${data.invitedBy ?? "A student"} invited you to join group ${data.group ? `“${data.group}”` : "a group"}${course}.`;
+    case "attempt_restarted":
+      return `You may start ${task}${course} again: course staff restarted your timed attempt.`;
     case "grading_assigned": {
       const count = data.count ?? 0;
       const what = count === 1 ? "1 submission" : `${count} submissions`;
@@ -130,6 +142,11 @@ export function describe(notification: AppNotification): string {
 export function linkOf(notification: AppNotification): string | null {
   if (notification.kind === "regrade_request_created") return "/grading/regrade-requests";
   if (notification.kind === "grading_assigned") return "/grading";
+  // Accepted or declined in the course page's Groups panel.
+  if (notification.kind === "group_invitation") {
+    const course = about(notification).course;
+    return course ? `/courses/${course.slug}` : null;
+  }
   const data = about(notification);
   // A student's comment: staff answer it from the course's grading screen.
   if (notification.kind === "comment_created" && !data.fromStaff && data.course) return `/teach/${data.course.slug}/grading`;

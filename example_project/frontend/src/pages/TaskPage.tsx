@@ -8,6 +8,7 @@ import { useAuth } from "../auth/AuthContext";
 import { AnswerForm, choiceConfig, parseAnswer, type AnswerDraft } from "../components/AnswerForm";
 import { loadMyAllowances } from "../components/AccommodationsPanel";
 import { TimedAttempt } from "../components/TimedAttempt";
+import { TimedStartsPanel } from "../components/TimedStartsPanel";
 import { Markdown } from "../components/Markdown";
 import { useDocumentTitle } from "../components/Layout";
 import { Badge, ErrorMessage, Loading, Notice, QueryView } from "../components/Status";
@@ -235,7 +236,7 @@ export function TaskPage() {
               <GroupNotice group={own.find((s) => s.group)?.group ?? null} />
             )}
             {state.phase === "late" && enrolled && (
-              <Notice kind="warn">The due date has passed: late answers may lose points.</Notice>
+              <Notice kind="warn">{lateNotice(task.late_days_allowed, me.data?.late_days_left, courseData.max_late_days_per_task)}</Notice>
             )}
             {state.locked && enrolled && (
               <Notice kind="warn">
@@ -265,6 +266,7 @@ export function TaskPage() {
                 onExpire={onExpire}
               />
             )}
+            {staff && task.time_limit_minutes != null && <TimedStartsPanel taskId={task.id} />}
             <section className="card" aria-labelledby="answer-heading">
               <h2 id="answer-heading" style={{ marginTop: 0 }}>
                 Answer
@@ -336,4 +338,14 @@ function GroupNotice({ group }: { group: Submission["group"] }) {
       )}
     </Notice>
   );
+}
+
+/** What a late answer costs: late days from the bank while it covers them (decision 0026),
+ * else whatever the late policy deducts. */
+export function lateNotice(allowed: boolean | undefined, left: number | undefined, perTask: number | null | undefined): string {
+  if (allowed && left !== undefined && left > 0 && perTask !== 0) {
+    const cap = perTask != null ? `, at most ${plural(perTask, "day")} on this task` : "";
+    return `The due date has passed: a late answer spends whole late days from your bank (${plural(left, "day")} left${cap}) instead of losing points, as long as they cover it.`;
+  }
+  return "The due date has passed: late answers may lose points.";
 }

@@ -39,6 +39,8 @@ const defaults: NotificationPreferences = {
   grades_released: on,
   comment_created: on,
   grading_assigned: on,
+  group_invitation: on,
+  attempt_restarted: on,
 };
 
 beforeEach(() => {

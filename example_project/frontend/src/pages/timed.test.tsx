@@ -6,6 +6,7 @@ import { fakeJwt } from "../test/jwt";
 import { makeAllowances, makeCourse, makeProgress, makeSubmission, makeTask, student } from "../test/fixtures";
 import { renderApp } from "../test/render";
 import { json, mockApi, page } from "../test/server";
+import { lateNotice } from "./TaskPage";
 
 const START = "2026-03-10T15:00:00Z";
 const DEADLINE = "2026-03-10T15:20:00Z";
@@ -161,5 +162,22 @@ describe("what applies to me", () => {
     expect(inPanel.getByText(/Illness/)).toBeTruthy();
     expect(inPanel.getByText(/4 of 4 submissions left today/)).toBeTruthy();
     expect(inPanel.getByText(/timed \(20 min\), not started/)).toBeTruthy();
+  });
+});
+
+describe("the late notice on a task page", () => {
+  it("names the late days a late answer spends instead of a deduction", () => {
+    expect(lateNotice(true, 3, null)).toBe(
+      "The due date has passed: a late answer spends whole late days from your bank (3 days left) instead of losing points, as long as they cover it.",
+    );
+    expect(lateNotice(true, 1, 2)).toContain("(1 day left, at most 2 days on this task)");
+  });
+
+  it("warns of the late policy when no late days can cover the answer", () => {
+    const policy = "The due date has passed: late answers may lose points.";
+    expect(lateNotice(false, 3, null)).toBe(policy);
+    expect(lateNotice(true, 0, null)).toBe(policy);
+    expect(lateNotice(true, undefined, null)).toBe(policy);
+    expect(lateNotice(true, 3, 0)).toBe(policy);
   });
 });

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import { useQuery } from "../../api/hooks";
@@ -8,6 +8,7 @@ import { binScores, Histogram } from "../../components/Charts";
 import { ErrorMessage, QueryView } from "../../components/Status";
 import { AnonymousBadge } from "../../components/StudentName";
 import { formatPercent, formatPoints, formatScore, fullName, plural } from "../../format";
+import { SectionFilter, sectionParam } from "./SectionFilter";
 
 /** What the course total is under each scheme, said once for the legend and the header's tooltip. */
 const TOTAL_NOTE = {
@@ -52,9 +53,9 @@ interface EndColumn {
   render: (row: GradebookRow) => ReactNode;
 }
 
-async function downloadCsv(slug: string) {
+async function downloadCsv(slug: string, section: number | undefined) {
   const { data, response } = await api.GET("/api/courses/{slug}/gradebook/", {
-    params: { path: { slug }, query: { format: "csv" } },
+    params: { path: { slug }, query: { format: "csv", section } },
     parseAs: "blob",
   });
   if (!response.ok || !data) throw new ApiError(response.status, null);
@@ -71,11 +72,22 @@ async function downloadCsv(slug: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** The staff gradebook, of one section's students when the course has sections and one is picked. */
 export function GradebookTab({ course }: { course: CourseDetail }) {
+  const [section, setSection] = useState("");
+  return (
+    <div className="stack">
+      <SectionFilter course={course.slug} value={section} onChange={setSection} />
+      <GradebookTable course={course} section={sectionParam(section)} />
+    </div>
+  );
+}
+
+function GradebookTable({ course, section }: { course: CourseDetail; section: number | undefined }) {
   const gradebook = useQuery(async (signal) => {
     const book = await unwrap(
       api.GET("/api/courses/{slug}/gradebook/", {
-        params: { path: { slug: course.slug } },
+        params: { path: { slug: course.slug }, query: { section } },
         headers: { Accept: "application/json" },
         signal,
       }),
@@ -83,8 +95,8 @@ export function GradebookTab({ course }: { course: CourseDetail }) {
     // The operation also describes its CSV form; this request asked for JSON.
     if (typeof book === "string") throw new Error("The gradebook came back as text, not JSON.");
     return book;
-  }, [course.slug]);
-  const download = useMutation(() => downloadCsv(course.slug));
+  }, [course.slug, section]);
+  const download = useMutation(() => downloadCsv(course.slug, section));
 
   return (
     <QueryView query={gradebook} loadingLabel="Loading the gradebook…">

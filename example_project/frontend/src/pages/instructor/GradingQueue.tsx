@@ -8,6 +8,7 @@ import { Notice, QueryView } from "../../components/Status";
 import { StudentName } from "../../components/StudentName";
 import { formatDateTime, formatPoints, fullName } from "../../format";
 import { GradeForm, submissionHeading } from "./GradeForm";
+import { SectionFilter, sectionParam } from "./SectionFilter";
 
 const PAGE_SIZE = 50;
 
@@ -53,26 +54,28 @@ export function GradingQueue({ course, refreshKey }: { course?: string; refreshK
   const [assigned, setAssigned] = useState<Assigned>("any");
   const [chosenCourse, setChosenCourse] = useState("");
   const [task, setTask] = useState("");
+  const [section, setSection] = useState("");
   const { status, ordering, caption } = VIEWS[view];
   const slug = course ?? (chosenCourse || undefined);
   const taskId = task ? Number(task) : undefined;
+  const sectionId = sectionParam(section);
   const queue = useQuery(
     (signal) =>
       view === "waiting"
         ? // The grading queue: needs_review answers of every course taught, with who grades them.
           unwrap(
             api.GET("/api/grading/queue/", {
-              params: { query: { course: slug, task: taskId, assigned, page_size: PAGE_SIZE } },
+              params: { query: { course: slug, task: taskId, section: sectionId, assigned, page_size: PAGE_SIZE } },
               signal,
             }),
           )
         : unwrap(
             api.GET("/api/submissions/", {
-              params: { query: { status, mine: "teaching", course: slug, task: taskId, ordering, page_size: PAGE_SIZE } },
+              params: { query: { status, mine: "teaching", course: slug, task: taskId, section: sectionId, ordering, page_size: PAGE_SIZE } },
               signal,
             }),
           ),
-    [view, slug, taskId, assigned, status, ordering, refreshKey],
+    [view, slug, taskId, sectionId, assigned, status, ordering, refreshKey],
   );
 
   function filter(update: () => void) {
@@ -129,14 +132,18 @@ export function GradingQueue({ course, refreshKey }: { course?: string; refreshK
               course={course}
               chosenCourse={chosenCourse}
               task={task}
+              section={section}
               assigned={view === "waiting" ? assigned : null}
               onCourse={(value) =>
                 filter(() => {
                   setChosenCourse(value);
                   setTask("");
+                  // Section ids belong to one course.
+                  setSection("");
                 })
               }
               onTask={(value) => filter(() => setTask(value))}
+              onSection={(value) => filter(() => setSection(value))}
               onAssigned={(value) => filter(() => setAssigned(value))}
             />
     <QueryView query={queue} loadingLabel="Loading the grading queue…">
@@ -254,24 +261,28 @@ export function GradingQueue({ course, refreshKey }: { course?: string; refreshK
 
 /**
  * The queue's filters: whose answers (assigned to me, to nobody, or all), and the course
- * (when the queue spans every course taught) and task. Courses come from the courses the
+ * (when the queue spans every course taught), task and section (when the course has any). Courses come from the courses the
  * caller teaches or assists, tasks from the chosen course.
  */
 function QueueFilters({
   course,
   chosenCourse,
   task,
+  section,
   assigned,
   onCourse,
   onTask,
+  onSection,
   onAssigned,
 }: {
   course: string | undefined;
   chosenCourse: string;
   task: string;
+  section: string;
   assigned: Assigned | null;
   onCourse: (slug: string) => void;
   onTask: (task: string) => void;
+  onSection: (section: string) => void;
   onAssigned: (assigned: Assigned) => void;
 }) {
   const slug = course ?? chosenCourse;
@@ -326,6 +337,7 @@ function QueueFilters({
           </select>
         </Field>
       )}
+      {slug && <SectionFilter course={slug} value={section} onChange={onSection} />}
     </div>
   );
 }

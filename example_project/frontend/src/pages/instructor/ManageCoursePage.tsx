@@ -11,12 +11,14 @@ import { isCourseStaff } from "../CoursePage";
 import { GradebookImportTab } from "./GradebookImportTab";
 import { GradebookTab } from "./GradebookTab";
 import { GradingQueue } from "./GradingQueue";
+import { AccommodationsTab } from "./manage/AccommodationsTab";
 import { EnrollmentsTab } from "./manage/EnrollmentsTab";
 import { ExtensionsTab } from "./manage/ExtensionsTab";
 import { AssignGrading } from "./manage/AssignGrading";
 import { GradingTab } from "./manage/GradingTab";
 import { GroupsTab } from "./manage/GroupsTab";
 import { RubricsTab } from "./manage/RubricsTab";
+import { SectionsTab } from "./manage/SectionsTab";
 import { SettingsTab } from "./manage/SettingsTab";
 import { StatusActions } from "./manage/StatusActions";
 import { TasksTab } from "./manage/TasksTab";
@@ -76,18 +78,21 @@ export function ManageCoursePage() {
             </NavLink>
             <NavLink to={`${base}/enrollments`}>Enrollments</NavLink>
             <NavLink to={`${base}/extensions`}>Extensions</NavLink>
+            <NavLink to={`${base}/accommodations`}>Accommodations</NavLink>
             <NavLink to={`${base}/gradebook`}>Gradebook</NavLink>
             <NavLink to={`${base}/import-grades`}>Import grades</NavLink>
             <NavLink to={`${base}/grading`}>Grading queue</NavLink>
             <NavLink to={`${base}/grading-settings`}>Grading settings</NavLink>
             <NavLink to={`${base}/rubrics`}>Rubrics</NavLink>
             <NavLink to={`${base}/groups`}>Groups</NavLink>
+            <NavLink to={`${base}/sections`}>Sections</NavLink>
             <NavLink to={`${base}/settings`}>Settings</NavLink>
           </nav>
           <Routes>
             <Route index element={<TasksTab course={data} reload={() => void course.reload()} />} />
             <Route path="enrollments" element={<EnrollmentsTab course={data} />} />
             <Route path="extensions" element={<ExtensionsTab course={data} />} />
+            <Route path="accommodations" element={<AccommodationsTab course={data} />} />
             <Route path="gradebook" element={<GradebookTab course={data} />} />
             <Route path="import-grades" element={<GradebookImportTab course={data} />} />
             <Route path="settings" element={<SettingsTab course={data} onSaved={(next) => course.setData(next)} />} />
@@ -95,6 +100,7 @@ export function ManageCoursePage() {
             <Route path="grading-settings" element={<GradingTab course={data} onSaved={() => void course.reload()} />} />
             <Route path="rubrics" element={<RubricsTab course={data} />} />
             <Route path="groups" element={<GroupsTab course={data} />} />
+            <Route path="sections" element={<SectionsTab course={data} />} />
           </Routes>
         </>
       )}

@@ -11,8 +11,10 @@ import { errorMessage, type FieldErrors as FieldErrorMap } from "../../api/error
 import type { ReleaseMode, Task, TaskRequest } from "../../api/types";
 import { Field, FieldErrors } from "../../components/Field";
 import { KIND_LABELS } from "../../domain";
-import { fromLocalInput, toLocalInput } from "../../format";
+import { fromLocalInput, numberField, toLocalInput } from "../../format";
 import { arrayOr, displayText, isOneOf, isRecord, recordOr } from "../../guards";
+import { sizeText } from "../../components/GroupsPanel";
+import { useCourseGroupSets } from "./manage/GroupsTab";
 import { useRubrics } from "./manage/RubricsTab";
 
 export interface ChoiceDraft {
@@ -42,6 +44,10 @@ export interface TaskDraft {
   /** The rubric's id, null for none; undefined where the form offers no rubric (a new course). */
   rubric?: number | null;
   prerequisites: number[];
+  /** A late answer spends the student's late days instead of the late policy (decision 0026). */
+  late_days_allowed: boolean;
+  /** The group set's id, null for an individual task; undefined where the form offers none (a new course). */
+  group_set?: number | null;
   late: { enabled: boolean; deduction_percent: string; per: LatePer; floor_percent: string };
   // Config forms, one set of fields per built-in kind; `raw` is JSON for any other kind.
   answers: string;
@@ -91,6 +97,7 @@ export function newTaskDraft(kind: string = "exact"): TaskDraft {
     release: "immediate",
     anonymous_grading: false,
     prerequisites: [],
+    late_days_allowed: false,
     late: { enabled: false, deduction_percent: "10", per: "day", floor_percent: "0" },
     answers: "",
     case_sensitive: false,
@@ -114,19 +121,6 @@ function numberOr<T>(text: string, fallback: T): number | T | string {
   if (text.trim() === "") return fallback;
   const value = Number(text);
   return Number.isFinite(value) ? value : text;
-}
-
-/**
- * A number typed into one of the task's own number fields: empty → `empty`. These are typed
- * numbers in the request, so text that is no number (a number input never holds any, but the
- * type allows it) is reported under `path` instead of being sent.
- */
-function numberField<E>(text: string, empty: E, path: string, errors: FieldErrorMap): number | E {
-  if (text.trim() === "") return empty;
-  const value = Number(text);
-  if (Number.isFinite(value)) return value;
-  errors[path] = ["Enter a number."];
-  return empty;
 }
 
 export type ConfigResult = { ok: true; config: Record<string, unknown> } | { ok: false; error: string };
@@ -197,7 +191,9 @@ export function draftToRequest(draft: TaskDraft, position: number): { body: Task
     release: draft.release,
     anonymous_grading: draft.anonymous_grading,
     ...(draft.rubric !== undefined ? { rubric: draft.rubric } : {}),
+    ...(draft.group_set !== undefined ? { group_set: draft.group_set } : {}),
     prerequisites: draft.prerequisites,
+    late_days_allowed: draft.late_days_allowed,
     // `{}` is "no deduction"; it also clears the policy of an existing task.
     late_policy: draft.late.enabled
       ? {
@@ -234,7 +230,9 @@ export function taskToDraft(task: Task): TaskDraft {
     release: task.release,
     anonymous_grading: task.anonymous_grading,
     rubric: task.rubric ?? null,
+    group_set: task.group_set ?? null,
     prerequisites: task.prerequisites,
+    late_days_allowed: task.late_days_allowed,
     late: {
       enabled: Object.keys(late).length > 0,
       deduction_percent: String(late.deduction_percent ?? 10),
@@ -256,6 +254,10 @@ export function taskToDraft(task: Task): TaskDraft {
     raw: JSON.stringify(config, null, 2),
   };
 }
+
+/** What the "Students may spend late days" checkbox does (docs/accommodations.md, "Late days"). */
+export const LATE_DAYS_HINT =
+  "A late answer spends whole days from the student's late-day bank (set in the course's Settings) instead of the deduction, while the bank and the per-task cap cover it.";
 
 /** What the "Anonymous grading" checkbox does (docs/grading.md, "Anonymous grading"). */
 export const ANONYMOUS_GRADING_HINT =
@@ -286,8 +288,10 @@ const SHOWN = [
   "release",
   "anonymous_grading",
   "rubric",
+  "group_set",
   "prerequisites",
   "late_policy",
+  "late_days_allowed",
   "config",
 ];
 
@@ -369,6 +373,14 @@ export function TaskEditor({
         </Field>
         {course !== undefined && (
           <RubricSelect course={course} value={draft.rubric ?? null} errors={err("rubric")} onChange={(value) => set("rubric", value)} />
+        )}
+        {course !== undefined && (
+          <GroupSetSelect
+            course={course}
+            value={draft.group_set ?? null}
+            errors={err("group_set")}
+            onChange={(value) => set("group_set", value)}
+          />
         )}
       </div>
       <div className="stack" style={{ gap: "0.25rem" }}>
@@ -475,6 +487,19 @@ export function TaskEditor({
           </div>
         )}
         <FieldErrors errors={errors.late_policy} />
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={draft.late_days_allowed}
+            aria-describedby={`${id}-late-days-hint`}
+            onChange={(e) => set("late_days_allowed", e.target.checked)}
+          />
+          Students may spend late days
+        </label>
+        <p id={`${id}-late-days-hint`} className="muted small" style={{ margin: 0 }}>
+          {LATE_DAYS_HINT}
+        </p>
+        <FieldErrors errors={err("late_days_allowed")} />
         {otherTasks.length > 0 && (
           <fieldset>
             <legend>Prerequisites</legend>
@@ -686,6 +711,39 @@ function RubricSelect({
         {options.map((r) => (
           <option key={r.id} value={String(r.id)}>
             {`${r.title} (${r.max_points} points)`}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** The task's group set: one of the course's sets (a group task), or none (each student on their own). */
+function GroupSetSelect({
+  course,
+  value,
+  errors,
+  onChange,
+}: {
+  course: string;
+  value: number | null;
+  errors: string[] | undefined;
+  onChange: (value: number | null) => void;
+}) {
+  const sets = useCourseGroupSets(course);
+  const options = sets.data?.results ?? [];
+  const chosen = options.find((s) => s.id === value);
+  const hint = chosen
+    ? `One submission per group of ${chosen.name} counts for every member (${sizeText(chosen)}).`
+    : "Individual: each student submits on their own. Group sets are made in the Groups tab.";
+  return (
+    <Field label="Group set" hint={hint} errors={errors}>
+      <select value={value === null ? "" : String(value)} onChange={(e) => onChange(e.target.value === "" ? null : Number(e.target.value))}>
+        <option value="">Individual</option>
+        {value !== null && !chosen && <option value={String(value)}>{`Group set ${value}`}</option>}
+        {options.map((s) => (
+          <option key={s.id} value={String(s.id)}>
+            {s.name}
           </option>
         ))}
       </select>

@@ -11,7 +11,7 @@ import { fullName, plural } from "../../../format";
 type AssignResult = components["schemas"]["GradingAssignResult"];
 
 /** The course's active instructors and assistants: who may grade (`graders` of an assign). */
-function useCourseStaff(slug: string) {
+export function useCourseStaff(slug: string) {
   return useQuery(async (signal) => {
     const [instructors, assistants] = await Promise.all(
       (["instructor", "assistant"] as const).map((role) =>

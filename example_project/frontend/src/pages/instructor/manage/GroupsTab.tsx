@@ -88,22 +88,24 @@ function GroupSetForm({
   );
 }
 
-/** Checkboxes of the course's students, for a group's members. */
-function MemberPicker({
+/** Checkboxes of some of the course's enrollments: a group's members, a section's staff. */
+export function MemberPicker({
   students,
   chosen,
   onChange,
   label,
+  empty = "No students enrolled.",
 }: {
   students: Enrollment[];
   chosen: number[];
   onChange: (next: number[]) => void;
   label: string;
+  empty?: string;
 }) {
   return (
     <fieldset className="stack">
       <legend>{label}</legend>
-      {students.length === 0 && <p className="muted">No students enrolled.</p>}
+      {students.length === 0 && <p className="muted">{empty}</p>}
       {students.map((s) => (
         <label key={s.user.id} className="checkbox">
           <input
@@ -274,13 +276,17 @@ function GroupsOfSet({ groupSet, students }: { groupSet: GroupSet; students: Enr
   );
 }
 
+/** The course's group sets (first 100). */
+export function useCourseGroupSets(slug: string) {
+  return useQuery(
+    (signal) => unwrap(api.GET("/api/courses/{slug}/group-sets/", { params: { path: { slug }, query: { page_size: 100 } }, signal })),
+    [slug],
+  );
+}
+
 /** The course's group sets (for group tasks) and, per set, its groups. */
 export function GroupsTab({ course }: { course: CourseDetail }) {
-  const sets = useQuery(
-    (signal) =>
-      unwrap(api.GET("/api/courses/{slug}/group-sets/", { params: { path: { slug: course.slug }, query: { page_size: 100 } }, signal })),
-    [course.slug],
-  );
+  const sets = useCourseGroupSets(course.slug);
   const enrollments = useEnrollments(course.slug);
   const students = (enrollments.data?.results ?? []).filter((e) => e.role === "student" && e.status === "active");
   const [open, setOpen] = useState<number | null>(null);

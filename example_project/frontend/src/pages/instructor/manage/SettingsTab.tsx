@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../../api/client";
+import { ApiError } from "../../../api/errors";
 import { useQuery } from "../../../api/hooks";
 import type { CourseDetail, CourseSettingsRequest } from "../../../api/types";
 import { useMutation } from "../../../api/useMutation";
 import { Field } from "../../../components/Field";
 import { ErrorMessage, Notice } from "../../../components/Status";
-import { plural } from "../../../format";
+import { numberField, plural } from "../../../format";
 
 /** How many students are active in the course now (the list's count, one row fetched). */
 function useActiveStudentCount(slug: string) {
@@ -47,6 +48,8 @@ export function SettingsTab({ course, onSaved }: { course: CourseDetail; onSaved
   const [capacity, setCapacity] = useState(course.capacity === null ? "" : String(course.capacity));
   const [enrollmentOpen, setEnrollmentOpen] = useState(course.enrollment_open);
   const [timeZone, setTimeZone] = useState(course.timezone);
+  const [lateDays, setLateDays] = useState(String(course.late_days));
+  const [lateDaysCap, setLateDaysCap] = useState(course.max_late_days_per_task === null ? "" : String(course.max_late_days_per_task));
   const zoneError = isTimeZone(timeZone.trim()) ? null : `Unknown time zone “${timeZone.trim()}”.`;
   const [saved, setSaved] = useState(false);
   const students = useActiveStudentCount(course.slug);
@@ -64,13 +67,21 @@ export function SettingsTab({ course, onSaved }: { course: CourseDetail; onSaved
     event.preventDefault();
     setSaved(false);
     if (zoneError) return;
-    void save.run({
+    const local: Record<string, string[]> = {};
+    const body: CourseSettingsRequest = {
       title: title.trim(),
       description,
       capacity: wanted,
       enrollment_open: enrollmentOpen,
       timezone: timeZone.trim(),
-    });
+      late_days: numberField(lateDays, 0, "late_days", local),
+      max_late_days_per_task: numberField(lateDaysCap, null, "max_late_days_per_task", local),
+    };
+    if (Object.keys(local).length > 0) {
+      save.fail(new ApiError(400, local));
+      return;
+    }
+    void save.run(body);
   }
 
   return (
@@ -116,6 +127,25 @@ export function SettingsTab({ course, onSaved }: { course: CourseDetail; onSaved
           ))}
         </datalist>
       </div>
+      <fieldset className="stack">
+        <legend>Late days</legend>
+        <div className="form-grid">
+          <Field
+            label="Late days per student"
+            hint="The bank each student may spend on tasks that allow late days, instead of the late deduction; an accommodation adds to it. 0 for none. Days already spent stay spent."
+            errors={fields.late_days}
+          >
+            <input type="number" min={0} step={1} value={lateDays} onChange={(e) => setLateDays(e.target.value)} />
+          </Field>
+          <Field
+            label="Most late days on one task"
+            hint="A submission later than this is deducted as usual. Empty for no cap."
+            errors={fields.max_late_days_per_task}
+          >
+            <input type="number" min={0} step={1} value={lateDaysCap} onChange={(e) => setLateDaysCap(e.target.value)} />
+          </Field>
+        </div>
+      </fieldset>
       {overCapacity && (
         <Notice kind="warn">
           That is fewer than the {plural(enrolled ?? 0, "student")} enrolled now: they all stay, and nobody else can enroll

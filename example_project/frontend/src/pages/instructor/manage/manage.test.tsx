@@ -80,7 +80,9 @@ describe("TaskRow", () => {
     await user.click(screen.getByRole("button", { name: "Save task" }));
     await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(1));
     expect(screen.queryByRole("group", { name: "Edit “Task 1”" })).toBeNull();
-    expect(JSON.parse(calls[1]!.body)).toMatchObject({ title: "Sum", position: 1, config: { answers: ["4"] } });
+    // The editor also read the course's rubrics and group sets (GETs); the second write is the PATCH that saved.
+    const patches = calls.filter((c) => c.method === "PATCH");
+    expect(JSON.parse(patches[1]!.body)).toMatchObject({ title: "Sum", position: 1, config: { answers: ["4"] } });
   });
 });
 

@@ -205,6 +205,8 @@ describe("SettingsTab", () => {
       capacity: 30,
       enrollment_open: false,
       timezone: "UTC",
+      late_days: 0,
+      max_late_days_per_task: null,
     });
     expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ title: "Sums II", capacity: 30 }));
   });
