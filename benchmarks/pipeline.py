@@ -1,13 +1,17 @@
 """The evaluation pipeline benchmark: ``python -m benchmarks.pipeline --workers 2``.
 
-Runs in a seeded benchmark database (``DATABASE_URL``) with ``TASKS_BACKEND=db``:
+Runs in a seeded benchmark database (``DATABASE_URL``) with ``TASKS_BACKEND=db`` (or
+``rq`` with ``--backend rq``: ``rqworker`` processes on the example project's ``REDIS_URL``):
 
 1. **Throughput.** ``--count`` submissions go through ``submit()`` (which enqueues their
    evaluation in django-tasks-db) with no worker running; then ``--workers`` ``db_worker``
    processes start and drain the queue. graded/s = submissions / (last − first
    ``evaluated_at``), so worker start-up is not counted.
-2. **Latency.** With the workers running, ``--latency-count`` more submissions are sent at
-   half the measured throughput; submit→graded is ``evaluated_at − submitted_at``.
+2. **Latency.** With the workers running and the queue empty again (graded submissions
+   queue e-mail tasks behind the evaluations), ``--latency-count`` more submissions are sent
+   at half the measured throughput; submit→graded is ``evaluated_at − submitted_at``.
+   ``--course`` submits to another seeded course (``benchmarks/scale.py``'s): its seeded
+   submissions and progress stay, only what earlier runs submitted goes.
 3. **Bare loop** (``--bare``): the same submissions, then ``flows.evaluate.run_evaluation(id)``
    called in a plain loop in this process: the same database writes (claim, evaluation,
    grade, progress) without the task framework.
@@ -22,11 +26,17 @@ import json
 import statistics
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from benchmarks.server import ensure_import_path, processes
 
 WORKER_POLL_SECONDS = "0.1"
+PIPELINE_COURSE = "bench-pipeline"
+WORKER_COMMANDS = {
+    "db": ["db_worker", "--interval", WORKER_POLL_SECONDS, "--no-startup-delay", "--no-reload"],
+    "rq": ["rqworker", "default", "--job-class", "django_tasks_rq.Job"],
+}
 
 
 def _setup() -> None:
@@ -36,36 +46,56 @@ def _setup() -> None:
     django.setup()
 
 
-def _pipeline_data() -> tuple[list[Any], list[Any]]:
+def _pipeline_data(course: str) -> tuple[list[Any], list[Any]]:
     from django.contrib.auth import get_user_model
 
     from learnplat.courses.models import Task
 
     students = list(
-        get_user_model()._default_manager.filter(username__startswith="pipeline-").order_by("pk")
+        get_user_model()
+        ._default_manager.filter(
+            learnplat_enrollments__course__slug=course, learnplat_enrollments__role="student"
+        )
+        .order_by("pk")
     )
-    tasks = list(Task.objects.filter(course__slug="bench-pipeline").order_by("position"))
+    tasks = list(Task.objects.filter(course__slug=course).order_by("position"))
     return students, tasks
 
 
-def reset() -> None:
-    """Forget every earlier pipeline run: its submissions, progress and queued tasks."""
-    from django_tasks_db.models import DBTaskResult
+def reset(course: str = PIPELINE_COURSE) -> None:
+    """Forget every earlier pipeline run: its submissions, progress and queued tasks (in
+    another course than the pipeline's, only the submissions made after the seed)."""
+    from django.conf import settings
 
+    from benchmarks.seed import EPOCH
     from learnplat.progress.models import CourseProgress, TaskProgress
     from learnplat.submissions.models import Submission
 
-    Submission.objects.filter(course__slug="bench-pipeline").delete()
-    TaskProgress.objects.filter(course__slug="bench-pipeline").delete()
-    CourseProgress.objects.filter(course__slug="bench-pipeline").delete()
-    DBTaskResult.objects.all().delete()
+    if course == PIPELINE_COURSE:
+        Submission.objects.filter(course__slug=course).delete()
+        TaskProgress.objects.filter(course__slug=course).delete()
+        CourseProgress.objects.filter(course__slug=course).delete()
+    else:
+        # Seeded submissions are dated within days of the seed's EPOCH; runs submit "now".
+        seeded_until = EPOCH + timedelta(days=365)
+        Submission.objects.filter(course__slug=course, submitted_at__gt=seeded_until).delete()
+    if "django_tasks_db" in settings.INSTALLED_APPS:
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.all().delete()
+    if "django_rq" in settings.INSTALLED_APPS:
+        import django_rq
+
+        django_rq.get_queue("default").empty()
 
 
-def submit_many(count: int, *, pace_per_second: float | None = None) -> list[int]:
-    """Submit ``count`` right answers round-robin over the pipeline students and tasks."""
+def submit_many(
+    count: int, *, pace_per_second: float | None = None, course: str = PIPELINE_COURSE
+) -> list[int]:
+    """Submit ``count`` right answers round-robin over the course's students and tasks."""
     from learnplat.flows.submit import submit
 
-    students, tasks = _pipeline_data()
+    students, tasks = _pipeline_data(course)
     ids = []
     started = time.monotonic()
     for n in range(count):
@@ -90,6 +120,34 @@ def wait_until_done(ids: Sequence[int], timeout: float) -> None:
             return
         time.sleep(0.2)
     raise RuntimeError(f"{pending} of {len(ids)} submissions were not evaluated in {timeout}s")
+
+
+def queued_tasks() -> int:
+    """Tasks waiting or running on the backend's queues: evaluations, and the e-mails and
+    progress work that graded submissions enqueue behind them."""
+    from django.conf import settings
+
+    waiting = 0
+    if "django_tasks_db" in settings.INSTALLED_APPS:
+        from django_tasks_db.models import DBTaskResult
+
+        waiting += DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+    if "django_rq" in settings.INSTALLED_APPS:
+        import django_rq
+
+        queue = django_rq.get_queue("default")
+        waiting += queue.count + queue.started_job_registry.count
+    return waiting
+
+
+def wait_until_idle(timeout: float) -> None:
+    """Until the queue is empty: a burst's e-mail tasks sit in the same FIFO queue ahead of
+    the next evaluations, and the latency run must not time their backlog."""
+    deadline = time.monotonic() + timeout
+    while queued_tasks():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the task queue did not empty in {timeout}s")
+        time.sleep(0.2)
 
 
 def timings(ids: Sequence[int]) -> dict[str, Any]:
@@ -123,20 +181,32 @@ def _percentile(values: Sequence[float], pct: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(pct) - 1]
 
 
-def run_workers(workers: int, count: int, latency_count: int, timeout: float) -> dict[str, Any]:
+def run_workers(
+    workers: int,
+    count: int,
+    latency_count: int,
+    timeout: float,
+    *,
+    backend: str = "db",
+    course: str = PIPELINE_COURSE,
+    worker_options: Sequence[str] = (),
+) -> dict[str, Any]:
     import os
 
-    reset()
-    queued = submit_many(count)
-    command = ["db_worker", "--interval", WORKER_POLL_SECONDS, "--no-startup-delay", "--no-reload"]
+    reset(course)
+    queued = submit_many(count, course=course)
+    command = [*WORKER_COMMANDS[backend], *worker_options]
     with processes([command] * workers, env=dict(os.environ)):
         wait_until_done(queued, timeout)
         drained = timings(queued)
+        wait_until_idle(timeout)
         rate = drained["graded_per_second"] or 10.0
-        paced = submit_many(latency_count, pace_per_second=max(rate / 2, 1.0))
+        paced = submit_many(latency_count, pace_per_second=max(rate / 2, 1.0), course=course)
         wait_until_done(paced, timeout)
         latency = timings(paced)
     return {
+        "backend": backend,
+        "worker_options": list(worker_options),
         "workers": workers,
         "count": count,
         "statuses": drained["statuses"],
@@ -176,13 +246,26 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--latency-count", type=int, default=200)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--bare", action="store_true", help="the loop without task framework")
+    parser.add_argument("--backend", choices=sorted(WORKER_COMMANDS), default="db")
+    parser.add_argument("--course", default=PIPELINE_COURSE, help="slug of a seeded course")
+    parser.add_argument(
+        "--rq-worker-class", help="rqworker --worker-class (default: RQ's, a fork per job)"
+    )
     args = parser.parse_args(argv)
     _setup()
     if args.bare:
         result = run_bare(args.count)
     else:
-        result = run_workers(args.workers, args.count, args.latency_count, args.timeout)
-    reset()
+        result = run_workers(
+            args.workers,
+            args.count,
+            args.latency_count,
+            args.timeout,
+            backend=args.backend,
+            course=args.course,
+            worker_options=["--worker-class", args.rq_worker_class] if args.rq_worker_class else (),
+        )
+    reset(args.course)
     print("PIPELINE_RESULT " + json.dumps(result))
 
 

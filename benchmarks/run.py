@@ -12,6 +12,13 @@ runs at 1× data, and the in-process benchmark of the lean serializers
 go to ``--out`` (default benchmarks/results/) as ``results.json``, ``results.md`` and
 ``results.png``.
 
+``--in-process`` also calls every read scenario and its baseline through Django's test
+client in one process (``benchmarks/inprocess.py``), with and without learnplat's cache:
+the fixed HTTP cost that wrk pays on both sides hides part of the framework's own cost.
+
+``--scale-course`` runs only the 5,000-student course (``benchmarks/scale.py``; with
+``--smoke``, its CI size), writing ``scale.json``, ``.md`` and ``.png``.
+
 ``--smoke`` is the seconds-long check CI runs: 1× data, one short round, 50 pipeline
 submissions, three short serializer rounds; it fails on any error or baseline mismatch
 (or a lean serializer answering other JSON than DRF's way), never on speed. docs/performance.md
@@ -80,9 +87,12 @@ def scenarios(manifest: dict[str, Any]) -> list[Scenario]:
     return [
         scenario(
             "catalog",
-            "Course catalog (anonymous, 20/page)",
+            # learnplat serves it from its cache (learnplat.cache), the baseline builds it on
+            # every request: the cache must at least double the throughput.
+            "Course catalog (anonymous, 20/page, cached)",
             "courses/?page=1, courses/?page=2, courses/?page=3",
             paginated=True,
+            target=report.CACHED_TARGET,
         ),
         scenario(
             "tasks",
@@ -255,6 +265,9 @@ def run_scale(
                 f"  queries {row['queries']['learnplat']}/{row['queries']['baseline']}"
                 + ("" if row["parity"]["same"] else "  BASELINE MISMATCH")
             )
+    if options.in_process:
+        rows_in_process = run_in_process(scale, manifest, options, log)
+        options.in_process_results[scale] = rows_in_process
     return rows, manifest["counts"]
 
 
@@ -329,6 +342,51 @@ def run_pipeline(options: argparse.Namespace, log: Callable[[str], None]) -> dic
     return {"count": options.pipeline_count, "bare": bare, "workers": runs}
 
 
+def run_in_process(
+    scale: int, manifest: dict[str, Any], options: argparse.Namespace, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """``benchmarks/inprocess.py`` for the GET scenarios at ``scale``, once with learnplat's
+    cache and once without; ``{"cached": ..., "uncached": ...}``."""
+    reads = [
+        {
+            "name": s.name,
+            "title": s.title,
+            "paths": list(s.learnplat.paths),
+            "baseline_paths": list(s.baseline.paths),
+            "token": s.learnplat.token,
+        }
+        for s in scenarios(manifest)
+        if s.learnplat.method == "GET" and (not options.only or s.name in options.only)
+    ]
+    database_url = database_url_for(options.database_url, scale)
+    found: dict[str, Any] = {}
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as spec:
+        json.dump(reads, spec)
+        spec.flush()
+        for mode, flag in (("cached", "1"), ("uncached", "0")):
+            command = [
+                sys.executable,
+                "-m",
+                "benchmarks.inprocess",
+                f"--scenarios={spec.name}",
+                f"--requests={options.in_process_requests}",
+                f"--rounds={options.in_process_rounds}",
+            ]
+            env = django_env(database_url, TASKS_BACKEND="immediate", BENCH_CACHE=flag)
+            out = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+            if out.returncode not in (0, 1) or not out.stdout.strip():
+                raise RuntimeError(f"benchmarks.inprocess failed ({out.returncode}):\n{out.stderr}")
+            found[mode] = json.loads(out.stdout)
+            for name, row in found[mode]["scenarios"].items():
+                log(
+                    f"  in-process {mode:<8} {name:<12} learnplat {row['learnplat_rps']:7.0f}/s"
+                    f"  baseline {row['baseline_rps']:7.0f}/s  ratio {row['ratio']:.2f}"
+                )
+            for name, error in found[mode]["errors"].items():
+                log(f"  in-process {mode:<8} {name:<12} ERROR {error}")
+    return found
+
+
 # -- the run ------------------------------------------------------------------------------
 
 
@@ -357,6 +415,15 @@ def problems(results: dict[str, Any], check_targets: bool) -> list[str]:
                 )
             if check_targets and run["ratio"] < report.PIPELINE_TARGET:
                 found.append(f"pipeline {run['workers']} worker(s): ratio {run['ratio']}")
+    for scale, modes in results.get("in_process", {}).items():
+        for mode, run in modes.items():
+            for name, error in run["errors"].items():
+                found.append(f"{scale}x {name} in process ({mode}): {error}")
+            if check_targets and mode == "uncached":
+                for name, row in run["scenarios"].items():
+                    target = report.IN_PROCESS_TARGET
+                    if name in report.IN_PROCESS_LISTS and row["ratio"] < target:
+                        found.append(f"{scale}x {name} in process: ratio {row['ratio']} < {target}")
     for name in results.get("serializers", {}).get("failed", []):
         found.append(f"serializers {name}: the lean path does not answer what DRF's way does")
     return found
@@ -383,10 +450,24 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     parser.add_argument("--smoke", action="store_true", help="seconds-long CI check")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="also call each read endpoint and its baseline in process (Django's test client)",
+    )
+    parser.add_argument(
+        "--scale-course",
+        action="store_true",
+        help="only the 5,000-student course (benchmarks/scale.py; --smoke: its CI size)",
+    )
+    parser.add_argument("--in-process-requests", type=int, default=200)
+    parser.add_argument("--in-process-rounds", type=int, default=5)
     options = parser.parse_args(argv)
+    options.in_process_results = {}
     if options.smoke:
         options.scales, options.seconds, options.rounds = "1", 1, 1
         options.pipeline_count, options.latency_count = 50, 10
+        options.in_process_requests, options.in_process_rounds = 10, 1
     options.scales = [int(s) for s in str(options.scales).split(",") if s]
     options.only = {s for s in options.only.split(",") if s}
     options.pipeline_workers = [int(w) for w in str(options.pipeline_workers).split(",") if w]
@@ -395,6 +476,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
+    if options.scale_course:
+        from benchmarks import scale
+
+        return scale.main(
+            [
+                f"--database-url={scale.scale_database_url(options.database_url)}",
+                f"--out={options.out}",
+                *(["--smoke"] if options.smoke else []),
+            ]
+        )
     options.out.mkdir(parents=True, exist_ok=True)
 
     def log(message: str) -> None:
@@ -419,6 +510,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows, counts = run_scale(scale, options, log)
         results["scales"][scale] = rows
         results["data"][scale] = counts
+    if options.in_process_results:
+        results["in_process"] = options.in_process_results
     if len(options.scales) > 1:
         results["scaling"] = scaling(results["scales"])
     if not options.no_pipeline and not options.only:

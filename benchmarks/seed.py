@@ -23,7 +23,7 @@ import json
 import random
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -84,12 +84,12 @@ def _admin_conninfo(url: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/")
 
 
-def fingerprint(plan: Plan) -> str:
-    """Changes with the seed plan and with any migration of any installed app."""
+def fingerprint(plan: Any, label: str | None = None) -> str:
+    """Changes with the seed plan (a dataclass) and with any migration of any installed app."""
     digest = hashlib.sha256(f"{SEED_VERSION}:{asdict(plan)}".encode())
     for path in sorted((ROOT / "src").glob("learnplat/*/migrations/*.py")):
         digest.update(path.read_bytes())
-    return f"learnplat-bench {plan.scale}x {digest.hexdigest()[:16]}"
+    return f"learnplat-bench {label or f'{plan.scale}x'} {digest.hexdigest()[:16]}"
 
 
 def database_fingerprint(url: str) -> str | None:
@@ -177,9 +177,69 @@ class Seeded:
     admin: int
 
 
+def make_user(user_model: Any, password: str, username: str, role: str, **extra: Any) -> Any:
+    """An unsaved benchmark user (``password`` already hashed), ``role`` where the user model
+    has one."""
+    fields = {f.name for f in user_model._meta.get_fields()}
+    data: dict[str, Any] = {
+        "username": username,
+        "email": f"{username}@bench.learnplat.invalid",
+        "first_name": username.split("-")[0].title(),
+        "last_name": f"Bench {username[-4:]}",
+        "password": password,
+        "date_joined": EPOCH,
+        **extra,
+    }
+    if "role" in fields:
+        data["role"] = role
+    return user_model(**data)
+
+
+def make_task(course_id: int, position: int) -> Any:
+    """An unsaved published exact-answer task ("4" is right) worth 10 points."""
+    from learnplat.courses.models import Task
+
+    return Task(
+        course_id=course_id,
+        title=f"Task {position + 1}",
+        description="What is 2 + 2?",
+        kind="exact",
+        config={"answers": ["4", "four"], "case_sensitive": False},
+        position=position,
+        max_score=10.0,
+        is_published=True,
+        created=EPOCH,
+        modified=EPOCH,
+    )
+
+
 def _answer(rng: random.Random) -> tuple[str, float]:
     right = rng.random() < 0.6
     return ("4", 10.0) if right else ("5", 0.0)
+
+
+def make_submission(
+    rng: random.Random, user_id: int, course_id: int, task_id: int, attempt: int, when: datetime
+) -> Any:
+    """An unsaved graded submission to a :func:`make_task` task, right 60 % of the time."""
+    from learnplat.submissions.models import Submission
+
+    answer, score = _answer(rng)
+    return Submission(
+        user_id=user_id,
+        course_id=course_id,
+        task_id=task_id,
+        attempt=attempt,
+        answer=answer,
+        status="graded",
+        submitted_at=when,
+        queued_at=when,
+        raw_score=score,
+        score=score,
+        max_score=10.0,
+        feedback="Correct." if score else "Not quite.",
+        evaluated_at=when + timedelta(seconds=1),
+    )
 
 
 def seed(plan: Plan, *, log: Any = print) -> Seeded:
@@ -199,19 +259,7 @@ def seed(plan: Plan, *, log: Any = print) -> Seeded:
         log(f"  [{time.monotonic() - started:6.1f}s] {message}")
 
     def user(username: str, role: str, **extra: Any) -> Any:
-        fields = {f.name for f in user_model._meta.get_fields()}
-        data: dict[str, Any] = {
-            "username": username,
-            "email": f"{username}@bench.learnplat.invalid",
-            "first_name": username.split("-")[0].title(),
-            "last_name": f"Bench {username[-4:]}",
-            "password": password,
-            "date_joined": EPOCH,
-            **extra,
-        }
-        if "role" in fields:
-            data["role"] = role
-        return user_model(**data)
+        return make_user(user_model, password, username, role, **extra)
 
     # -- users
     special = [
@@ -263,20 +311,7 @@ def seed(plan: Plan, *, log: Any = print) -> Seeded:
     step(f"{len(course_ids)} courses")
 
     # -- tasks
-    def task(course_id: int, position: int) -> Task:
-        return Task(
-            course_id=course_id,
-            title=f"Task {position + 1}",
-            description="What is 2 + 2?",
-            kind="exact",
-            config={"answers": ["4", "four"], "case_sensitive": False},
-            position=position,
-            max_score=10.0,
-            is_published=True,
-            created=EPOCH,
-            modified=EPOCH,
-        )
-
+    task = make_task
     tasks = [task(cid, p) for cid in catalog_ids for p in range(plan.tasks_per_course)]
     tasks += [task(bench_course_id, p) for p in range(GRADEBOOK_TASKS)]
     tasks += [task(submit_course_id, 0)]
@@ -346,24 +381,7 @@ def seed(plan: Plan, *, log: Any = print) -> Seeded:
 
     def submission(user_id: int, course_id: int, task_id: int, when: datetime) -> None:
         attempt = attempts[user_id, task_id] = attempts.get((user_id, task_id), 0) + 1
-        answer, score = _answer(rng)
-        submissions.append(
-            Submission(
-                user_id=user_id,
-                course_id=course_id,
-                task_id=task_id,
-                attempt=attempt,
-                answer=answer,
-                status="graded",
-                submitted_at=when,
-                queued_at=when,
-                raw_score=score,
-                score=score,
-                max_score=10.0,
-                feedback="Correct." if score else "Not quite.",
-                evaluated_at=when + timedelta(seconds=1),
-            )
-        )
+        submissions.append(make_submission(rng, user_id, course_id, task_id, attempt, when))
 
     for n, (user_id, course_id) in enumerate(catalog_pairs):
         for _ in range(plan.submissions_per_enrollment):
@@ -471,24 +489,32 @@ def counts() -> dict[str, int]:
 def ensure_seeded(scale: int, *, reseed: bool = False, log: Any = print) -> dict[str, Any]:
     """Seed this process's database (``DATABASE_URL``, already the per-scale one) if needed,
     migrate it, and return the manifest. Call before ``django.setup()``."""
+    plan = Plan(scale)
+    prepare_database(fingerprint(plan), lambda: seed(plan, log=log), reseed=reseed, log=log)
+    return manifest(plan)
+
+
+def prepare_database(
+    mark: str, seed_data: Callable[[], Any], *, reseed: bool, log: Any = print
+) -> bool:
+    """Recreate, migrate and seed (``seed_data()``) this process's database (``DATABASE_URL``)
+    unless it already carries ``mark``; True when it was seeded. Call before ``django.setup()``."""
     import os
 
     import django
     from django.core.management import call_command
 
-    plan = Plan(scale)
     url = os.environ["DATABASE_URL"]
-    mark = fingerprint(plan)
     fresh = reseed or database_fingerprint(url) != mark
     if fresh:
-        log(f"seeding {urlsplit(url).path.lstrip('/')} at {scale}x")
+        log(f"seeding {urlsplit(url).path.lstrip('/')} ({mark.split()[1]})")
         recreate_database(url)
     django.setup()
     call_command("migrate", verbosity=0)
     if fresh:
-        seed(plan, log=log)
+        seed_data()
         mark_seeded(url, mark)
-    return manifest(plan)
+    return fresh
 
 
 def main(argv: Sequence[str] | None = None) -> None:

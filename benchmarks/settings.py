@@ -37,12 +37,17 @@ if example.DEBUG:
     )
 
 ROOT_URLCONF = "benchmarks.urls"
+# Cached reads are on, as in production; BENCH_CACHE=0 measures learnplat without them.
+LEARNPLAT = {
+    **example.LEARNPLAT,
+    "CACHE": {"ENABLED": os.environ.get("BENCH_CACHE", "1") != "0"},
+}
 MIDDLEWARE = ["benchmarks.middleware.QueryCountMiddleware", *example.MIDDLEWARE]
 # One run mints its tokens once; they must outlive it.
 SIMPLE_JWT = {**example.SIMPLE_JWT, "ACCESS_TOKEN_LIFETIME": timedelta(hours=6)}
 # The submit scenario sends thousands of submissions a minute from one student.
 LEARNPLAT = {
-    **example.LEARNPLAT,
+    **LEARNPLAT,
     "THROTTLE_RATES": {"learnplat_submit": None, "learnplat_token": None},
 }
 LOGGING = {
