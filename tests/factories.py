@@ -100,3 +100,15 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
 def enroll(user: Any, course: Any, role: str = "student") -> Any:
     return EnrollmentFactory(user=user, course=course, role=role)
+
+
+#: A platform registration's fields, as `lti/registrations/` takes them (tests/lti/).
+LTI_REGISTRATION = {
+    "name": "Moodle",
+    "issuer": "https://moodle.example.edu",
+    "client_id": "abc123",
+    "auth_url": "https://moodle.example.edu/mod/lti/auth.php",
+    "token_url": "https://moodle.example.edu/mod/lti/token.php",
+    "keyset_url": "https://moodle.example.edu/mod/lti/certs.php",
+    "deployment_ids": ["1"],
+}

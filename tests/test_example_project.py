@@ -456,3 +456,46 @@ def test_seed_demo_refuses_to_run_with_debug_off(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "--allow-production" in result.stderr
+
+
+SEEDED_SECTIONS = """
+import json
+from django.test import Client
+
+def login(name):
+    client = Client()
+    access = client.post(
+        "/api/auth/token/",
+        {"username": name, "password": name + "-demo-pass"},
+        content_type="application/json",
+    ).json()["access"]
+    return client, {"HTTP_AUTHORIZATION": f"Bearer {access}"}
+
+client, auth = login("instructor")
+sections = client.get("/api/courses/readable-code/sections/", **auth).json()
+members = client.get("/api/courses/readable-code/enrollments/?page_size=50", **auth).json()
+by_id = {s["id"]: s["name"] for s in sections}
+client, auth = login("bob")
+todo = client.get("/api/progress/upcoming/", **auth).json()["results"]
+print(json.dumps({
+    "sections": sorted([s["name"], len(s["staff"]), len(s["dates"])] for s in sections),
+    "placed": sorted(
+        [m["user"]["username"], by_id.get(m["section"])] for m in members["results"]
+        if m["role"] == "student"
+    ),
+    "bob_todo": [
+        [t["task"]["title"], t["due_at"], t["effective_due_at"] is not None] for t in todo
+        if t["course"]["slug"] == "readable-code"
+    ],
+}))
+"""
+
+
+def test_seed_demo_puts_the_grading_course_in_two_sections(seeded: Seeded) -> None:
+    result = shell(SEEDED_SECTIONS, ALLOWED_HOSTS="testserver", **seeded.database)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["sections"] == [["Monday lab", 1, 1], ["Thursday lab", 1, 0]]
+    assert found["placed"] == [["alice", "Monday lab"], ["bob", "Monday lab"]]
+    # The task has no date of its own: Bob's comes from his section.
+    assert found["bob_todo"] == [["Pick the clearest name", None, True]]

@@ -110,6 +110,10 @@ INSTALLED_APPS = [
     "learnplat.submissions",
     "learnplat.progress",
     "learnplat.notifications",
+    "learnplat.events",
+    # The LTI 1.3 tool (learnplat[lti]): Canvas, Moodle and other platforms launch into it.
+    "lti_tool",
+    "learnplat.lti",
     "demo",
 ]
 AUTH_USER_MODEL = "learnplat_accounts.User"
@@ -181,6 +185,8 @@ MIDDLEWARE = [
     "learnplat.middleware.RequestIDMiddleware",
     # Times every request for /metrics (by URL pattern, method and status).
     "learnplat.metrics.MetricsMiddleware",
+    # A span per request (learnplat[otel]; a no-op until the host configures the SDK).
+    "learnplat.tracing.TracingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -296,6 +302,11 @@ LEARNPLAT: dict[str, object] = {
     # /metrics wants "Authorization: Bearer $METRICS_TOKEN"; without a token it answers only
     # with DEBUG on (404 in production).
     "METRICS": {"TOKEN": env_str("METRICS_TOKEN", "")},
+    # The React app's route that trades the launch code for tokens (docs/lti.md).
+    "LTI": {"LAUNCH_REDIRECT": env_str("LTI_LAUNCH_REDIRECT", "/lti/launch")},
+    # Webhook receivers on loopback or a private network: allowed in the demo (a receiver on
+    # the developer's machine), refused in production unless the environment says so.
+    "WEBHOOKS": {"ALLOW_PRIVATE_URLS": env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)},
 }
 
 # -- production hardening (DEBUG off); each switch can be relaxed for local HTTP runs ------

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from learnplat.courses.models import Accommodation, Course, Task
 from learnplat.exceptions import Conflict
-from learnplat.flows import accommodations, authoring, enrollment, evaluate, submit
+from learnplat.flows import accommodations, authoring, enrollment, evaluate, sections, submit
 from learnplat.roles import Role
 
 
@@ -571,6 +571,51 @@ def seed_late_days(data: DemoData) -> None:
         data.log.append(f"Gave 'alice' an accommodation in {course.slug!r}")
 
 
+#: The grading course's sections: Tom's, with Alice and Bob and its own due date for one
+#: task, and one with no students yet, for the People tab's section select and CSV form.
+MONDAY_SECTION = "Monday lab"
+THURSDAY_SECTION = "Thursday lab"
+SECTION_DATE_TASK_TITLE = "Pick the clearest name"
+SECTION_DUE_IN_DAYS = 5
+
+
+def seed_sections(data: DemoData) -> None:
+    """Two sections of "Writing Readable Code": "Monday lab", with ``tom`` as its staff and
+    Alice and Bob as its students, due five days from the first run on "Pick the clearest
+    name" (the task's own date is none), and "Thursday lab", staffed by the instructor and
+    empty. A due date still ahead is kept, so a second run changes nothing; one that has
+    passed is moved ahead again, as the upcoming deadline is."""
+    from learnplat.courses.models import Enrollment, Section
+
+    course = data.courses[GRADING_SLUG]
+    task = Task.objects.filter(course=course, title=SECTION_DATE_TASK_TITLE).first()
+    now = timezone.now()
+    sections_by_name = {s.name: s for s in Section.objects.filter(course=course)}
+    monday = sections_by_name.get(MONDAY_SECTION)
+    if monday is None:
+        monday = sections.create_section(course=course, name=MONDAY_SECTION)
+        data.log.append(f"Added the section {MONDAY_SECTION!r} to {course.slug!r}")
+    staff = [data.users["tom"].pk]
+    if sorted(monday.staff.values_list("pk", flat=True)) != staff:
+        sections.update_section(section=monday, staff=staff)
+    if task is not None:
+        date = monday.dates.filter(task=task).first()
+        if date is None or date.due_at is None or date.due_at <= now:
+            due_at = now + timedelta(days=SECTION_DUE_IN_DAYS)
+            sections.update_section(section=monday, dates=[{"task": task.pk, "due_at": due_at}])
+            data.log.append(f"Set {MONDAY_SECTION!r}'s due date of {task.title!r}")
+    if THURSDAY_SECTION not in sections_by_name:
+        sections.create_section(
+            course=course, name=THURSDAY_SECTION, staff=[data.users["instructor"].pk]
+        )
+        data.log.append(f"Added the section {THURSDAY_SECTION!r} to {course.slug!r}")
+    for username in ("alice", "bob"):
+        member = Enrollment.objects.get(course=course, user=data.users[username])
+        if member.section_id is None:
+            sections.assign_section(enrollment=member, section=monday)
+            data.log.append(f"Put {username!r} in {MONDAY_SECTION!r}")
+
+
 Part = Callable[[DemoData], None]
 
 #: The parts, in order. Later parts may use what earlier ones put into ``DemoData``.
@@ -584,6 +629,7 @@ PARTS: list[Part] = [
     seed_group_work,
     seed_timed_and_budgets,
     seed_late_days,
+    seed_sections,
 ]
 
 

@@ -29,7 +29,7 @@ from rest_framework.serializers import BaseSerializer
 
 from learnplat import context
 from learnplat.conf import settings
-from learnplat.exceptions import NotFound, api_exception
+from learnplat.exceptions import NotFound, PayloadTooLarge, api_exception
 from learnplat.parsers import JSONParser
 from learnplat.schema import LearnplatAutoSchema
 
@@ -57,10 +57,14 @@ class LearnplatViewMixin:
 
     def _current_action(self) -> str:
         action = getattr(self, "action", None)
+        request = getattr(self, "request", None)
+        method = str(getattr(request, "method", None) or "get").lower()
+        if action == "metadata":
+            # OPTIONS describes each method with a request cloned to that method: the
+            # serializer and permissions are those of the action the method maps to.
+            action = getattr(self, "action_map", {}).get(method) or action
         if not action:
-            request = getattr(self, "request", None)
-            action = (request.method if request is not None else "get") or "get"
-            action = action.lower()
+            action = method
         return self.action_aliases.get(str(action), str(action))
 
     def permission_key(self, action: str | None = None) -> str:
@@ -133,3 +137,18 @@ class LearnplatViewMixin:
 def not_found() -> NotFound:
     """The 404 outsiders get for objects they may not see (never a 403 that reveals them)."""
     return NotFound()
+
+
+#: What a multipart body may carry beyond the file itself (boundaries, headers, ``dry_run``).
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def refuse_oversized_upload(request: Any, limit: int) -> None:
+    """413 ``file_too_large`` for a multipart body whose ``Content-Length`` is over
+    ``limit`` (plus :data:`MULTIPART_OVERHEAD`), before the body is parsed or spooled."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit + MULTIPART_OVERHEAD:
+        raise PayloadTooLarge(f"The file is larger than {limit} bytes.")

@@ -10,4 +10,7 @@ class LearnplatConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from learnplat import checks, schema  # noqa: F401  (register checks and schema extensions)
+        from learnplat import cache, checks, schema  # noqa: F401  (register checks and schema extensions)
+
+        # Every model a cached body shows invalidates it when saved or deleted.
+        cache.connect()

@@ -25,6 +25,10 @@
 | learnplat.W052 | the adapter overrides ``resolve_role`` but inherits role methods that disagree |
 | learnplat.E060 | ``NOTIFICATIONS``: unknown key, kind or channel, bad value, missing backend |
 | learnplat.E070 | ``GRADING``: unknown key, bad threshold, missing backend |
+| learnplat.E080 | ``CACHE``: unknown key, an alias ``CACHES`` lacks, a bad timeout or switch |
+| learnplat.E100 | ``EVENTS``: unknown key, bad number, missing backend |
+| learnplat.E101 | ``WEBHOOKS``: unknown key or bad value |
+| learnplat.E102 | ``learnplat.events`` is installed without ``standardwebhooks`` or ``requests`` |
 
 Ids E010 to E019 and W010 to W019 belong to the override keys and the REST framework
 classes (``check_override_keys``, ``check_rest_framework_classes``; the keys come from
@@ -32,13 +36,15 @@ classes (``check_override_keys``, ``check_rest_framework_classes``; the keys com
 to the submissions pipeline (``check_evaluation``), from E040 on to progress
 (``check_progress_settings``), from E050 on to the adapter (``check_adapter``), from E060 on
 to notifications (``check_notification_settings``), from E070 on to grading
-(``check_grading_settings``).
+(``check_grading_settings``), from E080 on to cached reads (``check_cache_settings``), from
+E100 on to the outbox and webhooks (``check_event_settings``).
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
+from importlib.util import find_spec
 from typing import Any
 
 import django
@@ -84,7 +90,7 @@ def _valid_rate(rate: Any) -> bool:
     if not isinstance(rate, str) or rate.count("/") != 1:
         return False
     number, period = rate.split("/")
-    return number.isdigit() and period[:1] in {"s", "m", "h", "d"}
+    return number.isdecimal() and period[:1] in {"s", "m", "h", "d"}
 
 
 @register(Tags.compatibility)
@@ -354,6 +360,27 @@ def check_grading_settings(app_configs: Any = None, **kwargs: Any) -> list[Check
     return _check_task_backend(
         grading["TASK_BACKEND"], grading["QUEUE_NAME"], setting="GRADING", n=70
     )
+
+
+@register(Tags.compatibility)
+def check_cache_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("CACHE", {}), Mapping):
+        return []  # check_settings reports these
+    errors: list[CheckMessage] = []
+    hint = "See docs/settings.md#cache."
+    for key in raw.get("CACHE", {}):
+        if key not in DEFAULTS["CACHE"]:
+            errors.append(_error(f"Unknown key CACHE[{key!r}].", hint, 80))
+    cache = settings.CACHE
+    if cache["ALIAS"] not in getattr(django_settings, "CACHES", {"default": {}}):
+        errors.append(_error(f"CACHE['ALIAS'] {cache['ALIAS']!r} is not in CACHES.", hint, 80))
+    timeout = cache["TIMEOUT"]
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
+        errors.append(_error("CACHE['TIMEOUT'] must be an integer >= 1 (seconds).", hint, 80))
+    if not isinstance(cache["ENABLED"], bool):
+        errors.append(_error("CACHE['ENABLED'] must be True or False.", hint, 80))
+    return errors
 
 
 @register(Tags.compatibility)
@@ -660,3 +687,71 @@ def check_adapter(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+def _positive(value: Any) -> bool:
+    return is_number(value) and value > 0
+
+
+@register(Tags.compatibility)
+def check_event_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    raw = getattr(django_settings, SETTINGS_NAME, {})
+    if not isinstance(raw, Mapping):
+        return []  # check_settings reports it
+    errors: list[CheckMessage] = []
+    for name, n in (("EVENTS", 100), ("WEBHOOKS", 101)):
+        if not isinstance(raw.get(name, {}), Mapping):
+            return []  # check_settings reports these
+        for key in raw.get(name, {}):
+            if key not in DEFAULTS[name]:
+                errors.append(
+                    _error(
+                        f"Unknown key {name}[{key!r}].", f"See docs/settings.md#{name.lower()}.", n
+                    )
+                )
+    events, webhooks = settings.EVENTS, settings.WEBHOOKS
+    for key in ("MAX_TRIES", "BATCH_SIZE"):
+        value = events[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            errors.append(_error(f"EVENTS[{key!r}] must be an integer >= 1.", "", 100))
+    for key in ("RETRY_BACKOFF_SECONDS", "MAX_BACKOFF_SECONDS", "LEASE_SECONDS"):
+        if not _positive(events[key]):
+            errors.append(_error(f"EVENTS[{key!r}] must be a number > 0 (seconds).", "", 100))
+    for key in ("TIMEOUT_SECONDS", "SECRET_OVERLAP"):
+        if not _positive(webhooks[key]):
+            errors.append(_error(f"WEBHOOKS[{key!r}] must be a number > 0 (seconds).", "", 101))
+    length = webhooks["MAX_URL_LENGTH"]
+    if not isinstance(length, int) or isinstance(length, bool) or not 10 <= length <= 2000:
+        errors.append(
+            _error("WEBHOOKS['MAX_URL_LENGTH'] must be an integer from 10 to 2000.", "", 101)
+        )
+    if (
+        _positive(events["LEASE_SECONDS"])
+        and _positive(webhooks["TIMEOUT_SECONDS"])
+        and events["LEASE_SECONDS"] <= 2 * webhooks["TIMEOUT_SECONDS"]
+    ):
+        errors.append(
+            _error(
+                "EVENTS['LEASE_SECONDS'] must be more than twice WEBHOOKS['TIMEOUT_SECONDS']: "
+                "a sender hands back claims with less lease left than that.",
+                "",
+                100,
+            )
+        )
+    if not isinstance(webhooks["ALLOW_PRIVATE_URLS"], bool):
+        errors.append(_error("WEBHOOKS['ALLOW_PRIVATE_URLS'] must be True or False.", "", 101))
+    if apps.is_installed("learnplat.events"):
+        missing = [m for m in ("standardwebhooks", "requests") if find_spec(m) is None]
+        if missing:
+            errors.append(
+                _error(
+                    f"learnplat.events needs {' and '.join(missing)}.",
+                    'pip install "learnplat[webhooks]"',
+                    102,
+                )
+            )
+    if errors or not apps.is_installed("learnplat.events"):
+        return errors
+    return _check_task_backend(
+        events["TASK_BACKEND"], events["QUEUE_NAME"], setting="EVENTS", n=100
+    )

@@ -40,18 +40,27 @@ class ConditionalGetMixin:
     ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         if (
-            request.method in ("GET", "HEAD")
-            and response.status_code == 200
-            and isinstance(response, Response)
-            and self._conditional(request)
+            request.method not in ("GET", "HEAD")
+            or response.status_code != 200
+            or not self._conditional(request)
         ):
+            return response
+        # A body served from learnplat.cache carries the tag it was stored with.
+        etag = getattr(response, "learnplat_etag", None)
+        if etag is None:
+            if not isinstance(response, Response):
+                return response
             response.render()
             etag = body_etag(response.content)
-            response["ETag"] = etag
-            patch_cache_control(response, private=True, no_cache=True)
-            patch_vary_headers(response, ("Authorization", "Cookie"))
-            conditional = get_conditional_response(request._request, etag=etag, response=response)
-            if conditional is not None and conditional is not response:
-                # A 304 is no DRF Response, but DRF's dispatch returns whatever this returns.
-                return conditional  # type: ignore[return-value]
+            self.conditional_rendered(request, response, etag)
+        response["ETag"] = etag
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        conditional = get_conditional_response(request._request, etag=etag, response=response)
+        if conditional is not None and conditional is not response:
+            # A 304 is no DRF Response, but DRF's dispatch returns whatever this returns.
+            return conditional  # type: ignore[return-value]
         return response
+
+    def conditional_rendered(self, request: Request, response: Response, etag: str) -> None:
+        """Called with each 200 this mixin tagged (learnplat.cache stores it)."""

@@ -135,6 +135,8 @@ DEFAULTS: dict[str, Any] = {
             "regrade_request_created": {"in_app": True, "email": False},
             "comment_created": {"in_app": True, "email": True},
             "grading_assigned": {"in_app": True, "email": False},
+            "group_invitation": {"in_app": True, "email": True},
+            "attempt_restarted": {"in_app": True, "email": True},
         },
     },
     # The grading model (docs/grading.md).
@@ -153,6 +155,35 @@ DEFAULTS: dict[str, Any] = {
         # before another grader may take it over.
         "CLAIM_TTL_SECONDS": 1800,
     },
+    # The transactional outbox (docs/events.md), read when learnplat.events is installed.
+    "EVENTS": {
+        # Alias in Django's TASKS setting, and the queue delivery tasks are enqueued on.
+        "TASK_BACKEND": "default",
+        "QUEUE_NAME": "default",
+        # Attempts per delivery before it is marked failed (dead; replay sends it again).
+        "MAX_TRIES": 8,
+        # Wait before retry n (1-based): RETRY_BACKOFF_SECONDS * 2 ** (n - 1), capped at
+        # MAX_BACKOFF_SECONDS, then drawn at random between half of it and all of it (jitter).
+        "RETRY_BACKOFF_SECONDS": 10,
+        "MAX_BACKOFF_SECONDS": 3600,
+        # How long a sender owns the deliveries it claimed; a batch whose lease runs low
+        # (under twice WEBHOOKS["TIMEOUT_SECONDS"] left) hands the rest back and claims again.
+        "LEASE_SECONDS": 120,
+        # Deliveries one sender claims at a time.
+        "BATCH_SIZE": 20,
+    },
+    # Webhook endpoints (docs/webhooks.md), read when learnplat.events is installed.
+    "WEBHOOKS": {
+        # Seconds a request to a receiver may take (connecting, then each read).
+        "TIMEOUT_SECONDS": 10,
+        # Seconds the previous secret still signs after a rotation (both signatures are sent).
+        "SECRET_OVERLAP": 24 * 3600,
+        # False: URLs whose host is or resolves to a loopback, private, link-local or other
+        # non-public address are refused, when an endpoint is saved and again at each send.
+        "ALLOW_PRIVATE_URLS": False,
+        # Longest accepted endpoint URL, in characters.
+        "MAX_URL_LENGTH": 2000,
+    },
     # Health endpoints (docs/operations.md): name -> dotted path of a check that raises when
     # its dependency is unusable; /readyz runs them all.
     "HEALTH": {
@@ -162,12 +193,51 @@ DEFAULTS: dict[str, Any] = {
             "tasks": "learnplat.health.check_tasks",
         },
     },
+    # Cached reads (docs/operations.md, "Caching"; learnplat.cache): the alias in Django's
+    # CACHES the bodies live in, the longest time one is kept (seconds), and a switch
+    # (False: no cached read and no cache call).
+    "CACHE": {"ALIAS": "default", "TIMEOUT": 300, "ENABLED": True},
     # Prometheus metrics (docs/operations.md, needs learnplat[metrics]).
     "METRICS": {
         # Bearer token /metrics wants; without one it answers only with DEBUG on.
         "TOKEN": "",
         # Scrape-time collectors (dotted paths of classes with a collect() method).
         "COLLECTORS": ["learnplat.submissions.metrics.SubmissionsCollector"],
+    },
+    # The LTI 1.3 tool (docs/lti.md), read when learnplat.lti is installed.
+    "LTI": {
+        # Where a launch sends the browser, with ?code=<single-use code> appended: the front
+        # end's route that trades the code at POST lti/session/ for a token pair.
+        "LAUNCH_REDIRECT": "/lti/launch",
+        # How long that code can be traded (seconds).
+        "LAUNCH_CODE_TTL_SECONDS": 60,
+        # Older tool keys the JWKS keeps serving after a rotation (manage.py
+        # learnplat_lti_rotate_keys), for platforms that cache keys.
+        "KEEP_PREVIOUS_KEYS": 1,
+        # Alias in Django's TASKS setting, and the queue roster syncs are enqueued on.
+        "TASK_BACKEND": "default",
+        "QUEUE_NAME": "default",
+    },
+    # xAPI statements to a Learning Record Store (docs/xapi.md), read when learnplat.xapi
+    # is installed; with no ENDPOINT the app sends nothing (learnplat_xapi.W001).
+    "XAPI": {
+        # The LRS's xAPI base URL; statements are POSTed to ENDPOINT + "statements".
+        "ENDPOINT": "",
+        # HTTP Basic credentials of the LRS (both empty: no Authorization header).
+        "USERNAME": "",
+        "PASSWORD": "",
+        # The actor is an account {homePage: ACTOR_HOMEPAGE, name: "<user id>"}, or, with
+        # ACTOR_MBOX, the user's e-mail as a mailto: mbox when they have one.
+        "ACTOR_HOMEPAGE": "",
+        "ACTOR_MBOX": False,
+        # Courses and tasks are activities under this IRI: <base>/courses/<slug>[/tasks/<id>].
+        "ACTIVITY_BASE": "",
+        # Seconds to wait for the LRS's answer before the delivery is retried.
+        "TIMEOUT": 10,
+        # The X-Experience-API-Version header and each statement's "version".
+        "VERSION": "1.0.3",
+        # Language tag of the verbs' "display" maps.
+        "LANGUAGE": "en-US",
     },
     # Progress and completion rules (docs/grading.md).
     "PROGRESS": {

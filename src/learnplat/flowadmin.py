@@ -13,14 +13,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from learnplat.exceptions import LearnplatError
 
 
+def https_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A model field's form field, with ``https`` the scheme a URL typed without one gets.
+
+    Django 6.0 made that the default; on 5.2 the form field warns unless told, and the URLs
+    in our admin (webhook receivers, LTI platform endpoints) are https in practice. Use it as
+    a ``ModelForm``'s ``Meta.formfield_callback``.
+    """
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class FlowAdminMixin:
     """Mix into a ``ModelAdmin`` whose saves call flows."""
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:

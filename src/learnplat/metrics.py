@@ -84,6 +84,11 @@ def _metrics() -> dict[str, Any]:
             "What the sweeper did: leases requeued or failed, lost queue entries requeued.",
             ["action"],
         ),
+        "deliveries": p.Counter(
+            "learnplat_outbox_deliveries",
+            "Outbox delivery attempts, by sink and outcome (delivered, retry, failed).",
+            ["sink", "outcome"],
+        ),
     }
 
 
@@ -113,6 +118,11 @@ def count_sweep(*, requeued_leases: int, failed_leases: int, requeued_lost: int)
     ):
         if n:
             counter.labels(action).inc(n)
+
+
+def count_delivery(*, sink: str, outcome: str) -> None:
+    if enabled():
+        _metrics()["deliveries"].labels(sink, outcome).inc()
 
 
 class MetricsMiddleware:

@@ -9,6 +9,7 @@
   required (they always are present), except ``Meta.response_optional_fields``.
 - :class:`RejectUnknownFieldsMixin`: a 400 for keys a serializer does not know, so a typo
   (``"stauts"``) is reported instead of silently ignored.
+- :class:`DryRunField`: the ``dry_run`` flag of CSV uploads, true when a form leaves it out.
 - :func:`call_flow`: hand a serializer's ``validated_data`` to a flow, the fields it has no
   parameter for as ``extra`` (the adapter's ``save_extra()`` gets them), so a host serializer
   that adds a field never makes the flow fail.
@@ -52,6 +53,20 @@ def call_flow(flow: Callable[..., T], validated_data: Mapping[str, Any], /, **gi
     arguments = {key: value for key, value in validated_data.items() if key in parameters}
     extra = {key: value for key, value in validated_data.items() if key not in parameters}
     return flow(**given, **arguments, extra=extra)
+
+
+class CSVRowErrorSerializer(serializers.Serializer[Any]):
+    """One refused row of an uploaded CSV (the gradebook import, section assignment)."""
+
+    row = serializers.IntegerField(read_only=True, help_text="The CSV line (the header is 1).")
+    detail = serializers.CharField(read_only=True)
+
+
+class DryRunField(serializers.BooleanField):
+    """A boolean that stays true when a form body leaves it out (DRF's reads a missing
+    checkbox as false, which would apply an upload nobody asked to apply)."""
+
+    default_empty_html = True
 
 
 class RejectUnknownFieldsMixin:

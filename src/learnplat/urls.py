@@ -4,7 +4,8 @@
 
 URL names are namespaced ``learnplat:`` (``reverse("learnplat:course-list")``). The auth
 endpoints are mounted only when ``learnplat.accounts`` is installed, the ``notifications/``
-ones only when ``learnplat.notifications`` is.
+ones only when ``learnplat.notifications`` is, the ``webhooks/`` ones only when
+``learnplat.events`` is, the ``lti/`` ones only when ``learnplat.lti`` is.
 
 The last route matches every other path under the include and answers a JSON 404
 (``{"detail": "Not found.", "code": "not_found"}``), also with ``DEBUG = True``; paths
@@ -36,6 +37,14 @@ def _patterns() -> list[URLPattern | URLResolver]:
         from learnplat.notifications.urls import urlpatterns as notification_patterns
 
         patterns += notification_patterns
+    if apps.is_installed("learnplat.events"):
+        from learnplat.events.urls import urlpatterns as event_patterns
+
+        patterns += event_patterns
+    if apps.is_installed("learnplat.lti"):
+        from learnplat.lti.urls import urlpatterns as lti_patterns
+
+        patterns += lti_patterns
     # Last, so it shadows nothing: whatever no route above matched.
     return [*patterns, re_path(r"^.*$", unmatched, name="unmatched")]
 

@@ -42,6 +42,7 @@ from learnplat.courses.serializers import (
     CourseCreateSerializer,
     CourseSerializer,
     EnrollmentCreateSerializer,
+    EnrollmentUpdateSerializer,
     ExtensionCreateSerializer,
     GroupSetSerializer,
     RubricSerializer,
@@ -51,11 +52,14 @@ from learnplat.courses.serializers import (
     TaskReorderSerializer,
     TaskSerializer,
 )
+from learnplat.events.models import WebhookEndpoint
+from learnplat.events.serializers import WebhookEndpointSerializer
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput
 from learnplat.flows import evaluate as evaluate_flow
 from learnplat.flows import regrade_requests as regrade_flow
 from learnplat.flows import rubrics as rubrics_flow
 from learnplat.flows import submit as submit_flow
+from learnplat.lti.serializers import LtiRegistrationSerializer
 from learnplat.roles import Role
 from learnplat.submissions.models import Evaluation, RegradeRequest, Submission, SubmissionComment
 from learnplat.submissions.serializers import (
@@ -67,7 +71,7 @@ from learnplat.submissions.serializers import (
 )
 from tests.accounts.conftest import STRONG_PASSWORD
 from tests.conftest import client_for
-from tests.factories import CourseFactory, TaskFactory, enroll, make_user
+from tests.factories import LTI_REGISTRATION, CourseFactory, TaskFactory, enroll, make_user
 from tests.overrides import LearnplatSettings
 
 # The hooks must run inside the flow's own transaction: no test transaction around it.
@@ -97,6 +101,7 @@ HOST_SERIALIZERS = {
     "assignment_group_create": with_note(AssignmentGroupSerializer),
     "assignment_group_update": with_note(AssignmentGroupSerializer),
     "enrollment_create": with_note(EnrollmentCreateSerializer),
+    "enrollment_update": with_note(EnrollmentUpdateSerializer),
     "extension_create": with_note(ExtensionCreateSerializer),
     "accommodation_create": with_note(AccommodationCreateSerializer),
     "accommodation_update": with_note(AccommodationUpdateSerializer),
@@ -116,6 +121,10 @@ HOST_SERIALIZERS = {
     "user_update": with_note(AdminUserSerializer),
     "auth_me_update": with_note(UserSerializer),
     "auth_register": with_note(RegisterSerializer),
+    "webhook_endpoint_create": with_note(WebhookEndpointSerializer),
+    "webhook_endpoint_update": with_note(WebhookEndpointSerializer),
+    "lti_registration_create": with_note(LtiRegistrationSerializer),
+    "lti_registration_update": with_note(LtiRegistrationSerializer),
 }
 for _key, _serializer in HOST_SERIALIZERS.items():
     globals()[f"{_key}_serializer"] = _serializer
@@ -255,6 +264,28 @@ def _rubric(w: dict[str, Any]) -> Rubric:
     )
 
 
+#: A public address, literal (saving an endpoint resolves its host; no DNS in the tests).
+WEBHOOK_URL = "https://93.184.215.14/hook"
+
+
+def _webhook_endpoint() -> WebhookEndpoint:
+    from learnplat.flows.webhooks import create_endpoint
+
+    return create_endpoint(url=WEBHOOK_URL)
+
+
+def _lti_registration() -> Any:
+    from learnplat.flows.lti import create_registration
+
+    return create_registration(**{**LTI_REGISTRATION, "client_id": "existing"})
+
+
+def _lti_registration_model() -> type[Any]:
+    from lti_tool.models import LtiRegistration
+
+    return LtiRegistration
+
+
 def _regrade_request(w: dict[str, Any]) -> RegradeRequest:
     return regrade_flow.file_request(submission=_graded(w), user=w["student"], reason="Look.")
 
@@ -346,6 +377,17 @@ CASES: dict[str, Case] = {
             {"user": w["student"].pk, "extra_late_days": 2, "note": "Doctor's letter"},
         ),
         201,
+    ),
+    "enrollment_update": Case(
+        lambda: Enrollment,
+        lambda w: Request(
+            client_for(w["instructor"]),
+            "patch",
+            f"/api/courses/intro/enrollments/"
+            f"{Enrollment.objects.get(course=w['course'], user=w['student']).pk}/",
+            {"section": None},
+        ),
+        200,
     ),
     "accommodation_update": Case(
         lambda: Accommodation,
@@ -487,6 +529,40 @@ CASES: dict[str, Case] = {
         get_user_model,
         lambda w: Request(
             client_for(w["student"]), "patch", "/api/auth/me/", {"first_name": "Ada"}
+        ),
+        200,
+    ),
+    "webhook_endpoint_create": Case(
+        lambda: WebhookEndpoint,
+        lambda w: Request(
+            client_for(w["admin"]), "post", "/api/webhooks/endpoints/", {"url": WEBHOOK_URL}
+        ),
+        201,
+    ),
+    "webhook_endpoint_update": Case(
+        lambda: WebhookEndpoint,
+        lambda w: Request(
+            client_for(w["admin"]),
+            "patch",
+            f"/api/webhooks/endpoints/{_webhook_endpoint().pk}/",
+            {"is_active": False},
+        ),
+        200,
+    ),
+    "lti_registration_create": Case(
+        _lti_registration_model,
+        lambda w: Request(
+            client_for(w["admin"]), "post", "/api/lti/registrations/", dict(LTI_REGISTRATION)
+        ),
+        201,
+    ),
+    "lti_registration_update": Case(
+        _lti_registration_model,
+        lambda w: Request(
+            client_for(w["admin"]),
+            "patch",
+            f"/api/lti/registrations/{_lti_registration().pk}/",
+            {"name": "Moodle 2"},
         ),
         200,
     ),

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def paths(world: World) -> list[str]:
     return [
+        "/api/courses/",
         "/api/courses/intro/",
         "/api/courses/intro/tasks/",
         f"/api/tasks/{world.task.pk}/",
@@ -23,7 +24,7 @@ def paths(world: World) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(6))
 def test_a_current_tag_gets_304_with_no_body(world: World, index: int) -> None:
     client = world.client("student")
     path = paths(world)[index]
@@ -43,7 +44,7 @@ def test_a_current_tag_gets_304_with_no_body(world: World, index: int) -> None:
     assert again["ETag"] == etag
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(6))
 def test_a_stale_tag_gets_200_with_the_body(world: World, index: int) -> None:
     client = world.client("student")
     path = paths(world)[index]
@@ -108,5 +109,6 @@ def test_errors_and_writes_carry_no_tag(world: World) -> None:
     assert "ETag" not in write
 
 
-def test_the_catalog_and_other_lists_are_not_conditional(world: World) -> None:
-    assert "ETag" not in world.client("student").get("/api/courses/")
+def test_the_catalog_is_conditional_and_other_lists_are_not(world: World) -> None:
+    assert "ETag" in world.client("student").get("/api/courses/")
+    assert "ETag" not in world.client("student").get("/api/submissions/")

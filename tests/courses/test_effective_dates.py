@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from learnplat.courses.deadlines import effective_window
-from learnplat.courses.models import Extension, Task
+from learnplat.courses.models import Extension, Section, SectionDate, Task
 from tests.factories import CourseFactory, TaskFactory, enroll, make_user
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +44,47 @@ def test_the_sql_and_the_python_rule_agree() -> None:
                 window.due_at,
                 window.closes_at,
             ), (who, task.due_at, task.closes_at)
+
+
+def test_the_sql_and_the_python_rule_agree_with_section_dates() -> None:
+    now = timezone.now()
+    at = {name: now + timedelta(days=d) for name, d in (("d1", 1), ("d2", 2), ("d3", 3), ("d6", 6))}
+    course = CourseFactory()
+    user, outsider = make_user(username="in-section"), make_user(username="no-section")
+    section = Section.objects.create(course=course, name="Tuesday")
+    placed = enroll(user, course)
+    placed.section = section
+    placed.save()
+    enroll(outsider, course)
+    other_course = CourseFactory(slug="other")
+    enroll(user, other_course)  # enrolled elsewhere without a section: no effect here
+    tasks = []
+    # Every (task due, task close), (section due, section close) and own extension.
+    task_shapes = [(None, None), (at["d1"], at["d3"]), (at["d1"], None)]
+    section_shapes = [None, (at["d2"], None), (None, at["d2"]), (at["d2"], at["d3"])]
+    for (due, closes), dates, extended in itertools.product(
+        task_shapes, section_shapes, [None, at["d6"]]
+    ):
+        task = TaskFactory(course=course, due_at=due, closes_at=closes)
+        if dates is not None:
+            SectionDate.objects.create(
+                section=section, task=task, due_at=dates[0], closes_at=dates[1]
+            )
+        if extended is not None:
+            Extension.objects.create(user=user, course=course, task=task, due_at=extended)
+        tasks.append((task, dates, extended))
+    for who in (user, outsider):
+        annotated = {t.pk: t for t in Task.objects.filter(course=course).with_effective_dates(who)}
+        for task, _, _ in tasks:
+            window = effective_window(task, who)
+            row = annotated[task.pk]
+            assert (row.effective_due_at, row.effective_closes_at) == (
+                window.due_at,
+                window.closes_at,
+            ), (who, task.due_at, task.closes_at)
+    # The section's due date is really used (not equal by both sides ignoring it).
+    moved = next(t for t, dates, extended in tasks if dates and dates[0] and not extended)
+    assert Task.objects.with_effective_dates(user).get(pk=moved.pk).effective_due_at == at["d2"]
+    assert Task.objects.with_effective_dates(outsider).get(pk=moved.pk).effective_due_at == (
+        moved.due_at
+    )

@@ -423,6 +423,82 @@ def test_a_member_invites_and_the_invitee_accepts(world: World) -> None:
     assert GroupInvitation.objects.get().status == "accepted"
 
 
+def test_an_invitation_notifies_the_invitee_once(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    from learnplat.notifications.models import Notification
+
+    group = make_group(make_set(world), world.student)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(world, "student", group, "other_student")
+    assert response.status_code == 201, response.content
+    note = Notification.objects.get()
+    assert (note.user, note.kind, note.in_app) == (world.other_student, "group_invitation", True)
+    assert note.data == {
+        "invitation": response.json()["id"],
+        "group": {"id": group.pk, "name": "Team A"},
+        "group_set": {"id": group.group_set_id, "name": "Projects"},
+        "course": {"slug": "intro", "title": "Intro"},
+        "invited_by": {
+            "id": world.student.pk,
+            "username": "student",
+            "first_name": world.student.first_name,
+            "last_name": world.student.last_name,
+        },
+    }
+    # E-mailed on commit, as the kind's defaults say.
+    [message] = mail.outbox
+    assert message.to == [world.other_student.email]
+    assert "Team A" in message.subject
+    assert "Intro" in message.subject
+    assert message.body.startswith("student invited you to join group Team A (Projects) in Intro.")
+    # The invitee sees it in their list; inviting again gives back the invitation, no new note.
+    listed = world.client("other_student").get("/api/notifications/").json()["results"]
+    assert [n["kind"] for n in listed] == ["group_invitation"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invite(world, "student", group, "other_student").status_code == 200
+    assert Notification.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_an_invitation_follows_the_invitees_preferences(world: World) -> None:
+    from learnplat.flows.notify import set_preferences
+    from learnplat.notifications.models import Notification
+
+    set_preferences(
+        user=world.other_student,
+        preferences={"group_invitation": {"in_app": False, "email": False}},
+    )
+    group = make_group(make_set(world), world.student)
+    assert invite(world, "student", group, "other_student").status_code == 201
+    assert not Notification.objects.exists()
+    assert GroupInvitation.objects.filter(user=world.other_student).exists()
+
+
+def test_a_refused_invitation_notifies_nobody(world: World) -> None:
+    from learnplat.notifications.models import Notification
+
+    group = make_group(make_set(world, max_size=1), world.student)
+    assert invite(world, "student", group, "other_student").json()["code"] == "group_full"
+    assert invite(world, "student", group, "outsider").json()["code"] == "not_enrolled"
+    assert not Notification.objects.exists()
+
+
+def test_a_failing_notification_rolls_the_invitation_back(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(**kwargs: Any) -> None:
+        raise RuntimeError("notification store down")
+
+    monkeypatch.setattr(flow.notify_flow, "notify", boom)
+    group = make_group(make_set(world), world.student)
+    with pytest.raises(RuntimeError):
+        flow.invite(group=group, by=world.student, username="other_student")
+    assert not GroupInvitation.objects.exists()
+
+
 def test_accepting_cancels_the_other_invitations_in_the_set(world: World) -> None:
     group_set = make_set(world)
     first = make_group(group_set, world.student, name="First")

@@ -279,3 +279,68 @@ def test_query_count_does_not_grow(
             b"".join(response.streaming_content)
     if "format" not in extra:
         assert len(response.json()["results"]) == 4
+
+
+# -- regrade requests ----------------------------------------------------------------------
+
+REGRADES = "/api/regrade-requests/"
+
+
+def ask_for_regrades(scene: Scene, users: list[Any]) -> None:
+    """Grade each user's essay and have them ask for a regrade."""
+    from learnplat.flows import grading, regrade_requests
+
+    for user in users:
+        submission = Submission.objects.get(task=scene.essay, user=user)
+        grading.grade(submission=submission, by=scene.world.instructor, score=5)
+        regrade_requests.file_request(submission=submission, user=user, reason="Look again")
+
+
+@pytest.fixture
+def regrades(scene: Scene) -> Scene:
+    world = scene.world
+    ask_for_regrades(scene, [world.student, world.other_student, scene.loner])
+    return scene
+
+
+@pytest.mark.parametrize("who", list(SEES))
+def test_regrade_request_list_by_role(regrades: Scene, who: str) -> None:
+    response = regrades.client(who).get(REGRADES)
+    # A student sees their own request; the outsider nothing.
+    expected = {"student": {"student"}, "outsider": set()}.get(who, SEES[who])
+    assert submission_users(response) == expected
+
+
+@pytest.mark.parametrize("who", ["instructor", "admin", "free_assistant", "assistant"])
+def test_the_section_filter_on_regrade_requests(regrades: Scene, who: str) -> None:
+    client = regrades.client(who)
+    assert submission_users(client.get(REGRADES, {"section": regrades.a.pk})) == {"student"}
+    in_b = set() if who == "assistant" else {"other_student"}
+    assert submission_users(client.get(REGRADES, {"section": regrades.b.pk})) == in_b
+
+
+def test_a_scoped_assistant_still_reads_and_answers_a_request_by_id(regrades: Scene) -> None:
+    from learnplat.submissions.models import RegradeRequest
+
+    theirs = RegradeRequest.objects.get(user=regrades.world.other_student)
+    assert regrades.client("assistant").get(f"{REGRADES}{theirs.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(("who", "params"), CASES)
+def test_regrade_request_list_queries_do_not_grow(
+    regrades: Scene,
+    who: str,
+    params: Callable[[Scene], dict[str, Any]],
+    django_assert_num_queries: Any,
+) -> None:
+    client = regrades.client(who)
+    query = params(regrades)
+    small = count(client, REGRADES, query)
+    regrades.add_students(9, 0)
+    learners = Enrollment.objects.filter(
+        course=regrades.world.course, user__username__startswith="learner"
+    ).select_related("user")
+    ask_for_regrades(regrades, [enrollment.user for enrollment in learners])
+    with django_assert_num_queries(small):
+        response = client.get(REGRADES, query)
+    assert len(response.json()["results"]) == 4

@@ -168,6 +168,52 @@ def test_every_member_gets_the_groups_grade_and_its_changes(world: World, graded
     assert progress_of(world.other_student, world) == both
 
 
+def test_every_member_hears_of_the_groups_grade_and_its_change(world: World, graded: Any) -> None:
+    from learnplat.notifications.models import Notification
+
+    make_group(world, world.student, world.other_student)
+    submission = graded(world.student, world.task)
+    grading.grade(submission=submission, by=world.instructor, score=4, reason="typo")
+
+    def kinds(user: Any) -> list[str]:
+        return list(
+            Notification.objects.filter(user=user).order_by("pk").values_list("kind", flat=True)
+        )
+
+    assert kinds(world.student) == ["submission_graded", "grade_changed"]
+    assert kinds(world.other_student) == ["submission_graded", "grade_changed"]
+    assert kinds(world.instructor) == []
+    changed = Notification.objects.get(user=world.other_student, kind="grade_changed")
+    assert changed.data["submission"] == submission.pk
+    assert (changed.data["score"], changed.data["previous_score"]) == (4.0, 10.0)
+
+
+def notify_queries(world: World, members: int) -> int:
+    from learnplat.flows import notify
+
+    users = [world.student, *(third(world, f"n{members}-{n}") for n in range(members - 1))]
+    make_group(world, *users, name=f"Team {members}")
+    submission = submit(user=world.student, task=world.task, answer="3").submission
+    submission.refresh_from_db()
+    submission.status, submission.score = "graded", 10.0
+    evaluation = submission.evaluations.create(score=10.0, max_score=10, raw_score=10.0)
+    with CaptureQueriesContext(connection) as ctx:
+        notify.grade_recorded(submission=submission, evaluation=evaluation, previous_score=None)
+    from learnplat.notifications.models import Notification
+
+    assert Notification.objects.filter(kind="submission_graded").count() == members
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("members", [2, 5])
+def test_telling_a_group_of_its_grade_costs_the_same_for_any_size(
+    world: World, members: int
+) -> None:
+    # The same count for 2 and 5 members: one query for the members, one for their
+    # preferences, one insert; none per member.
+    assert notify_queries(world, members) == 5
+
+
 def test_a_member_sees_the_pooled_attempts_left(world: World) -> None:
     world.task.max_attempts = 3
     world.task.due_at = timezone.now() + timezone.timedelta(days=1)
@@ -195,8 +241,10 @@ def grade_queries(world: World, members: int) -> int:
 
 @pytest.mark.parametrize("members", [2, 5])
 def test_recording_a_groups_grade_costs_the_same_for_any_size(world: World, members: int) -> None:
-    # Two sizes against one baseline (a group of three): the same queries for any size.
-    assert grade_queries(world, members) == grade_queries_baseline(world)
+    # Two sizes against one baseline (a group of three): the same queries for any size. The
+    # members complete the course (its only task) and the baseline's do not: the outbox's
+    # one insert of their course.completed events, however many they are.
+    assert grade_queries(world, members) == grade_queries_baseline(world) + 1
 
 
 def grade_queries_baseline(world: World) -> int:

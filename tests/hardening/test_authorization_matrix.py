@@ -35,6 +35,7 @@ from learnplat.flows.regrade_requests import file_request
 from learnplat.flows.rubrics import create_rubric
 from learnplat.submissions.models import RegradeRequest, Submission
 from tests.factories import (
+    LTI_REGISTRATION,
     MATRIX_ROLES,
     PASSWORD,
     TaskFactory,
@@ -123,6 +124,15 @@ def timed_task_kwargs(w: World) -> dict[str, Any]:
     return {"task_pk": w.task.pk}
 
 
+def started_task_kwargs(w: World) -> dict[str, Any]:
+    """``task`` timed and started by ``student``, so a restart by staff succeeds (204)."""
+    from learnplat.flows.timed import start_task
+
+    timed_task_kwargs(w)
+    start_task(task=w.task, user=w.student)
+    return {"task_pk": w.task.pk, "user_id": w.student.pk}
+
+
 def manual_task_kwargs(w: World) -> dict[str, Any]:
     """``task`` set to manual release first, so a release by staff succeeds (200, not 409)."""
     w.task.release = "manual"
@@ -152,6 +162,21 @@ def section_kwargs(w: World) -> dict[str, Any]:
 
     section = create_section(course=w.course, name="Lab")
     return {"slug": w.course.slug, "pk": section.pk}
+
+
+def enrollment_kwargs(w: World) -> dict[str, Any]:
+    from learnplat.courses.models import Enrollment
+
+    enrollment = Enrollment.objects.get(course=w.course, user=w.other_student)
+    return {"slug": w.course.slug, "pk": enrollment.pk}
+
+
+def section_csv(w: World, role: str) -> dict[str, Any]:
+    from learnplat.flows.sections import create_section
+
+    create_section(course=w.course, name=f"Lab {role}")
+    row = f"{w.other_student.get_username()},Lab {role}\n".encode()
+    return {"file": SimpleUploadedFile("s.csv", b"username,section\n" + row, "text/csv")}
 
 
 def _group_set(w: World) -> Any:
@@ -229,6 +254,37 @@ class Row:
         codes = [int(c) for c in self.expect.split()]
         assert len(codes) == len(ROLES), self.expect
         return dict(zip(ROLES, codes, strict=True))
+
+
+#: A public address, literal (saving an endpoint resolves its host; no DNS in the tests).
+WEBHOOK_URL = "https://93.184.215.14/hook"
+
+
+def _webhook() -> Any:
+    from learnplat.events.models import WebhookEndpoint
+    from learnplat.events.webhooks import new_secret
+
+    endpoint = WebhookEndpoint.objects.first()
+    return endpoint or WebhookEndpoint.objects.create(url=WEBHOOK_URL, secret=new_secret())
+
+
+def _lti_registration() -> Any:
+    from lti_tool.models import LtiRegistration
+
+    from learnplat.flows import lti as lti_flows
+
+    found = LtiRegistration.objects.filter(client_id="existing").first()
+    return found or lti_flows.create_registration(**{**LTI_REGISTRATION, "client_id": "existing"})
+
+
+def _delivery() -> Any:
+    from learnplat.events.models import Delivery, Event
+
+    endpoint = _webhook()
+    event = Event.objects.create(type="course.completed", data={})
+    return Delivery.objects.create(
+        event=event, sink="webhook", target=str(endpoint.pk), endpoint=endpoint
+    )
 
 
 #                                                anon out stu oth asst oins inst admin
@@ -383,6 +439,18 @@ TABLE: dict[tuple[str, str], Row] = {
     ("course-section-detail", "DELETE"): Row(
         "401  404 404 404 403  404  204  204", kwargs=section_kwargs
     ),
+    # Moving students between sections: the course's instructors (decision 0033).
+    ("course-enrollment-detail", "PATCH"): Row(
+        "401  404 404 404 403  404  200  200",
+        kwargs=enrollment_kwargs,
+        body=lambda w, role: {"section": None},
+    ),
+    ("course-sections-assign", "POST"): Row(
+        "401  404 404 404 403  404  200  200",
+        kwargs=course_kwargs,
+        body=section_csv,
+        format="multipart",
+    ),
     ("course-rubric-copy", "POST"): Row(
         "401  404 404 404 201  404  201  201",
         kwargs=rubric_kwargs,
@@ -499,6 +567,11 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     # Only a student starts a timed task; staff see it (403), outsiders do not (404).
     ("task-start", "POST"): Row("401  404 201 201 403  404  403  403", kwargs=timed_task_kwargs),
+    # A timed task's starts are the staff's: everyone else signed in gets 404.
+    ("task-starts", "GET"): Row("401  404 404 404 200  404  200  200", kwargs=timed_task_kwargs),
+    ("task-start-restart", "DELETE"): Row(
+        "401  404 404 404 204  404  204  204", kwargs=started_task_kwargs
+    ),
     ("course-accommodations-me", "GET"): Row(
         "401  404 200 200 403  404  403  404", kwargs=course_kwargs
     ),
@@ -592,6 +665,61 @@ TABLE: dict[tuple[str, str], Row] = {
     ("notification-preferences", "PATCH"): Row(
         "401  200 200 200 200  200  200  200",
         body=lambda w, role: {"grade_changed": {"email": False}},
+    ),
+    # -- webhooks: platform admins only
+    ("webhook-endpoint-list", "GET"): Row("401  403 403 403 403  403  403  200"),
+    ("webhook-endpoint-list", "POST"): Row(
+        "401  403 403 403 403  403  403  201", body=lambda w, role: {"url": WEBHOOK_URL}
+    ),
+    ("webhook-endpoint-detail", "GET"): Row(
+        "401  403 403 403 403  403  403  200", kwargs=lambda w: {"pk": _webhook().pk}
+    ),
+    ("webhook-endpoint-detail", "PATCH"): Row(
+        "401  403 403 403 403  403  403  200",
+        kwargs=lambda w: {"pk": _webhook().pk},
+        body=lambda w, role: {"is_active": False},
+    ),
+    ("webhook-endpoint-detail", "DELETE"): Row(
+        "401  403 403 403 403  403  403  204", kwargs=lambda w: {"pk": _webhook().pk}
+    ),
+    ("webhook-endpoint-rotate-secret", "POST"): Row(
+        "401  403 403 403 403  403  403  200", kwargs=lambda w: {"pk": _webhook().pk}
+    ),
+    ("webhook-delivery-list", "GET"): Row("401  403 403 403 403  403  403  200"),
+    ("webhook-delivery-replay", "POST"): Row(
+        "401  403 403 403 403  403  403  202", kwargs=lambda w: {"pk": _delivery().pk}
+    ),
+    # -- LTI: registrations for platform admins; the launch endpoints answer the platform's
+    # browser, whoever is logged in here (a request without a launch is refused alike)
+    ("lti-registration-list", "GET"): Row("401  403 403 403 403  403  403  200"),
+    ("lti-registration-list", "POST"): Row(
+        "401  403 403 403 403  403  403  201", body=lambda w, role: dict(LTI_REGISTRATION)
+    ),
+    ("lti-registration-detail", "GET"): Row(
+        "401  403 403 403 403  403  403  200", kwargs=lambda w: {"pk": _lti_registration().pk}
+    ),
+    ("lti-registration-detail", "PUT"): Row(
+        "401  403 403 403 403  403  403  200",
+        kwargs=lambda w: {"pk": _lti_registration().pk},
+        body=lambda w, role: {**LTI_REGISTRATION, "name": "Moodle 2"},
+    ),
+    ("lti-registration-detail", "PATCH"): Row(
+        "401  403 403 403 403  403  403  200",
+        kwargs=lambda w: {"pk": _lti_registration().pk},
+        body=lambda w, role: {"name": "Moodle 2"},
+    ),
+    ("lti-registration-detail", "DELETE"): Row(
+        "401  403 403 403 403  403  403  204", kwargs=lambda w: {"pk": _lti_registration().pk}
+    ),
+    ("lti-jwks", "GET"): Row("200  200 200 200 200  200  200  200"),
+    # A login initiation without iss and login_hint is a bad request from any browser.
+    ("lti-login", "GET"): Row("400  400 400 400 400  400  400  400"),
+    ("lti-login", "POST"): Row("400  400 400 400 400  400  400  400"),
+    # No id_token, no launch session: refused before anything is written (docs/lti.md).
+    ("lti-launch", "POST"): Row("401  401 401 401 401  401  401  401"),
+    ("lti-deep-link", "POST"): Row("401  401 401 401 401  401  401  401"),
+    ("lti-session", "POST"): Row(
+        "401  401 401 401 401  401  401  401", body=lambda w, role: {"code": "not-a-code"}
     ),
     # -- the catch-all: whatever no route matched, for everyone
     ("unmatched", "GET"): Row("404  404 404 404 404  404  404  404"),

@@ -118,6 +118,8 @@ def test_preferences_default_then_change(world: World) -> None:
         "regrade_request_created": {"in_app": True, "email": False},
         "comment_created": on,
         "grading_assigned": {"in_app": True, "email": False},
+        "group_invitation": on,
+        "attempt_restarted": on,
     }
     response = client.patch(PREFERENCES, {"grade_changed": {"email": False}}, format="json")
     assert response.status_code == 200

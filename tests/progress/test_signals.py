@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from learnplat.cache import CommitBump
+from learnplat.events.outbox import DeliveryEnqueue
 from learnplat.flows.progress import recompute_progress, refresh_course_totals
 from learnplat.progress.models import CourseProgress
 from learnplat.progress.signals import course_completed
@@ -48,7 +50,9 @@ def test_sent_once_after_commit_when_the_last_task_completes(
     with commit() as callbacks:
         graded(learner, last, 10)
         assert received == []  # nothing before the commit
-    assert len(callbacks) == 1
+    # learnplat.cache bumps generations on commit too, and the outbox enqueues the event's
+    # delivery; only the signal counts here.
+    assert len([c for c in callbacks if not isinstance(c, CommitBump | DeliveryEnqueue)]) == 1
     [call] = received
     row = CourseProgress.objects.get(user=learner, course=course)
     assert call["sender"] is CourseProgress

@@ -36,6 +36,10 @@ LEARNPLAT_APPS = [
     "learnplat.submissions",
     "learnplat.progress",
     "learnplat.notifications",
+    "learnplat.events",
+    # The optional LTI tool (learnplat[lti]) with django-lti's models under it.
+    "lti_tool",
+    "learnplat.lti",
 ]
 
 INSTALLED_APPS = [
@@ -64,6 +68,7 @@ if not HAS_DJANGO_TASKS:
 MIDDLEWARE = [
     "learnplat.middleware.RequestIDMiddleware",
     "learnplat.metrics.MetricsMiddleware",
+    "learnplat.tracing.TracingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

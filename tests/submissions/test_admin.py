@@ -214,3 +214,55 @@ def test_the_comment_thread_is_a_read_only_inline(world: World, admin_client_: A
     assert 'name="comments-__prefix__-body"' not in content
     assert 'name="comments-0-DELETE"' in content
     assert SubmissionComment.objects.count() == 2
+
+
+STARTS = "/admin/learnplat_submissions/taskstart/"
+
+
+def test_timed_starts_are_listed_read_only_and_restarted_by_an_action(
+    world: World, admin_client_: Any
+) -> None:
+    from learnplat.flows import timed as timed_flow
+    from learnplat.submissions.models import TaskStart
+
+    world.task.time_limit_minutes = 20
+    world.task.save(update_fields=["time_limit_minutes"])
+    start = timed_flow.start_task(task=world.task, user=world.student)
+    response = admin_client_.get(STARTS)
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [start]
+    assert admin_client_.get(f"{STARTS}add/").status_code == 403
+    detail = admin_client_.get(f"{STARTS}{start.pk}/change/")
+    assert detail.status_code == 200
+    assert b'name="deadline"' not in detail.content
+
+    response = admin_client_.post(
+        STARTS, {"action": "restart", "_selected_action": [start.pk]}, follow=True
+    )
+    assert b"Restarted 1 attempt(s)." in response.content
+    start.refresh_from_db()
+    assert start.restarted_at is not None
+    assert start.restarted_by is not None
+    assert start.restarted_by.get_username() == "root"
+    # The student may start again; a second restart of the old row does nothing.
+    again = timed_flow.start_task(task=world.task, user=world.student)
+    assert TaskStart.objects.current().get(task=world.task, user=world.student) == again
+    response = admin_client_.post(
+        STARTS, {"action": "restart", "_selected_action": [start.pk]}, follow=True
+    )
+    assert b"Restarted 0 attempt(s)." in response.content
+
+
+def test_a_staff_user_who_may_only_view_starts_gets_no_restart_action(
+    world: World, client: Any
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    viewer = get_user_model().objects.create_user("viewer", "v@example.com", "pw-pw-pw-pw")
+    viewer.is_staff = True
+    viewer.save()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_taskstart"))
+    client.force_login(viewer)
+    response = client.get(STARTS)
+    assert response.status_code == 200
+    assert b'value="restart"' not in response.content

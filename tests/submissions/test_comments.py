@@ -394,3 +394,72 @@ def test_list_query_count_is_constant(
     with django_assert_num_queries(small):
         response = client.get(url(submission))
     assert response.json()["count"] >= 10
+
+
+# -- group submissions -------------------------------------------------------------------
+
+
+def group_submission(world: World, size: int, task: Any = None) -> tuple[Submission, list[Any]]:
+    """``student``'s graded submission of a group task (``world.task`` unless given), for a
+    group of ``size`` members (``student``, ``other_student``, then new students)."""
+    from learnplat.courses.models import GroupMembership, GroupSet, StudentGroup
+
+    group_set = GroupSet.objects.create(course=world.course, name=f"Set {size}", max_size=size)
+    group = StudentGroup.objects.create(group_set=group_set, name="Team")
+    members = [world.student, world.other_student]
+    for _ in range(size - 2):
+        extra = make_user()
+        enroll(extra, world.course)
+        members.append(extra)
+    for member in members:
+        GroupMembership.objects.create(group=group, group_set=group_set, user=member)
+    task = task or world.task
+    task.group_set = group_set
+    task.save(update_fields=["group_set"])
+    submission = graded(world, task=task)
+    assert submission.group_id == group.pk
+    return submission, members
+
+
+def test_a_staff_comment_on_a_group_submission_notifies_every_member(world: World) -> None:
+    submission, members = group_submission(world, 3)
+    comment(world, submission, "instructor", "Well done, team")
+    got = notified()
+    assert set(got) == {member.username for member in members}
+    assert all(notes[0]["from_staff"] is True for notes in got.values())
+    # A member's comment goes to the staff, as the submitter's does, not to the other members.
+    Notification.objects.all().delete()
+    comment(world, submission, "other_student", "Thanks")
+    assert set(notified()) == {world.instructor.username, world.assistant.username}
+
+
+def test_a_hidden_staff_comment_on_a_group_submission_notifies_no_member(world: World) -> None:
+    manual_release(world)
+    submission, _ = group_submission(world, 2)
+    comment(world, submission, "instructor", "Later")
+    assert notified() == {}
+
+
+def test_a_group_comment_costs_the_same_queries_for_any_group_size(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """The request that posts a staff comment makes one preferences query and one insert for
+    all the members: the same number for a group of 2 and one of 5."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import TaskFactory
+
+    pair, _ = group_submission(world, 2)
+    bigger = TaskFactory(course=world.course, position=3, is_published=True)
+    five, _ = group_submission(world, 5, task=bigger)
+    client = world.client("instructor")
+    body = {"body": "Hello", "visible_before_release": True}
+    # Warm: the first request reads what is cached per process (content types and such).
+    assert client.post(url(pair), body, format="json").status_code == 201
+    with CaptureQueriesContext(connection) as captured:
+        assert client.post(url(pair), body, format="json").status_code == 201
+    Notification.objects.all().delete()
+    with django_assert_num_queries(len(captured)):
+        assert client.post(url(five), body, format="json").status_code == 201
+    assert len(notified()) == 5

@@ -10,10 +10,11 @@ from typing import Any
 from learnplat.flows.submit import submit
 from learnplat.submissions.models import Evaluation, Submission
 from tests.factories import enroll, make_user
+from tests.spans import one, read_lines, spans
 from tests.submissions.conftest import World, set_kind
 from tests.submissions.workers import requires_workers, wait_for, workers
 
-__all__ = ["workers"]  # the fixture
+__all__ = ["spans", "workers"]  # the fixtures
 pytestmark = requires_workers
 
 
@@ -75,6 +76,36 @@ def test_the_worker_logs_the_evaluation_under_the_request_id_of_its_submit(
     (record,) = evaluated()
     assert record["request_id"] == "trace-me-42"
     assert record["submission_id"] == submission_id
+
+
+def test_the_workers_spans_continue_the_trace_of_the_request_that_enqueued(
+    world: World, workers: Any, spans: Any, tmp_path: Path
+) -> None:
+    pool = workers("db")
+    traces = tmp_path / "worker-spans.jsonl"
+    pool.extra_env["LEARNPLAT_TEST_TRACES"] = str(traces)
+    response = world.client(world.student).post(
+        f"/api/tasks/{world.task.pk}/submissions/", {"answer": "4"}, format="json"
+    )
+    assert response.status_code == 201
+    submission_id = response.json()["id"]
+    enqueue = one(spans, "learnplat.enqueue")
+    pool.start_db_worker()
+    wait_for("the submission graded", all_done("graded"), pool)
+
+    def worker_span(name: str) -> list[dict[str, Any]]:
+        return [s for s in read_lines(traces) if s["name"] == name]
+
+    wait_for("the worker's evaluate span", lambda: bool(worker_span("learnplat.evaluate")), pool)
+    (evaluate,) = worker_span("learnplat.evaluate")
+    (progress,) = worker_span("learnplat.progress")
+    # Another process, one trace: the worker's run is the child of the web's enqueue.
+    assert evaluate["trace_id"] == enqueue.context.trace_id
+    assert evaluate["parent_id"] == enqueue.context.span_id
+    assert evaluate["kind"] == "CONSUMER"
+    assert evaluate["attributes"]["learnplat.submission_id"] == submission_id
+    assert evaluate["attributes"]["learnplat.outcome"] == "graded"
+    assert progress["parent_id"] == evaluate["span_id"]
 
 
 def test_db_worker_retries_after_the_backoff(world: World, workers: Any, tmp_path: Path) -> None:

@@ -48,6 +48,8 @@ class Workers:
         self.evaluation = evaluation
         self.logs = logs
         self.processes: list[subprocess.Popen[bytes]] = []
+        #: More environment for the workers started from now on.
+        self.extra_env: dict[str, str] = {}
 
     def env(self) -> dict[str, str]:
         db = connection.settings_dict
@@ -59,6 +61,7 @@ class Workers:
             "DATABASE_URL": url,
             "LEARNPLAT_TEST_TASK_BACKEND": self.backend,
             "LEARNPLAT_TEST_EVALUATION": json.dumps(self.evaluation),
+            **self.extra_env,
         }
 
     def start(self, *args: str) -> subprocess.Popen[bytes]:

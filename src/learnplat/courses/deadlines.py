@@ -27,6 +27,7 @@ a score of 8 submitted 26 hours late keeps 80 % (2 days): 6.4. Policies are vali
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -135,6 +136,29 @@ def section_date_for(task: Task, user: Any) -> SectionDate | None:
         .order_by()
         .first()
     )
+
+
+def section_dates_of(
+    *, course_ids: Iterable[int], user_ids: Iterable[int], task_ids: Iterable[int]
+) -> dict[tuple[int, int], SectionDate]:
+    """(user id, task id) → the date of that task in the section the user is enrolled in,
+    for every such pair among ``user_ids`` by ``task_ids`` of ``course_ids``: two queries
+    whatever their number (none when nobody is in a section)."""
+    from learnplat.courses.models import Enrollment, SectionDate
+
+    course_ids, task_ids = set(course_ids), set(task_ids)
+    members: dict[int, list[int]] = {}
+    for user_id, section_id in Enrollment.objects.filter(
+        course_id__in=course_ids, user_id__in=set(user_ids), section__isnull=False
+    ).values_list("user_id", "section_id"):
+        members.setdefault(section_id, []).append(user_id)
+    if not members or not task_ids:
+        return {}
+    found: dict[tuple[int, int], SectionDate] = {}
+    for date in SectionDate.objects.filter(section_id__in=list(members), task_id__in=task_ids):
+        for user_id in members[date.section_id]:
+            found[(user_id, date.task_id)] = date
+    return found
 
 
 def extension_for(task: Task, user: Any) -> Extension | None:

@@ -29,6 +29,8 @@ _Rows = TypeVar("_Rows", bound=models.QuerySet[Any])
 
 #: Per-request cache of course roles, kept on the user object like the platform role.
 COURSE_ROLE_CACHE_ATTR = "_learnplat_course_roles"
+#: Where :func:`staff_roles_of` keeps a user's staff roles for the request.
+STAFF_ROLES_CACHE_ATTR = "_learnplat_staff_roles"
 
 #: Course statuses in which enrolled students still see a course and its published tasks.
 STUDENT_VISIBLE_STATUSES = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)
@@ -57,6 +59,25 @@ def forget_course_roles(user: Any) -> None:
     """Drop the cached course roles of ``user`` after its enrollments changed."""
     if user is not None:
         user.__dict__.pop(COURSE_ROLE_CACHE_ATTR, None)
+        user.__dict__.pop(STAFF_ROLES_CACHE_ATTR, None)
+
+
+def staff_roles_of(user: Any) -> dict[int, str]:
+    """Course id → ``user``'s role in each course they are active staff of (one query, then
+    cached on the user object for the request like the course roles, and dropped with them
+    by :func:`forget_course_roles`). The submission lists read it twice: for the courses
+    they teach and for whether section scoping applies at all."""
+    from learnplat.courses.models import Enrollment
+
+    if not _is_authenticated(user):
+        return {}
+    cached: dict[int, str] | None = user.__dict__.get(STAFF_ROLES_CACHE_ATTR)
+    if cached is None:
+        cached = dict(
+            Enrollment.objects.staff().filter(user=user).order_by().values_list("course_id", "role")
+        )
+        user.__dict__[STAFF_ROLES_CACHE_ATTR] = cached
+    return cached
 
 
 def sees_all_tasks(user: Any, course: Course | int) -> bool:
@@ -298,6 +319,23 @@ def attach_prerequisite_ids(tasks: list[Any], *, published_only: bool) -> None:
         task.prerequisite_ids = found.get(task.pk, [])
 
 
+def section_date_of(task: str, course: str, user: Any, field: str) -> Subquery:
+    """A subquery of ``field`` of the date the section ``user`` (an id or an ``OuterRef``)
+    is enrolled in gives the outer row's task (``task`` and ``course`` name the outer
+    columns); null when the user is in no section or the section does not move it."""
+    from learnplat.courses.models import SectionDate
+
+    return Subquery(
+        SectionDate.objects.filter(
+            task_id=OuterRef(task),
+            section__enrollments__course_id=OuterRef(course),
+            section__enrollments__user_id=user,
+        )
+        .order_by()
+        .values(field)[:1]
+    )
+
+
 class TaskQuerySet(AttachingQuerySet["Task"]):
     def published(self) -> TaskQuerySet:
         return self.filter(is_published=True)
@@ -323,27 +361,36 @@ class TaskQuerySet(AttachingQuerySet["Task"]):
 
     def with_effective_dates(self, user: Any) -> TaskQuerySet:
         """Annotate ``effective_due_at`` and ``effective_closes_at``: the task's due and close
-        moments for ``user`` with their extension applied, as
-        :func:`learnplat.courses.deadlines.window_for` decides them (a task's own extension
-        beats the course-wide one; an extension past ``closes_at`` moves the close out to it;
-        an extension gives a due date to a task that has none). Two correlated subqueries, so
-        a page of tasks is still one query; tests/courses/test_effective_dates.py holds the
-        two implementations equal."""
+        moments for ``user`` with their section's dates and their extension applied, as
+        :func:`learnplat.courses.deadlines.window_for` decides them (extension > section
+        date > task date; a task's own extension beats the course-wide one; an extension
+        past the close moves the close out to it; an extension gives a due date to a task
+        that has none). Correlated subqueries, so a page of tasks is still one query;
+        tests/courses/test_effective_dates.py holds the two implementations equal."""
         from learnplat.courses.models import Extension
 
         mine = Extension.objects.filter(user=user, course_id=OuterRef("course_id")).order_by()
         own = Subquery(mine.filter(task_id=OuterRef("pk")).values("due_at")[:1])
         course_wide = Subquery(mine.filter(task__isnull=True).values("due_at")[:1])
-        return self.alias(lp_extended_due=Coalesce(own, course_wide)).annotate(
-            effective_due_at=Coalesce(F("lp_extended_due"), F("due_at")),
-            effective_closes_at=Case(
-                When(
-                    closes_at__isnull=False,
-                    lp_extended_due__gt=F("closes_at"),
-                    then=F("lp_extended_due"),
+        user_id = getattr(user, "pk", user)
+        return (
+            self.alias(
+                lp_extended_due=Coalesce(own, course_wide),
+                lp_section_due=section_date_of("pk", "course_id", user_id, "due_at"),
+                lp_section_closes=section_date_of("pk", "course_id", user_id, "closes_at"),
+            )
+            .alias(lp_closes=Coalesce(F("lp_section_closes"), F("closes_at")))
+            .annotate(
+                effective_due_at=Coalesce(F("lp_extended_due"), F("lp_section_due"), F("due_at")),
+                effective_closes_at=Case(
+                    When(
+                        lp_closes__isnull=False,
+                        lp_extended_due__gt=F("lp_closes"),
+                        then=F("lp_extended_due"),
+                    ),
+                    default=F("lp_closes"),
                 ),
-                default=F("closes_at"),
-            ),
+            )
         )
 
     def visible_to(self, user: Any) -> TaskQuerySet:
@@ -461,12 +508,17 @@ def scoped_sections(user: Any, course: Course | int | None = None) -> dict[int, 
     """Course id → the ids of the sections ``user`` is staff of, for each course (of
     ``course``, or every course) where ``user`` is an active assistant and staff of at least
     one section: there they see only those sections' students. Instructors, platform admins,
-    assistants staff of no section and anonymous users are scoped nowhere. One query (none
-    for anonymous users and platform admins)."""
+    assistants staff of no section and anonymous users are scoped nowhere. One query for an
+    assistant (none for anyone else), besides :func:`staff_roles_of`'s."""
     from learnplat.courses.models import Enrollment, Section
 
     if not _is_authenticated(user) or is_platform_admin(user):
         return {}
+    roles = staff_roles_of(user)
+    if course is not None:
+        roles = {k: v for k, v in roles.items() if k == getattr(course, "pk", course)}
+    if CourseRole.ASSISTANT not in roles.values():
+        return {}  # an assistant nowhere (here) is scoped nowhere: no query
     assisting = Enrollment.objects.active().filter(
         user=user, role=CourseRole.ASSISTANT, course_id=OuterRef("course_id")
     )

@@ -29,6 +29,7 @@ from learnplat.courses.models import (
     GroupInvitation,
     GroupSet,
     Rubric,
+    Section,
     StudentGroup,
     Task,
 )
@@ -55,6 +56,8 @@ from learnplat.querysets import annotation
 from learnplat.roles import is_platform_admin
 from learnplat.serializers import (
     CompleteResponseMixin,
+    CSVRowErrorSerializer,
+    DryRunField,
     RejectUnknownFieldsMixin,
     UserEmailField,
     UserField,
@@ -73,6 +76,7 @@ __all__ = [
     "CourseTaskInputSerializer",
     "EnrollmentCreateSerializer",
     "EnrollmentSerializer",
+    "EnrollmentUpdateSerializer",
     "ExtensionCreateSerializer",
     "ExtensionSerializer",
     "LatePolicySerializer",
@@ -610,6 +614,37 @@ class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
         }
 
 
+class CourseSectionField(serializers.PrimaryKeyRelatedField):
+    """A section of the view's course by id; sections of other courses are "not found"."""
+
+    def get_queryset(self) -> Any:
+        return Section.objects.filter(course=self.context["course"])
+
+
+class EnrollmentUpdateSerializer(RejectUnknownFieldsMixin, EnrollmentSerializer):
+    """``PATCH courses/{slug}/enrollments/{id}/``: move the member to another section.
+    Only ``section`` is written; the other fields of an enrollment are read-only here (sent
+    back unchanged, they are ignored), and a key that is not a field is a 400."""
+
+    section = CourseSectionField(
+        allow_null=True,
+        required=False,
+        help_text="A section of the course (id), or null for none. Students only: a staff "
+        "member may only be taken out of a section.",
+    )
+
+    def update(self, instance: Enrollment, validated_data: dict[str, Any]) -> Enrollment:
+        data = dict(validated_data)
+        section = data.pop("section", instance.section)
+        return call_flow(
+            sections_flow.assign_section,
+            data,
+            enrollment=instance,
+            section=section,
+            by=_caller(self),
+        )
+
+
 #: The keys that name the person of ``POST courses/{slug}/enrollments/``; exactly one is given.
 PERSON_KEYS = ("user", "username", "email")
 
@@ -769,6 +804,66 @@ class SectionSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
         return call_flow(
             sections_flow.update_section, validated_data, section=instance, by=_caller(self)
         )
+
+
+class SectionAssignSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(
+        help_text="A UTF-8 CSV with the header `username,section`: a section's name, or "
+        "empty for none. At most `LEARNPLAT['GRADING']['IMPORT_MAX_BYTES']` bytes and "
+        "`IMPORT_MAX_ROWS` rows.",
+        allow_empty_file=True,
+    )
+    dry_run = DryRunField(
+        default=True,
+        help_text="True (the default): answer the moves and errors, write nothing. False: "
+        "apply them, unless any row has an error.",
+    )
+
+
+class SectionSummarySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class SectionAssignChangeSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField(read_only=True, help_text="The CSV line (the header is 1).")
+    user = UserSummarySerializer(read_only=True)
+    old_section = SectionSummarySerializer(
+        read_only=True, allow_null=True, help_text="The student's section now (null: none)."
+    )
+    new_section = SectionSummarySerializer(
+        read_only=True, allow_null=True, help_text="The section the file gives (null: none)."
+    )
+
+
+class SectionAssignResultSerializer(serializers.Serializer[Any]):
+    changes = SectionAssignChangeSerializer(many=True, read_only=True)
+    # The metaclass moves declared fields off the class, so ``Serializer.errors`` stays.
+    errors = CSVRowErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    applied = serializers.BooleanField(
+        read_only=True, help_text="Whether the moves were written (never on a dry run)."
+    )
+
+
+def _section_json(section: Section | None) -> dict[str, Any] | None:
+    return None if section is None else {"id": section.pk, "name": section.name}
+
+
+def section_assign_json(result: sections_flow.AssignResult) -> dict[str, Any]:
+    """``SectionAssignResultSerializer``'s fields for the flow's result."""
+    return {
+        "changes": [
+            {
+                "row": change.row,
+                "user": user_summary_json(change.enrollment.user),
+                "old_section": _section_json(change.old),
+                "new_section": _section_json(change.new),
+            }
+            for change in result.changes
+        ],
+        "errors": [{"row": error.row, "detail": error.detail} for error in result.errors],
+        "applied": result.applied,
+    }
 
 
 def _iso(value: Any) -> str | None:

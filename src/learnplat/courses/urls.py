@@ -9,7 +9,9 @@
 | ``course-groups`` / ``course-group-detail`` | ``courses/{slug}/groups/``, ``.../groups/{id}/`` |
 | ``course-rubrics`` / ``course-rubric-detail`` | ``courses/{slug}/rubrics/``, ``.../{id}/`` |
 | ``course-rubric-copy`` | ``courses/{slug}/rubrics/{id}/copy/`` |
+| ``course-enrollment-detail`` | ``courses/{slug}/enrollments/{id}/`` (PATCH only) |
 | ``course-sections`` / ``course-section-detail`` | ``courses/{slug}/sections/``, ``.../{id}/`` |
+| ``course-sections-assign`` | ``courses/{slug}/sections/assign/`` |
 | ``course-accommodations``, ``...-detail`` | ``courses/{slug}/accommodations/[{id}/]`` |
 | ``course-group-sets`` / ``course-group-set-detail`` | ``courses/{slug}/group-sets/[{id}/]`` |
 | ``group-set-groups`` | ``group-sets/{id}/groups/`` |
@@ -78,6 +80,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "courses/<slug:slug>/sections/",
         SectionViewSet.as_view(_LIST_CREATE),
         name="course-sections",
+    ),
+    path(
+        "courses/<slug:slug>/enrollments/<int:pk>/",
+        EnrollmentViewSet.as_view({"patch": "partial_update"}),
+        name="course-enrollment-detail",
+    ),
+    path(
+        "courses/<slug:slug>/sections/assign/",
+        SectionViewSet.as_view({"post": "assign"}),
+        name="course-sections-assign",
     ),
     path(
         "courses/<slug:slug>/sections/<int:pk>/",

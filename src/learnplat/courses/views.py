@@ -24,8 +24,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from learnplat.api import LearnplatViewMixin
-from learnplat.conditional import ConditionalGetMixin
+from learnplat import cache
+from learnplat.api import LearnplatViewMixin, refuse_oversized_upload
 from learnplat.conf import settings
 from learnplat.courses.filters import (
     AccommodationFilter,
@@ -65,6 +65,7 @@ from learnplat.courses.serializers import (
     CourseSerializer,
     EnrollmentCreateSerializer,
     EnrollmentSerializer,
+    EnrollmentUpdateSerializer,
     ExtensionCreateSerializer,
     ExtensionSerializer,
     GroupInvitationSerializer,
@@ -72,14 +73,17 @@ from learnplat.courses.serializers import (
     GroupSetSerializer,
     RubricCopySerializer,
     RubricSerializer,
+    SectionAssignResultSerializer,
+    SectionAssignSerializer,
     SectionSerializer,
     StudentGroupCreateSerializer,
     StudentGroupSerializer,
     StudentGroupUpdateSerializer,
     TaskReorderSerializer,
     TaskSerializer,
+    section_assign_json,
 )
-from learnplat.exceptions import Conflict, Forbidden
+from learnplat.exceptions import Conflict, Forbidden, PayloadTooLarge
 from learnplat.filters import FilterBackend
 from learnplat.flows import accommodations as accommodations_flow
 from learnplat.flows import authoring as authoring_flow
@@ -90,6 +94,7 @@ from learnplat.flows import group_formation as group_formation_flow
 from learnplat.flows import release as release_flow
 from learnplat.flows import rubrics as rubrics_flow
 from learnplat.flows import sections as sections_flow
+from learnplat.flows.gradebook_import import read_csv
 from learnplat.flows.recompute import RecomputeJobsMixin
 from learnplat.permissions import AllowAny, IsAuthenticated, IsInstructor
 from learnplat.roles import is_platform_admin
@@ -97,6 +102,9 @@ from learnplat.schema import PAGE_NOT_FOUND, error_responses, recompute_accepted
 
 SLUG_PARAMETER = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The course's slug."
+)
+ENROLLMENT_ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The enrollment's id."
 )
 
 
@@ -191,12 +199,12 @@ TASK_PAGE_PARAMETERS = [
     ),
 )
 class CourseViewSet(
-    ConditionalGetMixin, RecomputeJobsMixin, CoursesViewMixin, viewsets.ModelViewSet[Course]
+    cache.CachedReadMixin, RecomputeJobsMixin, CoursesViewMixin, viewsets.ModelViewSet[Course]
 ):
     """Catalog and authoring of courses, looked up by slug."""
 
-    # ETag and 304 (API.md, Operations); learnplat.conditional.
-    conditional_actions = frozenset({"retrieve"})
+    # ETag and 304 (API.md, Operations), served from learnplat.cache.
+    conditional_actions = frozenset({"list", "retrieve"})
 
     permission_resource = "course"
     lookup_field = "slug"
@@ -257,8 +265,23 @@ class CourseViewSet(
         course.visible_tasks = list(Task.objects.for_course(course, self.request.user))  # type: ignore[attr-defined]
         return Response(self.response_serializer(course).data, status=status_code)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._detail(self.get_object(), reread=False)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return self.cached_read(
+            depends_on=[cache.CATALOG], build=lambda: super(CourseViewSet, self).list(request)
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        def build() -> Response:
+            return self._detail(self.get_object(), reread=False)
+
+        if not cache.enabled():
+            return build()
+        # Visibility and the object permissions run on every read, the cached ones too.
+        course = Course.objects.visible_one(request.user, kwargs["slug"])
+        if course is None:
+            raise Http404
+        self.check_object_permissions(request, course)
+        return self.cached_read(depends_on=[cache.course_gen(course.pk)], build=build)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -406,20 +429,78 @@ class CourseChildViewSet(
             ),
         },
     ),
+    partial_update=extend_schema(
+        summary="Move a member to another section",
+        description="Instructors of the course. Only `section` is written (a section of "
+        "the course by id, or null for none); the other fields of the enrollment are "
+        "read-only here and ignored when sent back, a key that is not a field is a 400. "
+        "Only students are placed in sections (a staff member may only be taken out of "
+        "one); a dropped student may be moved and keeps the section if they come back. "
+        "Lateness of the student's past submissions is recomputed against the new "
+        "section's dates.",
+        parameters=[SLUG_PARAMETER, ENROLLMENT_ID_PARAMETER],
+        request=EnrollmentUpdateSerializer,
+        responses={
+            200: EnrollmentSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                descriptions={
+                    400: "`section` is not a section of this course (or no such id), a "
+                    "staff member put in a section, or an unknown field.",
+                    403: "An assistant of the course: instructors move students.",
+                    404: "The course is not visible to you, you are not its staff, or it "
+                    "has no such enrollment.",
+                },
+            ),
+        },
+    ),
 )
-class EnrollmentViewSet(CourseChildViewSet):
-    """``courses/{slug}/enrollments/``: course staff manage who is in the course."""
+class EnrollmentViewSet(mixins.UpdateModelMixin, CourseChildViewSet):
+    """``courses/{slug}/enrollments/``: course staff manage who is in the course;
+    ``courses/{slug}/enrollments/{id}/`` (PATCH): instructors move a student to a section."""
 
     permission_resource = "enrollment"
-    action_permissions = {"list": [IsCourseStaff], "create": [IsCourseStaff]}
-    action_serializers = {"list": EnrollmentSerializer, "create": EnrollmentCreateSerializer}
-    response_actions = {"create": "list"}
+    action_aliases = {"partial_update": "update"}
+    action_permissions = {
+        "list": [IsCourseStaff],
+        "create": [IsCourseStaff],
+        "update": [IsCourseInstructor],
+    }
+    action_serializers = {
+        "list": EnrollmentSerializer,
+        "create": EnrollmentCreateSerializer,
+        "update": EnrollmentUpdateSerializer,
+    }
+    response_actions = {"create": "list", "update": "list"}
     serializer_class = EnrollmentSerializer
     model = Enrollment
     filterset_class = EnrollmentFilter
 
     def course_queryset(self, course: Course) -> QuerySet[Enrollment]:
         return Enrollment.objects.for_course(course)
+
+    def permission_denied(
+        self, request: Request, message: Any = None, code: Any = None
+    ) -> NoReturn:
+        # A student or outsider learns nothing of another member's enrollment; an assistant,
+        # who lists the members, gets the 403 of the permission.
+        if (
+            self._current_action() == "update"
+            and request.user.is_authenticated
+            and not Course.objects.filter(slug=self.kwargs["slug"]).taught_by(request.user).exists()
+        ):
+            raise Http404
+        super().permission_denied(request, message=message, code=code)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        kwargs.pop("partial", None)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        enrollment = Enrollment.objects.for_course(self.get_course()).get(pk=serializer.save().pk)
+        return Response(self.response_serializer(enrollment).data)
 
 
 @extend_schema_view(
@@ -440,10 +521,10 @@ class EnrollmentViewSet(CourseChildViewSet):
         },
     ),
 )
-class CourseTaskViewSet(ConditionalGetMixin, RecomputeJobsMixin, CourseChildViewSet):
+class CourseTaskViewSet(cache.CachedReadMixin, RecomputeJobsMixin, CourseChildViewSet):
     """``courses/{slug}/tasks/``: members read a course's tasks, staff add and reorder them."""
 
-    # ETag and 304 (API.md, Operations); learnplat.conditional.
+    # ETag and 304 (API.md, Operations), served from learnplat.cache.
     conditional_actions = frozenset({"list"})
 
     permission_resource = "task"
@@ -465,6 +546,13 @@ class CourseTaskViewSet(ConditionalGetMixin, RecomputeJobsMixin, CourseChildView
 
     def course_queryset(self, course: Course) -> QuerySet[Task]:
         return Task.objects.for_course(course, self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        # initial() has checked the course's visibility and the caller's membership.
+        return self.cached_read(
+            depends_on=[cache.course_gen(self.get_course().pk)],
+            build=lambda: super(CourseTaskViewSet, self).list(request),
+        )
 
     @extend_schema(
         summary="Put a course's tasks in a new order",
@@ -725,7 +813,7 @@ class ExtensionDetailViewSet(
     ),
 )
 class TaskViewSet(
-    ConditionalGetMixin,
+    cache.CachedReadMixin,
     RecomputeJobsMixin,
     CoursesViewMixin,
     mixins.RetrieveModelMixin,
@@ -735,7 +823,7 @@ class TaskViewSet(
 ):
     """``tasks/{id}/``: members read a task they can see, course staff change it."""
 
-    # ETag and 304 (API.md, Operations); learnplat.conditional.
+    # ETag and 304 (API.md, Operations), served from learnplat.cache.
     conditional_actions = frozenset({"retrieve"})
 
     permission_resource = "task"
@@ -759,13 +847,29 @@ class TaskViewSet(
     def get_queryset(self) -> QuerySet[Task]:
         return Task.objects.visible_to(self.request.user).select_related("course")
 
-    def get_object(self) -> Task:
+    def visible_task(self) -> Task:
+        """The task in the URL if the caller may see it, after its object permissions."""
         task: Task = super().get_object()
+        return task
+
+    def get_object(self) -> Task:
+        task = self.visible_task()
         published_only = not sees_all_tasks(self.request.user, task.course_id)
         # Read after the lookup: whether unpublished prerequisites show depends on the
         # caller's role in this task's course.
         attach_prerequisite_ids([task], published_only=published_only)
         return task
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        # The lookup is the visibility check: it runs on every read, the cached ones too.
+        task = self.visible_task()
+
+        def build() -> Response:
+            published_only = not sees_all_tasks(request.user, task.course_id)
+            attach_prerequisite_ids([task], published_only=published_only)
+            return Response(self.get_serializer(task).data)
+
+        return self.cached_read(depends_on=[cache.course_gen(task.course_id)], build=build)
 
     def perform_destroy(self, instance: Task) -> None:
         authoring_flow.delete_task(task=instance)
@@ -911,12 +1015,14 @@ class SectionViewSet(
         "create": [IsCourseInstructor],
         "update": [IsCourseInstructor],
         "destroy": [IsCourseInstructor],
+        "assign": [IsCourseInstructor],
     }
     action_serializers = {
         "list": SectionSerializer,
         "retrieve": SectionSerializer,
         "create": SectionSerializer,
         "update": SectionSerializer,
+        "assign": SectionAssignSerializer,
     }
     response_actions = {"create": "retrieve", "update": "retrieve"}
     serializer_class = SectionSerializer
@@ -956,6 +1062,59 @@ class SectionViewSet(
 
     def perform_destroy(self, instance: Section) -> None:
         sections_flow.delete_section(section=instance, by=self.request.user)
+
+    @extend_schema(
+        summary="Assign students to sections from a CSV",
+        description=(
+            "Instructors. A multipart body with the CSV `file` and `dry_run` (default true). "
+            "The header is `username,section` (any case); each row names a student of the "
+            "course by username (any case) and a section by name (empty: no section). "
+            "Answers every move (`old_section` → `new_section`; rows that change nothing "
+            "are left out) and every row error (`row` is the CSV line; the header is 1): "
+            "an unknown user, a user who is not a student of the course, an unknown "
+            "section, a user on two rows, a row without exactly two cells. With "
+            "`dry_run=false` and no errors every move is applied in one transaction "
+            "(`applied: true`) and the moved students' lateness recomputed. Nothing is "
+            "written on a dry run or when any row has an error. Same limits and encoding "
+            "as the gradebook import."
+        ),
+        parameters=[SLUG_PARAMETER],
+        request={"multipart/form-data": SectionAssignSerializer},
+        responses={
+            200: SectionAssignResultSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                413,
+                descriptions={
+                    400: "No `file`, or a file that is not UTF-8 CSV, is empty or whose "
+                    "header is not `username,section` (`invalid_file`), or with more than "
+                    "`IMPORT_MAX_ROWS` rows (`too_many_rows`).",
+                    403: "An assistant of the course: instructors assign sections.",
+                    404: _SECTION_404,
+                    413: "The file is larger than `IMPORT_MAX_BYTES` (`file_too_large`).",
+                },
+            ),
+        },
+    )
+    def assign(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = self.get_course()
+        limit = int(settings.GRADING["IMPORT_MAX_BYTES"])
+        refuse_oversized_upload(request, limit)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size is not None and upload.size > limit:
+            raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
+        result = sections_flow.assign_sections(
+            course=course,
+            rows=read_csv(upload),
+            by=request.user,
+            dry_run=serializer.validated_data["dry_run"],
+        )
+        return Response(section_assign_json(result))
 
 
 @extend_schema_view(

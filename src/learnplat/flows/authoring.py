@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from learnplat import cache
 from learnplat.adapter import get_adapter
 from learnplat.courses.choices import CourseRole, CourseStatus, GradingChangeKind, GradingScheme
 from learnplat.courses.models import (
@@ -652,6 +653,7 @@ def reorder_tasks(
             task.position, task.modified = position, now
             moved.append(task)
     Task.objects.bulk_update(moved, ["position", "modified"])
+    cache.changed(course=locked, catalog=True)  # bulk_update sends no signal
     get_adapter().save_extra(key="task_reorder", instance=locked, data=dict(extra or {}))
     return locked
 

@@ -5,7 +5,8 @@
 - a comment of the owner notifies the submission's assigned grader (``assigned_to``) when
   there is one, else every active instructor and assistant of the course
   (``comment_created``);
-- a comment of anyone else (course staff, platform admins) notifies the owner when the owner
+- a comment of anyone else (course staff, platform admins) notifies the owner (on a group
+  submission every member of its group, never the comment's author) when the owner
   can read it now: the grade is released to them (the one rule,
   :func:`learnplat.courses.release.is_released`, extensions included) or the comment
   is ``visible_before_release``. A comment hidden until release sends nothing of its own;
@@ -26,6 +27,7 @@ from django.db import transaction
 from learnplat.adapter import get_adapter
 from learnplat.courses.models import Enrollment
 from learnplat.exceptions import InvalidInput
+from learnplat.flows import groups
 from learnplat.flows import notify as notify_flow
 from learnplat.notifications.choices import NotificationKind
 from learnplat.serializers import course_summary_json, user_summary_json
@@ -50,6 +52,12 @@ def clean_body(value: Any) -> str:
             }
         )
     return text
+
+
+def _owner_recipients(submission: Submission, author: Any) -> list[int]:
+    """The submission's owner side (every member of a group submission's group, who read its
+    thread as the owner does); never ``author``."""
+    return [user_id for user_id in groups.owner_ids(submission) if user_id != author.pk]
 
 
 def _staff_recipients(submission: Submission) -> list[int]:
@@ -118,7 +126,10 @@ def post_comment(
     elif visible_before_release or released_to_owner(submission):
         data["author"] = user_summary_json(author)
         data["from_staff"] = True
-        notify_flow.notify(
-            user_id=submission.user_id, kind=NotificationKind.COMMENT_CREATED, data=data
+        # One query for the members' preferences and one insert, whatever the group's size.
+        notify_flow.notify_many(
+            user_ids=_owner_recipients(submission, author),
+            kind=NotificationKind.COMMENT_CREATED,
+            data=data,
         )
     return comment

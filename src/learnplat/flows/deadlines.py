@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from learnplat.adapter import get_adapter
-from learnplat.courses.deadlines import late_score, window_for
+from learnplat.courses.deadlines import late_score, section_dates_of, window_for
 from learnplat.courses.models import (
     Course,
     Enrollment,
@@ -146,28 +146,11 @@ def _section_dates_of(rows: list[Submission]) -> dict[tuple[int, int], SectionDa
     queries whatever their number."""
     if not rows:
         return {}
-    course_ids = {row.course_id for row in rows}
-    user_ids = {row.user_id for row in rows}
-    section_of = dict(
-        Enrollment.objects.filter(
-            course_id__in=course_ids, user_id__in=user_ids, section__isnull=False
-        ).values_list("user_id", "section_id")
+    return section_dates_of(
+        course_ids={row.course_id for row in rows},
+        user_ids={row.user_id for row in rows},
+        task_ids={row.task_id for row in rows},
     )
-    if not section_of:
-        return {}
-    by_section: dict[tuple[int, int], SectionDate] = {
-        (date.section_id, date.task_id): date
-        for date in SectionDate.objects.filter(
-            section_id__in=set(section_of.values()), task_id__in={row.task_id for row in rows}
-        )
-    }
-    found: dict[tuple[int, int], SectionDate] = {}
-    for row in rows:
-        section_id = section_of.get(row.user_id)
-        date = by_section.get((section_id, row.task_id)) if section_id else None
-        if date is not None:
-            found[(row.user_id, row.task_id)] = date
-    return found
 
 
 _REASONS: dict[str, str] = {

@@ -19,6 +19,7 @@ from learnplat.courses.choices import STAFF_ROLES, CourseRole, CourseStatus, Enr
 from learnplat.courses.models import Course, Enrollment
 from learnplat.courses.querysets import forget_course_roles
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput
+from learnplat.flows import events
 from learnplat.roles import is_platform_admin
 
 
@@ -51,11 +52,14 @@ def enroll(*, user: Any, course: Course) -> Enrollment:
         raise Forbidden("You may not enroll in this course.", code="enrollment_not_allowed")
     forget_course_roles(user)
     if existing is None:
-        return Enrollment.objects.create(user=user, course=course, role=CourseRole.STUDENT)
-    existing.role = CourseRole.STUDENT
-    existing.status = EnrollmentStatus.ACTIVE
-    existing.save(update_fields=["role", "status", "modified"])
-    return existing
+        enrollment = Enrollment.objects.create(user=user, course=course, role=CourseRole.STUDENT)
+    else:
+        existing.role = CourseRole.STUDENT
+        existing.status = EnrollmentStatus.ACTIVE
+        existing.save(update_fields=["role", "status", "modified"])
+        enrollment = existing
+    events.enrollment_created(enrollment=enrollment)
+    return enrollment
 
 
 def _is_last_instructor(enrollment: Enrollment) -> bool:
@@ -87,6 +91,7 @@ def drop(*, enrollment: Enrollment) -> Enrollment:
     enrollment.status = EnrollmentStatus.DROPPED
     enrollment.save(update_fields=["status", "modified"])
     forget_course_roles(enrollment.user)
+    events.enrollment_dropped(enrollment=enrollment)
     return enrollment
 
 
@@ -139,6 +144,8 @@ def add_enrollment(
         existing.status = EnrollmentStatus.ACTIVE
         existing.save(update_fields=["role", "status", "modified"])
         enrollment = existing
+    if not active:
+        events.enrollment_created(enrollment=enrollment)
     forget_course_roles(user)
     get_adapter().save_extra(key="enrollment_create", instance=enrollment, data=dict(extra or {}))
     return enrollment

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from learnplat import context, metrics
+from learnplat import context, metrics, tracing
 from learnplat.courses.deadlines import effective_window, late_score
 from learnplat.evaluation.base import EvaluationResult
 from learnplat.flows import progress, rubrics
@@ -68,8 +68,17 @@ def enqueue_evaluation(submission_id: int, *, run_after: datetime | None = None)
         queue_name=evaluation_setting("QUEUE_NAME"),
         run_after=run_after if backend.supports_defer else None,
     )
-    # The request's id travels with the job, so the worker's logs name the same request.
-    task.enqueue(submission_id, request_id=context.get("request_id"))
+    queue = evaluation_setting("QUEUE_NAME")
+    with tracing.span(
+        "learnplat.enqueue", kind="producer", submission_id=submission_id, queue=queue
+    ):
+        # The request's id and trace context travel with the job, so the worker's logs name
+        # the same request and its spans join the same trace.
+        task.enqueue(
+            submission_id,
+            request_id=context.get("request_id"),
+            trace_context=tracing.carrier() or None,
+        )
 
 
 def enqueue_on_commit(submission_ids: Iterable[int], *, run_after: datetime | None = None) -> None:

@@ -190,7 +190,7 @@ def plan(course: Course, rows: list[list[str]]) -> ImportResult:
             )
             continue
         user_id, username = row[0].strip(), row[1].strip()
-        user = students.get(int(user_id)) if user_id.isdigit() else None
+        user = students.get(int(user_id)) if user_id.isdecimal() else None
         if user is None:
             result.errors.append(
                 RowError(number, f"No student of this course has user_id {user_id!r}.")

@@ -14,6 +14,9 @@ row lock, and its ``IntegrityError`` is the 409 ``already_in_group`` the check g
 
 Lock order: group, then set. Nothing here locks an enrollment row, and the submit flow
 never locks a set row, so neither can wait on the other in a cycle.
+
+A new invitation tells the invitee (``group_invitation``, ``flows.notify``) in the
+invitation's transaction, as every notification is made; its e-mail goes on commit.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
+from learnplat import cache
 from learnplat.adapter import get_adapter
 from learnplat.courses.choices import InvitationStatus
 from learnplat.courses.models import (
@@ -38,6 +42,9 @@ from learnplat.courses.models import (
 )
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from learnplat.flows import NOT_GIVEN, NotGiven
+from learnplat.flows import notify as notify_flow
+from learnplat.notifications.choices import NotificationKind
+from learnplat.serializers import course_summary_json, user_summary_json
 
 __all__ = [
     "GROUP_SIZE_MAX",
@@ -143,6 +150,7 @@ def _add_members(group: StudentGroup, user_ids: Sequence[int]) -> None:
             )
     except IntegrityError:
         raise Conflict("Already in a group of this set.", code="already_in_group") from None
+    cache.changed(course=group.group_set.course_id)  # bulk_create sends no signal
     # An invitation elsewhere in the set can no longer be accepted: say so instead of
     # leaving it pending.
     GroupInvitation.objects.filter(
@@ -406,7 +414,8 @@ def _find_invitee(group_set: GroupSet, username: str) -> Any:
 @transaction.atomic
 def invite(*, group: StudentGroup, by: Any, username: str) -> tuple[GroupInvitation, bool]:
     """``by``, a member, invites the student called ``username`` into ``group``. Returns the
-    pending invitation and whether it is new (inviting twice gives back the first)."""
+    pending invitation and whether it is new (inviting twice gives back the first, and
+    notifies nothing again). A new invitation notifies the invitee (``group_invitation``)."""
     locked, group_set = _lock_group(group)
     if not GroupMembership.objects.filter(group=locked, user=by).exists():
         raise Forbidden("Only members invite into a group.", code="permission_denied")
@@ -422,6 +431,17 @@ def invite(*, group: StudentGroup, by: Any, username: str) -> tuple[GroupInvitat
     if pending is not None:
         return pending, False
     invitation = GroupInvitation.objects.create(group=locked, user=user, invited_by=by)
+    notify_flow.notify(
+        user_id=user.pk,
+        kind=NotificationKind.GROUP_INVITATION,
+        data={
+            "invitation": invitation.pk,
+            "group": {"id": locked.pk, "name": locked.name},
+            "group_set": {"id": group_set.pk, "name": group_set.name},
+            "course": course_summary_json(group_set.course),
+            "invited_by": user_summary_json(by),
+        },
+    )
     return invitation, True
 
 

@@ -143,3 +143,16 @@ def own_last_attempt(*, task: Task, submitter: Submitter) -> int:
         return 0
     rows = Submission.objects.filter(task=task, user=submitter.user).exclude(group=submitter.group)
     return int(rows.aggregate(last=Max("attempt"))["last"] or 0)
+
+
+def owner_ids(submission: Submission) -> list[int]:
+    """Who a submission belongs to: its user and, on a group submission, every member of the
+    group (they share its attempts, its grade and its thread), in id order."""
+    user_ids = {submission.user_id}
+    if submission.group_id is not None:
+        user_ids.update(
+            GroupMembership.objects.filter(group_id=submission.group_id).values_list(
+                "user_id", flat=True
+            )
+        )
+    return sorted(user_ids)

@@ -100,8 +100,9 @@ def notify_many(
 def grade_recorded(
     *, submission: Submission, evaluation: Evaluation, previous_score: float | None
 ) -> None:
-    """Tell the student about a grade: ``submission_graded`` for a submission's first counted
-    score, ``grade_changed`` when a counted score changed; nothing for other results.
+    """Tell the student (every member, for a group's submission) about a grade:
+    ``submission_graded`` for a submission's first counted score, ``grade_changed`` when a
+    counted score changed; nothing for other results.
 
     A score counts once a grade stands (status ``graded``): the 0 a submission holds while it
     waits for review, or a failed run, never did, so the grade that follows is its first.
@@ -120,30 +121,33 @@ def grade_recorded(
         return
     kind = (
         NotificationKind.GRADE_CHANGED
-        if previous_score is not None and _was_counted(submission, evaluation)
+        if previous_score is not None and was_counted(submission, evaluation)
         else NotificationKind.SUBMISSION_GRADED
     )
     task, course = submission.task, submission.course
-    released = _released_to_owner(submission)
+    released = released_to_owner(submission)
     if not released and kind == NotificationKind.GRADE_CHANGED:
         return
-    notify(
-        user_id=submission.user_id,
-        kind=kind,
-        data={
-            "submission": submission.pk,
-            "attempt": submission.attempt,
-            "task": {"id": task.pk, "title": task.title},
-            "course": {"slug": course.slug, "title": course.title},
-            "released": released,
-            "score": submission.score if released else None,
-            "max_score": submission.max_score,
-            "previous_score": previous_score if kind == NotificationKind.GRADE_CHANGED else None,
-        },
-    )
+    data = {
+        "submission": submission.pk,
+        "attempt": submission.attempt,
+        "task": {"id": task.pk, "title": task.title},
+        "course": {"slug": course.slug, "title": course.title},
+        "released": released,
+        "score": submission.score if released else None,
+        "max_score": submission.max_score,
+        "previous_score": previous_score if kind == NotificationKind.GRADE_CHANGED else None,
+    }
+    if submission.group_id is None:
+        notify(user_id=submission.user_id, kind=kind, data=data)
+    else:
+        # A group's submission is every member's grade (decision 0030): each of them hears.
+        from learnplat.flows.groups import owner_ids
+
+        notify_many(user_ids=owner_ids(submission), kind=kind, data=data)
 
 
-def _released_to_owner(submission: Submission) -> bool:
+def released_to_owner(submission: Submission) -> bool:
     from learnplat.courses.deadlines import effective_window
     from learnplat.courses.release import is_released
 
@@ -153,7 +157,7 @@ def _released_to_owner(submission: Submission) -> bool:
     return is_released(task, effective_due_at=effective_window(task, submission.user_id).due_at)
 
 
-def _was_counted(submission: Submission, evaluation: Evaluation) -> bool:
+def was_counted(submission: Submission, evaluation: Evaluation) -> bool:
     """Whether an earlier grade of ``submission`` stood: a result that neither failed nor
     waited for review (manual grades and deadline changes have no evaluator result)."""
     from django.db.models import Q

@@ -31,9 +31,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from learnplat import cache, tracing
 from learnplat.adapter import get_adapter
 from learnplat.courses.models import AssignmentGroup, Course, GroupMembership, Task
-from learnplat.flows import history, notify
+from learnplat.flows import events, history, notify
 from learnplat.progress.models import CourseProgress, TaskProgress
 from learnplat.progress.rules import (
     STATE_FIELDS,
@@ -77,6 +78,8 @@ def record_result(*, submission: Submission) -> None:
 
 def _record(submission: Submission, *, new_attempt: bool) -> None:
     task = Task.objects.select_related("course").get(pk=submission.task_id)
+    # The rows below are written in bulk, which sends no signal.
+    cache.changed(course=task.course_id)
     rule = task_rule(task, task.course)
     user_ids = _recipients(submission)
     _ensure_course_progress(user_ids, task.course)
@@ -304,10 +307,12 @@ def _fold_into_course(
         for row in updates:
             row.updated_at = now
         CourseProgress.objects.bulk_update(updates, [*sorted(fields), "updated_at"])
-    _notify_completed(completed)
+    _notify_completed(course, completed)
 
 
-def _notify_completed(rows: Iterable[CourseProgress]) -> None:
+def _notify_completed(course: Course, rows: Iterable[CourseProgress]) -> None:
+    rows = list(rows)
+    events.courses_completed(course=course, rows=rows)
     for row in rows:
         send_on_commit(
             course_completed,
@@ -341,32 +346,44 @@ def record_grade(
     ``needs_review`` (whose score did not count); ``history_kind`` names the history entry's
     kind where the evaluation's trigger does not tell it (``extension``, ``late_policy``).
     """
-    record_result(submission=submission)
-    history.grade_recorded(
-        submission=submission,
-        evaluation=evaluation,
-        previous_score=previous_score,
-        previous_status=previous_status,
-        kind=history_kind,
-    )
-    get_adapter().after_grade(submission=submission, evaluation=evaluation)
-    notify.grade_recorded(
-        submission=submission, evaluation=evaluation, previous_score=previous_score
-    )
-    if evaluated:
-        send_on_commit(
-            submission_evaluated, sender=Submission, submission=submission, evaluation=evaluation
-        )
-    if always or previous_score != submission.score:
-        send_on_commit(
-            grade_changed,
-            sender=Submission,
+    with tracing.span(
+        "learnplat.progress",
+        submission_id=submission.pk,
+        task_id=submission.task_id,
+        status=submission.status,
+    ):
+        record_result(submission=submission)
+        history.grade_recorded(
             submission=submission,
             evaluation=evaluation,
             previous_score=previous_score,
-            score=submission.score,
-            trigger=evaluation.trigger,
+            previous_status=previous_status,
+            kind=history_kind,
         )
+        get_adapter().after_grade(submission=submission, evaluation=evaluation)
+        notify.grade_recorded(
+            submission=submission, evaluation=evaluation, previous_score=previous_score
+        )
+        events.grade_recorded(
+            submission=submission, evaluation=evaluation, previous_score=previous_score
+        )
+        if evaluated:
+            send_on_commit(
+                submission_evaluated,
+                sender=Submission,
+                submission=submission,
+                evaluation=evaluation,
+            )
+        if always or previous_score != submission.score:
+            send_on_commit(
+                grade_changed,
+                sender=Submission,
+                submission=submission,
+                evaluation=evaluation,
+                previous_score=previous_score,
+                score=submission.score,
+                trigger=evaluation.trigger,
+            )
 
 
 # -- course-level changes and the full recompute ----------------------------------------------
@@ -462,6 +479,7 @@ def _recompute_chunk(
     *,
     notify: bool,
 ) -> None:
+    cache.changed(course=course)  # the rows below are written in bulk: no signal
     # Lock first, read the submissions second: a result committed meanwhile is either seen
     # by the read or applied by its own transaction after this one, on the rows written here.
     tp_rows = {
@@ -505,9 +523,12 @@ def _recompute_chunk(
     )
     if notify:
         _notify_completed(
-            row
-            for user, row in written.items()
-            if row.completed_at is not None and user not in was_completed
+            course,
+            [
+                row
+                for user, row in written.items()
+                if row.completed_at is not None and user not in was_completed
+            ],
         )
 
 

@@ -31,7 +31,7 @@ from learnplat.courses.models import Enrollment
 from learnplat.courses.release import is_released
 from learnplat.courses.validation import check_description
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput
-from learnplat.flows import grading
+from learnplat.flows import events, grading
 from learnplat.flows import notify as notify_flow
 from learnplat.notifications.choices import NotificationKind
 from learnplat.serializers import course_summary_json, user_summary_json
@@ -108,6 +108,7 @@ def file_request(
     except IntegrityError as exc:
         raise _already_open() from exc
     get_adapter().save_extra(key="regrade_request_create", instance=request, data=dict(extra or {}))
+    events.regrade_request_created(request=request, submission=locked)
     data = {
         **_summary(request, locked),
         "student": user_summary_json(locked.user),
@@ -181,6 +182,7 @@ def resolve_request(
     locked.new_score = submission.score
     locked.save(update_fields=["status", "response", "resolved_by", "resolved_at", "new_score"])
     get_adapter().save_extra(key="regrade_request_resolve", instance=locked, data=dict(extra or {}))
+    events.regrade_request_resolved(request=locked, submission=submission)
     notify_flow.notify(
         user_id=locked.user_id,
         kind=NotificationKind.REGRADE_REQUEST_RESOLVED,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from learnplat.courses.choices import ReleaseMode
 from learnplat.courses.models import Task
 from learnplat.exceptions import Conflict
-from learnplat.flows import notify
+from learnplat.flows import events, notify
 from learnplat.notifications.choices import NotificationKind
 from learnplat.submissions.choices import GradeChangeKind, SubmissionStatus
 from learnplat.submissions.models import GradeChange, Submission
@@ -58,6 +58,7 @@ def release_task(*, task: Task, by: Any) -> Task:
         )
         for pk, _, score in graded
     )
+    events.task_released(task=locked)
     course = locked.course
     notify.notify_many(
         user_ids=sorted({user_id for _, user_id, _ in graded}),

@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from learnplat import cache
 from learnplat.adapter import get_adapter
 from learnplat.courses.models import Course, Rubric, RubricCriterion, RubricLevel, Task
 from learnplat.evaluation.builtin import ManualEvaluator
@@ -155,6 +156,7 @@ def in_use(rubric: Rubric) -> bool:
 
 
 def _write_criteria(rubric: Rubric, criteria: Sequence[Mapping[str, Any]]) -> None:
+    cache.changed(course=rubric.course_id)  # bulk_create sends no signal
     rows = RubricCriterion.objects.bulk_create(
         RubricCriterion(
             rubric=rubric,
@@ -261,6 +263,7 @@ def update_rubric(
         )
         _write_criteria(new, cleaned)
         Task.objects.filter(rubric=locked).update(rubric=new)
+        cache.changed(course=locked.course_id)
         result = new
     else:
         if new_title != locked.title:

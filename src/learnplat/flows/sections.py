@@ -8,27 +8,41 @@ students get: the section's where set, else the task's) and must lie inside the 
 ``[opens_at, closes_at]`` wherever those are set: a section may move its due date later than
 the task's, never past the task's hard close (decision 0028).
 
-Changing a section's dates, deleting a section (its enrollments become section-less) and
-moving a student to another section recompute the lateness of the students concerned in
+Students are moved one at a time (:func:`assign_section`) or from a ``username,section``
+CSV (:func:`assign_sections`, decision 0033). Changing a section's dates, deleting a
+section (its enrollments become section-less) and moving students to another section
+recompute the lateness of the students concerned in
 the same transaction (:func:`learnplat.flows.deadlines.recompute_students_lateness`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 
+from learnplat import cache
 from learnplat.adapter import get_adapter
 from learnplat.courses.choices import STAFF_ROLES, CourseRole, EnrollmentStatus
 from learnplat.courses.models import Course, Enrollment, Section, SectionDate, Task
 from learnplat.courses.validation import check_date_order
-from learnplat.exceptions import Conflict, InvalidInput
+from learnplat.exceptions import BadRequest, Conflict, InvalidInput
 from learnplat.flows import NOT_GIVEN, NotGiven
 from learnplat.flows.deadlines import recompute_students_lateness
+from learnplat.flows.gradebook_import import RowError
 
-__all__ = ["assign_section", "create_section", "delete_section", "update_section"]
+__all__ = [
+    "assign_section",
+    "assign_sections",
+    "create_section",
+    "delete_section",
+    "update_section",
+]
 
 NAME_MAX_LENGTH = 100
 _DATE_FIELDS = ("opens_at", "due_at", "closes_at")
@@ -126,6 +140,7 @@ def _clean_dates(course: Course, dates: Any) -> list[dict[str, Any]]:
 def _write_dates(section: Section, dates: list[dict[str, Any]]) -> None:
     section.dates.all().delete()
     SectionDate.objects.bulk_create(SectionDate(section=section, **date) for date in dates)
+    cache.changed(course=section.course_id)  # bulk_create sends no signal
 
 
 def _dates_key(section: Section) -> set[tuple[Any, ...]]:
@@ -210,19 +225,153 @@ def delete_section(*, section: Section, by: Any = None) -> None:
     recompute_students_lateness(course=course, user_ids=students, by=by)
 
 
+#: Why a staff enrollment is not put in a section: section staff are the section's ``staff``.
+NOT_A_STUDENT = "Only students are placed in sections; staff are a section's `staff`."
+
+
 @transaction.atomic
 def assign_section(
-    *, enrollment: Enrollment, section: Section | None, by: Any = None
+    *,
+    enrollment: Enrollment,
+    section: Section | None,
+    by: Any = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Enrollment:
-    """Put the enrolled user in ``section`` (of the same course) or in none; their lateness
-    is recomputed when the section changes."""
+    """Put the enrolled student in ``section`` (of the same course) or in none; their
+    lateness is recomputed when the section changes. A dropped student's enrollment may be
+    moved too: it keeps its section for when they come back (decision 0033). A staff
+    enrollment may only be taken out of a section (400 on ``section``)."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if section is not None and section.course_id != enrollment.course_id:
         raise InvalidInput({"section": ["Not a section of this course."]})
+    if section is not None and enrollment.role != CourseRole.STUDENT:
+        raise InvalidInput({"section": [NOT_A_STUDENT]})
     new_id = section.pk if section is not None else None
-    if enrollment.section_id == new_id:
-        return enrollment
-    enrollment.section = section
-    enrollment.save(update_fields=["section"])
-    recompute_students_lateness(course=enrollment.course, user_ids=[enrollment.user_id], by=by)
+    if enrollment.section_id != new_id:
+        enrollment.section = section
+        enrollment.save(update_fields=["section"])
+        recompute_students_lateness(course=enrollment.course, user_ids=[enrollment.user_id], by=by)
+    get_adapter().save_extra(key="enrollment_update", instance=enrollment, data=dict(extra or {}))
     return enrollment
+
+
+# -- bulk assignment from a CSV --------------------------------------------------------------
+
+#: The header of ``POST courses/{slug}/sections/assign/`` (any case, in this order).
+ASSIGN_HEADER = ("username", "section")
+
+
+@dataclass
+class SectionChange:
+    """One student the file moves: ``old``/``new`` None for no section."""
+
+    row: int
+    enrollment: Enrollment
+    old: Section | None
+    new: Section | None
+
+
+@dataclass
+class AssignResult:
+    changes: list[SectionChange] = dataclass_field(default_factory=list)
+    errors: list[RowError] = dataclass_field(default_factory=list)
+    applied: bool = False
+
+
+def assign_sections(
+    *, course: Course, rows: list[list[str]], by: Any = None, dry_run: bool = True
+) -> AssignResult:
+    """Every move and row error of ``rows`` (a ``username,section`` CSV read by
+    :func:`learnplat.flows.gradebook_import.read_csv`, header first); applied in one
+    transaction when not ``dry_run`` and no row has an error, with one lateness recompute
+    for every moved student. A fixed number of queries whatever the number of rows
+    (plus the writes of the grades the recompute changes).
+
+    400 ``invalid_file`` when the header is not ``username,section``.
+    """
+    header = tuple(cell.strip().lower() for cell in rows[0])
+    if header != ASSIGN_HEADER:
+        raise BadRequest(
+            f"The header must be {','.join(ASSIGN_HEADER)}; got {','.join(rows[0])!r}.",
+            code="invalid_file",
+        )
+    with transaction.atomic():
+        if not dry_run:
+            # Two uploads at once are applied one after the other, each planned on the
+            # state the other left.
+            Course.objects.select_for_update().get(pk=course.pk)
+        result = _plan_assignment(course, rows)
+        if dry_run or result.errors or not result.changes:
+            return result
+        moved = []
+        for change in result.changes:
+            change.enrollment.section = change.new
+            moved.append(change.enrollment)
+        Enrollment.objects.bulk_update(moved, ["section"])
+        cache.changed(course=course)  # bulk_update sends no signal
+        recompute_students_lateness(course=course, user_ids=[e.user_id for e in moved], by=by)
+        result.applied = True
+        return result
+
+
+def _plan_assignment(course: Course, rows: list[list[str]]) -> AssignResult:
+    result = AssignResult()
+    username_field = get_user_model().USERNAME_FIELD
+    enrollments = {
+        enrollment.user.get_username().lower(): enrollment
+        for enrollment in Enrollment.objects.filter(course=course).select_related("user", "section")
+    }
+    sections = list(Section.objects.filter(course=course))
+    exact = {section.name: section for section in sections}
+    folded = {section.name.lower(): section for section in sections}
+    wanted = {row[0].strip().lower() for row in rows[1:] if row and row[0].strip()}
+    strangers = wanted - set(enrollments)
+    known = (
+        set(
+            get_user_model()
+            ._default_manager.annotate(lp_username=Lower(username_field))
+            .filter(lp_username__in=strangers)
+            .values_list("lp_username", flat=True)
+        )
+        if strangers
+        else set()
+    )
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(ASSIGN_HEADER):
+            result.errors.append(
+                RowError(number, f"The row has {len(row)} columns; the header has 2.")
+            )
+            continue
+        username, name = row[0].strip(), row[1].strip()
+        key = username.lower()
+        if not username:
+            result.errors.append(RowError(number, "The username is empty."))
+            continue
+        if key in seen:
+            result.errors.append(RowError(number, f"{username!r} is already on row {seen[key]}."))
+            continue
+        seen[key] = number
+        enrollment = enrollments.get(key)
+        if enrollment is None:
+            detail = (
+                f"{username!r} is not enrolled in this course."
+                if key in known
+                else f"No user has the username {username!r}."
+            )
+            result.errors.append(RowError(number, detail))
+            continue
+        if enrollment.role != CourseRole.STUDENT:
+            result.errors.append(
+                RowError(
+                    number, f"{username!r} is an {enrollment.role} of this course. {NOT_A_STUDENT}"
+                )
+            )
+            continue
+        section = (exact.get(name) or folded.get(name.lower())) if name else None
+        if name and section is None:
+            result.errors.append(RowError(number, f"The course has no section {name!r}."))
+            continue
+        if enrollment.section_id != (section.pk if section else None):
+            result.changes.append(SectionChange(number, enrollment, enrollment.section, section))
+    return result

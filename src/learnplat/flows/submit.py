@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from learnplat import context
+from learnplat import context, tracing
 from learnplat.adapter import get_adapter
 from learnplat.conf import settings
 from learnplat.courses.choices import CourseRole, CourseStatus, EnrollmentStatus
@@ -31,7 +31,7 @@ from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.evaluation.base import AnswerError, ConfigError, EvaluatorProtocol
 from learnplat.evaluation.registry import get_evaluator
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput
-from learnplat.flows import anonymity, budgets, evaluate, groups, late_days, progress, timed
+from learnplat.flows import anonymity, budgets, evaluate, events, groups, late_days, progress, timed
 from learnplat.progress.models import TaskProgress
 from learnplat.signals import send_on_commit
 from learnplat.submissions.models import IDEMPOTENCY_KEY_MAX_LENGTH, Submission
@@ -146,6 +146,28 @@ def submit(
     (``flows.anonymity.ensure_pseudonym``) in the same transaction. Evaluation is enqueued
     and ``submission_created`` sent on commit.
     """
+    with tracing.span("learnplat.submit", task_id=task.pk, course_id=task.course_id) as current:
+        result = _submit(
+            user=user, task=task, answer=answer, idempotency_key=idempotency_key, extra=extra
+        )
+        current.set_attributes(
+            {
+                "learnplat.submission_id": result.submission.pk,
+                "learnplat.attempt": result.submission.attempt,
+                "learnplat.outcome": "created" if result.created else "replayed",
+            }
+        )
+        return result
+
+
+def _submit(
+    *,
+    user: Any,
+    task: Task,
+    answer: Any,
+    idempotency_key: str | None,
+    extra: Mapping[str, Any] | None,
+) -> SubmitResult:
     if idempotency_key is not None:
         if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
             raise InvalidInput(
@@ -236,6 +258,7 @@ def _create_submission(
     adapter.after_submit(submission=submission)
     if submission.grader_queue is None:
         evaluate.enqueue_on_commit([submission.pk])
+    events.submission_created(submission=submission)
     send_on_commit(submission_created, sender=Submission, submission=submission)
     logger.info(
         "Submission %s accepted (task %s, attempt %s).", submission.pk, task.pk, submission.attempt

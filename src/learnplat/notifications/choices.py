@@ -18,6 +18,8 @@ class NotificationKind(models.TextChoices):
     REGRADE_REQUEST_CREATED = "regrade_request_created", _("Regrade request filed")
     COMMENT_CREATED = "comment_created", _("New comment on a submission")
     GRADING_ASSIGNED = "grading_assigned", _("Submissions assigned to you for grading")
+    GROUP_INVITATION = "group_invitation", _("Invitation to a group")
+    ATTEMPT_RESTARTED = "attempt_restarted", _("Timed attempt restarted")
 
 
 class Channel(models.TextChoices):

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from learnplat.courses.choices import CourseStatus
 from learnplat.courses.deadlines import window_for
-from learnplat.courses.models import Enrollment, Extension, Task
+from learnplat.courses.models import Enrollment, Extension, SectionDate, Task
 from learnplat.notifications.choices import Channel, NotificationKind
 from learnplat.progress.models import TaskProgress
 
@@ -40,10 +40,13 @@ class ReminderDue:
 
 def reminders_due(*, now: datetime, until: datetime) -> Iterator[ReminderDue]:
     """Active students of published courses whose effective due date of a published task they
-    have not completed falls in ``(now, until]``, and who were not reminded of it yet.
+    have not completed falls in ``(now, until]``, and who were not reminded of it yet. The
+    effective due date is :func:`~learnplat.courses.deadlines.window_for`'s: the student's
+    extension, else their section's date, else the task's.
 
-    Five queries whatever the numbers: the tasks with a task or extension date in the window,
-    the enrollments, extensions, completions and reminders already sent of those tasks.
+    Six queries whatever the numbers: the tasks with a task, section or extension date in
+    the window, the enrollments, the section dates, extensions, completions and reminders
+    already sent of those tasks.
     """
     from learnplat.notifications.models import DeadlineReminder
 
@@ -53,6 +56,7 @@ def reminders_due(*, now: datetime, until: datetime) -> Iterator[ReminderDue]:
         Task.objects.filter(is_published=True, course__status=CourseStatus.PUBLISHED)
         .filter(
             in_window("due_at")
+            | in_window("section_dates__due_at")
             | in_window("extensions__due_at")
             | (Q(course__extensions__task__isnull=True) & in_window("course__extensions__due_at"))
         )
@@ -65,14 +69,23 @@ def reminders_due(*, now: datetime, until: datetime) -> Iterator[ReminderDue]:
     course_ids = {task.course_id for task in tasks}
     task_ids = [task.pk for task in tasks]
     students: dict[int, list[int]] = {}
-    for user_id, course_id in (
+    section_of: dict[tuple[int, int], int] = {}
+    for user_id, course_id, section_id in (
         Enrollment.objects.active()
         .students()
         .filter(course_id__in=course_ids)
         .order_by("user_id")
-        .values_list("user_id", "course_id")
+        .values_list("user_id", "course_id", "section_id")
     ):
         students.setdefault(course_id, []).append(user_id)
+        if section_id is not None:
+            section_of[(user_id, course_id)] = section_id
+    section_dates: dict[tuple[int, int], SectionDate] = {
+        (date.section_id, date.task_id): date
+        for date in SectionDate.objects.filter(
+            section_id__in=set(section_of.values()), task_id__in=task_ids
+        )
+    }
     extended: dict[tuple[int, int | None, int], Extension] = {
         (extension.user_id, extension.task_id, extension.course_id): extension
         for extension in Extension.objects.filter(course_id__in=course_ids)
@@ -93,7 +106,9 @@ def reminders_due(*, now: datetime, until: datetime) -> Iterator[ReminderDue]:
             extension = extended.get((user_id, task.pk, task.course_id)) or extended.get(
                 (user_id, None, task.course_id)
             )
-            due_at = window_for(task, extension).due_at
+            placed = section_of.get((user_id, task.course_id))
+            section_date = section_dates.get((placed, task.pk)) if placed else None
+            due_at = window_for(task, extension, section_date).due_at
             if due_at is not None and now < due_at <= until:
                 yield ReminderDue(user_id=user_id, task=task, due_at=due_at)
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from learnplat.courses.deadlines import late_score, window_for
+from learnplat.courses.deadlines import late_score, section_dates_of, window_for
 from learnplat.courses.models import AssignmentGroup, Course, Extension, Task
 from learnplat.progress.models import TaskProgress
 from learnplat.progress.querysets import gradebook_students
@@ -146,10 +146,12 @@ def _rejudge(
     course: Course, user_ids: list[int], tasks: Mapping[int, Task], rules: Mapping[int, TaskRule]
 ) -> dict[tuple[int, int], Any]:
     """Each student's standing on ``tasks`` with their late deductions recomputed under the
-    tasks' proposed late policies (manual grades keep their score, as in the real change)."""
+    tasks' proposed late policies (manual grades keep their score, as in the real change),
+    each judged by the student's own window: extension > section date > task date."""
     if not tasks:
         return {}
     extensions = Extension.objects.filter(course=course, user_id__in=user_ids)
+    sections = section_dates_of(course_ids=[course.pk], user_ids=user_ids, task_ids=list(tasks))
     course_wide = {e.user_id: e for e in extensions if e.task_id is None}
     own = {(e.user_id, e.task_id): e for e in extensions if e.task_id is not None}
     attempts: dict[tuple[int, int], list[Attempt]] = {}
@@ -164,7 +166,11 @@ def _rejudge(
     for user, task_id, attempt, status, score, raw, evaluated, submitted, manual, days in rows:
         task = tasks[task_id]
         if raw is not None and not manual:
-            window = window_for(task, own.get((user, task_id), course_wide.get(user)))
+            window = window_for(
+                task,
+                own.get((user, task_id), course_wide.get(user)),
+                sections.get((user, task_id)),
+            )
             score = late_score(
                 raw, task=task, window=window, submitted_at=submitted, late_days_used=days
             )

@@ -26,6 +26,8 @@ from learnplat.progress.models import RecomputeJob
 from learnplat.progress.preview import ProposedGroup
 from learnplat.serializers import (
     CourseSummarySerializer,
+    CSVRowErrorSerializer,
+    DryRunField,
     RejectUnknownFieldsMixin,
     UserSummarySerializer,
     course_summary_json,
@@ -568,13 +570,6 @@ class RecomputeJobSerializer(serializers.ModelSerializer[Any]):
 # -- gradebook import -------------------------------------------------------------------------
 
 
-class _DryRunField(serializers.BooleanField):
-    """A boolean that stays true when a form body leaves it out (DRF's reads a missing
-    checkbox as false, which would apply an import nobody asked to apply)."""
-
-    default_empty_html = True
-
-
 class GradebookImportSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(
         help_text="The gradebook CSV (`GET courses/{slug}/gradebook/?format=csv`), edited: "
@@ -582,7 +577,7 @@ class GradebookImportSerializer(serializers.Serializer[Any]):
         "`IMPORT_MAX_ROWS` students.",
         allow_empty_file=True,
     )
-    dry_run = _DryRunField(
+    dry_run = DryRunField(
         default=True,
         help_text="True (the default): answer the changes and errors, write nothing. False: "
         "apply them, unless any row has an error.",
@@ -608,15 +603,10 @@ class GradebookImportChangeSerializer(serializers.Serializer[Any]):
     )
 
 
-class GradebookImportErrorSerializer(serializers.Serializer[Any]):
-    row = serializers.IntegerField(read_only=True, help_text="The CSV line (the header is 1).")
-    detail = serializers.CharField(read_only=True)
-
-
 class GradebookImportResultSerializer(serializers.Serializer[Any]):
     changes = GradebookImportChangeSerializer(many=True, read_only=True)
     # The metaclass moves declared fields off the class, so ``Serializer.errors`` stays.
-    errors = GradebookImportErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    errors = CSVRowErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]
     applied = serializers.BooleanField(
         read_only=True, help_text="Whether the changes were written (never on a dry run)."
     )

@@ -19,7 +19,7 @@ submissions (tests/progress/test_query_counts.py).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -35,8 +35,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from learnplat.api import LearnplatViewMixin, not_found
-from learnplat.conditional import ConditionalGetMixin
+from learnplat import cache
+from learnplat.api import LearnplatViewMixin, not_found, refuse_oversized_upload
 from learnplat.conf import settings
 from learnplat.courses.choices import ReleaseMode
 from learnplat.courses.models import Course, Enrollment, Section
@@ -83,7 +83,22 @@ from learnplat.schema import error_responses
 from learnplat.submissions.anonymity import masked_task_ids
 
 
-class ProgressListView(ConditionalGetMixin, LearnplatViewMixin, generics.ListAPIView):
+def next_release(reports: list[Any]) -> datetime | None:
+    """When the first of the reports' ``after_due`` tasks releases its scores by itself (a
+    cached report stops being true then)."""
+    now = timezone.now()
+    moments = [
+        due
+        for report in reports
+        for task in report.tasks
+        if task.release == ReleaseMode.AFTER_DUE and task.released_at is None
+        for due in (getattr(task, "effective_due_at", None), task.due_at)
+        if due is not None and due > now
+    ]
+    return min(moments, default=None)
+
+
+class ProgressListView(cache.CachedReadMixin, LearnplatViewMixin, generics.ListAPIView):
     """``GET progress/``: the caller's progress in every course they take."""
 
     permission_resource = "progress"
@@ -103,10 +118,20 @@ class ProgressListView(ConditionalGetMixin, LearnplatViewMixin, generics.ListAPI
         ),
         responses={200: CourseProgressSerializer(many=True), **error_responses(401)},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        reports = reports_of_enrollments(page or [], request.user)
-        return self.get_paginated_response(self.get_serializer(reports, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        me: Any = request.user
+
+        def build() -> Response:
+            page = self.paginate_queryset(self.get_queryset())
+            reports = reports_of_enrollments(page or [], me)
+            self.valid_until(next_release(reports))
+            return self.get_paginated_response(self.get_serializer(reports, many=True).data)
+
+        def courses() -> list[str]:
+            taken = Enrollment.objects.filter(user_id=me.pk).values_list("course_id", flat=True)
+            return [cache.course_gen(pk) for pk in taken]
+
+        return self.cached_read(depends_on=[cache.user_gen(me.pk)], more=courses, build=build)
 
 
 class UpcomingView(LearnplatViewMixin, generics.ListAPIView):
@@ -173,12 +198,12 @@ class CourseScopedView(LearnplatViewMixin, generics.GenericAPIView):
         return self._course
 
 
-class CourseProgressView(ConditionalGetMixin, CourseScopedView):
+class CourseProgressView(cache.CachedReadMixin, CourseScopedView):
     """``GET courses/{slug}/progress/``: a student's progress in one course."""
 
     permission_resource = "progress"
     action = "course"
-    # ETag and 304 (API.md, Operations); learnplat.conditional.
+    # ETag and 304 (API.md, Operations), served from learnplat.cache.
     conditional_actions = frozenset({"course"})
     action_permissions = {"course": [IsAuthenticated]}
     action_serializers = {"course": CourseProgressSerializer}
@@ -240,15 +265,21 @@ class CourseProgressView(ConditionalGetMixin, CourseScopedView):
             ),
         },
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        # Who may read whose progress is checked on every read, the cached ones too.
         course = self.get_course()
         user = self.target_user(course)
-        # Course staff looking at a student see every score; a student sees what is released.
-        # Staff do not see the tasks graded anonymously and not released (decision 0021).
-        report = course_report(
-            course, user, student_view=user.pk == request.user.pk, viewer=request.user
-        )
-        return Response(self.get_serializer(report).data)
+
+        def build() -> Response:
+            # Course staff looking at a student see every score; a student what is released.
+            # Staff do not see the tasks graded anonymously and not released (decision 0021).
+            report = course_report(
+                course, user, student_view=user.pk == request.user.pk, viewer=request.user
+            )
+            self.valid_until(next_release([report]))
+            return Response(self.get_serializer(report).data)
+
+        return self.cached_read(depends_on=[cache.course_gen(course.pk)], build=build)
 
 
 def json_only(responses: dict[int, OpenApiResponse]) -> dict[tuple[int, str], OpenApiResponse]:
@@ -475,10 +506,6 @@ class GradebookView(CourseScopedView):
         return self.get_paginated_response(self.get_serializer(reports, many=True).data)
 
 
-#: What a multipart body may carry beyond the CSV itself (boundaries, headers, ``dry_run``).
-MULTIPART_OVERHEAD = 64 * 1024
-
-
 class GradebookImportView(CourseScopedView):
     """``POST courses/{slug}/gradebook/import/``: the gradebook CSV back, as grades."""
 
@@ -523,19 +550,12 @@ class GradebookImportView(CourseScopedView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         course = self.get_course()
         limit = int(settings.GRADING["IMPORT_MAX_BYTES"])
-        too_large = PayloadTooLarge(f"The file is larger than {limit} bytes.")
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit + MULTIPART_OVERHEAD:
-            # Refused before the body is parsed or spooled.
-            raise too_large
+        refuse_oversized_upload(request, limit)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
         if upload.size is not None and upload.size > limit:
-            raise too_large
+            raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
         rows = gradebook_import.read_csv(upload)
         result = gradebook_import.import_gradebook(
             course=course,

@@ -1,6 +1,7 @@
 """Admin of submissions (read-only answers, regrade/requeue actions), their grade history
-(read-only), regrade requests (read only: they are filed and answered through the API) and
-grader tokens; comments are an inline of their submission (read-only but deletable)."""
+(read-only), regrade requests (read only: they are filed and answered through the API),
+grader tokens and timed starts (read-only, with a restart action); comments are an inline
+of their submission (read-only but deletable)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from learnplat.exceptions import LearnplatError
 from learnplat.flowadmin import ReadOnlyAdmin
 from learnplat.flows import graders as graders_flow
 from learnplat.flows import grading as grading_flow
+from learnplat.flows import timed as timed_flow
 from learnplat.submissions.models import (
     Evaluation,
     GradeChange,
@@ -24,6 +27,7 @@ from learnplat.submissions.models import (
     RegradeRequest,
     Submission,
     SubmissionComment,
+    TaskStart,
 )
 
 
@@ -271,3 +275,33 @@ class LateDaySpendAdmin(ReadOnlyAdmin):
     list_display = ("user", "course", "task", "days", "modified")
     list_select_related = ("user", "course", "task")
     search_fields = ("user__username", "course__title", "task__title")
+
+
+@admin.register(TaskStart)
+class TaskStartAdmin(ReadOnlyAdmin):
+    """Who started which timed task when, and their deadline; read-only, with the restart of
+    ``DELETE tasks/{id}/starts/{user_id}/`` as an action (``flows.timed.restart_start``)."""
+
+    list_display = ("user", "task", "started_at", "deadline", "restarted_at", "restarted_by")
+    list_filter = ("task__course",)
+    list_select_related = ("user", "task", "restarted_by")
+    search_fields = ("user__username", "task__title", "task__course__title")
+    date_hierarchy = "started_at"
+    actions = ["restart"]
+
+    def has_restart_permission(self, request: HttpRequest) -> bool:
+        # The rows stay read-only; letting a student start again is a change of the start.
+        opts = self.opts
+        return bool(request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"))
+
+    @admin.action(description=_("Let the selected students start again"), permissions=["restart"])
+    def restart(self, request: HttpRequest, queryset: QuerySet[TaskStart]) -> None:
+        done = 0
+        for start in queryset.filter(restarted_at__isnull=True).select_related("task"):
+            try:
+                timed_flow.restart_start(task=start.task, user_id=start.user_id, by=request.user)
+            except LearnplatError as error:
+                self.message_user(request, f"{start}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("Restarted %(n)d attempt(s).") % {"n": done})

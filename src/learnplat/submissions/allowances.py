@@ -199,7 +199,7 @@ def my_allowances(*, course: Course, user: Any, now: datetime) -> dict[str, Any]
     )
     starts = {
         start.task_id: start
-        for start in TaskStart.objects.filter(
+        for start in TaskStart.objects.current().filter(
             user=user, task_id__in=[t.pk for t in tasks if t.time_limit_minutes is not None]
         )
     }

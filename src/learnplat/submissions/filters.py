@@ -1,9 +1,11 @@
 """Filters of ``GET submissions/`` (``task``, ``course`` slug, ``section``, ``user``,
 ``status``, ``mine``) and of ``GET regrade-requests/`` (``status``, ``course`` slug, ``task``,
-``submission``) and ``GET grading/queue/`` (``course`` slug, ``section``, ``task``,
-``assigned``)."""
+``submission``, ``section``) and ``GET grading/queue/`` (``course`` slug, ``section``, ``task``,
+``assigned``) and ``GET tasks/{id}/starts/`` (``user``, ``current``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
@@ -11,11 +13,11 @@ from django.db.models import QuerySet
 from learnplat.courses.models import Enrollment
 from learnplat.courses.querysets import in_section
 from learnplat.submissions.choices import RegradeRequestStatus, SubmissionStatus
-from learnplat.submissions.models import RegradeRequest, Submission
+from learnplat.submissions.models import RegradeRequest, Submission, TaskStart
 from learnplat.submissions.querysets import shared_with
 
 
-def filter_section(queryset: QuerySet[Submission], name: str, value: int) -> QuerySet[Submission]:
+def filter_section(queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
     return in_section(queryset, value)
 
 
@@ -54,7 +56,7 @@ class SubmissionFilter(django_filters.FilterSet):
         shared = shared_with(value)
         rows = queryset.filter(shared)
         viewer = self.request.user if self.request is not None else None
-        masked = Submission.objects.with_release_dates().masked_from(viewer)
+        masked = Submission.objects.annotate_release_dates().masked_from(viewer)
         return rows.exclude(pk__in=masked.filter(shared).values("pk"))
 
     def filter_mine(
@@ -76,10 +78,14 @@ class RegradeRequestFilter(django_filters.FilterSet):
     submission = django_filters.NumberFilter(
         field_name="submission_id", help_text="A submission's id."
     )
+    section = django_filters.NumberFilter(
+        method=filter_section,
+        help_text="A section's id: only the requests of students enrolled in it.",
+    )
 
     class Meta:
         model = RegradeRequest
-        fields = ("status", "course", "task", "submission")
+        fields = ("status", "course", "task", "submission", "section")
 
 
 class GradingQueueFilter(django_filters.FilterSet):
@@ -108,3 +114,22 @@ class GradingQueueFilter(django_filters.FilterSet):
         if value == "none":
             return queryset.filter(assigned_to__isnull=True)
         return queryset
+
+
+class TaskStartFilter(django_filters.FilterSet):
+    user = django_filters.NumberFilter(
+        field_name="user_id", help_text="The starts of this user id."
+    )
+    current = django_filters.BooleanFilter(
+        method="filter_current",
+        help_text="true: only the starts that count now; false: only restarted ones.",
+    )
+
+    class Meta:
+        model = TaskStart
+        fields = ("user", "current")
+
+    def filter_current(
+        self, queryset: QuerySet[TaskStart], name: str, value: bool
+    ) -> QuerySet[TaskStart]:
+        return queryset.filter(restarted_at__isnull=value)

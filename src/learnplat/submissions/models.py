@@ -32,6 +32,7 @@ from learnplat.submissions.querysets import (
     RegradeRequestQuerySet,
     SubmissionCommentQuerySet,
     SubmissionQuerySet,
+    TaskStartQuerySet,
 )
 
 #: The longest ``Idempotency-Key`` a submission keeps (the column, the flow and the docs).
@@ -461,7 +462,11 @@ class GraderToken(models.Model):
 
 
 class TaskStart(models.Model):
-    """A student's start of a timed task; ``deadline`` is fixed when they start."""
+    """A student's start of a timed task; ``deadline`` is fixed when they start.
+
+    Course staff may restart it (``flows.timed.restart_start``): the row stays as history
+    with ``restarted_at`` and ``restarted_by`` set, and the student may start again. At most
+    one start per student and task is current (not restarted)."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="starts")
     user = models.ForeignKey(
@@ -469,13 +474,33 @@ class TaskStart(models.Model):
     )
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     deadline = models.DateTimeField(_("deadline"))
+    restarted_at = models.DateTimeField(
+        _("restarted at"),
+        null=True,
+        blank=True,
+        help_text=_("When course staff let the student start again; this attempt ended then."),
+    )
+    restarted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("restarted by"),
+    )
+
+    objects = TaskStartQuerySet.as_manager()
 
     class Meta:
         ordering = ("task_id", "started_at", "id")
         verbose_name = _("timed start")
         verbose_name_plural = _("timed starts")
         constraints = [
-            models.UniqueConstraint(fields=["task", "user"], name="lp_taskstart_unique_user"),
+            models.UniqueConstraint(
+                fields=["task", "user"],
+                condition=Q(restarted_at__isnull=True),
+                name="lp_taskstart_unique_current",
+            ),
         ]
 
     def __str__(self) -> str:

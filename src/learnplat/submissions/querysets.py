@@ -22,6 +22,8 @@ from django.db.models.functions import Coalesce
 
 from learnplat.conf import settings
 from learnplat.courses.choices import ReleaseMode
+from learnplat.courses.querysets import section_date_of, staff_roles_of
+from learnplat.querysets import AttachingQuerySet
 from learnplat.roles import is_platform_admin
 from learnplat.submissions.choices import RegradeScope, SubmissionStatus
 
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
         RegradeRequest,
         Submission,
         SubmissionComment,
+        TaskStart,
     )
 
 
@@ -100,19 +103,17 @@ def own_or_taught(rows: _Rows, user: Any, *, own: Q | None = None) -> _Rows:
         return rows.none()
     if is_platform_admin(user):
         return rows.all()
-    from learnplat.courses.models import Enrollment
-
     # The courses first (one small query), so that a student's list is a plain
     # ``user = ...`` that the (user, -created) indexes serve: an OR with a subquery
     # makes PostgreSQL read and sort every row, at any page.
-    taught = list(Enrollment.objects.staff().filter(user=user).values_list("course_id", flat=True))
+    taught = list(staff_roles_of(user))
     own = Q(user=user) if own is None else own
     if not taught:
         return rows.filter(own)
     return rows.filter(own | Q(course_id__in=taught))
 
 
-class SubmissionQuerySet(models.QuerySet["Submission"]):
+class SubmissionQuerySet(AttachingQuerySet["Submission"]):
     def of_submitter(self, *, task: Any, submitter: Any) -> SubmissionQuerySet:
         """The submissions to ``task`` that count against ``submitter``'s attempts and
         budget: the group's when it submits as a group (``flows.groups.Submitter``), else
@@ -138,17 +139,15 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
     def with_summaries(self) -> SubmissionQuerySet:
         """Joined with what a submission's representation names: its user, task and course
         (``student``, ``task_title``, ``course``), its ``group``, its grader assignment
-        and claim (``assigned_to``, ``claimed_by``), the student's pseudonym on the task
-        (:meth:`with_pseudonyms`) and the rubric ``parts`` (the task's rubric with its
-        criteria and levels, the submission's assessments), so a list costs no query per
-        row."""
+        and claim (``assigned_to``, ``claimed_by``, attached: :func:`attach_graders`), the
+        student's pseudonym on the task (:meth:`with_pseudonyms`) and the rubric ``parts``
+        (the task's rubric with its criteria and levels, the submission's assessments), so a
+        list costs no query per row."""
         from learnplat.courses.models import RubricCriterion
         from learnplat.submissions.models import RubricAssessment
 
         return (
-            self.select_related(
-                "user", "task", "task__rubric", "course", "assigned_to", "claimed_by", "group"
-            )
+            self.select_related("user", "task", "task__rubric", "course", "group")
             .prefetch_related(
                 Prefetch(
                     "rubric_assessments",
@@ -163,6 +162,7 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
                 ),
             )
             .with_pseudonyms()
+            .attach("graders", attach_graders)  # type: ignore[return-value]
         )
 
     def with_pseudonyms(self) -> SubmissionQuerySet:
@@ -179,7 +179,7 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         """The rows ``viewer`` sees under a pseudonym (``learnplat.submissions.anonymity``
         says the same of one row): anonymously graded tasks, grades not released to the
         owner, rows not the viewer's own; none for platform admins. Needs
-        :meth:`with_release_dates`."""
+        :meth:`annotate_release_dates`."""
         from django.utils import timezone
 
         if viewer is not None and is_platform_admin(viewer):
@@ -217,11 +217,18 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         return rows.exclude(user=user).order_by("submitted_at", "id")
 
     def with_release_dates(self) -> SubmissionQuerySet:
-        """Annotate ``release_due_at``: the owner's effective due date of the task
-        (extensions applied, as ``Task.objects.with_effective_dates`` decides it) where
-        whether the score is released depends on it, an ``after_due`` task nobody released
-        yet; None elsewhere. Correlated subqueries, so a page is still one query, and only
-        evaluated for rows of such tasks."""
+        """Give each fetched submission ``release_due_at``: the owner's effective due date
+        of the task where whether the score is released depends on it (an ``after_due``
+        task nobody released yet), None elsewhere (:func:`attach_release_dates`). Set after
+        the fetch, so the page's statement stays small; to filter on it, use
+        :meth:`annotate_release_dates`."""
+        return self.attach("release_dates", attach_release_dates)  # type: ignore[return-value]
+
+    def annotate_release_dates(self) -> SubmissionQuerySet:
+        """``release_due_at`` (as :meth:`with_release_dates` gives it) as an annotation, for
+        querysets that filter on it (:meth:`masked_from`): the owner's extension, else their
+        section's date, else the task's, as ``Task.objects.with_effective_dates`` decides it.
+        Correlated subqueries, only evaluated for rows of such tasks."""
         from learnplat.courses.models import Extension
 
         theirs = Extension.objects.filter(
@@ -234,7 +241,12 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
                 When(
                     task__release=ReleaseMode.AFTER_DUE,
                     task__released_at__isnull=True,
-                    then=Coalesce(own, course_wide, F("task__due_at")),
+                    then=Coalesce(
+                        own,
+                        course_wide,
+                        section_date_of("task_id", "course_id", OuterRef("user_id"), "due_at"),
+                        F("task__due_at"),
+                    ),
                 ),
                 default=None,
             )
@@ -305,6 +317,65 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         raise ValueError(f"Unknown regrade scope {scope!r}; expected one of {REGRADE_SCOPES}.")
 
 
+def attach_graders(submissions: list[Submission]) -> None:
+    """Set ``assigned_to`` and ``claimed_by`` on each of ``submissions`` from one query for
+    the page's graders (none when nobody is assigned or claiming): joining the user table
+    twice more made the page's statement slow to plan (eight tables)."""
+    from django.contrib.auth import get_user_model
+
+    ids = {s.assigned_to_id for s in submissions} | {s.claimed_by_id for s in submissions}
+    ids.discard(None)
+    if not ids:
+        return
+    model = get_user_model()
+    users = {user.pk: user for user in model._default_manager.filter(pk__in=ids)}
+    for submission in submissions:
+        for name in ("assigned_to", "claimed_by"):
+            user_id = getattr(submission, f"{name}_id")
+            if user_id is not None:
+                setattr(submission, name, users[user_id])
+
+
+def attach_release_dates(submissions: list[Submission]) -> None:
+    """Set ``release_due_at`` (see :meth:`SubmissionQuerySet.with_release_dates`) on each of
+    ``submissions``: no query when none of them is of an unreleased ``after_due`` task,
+    else one for the owners' extensions and at most two for their section dates."""
+    from learnplat.courses.deadlines import section_dates_of
+    from learnplat.courses.models import Extension
+
+    waiting = []
+    for submission in submissions:
+        task = submission.task
+        submission.release_due_at = None  # type: ignore[attr-defined]
+        if task.release == ReleaseMode.AFTER_DUE and task.released_at is None:
+            waiting.append(submission)
+    if not waiting:
+        return
+    user_ids = {s.user_id for s in waiting}
+    course_ids = {s.course_id for s in waiting}
+    task_ids = {s.task_id for s in waiting}
+    own: dict[tuple[int, int], datetime] = {}
+    course_wide: dict[tuple[int, int], datetime] = {}
+    for user_id, course_id, task_id, due_at in Extension.objects.filter(
+        Q(task_id__in=task_ids) | Q(task__isnull=True),
+        user_id__in=user_ids,
+        course_id__in=course_ids,
+    ).values_list("user_id", "course_id", "task_id", "due_at"):
+        if task_id is None:
+            course_wide[(user_id, course_id)] = due_at
+        else:
+            own[(user_id, task_id)] = due_at
+    section_dates = section_dates_of(course_ids=course_ids, user_ids=user_ids, task_ids=task_ids)
+    for submission in waiting:
+        section_date = section_dates.get((submission.user_id, submission.task_id))
+        submission.release_due_at = (  # type: ignore[attr-defined]
+            own.get((submission.user_id, submission.task_id))
+            or course_wide.get((submission.user_id, submission.course_id))
+            or (section_date.due_at if section_date is not None else None)
+            or submission.task.due_at
+        )
+
+
 class RegradeRequestQuerySet(models.QuerySet["RegradeRequest"]):
     def visible_to(self, user: Any) -> RegradeRequestQuerySet:
         """A student's own requests, those of the courses they are staff of; every one for
@@ -356,6 +427,13 @@ class GraderTokenQuerySet(models.QuerySet["GraderToken"]):
         from learnplat.submissions.models import hash_grader_secret
 
         return self.active().filter(token_hash=hash_grader_secret(secret)).first()
+
+
+class TaskStartQuerySet(models.QuerySet["TaskStart"]):
+    def current(self) -> TaskStartQuerySet:
+        """The starts that still count: not restarted by the staff (at most one per
+        student and task)."""
+        return self.filter(restarted_at__isnull=True)
 
 
 def submittable_tasks(user: Any) -> Any:

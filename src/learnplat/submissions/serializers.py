@@ -745,6 +745,22 @@ class TaskStartSerializer(CompleteResponseMixin, serializers.Serializer[Any]):
     )
 
 
+class TaskStartRecordSerializer(CompleteResponseMixin, serializers.Serializer[Any]):
+    """``GET tasks/{id}/starts/``: one student's start as course staff see it."""
+
+    id = serializers.IntegerField(read_only=True)
+    user = UserSummarySerializer(read_only=True)
+    started_at = serializers.DateTimeField(read_only=True)
+    deadline = serializers.DateTimeField(read_only=True)
+    restarted_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="Null while the start counts; else when the staff restarted it (the "
+        "attempt ended then and the student could start again).",
+    )
+    restarted_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+
 class MyTaskAllowanceSerializer(CompleteResponseMixin, serializers.Serializer[Any]):
     task = serializers.IntegerField(read_only=True)
     submissions_left_today = serializers.IntegerField(

@@ -13,14 +13,18 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from learnplat import context
+from learnplat import context, tracing
 from learnplat.compat import task
 from learnplat.flows import evaluate as evaluate_flow
 from learnplat.submissions import pipeline
 
 
 @task()
-def evaluate_submission(submission_id: int, request_id: str | None = None) -> str:
+def evaluate_submission(
+    submission_id: int,
+    request_id: str | None = None,
+    trace_context: dict[str, str] | None = None,
+) -> str:
     """Claim, evaluate and grade one submission.
 
     Returns what happened: ``"graded"``, ``"needs_review"``, ``"queued"`` (a retry is
@@ -29,9 +33,17 @@ def evaluate_submission(submission_id: int, request_id: str | None = None) -> st
 
     ``request_id`` is the id of the request that enqueued it (none for the sweeper's
     requeues, which get a new one): the logs of the run carry it (docs/operations.md).
+    ``trace_context`` is the enqueuing span's W3C trace context (``learnplat.tracing``): the
+    run's spans continue that trace.
     """
-    with context.scope(request_id=context.sane_request_id(request_id), submission_id=submission_id):
-        return evaluate_flow.run_evaluation(submission_id)
+    with (
+        context.scope(request_id=context.sane_request_id(request_id), submission_id=submission_id),
+        tracing.continued(trace_context),
+        tracing.span("learnplat.evaluate", kind="consumer", submission_id=submission_id) as span,
+    ):
+        outcome = evaluate_flow.run_evaluation(submission_id)
+        span.set_attribute("learnplat.outcome", outcome)
+        return outcome
 
 
 @task()

@@ -15,6 +15,7 @@ from learnplat.submissions.views import (
     SubmissionCommentViewSet,
     SubmissionRegradeRequestViewSet,
     SubmissionViewSet,
+    TaskStartViewSet,
     TaskSubmissionViewSet,
 )
 
@@ -38,6 +39,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "tasks/<int:task_pk>/start/",
         TaskSubmissionViewSet.as_view({"post": "start"}),
         name="task-start",
+    ),
+    path(
+        "tasks/<int:task_pk>/starts/",
+        TaskStartViewSet.as_view({"get": "list"}),
+        name="task-starts",
+    ),
+    path(
+        "tasks/<int:task_pk>/starts/<int:user_id>/",
+        TaskStartViewSet.as_view({"delete": "destroy"}),
+        name="task-start-restart",
     ),
     # Beside the staff's courses/{slug}/accommodations/<int:pk>/: "me" is no int, so neither
     # route shadows the other whichever URLconf comes first.

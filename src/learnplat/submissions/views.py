@@ -8,14 +8,16 @@ Permission and serializer keys (``LEARNPLAT["PERMISSIONS"]`` / ``["SERIALIZERS"]
 ``regrade_request_resolve``, ``submission_comment_list``, ``submission_comment_create``,
 ``grader_next``, ``grader_results``, ``submission_claim``, ``submission_unclaim``,
 ``grading_queue``, ``grading_assign``, ``grading_progress``, ``submission_start`` (a timed
-task's start) and ``accommodation_me`` (``courses/{slug}/accommodations/me/``).
+task's start), ``task_start_list`` and ``task_start_restart`` (the staff's view of a timed
+task's starts) and ``accommodation_me`` (``courses/{slug}/accommodations/me/``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -58,6 +60,7 @@ from learnplat.submissions.filters import (
     GradingQueueFilter,
     RegradeRequestFilter,
     SubmissionFilter,
+    TaskStartFilter,
 )
 from learnplat.submissions.models import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
@@ -66,6 +69,7 @@ from learnplat.submissions.models import (
     RegradeRequest,
     Submission,
     SubmissionComment,
+    TaskStart,
 )
 from learnplat.submissions.permissions import IsGrader, IsOwner
 from learnplat.submissions.querysets import grader_progress, submittable_tasks
@@ -90,6 +94,7 @@ from learnplat.submissions.serializers import (
     SubmitSerializer,
     TaskRegradeResultSerializer,
     TaskRegradeSerializer,
+    TaskStartRecordSerializer,
     TaskStartSerializer,
     released_to_owner,
 )
@@ -774,11 +779,11 @@ class RegradeRequestViewSet(
     filterset_class = RegradeRequestFilter
 
     def get_queryset(self) -> QuerySet[RegradeRequest]:
-        return (
-            RegradeRequest.objects.visible_to(self.request.user)
-            .with_summaries()
-            .order_by("-created", "-id")
-        )
+        rows = RegradeRequest.objects.visible_to(self.request.user)
+        if self.action == "list":
+            # The same rule as the grading queue: a section's assistant lists its students'.
+            rows = within_sections(rows, self.request.user)
+        return rows.with_summaries().order_by("-created", "-id")
 
     @extend_schema(
         summary="Answer a regrade request",
@@ -901,6 +906,106 @@ class SubmissionCommentViewSet(LearnplatViewMixin, viewsets.GenericViewSet[Submi
             self.comment_output(comment, submission=submission, many=False),
             status=status.HTTP_201_CREATED,
         )
+
+
+TASK_ID_PARAMETER = OpenApiParameter(
+    "task_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The task's id."
+)
+_STARTS_404 = "No such task visible to the caller, or the caller is not its course's staff."
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List a timed task's starts",
+        description="Course staff (instructors, assistants) and platform admins: who started "
+        "the task, when, and their deadline, oldest first; a start the staff restarted "
+        "stays listed with `restarted_at` and `restarted_by`. `user` keeps one student's "
+        "starts, `current=true` only those that count now. Students and outsiders get 404.",
+        parameters=[TASK_ID_PARAMETER],
+        responses={
+            200: TaskStartRecordSerializer(many=True),
+            **error_responses(401, 404, descriptions={404: _STARTS_404}),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Restart a student's timed attempt",
+        description="Course staff (instructors, assistants) and platform admins: end the "
+        "student's current start so that they may `POST tasks/{id}/start/` again (a crashed "
+        "browser, an accommodation granted after the start). Their submissions stay; the "
+        "start stays in the list as history. On a group task the timer, and so the "
+        "restart, is the member's own. A submission racing the restart is checked either "
+        "against the old deadline or, after it, refused with `not_started`.",
+        parameters=[
+            TASK_ID_PARAMETER,
+            OpenApiParameter(
+                "user_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The student's id."
+            ),
+        ],
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Restarted: the student may start again."),
+            **error_responses(
+                401,
+                404,
+                409,
+                descriptions={
+                    404: f"{_STARTS_404} Or the student has no current start of the task.",
+                    409: "`not_timed`: the task has no time limit.",
+                },
+            ),
+        },
+    ),
+)
+class TaskStartViewSet(
+    LearnplatViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet[TaskStart]
+):
+    """``tasks/{id}/starts/`` and ``tasks/{id}/starts/{user_id}/``: course staff see a timed
+    task's starts and restart one (decision 0034). Anyone else who is signed in gets 404:
+    like accommodations, a student's timer is theirs and the staff's."""
+
+    permission_resource = "task_start"
+    action_aliases = {"destroy": "restart"}
+    action_permissions = {
+        "list": [IsAuthenticated, IsCourseStaff],
+        "restart": [IsAuthenticated, IsCourseStaff],
+    }
+    action_serializers = {"list": TaskStartRecordSerializer}
+    serializer_class = TaskStartRecordSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = TaskStartFilter
+
+    def permission_denied(
+        self, request: Request, message: Any = None, code: Any = None
+    ) -> NoReturn:
+        if request.user.is_authenticated:
+            raise Http404
+        super().permission_denied(request, message=message, code=code)
+
+    def get_task(self) -> Task:
+        task = (
+            Task.objects.visible_to(self.request.user)
+            .select_related("course")
+            .filter(pk=self.kwargs["task_pk"])
+            .first()
+        )
+        if task is None:
+            raise not_found()
+        self.check_object_permissions(self.request, task)
+        return task
+
+    def get_queryset(self) -> QuerySet[TaskStart]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no task
+            return TaskStart.objects.none()
+        return (
+            TaskStart.objects.filter(task=self.get_task())
+            .select_related("user", "restarted_by")
+            .order_by("started_at", "id")
+        )
+
+    def destroy(self, request: Request, task_pk: int, user_id: int) -> Response:
+        task = self.get_task()
+        timed_flow.restart_start(task=task, user_id=user_id, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MyAccommodationsView(LearnplatViewMixin, generics.GenericAPIView):

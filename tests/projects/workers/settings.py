@@ -12,7 +12,12 @@ agree::
 - ``LEARNPLAT_TEST_TASK_BACKEND``: ``EVALUATION["TASK_BACKEND"]``, one of ``default``
   (immediate), ``db``, ``rq``; default ``default``.
 - ``LEARNPLAT_TEST_EVALUATION``: JSON merged into ``EVALUATION``; default ``{}``.
+- ``LEARNPLAT_TEST_EVENTS``: JSON merged into ``EVENTS`` (the outbox); default ``{}``, the
+  immediate backend. Webhooks may call loopback receivers.
+- ``LEARNPLAT_TEST_WEBHOOKS``: JSON merged into ``WEBHOOKS``; default ``{}``.
 - ``LEARNPLAT_TEST_REDIS_URL``: the RQ queue's Redis; default ``redis://127.0.0.1:6379/3``.
+- ``LEARNPLAT_TEST_TRACES``: a file; the worker's spans are appended to it as JSON lines
+  (``tests/spans.py``), so a test can follow a trace from its own process into the worker.
 """
 
 import json
@@ -50,6 +55,14 @@ if "LEARNPLAT_TEST_TASK_BACKEND" in os.environ:
             "QUEUE_NAME": "default" if _backend == "default" else WORKER_QUEUE,
             **json.loads(os.environ.get("LEARNPLAT_TEST_EVALUATION", "{}")),
         },
+        # Outbox deliveries stay in-process (immediate) unless the test moves them: the
+        # pipeline tests count the worker's task rows.
+        "EVENTS": json.loads(os.environ.get("LEARNPLAT_TEST_EVENTS", "{}")),
+        # The tests' webhook receivers listen on loopback.
+        "WEBHOOKS": {
+            "ALLOW_PRIVATE_URLS": True,
+            **json.loads(os.environ.get("LEARNPLAT_TEST_WEBHOOKS", "{}")),
+        },
     }
     # The worker's learnplat logs as JSON lines on stdout (the test reads the worker's log).
     LOGGING = {
@@ -67,3 +80,8 @@ if "LEARNPLAT_TEST_TASK_BACKEND" in os.environ:
         },
         "loggers": {"learnplat": {"handlers": ["stdout"], "level": "INFO"}},
     }
+
+if os.environ.get("LEARNPLAT_TEST_TRACES"):
+    from tests.spans import JSONLinesExporter, install
+
+    install(JSONLinesExporter(os.environ["LEARNPLAT_TEST_TRACES"]))
