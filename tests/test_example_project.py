@@ -38,6 +38,10 @@ EXAMPLE_VARIABLES = (
     "SECURE_HSTS_PRELOAD",
     "SECURE_COOKIES",
     "SECURE_PROXY_SSL_HEADER",
+    "XAPI_ENDPOINT",
+    "XAPI_USERNAME",
+    "XAPI_PASSWORD",
+    "XAPI_SITE_URL",
     "DJANGO_SETTINGS_MODULE",
 )
 
@@ -87,6 +91,32 @@ def test_production_settings_pass_check_deploy_with_no_warnings() -> None:
     result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_xapi_is_installed_from_the_environment_and_passes_check_deploy() -> None:
+    code = (
+        "from django.apps import apps; from learnplat.conf import settings as s;"
+        "print(apps.is_installed('learnplat.xapi'), s.XAPI['ENDPOINT'], s.XAPI['ACTIVITY_BASE'])"
+    )
+    without = shell(code, **production_env())
+    assert without.returncode == 0, without.stderr
+    assert without.stdout.split()[0] == "False"
+
+    xapi = {
+        "XAPI_ENDPOINT": "https://lrs.example.com/xAPI/",
+        "XAPI_USERNAME": "learnplat",
+        "XAPI_PASSWORD": secrets.token_urlsafe(16),
+        "XAPI_SITE_URL": "https://learnplat.example.com",
+    }
+    installed = shell(code, **production_env(**xapi))
+    assert installed.returncode == 0, installed.stderr
+    assert installed.stdout.split() == [
+        "True",
+        "https://lrs.example.com/xAPI/",
+        "https://learnplat.example.com/xapi",
+    ]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env(**xapi))
+    assert result.returncode == 0, result.stderr + result.stdout
 
 
 def test_production_settings_relaxed_for_local_http_still_load() -> None:

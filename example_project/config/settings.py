@@ -309,6 +309,21 @@ LEARNPLAT: dict[str, object] = {
     "WEBHOOKS": {"ALLOW_PRIVATE_URLS": env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)},
 }
 
+# xAPI statements to a Learning Record Store (learnplat[xapi], docs/xapi.md): installed only
+# when XAPI_ENDPOINT names one, since the app without an endpoint is inert and says so
+# (learnplat_xapi.W001), which `check --deploy` would report.
+XAPI_ENDPOINT = env_str("XAPI_ENDPOINT", "")
+if XAPI_ENDPOINT:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("learnplat.events") + 1, "learnplat.xapi")
+    LEARNPLAT["XAPI"] = {
+        "ENDPOINT": XAPI_ENDPOINT,
+        "USERNAME": env_str("XAPI_USERNAME", ""),
+        "PASSWORD": env_str("XAPI_PASSWORD", ""),
+        # Actors are accounts on this site, and courses and tasks activities under it.
+        "ACTOR_HOMEPAGE": env_str("XAPI_SITE_URL", "http://localhost:8000"),
+        "ACTIVITY_BASE": env_str("XAPI_SITE_URL", "http://localhost:8000").rstrip("/") + "/xapi",
+    }
+
 # -- production hardening (DEBUG off); each switch can be relaxed for local HTTP runs ------
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

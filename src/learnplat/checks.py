@@ -717,6 +717,10 @@ def check_event_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     for key in ("RETRY_BACKOFF_SECONDS", "MAX_BACKOFF_SECONDS", "LEASE_SECONDS"):
         if not _positive(events[key]):
             errors.append(_error(f"EVENTS[{key!r}] must be a number > 0 (seconds).", "", 100))
+    if events["RETENTION_DAYS"] is not None and not _positive(events["RETENTION_DAYS"]):
+        errors.append(
+            _error("EVENTS['RETENTION_DAYS'] must be a number of days > 0, or None.", "", 100)
+        )
     for key in ("TIMEOUT_SECONDS", "SECRET_OVERLAP"):
         if not _positive(webhooks[key]):
             errors.append(_error(f"WEBHOOKS[{key!r}] must be a number > 0 (seconds).", "", 101))

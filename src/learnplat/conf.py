@@ -171,6 +171,9 @@ DEFAULTS: dict[str, Any] = {
         "LEASE_SECONDS": 120,
         # Deliveries one sender claims at a time.
         "BATCH_SIZE": 20,
+        # Days an event and its deliveries are kept once nothing is left to send
+        # (learnplat_prune_events); None keeps them for ever.
+        "RETENTION_DAYS": 90,
     },
     # Webhook endpoints (docs/webhooks.md), read when learnplat.events is installed.
     "WEBHOOKS": {

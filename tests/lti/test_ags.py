@@ -10,11 +10,13 @@ import pytest
 from django.test import Client
 from lti_tool.models import LtiLineItem, LtiUser
 
+from learnplat.courses.models import GroupMembership, GroupSet, StudentGroup
 from learnplat.events.models import Delivery, Event
-from learnplat.flows.outbox import send_pending
+from learnplat.flows.outbox import replay, send_pending
 from learnplat.flows.release import release_task
 from learnplat.flows.submit import submit
 from learnplat.lti.models import ResourceLinkBinding
+from tests.factories import enroll, make_user
 from tests.lti.platform import LEARNER, Person, PlatformServer, launch
 from tests.lti.test_launch import code_of
 
@@ -130,3 +132,61 @@ def test_tasks_without_an_ags_link_get_no_lti_delivery(
     graded_event = Event.objects.get(type="submission.graded", data__submission=submission.pk)
     assert graded_event.fanned_out_at is not None  # the outbox saw it, and no sink wanted it
     assert delivery_of("submission.graded", submission) is None
+
+
+def test_a_group_submission_sends_every_member_with_a_platform_identity_a_score(
+    world: Any,
+    learner: Any,
+    platform: PlatformServer,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    custom = {"learnplat_course": world.course.slug, "learnplat_task": str(world.task.pk)}
+    person = Person(sub="ags-2", roles=[LEARNER], name="Grace Hopper", email="grace@uni.example")
+    code_of(launch(Client(), person, custom=custom, services=platform.url).response)
+    partner = LtiUser.objects.get(sub="ags-2").auth_user
+    local = make_user(username="local-only")  # enrolled here, unknown to the platform
+    enroll(local, world.course)
+    group_set = GroupSet.objects.create(course=world.course, name="Pairs", max_size=3)
+    world.task.group_set = group_set
+    world.task.save(update_fields=["group_set"])
+    group = StudentGroup.objects.create(group_set=group_set, name="Team A")
+    for member in (learner, partner, local):
+        GroupMembership.objects.create(group=group, group_set=group_set, user=member)
+
+    submission = graded(partner, world.task, "4", django_capture_on_commit_callbacks)
+
+    deliveries = Delivery.objects.filter(
+        sink="lti_ags", event__type="submission.graded", event__data__submission=submission.pk
+    )
+    context = deliveries.first().target.split(":")[0]  # type: ignore[union-attr]
+    assert sorted(deliveries.values_list("target", "status")) == [
+        (f"{context}:{learner.pk}", "delivered"),
+        (f"{context}:{partner.pk}", "delivered"),
+    ]
+    state = platform.state()
+    assert len(state["lineitems"]) == 1
+    scores = {score["userId"]: score for score in state["scores"]}
+    assert sorted(scores) == ["ags-1", "ags-2"]
+    assert all(score["scoreGiven"] == 10.0 for score in scores.values())
+    assert all(score["gradingProgress"] == "FullyGraded" for score in scores.values())
+
+
+def test_a_delivery_written_before_group_passback_still_means_the_submitter(
+    world: Any, learner: Any, platform: PlatformServer, django_capture_on_commit_callbacks: Any
+) -> None:
+    submission = graded(learner, world.task, "4", django_capture_on_commit_callbacks)
+    delivery = delivery_of("submission.graded", submission)
+    assert delivery is not None
+    context = delivery.target.split(":")[0]
+    platform.reset()
+    platform.trust_tool(Client().get("/api/lti/jwks/").json())
+    Delivery.objects.filter(pk=delivery.pk).update(target=context)
+    LtiLineItem.objects.all().delete()
+
+    replay(delivery)
+    send_pending()
+
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered", delivery.last_error
+    [score] = platform.state()["scores"]
+    assert (score["userId"], score["scoreGiven"]) == ("ags-1", 10.0)

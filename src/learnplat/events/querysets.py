@@ -21,6 +21,14 @@ class EventQuerySet(models.QuerySet["Event"]):
         """Events waiting for their deliveries whose time has come (held ones once due)."""
         return self.not_fanned_out().filter(models.Q(held=False) | models.Q(deliver_after__lte=now))
 
+    def finished_before(self, moment: datetime) -> EventQuerySet:
+        """Events older than ``moment`` with nothing left to send: fanned out, not held, and
+        no delivery pending (delivered and dead ones alike). These are what retention prunes;
+        a pending or leased delivery keeps its event however old it is."""
+        return self.filter(fanned_out_at__isnull=False, held=False, timestamp__lt=moment).exclude(
+            deliveries__status=DeliveryStatus.PENDING
+        )
+
 
 class DeliveryQuerySet(models.QuerySet["Delivery"]):
     def due(self, now: datetime) -> DeliveryQuerySet:

@@ -14,6 +14,8 @@ The writing half is :func:`learnplat.events.outbox.record_event`. Here:
   ``MAX_BACKOFF_SECONDS``, with jitter); after ``MAX_TRIES`` attempts, or when the sink says
   not to retry, the delivery is ``failed``. :func:`replay` makes it pending again.
 - :func:`send_pending` is the periodic sender: fan out what was missed, send what is due.
+- :func:`prune_events` deletes the events (and their deliveries) older than
+  ``RETENTION_DAYS`` that have nothing left to send, in short batches.
 
 Settings read: ``LEARNPLAT["EVENTS"]`` (docs/settings.md).
 """
@@ -24,7 +26,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -36,6 +38,7 @@ from learnplat.events.models import Delivery, Event, WebhookEndpoint
 from learnplat.events.outbox import enqueue_on_commit, events_setting
 from learnplat.events.sinks import DeliveryOutcome, get_sink, get_sinks
 from learnplat.events.webhooks import SINK_NAME as WEBHOOK_SINK
+from learnplat.exceptions import NotFound
 from learnplat.flows import events as events_flow
 
 logger = logging.getLogger("learnplat.events")
@@ -248,6 +251,73 @@ def send_pending() -> SendReport:
     return report
 
 
+# -- retention -----------------------------------------------------------------------------
+
+#: Events one pruning transaction deletes: short transactions, so that senders and replays
+#: waiting on a locked delivery wait briefly.
+PRUNE_BATCH_SIZE = 500
+
+
+@dataclass
+class PruneReport:
+    events: int = 0
+    deliveries: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def prune_cutoff(
+    *, older_than_days: float | None = None, now: datetime | None = None
+) -> datetime | None:
+    """The moment before which finished events go: ``older_than_days`` (default
+    ``EVENTS["RETENTION_DAYS"]``) before ``now``; None when retention is off."""
+    days = older_than_days if older_than_days is not None else events_setting("RETENTION_DAYS")
+    if days is None:
+        return None
+    return (now or timezone.now()) - timedelta(days=float(days))
+
+
+def prune_events(
+    *,
+    older_than_days: float | None = None,
+    dry_run: bool = False,
+    batch_size: int = PRUNE_BATCH_SIZE,
+) -> PruneReport:
+    """Delete the events older than the retention (:func:`prune_cutoff`) with nothing left to
+    send (``Event.objects.finished_before``), and their deliveries; with ``dry_run``, count
+    them only. Pending, leased and held events stay whatever their age."""
+    cutoff = prune_cutoff(older_than_days=older_than_days)
+    report = PruneReport()
+    if cutoff is None:
+        return report
+    finished = Event.objects.finished_before(cutoff)
+    if dry_run:
+        report.events = finished.count()
+        report.deliveries = Delivery.objects.filter(event__in=finished).count()
+        return report
+    while ids := list(
+        finished.order_by("timestamp", "pk").values_list("pk", flat=True)[:batch_size]
+    ):
+        with transaction.atomic():
+            # Lock the batch's deliveries, then look again: a replay that committed since the
+            # read above made a delivery pending, and its event stays; one that comes later
+            # waits for the lock and then finds the delivery gone (404).
+            list(Delivery.objects.filter(event_id__in=ids).select_for_update().values_list("pk"))
+            ids = list(finished.filter(pk__in=ids).values_list("pk", flat=True))
+            _count, per_model = Event.objects.filter(pk__in=ids).delete()
+        report.events += per_model.get(Event._meta.label, 0)
+        report.deliveries += per_model.get(Delivery._meta.label, 0)
+    if report.events:
+        logger.info(
+            "Pruned %s events and %s deliveries older than %s",
+            report.events,
+            report.deliveries,
+            cutoff.isoformat(),
+        )
+    return report
+
+
 # -- endpoints and replay ------------------------------------------------------------------
 
 
@@ -267,8 +337,11 @@ def disable_endpoint(endpoint_id: int, *, reason: str) -> None:
 
 
 def replay(delivery: Delivery) -> Delivery:
-    """Send a delivery again (the same event id), whatever its status; fresh tries."""
+    """Send a delivery again (the same event id), whatever its status; fresh tries.
+    404 ``not_found`` when it is gone (pruned meanwhile)."""
     with transaction.atomic():
+        if not Delivery.objects.select_for_update().filter(pk=delivery.pk).exists():
+            raise NotFound("No such delivery.")
         Delivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.PENDING,
             attempts=0,

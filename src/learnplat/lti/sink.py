@@ -2,25 +2,29 @@
 
 For a ``submission.graded`` or ``grade.changed`` event of a task that a resource link with
 AGS opens, :meth:`AgsSink.targets` names one target per LTI context (course on the
-platform) whose links open the task and in which the student has a platform identity;
-:meth:`AgsSink.deliver` posts the student's score there with pylti1p3 (client-credentials
+platform) whose links open the task and per student the submission counts for (its user,
+or every member of its group on a group task: decision 0030) who has a platform identity on
+that context's registration; the target is ``"<context pk>:<user pk>"``.
+:meth:`AgsSink.deliver` posts that student's score there with pylti1p3 (client-credentials
 token from the platform's token URL, then the score service), creating the task's line item
 on the first score. The outbox retries failed attempts with backoff and marks them dead
 after ``EVENTS["MAX_TRIES"]``.
 
 What is sent is read when the delivery runs, not when the event was written: the task's
-counted score of the student (``TaskProgress.score``), ``scoreMaximum`` the task's
+counted score of the student (``TaskProgress.score``, which a group grade gives every
+member), ``scoreMaximum`` the task's
 ``max_score``, ``gradingProgress`` from the submission's status
 (``Submission.grading_progress``). A score that is not released to the student yet is sent
 without ``scoreGiven`` and as ``Pending``, so the platform's gradebook shows it as coming.
 An event's ``data`` names the submission as ``submission`` (an id, or an object with
-``id``) or ``submission_id``.
+``id``) or ``submission_id``. A target of only ``"<context pk>"`` (written before group
+passback) means the submission's user.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import requests
 from lti_tool.models import LtiContext, LtiLineItem, LtiUser
@@ -30,6 +34,9 @@ from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from pylti1p3.service_connector import ServiceConnector
 
+from learnplat.courses.deadlines import effective_window
+from learnplat.courses.models import GroupMembership
+from learnplat.courses.release import is_released
 from learnplat.events.choices import EventType
 from learnplat.events.sinks import DeliveryOutcome, register_sink
 from learnplat.flows import lti as lti_flows
@@ -66,23 +73,68 @@ def _submission(event: Event) -> Submission | None:
     return Submission.objects.select_related("task__course").filter(pk=pk).first()
 
 
-def _contexts(submission: Submission) -> Any:
-    """Contexts with the AGS score scope whose links open the submission's task (a line
-    item is per task: links to the whole course get no scores), on a registration where
-    the student has a platform identity."""
-    return (
+def _credited(submission: Submission) -> list[int]:
+    """The users a submission counts for: its group's members (membership is frozen at the
+    group's first submission), else its user."""
+    if submission.group_id is None:
+        return [submission.user_id]
+    members = list(
+        GroupMembership.objects.filter(group_id=submission.group_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    return members or [submission.user_id]
+
+
+def _targets(submission: Submission) -> list[tuple[int, int]]:
+    """(context pk, user pk) for each context with the AGS score scope whose links open the
+    submission's task (a line item is per task: links to the whole course get no scores),
+    and each credited student with a platform identity on that context's registration."""
+    contexts = list(
         LtiContext.objects.filter(
             resource_links__learnplat_binding__task=submission.task,
             can_publish_scores=True,
-        )
-        .exclude(lineitems_url="")
-        .filter(
-            deployment__registration__users__auth_user_id=submission.user_id,
             deployment__registration__is_active=True,
         )
-        .select_related("deployment__registration")
+        .exclude(lineitems_url="")
+        .values_list("pk", "deployment__registration_id")
         .distinct()
         .order_by("pk")
+    )
+    if not contexts:
+        return []
+    identities: dict[int, list[int]] = {}
+    for registration_id, user_id in (
+        LtiUser.objects.filter(
+            registration_id__in={registration for _, registration in contexts},
+            auth_user_id__in=_credited(submission),
+        )
+        .order_by("auth_user_id")
+        .values_list("registration_id", "auth_user_id")
+    ):
+        identities.setdefault(registration_id, []).append(user_id)
+    return [
+        (context, user_id)
+        for context, registration in contexts
+        for user_id in identities.get(registration, [])
+    ]
+
+
+def _parse_target(target: str, submission: Submission) -> tuple[int, int] | None:
+    context, _, user = target.partition(":")
+    if not context.isdecimal() or not (user == "" or user.isdecimal()):
+        return None
+    return int(context), int(user) if user else submission.user_id
+
+
+def _released_to(submission: Submission, user_id: int) -> bool:
+    """Whether ``user_id`` may see the submission's score: the release rule with that
+    student's own due date (members of a group may have different extensions)."""
+    if user_id == submission.user_id:
+        return released_to_owner(submission)
+    task = submission.task
+    return is_released(task, effective_due_at=None) or is_released(
+        task, effective_due_at=effective_window(task, user_id).due_at
     )
 
 
@@ -95,13 +147,13 @@ def _scopes(context: LtiContext) -> list[str]:
     return scopes
 
 
-def _grade(submission: Submission, sub: str, timestamp: str) -> Grade:
+def _grade(submission: Submission, user_id: int, sub: str, timestamp: str) -> Grade:
     progress = (
-        TaskProgress.objects.filter(user_id=submission.user_id, task_id=submission.task_id)
+        TaskProgress.objects.filter(user_id=user_id, task_id=submission.task_id)
         .values_list("score", flat=True)
         .first()
     )
-    released = released_to_owner(submission)
+    released = _released_to(submission, user_id)
     grading_progress = submission.grading_progress
     grade = (
         Grade()
@@ -128,23 +180,23 @@ class AgsSink:
         submission = _submission(event)
         if submission is None:
             return []
-        return [str(pk) for pk in _contexts(submission).values_list("pk", flat=True)]
+        return [f"{context}:{user}" for context, user in _targets(submission)]
 
     def deliver(self, delivery: Delivery) -> DeliveryOutcome:
         submission = _submission(delivery.event)
+        target = _parse_target(delivery.target, submission) if submission is not None else None
         context = (
             LtiContext.objects.select_related("deployment__registration")
-            .filter(pk=int(delivery.target))
+            .filter(pk=target[0])
             .first()
-            if delivery.target.isdecimal()
+            if target is not None
             else None
         )
-        if submission is None or context is None:
+        if submission is None or target is None or context is None:
             return DeliveryOutcome(ok=False, error="submission or context gone", retry=False)
+        user_id = target[1]
         registration = context.deployment.registration
-        lti_user = LtiUser.objects.filter(
-            registration=registration, auth_user_id=submission.user_id
-        ).first()
+        lti_user = LtiUser.objects.filter(registration=registration, auth_user_id=user_id).first()
         if lti_user is None:
             return DeliveryOutcome(ok=False, error="no platform identity", retry=False)
         service = AssignmentsGradesService(
@@ -155,7 +207,7 @@ class AgsSink:
         try:
             line_item = self._line_item(service, context, submission)
             response = service.put_grade(
-                _grade(submission, lti_user.sub, timestamp), LineItem({"id": line_item})
+                _grade(submission, user_id, lti_user.sub, timestamp), LineItem({"id": line_item})
             )
         except LtiServiceException as exc:
             return DeliveryOutcome(
@@ -166,7 +218,9 @@ class AgsSink:
             )
         except (LtiException, requests.RequestException, ValueError) as exc:
             return DeliveryOutcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:500])
-        logger.info("AGS score of submission %s sent to %s", submission.pk, line_item)
+        logger.info(
+            "AGS score of submission %s for user %s sent to %s", submission.pk, user_id, line_item
+        )
         return DeliveryOutcome(ok=True, status_code=200 if response is not None else None)
 
     def _line_item(
