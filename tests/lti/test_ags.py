@@ -159,10 +159,10 @@ def test_a_group_submission_sends_every_member_with_a_platform_identity_a_score(
         sink="lti_ags", event__type="submission.graded", event__data__submission=submission.pk
     )
     context = deliveries.first().target.split(":")[0]  # type: ignore[union-attr]
-    assert sorted(deliveries.values_list("target", "status")) == [
+    assert set(deliveries.values_list("target", "status")) == {
         (f"{context}:{learner.pk}", "delivered"),
         (f"{context}:{partner.pk}", "delivered"),
-    ]
+    }
     state = platform.state()
     assert len(state["lineitems"]) == 1
     scores = {score["userId"]: score for score in state["scores"]}
