@@ -34,15 +34,18 @@ from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 from rest_framework import status, viewsets
 from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
+from rest_framework.request import ForcedAuthentication, Request
 from rest_framework.response import Response
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from learnplat.api import LearnplatViewMixin
 from learnplat.conf import settings
 from learnplat.courses.models import Course, Task
-from learnplat.exceptions import LearnplatError
+from learnplat.courses.views import CourseViewSet
+from learnplat.exceptions import InvalidInput, LearnplatError
+from learnplat.flows import authoring as authoring_flows
 from learnplat.flows import lti as lti_flows
+from learnplat.lti.forms import COURSE_TITLE_MAX_LENGTH, NewCourseForm
 from learnplat.lti.launch import LaunchRefused, ToolConfig, restored_launch, validated_launch
 from learnplat.lti.serializers import LtiRegistrationSerializer, LtiSessionSerializer
 from learnplat.permissions import IsPlatformAdmin
@@ -115,7 +118,7 @@ class LaunchView(View):
                 return _redirect_after_launch(lti_flows.launch(lti_launch=lti_launch))
             if lti_launch.is_deep_link_launch:
                 user = lti_flows.start_deep_linking(lti_launch=lti_launch)
-                return _selection_page(request, lti_launch.get_launch_id(), user)
+                return _selection_page(request, lti_launch, user)
         except LearnplatError as exc:
             return _refused(request, int(exc.status_code), str(exc.detail))
         return _refused(request, 403, "This kind of LTI message is not supported.")
@@ -128,15 +131,54 @@ def _pickable_courses(user: Any) -> QuerySet[Course]:
     )
 
 
-def _selection_page(request: HttpRequest, launch_id: str, user: Any) -> HttpResponse:
+#: The ``target`` of the selection page's "create a course for this LMS context" form.
+NEW_COURSE_TARGET = "new"
+
+
+def _may_create_course(request: HttpRequest, user: Any) -> bool:
+    """Whether ``user`` may create courses: the permission classes of ``POST courses/``
+    (``LEARNPLAT["PERMISSIONS"]["course_create"]``, default ``IsInstructor``), asked the way
+    that endpoint asks them, with the launch's user as the caller."""
+    if user is None or not user.is_active:
+        return False
+    api_request = Request(request, authenticators=[ForcedAuthentication(user, None)])
+    view = CourseViewSet(
+        action="create", request=api_request, format_kwarg=None, args=(), kwargs={}
+    )
+    return all(
+        permission.has_permission(api_request, view) for permission in view.get_permissions()
+    )
+
+
+def _context_title(lti_launch: Any) -> str:
+    """The title a new course gets by default: the launch context's title, else its label."""
+    context = lti_launch.context_claim or {}
+    title = str(context.get("title") or context.get("label") or "").strip()
+    return title[:COURSE_TITLE_MAX_LENGTH]
+
+
+def _selection_page(
+    request: HttpRequest,
+    lti_launch: Any,
+    user: Any,
+    *,
+    new_course: NewCourseForm | None = None,
+    status_code: int = 200,
+) -> HttpResponse:
+    may_create = _may_create_course(request, user)
+    if may_create and new_course is None:
+        new_course = NewCourseForm(initial={"title": _context_title(lti_launch)})
     return render(
         request,
         "learnplat_lti/select.html",
         {
-            "launch_id": launch_id,
-            "courses": _pickable_courses(user),
+            "launch_id": lti_launch.get_launch_id(),
+            "courses": _pickable_courses(user) if user is not None else Course.objects.none(),
             "action": reverse("learnplat:lti-deep-link"),
+            "new_course": new_course if may_create else None,
+            "new_course_target": NEW_COURSE_TARGET,
         },
+        status=status_code,
     )
 
 
@@ -146,7 +188,9 @@ class DeepLinkView(View):
     auto-posting form that returns the signed LtiDeepLinkingResponse to the platform.
 
     The launch id (from the validated deep-linking request, kept in the cache for the
-    launch's lifetime) is the proof the choice comes from that request.
+    launch's lifetime) is the proof the choice comes from that request. The choice is a
+    course or task the user may pick, or (``target=new``, for users who may create courses)
+    a new course with the posted ``title``, created by the flow ``POST courses/`` uses.
     """
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -157,7 +201,10 @@ class DeepLinkView(View):
         if not lti_launch.is_deep_link_launch:
             return _refused(request, 403, "This launch is not a deep-linking request.")
         user = lti_launch.user.auth_user
-        kind, _sep, value = str(request.POST.get("target", "")).partition(":")
+        target = str(request.POST.get("target", ""))
+        if target == NEW_COURSE_TARGET:
+            return self._create_course(request, lti_launch, user)
+        kind, _sep, value = target.partition(":")
         allowed = _pickable_courses(user) if user is not None else Course.objects.none()
         if kind == "task" and value.isdecimal():
             task = (
@@ -170,9 +217,31 @@ class DeepLinkView(View):
             task = course = None
         if course is None:
             return _refused(request, 400, "Pick one of the courses or tasks listed.")
-        resource = _resource(request, course, task)
-        html = lti_launch.get_message_launch().get_deep_link().output_response_form([resource])
-        return HttpResponse(html)
+        return _deep_link_response(request, lti_launch, course, task)
+
+    def _create_course(self, request: HttpRequest, lti_launch: Any, user: Any) -> HttpResponse:
+        if not _may_create_course(request, user):
+            return _refused(request, 403, "You may not create courses in learnplat.")
+        form = NewCourseForm(request.POST)
+        if not form.is_valid():
+            return _selection_page(request, lti_launch, user, new_course=form, status_code=400)
+        try:
+            course = authoring_flows.create_course(creator=user, title=form.cleaned_data["title"])
+        except InvalidInput as exc:  # the flow's own rules; nothing was written
+            form.add_error(None, exc.message)
+            return _selection_page(request, lti_launch, user, new_course=form, status_code=400)
+        except LearnplatError as exc:
+            return _refused(request, int(exc.status_code), str(exc.detail))
+        logger.info("LTI deep linking created course %s for user %s", course.slug, user.pk)
+        return _deep_link_response(request, lti_launch, course, None)
+
+
+def _deep_link_response(
+    request: HttpRequest, lti_launch: Any, course: Course, task: Task | None
+) -> HttpResponse:
+    resource = _resource(request, course, task)
+    html = lti_launch.get_message_launch().get_deep_link().output_response_form([resource])
+    return HttpResponse(html)
 
 
 def _resource(request: HttpRequest, course: Course, task: Task | None) -> DeepLinkResource:
