@@ -140,8 +140,11 @@ def _may_create_course(request: HttpRequest, user: Any) -> bool:
     (``LEARNPLAT["PERMISSIONS"]["course_create"]``, default ``IsInstructor``), asked the way
     that endpoint asks them, with the launch's user as the caller."""
     if user is None or not user.is_active:
-        return False
-    api_request = Request(request, authenticators=[ForcedAuthentication(user, None)])
+        return False  # the API's authentication refuses inactive users before asking
+    # DRF's own forced authentication (what its test client uses): request.user and
+    # request.auth both answer for the launch's user, as after a token authentication.
+    forced = ForcedAuthentication(user, None)
+    api_request = Request(request, authenticators=[forced])  # type: ignore[list-item]
     view = CourseViewSet(
         action="create", request=api_request, format_kwarg=None, args=(), kwargs={}
     )
