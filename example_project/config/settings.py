@@ -303,7 +303,11 @@ LEARNPLAT: dict[str, object] = {
     # with DEBUG on (404 in production).
     "METRICS": {"TOKEN": env_str("METRICS_TOKEN", "")},
     # The React app's route that trades the launch code for tokens (docs/lti.md).
-    "LTI": {"LAUNCH_REDIRECT": env_str("LTI_LAUNCH_REDIRECT", "/lti/launch")},
+    # An LMS instructor's first deep-linking request may create their course (decision 0041).
+    "LTI": {
+        "LAUNCH_REDIRECT": env_str("LTI_LAUNCH_REDIRECT", "/lti/launch"),
+        "PROMOTE_INSTRUCTORS": env_bool("LTI_PROMOTE_INSTRUCTORS", True),
+    },
     # Webhook receivers on loopback or a private network: allowed in the demo (a receiver on
     # the developer's machine), refused in production unless the environment says so.
     "WEBHOOKS": {"ALLOW_PRIVATE_URLS": env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)},

@@ -217,6 +217,11 @@ DEFAULTS: dict[str, Any] = {
         # Older tool keys the JWKS keeps serving after a rotation (manage.py
         # learnplat_lti_rotate_keys), for platforms that cache keys.
         "KEEP_PREVIOUS_KEYS": 1,
+        # Whether a deep-linking request from someone the platform calls an Instructor
+        # raises their learnplat account from student to the instructor role (so that the
+        # default course_create rule lets them create a course from the selection page).
+        # Off by default: least privilege; any registered platform's instructors qualify.
+        "PROMOTE_INSTRUCTORS": False,
         # Alias in Django's TASKS setting, and the queue roster syncs are enqueued on.
         "TASK_BACKEND": "default",
         "QUEUE_NAME": "default",

@@ -13,9 +13,15 @@ from lti_tool.models import LtiLaunch, LtiUser
 
 from learnplat.courses.choices import CourseRole
 from learnplat.courses.models import Course, Enrollment
-from learnplat.roles import Role, set_role
+from learnplat.roles import Role, get_role, set_role
 from tests.factories import CourseFactory
-from tests.lti.platform import INSTRUCTOR, Person, deep_link_form, validate_deep_linking_response
+from tests.lti.platform import (
+    INSTRUCTOR,
+    TEACHING_ASSISTANT,
+    Person,
+    deep_link_form,
+    validate_deep_linking_response,
+)
 from tests.lti.test_deep_linking import RETURN_URL, launch_id_of, selection, teacher
 
 __all__ = ["teacher"]  # the fixture
@@ -208,3 +214,57 @@ def test_creating_needs_the_launch_id_of_a_deep_linking_request(db: None, browse
 
     assert answer.status_code == 401
     assert not Course.objects.filter(title="X").exists()
+
+
+# -- LTI["PROMOTE_INSTRUCTORS"] ------------------------------------------------------------
+
+
+def test_promote_instructors_lets_a_brand_new_lms_instructor_create_on_the_first_request(
+    world: Any, registration: Any, browser: Client, learnplat_settings: Any
+) -> None:
+    learnplat_settings(LTI={"PROMOTE_INSTRUCTORS": True})
+    person = newcomer()
+    page = selection(browser, person)
+    assert OPTION in page.content.decode()
+    user = local_user(person)
+    assert get_role(user) == Role.INSTRUCTOR
+
+    item = content_item(browser, create(browser, page, CONTEXT_TITLE))
+
+    course = Course.objects.get(slug=item["custom"]["learnplat_course"])
+    assert Enrollment.objects.get(course=course).user == user
+
+
+def test_without_promote_instructors_a_new_lms_instructor_stays_a_student_and_is_told_why(
+    world: Any, registration: Any, browser: Client
+) -> None:
+    page = selection(browser, newcomer())
+
+    assert get_role(local_user(newcomer())) == Role.STUDENT
+    assert "Ask a learnplat administrator" in page.content.decode()
+
+
+@pytest.mark.parametrize("current", [Role.ADMIN, Role.INSTRUCTOR])
+def test_promote_instructors_never_changes_a_staff_account(
+    world: Any, registration: Any, browser: Client, learnplat_settings: Any, current: Role
+) -> None:
+    learnplat_settings(LTI={"PROMOTE_INSTRUCTORS": True})
+    person = newcomer()
+    selection(browser, person)
+    set_role(local_user(person), current)
+
+    selection(browser, person)
+
+    assert get_role(local_user(person)) == current
+
+
+def test_promote_instructors_leaves_teaching_assistants_students(
+    world: Any, registration: Any, browser: Client, learnplat_settings: Any
+) -> None:
+    learnplat_settings(LTI={"PROMOTE_INSTRUCTORS": True})
+    person = Person(sub="dl-ta", roles=[TEACHING_ASSISTANT], email="dl-ta@uni.example")
+
+    page = selection(browser, person)
+
+    assert get_role(local_user(person)) == Role.STUDENT
+    assert OPTION not in page.content.decode()

@@ -1,4 +1,4 @@
-"""The system checks of LEARNPLAT["LTI"] (learnplat.E370-E373)."""
+"""The system checks of LEARNPLAT["LTI"] (learnplat.E370-E374)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def test_the_defaults_pass() -> None:
         ({"LAUNCH_CODE_TTL_SECONDS": True}, ["learnplat.E372"]),
         ({"KEEP_PREVIOUS_KEYS": -1}, ["learnplat.E372"]),
         ({"TASK_BACKEND": "nope"}, ["learnplat.E373"]),
+        ({"PROMOTE_INSTRUCTORS": "yes"}, ["learnplat.E374"]),
     ],
 )
 def test_bad_values_are_errors(

@@ -14,6 +14,7 @@ the app never loads it (decision 0037). Settings read: ``LEARNPLAT["LTI"]``
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,14 +31,17 @@ from learnplat.accounts.querysets import email_taken
 from learnplat.accounts.tokens import TokenPair
 from learnplat.adapter import get_adapter
 from learnplat.conf import settings
-from learnplat.courses.choices import STAFF_ROLES, EnrollmentStatus
+from learnplat.courses.choices import STAFF_ROLES, CourseRole, EnrollmentStatus
 from learnplat.courses.models import Course, Enrollment, Task
 from learnplat.exceptions import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from learnplat.flows import accounts as account_flows
 from learnplat.flows import enrollment as enrollment_flows
 from learnplat.lti.choices import CUSTOM_COURSE, CUSTOM_TASK, course_role_for
 from learnplat.lti.models import LaunchCode, ResourceLinkBinding, SpentNonce
-from learnplat.roles import Role, get_role, set_role
+from learnplat.roles import Role, RoleNotWritable, get_role, set_role
+
+logger = logging.getLogger("learnplat.lti")
+
 
 # -- launches --------------------------------------------------------------------------
 
@@ -215,12 +219,31 @@ def start_deep_linking(*, lti_launch: Any) -> Any:
     """A validated deep-linking request: the local user of the platform's instructor.
 
     403 ``lti_not_instructor`` when the roles claim gives no staff role: only staff pick
-    what a link opens.
+    what a link opens. With ``LTI["PROMOTE_INSTRUCTORS"]``, an Instructor (not a teaching
+    assistant) whose account has the student role gets the instructor role, so that the
+    default ``course_create`` rule lets them create a course from the selection page.
     """
-    if course_role_for(lti_launch.roles_claim) not in STAFF_ROLES:
+    role = course_role_for(lti_launch.roles_claim)
+    if role not in STAFF_ROLES:
         raise Forbidden("Only instructors can add learnplat links.", code="lti_not_instructor")
     user, _created = _sync_launch(lti_launch)
+    if (
+        settings.LTI["PROMOTE_INSTRUCTORS"]
+        and role == CourseRole.INSTRUCTOR
+        and get_role(user) == Role.STUDENT
+    ):
+        _promote(user)
     return user
+
+
+def _promote(user: Any) -> None:
+    try:
+        set_role(user, Role.INSTRUCTOR)
+    except RoleNotWritable:
+        # The host decides roles elsewhere (a read-only adapter): its rule stands.
+        logger.info("LTI could not promote user %s: the site's roles are read-only", user.pk)
+    else:
+        logger.info("LTI deep linking gave user %s the instructor role", user.pk)
 
 
 @transaction.atomic

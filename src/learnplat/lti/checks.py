@@ -1,4 +1,4 @@
-"""System checks of ``LEARNPLAT["LTI"]`` (ids learnplat.E370-E373), registered when the app
+"""System checks of ``LEARNPLAT["LTI"]`` (ids learnplat.E370-E374), registered when the app
 is installed."""
 
 from __future__ import annotations
@@ -36,6 +36,12 @@ def check_lti_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             errors.append(
                 Error(f"LTI[{key!r}] must be an integer >= {low}.", hint=HINT, id="learnplat.E372")
             )
+    if not isinstance(lti["PROMOTE_INSTRUCTORS"], bool):
+        errors.append(
+            Error(
+                "LTI['PROMOTE_INSTRUCTORS'] must be True or False.", hint=HINT, id="learnplat.E374"
+            )
+        )
     if errors:
         return errors
     return _check_task_backend(lti["TASK_BACKEND"], lti["QUEUE_NAME"], setting="LTI", n=373)
