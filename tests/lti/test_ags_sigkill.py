@@ -141,7 +141,9 @@ def test_sigkill_mid_batch_posts_every_score_and_doubles_one_at_most(
     scores = state["scores"]
     assert {score["userId"] for score in scores} == set(students)  # every score arrived
     # None under two ids: each learner's scores carry their own event's timestamp only.
-    assert all(score["timestamp"] == event_of[score["userId"]].timestamp.isoformat() for score in scores)
+    assert all(
+        score["timestamp"] == event_of[score["userId"]].timestamp.isoformat() for score in scores
+    )
     assert all(score["scoreGiven"] == 10.0 for score in scores)
     assert all(score["gradingProgress"] == "FullyGraded" for score in scores)
     # The only score posted twice is the one in flight at the kill, posted again by the

@@ -33,11 +33,8 @@ from tests.projects.learnplat_user.settings import INSTALLED_APPS, TASKS_PREFIX
 from tests.submissions.kinds import TEST_EVALUATORS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db", "django_rq"]
-INSTALLED_APPS += [
-    app
-    for app in dict.fromkeys(a.strip() for a in os.environ.get("LEARNPLAT_WORKER_APPS", "").split(","))
-    if app and app not in INSTALLED_APPS
-]
+_worker_apps = [app.strip() for app in os.environ.get("LEARNPLAT_WORKER_APPS", "").split(",")]
+INSTALLED_APPS += [app for app in dict.fromkeys(_worker_apps) if app and app not in INSTALLED_APPS]
 
 WORKER_QUEUE = "learnplat-tests"
 TASKS = {
