@@ -61,7 +61,7 @@ def test_sigkill_mid_batch_posts_every_score_and_doubles_one_at_most(
     # bulk: how they came is not what this test is about; their submissions go through the flows).
     first = LtiUser.objects.get(auth_user=learner)
     subs = [f"ags-{n}" for n in range(2, LEARNERS + 1)]
-    others = get_user_model().objects.bulk_create(
+    others: list[Any] = get_user_model().objects.bulk_create(
         get_user_model()(username=f"learner-{sub}", email=f"{sub}@uni.example") for sub in subs
     )
     Enrollment.objects.bulk_create(
@@ -87,7 +87,7 @@ def test_sigkill_mid_batch_posts_every_score_and_doubles_one_at_most(
     learnplat_settings(EVENTS=queue)
     prepared = time.monotonic()
 
-    send_due_deliveries.using(**_using()).enqueue()
+    _send_due()
     doomed = pool.start_db_worker()
     wait_for(
         "a good part of the scores to reach the platform",
@@ -97,21 +97,25 @@ def test_sigkill_mid_batch_posts_every_score_and_doubles_one_at_most(
     )
     pool.kill(doomed)
     posted_at_kill = len(platform.state()["scores"])
-    leased = Delivery.objects.filter(
-        status=DeliveryStatus.PENDING, lease_expires_at__gt=timezone.now()
-    )
-    claimed = set(leased.values_list("pk", flat=True))
-    dead_leases_end = max(leased.values_list("lease_expires_at", flat=True), default=None)
+    leases = {
+        pk: expires
+        for pk, expires in Delivery.objects.filter(
+            status=DeliveryStatus.PENDING, lease_expires_at__gt=timezone.now()
+        ).values_list("pk", "lease_expires_at")
+        if expires is not None
+    }
+    claimed = set(leases)
     ags = Delivery.objects.filter(sink="lti_ags")
     delivered_at_kill = ags.filter(status=DeliveryStatus.DELIVERED).count()
     assert claimed  # the killed worker held leases on deliveries it never finished
+    dead_leases_end = max(leases.values())
     assert posted_at_kill < LEARNERS
 
     killed = time.monotonic()
     # Two workers take the rest over side by side (two sending tasks: skip_locked claims).
     for _ in range(2):
         pool.start_db_worker()
-        send_due_deliveries.using(**_using()).enqueue()
+        _send_due()
     wait_for(
         "the unclaimed deliveries to be sent",
         lambda: ags.filter(status=DeliveryStatus.DELIVERED).count() >= LEARNERS - len(claimed),
@@ -120,7 +124,7 @@ def test_sigkill_mid_batch_posts_every_score_and_doubles_one_at_most(
     )
     # The dead worker's leases expire; the periodic sender takes their deliveries over.
     wait_for("the dead worker's leases to expire", lambda: timezone.now() > dead_leases_end, pool)
-    send_due_deliveries.using(**_using()).enqueue()
+    _send_due()
     wait_for(
         "every delivery to be attempted to the end",
         lambda: not Delivery.objects.filter(status=DeliveryStatus.PENDING).exists(),
@@ -164,5 +168,6 @@ def test_sigkill_mid_batch_posts_every_score_and_doubles_one_at_most(
     )
 
 
-def _using() -> dict[str, str]:
-    return {"backend": "db", "queue_name": settings.WORKER_QUEUE}
+def _send_due() -> None:
+    """Enqueue the periodic sender for the worker processes."""
+    send_due_deliveries.using(backend="db", queue_name=settings.WORKER_QUEUE).enqueue()

@@ -95,7 +95,7 @@ def test_sigkill_mid_batch_stores_every_statement_in_ralph_once(
         for verb in VERBS
     }
 
-    send_due_deliveries.using(**_using()).enqueue()
+    _send_due()
     doomed = pool.start_db_worker()
     wait_for(
         "a good part of the statements to reach Ralph",
@@ -114,7 +114,7 @@ def test_sigkill_mid_batch_stores_every_statement_in_ralph_once(
     assert stored_at_kill < len(expected)
 
     pool.start_db_worker()
-    send_due_deliveries.using(**_using()).enqueue()
+    _send_due()
     wait_for(
         "the unclaimed deliveries to be sent",
         lambda: (
@@ -129,7 +129,7 @@ def test_sigkill_mid_batch_stores_every_statement_in_ralph_once(
         lambda: not Delivery.objects.filter(lease_expires_at__gt=timezone.now()).exists(),
         pool,
     )
-    send_due_deliveries.using(**_using()).enqueue()
+    _send_due()
     wait_for(
         "every delivery to be attempted to the end",
         lambda: not Delivery.objects.filter(status=DeliveryStatus.PENDING).exists(),
@@ -172,5 +172,6 @@ def test_sigkill_mid_batch_stores_every_statement_in_ralph_once(
     )
 
 
-def _using() -> dict[str, str]:
-    return {"backend": "db", "queue_name": settings.WORKER_QUEUE}
+def _send_due() -> None:
+    """Enqueue the periodic sender for the worker processes."""
+    send_due_deliveries.using(backend="db", queue_name=settings.WORKER_QUEUE).enqueue()
