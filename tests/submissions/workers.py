@@ -135,9 +135,16 @@ def workers(
         group.stop_all()
 
 
-def wait_for(what: str, predicate: Callable[[], bool], workers: Workers | None = None) -> None:
-    """Poll until ``predicate()``; fail with the workers' logs after ``PATIENCE`` seconds."""
-    deadline = time.monotonic() + PATIENCE
+def wait_for(
+    what: str,
+    predicate: Callable[[], bool],
+    workers: Workers | None = None,
+    *,
+    patience: float = PATIENCE,
+) -> None:
+    """Poll until ``predicate()``; fail with the workers' logs after ``patience`` seconds
+    (default ``PATIENCE``; more for a wait that covers a worker's start and a slow peer)."""
+    deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
         if predicate():
             return

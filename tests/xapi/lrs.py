@@ -128,11 +128,21 @@ class RalphServer:
 
     def stored_copies(self, statement_id: str) -> int:
         """How many times the statement is in Ralph's store (its JSON lines file)."""
+        return self.stored_ids().count(statement_id)
+
+    def stored_ids(self) -> list[str]:
+        """The id of every statement in Ralph's store, in the order written, repeats kept;
+        a last line Ralph is still writing is left out."""
         store = self.root / "data" / "fs_lrs.jsonl"
         if not store.exists():
-            return 0
-        lines = store.read_text(encoding="utf-8").splitlines()
-        return sum(json.loads(line)["id"] == statement_id for line in lines if line)
+            return []
+        ids = []
+        for line in store.read_text(encoding="utf-8").splitlines():
+            try:
+                ids.append(str(json.loads(line)["id"]))
+            except ValueError:
+                continue  # a partial line, being appended now
+        return ids
 
     def statements(self, **params: str) -> list[dict[str, Any]]:
         """``GET /xAPI/statements`` with filters (``verb``, ``activity``, ``agent``, ...)."""

@@ -15,6 +15,11 @@ agree::
 - ``LEARNPLAT_TEST_EVENTS``: JSON merged into ``EVENTS`` (the outbox); default ``{}``, the
   immediate backend. Webhooks may call loopback receivers.
 - ``LEARNPLAT_TEST_WEBHOOKS``: JSON merged into ``WEBHOOKS``; default ``{}``.
+- ``LEARNPLAT_WORKER_APPS``: comma-separated optional apps added to ``INSTALLED_APPS``, e.g.
+  ``learnplat.xapi`` (whose ``ready()`` registers its sink), for a worker whose test needs
+  them; unset, nothing is added. The test process never sets it for itself: the other tests
+  count the outbox's sinks without those apps (``learnplat.lti`` is in every shape already).
+- ``LEARNPLAT_TEST_XAPI``: JSON for ``XAPI`` (the LRS the worker's xapi sink posts to).
 - ``LEARNPLAT_TEST_REDIS_URL``: the RQ queue's Redis; default ``redis://127.0.0.1:6379/3``.
 - ``LEARNPLAT_TEST_TRACES``: a file; the worker's spans are appended to it as JSON lines
   (``tests/spans.py``), so a test can follow a trace from its own process into the worker.
@@ -28,6 +33,8 @@ from tests.projects.learnplat_user.settings import INSTALLED_APPS, TASKS_PREFIX
 from tests.submissions.kinds import TEST_EVALUATORS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db", "django_rq"]
+_worker_apps = [app.strip() for app in os.environ.get("LEARNPLAT_WORKER_APPS", "").split(",")]
+INSTALLED_APPS += [app for app in dict.fromkeys(_worker_apps) if app and app not in INSTALLED_APPS]
 
 WORKER_QUEUE = "learnplat-tests"
 TASKS = {
@@ -64,6 +71,8 @@ if "LEARNPLAT_TEST_TASK_BACKEND" in os.environ:
             **json.loads(os.environ.get("LEARNPLAT_TEST_WEBHOOKS", "{}")),
         },
     }
+    if os.environ.get("LEARNPLAT_TEST_XAPI"):
+        LEARNPLAT["XAPI"] = json.loads(os.environ["LEARNPLAT_TEST_XAPI"])
     # The worker's learnplat logs as JSON lines on stdout (the test reads the worker's log).
     LOGGING = {
         "version": 1,
