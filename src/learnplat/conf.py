@@ -222,6 +222,9 @@ DEFAULTS: dict[str, Any] = {
         # default course_create rule lets them create a course from the selection page).
         # Off by default: least privilege; any registered platform's instructors qualify.
         "PROMOTE_INSTRUCTORS": False,
+        # Seconds each request to a platform's services (AGS token and scores, NRPS) may
+        # take before it fails and the outbox or the roster sync tries again later.
+        "TIMEOUT_SECONDS": 10,
         # Alias in Django's TASKS setting, and the queue roster syncs are enqueued on.
         "TASK_BACKEND": "default",
         "QUEUE_NAME": "default",

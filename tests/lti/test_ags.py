@@ -4,6 +4,9 @@ request and the bearer token of every score)."""
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -190,3 +193,39 @@ def test_a_delivery_written_before_group_passback_still_means_the_submitter(
     assert delivery.status == "delivered", delivery.last_error
     [score] = platform.state()["scores"]
     assert (score["userId"], score["scoreGiven"]) == ("ags-1", 10.0)
+
+
+@pytest.fixture
+def silent_platform() -> Iterator[str]:
+    """A URL whose server takes the connection and never answers; it closes after 30 s, so
+    that without a client timeout the test fails on a reset instead of hanging for ever."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    closer = threading.Timer(30, listener.close)
+    closer.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/token"
+    finally:
+        closer.cancel()
+        listener.close()
+
+
+def test_a_platform_that_never_answers_times_out_and_is_retried(
+    world: Any,
+    learner: Any,
+    registration: Any,
+    silent_platform: str,
+    learnplat_settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    learnplat_settings(LTI={"TIMEOUT_SECONDS": 1})
+    registration.token_url = silent_platform
+    registration.save(update_fields=["token_url"])
+
+    submission = graded(learner, world.task, "4", django_capture_on_commit_callbacks)
+
+    delivery = delivery_of("submission.graded", submission)
+    assert delivery is not None
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert "ReadTimeout" in delivery.last_error

@@ -27,6 +27,7 @@ def test_the_defaults_pass() -> None:
         ({"LAUNCH_CODE_TTL_SECONDS": 0}, ["learnplat.E372"]),
         ({"LAUNCH_CODE_TTL_SECONDS": True}, ["learnplat.E372"]),
         ({"KEEP_PREVIOUS_KEYS": -1}, ["learnplat.E372"]),
+        ({"TIMEOUT_SECONDS": 0}, ["learnplat.E372"]),
         ({"TASK_BACKEND": "nope"}, ["learnplat.E373"]),
         ({"PROMOTE_INSTRUCTORS": "yes"}, ["learnplat.E374"]),
     ],

@@ -30,7 +30,11 @@ def check_lti_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
         errors.append(
             Error("LTI['LAUNCH_REDIRECT'] must be a URL or path.", hint=HINT, id="learnplat.E371")
         )
-    for key, low in (("LAUNCH_CODE_TTL_SECONDS", 1), ("KEEP_PREVIOUS_KEYS", 0)):
+    for key, low in (
+        ("LAUNCH_CODE_TTL_SECONDS", 1),
+        ("KEEP_PREVIOUS_KEYS", 0),
+        ("TIMEOUT_SECONDS", 1),
+    ):
         value = lti[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             errors.append(

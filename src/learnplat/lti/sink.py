@@ -32,7 +32,6 @@ from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
-from pylti1p3.service_connector import ServiceConnector
 
 from learnplat.courses.deadlines import effective_window
 from learnplat.courses.models import GroupMembership
@@ -41,6 +40,7 @@ from learnplat.events.choices import EventType
 from learnplat.events.sinks import DeliveryOutcome, register_sink
 from learnplat.flows import lti as lti_flows
 from learnplat.lti.choices import AGS_LINEITEM_READONLY_SCOPE, AGS_LINEITEM_SCOPE, AGS_SCORE_SCOPE
+from learnplat.lti.services import service_connector
 from learnplat.progress.models import TaskProgress
 from learnplat.submissions.choices import SubmissionStatus
 from learnplat.submissions.models import Submission
@@ -200,7 +200,7 @@ class AgsSink:
         if lti_user is None:
             return DeliveryOutcome(ok=False, error="no platform identity", retry=False)
         service = AssignmentsGradesService(
-            ServiceConnector(registration.to_registration()),
+            service_connector(registration),
             {"scope": _scopes(context), "lineitems": context.lineitems_url},  # type: ignore[typeddict-item]
         )
         timestamp = delivery.event.timestamp.isoformat()

@@ -11,11 +11,11 @@ import logging
 from typing import Any
 
 from lti_tool.models import LtiContext
-from lti_tool.services.nrps import fetch_member_data
 from pylti1p3.exception import LtiException
 
 from learnplat.compat import task
 from learnplat.flows import lti as lti_flows
+from learnplat.lti.services import fetch_member_data
 
 logger = logging.getLogger(__name__)
 
