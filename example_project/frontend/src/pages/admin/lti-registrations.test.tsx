@@ -101,7 +101,7 @@ describe("the LTI registrations page", () => {
         posts += 1;
         if (posts === 1) {
           return json(400, {
-            client_id: ["This issuer already has a registration with this client id."],
+            client_id: ["A registration with this issuer and client id exists."],
             keyset_url: ["Enter a valid URL."],
             deployment_ids: { "1": ["This field may not be blank."] },
           });
@@ -130,7 +130,7 @@ describe("the LTI registrations page", () => {
 
     const clientId = within(form).getByLabelText("Client ID");
     await waitFor(() => expect(clientId.getAttribute("aria-invalid")).toBe("true"), loaded);
-    expect(within(form).getByText("This issuer already has a registration with this client id.")).toBeTruthy();
+    expect(within(form).getByText("A registration with this issuer and client id exists.")).toBeTruthy();
     expect(within(form).getByLabelText("Keyset URL").getAttribute("aria-invalid")).toBe("true");
     expect(within(form).getByText("Enter a valid URL.")).toBeTruthy();
     expect(within(form).getByText("Deployment 2: This field may not be blank.")).toBeTruthy();
