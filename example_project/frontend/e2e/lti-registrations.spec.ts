@@ -57,12 +57,12 @@ async function launchUrl(request: import("@playwright/test").APIRequestContext, 
   });
   expect(hint.status()).toBe(204);
   const login = new URL(loginUrl);
-  // No client_id: the registration's own login URL names it (docs/lti.md).
   login.search = new URLSearchParams({
     iss: ISSUER,
     login_hint: sub,
     target_link_uri: new URL("/api/lti/launch/", BASE_URL).toString(),
     lti_message_hint: "e2e-ui-link",
+    client_id: CLIENT,
     lti_deployment_id: DEPLOYMENT,
   }).toString();
   return login.toString();

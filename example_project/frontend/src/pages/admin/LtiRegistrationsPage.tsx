@@ -210,8 +210,7 @@ function ToolUrls({ registration }: { registration: LtiRegistration }) {
   return (
     <section className="stack" aria-label={`Tool URLs of ${registration.name}`}>
       <p className="muted" style={{ margin: 0 }}>
-        Enter these on the platform ({registration.issuer}). The login URL names this registration, so it also works for
-        platforms that send no client id.
+        Enter these on the platform ({registration.issuer}).
       </p>
       {urls.map((u) => (
         <CopyField key={u.key} label={u.label} value={u.value} hint={u.hint} />
