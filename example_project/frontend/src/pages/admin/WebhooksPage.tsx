@@ -52,7 +52,7 @@ function SecretNotice({ title, secret, children }: { title: string; secret: stri
       <code aria-label="Signing secret" className="secret">
         {secret}
       </code>
-      <CopyButton value={secret} label="Copy the signing secret" />
+      <CopyButton value={secret} label="Copy the secret" />
       {children}
     </Notice>
   );
