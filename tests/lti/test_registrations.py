@@ -113,13 +113,34 @@ def test_bad_input_is_a_400(world: Any, change: dict[str, Any], field: str) -> N
     assert field in response.json()
 
 
-def test_a_second_registration_of_the_same_client_is_a_400(world: Any) -> None:
-    made(client_id="abc123")
+def test_a_second_registration_of_the_same_client_is_a_400_on_client_id(world: Any) -> None:
+    made(client_id=BODY["client_id"])
 
     response = world.client("admin").post("/api/lti/registrations/", BODY, format="json")
 
+    # On the field, as documented (the front end shows it beside Client ID), not as a
+    # non_field_errors of the model's unique constraint.
     assert response.status_code == 400
+    assert response.json() == {
+        "client_id": ["A registration with this issuer and client id exists."]
+    }
     assert LtiRegistration.objects.count() == 1
+
+
+def test_changing_a_registration_into_another_ones_client_is_a_400_on_client_id(
+    world: Any,
+) -> None:
+    made(1)
+    second = made(2)
+
+    response = world.client("admin").patch(
+        f"/api/lti/registrations/{second.pk}/", {"client_id": "client-1"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"client_id"}
+    second.refresh_from_db()
+    assert second.client_id == "client-2"
 
 
 def test_a_non_object_body_is_a_400(world: Any) -> None:

@@ -1,6 +1,7 @@
 import { Link, Route, Routes } from "react-router";
 import { AuthProvider } from "./auth/AuthContext";
 import { Layout, RequireAuth, useDocumentTitle } from "./components/Layout";
+import { LtiRegistrationsPage } from "./pages/admin/LtiRegistrationsPage";
 import { WebhooksPage } from "./pages/admin/WebhooksPage";
 import { CatalogPage } from "./pages/CatalogPage";
 import { CoursePage } from "./pages/CoursePage";
@@ -52,6 +53,7 @@ export function App() {
           <Route path="/grading/submissions/:id" element={<RequireAuth grader><GradingScreenPage /></RequireAuth>} />
           <Route path="/grading/regrade-requests" element={<RequireAuth grader><RegradeRequestsPage /></RequireAuth>} />
           <Route path="/platform/webhooks" element={<RequireAuth admin><WebhooksPage /></RequireAuth>} />
+          <Route path="/platform/lti-registrations" element={<RequireAuth admin><LtiRegistrationsPage /></RequireAuth>} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Layout>

@@ -36,6 +36,9 @@ class LtiRegistrationSerializer(serializers.ModelSerializer[LtiRegistration]):
         fields = ["id", "uuid", *lti_flows.REGISTRATION_FIELDS, "deployment_ids", "tool"]
         read_only_fields = ["id", "uuid"]
         extra_kwargs = {"audience": {"required": False}}
+        # Not the model's (issuer, client_id) UniqueConstraint as a non_field_errors: the
+        # flow checks it and answers the documented 400 on client_id (the constraint stays).
+        validators: list[Any] = []
 
     def to_representation(self, instance: LtiRegistration) -> dict[str, Any]:
         data = super().to_representation(instance)

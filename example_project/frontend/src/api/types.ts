@@ -65,3 +65,5 @@ export type EventType = Schemas["EventsEnum"];
 export type WebhookEndpoint = Schemas["WebhookEndpoint"];
 export type WebhookDelivery = Schemas["Delivery"];
 export type WebhookDeliveryStatus = Schemas["DeliveryStatusEnum"];
+export type LtiRegistration = Schemas["LtiRegistration"];
+export type LtiRegistrationRequest = Schemas["LtiRegistrationRequest"];

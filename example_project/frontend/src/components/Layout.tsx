@@ -46,6 +46,7 @@ export function Layout({ children }: { children: ReactNode }) {
             )}
             {grades && <NavLink to="/grading/regrade-requests">Regrade requests</NavLink>}
             {user?.role === "admin" && <NavLink to="/platform/webhooks">Webhooks</NavLink>}
+            {user?.role === "admin" && <NavLink to="/platform/lti-registrations">LTI registrations</NavLink>}
           </nav>
           <div className="user-menu">
             {checking ? null : user ? (

@@ -68,6 +68,11 @@ export function Badge({ tone, children }: { tone?: "ok" | "warn" | "danger" | "i
   return <span className={tone ? `badge badge--${tone}` : "badge"}>{children}</span>;
 }
 
+/** "Active" or "Inactive", for anything with an `is_active` switch (webhook endpoints, LTI registrations). */
+export function ActiveBadge({ active }: { active: boolean | undefined }) {
+  return active ? <Badge tone="ok">Active</Badge> : <Badge tone="warn">Inactive</Badge>;
+}
+
 export function ProgressBar({ percent, label }: { percent: number; label: string }) {
   const value = Math.max(0, Math.min(100, percent));
   return (

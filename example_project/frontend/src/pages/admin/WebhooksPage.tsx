@@ -6,7 +6,8 @@ import { useMutation } from "../../api/useMutation";
 import { Field, FieldErrors } from "../../components/Field";
 import { useDocumentTitle } from "../../components/Layout";
 import { Pagination } from "../../components/Pagination";
-import { Badge, ErrorMessage, Notice, QueryView } from "../../components/Status";
+import { CopyButton } from "../../components/Copy";
+import { ActiveBadge, Badge, ErrorMessage, Notice, QueryView } from "../../components/Status";
 import { formatDateTime } from "../../format";
 import { isOneOf } from "../../guards";
 
@@ -51,6 +52,7 @@ function SecretNotice({ title, secret, children }: { title: string; secret: stri
       <code aria-label="Signing secret" className="secret">
         {secret}
       </code>
+      <CopyButton value={secret} label="Copy the secret" />
       {children}
     </Notice>
   );
@@ -236,7 +238,9 @@ function EndpointsSection({
                           <code>{endpoint.url}</code>
                         </td>
                         <td>{eventsText(endpoint.events)}</td>
-                        <td>{endpoint.is_active ? <Badge tone="ok">Active</Badge> : <Badge tone="warn">Inactive</Badge>}</td>
+                        <td>
+                          <ActiveBadge active={endpoint.is_active} />
+                        </td>
                         <td className="row">
                           <button
                             type="button"

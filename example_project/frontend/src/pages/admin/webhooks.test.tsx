@@ -70,6 +70,8 @@ describe("the webhooks page", () => {
     await user.click(within(form).getByRole("button", { name: "Add endpoint" }));
 
     expect((await screen.findByLabelText("Signing secret", {}, loaded)).textContent).toBe("whsec_c2VjcmV0LXNlY3JldA==");
+    await user.click(screen.getByRole("button", { name: "Copy the secret" }));
+    expect(await navigator.clipboard.readText()).toBe("whsec_c2VjcmV0LXNlY3JldA==");
     const post = calls.find((c) => c.method === "POST")!;
     // The types go in the API's order, whatever order they were ticked in; no secret was typed.
     expect(JSON.parse(post.body)).toEqual({
