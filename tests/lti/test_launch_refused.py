@@ -153,3 +153,45 @@ def login_redirect_status(browser: Client) -> int:
     from tests.lti.platform import login_redirect
 
     return int(login_redirect(browser, platform_registration(), PERSON).status_code)
+
+
+def login_at_registration_url(browser: Client, registration: Any, **extra: str) -> Any:
+    return browser.get(
+        f"/api/lti/login/{registration.uuid}/",
+        {
+            "iss": registration.issuer,
+            "login_hint": "x",
+            "target_link_uri": "http://testserver/api/lti/launch/",
+            # Past pylti1p3's cookie-check page, as a browser goes (tests/lti/platform.py).
+            "lti1p3_new_window": "1",
+            **extra,
+        },
+    )
+
+
+def test_the_registration_url_logs_in_a_platform_that_sends_no_client_id(
+    registration: Any, browser: Client
+) -> None:
+    response = login_at_registration_url(browser, registration)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(registration.auth_url)
+    assert f"client_id={registration.client_id}" in response["Location"]
+
+
+def test_the_registration_url_refuses_an_issuer_it_does_not_name(
+    registration: Any, browser: Client
+) -> None:
+    registration.issuer = "https://other-lms.example"
+    response = login_at_registration_url(browser, registration)
+
+    assert response.status_code == 403
+
+
+def test_the_registration_url_of_an_inactive_registration_is_refused(
+    registration: Any, browser: Client
+) -> None:
+    registration.is_active = False
+    registration.save(update_fields=["is_active"])
+
+    assert login_at_registration_url(browser, registration).status_code == 403
