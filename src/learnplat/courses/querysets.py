@@ -447,8 +447,8 @@ def attach_effective_dates(tasks: list[Any], *, user_id: int) -> None:
             extended = course_wide.get(task.course_id)
         section_due = section.due_at if section is not None else None
         section_closes = section.closes_at if section is not None else None
-        due_at = extended if extended is not None else section_due
-        task.effective_due_at = due_at if due_at is not None else task.due_at
+        moved = extended if extended is not None else section_due
+        task.effective_due_at = moved if moved is not None else task.due_at
         closes = section_closes if section_closes is not None else task.closes_at
         if closes is not None and extended is not None and extended > closes:
             closes = extended
