@@ -1,4 +1,5 @@
-"""``Task.objects.with_effective_dates()`` gives what ``deadlines.effective_window`` gives."""
+"""``Task.objects.with_effective_dates()`` (SQL) and ``with_attached_effective_dates()`` (read
+after the fetch) give what ``deadlines.effective_window`` gives."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from tests.factories import CourseFactory, TaskFactory, enroll, make_user
 
 pytestmark = pytest.mark.django_db
 
+#: Both ways of reading the effective dates, which must agree.
+WAYS = pytest.mark.parametrize("way", ["with_effective_dates", "with_attached_effective_dates"])
 
-def test_the_sql_and_the_python_rule_agree() -> None:
+
+@WAYS
+def test_the_sql_and_the_python_rule_agree(way: str) -> None:
     now = timezone.now()
     at = {name: now + timedelta(days=d) for name, d in (("d1", 1), ("d3", 3), ("d5", 5))}
     course = CourseFactory()
@@ -36,7 +41,8 @@ def test_the_sql_and_the_python_rule_agree() -> None:
     Extension.objects.create(user=other, course=course, due_at=at["d3"])
     Extension.objects.create(user=other, course=course, task=cases[1][0], due_at=at["d5"])
     for who in (user, other):
-        annotated = {t.pk: t for t in Task.objects.filter(course=course).with_effective_dates(who)}
+        rows = getattr(Task.objects.filter(course=course), way)(who)
+        annotated = {t.pk: t for t in rows}
         for task, _, _ in cases:
             window = effective_window(task, who)
             row = annotated[task.pk]
@@ -46,7 +52,8 @@ def test_the_sql_and_the_python_rule_agree() -> None:
             ), (who, task.due_at, task.closes_at)
 
 
-def test_the_sql_and_the_python_rule_agree_with_section_dates() -> None:
+@WAYS
+def test_the_sql_and_the_python_rule_agree_with_section_dates(way: str) -> None:
     now = timezone.now()
     at = {name: now + timedelta(days=d) for name, d in (("d1", 1), ("d2", 2), ("d3", 3), ("d6", 6))}
     course = CourseFactory()
@@ -74,7 +81,8 @@ def test_the_sql_and_the_python_rule_agree_with_section_dates() -> None:
             Extension.objects.create(user=user, course=course, task=task, due_at=extended)
         tasks.append((task, dates, extended))
     for who in (user, outsider):
-        annotated = {t.pk: t for t in Task.objects.filter(course=course).with_effective_dates(who)}
+        rows = getattr(Task.objects.filter(course=course), way)(who)
+        annotated = {t.pk: t for t in rows}
         for task, _, _ in tasks:
             window = effective_window(task, who)
             row = annotated[task.pk]

@@ -393,6 +393,15 @@ class TaskQuerySet(AttachingQuerySet["Task"]):
             )
         )
 
+    def with_attached_effective_dates(self, user: Any) -> TaskQuerySet:
+        """``effective_due_at`` and ``effective_closes_at`` for ``user``, the same values as
+        :meth:`with_effective_dates` annotates, worked out after the fetch instead
+        (:func:`attach_effective_dates`): the page's statement stays plain (four correlated
+        subqueries cost a one-course read more to build and plan than the two small queries
+        this takes, one when ``user`` is in no section). Not for filtering on them."""
+        attachment = partial(attach_effective_dates, user_id=getattr(user, "pk", user))
+        return self.attach("effective_dates", attachment)  # type: ignore[return-value]
+
     def visible_to(self, user: Any) -> TaskQuerySet:
         """Every task for platform admins; a course's tasks for its staff; published tasks of
         published or archived courses for their active students; nothing for anyone else."""
@@ -409,6 +418,41 @@ class TaskQuerySet(AttachingQuerySet["Task"]):
             staff
             | (Q(is_published=True) & Q(course__status__in=STUDENT_VISIBLE_STATUSES) & student)
         )
+
+
+def attach_effective_dates(tasks: list[Any], *, user_id: int) -> None:
+    """Set ``effective_due_at`` and ``effective_closes_at`` on ``tasks`` for the user
+    ``user_id`` (see :meth:`TaskQuerySet.with_attached_effective_dates`): one query for the
+    user's extensions in the tasks' courses, and the section dates (one query, two when the
+    user is in a section: :func:`learnplat.courses.deadlines.section_dates_of`)."""
+    from learnplat.courses.deadlines import section_dates_of
+    from learnplat.courses.models import Extension
+
+    course_ids = {task.course_id for task in tasks}
+    task_ids = {task.pk for task in tasks}
+    own: dict[int, Any] = {}
+    course_wide: dict[int, Any] = {}
+    for course_id, task_id, due_at in Extension.objects.filter(
+        user_id=user_id, course_id__in=course_ids
+    ).values_list("course_id", "task_id", "due_at"):
+        if task_id is None:
+            course_wide.setdefault(course_id, due_at)
+        else:
+            own.setdefault(task_id, due_at)
+    sections = section_dates_of(course_ids=course_ids, user_ids=[user_id], task_ids=task_ids)
+    for task in tasks:
+        section = sections.get((user_id, task.pk))
+        extended = own.get(task.pk)
+        if extended is None:
+            extended = course_wide.get(task.course_id)
+        section_due = section.due_at if section is not None else None
+        section_closes = section.closes_at if section is not None else None
+        moved = extended if extended is not None else section_due
+        task.effective_due_at = moved if moved is not None else task.due_at
+        closes = section_closes if section_closes is not None else task.closes_at
+        if closes is not None and extended is not None and extended > closes:
+            closes = extended
+        task.effective_closes_at = closes
 
 
 class ExtensionQuerySet(models.QuerySet["Extension"]):

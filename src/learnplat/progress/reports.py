@@ -204,10 +204,10 @@ def reports_of_enrollments(enrollments: Iterable[Enrollment], user: Any) -> list
 def course_report(
     course: Course, user: Any, *, student_view: bool = True, viewer: Any = None
 ) -> ProgressReport:
-    """``user``'s progress in ``course`` (four queries), as they see it (``student_view``)
-    or as course staff (``viewer``) do."""
+    """``user``'s progress in ``course`` (five queries, six when they are in a section), as
+    they see it (``student_view``) or as course staff (``viewer``) do."""
     rows = TaskProgress.objects.filter(user=user, course=course).of_published_tasks()
-    tasks = list(published_tasks(course).with_effective_dates(user))
+    tasks = list(published_tasks(course).with_attached_effective_dates(user))
     return ProgressReport(
         course=course,
         user=user,

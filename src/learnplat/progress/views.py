@@ -38,7 +38,7 @@ from rest_framework.response import Response
 from learnplat import cache
 from learnplat.api import LearnplatViewMixin, not_found, refuse_oversized_upload
 from learnplat.conf import settings
-from learnplat.courses.choices import ReleaseMode
+from learnplat.courses.choices import CourseRole, ReleaseMode
 from learnplat.courses.models import Course, Enrollment, Section
 from learnplat.courses.permissions import IsCourseStaff
 from learnplat.courses.querysets import in_section, within_sections
@@ -216,8 +216,8 @@ class CourseProgressView(cache.CachedReadMixin, CourseScopedView):
         me: Any = self.request.user
         raw = self.request.query_params.get("user")
         if raw is None or raw == str(me.pk):
-            mine = Enrollment.objects.active().students().filter(user_id=me.pk, course=course)
-            if not mine.exists():
+            # The caller's active role, read (and cached for the request) with the course.
+            if Enrollment.objects.role_of(me, course) != CourseRole.STUDENT:
                 raise Forbidden("You are not enrolled in this course.", code="not_enrolled")
             return me
         if not IsCourseStaff().has_object_permission(self.request, self, course):

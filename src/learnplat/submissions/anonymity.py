@@ -10,8 +10,8 @@ history, the course progress and the gradebook.
 
 Pseudonyms are read, never made, here: ``learnplat.flows.anonymity`` numbers students when
 they submit and when a task's anonymous grading is switched on. Lists read the number with
-:meth:`~learnplat.submissions.querysets.SubmissionQuerySet.with_pseudonyms` (a correlated
-subquery, so a page stays one query).
+:meth:`~learnplat.submissions.querysets.SubmissionQuerySet.with_pseudonyms` (one query
+after the page is fetched, only when it has rows of anonymously graded tasks).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from learnplat.submissions.release import released_to_owner
 #: grading outside the flows, or a submission that raced the switch): still masked.
 UNNUMBERED = "Anonymous student"
 
-#: The attribute ``with_pseudonyms()`` annotates.
+#: The attribute ``with_pseudonyms()`` sets.
 PSEUDONYM_ATTRIBUTE = "pseudonym_number"
 
 

@@ -141,39 +141,22 @@ class SubmissionQuerySet(AttachingQuerySet["Submission"]):
         (``student``, ``task_title``, ``course``), its ``group``, its grader assignment
         and claim (``assigned_to``, ``claimed_by``, attached: :func:`attach_graders`), the
         student's pseudonym on the task (:meth:`with_pseudonyms`) and the rubric ``parts``
-        (the task's rubric with its criteria and levels, the submission's assessments), so a
-        list costs no query per row."""
-        from learnplat.courses.models import RubricCriterion
-        from learnplat.submissions.models import RubricAssessment
-
+        (the task's rubric with its criteria and levels, the submission's assessments,
+        attached: :func:`attach_rubric_parts`), so a list costs no query per row."""
         return (
-            self.select_related("user", "task", "task__rubric", "course", "group")
-            .prefetch_related(
-                Prefetch(
-                    "rubric_assessments",
-                    queryset=RubricAssessment.objects.select_related("criterion", "level"),
-                ),
-                Prefetch(
-                    "rubric_assessments__criterion__levels",
-                ),
-                Prefetch(
-                    "task__rubric__criteria",
-                    queryset=RubricCriterion.objects.prefetch_related("levels"),
-                ),
-            )
+            self.select_related("user", "task", "course", "group")
             .with_pseudonyms()
-            .attach("graders", attach_graders)  # type: ignore[return-value]
+            .attach("graders", attach_graders)
+            .attach("rubric_parts", attach_rubric_parts)  # type: ignore[return-value]
         )
 
     def with_pseudonyms(self) -> SubmissionQuerySet:
-        """Annotate ``pseudonym_number``: the student's "Student N" number on the task
-        (None when they have none), read by ``learnplat.submissions.anonymity``."""
-        from learnplat.submissions.models import Pseudonym
-
-        number = Pseudonym.objects.filter(
-            task_id=OuterRef("task_id"), user_id=OuterRef("user_id")
-        ).values("number")[:1]
-        return self.annotate(pseudonym_number=Subquery(number))
+        """Give each fetched submission of an anonymously graded task ``pseudonym_number``:
+        the student's "Student N" number on the task (None when they have none), read by
+        ``learnplat.submissions.anonymity``. One query after the fetch, only when the page
+        has such rows (:func:`attach_pseudonyms`); others are left without it (only a
+        masked row, always of an anonymous task, reads it)."""
+        return self.attach("pseudonyms", attach_pseudonyms)  # type: ignore[return-value]
 
     def masked_from(self, viewer: Any, *, now: datetime | None = None) -> SubmissionQuerySet:
         """The rows ``viewer`` sees under a pseudonym (``learnplat.submissions.anonymity``
@@ -334,6 +317,88 @@ def attach_graders(submissions: list[Submission]) -> None:
             user_id = getattr(submission, f"{name}_id")
             if user_id is not None:
                 setattr(submission, name, users[user_id])
+
+
+def attach_pseudonyms(submissions: list[Submission]) -> None:
+    """Set ``pseudonym_number`` (see :meth:`SubmissionQuerySet.with_pseudonyms`) on the
+    submissions of anonymously graded tasks: one query for their (task, student) pairs, none
+    when the page has no such row. A correlated subquery in the page's statement cost every
+    list its compiling and planning, anonymous tasks or not."""
+    from learnplat.submissions.models import Pseudonym
+
+    anonymous = [s for s in submissions if s.task.anonymous_grading]
+    if not anonymous:
+        return
+    numbers = {
+        (task_id, user_id): number
+        for task_id, user_id, number in Pseudonym.objects.filter(
+            task_id__in={s.task_id for s in anonymous},
+            user_id__in={s.user_id for s in anonymous},
+        ).values_list("task_id", "user_id", "number")
+    }
+    for submission in anonymous:
+        submission.pseudonym_number = numbers.get(  # type: ignore[attr-defined]
+            (submission.task_id, submission.user_id)
+        )
+
+
+#: The attribute :func:`attach_rubric_parts` sets: the submission's rubric assessments.
+RUBRIC_ASSESSMENTS_ATTRIBUTE = "lp_rubric_assessments"
+
+
+def attach_rubric_parts(submissions: list[Submission]) -> None:
+    """What ``parts`` reads, for a page: each submission's rubric assessments with their
+    criterion and its levels, and the rubric with its criteria and levels of the page's
+    tasks that have one. One single-table query finds which submissions have assessments;
+    only for those are they read (with their criteria, two queries), and only tasks with a
+    rubric read it (two queries). A page of tasks without rubrics pays one small query: the
+    prefetch it replaces compiled a three-table statement (and its traversal) every time.
+    The assessments go to ``lp_rubric_assessments`` (read by ``rubric_assessments_of``)."""
+    from django.db.models import prefetch_related_objects
+
+    from learnplat.courses.models import RubricCriterion
+    from learnplat.submissions.models import RubricAssessment
+
+    assessed = set(
+        RubricAssessment.objects.filter(submission_id__in=[s.pk for s in submissions])
+        .order_by()
+        .values_list("submission_id", flat=True)
+    )
+    graded = [s for s in submissions if s.pk in assessed]
+    if graded:
+        prefetch_related_objects(
+            graded,
+            Prefetch(
+                "rubric_assessments",
+                queryset=RubricAssessment.objects.select_related("criterion", "level"),
+            ),
+            "rubric_assessments__criterion__levels",
+        )
+    for submission in submissions:
+        setattr(
+            submission,
+            RUBRIC_ASSESSMENTS_ATTRIBUTE,
+            list(submission.rubric_assessments.all()) if submission.pk in assessed else [],
+        )
+    tasks = [s.task for s in submissions if s.task.rubric_id is not None]
+    if tasks:
+        prefetch_related_objects(
+            tasks,
+            "rubric",
+            Prefetch(
+                "rubric__criteria",
+                queryset=RubricCriterion.objects.prefetch_related("levels"),
+            ),
+        )
+
+
+def rubric_assessments_of(submission: Any) -> list[Any]:
+    """The submission's rubric assessments: those :func:`attach_rubric_parts` attached, else
+    read through the relation (a prefetch, or one query)."""
+    attached = submission.__dict__.get(RUBRIC_ASSESSMENTS_ATTRIBUTE)
+    if attached is not None:
+        return list(attached)
+    return list(submission.rubric_assessments.all())
 
 
 def attach_release_dates(submissions: list[Submission]) -> None:

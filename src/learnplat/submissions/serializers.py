@@ -34,7 +34,12 @@ from learnplat.submissions.models import (
     Submission,
     SubmissionComment,
 )
-from learnplat.submissions.querysets import REGRADE_SCOPES, claim_holds, owns
+from learnplat.submissions.querysets import (
+    REGRADE_SCOPES,
+    claim_holds,
+    owns,
+    rubric_assessments_of,
+)
 from learnplat.submissions.release import released_to_owner
 
 #: What a student does not see of their own submission until its task's scores are released
@@ -107,9 +112,9 @@ def _best(levels: Any) -> float:
 
 def parts_json(submission: Submission) -> dict[str, Any] | None:
     """The two parts of a rubric task's score (decision 0020), or None for a task graded
-    without a rubric. Reads what ``Submission.objects.with_summaries()`` prefetches."""
+    without a rubric. Reads what ``Submission.objects.with_summaries()`` attaches."""
     task = submission.task
-    assessments = list(submission.rubric_assessments.all())
+    assessments = rubric_assessments_of(submission)
     if task.rubric_id is None and not assessments:
         return None
     rows: list[dict[str, Any]] = [
